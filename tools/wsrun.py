@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Run tshark with the built plugin loaded the way a user loads it.
+
+A user drops the .so into ~/.local/lib/wireshark/plugins/<maj.min>/epan.
+Wireshark ignores that directory (and WIRESHARK_PLUGIN_DIR) for uid/gid 0,
+so when we run as root (CI, containers) tshark is started as `nobody`
+through setpriv.  HOME is a fresh temporary directory and
+WIRESHARK_CONFIG_DIR is pinned to an empty profile so a personal profile
+(services file, disabled heuristics, prefs) cannot change results.
+
+Used as a library by tests, tools and benches:
+
+    ws = Wireshark(plugin_root="build/plugins")
+    out = ws.fields("cap.pcap", ["portreg.port"], filter="tcp")
+
+or from the shell:  tools/wsrun.py --plugin build/plugins -- -r cap.pcap -V
+"""
+import argparse
+import atexit
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLUGIN_NAME = "citrix_wireshark.so"
+
+
+def default_plugin_root():
+    return os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
+
+
+class Wireshark:
+    def __init__(self, plugin_root=None, with_plugin=True, preload=None):
+        plugin_root = plugin_root or default_plugin_root()
+        self.tmp = tempfile.mkdtemp(prefix="citrix-ws-", dir="/tmp")
+        os.chmod(self.tmp, 0o755)
+        atexit.register(shutil.rmtree, self.tmp, True)
+        self.home = os.path.join(self.tmp, "home")
+        self.cfg = os.path.join(self.tmp, "cfg")
+        os.makedirs(self.home)
+        os.makedirs(self.cfg)
+        self.plugin = None
+        if with_plugin:
+            found = glob.glob(os.path.join(plugin_root, "*", "epan", PLUGIN_NAME))
+            if len(found) != 1:
+                raise RuntimeError("expected one %s under %s, found %r" % (PLUGIN_NAME, plugin_root, found))
+            abi = found[0].split(os.sep)[-3]
+            dest = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", abi, "epan")
+            os.makedirs(dest)
+            self.plugin = os.path.join(dest, PLUGIN_NAME)
+            shutil.copy(found[0], self.plugin)
+        for root, dirs, files in os.walk(self.tmp):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o777)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        os.chmod(self.tmp, 0o755)
+        self.env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": self.home,
+            "WIRESHARK_CONFIG_DIR": self.cfg,
+            "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TZ": "UTC",
+        }
+        preload = preload if preload is not None else os.environ.get("CITRIX_PRELOAD")
+        if preload:
+            self.env["LD_PRELOAD"] = preload
+            self.env["ASAN_OPTIONS"] = os.environ.get(
+                "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1")
+            self.env["UBSAN_OPTIONS"] = os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        self.prefix = []
+        if os.geteuid() == 0 or os.getegid() == 0:
+            self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+    def stage(self, path):
+        """Copy an input file where the unprivileged tshark can read it."""
+        dest = os.path.join(self.tmp, "in-" + os.path.basename(path))
+        if not os.path.exists(dest):
+            shutil.copy(path, dest)
+            os.chmod(dest, 0o644)
+        return dest
+
+    def write_config(self, name, text):
+        """Put a file (preferences, a UAT, heuristic_protos...) in the pinned profile."""
+        path = os.path.join(self.cfg, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o644)
+        return path
+
+    def run(self, args, check=True, timeout=600, stdin=None):
+        cmd = self.prefix + ["tshark"] + list(args)
+        p = subprocess.run(cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, input=stdin)
+        out = p.stdout.decode("utf-8", "replace")
+        err = p.stderr.decode("utf-8", "replace")
+        # -G listings legitimately mention "Dissector bug" (_ws.malformed.dissector_bug).
+        bug = "Dissector bug" in err or ("-G" not in args and "Dissector bug" in out)
+        if check and (p.returncode != 0 or bug):
+            raise RuntimeError("tshark %s failed (%d):\n%s\n%s" % (" ".join(cmd), p.returncode, err, out[-2000:]))
+        return out, err
+
+    def tshark(self, capture, args=(), **kw):
+        out, _ = self.run(["-n", "-r", self.stage(capture)] + list(args), **kw)
+        return out
+
+    def fields(self, capture, fields, filter=None, extra=(), occurrence="a", separator="|"):
+        """One list of field strings per displayed frame."""
+        args = ["-T", "fields", "-E", "separator=" + separator, "-E", "occurrence=" + occurrence,
+                "-E", "aggregator=,"]
+        for f in fields:
+            args += ["-e", f]
+        if filter:
+            args += ["-Y", filter]
+        out = self.tshark(capture, args + list(extra))
+        return [line.split(separator) for line in out.splitlines()]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
+    ap.add_argument("--no-plugin", action="store_true", help="stock tshark, same sandbox")
+    ap.add_argument("args", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    args = a.args[1:] if a.args[:1] == ["--"] else a.args
+    ws = Wireshark(a.plugin, with_plugin=not a.no_plugin)
+    args = [ws.stage(x) if os.path.isfile(x) else x for x in args]
+    p = subprocess.run(ws.prefix + ["tshark"] + args, env=ws.env)
+    sys.exit(p.returncode)
+
+
+if __name__ == "__main__":
+    main()
