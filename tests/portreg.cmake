@@ -1,0 +1,6 @@
+# The committed C table is exactly what stage 2 of the generator makes from
+# the committed data file (never from ../shared).
+add_test(NAME portreg.registry_table_regenerates
+  COMMAND ${CMAKE_COMMAND}
+          -DPYTHON=${Python3_EXECUTABLE} -DSRC=${CMAKE_SOURCE_DIR} -DOUT=${CMAKE_BINARY_DIR}/registry_data.regen.c
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/portreg/regen.cmake)
