@@ -46,4 +46,9 @@ const char *registry_transport_name(registry_transport_t transport);
 const char *registry_version_date(void);
 const char *registry_version_sha256(void);
 
+/* Does a Wireshark protocol (its filter name, e.g. "dns", "tls") carry one of
+ * the port's IANA services? Names are compared directly and through a small
+ * table of well-known spellings (dns = domain, tls = https ...). */
+int registry_service_matches(const registry_info_t *info, const char *proto_filter_name);
+
 #endif

@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <string.h>
 #include "registry.h"
 #include "registry_data.h"
 
@@ -72,3 +73,36 @@ const char *registry_transport_name(registry_transport_t transport)
 
 const char *registry_version_date(void) { return registry_date; }
 const char *registry_version_sha256(void) { return registry_source_sha256; }
+
+/* Wireshark's protocol filter name -> an IANA service name it implements,
+ * where the two spell it differently. */
+static const struct { const char *proto, *service; } aliases[] = {
+    { "dns", "domain" },        { "mdns", "mdns" },          { "llmnr", "llmnr" },
+    { "tls", "https" },         { "tls", "imaps" },          { "tls", "pop3s" },
+    { "tls", "ldaps" },         { "tls", "ftps" },           { "tls", "nntps" },
+    { "tls", "submissions" },   { "tls", "pcsync-https" },   { "tls", "domain-s" },
+    { "quic", "https" },        { "http2", "https" },        { "http", "http-alt" },
+    { "smtp", "submission" },   { "imap", "imap" },          { "pop", "pop3" },
+    { "dhcp", "bootps" },       { "dhcp", "bootpc" },        { "snmp", "snmptrap" },
+    { "nbns", "netbios-ns" },   { "nbdgm", "netbios-dgm" },  { "nbss", "netbios-ssn" },
+    { "smb", "netbios-ssn" },   { "smb2", "microsoft-ds" },  { "smb", "microsoft-ds" },
+    { "rdp", "ms-wbt-server" }, { "tds", "ms-sql-s" },       { "pgsql", "postgresql" },
+    { "kerberos", "kerberos" }, { "ldap", "ldap" },          { "cldap", "ldap" },
+    { "ntp", "ntp" },           { "syslog", "syslog" },      { "sip", "sip" },
+    { "citrix_ica", "ica" },    { "ica", "ica" },            { "cflow", "ipfix" },
+};
+
+int registry_service_matches(const registry_info_t *info, const char *proto)
+{
+    if (!info || !proto)
+        return 0;
+    for (unsigned i = 0; i < info->n_names; i++) {
+        const char *name = registry_name(info, i);
+        if (strcmp(name, proto) == 0)
+            return 1;
+        for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++)
+            if (strcmp(aliases[a].proto, proto) == 0 && strcmp(aliases[a].service, name) == 0)
+                return 1;
+    }
+    return 0;
+}
