@@ -450,8 +450,8 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
         ti = proto_tree_add_string(et, hf_portreg_iana_description, tvb, 0, 0, ep->iana.description);
         proto_item_set_generated(ti);
         if (ep->iana.row_lo != ep->iana.row_hi) {
-            ti = proto_tree_add_string_format_value(et, hf_portreg_iana_ports, tvb, 0, 0, "", "%u-%u",
-                                                    ep->iana.row_lo, ep->iana.row_hi);
+            ti = proto_tree_add_string(et, hf_portreg_iana_ports, tvb, 0, 0,
+                                       wmem_strdup_printf(pinfo->pool, "%u-%u", ep->iana.row_lo, ep->iana.row_hi));
             proto_item_set_generated(ti);
         }
     }

@@ -58,11 +58,30 @@ def dccp(w, src, dst, ptype, seq, ack=None, service=0, c2s=True):
     w.ip_packet(sip, dip, 33, pkt, c2s=c2s)
 
 
-def tcp_conversation(w, cport, sport, payload=FILLER, isn=1000):
+def ipv4(src, dst, proto, l4, ident=7):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), ident, 0x4000, 64, proto, 0, _ip4(src), _ip4(dst))
+    return hdr[:10] + struct.pack("!H", _checksum(hdr)) + hdr[12:] + l4
+
+
+def udp_bytes(src, dst, payload):
+    (sip, sport), (dip, dport) = src, dst
+    l4 = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    csum = _checksum(_ip4(sip) + _ip4(dip) + struct.pack("!BBH", 0, 17, len(l4)) + l4) or 0xFFFF
+    return l4[:6] + struct.pack("!H", csum) + l4[8:]
+
+
+def tcp_syn_bytes(src, dst, seq):
+    (sip, sport), (dip, dport) = src, dst
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, SYN, 65535, 0, 0)
+    csum = _checksum(_ip4(sip) + _ip4(dip) + struct.pack("!BBH", 0, 6, len(hdr)) + hdr)
+    return hdr[:16] + struct.pack("!H", csum) + hdr[18:]
+
+
+def tcp_conversation(w, cport, sport, payload=FILLER, reply=None, isn=1000):
     s = TcpStream(w, (C, cport), (S, sport), isn_c=isn, isn_s=isn + 50000)
     s.handshake()
     s.send("c2s", payload)
-    s.send("s2c", payload)
+    s.send("s2c", payload if reply is None else reply)
     s.close()
 
 
@@ -87,6 +106,9 @@ def build_ports(path):
     s.send("s2c", FILLER)
     # historic row without service name (1028 Deprecated)
     tcp_conversation(w, 50006, 1028)
+    # HTTP where IANA lists ndl-aas (Wireshark decodes 3128 as HTTP): observed differs
+    tcp_conversation(w, 50007, 3128, payload=b"GET / HTTP/1.1\r\nHost: portreg.test\r\n\r\n",
+                     reply=b"HTTP/1.1 204 No Content\r\n\r\n")
     # UDP: the udp-only port, a de facto RTP port on an Unassigned port,
     # a transport-less range row (flex-lm), a client-only exchange
     w.udp((C, 50010), (S, 716), FILLER)
@@ -104,6 +126,18 @@ def build_ports(path):
     # DCCP Request / Response to ltp-deepspace (1113)
     dccp(w, (C, 50030), (S, 1113), 0, seq=100, service=42)
     dccp(w, (S, 1113), (C, 50030), 1, seq=900, ack=100, service=42, c2s=False)
+    # ICMP port unreachable quoting a UDP datagram: the quoted header is no
+    # conversation of this capture and gets no annotation
+    quoted = ipv4(C, S, 17, udp_bytes((C, 50050), (S, 2598), b"x"))[:28]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + quoted
+    icmp = icmp[:2] + struct.pack("!H", _checksum(icmp)) + icmp[4:]
+    w.ip_packet(S, C, 1, icmp, c2s=False)
+    # VXLAN (udp 4789) carrying a TCP SYN to 2598: the innermost transport counts
+    inner_src, inner_dst = ("10.9.0.5", 50200), ("10.9.0.6", 2598)
+    inner = (bytes.fromhex("020000000009" "020000000008") + b"\x08\x00"
+             + ipv4(inner_src[0], inner_dst[0], 6, tcp_syn_bytes(inner_src, inner_dst, 777)))
+    vxlan = struct.pack("!BBHI", 0x08, 0, 0, 42 << 8) + inner
+    w.udp(("10.1.1.1", 50100), ("10.1.1.2", 4789), vxlan)
     w.close()
 
 
