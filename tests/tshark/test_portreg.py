@@ -151,12 +151,25 @@ SHOWN = ("portreg.port", "portreg.role", "portreg.range", "portreg.iana.status",
          "portreg.divergent", "portreg.ghost")
 
 
+def isolated_wireshark():
+    """tshark with this plugin, the plugin's other (Citrix) dissectors disabled.
+    They own 1494/2598/2014 and would change portreg.observed there; these
+    tests are about the post-dissector alone."""
+    ws = Wireshark()
+    out, _ = ws.run(["-G", "protocols"])
+    others = [row.split("\t")[2] for row in out.splitlines()
+              if len(row.split("\t")) > 2 and re.match(r"^(citrix|ica$|cgp$|ccha$)", row.split("\t")[2])]
+    if others:
+        ws.write_config("disabled_protos", "".join(name + "\n" for name in others))
+    return ws
+
+
 class PortregCase(unittest.TestCase):
     ws = None
 
     @classmethod
     def setUpClass(cls):
-        cls.ws = Wireshark()
+        cls.ws = isolated_wireshark()
 
     def check_capture(self, capture, conversations):
         seen = {}
@@ -294,7 +307,7 @@ class UserTable(PortregCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.ws = Wireshark()
+        cls.ws = isolated_wireshark()
         cls.ws.write_config("portreg_defacto",
                             '"2014","tcp","divergent","Our HA sync","wiki/ha"\n'
                             '"60000-60400","tcp,udp","unregistered","Build farm agent",""\n')
