@@ -324,6 +324,15 @@ class UserTable(PortregCase):
         ])
         self.assertIn("CTX104147", rows[1][3])
 
+    def test_invalid_row_is_reported_not_used(self):
+        ws = isolated_wireshark()
+        ws.write_config("portreg_defacto", '"2014","tcp","bogus","x",""\n')
+        out, err = ws.run(["-n", "-r", ws.stage(PORTS_PCAP), "-T", "fields", "-e", "portreg.defacto",
+                           "-Y", "frame.number == 1"], check=False)
+        self.assertIn("portreg_defacto:1: Kind must be one of: matches, divergent, ghost, claimed, unregistered",
+                      err)
+        self.assertEqual(out, "claimed: Citrix Command Center HA (weak source)\n")
+
 
 class RealLoopback(PortregCase):
     def test_every_frame_both_endpoints(self):
