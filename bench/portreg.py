@@ -5,7 +5,8 @@ mixed capture of at least 100k packets, in one run.
 
     python3 bench/portreg.py [--packets N] [--runs R]
 
-Prints the median wall time and peak RSS (from /usr/bin/time -v) of each
+Prints the median wall time, CPU time (user+system; less sensitive to a busy
+shared machine) and peak RSS (from /usr/bin/time -v) of each
 configuration and the ratios. Targets from issue 2: <= 1.05 without a tree,
 <= 1.15 with -T fields -e portreg.iana.service. Never used as a test.
 """
@@ -66,7 +67,8 @@ def measure(ws, capture, args):
     h, m, s = wall.groups()
     secs = int(h or 0) * 3600 + int(m) * 60 + float(s)
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-    return secs, rss
+    cpu = sum(float(re.search(r"%s time \(seconds\): ([\d.]+)" % k, p.stderr).group(1)) for k in ("User", "System"))
+    return secs, rss, cpu
 
 
 def main():
@@ -90,22 +92,21 @@ def main():
          plugin, ["-T", "fields", "-e", "portreg.iana.service"]),
     ]
     measure(plugin, cap, ["-c", "1"])   # warm the page cache
-    print("%-10s %12s %12s %8s %12s %12s %8s" % ("config", "stock s", "plugin s", "ratio",
-                                               "stock KiB", "plugin KiB", "ratio"))
+    print("%-10s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+        "config", "wall s", "wall s", "ratio", "cpu s", "cpu s", "ratio", "peak KiB", "peak KiB", "ratio"))
+    print("%-10s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+        "", "stock", "plugin", "", "stock", "plugin", "", "stock", "plugin", ""))
     for name, ws_a, args_a, ws_b, args_b in configs:
-        ta, tb, ma, mb = [], [], [], []
+        res = {"a": [], "b": []}
         for _ in range(a.runs):   # interleaved so machine noise hits both alike
-            t, m = measure(ws_a, cap, args_a)
-            ta.append(t)
-            ma.append(m)
-            t, m = measure(ws_b, cap, args_b)
-            tb.append(t)
-            mb.append(m)
-        sa, sb = statistics.median(ta), statistics.median(tb)
-        ra, rb = statistics.median(ma), statistics.median(mb)
-        print("%-10s %12.3f %12.3f %8.3f %12d %12d %8.3f" % (name, sa, sb, sb / sa, ra, rb, rb / ra))
-    print("stock -T fields uses -e frame.number (stock tshark has no portreg fields); "
-          "targets: no tree <= 1.05, -T fields <= 1.15")
+            res["a"].append(measure(ws_a, cap, args_a))
+            res["b"].append(measure(ws_b, cap, args_b))
+        med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in res.items()}
+        (wa, ma, ca), (wb, mb, cb) = med["a"], med["b"]
+        print("%-10s %9.3f %9.3f %6.3f | %9.3f %9.3f %6.3f | %10d %10d %6.3f" % (
+            name, wa, wb, wb / wa, ca, cb, cb / ca, ma, mb, mb / ma))
+    print("medians of %d interleaved runs; stock -T fields uses -e frame.number (stock tshark has no "
+          "portreg fields); targets: no tree <= 1.05, -T fields <= 1.15" % a.runs)
 
 
 if __name__ == "__main__":

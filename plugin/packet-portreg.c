@@ -348,8 +348,11 @@ note_observed(portreg_conv_t *c, int app_proto, guint32 num)
 static void
 update_conv(portreg_conv_t *c, conversation_t *conv, packet_info *pinfo, int from, int app_proto)
 {
-    if (c->transport == REGISTRY_TCP)
-        apply_tcp_handshake(c, conv, pinfo, from);
+    if (c->transport == REGISTRY_TCP) {
+        /* nothing left to learn from TCP once the SYN/ACK has been seen */
+        if (!c->listen_frame)
+            apply_tcp_handshake(c, conv, pinfo, from);
+    }
     else if (!c->listen_frame && from == c->service && (c->sent & (1u << (1 - from))))
         c->listen_frame = pinfo->num;   /* the service side answered the client */
     c->sent |= (guint8)(1u << from);
