@@ -89,16 +89,20 @@ PORTS_CONVERSATIONS = {
 }
 
 REAL_CONVERSATIONS = {
-    ("udp", 53, 47106): ("dns", "registry (better-registered/lower port)"),
-    ("tcp", 53, 39067): ("dns", "handshake"),
-    ("tcp", 80, 60382): ("http", "handshake"),
-    ("tcp", 55555, 47228): ("http", "handshake"),
-    ("tcp", 443, 55756): ("tls", "handshake"),
-    ("tcp", 22, 58822): ("ssh", "handshake"),
-    ("udp", 123, 57273): ("ntp", "registry (better-registered/lower port)"),
-    ("tcp", 4, 58206): (None, "handshake"),
-    ("tcp", 2014, 55042): (None, "handshake"),
-    ("tcp", 9, 45568): (None, "handshake"),
+    ("udp", 53, 38644): ("dns", "registry (better-registered/lower port)"),
+    ("tcp", 53, 34895): ("dns", "handshake"),
+    ("tcp", 80, 55272): ("http", "handshake"),
+    ("tcp", 55555, 50532): ("http", "handshake"),
+    ("tcp", 443, 48302): ("tls", "handshake"),
+    ("tcp", 22, 43600): ("ssh", "handshake"),
+    ("udp", 123, 53010): ("ntp", "registry (better-registered/lower port)"),
+    ("tcp", 4, 36088): (None, "handshake"),
+    ("tcp", 2014, 32996): (None, "handshake"),
+    ("tcp", 9, 55446): (None, "handshake"),
+    # IPv6 (::1)
+    ("udp", 53, 33687): ("dns", "registry (better-registered/lower port)"),
+    ("tcp", 55556, 35896): ("http", "handshake"),
+    ("tcp", 8443, 43128): ("tls", "handshake"),
 }
 
 
@@ -339,16 +343,18 @@ class RealLoopback(PortregCase):
         self.check_capture(REAL_PCAP, REAL_CONVERSATIONS)
 
     def test_expert_listeners(self):
-        # python3 http.server on Dynamic 55555 and socat on Unassigned 4 answered
-        # SYN/ACK; tcp 9 (discard, nobody listening) answered RST.
-        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.listener_unregistered"), [24, 77])
+        # python3 http.server on Dynamic 55555 (IPv4) and 55556 (IPv6) and socat
+        # on Unassigned 4 answered SYN/ACK; tcp 9 (discard, nobody listening)
+        # answered RST. TLS on 8443 is openssl s_server over IPv6.
+        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.listener_unregistered"), [24, 82, 102])
         self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.observed_differs"), [])
+        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.divergent_port"), [113])
 
     def test_wireshark_service_name(self):
         rows = self.ws.fields(REAL_PCAP, ["portreg.port", "portreg.wireshark.service"],
-                              filter="frame.number in {1,13,53,74}", separator="\t")
-        self.assertEqual(rows, [["53,47106", "domain"], ["80,60382", "http"], ["22,58822", "ssh"],
-                                ["123,57273", "ntp"]])
+                              filter="frame.number in {1,13,53,79,113}", separator="\t")
+        self.assertEqual(rows, [["53,38644", "domain"], ["80,55272", "http"], ["22,43600", "ssh"],
+                                ["123,53010", "ntp"], ["8443,43128", "pcsync-https"]])
 
 
 if __name__ == "__main__":
