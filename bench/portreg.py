@@ -92,20 +92,21 @@ def main():
          plugin, ["-T", "fields", "-e", "portreg.iana.service"]),
     ]
     measure(plugin, cap, ["-c", "1"])   # warm the page cache
-    print("%-10s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+    print("%-16s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
         "config", "wall s", "wall s", "ratio", "cpu s", "cpu s", "ratio", "peak KiB", "peak KiB", "ratio"))
-    print("%-10s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+    print("%-16s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
         "", "stock", "plugin", "", "stock", "plugin", "", "stock", "plugin", ""))
     for name, ws_a, args_a, ws_b, args_b in configs:
         res = {"a": [], "b": []}
         for _ in range(a.runs):   # interleaved so machine noise hits both alike
             res["a"].append(measure(ws_a, cap, args_a))
             res["b"].append(measure(ws_b, cap, args_b))
-        med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in res.items()}
-        (wa, ma, ca), (wb, mb, cb) = med["a"], med["b"]
-        print("%-10s %9.3f %9.3f %6.3f | %9.3f %9.3f %6.3f | %10d %10d %6.3f" % (
-            name, wa, wb, wb / wa, ca, cb, cb / ca, ma, mb, mb / ma))
-    print("medians of %d interleaved runs; stock -T fields uses -e frame.number (stock tshark has no "
+        for how, f in (("median", statistics.median), ("best", min)):
+            agg = {k: [f(x[i] for x in v) for i in range(3)] for k, v in res.items()}
+            (wa, ma, ca), (wb, mb, cb) = agg["a"], agg["b"]
+            print("%-16s %9.3f %9.3f %6.3f | %9.3f %9.3f %6.3f | %10d %10d %6.3f" % (
+                "%s %s" % (name, how), wa, wb, wb / wa, ca, cb, cb / ca, ma, mb, mb / ma))
+    print("median and best of %d interleaved runs; stock -T fields uses -e frame.number (stock tshark has no "
           "portreg fields); targets: no tree <= 1.05, -T fields <= 1.15" % a.runs)
 
 
