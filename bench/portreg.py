@@ -71,10 +71,35 @@ def measure(ws, capture, args):
     return secs, rss, cpu
 
 
+def instructions(ws, capture, args, count):
+    """Instructions executed (valgrind --tool=callgrind): deterministic, so a
+    busy shared machine does not blur small differences."""
+    out = os.path.join(ws.home, "callgrind.out")   # writable by the unprivileged tshark
+    cmd = ws.prefix + ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                       "tshark", "-n", "-r", ws.stage(capture), "-c", str(count)] + args
+    p = subprocess.run(cmd, env=ws.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    m = re.search(r"Collected : (\d+)", p.stderr)
+    if p.returncode != 0 or not m:
+        raise RuntimeError("%s failed:\n%s" % (" ".join(cmd), p.stderr[-2000:]))
+    return int(m.group(1))
+
+
+def callgrind_ratios(plugin, stock, cap, configs, count):
+    print("instructions per packet (callgrind, first %d packets, start-up subtracted):" % count)
+    for name, ws_a, args_a, ws_b, args_b in configs:
+        per = []
+        for ws, args in ((ws_a, args_a), (ws_b, args_b)):
+            start = instructions(ws, cap, args, 1)
+            per.append((instructions(ws, cap, args, count) - start) / (count - 1))
+        print("%-16s stock %9.0f  plugin %9.0f  ratio %.3f" % (name, per[0], per[1], per[1] / per[0]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--packets", type=int, default=120000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--callgrind", type=int, metavar="N", default=0,
+                    help="also count instructions per packet over the first N packets (slow: valgrind)")
     a = ap.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs /usr/bin/time (Debian package `time`)")
@@ -106,6 +131,8 @@ def main():
             (wa, ma, ca), (wb, mb, cb) = agg["a"], agg["b"]
             print("%-16s %9.3f %9.3f %6.3f | %9.3f %9.3f %6.3f | %10d %10d %6.3f" % (
                 "%s %s" % (name, how), wa, wb, wb / wa, ca, cb, cb / ca, ma, mb, mb / ma))
+    if a.callgrind:
+        callgrind_ratios(plugin, stock, cap, configs, a.callgrind)
     print("median and best of %d interleaved runs; stock -T fields uses -e frame.number (stock tshark has no "
           "portreg fields); targets: no tree <= 1.05, -T fields <= 1.15" % a.runs)
 
