@@ -18,6 +18,8 @@ typedef struct {
 void ica_basic_init(ica_basic_state *st, uint8_t key);
 /* In place; buf may be NULL when len is 0. */
 void ica_basic_decrypt(ica_basic_state *st, uint8_t *buf, size_t len);
+/* Advance the state over ciphertext without decrypting it. */
+void ica_basic_decrypt_skip(ica_basic_state *st, const uint8_t *buf, size_t len);
 void ica_basic_encrypt(ica_basic_state *st, uint8_t *buf, size_t len);
 
 /* UI_C2H variable part when EncryptionLevel is 1 (in place). */

@@ -154,6 +154,7 @@ typedef struct {
     ica_realloc_fn realloc_fn;  /* realloc(ptr, 0) is never called; memory is freed by ica_stream_free */
     void *actx;
     uint8_t alloc_failed;
+    uint8_t decrypt_disabled;   /* set by the caller: leave Basic-encrypted frames encrypted */
 } ica_stream;
 
 /* How a stream starts, from its first payload bytes. */
@@ -177,6 +178,11 @@ void ica_stream_free(ica_stream *st);
  * handshake message are ignored). */
 void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
                      ica_event_cb cb, void *ctx);
+
+/* The caller lost bytes of this direction (capture gap, reassembly off):
+ * the pending partial unit is dropped and the rest of the direction is
+ * reported as undecoded. */
+void ica_stream_lose(ica_stream *st, enum ica_dir dir);
 
 /* Bytes of a partial unit waiting for more data in this direction. */
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir);

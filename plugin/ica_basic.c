@@ -19,6 +19,12 @@ void ica_basic_decrypt(ica_basic_state *st, uint8_t *buf, size_t len)
     }
 }
 
+void ica_basic_decrypt_skip(ica_basic_state *st, const uint8_t *buf, size_t len)
+{
+    if (len)
+        st->prev = buf[len - 1];
+}
+
 void ica_basic_encrypt(ica_basic_state *st, uint8_t *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {

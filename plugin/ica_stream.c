@@ -76,6 +76,16 @@ void ica_stream_free(ica_stream *st)
     }
 }
 
+void ica_stream_lose(ica_stream *st, enum ica_dir dir)
+{
+    ica_dir_state *d = &st->d[dir];
+    d->wire_off += d->pend_len;
+    st->sum.undecoded_bytes[dir] += d->pend_len;
+    d->pend_len = 0;
+    d->cmd_len = 0;
+    d->phase = ICA_PHASE_LOST;
+}
+
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
 {
     return st->d[dir].pend_len;
@@ -553,6 +563,10 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         ev.flags |= ICA_FR_ENCRYPTED;
         if (!sum->have_key) {
             ev.flags |= ICA_FR_NO_KEY;
+            wd_data = 0;
+        } else if (st->decrypt_disabled) {
+            /* the cipher state must still advance for a consistent view */
+            ica_basic_decrypt_skip(&d->cipher, body, blen);
             wd_data = 0;
         } else if (blen && !fixed_buffer(st, &d->work, 0x10000)) {
             wd_data = 0;
