@@ -462,6 +462,7 @@ typedef struct {
 #define LEARN_ENCRYPTION    0x02
 #define LEARN_COMPRESSION   0x04
 #define LEARN_KEY           0x08
+#define LEARN_PRODUCT       0x10
 
 typedef struct {
     ica_conv_t *conv;
@@ -809,10 +810,13 @@ static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         }
         proto_item *bi;
         proto_tree *t = proto_tree_add_subtree(tree, mt, o, 10, ett_ica_vcbind, &bi, "Virtual channel binding");
-        proto_tree_add_item(t, hf_ica_vc_name, mt, o, 8, ENC_ASCII);
+        /* 7 characters + NUL, blank-padded: the trimmed name is what
+         * VIRTUAL_WRITE items show, so one filter matches both. */
+        char *name = (char *)tvb_get_string_enc(pinfo->pool, mt, o, 7, ENC_ASCII);
+        g_strchomp(name);
+        proto_tree_add_string(t, hf_ica_vc_name, mt, o, 8, name);
         proto_tree_add_item(t, hf_ica_vc_number, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
-        proto_item_append_text(bi, ": %s = %u", tvb_get_stringz_enc(pinfo->pool, mt, o, NULL, ENC_ASCII),
-                               tvb_get_letohs(mt, o + 8));
+        proto_item_append_text(bi, ": %s = %u", name, tvb_get_letohs(mt, o + 8));
     }
     if (len < 82)
         return;
@@ -1426,6 +1430,7 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
         ica_stream_lose(&conv->st, dir);
 
     ica_summary before = conv->st.sum;
+    guint8 phase_before = conv->st.d[dir].phase;
     ica_collect_t col;
     col.pinfo = pinfo;
     col.seg_wire_off = conv->st.d[dir].wire_off + ica_stream_pending(&conv->st, dir);
@@ -1450,8 +1455,9 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
         fd->learned |= LEARN_ENCRYPTION;
     if (after->have_key && !before.have_key)
         fd->learned |= LEARN_KEY;
-    if (memcmp(after->compression, before.compression, sizeof before.compression) != 0 ||
-        after->reducer_level != before.reducer_level)
+    if (after->have_product_id && !before.have_product_id)
+        fd->learned |= LEARN_PRODUCT;
+    if (phase_before != ICA_PHASE_FRAMED && conv->st.d[dir].phase == ICA_PHASE_FRAMED)
         fd->learned |= LEARN_COMPRESSION;
 
     fd->nrecs = wmem_array_get_count(col.recs);
@@ -1598,7 +1604,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         else if (fd->nrecs == 0)
             wmem_strbuf_append_printf(info, "[continuation, %u bytes]", tvb_reported_length(tvb));
         else
-            wmem_strbuf_append(info, "PDRFRAME");
+            wmem_strbuf_append(info, "PDRFRAME (WD command continues)");
     }
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
 
@@ -1708,7 +1714,13 @@ static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_
             tick_stat_node(st, name, sid, FALSE);
         }
     }
-    if (fd->learned & (LEARN_ENCRYPTION | LEARN_KEY)) {
+    if (fd->learned & LEARN_PRODUCT) {
+        snprintf(name, sizeof name, "Client product id: 0x%04x (%s)", sum->client_product_id,
+                 val_to_str_const(sum->client_product_id, product_id_vals, "unknown"));
+        tick_stat_node(st, name, sid, FALSE);
+    }
+    /* Basic is reported once, with its key; other levels when they become known. */
+    if ((fd->learned & LEARN_KEY) || ((fd->learned & LEARN_ENCRYPTION) && fd->encryption != ICA_ENC_BASIC)) {
         if (sum->have_key)
             snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x)", ica_encryption_name(fd->encryption),
                      sum->session_key);
