@@ -879,7 +879,7 @@ static void dissect_td_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tre
         proto_tree_add_item(tree, hf_ica_td_address_rest, mt, 46, 14, ENC_NA);
     } else {
         proto_tree_add_item(tree, hf_ica_td_address, mt, 40, 20, ENC_NA);
-        if (tvb_get_guint8(mt, 40) >= 0x20 && tvb_get_guint8(mt, 40) < 0x7f)
+        if (tvb_get_uint8(mt, 40) >= 0x20 && tvb_get_uint8(mt, 40) < 0x7f)
             proto_tree_add_item(tree, hf_ica_td_address_string, mt, 40, 20, ENC_ASCII);
     }
     if (len >= 66)
@@ -910,7 +910,7 @@ static void dissect_pd_body(tvbuff_t *mt, guint start, proto_tree *tree)
 static const char *module_label(tvbuff_t *mt, packet_info *pinfo)
 {
     const char *host = (const char *)tvb_get_stringz_enc(pinfo->pool, mt, 19, NULL, ENC_ASCII);
-    if (tvb_get_guint8(mt, 19) != 0 && strlen(host) <= 8)
+    if (tvb_get_uint8(mt, 19) != 0 && strlen(host) <= 8)
         return host;
     return (const char *)tvb_get_string_enc(pinfo->pool, mt, 6, 13, ENC_ASCII);
 }
@@ -1020,7 +1020,7 @@ static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *t
     proto_tree_add_item_ret_uint(tree, hf_ica_module_version, mt, 6, 1, ENC_NA, &version);
     wmem_strbuf_append_printf(info, " %s", val_to_str_const(mclass, module_class_vals, "unknown class"));
     if (mclass == 4 && len >= 9)
-        wmem_strbuf_append_printf(info, " %s", val_to_str_const(tvb_get_guint8(mt, 8), pd_class_vals, "unknown"));
+        wmem_strbuf_append_printf(info, " %s", val_to_str_const(tvb_get_uint8(mt, 8), pd_class_vals, "unknown"));
     wmem_strbuf_append_printf(info, " v%u", version);
     if (mclass == 2)
         dissect_wd_h2c(mt, pinfo, tree, version);
@@ -1033,7 +1033,7 @@ static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *t
 /* A raw WD packet of the handshake: type, u16 length, body. */
 static void dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
 {
-    guint8 type = tvb_get_guint8(t, 0);
+    guint8 type = tvb_get_uint8(t, 0);
     guint32 len;
     proto_item *ti;
     proto_tree *rt = proto_tree_add_subtree_format(tree, t, 0, -1, ett_ica_raw, &ti, "%s", cmd_name(type));
@@ -1086,7 +1086,7 @@ static void add_mouse_data(proto_tree *tree, tvbuff_t *t, guint off)
 
 static void add_rect_point(proto_tree *tree, tvbuff_t *t, guint off, int hf_x, int hf_y)
 {
-    guint8 b0 = tvb_get_guint8(t, off), b1 = tvb_get_guint8(t, off + 1), b2 = tvb_get_guint8(t, off + 2);
+    guint8 b0 = tvb_get_uint8(t, off), b1 = tvb_get_uint8(t, off + 1), b2 = tvb_get_uint8(t, off + 2);
     proto_tree_add_uint(tree, hf_x, t, off, 2, b0 | ((guint32)(b1 & 0x0f) << 8));
     proto_tree_add_uint(tree, hf_y, t, off + 1, 2, (guint32)(b1 >> 4) | ((guint32)b2 << 4));
 }
@@ -1094,7 +1094,7 @@ static void add_rect_point(proto_tree *tree, tvbuff_t *t, guint off, int hf_x, i
 static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_conv_t *conv,
                             wmem_strbuf_t *info)
 {
-    guint8 code = tvb_get_guint8(t, 0);
+    guint8 code = tvb_get_uint8(t, 0);
     const ica_cmd_info *ci = ica_cmd_lookup(code);
     guint len = tvb_reported_length(t);
     guint hdr = ci->rule == ICA_LEN_U8 ? 2 : ci->rule == ICA_LEN_U16 ? 3 : 1;
@@ -1153,7 +1153,7 @@ static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, c
         guint choff = code == ICA_CMD_VIRTUAL_WRITE0 ? 1 : hdr;
         if (len <= choff)
             break;      /* a VIRTUAL_WRITE without even the channel byte */
-        guint ch = tvb_get_guint8(t, choff);
+        guint ch = tvb_get_uint8(t, choff);
         guint poff = choff + 1, plen = len - poff;
         int from_table = 0;
         const char *name = ica_vc_name(&conv->st.sum, ch, &from_table);
@@ -1577,7 +1577,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                     if (f->type == ICA_EV_FRAME && f->region_is_plain && r->plain_off >= f->plain_off &&
                         r->plain_off < f->plain_off + f->buf_len && dec) {
                         guint o = f->buf_off + (guint)(r->plain_off - f->plain_off);
-                        code = tvb_get_guint8(dec, o);
+                        code = tvb_get_uint8(dec, o);
                         proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, o,
                                                              f->buf_off + f->buf_len - o, ENC_NA);
                         expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
@@ -1619,8 +1619,8 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 
 static gboolean looks_like_tls(tvbuff_t *tvb)
 {
-    return tvb_captured_length(tvb) >= 5 && tvb_get_guint8(tvb, 0) == 0x16 && tvb_get_guint8(tvb, 1) == 0x03 &&
-           tvb_get_guint8(tvb, 2) <= 0x04;
+    return tvb_captured_length(tvb) >= 5 && tvb_get_uint8(tvb, 0) == 0x16 && tvb_get_uint8(tvb, 1) == 0x03 &&
+           tvb_get_uint8(tvb, 2) <= 0x04;
 }
 
 /* Port handle: validates, and returns 0 on data that is not ICA. */
