@@ -112,6 +112,8 @@ typedef struct {
     uint8_t pdrframe_version;       /* agreed; 0 = not seen */
     uint8_t seen_connect;           /* any INIT_CONNECT seen */
     uint8_t client_enc_level;       /* PDCRYPT_C2H EncryptionLevel; 0 = not seen */
+    uint8_t offered_basic;          /* client offered PDCRYPT1 (Basic) */
+    uint8_t offered_rc5;            /* client offered an RC5 PD (pdc0/40/56/128) */
     uint8_t pd_encrypt_bound, pd_compress_bound;
     uint8_t encryption;             /* enum ica_encryption */
     uint8_t session_key;

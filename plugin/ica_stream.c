@@ -268,6 +268,42 @@ static void learn_wd_c2h(ica_summary *sum, const uint8_t *m, size_t len)
     }
 }
 
+static int name_starts(const uint8_t *field, size_t size, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n > size)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = field[i];
+        if (c >= 'a' && c <= 'z')
+            c = (uint8_t)(c - 'a' + 'A');
+        if (c != (uint8_t)prefix[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Basic is PDCRYPT1; the SecureICA PDs are pdc0/40/56/128 (ica.md §5.3
+ * PDCLASS); the module or host module name tells them apart, the
+ * EncryptionLevel byte (1 = Basic) where the name is not conclusive. */
+static void learn_encrypt_pd(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    const uint8_t *name = m + 6, *host = m + 19;
+    int basic = name_starts(name, 13, "PDCRYPT") || name_starts(host, 9, "PDCRYPT");
+    int rc5 = !basic && ((name_starts(name, 13, "PDC") && name[3] >= '0' && name[3] <= '9') ||
+                         (name_starts(host, 9, "PDC") && host[3] >= '0' && host[3] <= '9'));
+    if (len >= 41) {
+        if (sum->client_enc_level == 0)
+            sum->client_enc_level = m[40];
+        if (!basic && !rc5) {
+            basic = m[40] == 1;
+            rc5 = m[40] > 1;
+        }
+    }
+    sum->offered_basic |= (uint8_t)basic;
+    sum->offered_rc5 |= (uint8_t)rc5;
+}
+
 static void learn_init_response(ica_summary *sum, const uint8_t *m, size_t len)
 {
     if (len < MODULE_C2H_LEN)
@@ -280,8 +316,8 @@ static void learn_init_response(ica_summary *sum, const uint8_t *m, size_t len)
         learn_wd_c2h(sum, m, len);
         break;
     case CLASS_PD:
-        if (len >= 41 && m[36] == PDCLASS_ENCRYPT && sum->client_enc_level == 0)
-            sum->client_enc_level = m[40];
+        if (len >= 37 && m[36] == PDCLASS_ENCRYPT)
+            learn_encrypt_pd(sum, m, len);
         break;
     }
 }
@@ -322,7 +358,7 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
     d->crypt_mode = encrypt ? CRYPT_MODE_HDR : CRYPT_MODE_CLEAR;
     if (!encrypt)
         sum->encryption = ICA_ENC_NONE;
-    else if (sum->client_enc_level > 1)
+    else if (sum->offered_rc5 && !sum->offered_basic)
         sum->encryption = ICA_ENC_RC5;
     if (sum->pd_compress_bound)
         sum->compression[dir] = ICA_COMP_PDCOMP;
