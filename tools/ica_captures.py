@@ -491,6 +491,19 @@ def build_midsession(w):
     s.send("c2s", s.frame("c2s", b"\x0a\x1e") + s.frame("c2s", b"\x0a\x9e"))   # KEYBOARD0 down/up
 
 
+@capture("ica-midsession-clear.pcap")
+def build_midsession_clear(w):
+    """(h') Capture starting mid-session whose frames carry CRYPT_NOT_ENCRYPTED headers: the WD
+    commands are readable, but with no VcBind table seen the channel numbers can only be named
+    from the legacy enum (§9): 9 ThinWire, 17 Clipboard."""
+    s = Session(w, ("10.20.0.19", 1069), isn_c=4000000, isn_s=8000000, tcp_handshake=False)
+    clear = CRYPT_NOT_ENCRYPTED
+    s.send("s2c", s.frame("s2c", vw2(9, s.opaque(1200)), clear) + s.frame("s2c", setmou_position(40, 50), clear))
+    s.send("c2s", s.frame("c2s", mouse0(40, 50, 0x01) + b"\x0a\x1e", clear))
+    s.send("s2c", s.frame("s2c", vw1(17, s.opaque(25)), clear))
+    s.send("c2s", s.frame("c2s", vw1(17, s.opaque(6)), clear))
+
+
 def build(name, path):
     w = PcapWriter(path)
     CAPTURES[name](w)
