@@ -45,7 +45,7 @@ const ica_cmd_info *ica_cmd_lookup(uint8_t code);
 
 enum ica_cut {
     ICA_CUT_OK,             /* *total = whole command size (code + length field + data) */
-    ICA_CUT_NEED_MORE,      /* not enough bytes to know or to hold the command */
+    ICA_CUT_NEED_MORE,      /* not enough bytes; *total is the size once known, else 0 */
     ICA_CUT_UNKNOWN         /* code with no known length rule */
 };
 

@@ -46,6 +46,8 @@ const ica_cmd_info *ica_cmd_lookup(uint8_t code)
 
 enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t *hdr_len)
 {
+    *total = 0;
+    *hdr_len = 0;
     if (avail < 1)
         return ICA_CUT_NEED_MORE;
     const ica_cmd_info *ci = ica_cmd_lookup(buf[0]);
