@@ -333,6 +333,25 @@ static void test_reducer_level2_and_rc5(void)
     CHECK_EQ_INT(st.sum.encryption, ICA_ENC_RC5);
     CHECK_EQ_INT(t2.opaque[ICA_S2C], 1);
     ica_stream_free(&st);
+
+    /* findings/ica.md: PD_C2H of an RC5 PD with no EncryptionLevel byte
+     * (PdClass + pad only); the name alone identifies it */
+    tally t3 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    uint8_t pd2[3 + 40] = { 0x01, 40, 0, 40, 0, 0, 4, 1, 1 };
+    memcpy(pd2 + 9, "PDC128N.DLL", 11);
+    memcpy(pd2 + 3 + 19, "PDC128", 6);
+    pd2[3 + 36] = 11;
+    ica_stream_feed(&st, ICA_C2S, pd2, sizeof pd2, on_event, &t3);
+    CHECK_EQ_INT(st.sum.offered_rc5, 1);
+    CHECK_EQ_INT(st.sum.client_enc_level, 0);
+    feed_hex(&st, ICA_S2C, "02 0c 00 0c 00 01 04 01 01 01 00 0b 00 00 00 02 08 00 08 00 00 05 01 01 01 00", &t3);
+    feed_hex(&st, ICA_S2C, "03 00 06 02 03", &t3);     /* would read as CRYPT_OFF if taken for PDCRYPT1 */
+    CHECK_EQ_INT(st.sum.encryption, ICA_ENC_RC5);
+    CHECK_EQ_INT(t3.opaque[ICA_S2C], 1);
+    CHECK_EQ_INT(t3.control[ICA_S2C], 0);
+    CHECK_EQ_INT(st.d[ICA_S2C].crypt_mode, 0);
+    ica_stream_free(&st);
 }
 
 static void test_mid_session_and_hostile(void)
