@@ -240,5 +240,20 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(WS.fields(path, ["frame.number"], filter="ica"), [])
 
 
+class FieldReference(unittest.TestCase):
+    def test_every_field_documented(self):
+        out, _ = WS.run(["-G", "fields"])
+        fields = {r.split("\t")[2] for r in out.splitlines()
+                  if r.startswith("F\t") and r.split("\t")[4] == "ica"}
+        with open(os.path.join(TOP, "README.md")) as f:
+            readme = f.read()
+        section = readme.split("<!-- ica fields -->")[1].split("<!-- ccha fields -->")[0]
+        import re
+        documented = set(re.findall(r"^\| `(ica[.a-z0-9_]*)` \|", section, re.M))
+        self.assertGreater(len(fields), 200)
+        self.assertEqual(fields - documented, set())
+        self.assertEqual(documented - fields, set())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
