@@ -230,6 +230,17 @@ class OtherPorts(unittest.TestCase):
         names = WS.fields(path, ["ica.client_name"], filter="ica.client_name")
         self.assertEqual(names, [["spike"]])
 
+    def test_tls_on_1494_is_marked_encrypted(self):
+        path = os.path.join(self.tmp, "tls-1494.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40004), ("10.0.0.2", 1494))
+        s.handshake()
+        hello = bytes.fromhex("0100002d0303") + bytes(32) + bytes.fromhex("000002002f0100")
+        s.send("c2s", bytes.fromhex("160301") + len(hello).to_bytes(2, "big") + hello)
+        w.close()
+        rows = WS.fields(path, ["ica.encryption", "tls.record.content_type", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows, [["4", "22", "ICA over TLS: shown as encrypted"]])
+
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")
         w = pcapgen.PcapWriter(path)
