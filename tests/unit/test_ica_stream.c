@@ -424,6 +424,16 @@ static void test_mid_session_and_hostile(void)
     const uint8_t req[] = { 0x00, 0x15, 0x00, 0x07, 0x00, 0x03, 0x04, 0x00, 0x06, 0x00, 0x02, 0x00, 0x03, 0x00,
                             0x04, 0x00, 0x01, 0x00, 0x06, 0x00, 0x04, 0x00, 0x01, 0x00 };
     CHECK_EQ_INT(ica_probe(req, sizeof req), ICA_PROBE_HANDSHAKE);
+    const uint8_t weak[] = { 0x00, 0x01, 0x00, 0x05 };     /* old-level INIT_REQUEST shape: too weak */
+    CHECK_EQ_INT(ica_probe(weak, sizeof weak), ICA_PROBE_NO);
+    uint8_t req_bad[sizeof req];
+    memcpy(req_bad, req, sizeof req);
+    req_bad[14] = 0x05;                                     /* a block length that overruns the list */
+    CHECK_EQ_INT(ica_probe(req_bad, sizeof req_bad), ICA_PROBE_NO);
+    uint8_t resp[3 + 36] = { 0x01, 36, 0, 36, 0, 3, 5, 1, 2, 'T', 'C', 'P' };
+    CHECK_EQ_INT(ica_probe(resp, sizeof resp), ICA_PROBE_HANDSHAKE);
+    resp[12] = 0x01;                                        /* control byte inside the module name */
+    CHECK_EQ_INT(ica_probe(resp, sizeof resp), ICA_PROBE_NO);
     const uint8_t http[] = "GET / HTTP/1.1\r\n";
     CHECK_EQ_INT(ica_probe(http, sizeof http - 1), ICA_PROBE_NO);
 
