@@ -147,6 +147,15 @@ class SpikeSession(unittest.TestCase):
         self.assertEqual(rows, [["11", "INIT_REQUEST level 7"], ["18", "INIT_RESPONSE WDICA (WinStation driver)"],
                                 ["45", "REDISPLAY"], ["64", "VIRTUAL_WRITE2 CTXTW 1629 bytes"]])
 
+    def test_input_commands(self):
+        rows = WS.fields(SPIKE, ["ica.redraw.x1", "ica.redraw.y1", "ica.redraw.x2", "ica.redraw.y2"],
+                         filter="frame.number == 46")
+        self.assertEqual(rows, [["0", "0", "640", "480"]])       # ica.md §8 REDRAW example
+        rows = WS.fields(SPIKE, ["ica.mouse.x"], filter="ica.cmd == 0x0d")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 34)
+        rows = WS.fields(SPIKE, ["ica.pointer.x"], filter="ica.cmd == 0x1c")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 35)
+
     def test_decrypted_bytes_and_reassembly(self):
         # ica.md §6.3: server frame 41 decrypts to SET_GRAPHICS 33 00; frames 60+61 are one 1458-byte frame.
         rows = WS.fields(SPIKE, ["ica.decrypted_data"], filter="frame.number == 45")
