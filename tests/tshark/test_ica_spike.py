@@ -174,15 +174,20 @@ class SpikeSession(unittest.TestCase):
 
     def test_stats_tree(self):
         out = WS.tshark(SPIKE, ["-q", "-z", "ica,tree"])
-        lines = {l.strip().split("  ")[0]: l.split() for l in out.splitlines() if l.strip()}
-        self.assertIn("Client name: spike", lines)
-        self.assertIn("Client build: 908", lines)
-        self.assertIn("Client product id: 0x0051 (UNIX)", lines)
-        self.assertIn("Encryption: Basic (session key 0xf4)", lines)
-        self.assertIn("Compression server to client: none", lines)
-        self.assertEqual(lines["CTXTW (channel 9)"][3], "14169")
-        self.assertEqual(lines["CTXCAM (channel 12)"][3], "143")
-        self.assertEqual(lines["CTXTWI (channel 15)"][3], "27")
+        rows = [(l[:43].strip(), l[43:].split()) for l in out.splitlines() if l.startswith((" ", "I", "V"))]
+        counts = [(name, vals[0]) for name, vals in rows if vals]
+        session = "192.168.1.100:1193 -> 192.168.1.101:1494"
+        self.assertEqual(counts, [
+            ("ICA sessions", "1"), (session, "1"),
+            ("Encryption: Basic (session key 0xf4)", "1"),
+            ("Compression server to client: none", "1"), ("Compression client to server: none", "1"),
+            ("Client product id: 0x0051 (UNIX)", "1"), ("Client name: spike", "1"), ("Client build: 908", "1"),
+            ("ICA packets per session", "123"), (session, "123"),
+            ("Virtual channel payload bytes", "14339"), (session, "14339"),
+            ("CTXTW (channel 9)", "14169"), ("server to client", "14169"),
+            ("CTXCAM (channel 12)", "143"), ("server to client", "105"), ("client to server", "38"),
+            ("CTXTWI (channel 15)", "27"), ("server to client", "27"),
+        ])
 
     def test_decryption_preference_off(self):
         counts = command_counts(SPIKE, SERVER, extra=["-o", "ica.decrypt:FALSE"])
@@ -238,6 +243,16 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
         names = WS.fields(path, ["ica.client_name"], filter="ica.client_name")
         self.assertEqual(names, [["spike"]])
+
+    def test_one_byte_segments_same_fields(self):
+        # findings/ica.md: the first server segment is the single byte 7f
+        path = os.path.join(self.tmp, "spike-1byte.pcap")
+        rebuild(path, 40005, 1494, lambda n: [1] * n)
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["ica.client_name", "ica.client_build", "ica.client_product_id", "ica.session_key"],
+                         filter="ica.client_name || ica.client_product_id || ica.session_key")
+        self.assertEqual(rows, [["spike", "908", "", ""], ["", "", "0x0051", ""], ["", "", "", "0xf4"]])
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
 
     def test_tls_on_1494_is_marked_encrypted(self):
         path = os.path.join(self.tmp, "tls-1494.pcap")
