@@ -254,6 +254,27 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(rows, [["spike", "908", "", ""], ["", "", "0x0051", ""], ["", "", "", "0xf4"]])
         self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
 
+    def test_retransmissions_ignored(self):
+        path = os.path.join(self.tmp, "spike-retrans.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("192.168.1.100", 40006), ("192.168.1.101", 1494))
+        s.handshake()
+        resent = 0
+        for i, (direction, payload) in enumerate(spike_segments()):
+            sent = s.send(direction, payload)
+            if i in (20, 60, 61):               # a handshake packet, a data frame, a split frame's tail
+                s.resend(direction, *sent[0])
+                resent += 1
+        w.close()
+        # TCP's default keeps retransmissions away from subdissectors; when it
+        # does hand them over, ICA must skip the bytes it has already decoded.
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        extra = ["-o", "tcp.analyze_sequence_numbers:FALSE"]
+        self.assertEqual(dict(command_counts(path, 1494, extra=extra)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["frame.number"], filter="ica.retransmitted", extra=extra)
+        self.assertEqual(len(rows), resent)
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded", extra=extra), [])
+
     def test_tls_on_1494_is_marked_encrypted(self):
         path = os.path.join(self.tmp, "tls-1494.pcap")
         w = pcapgen.PcapWriter(path)
