@@ -281,7 +281,6 @@ static int hf_ica_credentials_algorithm = -1;
 
 static int ett_ica = -1;
 static int ett_ica_raw = -1;
-static int ett_ica_module = -1;
 static int ett_ica_caplist = -1;
 static int ett_ica_cap = -1;
 static int ett_ica_bits = -1;
@@ -489,13 +488,11 @@ typedef struct {
 
 /* Collector used while the core reports events for one TCP segment. */
 typedef struct {
-    packet_info *pinfo;
     guint64 seg_wire_off;           /* stream offset of the segment's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
     GByteArray *buf;
     gboolean decrypted;
-    ica_conv_t *conv;
 } ica_collect_t;
 
 static void *file_realloc(void *actx _U_, void *ptr, size_t size)
@@ -690,7 +687,7 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         &hf_ica_ui_work_directory, &hf_ica_ui_initial_program
     };
     guint len = tvb_reported_length(mt);
-    guint32 enc_level, seed, fixed = 64, encoding = 0, v;
+    guint32 enc_level, seed, fixed = 64, encoding = 0;
     proto_item *offs[12] = { NULL };
     guint32 offv[12] = { 0 };
     proto_tree_add_bitmask(tree, mt, 36, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
@@ -754,7 +751,6 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         add_string_at(strings, pinfo, st, hf_ica_ui_client_license, offv[8], fixed, str_enc, offs[8]);
     if (offs[9])
         add_string_at(strings, pinfo, st, hf_ica_ui_ime_file_name, offv[9], fixed, str_enc, offs[9]);
-    (void)v;
 }
 
 static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
@@ -1274,9 +1270,9 @@ static void dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_
                           const ica_rec_t *r, wmem_strbuf_t *info)
 {
     guint len = tvb_reported_length(t);
-    proto_item *fi;
-    proto_tree *ft = proto_tree_add_subtree_format(tree, t, 0, len, ett_ica_frame, &fi, "PDRFRAME frame, %u bytes",
-                                                   r->frame_len);
+    proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
+    proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
+    proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
     if (r->flags & ICA_FR_PRIO_BITS || conv->st.sum.pdrframe_version >= 2) {
         proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
         if (r->flags & ICA_FR_PRIO_BITS)
@@ -1438,13 +1434,11 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     ica_summary before = conv->st.sum;
     guint8 phase_before = conv->st.d[dir].phase;
     ica_collect_t col;
-    col.pinfo = pinfo;
     col.seg_wire_off = conv->st.d[dir].wire_off + ica_stream_pending(&conv->st, dir);
     col.seg_tvb_off = (gint32)skip;
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
     col.buf = g_byte_array_new();
     col.decrypted = FALSE;
-    col.conv = conv;
     conv->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&conv->st, dir, tvb_get_ptr(tvb, skip, len - skip), len - skip, collect_event, &col);
     if (!pref_desegment && ica_stream_pending(&conv->st, dir)) {
@@ -2020,7 +2014,7 @@ proto_register_ica(void)
         { &hf_ica_credentials_algorithm, { "Credentials algorithm", "ica.credentials.algorithm", FT_UINT8, BASE_DEC, VALS(credentials_algorithm_vals), 0x0, NULL, HFILL } },
     };
     static int *ett[] = {
-        &ett_ica, &ett_ica_raw, &ett_ica_module, &ett_ica_caplist, &ett_ica_cap, &ett_ica_bits,
+        &ett_ica, &ett_ica_raw, &ett_ica_caplist, &ett_ica_cap, &ett_ica_bits,
         &ett_ica_text_mode, &ett_ica_vcbind, &ett_ica_frame, &ett_ica_v3, &ett_ica_cmd, &ett_ica_rect,
         &ett_ica_mouse, &ett_ica_vc_payload, &ett_ica_strings,
     };
