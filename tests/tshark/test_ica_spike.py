@@ -286,6 +286,21 @@ class OtherPorts(unittest.TestCase):
         rows = WS.fields(path, ["ica.encryption", "tls.record.content_type", "_ws.expert.message"], filter="ica")
         self.assertEqual(rows, [["4", "22", "ICA over TLS: shown as encrypted"]])
 
+    def test_unknown_command_stops_direction(self):
+        # mid-session, clear frames: REDISPLAY, then 0x3d (no length rule in any source)
+        path = os.path.join(self.tmp, "unknown-cmd.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40007), ("10.0.0.2", 1494))
+        s.send("c2s", bytes.fromhex("0400 00 09 3d 01"))
+        s.send("c2s", bytes.fromhex("0200 00 09"))
+        s.send("s2c", bytes.fromhex("0300 00 37 01"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.undecoded", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0], ["1", "0x09", "3d01", "Capture starts in the middle of an ICA session: no handshake, "
+                                   "no key,WD command 0x3d has no known length rule; decoding of this direction stops here"])
+        self.assertEqual(rows[1][:2], ["2", ""])                 # same direction: no longer decoded
+        self.assertEqual(rows[2][:2], ["3", "0x37"])             # other direction goes on (SET_LED)
+
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")
         w = pcapgen.PcapWriter(path)
