@@ -169,7 +169,11 @@ class SpikeSession(unittest.TestCase):
 
     def test_no_malformed_no_warnings(self):
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="_ws.malformed"), [])
-        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert"), [])
+        # only chat-level reassembly notes; nothing of note level or above
+        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert.severity > 0x00200000"), [])
+        rows = WS.fields(SPIKE, ["frame.number", "ica.pending.unit_seen", "ica.pending.unit_length"],
+                         filter="frame.number == 60")
+        self.assertEqual(rows, [["60", "1448", "1460"]])
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica.undecoded"), [])
 
     def test_stats_tree(self):
