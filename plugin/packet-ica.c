@@ -569,6 +569,21 @@ static void collect_event(void *ctx, const ica_event *ev)
 
 /* ---- small tree helpers ------------------------------------------------- */
 
+/* Info column: one item per message, bounded for frames holding hundreds. */
+#define INFO_MAX_LEN 200
+static void info_add(wmem_strbuf_t *info, const char *item)
+{
+    gsize len = wmem_strbuf_get_len(info);
+    if (len >= INFO_MAX_LEN) {
+        if (!g_str_has_suffix(wmem_strbuf_get_str(info), ", ..."))
+            wmem_strbuf_append(info, ", ...");
+        return;
+    }
+    if (len)
+        wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, item);
+}
+
 static tvbuff_t *wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source)
 {
     if (r->tvb_off >= 0)
@@ -1107,9 +1122,7 @@ static void dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_
     }
     ENDTRY;
     proto_item_set_text(ti, "%s", wmem_strbuf_get_str(one));
-    if (wmem_strbuf_get_len(info))
-        wmem_strbuf_append(info, ", ");
-    wmem_strbuf_append(info, wmem_strbuf_get_str(one));
+    info_add(info, wmem_strbuf_get_str(one));
 }
 
 /* ---- WD commands (§8) --------------------------------------------------- */
@@ -1279,9 +1292,7 @@ static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, c
     }
     ENDTRY;
     proto_item_set_text(ti, "%s", wmem_strbuf_get_str(one));
-    if (wmem_strbuf_get_len(info))
-        wmem_strbuf_append(info, ", ");
-    wmem_strbuf_append(info, wmem_strbuf_get_str(one));
+    info_add(info, wmem_strbuf_get_str(one));
 }
 
 /* ---- PDRFRAME frames (§6) ----------------------------------------------- */
@@ -1416,9 +1427,7 @@ static void dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_
     }
     if (what) {
         proto_item_append_text(fi, ", %s", what);
-        if (wmem_strbuf_get_len(info))
-            wmem_strbuf_append(info, ", ");
-        wmem_strbuf_append(info, what);
+        info_add(info, what);
     }
 }
 
@@ -1592,9 +1601,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             switch (r->type) {
             case ICA_EV_DETECT:
                 proto_tree_add_item(it, hf_ica_detect, wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA);
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append(info, "Detect string");
+                info_add(info, "Detect string");
                 break;
             case ICA_EV_PADDING:
                 expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_padding, tvb, r->tvb_off, r->wire_len, ENC_NA),
@@ -1604,9 +1611,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                 expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_undecoded,
                                                            wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA),
                                 &ei_ica_undecoded);
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append(info, "undecoded data");
+                info_add(info, "undecoded data");
                 break;
             case ICA_EV_RAW:
                 dissect_raw(wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
@@ -1646,9 +1651,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                         break;
                     }
                 }
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append_printf(info, "unknown WD command 0x%02x", code);
+                info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
                 break;
             }
             }

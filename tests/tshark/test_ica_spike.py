@@ -305,6 +305,21 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(rows[1][:2], ["2", ""])                 # same direction: no longer decoded
         self.assertEqual(rows[2][:2], ["3", "0x37"])             # other direction goes on (SET_LED)
 
+    def test_lying_lengths_are_marked(self):
+        # clear mid-session frames: VIRTUAL_WRITE2 with length 0 (the length counts the
+        # channel byte), then a frame claiming 0xffff bytes that never arrive
+        path = os.path.join(self.tmp, "lying-lengths.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40008), ("10.0.0.2", 1494))
+        s.send("s2c", bytes.fromhex("0400 00 31 00 00"))
+        s.send("s2c", bytes.fromhex("ffff 00 01 02 03"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.pending.unit_seen", "ica.pending.unit_length",
+                                "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0][:2], ["1", "0x31"])
+        self.assertIn("VIRTUAL_WRITE length 0: no channel byte", rows[0][4])
+        self.assertEqual(rows[1][:5], ["2", "", "6", "65537", "Incomplete ICA unit: 6 of 65537 bytes so far"])
+
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")
         w = pcapgen.PcapWriter(path)
