@@ -655,7 +655,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             /* the cipher state must still advance for a consistent view */
             ica_basic_decrypt_skip(&d->cipher, body, blen);
             wd_data = 0;
-        } else if (blen && !fixed_buffer(st, &d->work, 0x10000)) {
+        } else if (reserve(st, &d->work, &d->work_cap, blen ? blen : 1) < 0) {
             wd_data = 0;
         } else {
             if (blen)
