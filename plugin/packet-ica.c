@@ -1689,12 +1689,10 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
 
-    if (!PINFO_FD_VISITED(pinfo) || ica_tap >= 0) {
-        ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
-        tapinfo->conv = conv;
-        tapinfo->fd = fd;
-        tap_queue_packet(ica_tap, pinfo, tapinfo);
-    }
+    ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
+    tapinfo->conv = conv;
+    tapinfo->fd = fd;
+    tap_queue_packet(ica_tap, pinfo, tapinfo);
     return tvb_captured_length(tvb);
 }
 

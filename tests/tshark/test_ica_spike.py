@@ -129,6 +129,8 @@ class SpikeSession(unittest.TestCase):
 
     def test_command_counts_per_direction(self):
         self.assertEqual(dict(command_counts(SPIKE, SERVER)), EXPECTED_COUNTS)
+        # two-pass: the second pass reads what the first pass stored
+        self.assertEqual(dict(command_counts(SPIKE, SERVER, extra=["-2"])), EXPECTED_COUNTS)
 
     def test_virtual_channel_writes(self):
         rows = WS.fields(SPIKE, ["tcp.srcport", "ica.vc.number", "ica.vc.name"],
