@@ -1461,7 +1461,9 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     ica_frame_t *fd = wmem_new0(wmem_file_scope(), ica_frame_t);
     enum ica_dir dir = (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
                        ? ICA_S2C : ICA_C2S;
-    guint len = tvb_reported_length(tvb);
+    /* A frame cut by the snapshot length loses bytes of the stream. */
+    guint len = tvb_captured_length(tvb);
+    gboolean truncated = len < tvb_reported_length(tvb);
     guint skip = 0;
     fd->conv = conv;
     fd->dir = (guint8)dir;
@@ -1504,6 +1506,10 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     col.decrypted = FALSE;
     conv->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&conv->st, dir, tvb_get_ptr(tvb, skip, len - skip), len - skip, collect_event, &col);
+    if (truncated) {
+        fd->gap = 1;
+        ica_stream_lose(&conv->st, dir);
+    }
     if (!pref_desegment && ica_stream_pending(&conv->st, dir)) {
         fd->not_reassembled = 1;
         ica_stream_lose(&conv->st, dir);
@@ -2115,7 +2121,7 @@ proto_register_ica(void)
         { &ei_ica_bad_crypt_hdr, { "ica.crypt.header.unknown", PI_PROTOCOL, PI_WARN, "Unknown PDCRYPT1 header value", EXPFILL } },
         { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
         { &ei_ica_retransmission, { "ica.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted bytes ignored", EXPFILL } },
-        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing before this segment: the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
         { &ei_ica_bad_offset, { "ica.bad_offset", PI_MALFORMED, PI_WARN, "Offset or count points outside the module", EXPFILL } },
         { &ei_ica_legacy_vc, { "ica.vc.legacy_name", PI_PROTOCOL, PI_NOTE, "No VcBind table seen: channel named by the legacy fixed numbering", EXPFILL } },
         { &ei_ica_tls, { "ica.tls", PI_DECRYPTION, PI_NOTE, "ICA over TLS: shown as encrypted", EXPFILL } },
