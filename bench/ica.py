@@ -35,7 +35,7 @@ def build_capture(path, sessions):
     span = conn.segments[-1][2] - t0 + 1.0
     w = PcapWriter(path, step=0.000001)
     for i in range(sessions):
-        client = ("10.%d.%d.%d" % (100 + i // 65536, (i // 256) % 256, i % 256 or 1), 1024 + i % 60000)
+        client = ("10.%d.%d.%d" % (100 + i // 65536, (i // 256) % 256, i % 256 or 1), 40000 + i % 20000)
         s = TcpStream(w, client, conn.server, isn_c=conn.isn["c2s"] + i, isn_s=conn.isn["s2c"] + 7 * i)
         base = 1_700_000_000.0 + i * span
         s.handshake(ts=base)
