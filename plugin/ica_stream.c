@@ -107,6 +107,32 @@ static int frames_cover(const uint8_t *data, size_t len)
     return n > 0 && pos == len;
 }
 
+/* A capability list exactly filling len bytes (§5.6). */
+static int caplist_ok(const uint8_t *c, size_t len)
+{
+    if (len < 4 || c[0] > 1 || le16(c + 2) != 4)
+        return 0;
+    size_t off = 4;
+    for (unsigned i = 0; i < c[1]; i++) {
+        if (off + 4 > len || le16(c + off) < 4)
+            return 0;
+        off += le16(c + off);
+    }
+    return off == len;
+}
+
+static int name_ok(const uint8_t *n, size_t size)
+{
+    size_t i = 0;
+    while (i < size && n[i] >= 0x20 && n[i] < 0x7f)
+        i++;
+    while (i < size && n[i] == 0)
+        i++;
+    return i == size;
+}
+
+/* Strict checks for a raw handshake packet at the start of a stream: the
+ * heuristic must not take other protocols' traffic. */
 static int raw_packet_ok(const uint8_t *p, size_t len)
 {
     if (len < 3)
@@ -116,13 +142,13 @@ static int raw_packet_ok(const uint8_t *p, size_t len)
         return 0;
     const uint8_t *m = p + 3;
     switch (p[0]) {
-    case 0x00:      /* INIT_REQUEST: level, optional capability list; at most 255 bytes */
-        return blen >= 1 && blen <= 255 && m[0] <= 16 &&
-               (m[0] <= 6 || (blen >= 5 && m[1] <= 1 && le16(m + 3) == 4));
+    case 0x00:      /* INIT_REQUEST with a capability list (level 7 and later) */
+        return blen >= 5 && blen <= 255 && m[0] >= 7 && m[0] <= 16 && caplist_ok(m + 1, blen - 1);
     case 0x01:      /* INIT_RESPONSE: MODULE_C2H whose ByteCount equals the WD length */
-        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
-    case 0x02:      /* INIT_CONNECT: MODULE_H2C */
-        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
+        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5] &&
+               name_ok(m + 6, 13) && name_ok(m + 19, 9);
+    case 0x02:      /* INIT_CONNECT: MODULE_H2C, agreed version within the range */
+        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[6] && m[6] <= m[5];
     default:
         return 0;
     }

@@ -436,6 +436,7 @@ typedef struct {
     guint32 compressed_note_frame;  /* one expert note per conversation */
     guint32 mid_session_note_frame;
     char *label;                    /* "client:port -> server:port" for statistics */
+    gboolean seen_frame;
 } ica_conv_t;
 
 /* One thing the core reported while this frame's bytes were fed. */
@@ -473,6 +474,7 @@ typedef struct {
     guint8 retransmission;
     guint8 gap;
     guint8 not_reassembled;
+    guint8 first_of_session;
     guint nrecs;
     ica_rec_t *recs;
     guint8 *buf;                    /* decrypted / WD bytes of this frame's PDRFRAME frames */
@@ -1404,6 +1406,10 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     guint skip = 0;
     fd->conv = conv;
     fd->dir = (guint8)dir;
+    if (!conv->seen_frame) {
+        conv->seen_frame = TRUE;
+        fd->first_of_session = 1;
+    }
     /* Retransmitted or overlapping bytes were fed already; a hole means the
      * stream can no longer be followed. */
     if (tcpi && tcpi->nxtseq != tcpi->seq) {
@@ -1638,7 +1644,12 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             conv->tls_note_frame = pinfo->num;
             conv->st.sum.encryption = ICA_ENC_TLS;
         } else {
-            switch (ica_probe(p, len)) {
+            /* On the registered port a stream may start with a detect string
+             * cut short by segmentation (1-byte segments). */
+            enum ica_probe pr = ica_probe(p, len);
+            if (pr == ICA_PROBE_NO && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
+                pr = ICA_PROBE_DETECT;
+            switch (pr) {
             case ICA_PROBE_DETECT:
                 conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port);
                 break;
@@ -1689,12 +1700,22 @@ static int dissect_ica(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 
 /* ---- statistics: tshark -z ica,tree ------------------------------------- */
 
+/* Three top-level nodes so that every count is of one kind and percentages
+ * stay meaningful: sessions (one tick each, with what was learned about
+ * them), packets per session, and virtual-channel payload bytes per session,
+ * channel and direction. */
 static int st_node_sessions = -1;
+static int st_node_packets = -1;
+static int st_node_vc_bytes = -1;
 static const char *st_str_sessions = "ICA sessions";
+static const char *st_str_packets = "ICA packets per session";
+static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
 static void ica_stats_init(stats_tree *st)
 {
     st_node_sessions = stats_tree_create_node(st, st_str_sessions, 0, STAT_DT_INT, TRUE);
+    st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, TRUE);
+    st_node_vc_bytes = stats_tree_create_node(st, st_str_vc_bytes, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -1704,8 +1725,16 @@ static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_
     const ica_conv_t *conv = ti->conv;
     const ica_frame_t *fd = ti->fd;
     const ica_summary *sum = &conv->st.sum;
-    int sid = tick_stat_node(st, conv->label, st_node_sessions, TRUE);
     char name[160];
+    tick_stat_node(st, st_str_packets, 0, TRUE);
+    tick_stat_node(st, conv->label, st_node_packets, FALSE);
+    int sid;
+    if (fd->first_of_session) {
+        tick_stat_node(st, st_str_sessions, 0, TRUE);
+        sid = tick_stat_node(st, conv->label, st_node_sessions, TRUE);
+    } else {
+        sid = increase_stat_node(st, conv->label, st_node_sessions, TRUE, 0);
+    }
     if (fd->learned & LEARN_CLIENT_NAME) {
         snprintf(name, sizeof name, "Client name: %s", sum->client_name);
         tick_stat_node(st, name, sid, FALSE);
@@ -1751,10 +1780,11 @@ static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_
         } else {
             continue;
         }
-        int cid = increase_stat_node(st, "Virtual channel bytes", sid, TRUE, (gint)bytes);
+        increase_stat_node(st, st_str_vc_bytes, 0, TRUE, (gint)bytes);
+        int bsid = increase_stat_node(st, conv->label, st_node_vc_bytes, TRUE, (gint)bytes);
         const char *vc = ica_vc_name(sum, ch, NULL);
         snprintf(name, sizeof name, "%s (channel %u)", vc ? vc : "unnamed", ch);
-        int nid = increase_stat_node(st, name, cid, TRUE, (gint)bytes);
+        int nid = increase_stat_node(st, name, bsid, TRUE, (gint)bytes);
         increase_stat_node(st, fd->dir == ICA_C2S ? "client to server" : "server to client", nid, FALSE, (gint)bytes);
     }
     return TAP_PACKET_REDRAW;

@@ -147,6 +147,15 @@ class SpikeSession(unittest.TestCase):
         self.assertEqual(rows, [["11", "INIT_REQUEST level 7"], ["18", "INIT_RESPONSE WDICA (WinStation driver)"],
                                 ["45", "REDISPLAY"], ["64", "VIRTUAL_WRITE2 CTXTW 1629 bytes"]])
 
+    def test_input_commands(self):
+        rows = WS.fields(SPIKE, ["ica.redraw.x1", "ica.redraw.y1", "ica.redraw.x2", "ica.redraw.y2"],
+                         filter="frame.number == 46")
+        self.assertEqual(rows, [["0", "0", "640", "480"]])       # ica.md §8 REDRAW example
+        rows = WS.fields(SPIKE, ["ica.mouse.x"], filter="ica.cmd == 0x0d")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 34)
+        rows = WS.fields(SPIKE, ["ica.pointer.x"], filter="ica.cmd == 0x1c")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 35)
+
     def test_decrypted_bytes_and_reassembly(self):
         # ica.md §6.3: server frame 41 decrypts to SET_GRAPHICS 33 00; frames 60+61 are one 1458-byte frame.
         rows = WS.fields(SPIKE, ["ica.decrypted_data"], filter="frame.number == 45")
@@ -165,15 +174,20 @@ class SpikeSession(unittest.TestCase):
 
     def test_stats_tree(self):
         out = WS.tshark(SPIKE, ["-q", "-z", "ica,tree"])
-        lines = {l.strip().split("  ")[0]: l.split() for l in out.splitlines() if l.strip()}
-        self.assertIn("Client name: spike", lines)
-        self.assertIn("Client build: 908", lines)
-        self.assertIn("Client product id: 0x0051 (UNIX)", lines)
-        self.assertIn("Encryption: Basic (session key 0xf4)", lines)
-        self.assertIn("Compression server to client: none", lines)
-        self.assertEqual(lines["CTXTW (channel 9)"][3], "14169")
-        self.assertEqual(lines["CTXCAM (channel 12)"][3], "143")
-        self.assertEqual(lines["CTXTWI (channel 15)"][3], "27")
+        rows = [(l[:43].strip(), l[43:].split()) for l in out.splitlines() if l.startswith((" ", "I", "V"))]
+        counts = [(name, vals[0]) for name, vals in rows if vals]
+        session = "192.168.1.100:1193 -> 192.168.1.101:1494"
+        self.assertEqual(counts, [
+            ("ICA sessions", "1"), (session, "1"),
+            ("Encryption: Basic (session key 0xf4)", "1"),
+            ("Compression server to client: none", "1"), ("Compression client to server: none", "1"),
+            ("Client product id: 0x0051 (UNIX)", "1"), ("Client name: spike", "1"), ("Client build: 908", "1"),
+            ("ICA packets per session", "123"), (session, "123"),
+            ("Virtual channel payload bytes", "14339"), (session, "14339"),
+            ("CTXTW (channel 9)", "14169"), ("server to client", "14169"),
+            ("CTXCAM (channel 12)", "143"), ("server to client", "105"), ("client to server", "38"),
+            ("CTXTWI (channel 15)", "27"), ("server to client", "27"),
+        ])
 
     def test_decryption_preference_off(self):
         counts = command_counts(SPIKE, SERVER, extra=["-o", "ica.decrypt:FALSE"])
@@ -230,6 +244,27 @@ class OtherPorts(unittest.TestCase):
         names = WS.fields(path, ["ica.client_name"], filter="ica.client_name")
         self.assertEqual(names, [["spike"]])
 
+    def test_one_byte_segments_same_fields(self):
+        # findings/ica.md: the first server segment is the single byte 7f
+        path = os.path.join(self.tmp, "spike-1byte.pcap")
+        rebuild(path, 40005, 1494, lambda n: [1] * n)
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["ica.client_name", "ica.client_build", "ica.client_product_id", "ica.session_key"],
+                         filter="ica.client_name || ica.client_product_id || ica.session_key")
+        self.assertEqual(rows, [["spike", "908", "", ""], ["", "", "0x0051", ""], ["", "", "", "0xf4"]])
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
+
+    def test_tls_on_1494_is_marked_encrypted(self):
+        path = os.path.join(self.tmp, "tls-1494.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40004), ("10.0.0.2", 1494))
+        s.handshake()
+        hello = bytes.fromhex("0100002d0303") + bytes(32) + bytes.fromhex("000002002f0100")
+        s.send("c2s", bytes.fromhex("160301") + len(hello).to_bytes(2, "big") + hello)
+        w.close()
+        rows = WS.fields(path, ["ica.encryption", "tls.record.content_type", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows, [["4", "22", "ICA over TLS: shown as encrypted"]])
+
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")
         w = pcapgen.PcapWriter(path)
@@ -238,6 +273,21 @@ class OtherPorts(unittest.TestCase):
         s.send("c2s", b"GET / HTTP/1.0\r\n\r\n")
         w.close()
         self.assertEqual(WS.fields(path, ["frame.number"], filter="ica"), [])
+
+
+class FieldReference(unittest.TestCase):
+    def test_every_field_documented(self):
+        out, _ = WS.run(["-G", "fields"])
+        fields = {r.split("\t")[2] for r in out.splitlines()
+                  if r.startswith("F\t") and r.split("\t")[4] == "ica"}
+        with open(os.path.join(TOP, "README.md")) as f:
+            readme = f.read()
+        section = readme.split("<!-- ica fields -->")[1].split("<!-- ccha fields -->")[0]
+        import re
+        documented = set(re.findall(r"^\| `(ica[.a-z0-9_]*)` \|", section, re.M))
+        self.assertGreater(len(fields), 200)
+        self.assertEqual(fields - documented, set())
+        self.assertEqual(documented - fields, set())
 
 
 if __name__ == "__main__":
