@@ -54,7 +54,8 @@ class Decoded:
               "ica.vc.length", "ica.vc.name_source", "ica.encryption", "ica.session_key", "ica.compression",
               "ica.reducer.level", "ica.wd.c2h_pow2_wanted", "ica.wd.h2c_pow2_wanted",
               "ica.wd.c2h_pow2_agreed", "ica.wd.h2c_pow2_agreed", "ica.cmd", "ica.crypt.header",
-              "ica.crypt.marker", "ica.frame.length", "ica.padding", "ica.ui.user", "ica.ui.domain",
+              "ica.crypt.marker", "ica.frame.length", "ica.decrypted_data", "ica.padding", "ica.ui.user",
+              "ica.ui.domain",
               "ica.ui.client_directory", "ica.ui.initial_program", "ica.ui.encryption_level",
               "ica.ui.encryption_seed", "ica.td.client_ip", "ica.td.client_port", "ica.terminate.reason",
               "_ws.malformed", "_ws.col.Info"]
@@ -203,6 +204,10 @@ class Win32Scrambled(Base, StandardTraffic, unittest.TestCase):
         self.assertEqual(self.x.ints("c2s", "ica.frame.length"), [3, 2, 10, 13, 7, 16, 405])
         self.assertEqual(set(self.x.ints("s2c", "ica.crypt.header")[1:] + self.x.ints("c2s", "ica.crypt.header")[1:]),
                          {1})
+        # the plugin's Basic decryption agrees with the builder's encryption, frame by frame
+        self.assertEqual(self.x("s2c", "ica.decrypted_data")[0], "3300")
+        self.assertEqual(self.x("c2s", "ica.decrypted_data")[:3], ["09", "060600000000000430",
+                                                                   "0d6400c800010d6500c80002"])
 
 
 class PaddingQuirk(Base, StandardTraffic, unittest.TestCase):
