@@ -58,8 +58,10 @@ void ica_stream_init(ica_stream *st, enum ica_phase start, ica_realloc_fn reallo
     memset(st, 0, sizeof *st);
     st->realloc_fn = realloc_fn ? realloc_fn : libc_realloc;
     st->actx = actx;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         st->d[i].phase = (uint8_t)start;
+        st->d[i].last_module_count = -1;
+    }
     st->sum.mid_session = start == ICA_PHASE_SYNC;
 }
 
@@ -89,6 +91,29 @@ void ica_stream_lose(ica_stream *st, enum ica_dir dir)
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
 {
     return st->d[dir].pend_len;
+}
+
+void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out)
+{
+    const ica_dir_state *d = &st->d[dir];
+    const uint8_t *p = d->pend;
+    size_t n = d->pend_len;
+    memset(out, 0, sizeof *out);
+    out->unit_seen = n;
+    if (n) {
+        if (d->phase == ICA_PHASE_DETECT)
+            out->unit_total = ICA_DETECT_LEN;
+        else if (d->phase == ICA_PHASE_RAW && n >= 3)
+            out->unit_total = 3 + (size_t)le16(p + 1);
+        else if (d->phase == ICA_PHASE_FRAMED && n >= 2)
+            out->unit_total = 2 + (size_t)(st->sum.pdrframe_version >= 2 ? le16(p) & 0x3fff : le16(p));
+    }
+    out->cmd_seen = d->cmd_len;
+    if (d->cmd_len) {
+        size_t total, hdr;
+        ica_cmd_cut(d->cmd, d->cmd_len, &total, &hdr);
+        out->cmd_total = total;
+    }
 }
 
 /* ---- probing ------------------------------------------------------------ */
@@ -706,6 +731,22 @@ static void emit_simple(enum ica_event_type type, enum ica_dir dir, const uint8_
     cb(ctx, &ev);
 }
 
+static void emit_raw(enum ica_dir dir, const uint8_t *p, size_t len, uint64_t off, uint16_t flags,
+                     ica_event_cb cb, void *ctx)
+{
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ICA_EV_RAW;
+    ev.dir = (uint8_t)dir;
+    ev.wire = p;
+    ev.wire_len = (uint32_t)len;
+    ev.wire_off = off;
+    ev.crypt_hdr = -1;
+    ev.flags = flags;
+    ev.code = p[0];
+    cb(ctx, &ev);
+}
+
 static int all_zero(const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -764,14 +805,26 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
             if (rem < total)
                 return pos;
             int count = -1;
+            uint16_t flags = 0;
             if (type == 0x00 && total > 3)
                 sum->init_request_level = p[3];
             else if (type == 0x01)
                 learn_init_response(sum, p + 3, total - 3);
             else if (type == 0x02)
                 count = learn_init_connect(sum, p + 3, total - 3);
-            emit_simple(ICA_EV_RAW, dir, p, total, off, cb, ctx);
+            if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
+                if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
+                    flags |= ICA_RAW_COUNT_NOT_DOWN;
+                d->last_module_count = p[5];
+            }
+            if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
+                flags |= ICA_RAW_TOO_MANY;
+            emit_raw(dir, p, total, off, flags, cb, ctx);
             pos += total;
+            if (flags & ICA_RAW_TOO_MANY) {
+                d->phase = ICA_PHASE_LOST;
+                continue;
+            }
             if (type == 0x04 && dir == ICA_C2S) {
                 enter_framed(st, dir);
                 padded_msg = 1;

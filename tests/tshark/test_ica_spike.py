@@ -169,7 +169,11 @@ class SpikeSession(unittest.TestCase):
 
     def test_no_malformed_no_warnings(self):
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="_ws.malformed"), [])
-        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert"), [])
+        # only chat-level reassembly notes; nothing of note level or above
+        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert.severity > 0x00200000"), [])
+        rows = WS.fields(SPIKE, ["frame.number", "ica.pending.unit_seen", "ica.pending.unit_length"],
+                         filter="frame.number == 60")
+        self.assertEqual(rows, [["60", "1448", "1460"]])
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica.undecoded"), [])
 
     def test_stats_tree(self):
@@ -254,6 +258,27 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(rows, [["spike", "908", "", ""], ["", "", "0x0051", ""], ["", "", "", "0xf4"]])
         self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
 
+    def test_retransmissions_ignored(self):
+        path = os.path.join(self.tmp, "spike-retrans.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("192.168.1.100", 40006), ("192.168.1.101", 1494))
+        s.handshake()
+        resent = 0
+        for i, (direction, payload) in enumerate(spike_segments()):
+            sent = s.send(direction, payload)
+            if i in (20, 60, 61):               # a handshake packet, a data frame, a split frame's tail
+                s.resend(direction, *sent[0])
+                resent += 1
+        w.close()
+        # TCP's default keeps retransmissions away from subdissectors; when it
+        # does hand them over, ICA must skip the bytes it has already decoded.
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        extra = ["-o", "tcp.analyze_sequence_numbers:FALSE"]
+        self.assertEqual(dict(command_counts(path, 1494, extra=extra)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["frame.number"], filter="ica.retransmitted", extra=extra)
+        self.assertEqual(len(rows), resent)
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded", extra=extra), [])
+
     def test_tls_on_1494_is_marked_encrypted(self):
         path = os.path.join(self.tmp, "tls-1494.pcap")
         w = pcapgen.PcapWriter(path)
@@ -264,6 +289,36 @@ class OtherPorts(unittest.TestCase):
         w.close()
         rows = WS.fields(path, ["ica.encryption", "tls.record.content_type", "_ws.expert.message"], filter="ica")
         self.assertEqual(rows, [["4", "22", "ICA over TLS: shown as encrypted"]])
+
+    def test_unknown_command_stops_direction(self):
+        # mid-session, clear frames: REDISPLAY, then 0x3d (no length rule in any source)
+        path = os.path.join(self.tmp, "unknown-cmd.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40007), ("10.0.0.2", 1494))
+        s.send("c2s", bytes.fromhex("0400 00 09 3d 01"))
+        s.send("c2s", bytes.fromhex("0200 00 09"))
+        s.send("s2c", bytes.fromhex("0300 00 37 01"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.undecoded", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0], ["1", "0x09", "3d01", "Capture starts in the middle of an ICA session: no handshake, "
+                                   "no key,WD command 0x3d has no known length rule; decoding of this direction stops here"])
+        self.assertEqual(rows[1][:2], ["2", ""])                 # same direction: no longer decoded
+        self.assertEqual(rows[2][:2], ["3", "0x37"])             # other direction goes on (SET_LED)
+
+    def test_lying_lengths_are_marked(self):
+        # clear mid-session frames: VIRTUAL_WRITE2 with length 0 (the length counts the
+        # channel byte), then a frame claiming 0xffff bytes that never arrive
+        path = os.path.join(self.tmp, "lying-lengths.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40008), ("10.0.0.2", 1494))
+        s.send("s2c", bytes.fromhex("0400 00 31 00 00"))
+        s.send("s2c", bytes.fromhex("ffff 00 01 02 03"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.pending.unit_seen", "ica.pending.unit_length",
+                                "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0][:2], ["1", "0x31"])
+        self.assertIn("VIRTUAL_WRITE length 0: no channel byte", rows[0][4])
+        self.assertEqual(rows[1][:5], ["2", "", "6", "65537", "Incomplete ICA unit: 6 of 65537 bytes so far"])
 
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")
