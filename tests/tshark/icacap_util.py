@@ -49,3 +49,17 @@ def per_direction(ws, path, fields, server_port=1494, filter=None, extra=()):
 
 def as_int(v):
     return int(v, 0)
+
+
+CHAT = 0x00200000   # PI_CHAT: the usual workflow (e.g. a unit continuing in the next segment)
+
+
+def experts(ws, path, chat=False):
+    """{"c2s"/"s2c": [expert messages of ICA frames]}, only chat-level ones if chat
+    else only note level and above.  TCP's own SYN/FIN chats are in frames without ica."""
+    d = per_direction(ws, path, ["_ws.expert.severity", "_ws.expert.message"], filter="ica")
+    out = {}
+    for direction, fields in d.items():
+        pairs = zip(fields["_ws.expert.severity"], fields["_ws.expert.message"])
+        out[direction] = [m for sev, m in pairs if (int(sev, 0) == CHAT) == chat]
+    return out

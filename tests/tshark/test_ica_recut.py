@@ -19,12 +19,13 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from icacap_util import TOP, Wireshark, capture, registered_fields, per_direction  # noqa: E402
+from icacap_util import TOP, Wireshark, capture, registered_fields, per_direction, experts  # noqa: E402
 
 WS = Wireshark()
 REAL = capture("spike-ica-2001.pcap")
-# Fields whose values legitimately depend on how TCP cut the stream.
-SEGMENTATION_DEPENDENT = re.compile(r"segment|reassembl|fragment")
+# Fields whose values legitimately depend on how TCP cut the stream (reassembly
+# bookkeeping, "so far" counts of a unit or command still incomplete).
+SEGMENTATION_DEPENDENT = re.compile(r"segment|reassembl|fragment|pending")
 # Conversation state repeated in every ICA packet: compared as the sequence of
 # distinct consecutive values, since the number of packets depends on the cut.
 PER_PACKET = {"ica.direction", "ica.encryption", "ica.compression"}
@@ -84,13 +85,14 @@ class Recut(unittest.TestCase):
         self.check_same("random")
 
     def test_same_expert_infos_and_no_malformed(self):
-        expected = per_direction(WS, REAL, ["_ws.expert.message"], filter="ica")
+        # Note level and above; chat notes about a unit continuing in the next segment
+        # depend on the cut by nature.
+        expected = experts(WS, REAL)
         for mode in ("1", "random"):
             self.assertEqual(WS.fields(self.paths[mode], ["frame.number"], filter="_ws.malformed"), [])
-            got = per_direction(WS, self.paths[mode], ["_ws.expert.message"], filter="ica")
+            got = experts(WS, self.paths[mode])
             for direction in ("c2s", "s2c"):
-                self.assertEqual(sorted(got[direction]["_ws.expert.message"]),
-                                 sorted(expected[direction]["_ws.expert.message"]), (mode, direction))
+                self.assertEqual(sorted(got[direction]), sorted(expected[direction]), (mode, direction))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from icacap_util import TOP, Wireshark, capture, per_direction, as_int  # noqa: E402
+from icacap_util import TOP, Wireshark, capture, per_direction, as_int, experts  # noqa: E402
 
 sys.path.insert(0, os.path.join(TOP, "tools"))
 import ica_captures  # noqa: E402
@@ -63,8 +63,8 @@ class Decoded:
     def __init__(self, name):
         self.path = capture(name)
         self.d = per_direction(WS, self.path, self.FIELDS)
-        # expert infos of ICA frames (TCP's own SYN/FIN notes are in frames without ica)
-        self.experts = per_direction(WS, self.path, ["_ws.expert.message"], filter="ica")
+        self.experts = experts(WS, self.path)
+        self.chats = experts(WS, self.path, chat=True)
 
     def __call__(self, direction, field):
         return self.d[direction][field]
@@ -84,8 +84,8 @@ class Decoded:
         return dict(collections.Counter(self.ints(direction, "ica.cmd")))
 
     def expert_counts(self):
-        return dict(collections.Counter(self.experts["c2s"]["_ws.expert.message"]
-                                        + self.experts["s2c"]["_ws.expert.message"]))
+        """Expert infos of note severity and above."""
+        return dict(collections.Counter(self.experts["c2s"] + self.experts["s2c"]))
 
 
 class Builder(unittest.TestCase):
@@ -115,6 +115,10 @@ class Base:
     S2C = merged(HANDSHAKE_S2C, STANDARD_S2C)
     ENCRYPTION = 2          # Basic
     EXPERTS = {}
+    # chat notes on segments holding part of a unit: the 1456-byte VIRTUAL_WRITE2 frame of
+    # standard_traffic() goes out as 1460 + rest bytes (2 length + 1 crypt header + 1460 WD)
+    CHATS_S2C = ["Incomplete ICA unit: 1460 of 1463 bytes so far"]
+    CHATS_C2S = []
 
     @classmethod
     def setUpClass(cls):
@@ -163,6 +167,8 @@ class Base:
     def test_expert_infos_and_no_malformed(self):
         self.assertEqual(self.x.both("_ws.malformed"), [])
         self.assertEqual(self.x.expert_counts(), self.EXPERTS)
+        self.assertEqual(self.x.chats["s2c"], self.CHATS_S2C)
+        self.assertEqual(self.x.chats["c2s"], self.CHATS_C2S)
 
 
 class StandardTraffic:
@@ -234,6 +240,7 @@ class Reducer2(Base, unittest.TestCase):
     C2S = HANDSHAKE_C2S
     S2C = HANDSHAKE_S2C
     EXPERTS = {"ICA session is compressed (reducer level 2 (Mark II, not decodable)); WD commands not decoded": 1}
+    CHATS_S2C = []
 
     def test_vcbind_table(self):
         super().test_vcbind_table()
@@ -261,6 +268,7 @@ class CryptPerm(Base, StandardTraffic, unittest.TestCase):
     NAME = "ica-crypt-perm.pcap"
     CLIENT = ("PERM-PC", 6685, "10.20.0.14", 1064)
     KEY = 0x71
+    CHATS_S2C = ["Incomplete ICA unit: 1460 of 1462 bytes so far"]     # no header byte
 
     def test_switch(self):
         self.assertEqual(self.x.ints("s2c", "ica.crypt.header"), [2, 7])
@@ -275,6 +283,7 @@ class CryptOff(Base, StandardTraffic, unittest.TestCase):
     NAME = "ica-crypt-off.pcap"
     CLIENT = ("OFF-PC", 6685, "10.20.0.15", 1065)
     KEY = 0x0F
+    CHATS_S2C = ["Incomplete ICA unit: 1460 of 1462 bytes so far"]     # no header byte
 
     def test_switch(self):
         self.assertEqual(self.x.ints("s2c", "ica.crypt.header"), [2, 6])
@@ -293,6 +302,7 @@ class Rc5(Base, unittest.TestCase):
     C2S = HANDSHAKE_C2S
     S2C = HANDSHAKE_S2C
     EXPERTS = {"RC5/SecureICA encryption: cannot be decrypted passively": 7}
+    CHATS_S2C = []
 
     def test_frames(self):
         self.assertIn("PDC128", self.x("c2s", "ica.module.host_name"))
@@ -309,6 +319,13 @@ class Segmentation(Base, unittest.TestCase):
     KEY = 0x42
     C2S = merged(HANDSHAKE_C2S, {REDISPLAY: 1, REDRAW: 1, MOUSE0: 4, VW2: 1, TERMINATE: 1})
     S2C = merged(HANDSHAKE_S2C, {SET_GRAPHICS: 1, VW2: 1, SETMOU: 2, VW1: 1})
+    # the builder's cut points (1, 7, 8, 300, 1000, 1460) and the 1-byte client frame
+    CHATS_S2C = ["Incomplete ICA unit: 1 of ? bytes so far", "Incomplete ICA unit: 2 of 703 bytes so far",
+                 "Incomplete ICA unit: 3 of 703 bytes so far", "Incomplete ICA unit: 295 of 703 bytes so far",
+                 "Incomplete ICA unit: 292 of 803 bytes so far", "WD command continues: 700 of 2041 bytes so far",
+                 "Incomplete ICA unit: 752 of 803 bytes so far", "WD command continues: 700 of 2041 bytes so far"]
+    CHATS_C2S = ["Incomplete ICA unit: 1 of ? bytes so far"] + [
+        "Incomplete ICA unit: %d of 37 bytes so far" % n for n in range(2, 37)]
 
     def test_unicode_strings(self):
         self.assertEqual(self.x("c2s", "ica.ui.user"), ["bob"])
@@ -352,6 +369,8 @@ class MidSession(unittest.TestCase):
         self.assertEqual(self.x.expert_counts(), {
             "Capture starts in the middle of an ICA session: no handshake, no key": 1,
             "Encrypted, session key not seen (capture started mid-session)": 7})
+        self.assertEqual(self.x.chats["s2c"], ["Incomplete ICA unit: 1460 of 1607 bytes so far"])
+        self.assertEqual(self.x.chats["c2s"], [])
 
 
 class MidSessionClear(unittest.TestCase):
