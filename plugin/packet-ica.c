@@ -1726,7 +1726,7 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             /* On the registered port a stream may start with a detect string
              * cut short by segmentation (1-byte segments). */
             enum ica_probe pr = ica_probe(p, len);
-            if (pr == ICA_PROBE_NO && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
+            if (pr == ICA_PROBE_NO && len > 0 && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
                 pr = ICA_PROBE_DETECT;
             switch (pr) {
             case ICA_PROBE_DETECT:
