@@ -1561,8 +1561,18 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 {
     ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, 0);
     if (!fd) {
-        fd = first_pass(tvb, pinfo, conv, tcpi);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        if (PINFO_FD_VISITED(pinfo)) {
+            /* Not seen on the first pass: decoding it now would feed the
+             * stream out of order, so it is shown as data only. */
+            fd = wmem_new0(pinfo->pool, ica_frame_t);
+            fd->conv = conv;
+            fd->dir = (guint8)(addresses_equal(&pinfo->src, &conv->server_addr) &&
+                               pinfo->srcport == conv->server_port ? ICA_S2C : ICA_C2S);
+            proto_tree_add_expert(tree, pinfo, &ei_ica_undecoded, tvb, 0, -1);
+        } else {
+            fd = first_pass(tvb, pinfo, conv, tcpi);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        }
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
     col_clear(pinfo->cinfo, COL_INFO);
