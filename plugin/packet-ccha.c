@@ -391,6 +391,9 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     if (handle && (fr->carrier != CCHA_CARRIER_JAVA_SER || ser_header)) {
         guint32 saved_match = pinfo->match_uint;
         pinfo->match_uint = link->svc_port;
+        /* let the carrier ask TCP for reassembly as if TCP had called it
+         * (each call level lowers can_desegment) */
+        pinfo->can_desegment = pinfo->saved_can_desegment;
         int consumed = call_dissector_only(handle, tvb, pinfo, tree, data);
         pinfo->match_uint = saved_match;
         if (consumed > 0) {
