@@ -70,11 +70,6 @@ class Registration(unittest.TestCase):
             "ccha.carrier.identified", "ccha.undocumented", "ccha.inferred", "ccha.inferred.misfit",
             "ccha.gap.exceeded", "ccha.link.close", "ccha.link.reset"]))
 
-    def test_preferences(self):
-        out, _ = WS.run(["-G", "currentprefs"])
-        self.assertIn("#ccha.gap_factor: 3", out)
-        self.assertIn("#ccha.gap_floor_ms: 2000", out)
-
 
 class Carriers(unittest.TestCase):
     """Every data frame of each real-peer capture: carrier, and Wireshark's own dissector on top."""
@@ -238,6 +233,12 @@ class Heartbeat(unittest.TestCase):
         got = rows("heartbeat", ["ccha.gap_threshold"], filter="ccha.gap == 1",
                    extra=["-o", "ccha.gap_floor_ms:100", "-o", "ccha.gap_factor:5"])
         self.assertEqual(got, [["35", "1.001875000"], ["36", "1.001840000"]])
+
+    def test_default_factor(self):
+        # default factor 3: with the floor lowered, the threshold is 3 x running median
+        got = rows("heartbeat", ["ccha.gap_threshold"], filter="ccha.gap == 1",
+                   extra=["-o", "ccha.gap_floor_ms:100"])
+        self.assertEqual(got, [["35", "0.601125000"], ["36", "0.601104000"]])
 
     def test_stats_tree(self):
         out = WS.tshark(cap("heartbeat"), ["-q", "-z", "ccha,tree"])
