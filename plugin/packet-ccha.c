@@ -333,7 +333,7 @@ static proto_tree *add_link_header(proto_tree *tree, tvbuff_t *tvb, gint len, co
     return st;
 }
 
-static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, proto_item *top, const ccha_frame_t *fr)
+static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, const ccha_frame_t *fr)
 {
     const ccha_msg_t *m = &fr->msg;
     nstime_t t;
@@ -363,7 +363,6 @@ static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, proto_
                                    m->threshold_ns / 1e9, m->median_ns / 1e9);
         }
     }
-    (void)top;
 }
 
 static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, guint32 svc_port)
@@ -417,7 +416,7 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 
     proto_item *top;
     proto_tree *st = add_link_header(tree, tvb, -1, link, fr->dir, fr->carrier, &top);
-    add_timing(st, pinfo, tvb, top, fr);
+    add_timing(st, pinfo, tvb, fr);
     if (fr->identified_here) {
         expert_add_info_format(pinfo, top, &ei_ccha_carrier, "Carrier identified from the first bytes: %s",
                                val_to_str_const(fr->carrier, carrier_vals, "?"));
