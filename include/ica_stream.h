@@ -154,6 +154,7 @@ typedef struct {
     uint8_t *cmd;               /* partial WD command */
     size_t cmd_len, cmd_cap;
     uint8_t *work;              /* decrypted payload */
+    size_t work_cap;
     uint8_t *expanded;          /* reducer output */
     uint8_t *hist;              /* reducer history */
     ica_basic_state cipher;

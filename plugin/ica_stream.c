@@ -287,12 +287,13 @@ static void learn_ui(ica_summary *sum, const uint8_t *m, size_t len)
     int utf16 = len >= 78 && le16(m + 76) == 1;
     if (fixed < 64 || fixed > len || o_name < fixed || o_name >= len)
         return;
-    uint8_t var[0x10000];
-    size_t vlen = len - fixed;
-    memcpy(var, m + fixed, vlen);
-    if (enc_level == 1)
-        ica_ui_descramble(var, vlen, seed);
-    ica_string_to_utf8(var, vlen, o_name - fixed, utf16, sum->client_name, sizeof sum->client_name);
+    /* Only the name's own bytes are descrambled (no copy of the whole part). */
+    uint8_t name[2 * ICA_CLIENT_NAME_MAX];
+    const uint8_t *var = m + fixed;
+    size_t vlen = len - fixed, start = o_name - fixed, n = 0;
+    for (; start + n < vlen && n < sizeof name; n++)
+        name[n] = enc_level == 1 ? ica_ui_descrambled_byte(var, start + n, seed) : var[start + n];
+    ica_string_to_utf8(name, n, 0, utf16, sum->client_name, sizeof sum->client_name);
     sum->have_client_name = 1;
 }
 
@@ -655,7 +656,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             /* the cipher state must still advance for a consistent view */
             ica_basic_decrypt_skip(&d->cipher, body, blen);
             wd_data = 0;
-        } else if (blen && !fixed_buffer(st, &d->work, 0x10000)) {
+        } else if (reserve(st, &d->work, &d->work_cap, blen ? blen : 1) < 0) {
             wd_data = 0;
         } else {
             if (blen)

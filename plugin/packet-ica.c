@@ -50,6 +50,7 @@ static wsc_pref_bool_t pref_desegment = TRUE;
 static int hf_ica_direction = -1;
 static int hf_ica_encryption = -1;
 static int hf_ica_compression = -1;
+static int hf_ica_session_client_name = -1;
 static int hf_ica_detect = -1;
 static int hf_ica_padding = -1;
 static int hf_ica_undecoded = -1;
@@ -484,6 +485,7 @@ typedef struct {
     guint8 gap;
     guint8 not_reassembled;
     guint8 first_of_session;
+    guint8 client_name_known;       /* the session's client name was known after this frame */
     guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this frame */
     guint nrecs;
     ica_rec_t *recs;
@@ -1461,7 +1463,9 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     ica_frame_t *fd = wmem_new0(wmem_file_scope(), ica_frame_t);
     enum ica_dir dir = (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
                        ? ICA_S2C : ICA_C2S;
-    guint len = tvb_reported_length(tvb);
+    /* A frame cut by the snapshot length loses bytes of the stream. */
+    guint len = tvb_captured_length(tvb);
+    gboolean truncated = len < tvb_reported_length(tvb);
     guint skip = 0;
     fd->conv = conv;
     fd->dir = (guint8)dir;
@@ -1504,6 +1508,10 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     col.decrypted = FALSE;
     conv->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&conv->st, dir, tvb_get_ptr(tvb, skip, len - skip), len - skip, collect_event, &col);
+    if (truncated) {
+        fd->gap = 1;
+        ica_stream_lose(&conv->st, dir);
+    }
     if (!pref_desegment && ica_stream_pending(&conv->st, dir)) {
         fd->not_reassembled = 1;
         ica_stream_lose(&conv->st, dir);
@@ -1524,6 +1532,7 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
         fd->learned |= LEARN_ENCRYPTION;
     if (after->have_key && !before.have_key)
         fd->learned |= LEARN_KEY;
+    fd->client_name_known = after->have_client_name;
     if (after->have_product_id && !before.have_product_id)
         fd->learned |= LEARN_PRODUCT;
     if (phase_before != ICA_PHASE_FRAMED && conv->st.d[dir].phase == ICA_PHASE_FRAMED)
@@ -1555,8 +1564,18 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 {
     ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, 0);
     if (!fd) {
-        fd = first_pass(tvb, pinfo, conv, tcpi);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        if (PINFO_FD_VISITED(pinfo)) {
+            /* Not seen on the first pass: decoding it now would feed the
+             * stream out of order, so it is shown as data only. */
+            fd = wmem_new0(pinfo->pool, ica_frame_t);
+            fd->conv = conv;
+            fd->dir = (guint8)(addresses_equal(&pinfo->src, &conv->server_addr) &&
+                               pinfo->srcport == conv->server_port ? ICA_S2C : ICA_C2S);
+            proto_tree_add_expert(tree, pinfo, &ei_ica_undecoded, tvb, 0, -1);
+        } else {
+            fd = first_pass(tvb, pinfo, conv, tcpi);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        }
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
     col_clear(pinfo->cinfo, COL_INFO);
@@ -1578,6 +1597,9 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     proto_item_set_generated(proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, fd->encryption));
     proto_item_set_generated(proto_tree_add_uint(it, hf_ica_compression, tvb, 0, 0, fd->compression));
+    if (fd->client_name_known)
+        proto_item_set_generated(proto_tree_add_string(it, hf_ica_session_client_name, tvb, 0, 0,
+                                                       conv->st.sum.client_name));
 
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
     if (fd->retransmission)
@@ -1689,12 +1711,10 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
 
-    if (!PINFO_FD_VISITED(pinfo) || ica_tap >= 0) {
-        ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
-        tapinfo->conv = conv;
-        tapinfo->fd = fd;
-        tap_queue_packet(ica_tap, pinfo, tapinfo);
-    }
+    ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
+    tapinfo->conv = conv;
+    tapinfo->fd = fd;
+    tap_queue_packet(ica_tap, pinfo, tapinfo);
     return tvb_captured_length(tvb);
 }
 
@@ -1722,7 +1742,7 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             /* On the registered port a stream may start with a detect string
              * cut short by segmentation (1-byte segments). */
             enum ica_probe pr = ica_probe(p, len);
-            if (pr == ICA_PROBE_NO && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
+            if (pr == ICA_PROBE_NO && len > 0 && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
                 pr = ICA_PROBE_DETECT;
             switch (pr) {
             case ICA_PROBE_DETECT:
@@ -1874,6 +1894,7 @@ proto_register_ica(void)
         { &hf_ica_direction, { "Direction", "ica.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0, NULL, HFILL } },
         { &hf_ica_encryption, { "Encryption", "ica.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0, "Session encryption as known at this frame", HFILL } },
         { &hf_ica_compression, { "Compression", "ica.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0, "Reducer/PD compression of this direction as known at this frame", HFILL } },
+        { &hf_ica_session_client_name, { "Session client name", "ica.session.client_name", FT_STRING, BASE_NONE, NULL, 0x0, "Client name of this session, on every frame from the one that carried it", HFILL } },
         { &hf_ica_detect, { "Detect string", "ica.detect", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_padding, { "Padding", "ica.padding", FT_BYTES, BASE_NONE, NULL, 0x0, "Trailing zero bytes after a short handshake message (ignored)", HFILL } },
         { &hf_ica_undecoded, { "Undecoded data", "ica.undecoded", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -2117,7 +2138,7 @@ proto_register_ica(void)
         { &ei_ica_bad_crypt_hdr, { "ica.crypt.header.unknown", PI_PROTOCOL, PI_WARN, "Unknown PDCRYPT1 header value", EXPFILL } },
         { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
         { &ei_ica_retransmission, { "ica.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted bytes ignored", EXPFILL } },
-        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing before this segment: the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
         { &ei_ica_bad_offset, { "ica.bad_offset", PI_MALFORMED, PI_WARN, "Offset or count points outside the module", EXPFILL } },
         { &ei_ica_legacy_vc, { "ica.vc.legacy_name", PI_PROTOCOL, PI_NOTE, "No VcBind table seen: channel named by the legacy fixed numbering", EXPFILL } },
         { &ei_ica_tls, { "ica.tls", PI_DECRYPTION, PI_NOTE, "ICA over TLS: shown as encrypted", EXPFILL } },

@@ -77,6 +77,10 @@ class SpikeSession(unittest.TestCase):
     def test_client_identity(self):
         rows = WS.fields(SPIKE, ["frame.number", "ica.client_name", "ica.client_build"], filter="ica.client_name")
         self.assertEqual(rows, [["12", "spike", "908"]])
+        rows = WS.fields(SPIKE, ["frame.number"], filter='ica.session.client_name == "spike"')
+        later = WS.fields(SPIKE, ["frame.number"], filter="ica && frame.number >= 12")
+        self.assertEqual(rows, later)                                # frame 12 onwards: every ICA frame
+        self.assertEqual((len(rows), rows[0]), (120, ["12"]))
         rows = WS.fields(SPIKE, ["frame.number", "ica.client_product_id"], filter="ica.client_product_id")
         self.assertEqual(rows, [["18", "0x0051"]])
         rows = WS.fields(SPIKE, ["frame.number", "ica.td.client_ip", "ica.td.client_port"], filter="ica.td.client_ip")
@@ -129,6 +133,8 @@ class SpikeSession(unittest.TestCase):
 
     def test_command_counts_per_direction(self):
         self.assertEqual(dict(command_counts(SPIKE, SERVER)), EXPECTED_COUNTS)
+        # two-pass: the second pass reads what the first pass stored
+        self.assertEqual(dict(command_counts(SPIKE, SERVER, extra=["-2"])), EXPECTED_COUNTS)
 
     def test_virtual_channel_writes(self):
         rows = WS.fields(SPIKE, ["tcp.srcport", "ica.vc.number", "ica.vc.name"],
