@@ -50,7 +50,6 @@ static wsc_pref_bool_t pref_desegment = TRUE;
 static int hf_ica_direction = -1;
 static int hf_ica_encryption = -1;
 static int hf_ica_compression = -1;
-static int hf_ica_session_client_name = -1;
 static int hf_ica_detect = -1;
 static int hf_ica_padding = -1;
 static int hf_ica_undecoded = -1;
@@ -485,7 +484,6 @@ typedef struct {
     guint8 gap;
     guint8 not_reassembled;
     guint8 first_of_session;
-    guint8 client_name_known;       /* the session's client name was known after this frame */
     guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this frame */
     guint nrecs;
     ica_rec_t *recs;
@@ -1532,7 +1530,6 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
         fd->learned |= LEARN_ENCRYPTION;
     if (after->have_key && !before.have_key)
         fd->learned |= LEARN_KEY;
-    fd->client_name_known = after->have_client_name;
     if (after->have_product_id && !before.have_product_id)
         fd->learned |= LEARN_PRODUCT;
     if (phase_before != ICA_PHASE_FRAMED && conv->st.d[dir].phase == ICA_PHASE_FRAMED)
@@ -1597,9 +1594,6 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     proto_item_set_generated(proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, fd->encryption));
     proto_item_set_generated(proto_tree_add_uint(it, hf_ica_compression, tvb, 0, 0, fd->compression));
-    if (fd->client_name_known)
-        proto_item_set_generated(proto_tree_add_string(it, hf_ica_session_client_name, tvb, 0, 0,
-                                                       conv->st.sum.client_name));
 
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
     if (fd->retransmission)
@@ -1894,7 +1888,6 @@ proto_register_ica(void)
         { &hf_ica_direction, { "Direction", "ica.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0, NULL, HFILL } },
         { &hf_ica_encryption, { "Encryption", "ica.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0, "Session encryption as known at this frame", HFILL } },
         { &hf_ica_compression, { "Compression", "ica.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0, "Reducer/PD compression of this direction as known at this frame", HFILL } },
-        { &hf_ica_session_client_name, { "Session client name", "ica.session.client_name", FT_STRING, BASE_NONE, NULL, 0x0, "Client name of this session, on every frame from the one that carried it", HFILL } },
         { &hf_ica_detect, { "Detect string", "ica.detect", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_padding, { "Padding", "ica.padding", FT_BYTES, BASE_NONE, NULL, 0x0, "Trailing zero bytes after a short handshake message (ignored)", HFILL } },
         { &hf_ica_undecoded, { "Undecoded data", "ica.undecoded", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
