@@ -1,0 +1,204 @@
+/* ica_stream.h - incremental ICA stream decoder (ica.md §3-§9, §12).
+ *
+ * Epan-free.  Feed one direction's bytes in arbitrary chunks (TCP segments,
+ * CGP data, TLS-decrypted records); the decoder tracks the phase of each
+ * direction (detect string, raw WD handshake, PDRFRAME+PDCRYPT1), the Basic
+ * cipher state, the reducer, WD command reassembly across frames and the
+ * session's virtual-channel bindings, and reports what it finds through a
+ * callback.  Every length taken from the wire is bounded (at most one
+ * PDRFRAME frame or one WD command is ever buffered per direction).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef CITRIX_ICA_STREAM_H
+#define CITRIX_ICA_STREAM_H
+#include <stddef.h>
+#include <stdint.h>
+#include "ica_basic.h"
+#include "ica_reducer.h"
+
+#define ICA_DETECT_LEN 6
+extern const uint8_t ica_detect_string[ICA_DETECT_LEN];
+
+#define ICA_MAX_VC 64           /* Virtual_Maximum; VC numbers >= 64 are counted in slot ICA_MAX_VC */
+#define ICA_VC_NAME_LEN 8
+#define ICA_CLIENT_NAME_MAX 64  /* UTF-8 bytes incl. NUL */
+
+enum ica_dir { ICA_C2S = 0, ICA_S2C = 1 };
+
+enum ica_phase {
+    ICA_PHASE_SYNC,     /* capture started mid-session: looking for PDRFRAME alignment */
+    ICA_PHASE_DETECT,   /* expecting the detect string */
+    ICA_PHASE_RAW,      /* raw WD handshake packets */
+    ICA_PHASE_FRAMED,   /* PDRFRAME (+ PDCRYPT1) */
+    ICA_PHASE_LOST      /* framing lost: the rest of the direction is undecoded */
+};
+
+enum ica_encryption {
+    ICA_ENC_UNKNOWN, ICA_ENC_NONE, ICA_ENC_BASIC, ICA_ENC_RC5, ICA_ENC_TLS
+};
+
+enum ica_compression {
+    ICA_COMP_NONE,      /* reducer off for this direction */
+    ICA_COMP_L1,        /* level 1, expanded */
+    ICA_COMP_L2,        /* level 2 "Mark II": format not public */
+    ICA_COMP_V3,        /* level 3/4 container: chunks shown, coder unknown */
+    ICA_COMP_UNKNOWN,   /* other level, or level 1 that failed to expand */
+    ICA_COMP_PDCOMP     /* PDCOMP bound: format not public */
+};
+
+/* PDCRYPT1 header byte values */
+enum {
+    ICA_CRYPT_NOT_ENCRYPTED = 0, ICA_CRYPT_ENCRYPTED = 1, ICA_CRYPT_PUBLICKEY = 2,
+    ICA_CRYPT_SESSIONKEY = 4, ICA_CRYPT_OFF = 6, ICA_CRYPT_PERM = 7
+};
+
+enum ica_event_type {
+    ICA_EV_DETECT,      /* the detect string */
+    ICA_EV_RAW,         /* one raw WD handshake packet (type, u16 length, body) */
+    ICA_EV_PADDING,     /* trailing zero bytes after a short handshake message (ignored) */
+    ICA_EV_FRAME,       /* one PDRFRAME frame */
+    ICA_EV_CMD,         /* one WD command, complete (possibly reassembled across frames) */
+    ICA_EV_UNDECODED,   /* wire bytes that cannot be decoded */
+    ICA_EV_WD_STOP      /* WD decoding of this direction stops here (unknown command) */
+};
+
+/* ICA_EV_FRAME flags */
+#define ICA_FR_CRYPT_HDR    0x0001  /* a PDCRYPT1 header byte is present */
+#define ICA_FR_ENCRYPTED    0x0002  /* payload is encrypted on the wire */
+#define ICA_FR_DECRYPTED    0x0004  /* ... and was decrypted */
+#define ICA_FR_NO_KEY       0x0008  /* encrypted, key not seen (mid-session) */
+#define ICA_FR_OPAQUE       0x0010  /* RC5/SecureICA: cannot be decrypted passively */
+#define ICA_FR_COMPRESSED   0x0020  /* reducer/PDCOMP output */
+#define ICA_FR_EXPANDED     0x0040  /* reducer level 1 expanded */
+#define ICA_FR_UNDECODABLE  0x0080  /* compressed with an unknown format, or expansion failed */
+#define ICA_FR_PRIO_BITS    0x0100  /* top two length bits set (PDRFRAME v2) */
+#define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
+#define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
+#define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
+
+typedef struct {
+    uint8_t type;           /* enum ica_event_type */
+    uint8_t dir;            /* enum ica_dir */
+    uint64_t wire_off;      /* offset in the direction's byte stream */
+    uint32_t wire_len;
+    const uint8_t *wire;    /* the whole unit (valid during the callback only) */
+    /* ICA_EV_FRAME */
+    uint16_t flags;
+    int16_t crypt_hdr;      /* -1 when there is no header byte */
+    uint16_t frame_len;     /* the length field (priority bits removed) */
+    const uint8_t *decrypted;   /* payload after the header byte, decrypted; NULL if not available */
+    uint32_t decrypted_len;
+    const uint8_t *plain;   /* WD bytes (decrypted and expanded); NULL when not decodable */
+    uint32_t plain_len;
+    uint64_t plain_off;     /* offset of plain / of the command in the direction's WD stream */
+    /* ICA_EV_CMD */
+    uint8_t code;
+} ica_event;
+
+typedef void (*ica_event_cb)(void *ctx, const ica_event *ev);
+typedef void *(*ica_realloc_fn)(void *actx, void *ptr, size_t size);
+
+/* What the handshake and the data said; read by statistics and triage. */
+typedef struct {
+    char client_name[ICA_CLIENT_NAME_MAX];
+    uint8_t have_client_name;
+    uint16_t client_build;
+    uint8_t have_client_build;
+    uint16_t client_product_id;
+    uint8_t have_product_id;
+    uint8_t init_request_level;
+    uint8_t wd_version;             /* agreed in INIT_CONNECT WD; 0 = not seen */
+    uint8_t pdrframe_version;       /* agreed; 0 = not seen */
+    uint8_t seen_connect;           /* any INIT_CONNECT seen */
+    uint8_t client_enc_level;       /* PDCRYPT_C2H EncryptionLevel; 0 = not seen */
+    uint8_t offered_basic;          /* client offered PDCRYPT1 (Basic) */
+    uint8_t offered_rc5;            /* client offered an RC5 PD (pdc0/40/56/128) */
+    uint8_t pd_encrypt_bound, pd_compress_bound;
+    uint8_t encryption;             /* enum ica_encryption */
+    uint8_t session_key;
+    uint8_t have_key;
+    uint16_t reducer_level;         /* WD_H2C ReducerVersion; 0 = not negotiated */
+    uint8_t pow2_agreed[2];         /* [ICA_C2S] = C2H_PowerOf2Agreed, [ICA_S2C] = H2C */
+    uint8_t compression[2];         /* enum ica_compression per direction */
+    uint8_t mid_session;            /* no handshake seen */
+    uint8_t vc_bound[ICA_MAX_VC];
+    char vc_name[ICA_MAX_VC][ICA_VC_NAME_LEN];  /* NUL-terminated, trailing blanks removed */
+    uint64_t vc_bytes[2][ICA_MAX_VC + 1];
+    uint32_t vc_writes[2][ICA_MAX_VC + 1];
+    uint32_t cmd_count[2][256];
+    uint64_t plain_bytes[2];        /* WD bytes decoded */
+    uint64_t undecoded_bytes[2];    /* wire bytes not decoded */
+} ica_summary;
+
+typedef struct {
+    uint8_t phase;
+    uint8_t crypt_mode;
+    uint8_t seen_detect;
+    uint8_t wd_stopped;
+    uint8_t expander_ok;
+    uint64_t wire_off;          /* stream offset of the first pending byte */
+    uint64_t plain_off;         /* WD stream offset of the first pending command byte */
+    uint8_t *pend;              /* partial wire unit */
+    size_t pend_len, pend_cap;
+    uint8_t *cmd;               /* partial WD command */
+    size_t cmd_len, cmd_cap;
+    uint8_t *work;              /* decrypted payload */
+    uint8_t *expanded;          /* reducer output */
+    uint8_t *hist;              /* reducer history */
+    ica_basic_state cipher;
+    ica_expander expander;
+} ica_dir_state;
+
+typedef struct {
+    ica_dir_state d[2];
+    ica_summary sum;
+    ica_realloc_fn realloc_fn;  /* realloc(ptr, 0) is never called; memory is freed by ica_stream_free */
+    void *actx;
+    uint8_t alloc_failed;
+    uint8_t decrypt_disabled;   /* set by the caller: leave Basic-encrypted frames encrypted */
+} ica_stream;
+
+/* How a stream starts, from its first payload bytes. */
+enum ica_probe {
+    ICA_PROBE_NO,
+    ICA_PROBE_DETECT,           /* detect string (or a prefix of it when the data is shorter) */
+    ICA_PROBE_HANDSHAKE,        /* a well-formed raw INIT_* packet */
+    ICA_PROBE_FRAMES            /* whole PDRFRAME frames exactly covering the data (weak: ports only) */
+};
+enum ica_probe ica_probe(const uint8_t *data, size_t len);
+
+/* start: ICA_PHASE_DETECT (normal), ICA_PHASE_RAW (handshake already begun)
+ * or ICA_PHASE_SYNC (mid-session).  realloc_fn NULL means libc realloc. */
+void ica_stream_init(ica_stream *st, enum ica_phase start, ica_realloc_fn realloc_fn, void *actx);
+/* Frees buffers obtained through libc realloc (no-op for custom allocators
+ * that free by scope). */
+void ica_stream_free(ica_stream *st);
+
+/* Feed the next bytes of one direction; chunk ends matter only for the
+ * padding rule of ica.md §3 (trailing zeros in the same chunk as a short
+ * handshake message are ignored). */
+void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
+                     ica_event_cb cb, void *ctx);
+
+/* The caller lost bytes of this direction (capture gap, reassembly off):
+ * the pending partial unit is dropped and the rest of the direction is
+ * reported as undecoded. */
+void ica_stream_lose(ica_stream *st, enum ica_dir dir);
+
+/* Bytes of a partial unit waiting for more data in this direction. */
+size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir);
+
+/* Channel name from the session's VcBind table, else the legacy fixed
+ * numbering (vrtlclss.h), else NULL. */
+const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_table);
+
+/* Module-data helpers shared with the dissector. */
+const char *ica_encryption_name(unsigned enc);
+const char *ica_compression_name(unsigned comp);
+
+/* UTF-16LE (or ANSI when !utf16) NUL-terminated string at data[off] up to
+ * end, converted to UTF-8 into out (always NUL-terminated, truncated). */
+size_t ica_string_to_utf8(const uint8_t *data, size_t end, size_t off, int utf16, char *out, size_t out_size);
+
+#endif

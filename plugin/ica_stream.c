@@ -1,0 +1,831 @@
+/* ica_stream.c - incremental ICA stream decoder (see ica_stream.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "ica_stream.h"
+#include "ica_wd.h"
+
+const uint8_t ica_detect_string[ICA_DETECT_LEN] = { 0x7f, 0x7f, 'I', 'C', 'A', 0x00 };
+
+#define MODULE_C2H_LEN 36
+#define MODULE_H2C_LEN 8
+#define EXPAND_MAX 65536u      /* reducer output bound per frame */
+
+enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
+
+enum { CLASS_UI = 0, CLASS_WD = 2, CLASS_PD = 4 };
+enum { PDCLASS_FRAME = 9, PDCLASS_ENCRYPT = 11, PDCLASS_COMPRESS = 12 };
+
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+static void *libc_realloc(void *actx, void *ptr, size_t size)
+{
+    (void)actx;
+    return realloc(ptr, size);
+}
+
+static int reserve(ica_stream *st, uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 256;
+    while (ncap < need)
+        ncap *= 2;
+    uint8_t *nb = st->realloc_fn(st->actx, *buf, ncap);
+    if (!nb) {
+        st->alloc_failed = 1;
+        return -1;
+    }
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}
+
+static uint8_t *fixed_buffer(ica_stream *st, uint8_t **buf, size_t size)
+{
+    if (!*buf) {
+        *buf = st->realloc_fn(st->actx, NULL, size);
+        if (!*buf)
+            st->alloc_failed = 1;
+    }
+    return *buf;
+}
+
+void ica_stream_init(ica_stream *st, enum ica_phase start, ica_realloc_fn realloc_fn, void *actx)
+{
+    memset(st, 0, sizeof *st);
+    st->realloc_fn = realloc_fn ? realloc_fn : libc_realloc;
+    st->actx = actx;
+    for (int i = 0; i < 2; i++)
+        st->d[i].phase = (uint8_t)start;
+    st->sum.mid_session = start == ICA_PHASE_SYNC;
+}
+
+void ica_stream_free(ica_stream *st)
+{
+    if (st->realloc_fn != libc_realloc)
+        return;
+    for (int i = 0; i < 2; i++) {
+        free(st->d[i].pend);
+        free(st->d[i].cmd);
+        free(st->d[i].work);
+        free(st->d[i].expanded);
+        free(st->d[i].hist);
+    }
+}
+
+void ica_stream_lose(ica_stream *st, enum ica_dir dir)
+{
+    ica_dir_state *d = &st->d[dir];
+    d->wire_off += d->pend_len;
+    st->sum.undecoded_bytes[dir] += d->pend_len;
+    d->pend_len = 0;
+    d->cmd_len = 0;
+    d->phase = ICA_PHASE_LOST;
+}
+
+size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
+{
+    return st->d[dir].pend_len;
+}
+
+/* ---- probing ------------------------------------------------------------ */
+
+static int frames_cover(const uint8_t *data, size_t len)
+{
+    size_t pos = 0;
+    int n = 0;
+    while (pos + 2 <= len) {
+        size_t fl = le16(data + pos);
+        if (fl == 0)
+            return 0;
+        pos += 2 + fl;
+        n++;
+    }
+    return n > 0 && pos == len;
+}
+
+static int raw_packet_ok(const uint8_t *p, size_t len)
+{
+    if (len < 3)
+        return 0;
+    size_t blen = le16(p + 1);
+    if (len < 3 + blen)
+        return 0;
+    const uint8_t *m = p + 3;
+    switch (p[0]) {
+    case 0x00:      /* INIT_REQUEST: level, optional capability list; at most 255 bytes */
+        return blen >= 1 && blen <= 255 && m[0] <= 16 &&
+               (m[0] <= 6 || (blen >= 5 && m[1] <= 1 && le16(m + 3) == 4));
+    case 0x01:      /* INIT_RESPONSE: MODULE_C2H whose ByteCount equals the WD length */
+        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
+    case 0x02:      /* INIT_CONNECT: MODULE_H2C */
+        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
+    default:
+        return 0;
+    }
+}
+
+enum ica_probe ica_probe(const uint8_t *data, size_t len)
+{
+    if (len == 0)
+        return ICA_PROBE_NO;
+    size_t n = len < ICA_DETECT_LEN ? len : ICA_DETECT_LEN;
+    if (memcmp(data, ica_detect_string, n) == 0 && (len >= 4 || len == n))
+        return len >= 4 ? ICA_PROBE_DETECT : ICA_PROBE_NO;
+    if (raw_packet_ok(data, len))
+        return ICA_PROBE_HANDSHAKE;
+    if (frames_cover(data, len))
+        return ICA_PROBE_FRAMES;
+    return ICA_PROBE_NO;
+}
+
+/* ---- strings and names -------------------------------------------------- */
+
+size_t ica_string_to_utf8(const uint8_t *data, size_t end, size_t off, int utf16, char *out, size_t out_size)
+{
+    size_t o = 0;
+    if (out_size == 0)
+        return 0;
+    while (off < end) {
+        uint32_t cp;
+        if (utf16) {
+            if (off + 2 > end)
+                break;
+            cp = le16(data + off);
+            off += 2;
+            if (cp >= 0xd800 && cp <= 0xdfff)
+                cp = '?';       /* surrogates: not worth pairing for display names */
+        } else {
+            cp = data[off++];
+            if (cp >= 0x80)
+                cp = '?';       /* code page unknown here */
+        }
+        if (cp == 0)
+            break;
+        uint8_t enc[3];
+        size_t el;
+        if (cp < 0x80) {
+            enc[0] = (uint8_t)cp;
+            el = 1;
+        } else if (cp < 0x800) {
+            enc[0] = (uint8_t)(0xc0 | (cp >> 6));
+            enc[1] = (uint8_t)(0x80 | (cp & 0x3f));
+            el = 2;
+        } else {
+            enc[0] = (uint8_t)(0xe0 | (cp >> 12));
+            enc[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+            enc[2] = (uint8_t)(0x80 | (cp & 0x3f));
+            el = 3;
+        }
+        if (o + el + 1 > out_size)
+            break;
+        memcpy(out + o, enc, el);
+        o += el;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static const char *const legacy_vc[] = {
+    "Screen", "LPT1", "LPT2", "Reserved3", "Cpm", "COM1", "COM2", "Reserved4", "Ccm", "ThinWire",
+    "Cdm", "PassThru", "User1", "User2", "User3", "Reserved1", "Reserved2", "Clipboard", "Mm", "D3d"
+};
+
+const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_table)
+{
+    if (from_table)
+        *from_table = 0;
+    if (channel < ICA_MAX_VC && sum->vc_bound[channel]) {
+        if (from_table)
+            *from_table = 1;
+        return sum->vc_name[channel];
+    }
+    if (channel < sizeof legacy_vc / sizeof legacy_vc[0])
+        return legacy_vc[channel];
+    return NULL;
+}
+
+const char *ica_encryption_name(unsigned enc)
+{
+    static const char *const names[] = { "unknown", "none", "Basic", "RC5 (SecureICA)", "TLS" };
+    return enc < sizeof names / sizeof names[0] ? names[enc] : "unknown";
+}
+
+const char *ica_compression_name(unsigned comp)
+{
+    static const char *const names[] = {
+        "none", "reducer level 1", "reducer level 2 (not decodable)", "reducer V3/V4 container",
+        "unknown reducer", "PDCOMP (not decodable)"
+    };
+    return comp < sizeof names / sizeof names[0] ? names[comp] : "unknown";
+}
+
+/* ---- handshake state ---------------------------------------------------- */
+
+static void learn_ui(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    if (len < 74)
+        return;
+    uint8_t enc_level = m[44], seed = m[45];
+    sum->client_build = le16(m + 66);
+    sum->have_client_build = 1;
+    size_t o_name = le16(m + 68), fixed = le16(m + 70);
+    int utf16 = len >= 78 && le16(m + 76) == 1;
+    if (fixed < 64 || fixed > len || o_name < fixed || o_name >= len)
+        return;
+    uint8_t var[0x10000];
+    size_t vlen = len - fixed;
+    memcpy(var, m + fixed, vlen);
+    if (enc_level == 1)
+        ica_ui_descramble(var, vlen, seed);
+    ica_string_to_utf8(var, vlen, o_name - fixed, utf16, sum->client_name, sizeof sum->client_name);
+    sum->have_client_name = 1;
+}
+
+static void learn_wd_c2h(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    if (len < 68)
+        return;
+    sum->client_product_id = le16(m + 66);
+    sum->have_product_id = 1;
+    if (len < 76)
+        return;
+    size_t count = le16(m + 72), off = le16(m + 74);
+    for (size_t i = 0; i < count && off + 10 * (i + 1) <= len; i++) {
+        const uint8_t *b = m + off + 10 * i;
+        unsigned ch = le16(b + 8);
+        if (ch >= ICA_MAX_VC)
+            continue;
+        char *name = sum->vc_name[ch];
+        memcpy(name, b, ICA_VC_NAME_LEN - 1);
+        name[ICA_VC_NAME_LEN - 1] = '\0';
+        for (int k = ICA_VC_NAME_LEN - 2; k >= 0 && (name[k] == ' ' || name[k] == '\0'); k--)
+            name[k] = '\0';
+        sum->vc_bound[ch] = 1;
+    }
+}
+
+static int name_starts(const uint8_t *field, size_t size, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n > size)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = field[i];
+        if (c >= 'a' && c <= 'z')
+            c = (uint8_t)(c - 'a' + 'A');
+        if (c != (uint8_t)prefix[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Basic is PDCRYPT1; the SecureICA PDs are pdc0/40/56/128 (ica.md §5.3
+ * PDCLASS); the module or host module name tells them apart, the
+ * EncryptionLevel byte (1 = Basic) where the name is not conclusive. */
+static void learn_encrypt_pd(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    const uint8_t *name = m + 6, *host = m + 19;
+    int basic = name_starts(name, 13, "PDCRYPT") || name_starts(host, 9, "PDCRYPT");
+    int rc5 = !basic && ((name_starts(name, 13, "PDC") && name[3] >= '0' && name[3] <= '9') ||
+                         (name_starts(host, 9, "PDC") && host[3] >= '0' && host[3] <= '9'));
+    if (len >= 41) {
+        if (sum->client_enc_level == 0)
+            sum->client_enc_level = m[40];
+        if (!basic && !rc5) {
+            basic = m[40] == 1;
+            rc5 = m[40] > 1;
+        }
+    }
+    sum->offered_basic |= (uint8_t)basic;
+    sum->offered_rc5 |= (uint8_t)rc5;
+}
+
+static void learn_init_response(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    if (len < MODULE_C2H_LEN)
+        return;
+    switch (m[3]) {
+    case CLASS_UI:
+        learn_ui(sum, m, len);
+        break;
+    case CLASS_WD:
+        learn_wd_c2h(sum, m, len);
+        break;
+    case CLASS_PD:
+        if (len >= 37 && m[36] == PDCLASS_ENCRYPT)
+            learn_encrypt_pd(sum, m, len);
+        break;
+    }
+}
+
+/* Returns the module count (remaining modules) or -1. */
+static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
+{
+    if (len < MODULE_H2C_LEN)
+        return -1;
+    sum->seen_connect = 1;
+    uint8_t version = m[6];
+    if (m[3] == CLASS_WD) {
+        sum->wd_version = version;
+        if (version >= 6 && len >= 32) {
+            sum->pow2_agreed[ICA_C2S] = m[26];
+            sum->pow2_agreed[ICA_S2C] = m[27];
+            sum->reducer_level = le16(m + 30);
+        }
+    } else if (m[3] == CLASS_PD && len >= 9) {
+        if (m[8] == PDCLASS_FRAME)
+            sum->pdrframe_version = version;
+        else if (m[8] == PDCLASS_ENCRYPT)
+            sum->pd_encrypt_bound = 1;
+        else if (m[8] == PDCLASS_COMPRESS)
+            sum->pd_compress_bound = 1;
+    }
+    return m[2];
+}
+
+static void enter_framed(ica_stream *st, enum ica_dir dir)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    d->phase = ICA_PHASE_FRAMED;
+    /* Without INIT_CONNECT we cannot know what was bound: assume the
+     * classic PDCRYPT1 stack, whose header byte makes the guess visible. */
+    int encrypt = sum->pd_encrypt_bound || !sum->seen_connect;
+    d->crypt_mode = encrypt ? CRYPT_MODE_HDR : CRYPT_MODE_CLEAR;
+    if (!encrypt)
+        sum->encryption = ICA_ENC_NONE;
+    else if (sum->offered_rc5 && !sum->offered_basic)
+        sum->encryption = ICA_ENC_RC5;
+    if (sum->pd_compress_bound)
+        sum->compression[dir] = ICA_COMP_PDCOMP;
+    else if (sum->pow2_agreed[dir] == 0)
+        sum->compression[dir] = ICA_COMP_NONE;
+    else if (sum->reducer_level == 1) {
+        sum->compression[dir] = ICA_COMP_L1;
+        uint8_t pow2 = sum->pow2_agreed[dir];
+        if (pow2 <= ICA_REDUCER_MAX_POW2 && fixed_buffer(st, &d->hist, (size_t)1 << pow2) &&
+            fixed_buffer(st, &d->expanded, EXPAND_MAX))
+            d->expander_ok = ica_expander_init(&d->expander, pow2, d->hist) == 0;
+        if (!d->expander_ok)
+            sum->compression[dir] = ICA_COMP_UNKNOWN;
+    } else if (sum->reducer_level == 2)
+        sum->compression[dir] = ICA_COMP_L2;
+    else if (sum->reducer_level == 3 || sum->reducer_level == 4)
+        sum->compression[dir] = ICA_COMP_V3;
+    else
+        sum->compression[dir] = ICA_COMP_UNKNOWN;
+}
+
+/* ---- WD commands -------------------------------------------------------- */
+
+static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, size_t len)
+{
+    sum->cmd_count[dir][c[0]]++;
+    unsigned ch;
+    size_t payload;
+    switch (c[0]) {
+    case ICA_CMD_VIRTUAL_WRITE0:
+        ch = c[1];
+        payload = 1;
+        break;
+    case ICA_CMD_VIRTUAL_WRITE1:
+        if (len < 3)
+            return;
+        ch = c[2];
+        payload = len - 3;
+        break;
+    case ICA_CMD_VIRTUAL_WRITE2:
+        if (len < 4)
+            return;
+        ch = c[3];
+        payload = len - 4;
+        break;
+    default:
+        return;
+    }
+    if (ch > ICA_MAX_VC)
+        ch = ICA_MAX_VC;
+    sum->vc_bytes[dir][ch] += payload;
+    sum->vc_writes[dir][ch]++;
+}
+
+static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
+                     ica_event_cb cb, void *ctx)
+{
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ICA_EV_CMD;
+    ev.dir = (uint8_t)dir;
+    ev.plain = c;
+    ev.plain_len = (uint32_t)len;
+    ev.plain_off = off;
+    ev.code = c[0];
+    ev.crypt_hdr = -1;
+    count_command(&st->sum, dir, c, len);
+    cb(ctx, &ev);
+}
+
+static void wd_stop(ica_stream *st, enum ica_dir dir, uint64_t off, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ICA_EV_WD_STOP;
+    ev.dir = (uint8_t)dir;
+    ev.plain_off = off;
+    ev.crypt_hdr = -1;
+    d->wd_stopped = 1;
+    d->cmd_len = 0;
+    cb(ctx, &ev);
+}
+
+/* Cut commands from view; returns bytes consumed (complete commands). */
+static size_t wd_cut(ica_stream *st, enum ica_dir dir, const uint8_t *view, size_t len, uint64_t base,
+                     ica_event_cb cb, void *ctx)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t total, hdr;
+        enum ica_cut r = ica_cmd_cut(view + pos, len - pos, &total, &hdr);
+        if (r == ICA_CUT_NEED_MORE)
+            break;
+        if (r == ICA_CUT_UNKNOWN) {
+            wd_stop(st, dir, base + pos, cb, ctx);
+            return len;
+        }
+        emit_cmd(st, dir, view + pos, total, base + pos, cb, ctx);
+        pos += total;
+    }
+    return pos;
+}
+
+static void wd_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
+                    ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    uint64_t end_off = d->plain_off + d->cmd_len + len;
+    st->sum.plain_bytes[dir] += len;
+    if (d->wd_stopped)
+        return;
+    const uint8_t *view = data;
+    size_t vlen = len;
+    if (d->cmd_len) {
+        /* Complete the pending command first, copying no more than it needs. */
+        size_t total, hdr;
+        enum ica_cut r;
+        while ((r = ica_cmd_cut(d->cmd, d->cmd_len, &total, &hdr)) == ICA_CUT_NEED_MORE && len) {
+            size_t want = total ? total - d->cmd_len : 1;
+            if (want > len)
+                want = len;
+            if (reserve(st, &d->cmd, &d->cmd_cap, d->cmd_len + want) < 0) {
+                wd_stop(st, dir, d->plain_off, cb, ctx);
+                d->plain_off = end_off;
+                return;
+            }
+            memcpy(d->cmd + d->cmd_len, data, want);
+            d->cmd_len += want;
+            data += want;
+            len -= want;
+        }
+        if (r == ICA_CUT_UNKNOWN) {
+            wd_stop(st, dir, d->plain_off, cb, ctx);
+            d->plain_off = end_off;
+            return;
+        }
+        if (r != ICA_CUT_OK)
+            return;             /* still incomplete: all of data went into it */
+        emit_cmd(st, dir, d->cmd, d->cmd_len, d->plain_off, cb, ctx);
+        d->plain_off += d->cmd_len;
+        d->cmd_len = 0;
+        view = data;
+        vlen = len;
+    }
+    size_t used = wd_cut(st, dir, view, vlen, d->plain_off, cb, ctx);
+    if (d->wd_stopped) {
+        d->plain_off = end_off;
+        return;
+    }
+    d->plain_off += used;
+    if (used < vlen) {
+        if (reserve(st, &d->cmd, &d->cmd_cap, vlen - used) < 0) {
+            wd_stop(st, dir, d->plain_off, cb, ctx);
+            d->plain_off = end_off;
+            return;
+        }
+        memcpy(d->cmd, view + used, vlen - used);
+        d->cmd_len = vlen - used;
+    }
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
+                         uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ICA_EV_FRAME;
+    ev.dir = (uint8_t)dir;
+    ev.wire_off = wire_off;
+    ev.wire_len = (uint32_t)total;
+    ev.wire = p;
+    ev.frame_len = flen;
+    ev.crypt_hdr = -1;
+    ev.flags = prio ? ICA_FR_PRIO_BITS : 0;
+    const uint8_t *body = p + 2;
+    size_t blen = flen;
+    int encrypted = 0, wd_data = 1;
+
+    if (sum->encryption == ICA_ENC_RC5) {
+        ev.flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
+        wd_data = 0;
+    } else if (d->crypt_mode == CRYPT_MODE_HDR) {
+        if (blen == 0) {
+            wd_data = 0;
+        } else {
+            ev.flags |= ICA_FR_CRYPT_HDR;
+            ev.crypt_hdr = body[0];
+            body++;
+            blen--;
+            switch (ev.crypt_hdr) {
+            case ICA_CRYPT_NOT_ENCRYPTED:
+                break;
+            case ICA_CRYPT_ENCRYPTED:
+                encrypted = 1;
+                break;
+            case ICA_CRYPT_PUBLICKEY:
+                ev.flags |= ICA_FR_CONTROL;
+                wd_data = 0;
+                if (sum->encryption == ICA_ENC_UNKNOWN)
+                    sum->encryption = ICA_ENC_BASIC;
+                break;
+            case ICA_CRYPT_SESSIONKEY:
+                ev.flags |= ICA_FR_CONTROL;
+                wd_data = 0;
+                if (blen >= 2) {
+                    sum->session_key = body[1];
+                    sum->have_key = 1;
+                    sum->encryption = ICA_ENC_BASIC;
+                    ica_basic_init(&st->d[0].cipher, body[1]);
+                    ica_basic_init(&st->d[1].cipher, body[1]);
+                }
+                break;
+            case ICA_CRYPT_OFF:
+            case ICA_CRYPT_PERM:
+                ev.flags |= ICA_FR_CONTROL;
+                encrypted = 1;
+                wd_data = 0;
+                d->crypt_mode = ev.crypt_hdr == ICA_CRYPT_OFF ? CRYPT_MODE_CLEAR : CRYPT_MODE_PERM;
+                break;
+            default:
+                ev.flags |= ICA_FR_BAD_HDR;
+                wd_data = 0;
+                break;
+            }
+        }
+    } else if (d->crypt_mode == CRYPT_MODE_PERM) {
+        encrypted = 1;
+    }
+
+    const uint8_t *plain = NULL;
+    size_t plain_len = 0;
+    if (encrypted) {
+        ev.flags |= ICA_FR_ENCRYPTED;
+        if (!sum->have_key) {
+            ev.flags |= ICA_FR_NO_KEY;
+            wd_data = 0;
+        } else if (st->decrypt_disabled) {
+            /* the cipher state must still advance for a consistent view */
+            ica_basic_decrypt_skip(&d->cipher, body, blen);
+            wd_data = 0;
+        } else if (blen && !fixed_buffer(st, &d->work, 0x10000)) {
+            wd_data = 0;
+        } else {
+            if (blen)
+                memcpy(d->work, body, blen);
+            ica_basic_decrypt(&d->cipher, d->work, blen);
+            ev.flags |= ICA_FR_DECRYPTED;
+            ev.decrypted = d->work;
+            ev.decrypted_len = (uint32_t)blen;
+            plain = d->work;
+            plain_len = blen;
+        }
+    } else if (!(ev.flags & (ICA_FR_OPAQUE | ICA_FR_BAD_HDR))) {
+        ev.decrypted = body;
+        ev.decrypted_len = (uint32_t)blen;
+        plain = body;
+        plain_len = blen;
+    }
+
+    if (wd_data && plain) {
+        switch (sum->compression[dir]) {
+        case ICA_COMP_NONE:
+            break;
+        case ICA_COMP_L1:
+            ev.flags |= ICA_FR_COMPRESSED;
+            if (d->expander_ok) {
+                long n = ica_expand_l1(&d->expander, plain, plain_len, d->expanded, EXPAND_MAX);
+                if (n >= 0) {
+                    ev.flags |= ICA_FR_EXPANDED;
+                    plain = d->expanded;
+                    plain_len = (size_t)n;
+                    break;
+                }
+                d->expander_ok = 0;     /* history is lost for good */
+            }
+            ev.flags |= ICA_FR_UNDECODABLE;
+            wd_data = 0;
+            break;
+        case ICA_COMP_V3:
+            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
+            wd_data = 0;
+            break;
+        default:
+            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_UNDECODABLE;
+            wd_data = 0;
+            break;
+        }
+    }
+    if (wd_data && plain && !d->wd_stopped) {
+        ev.plain = plain;
+        ev.plain_len = (uint32_t)plain_len;
+        ev.plain_off = d->plain_off + d->cmd_len;
+    }
+    if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && blen)
+        sum->undecoded_bytes[dir] += blen;
+    cb(ctx, &ev);
+    if (ev.plain)
+        wd_feed(st, dir, plain, plain_len, cb, ctx);
+}
+
+/* ---- per-direction byte stream ------------------------------------------ */
+
+static void emit_simple(enum ica_event_type type, enum ica_dir dir, const uint8_t *p, size_t len,
+                        uint64_t off, ica_event_cb cb, void *ctx)
+{
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = (uint8_t)type;
+    ev.dir = (uint8_t)dir;
+    ev.wire = p;
+    ev.wire_len = (uint32_t)len;
+    ev.wire_off = off;
+    ev.crypt_hdr = -1;
+    cb(ctx, &ev);
+}
+
+static int all_zero(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i])
+            return 0;
+    return len > 0;
+}
+
+/* Process complete units of view; returns bytes consumed. */
+static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, size_t vlen,
+                      ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    size_t pos = 0;
+    while (pos < vlen) {
+        const uint8_t *p = view + pos;
+        size_t rem = vlen - pos;
+        uint64_t off = d->wire_off + pos;
+        int padded_msg = 0;
+        if (st->alloc_failed)
+            d->phase = ICA_PHASE_LOST;
+        switch (d->phase) {
+        case ICA_PHASE_DETECT: {
+            size_t n = rem < ICA_DETECT_LEN ? rem : ICA_DETECT_LEN;
+            if (memcmp(p, ica_detect_string, n) == 0) {
+                if (n < ICA_DETECT_LEN)
+                    return pos;
+                emit_simple(ICA_EV_DETECT, dir, p, ICA_DETECT_LEN, off, cb, ctx);
+                d->seen_detect = 1;
+                pos += ICA_DETECT_LEN;
+                continue;
+            }
+            if (d->seen_detect || raw_packet_ok(p, rem) || (rem < 3 + 36 && p[0] <= 2)) {
+                d->phase = ICA_PHASE_RAW;
+                continue;
+            }
+            /* Text before the detect string (the client treats it as TTY output). */
+            size_t skip = 1;
+            while (skip < rem && p[skip] != ica_detect_string[0])
+                skip++;
+            emit_simple(ICA_EV_UNDECODED, dir, p, skip, off, cb, ctx);
+            sum->undecoded_bytes[dir] += skip;
+            pos += skip;
+            continue;
+        }
+        case ICA_PHASE_RAW: {
+            if (rem < 3)
+                return pos;
+            uint8_t type = p[0];
+            if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
+                d->phase = ICA_PHASE_LOST;
+                continue;
+            }
+            size_t total = 3 + (size_t)le16(p + 1);
+            if (rem < total)
+                return pos;
+            int count = -1;
+            if (type == 0x00 && total > 3)
+                sum->init_request_level = p[3];
+            else if (type == 0x01)
+                learn_init_response(sum, p + 3, total - 3);
+            else if (type == 0x02)
+                count = learn_init_connect(sum, p + 3, total - 3);
+            emit_simple(ICA_EV_RAW, dir, p, total, off, cb, ctx);
+            pos += total;
+            if (type == 0x04 && dir == ICA_C2S) {
+                enter_framed(st, dir);
+                padded_msg = 1;
+            } else if (type == 0x02 && count == 0 && dir == ICA_S2C) {
+                enter_framed(st, dir);
+            }
+            break;
+        }
+        case ICA_PHASE_FRAMED: {
+            if (rem < 2)
+                return pos;
+            uint16_t raw = le16(p);
+            uint16_t flen = raw, prio = 0;
+            if (sum->pdrframe_version >= 2) {
+                flen = raw & 0x3fff;
+                prio = raw >> 14;
+            }
+            size_t total = 2 + (size_t)flen;
+            if (rem < total)
+                return pos;
+            handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
+            pos += total;
+            padded_msg = flen >= 1 && (p[2] == ICA_CRYPT_PUBLICKEY || p[2] == ICA_CRYPT_SESSIONKEY) &&
+                         d->crypt_mode == CRYPT_MODE_HDR;
+            break;
+        }
+        case ICA_PHASE_SYNC:
+            if (frames_cover(p, rem)) {
+                d->phase = ICA_PHASE_FRAMED;
+                d->crypt_mode = CRYPT_MODE_HDR;
+                continue;
+            }
+            /* not aligned here: wait for a chunk that is */
+            /* fall through */
+        default:
+            emit_simple(ICA_EV_UNDECODED, dir, p, rem, off, cb, ctx);
+            sum->undecoded_bytes[dir] += rem;
+            return vlen;
+        }
+        if (padded_msg && all_zero(view + pos, vlen - pos)) {
+            emit_simple(ICA_EV_PADDING, dir, view + pos, vlen - pos, d->wire_off + pos, cb, ctx);
+            pos = vlen;
+        }
+    }
+    return pos;
+}
+
+void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
+                     ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (len == 0)
+        return;
+    const uint8_t *view = data;
+    size_t vlen = len;
+    if (d->pend_len) {
+        if (reserve(st, &d->pend, &d->pend_cap, d->pend_len + len) < 0) {
+            d->phase = ICA_PHASE_LOST;
+            d->pend_len = 0;
+        } else {
+            memcpy(d->pend + d->pend_len, data, len);
+            d->pend_len += len;
+            view = d->pend;
+            vlen = d->pend_len;
+        }
+    }
+    size_t used = process(st, dir, view, vlen, cb, ctx);
+    d->wire_off += used;
+    size_t left = vlen - used;
+    if (left == 0) {
+        d->pend_len = 0;
+    } else if (view == d->pend) {
+        memmove(d->pend, d->pend + used, left);
+        d->pend_len = left;
+    } else if (reserve(st, &d->pend, &d->pend_cap, left) == 0) {
+        memcpy(d->pend, view + used, left);
+        d->pend_len = left;
+    } else {
+        d->phase = ICA_PHASE_LOST;
+        d->pend_len = 0;
+        d->wire_off += left;
+    }
+}

@@ -1,0 +1,777 @@
+/* packet-portreg.c
+ * Port registry post-dissector: annotates every TCP/UDP/SCTP/DCCP frame
+ * with what the IANA registry and known real-world use say about its two
+ * ports, which side is the service, and which protocol Wireshark actually
+ * found on the conversation.
+ *
+ * The registry lookup and the de facto table are epan-free (registry.c,
+ * defacto.c); this file is the thin Wireshark glue, modelled on
+ * packet-communityid.c. Per-conversation results are computed once, on the
+ * first pass, and kept in wmem file scope.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ws_compat.h"
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/tap.h>
+#include <epan/stats_tree.h>
+#include <epan/uat.h>
+#include <epan/addr_resolv.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "registry.h"
+#include "defacto.h"
+#include "port_range.h"
+
+#if WSC_VERSION_AT_LEAST(4, 4)
+typedef bool portreg_uat_ret_t;
+#else
+typedef gboolean portreg_uat_ret_t;
+#endif
+
+void proto_register_portreg(void);
+void proto_reg_handoff_portreg(void);
+
+static int proto_portreg = -1;
+static int proto_tcp = -1, proto_udp = -1, proto_sctp = -1, proto_dccp = -1;
+static int proto_icmp = -1, proto_icmpv6 = -1, proto_data = -1;
+static int portreg_tap = -1;
+
+static int hf_portreg_transport = -1;
+static int hf_portreg_port = -1;
+static int hf_portreg_role = -1;
+static int hf_portreg_range = -1;
+static int hf_portreg_iana_status = -1;
+static int hf_portreg_iana_listed = -1;
+static int hf_portreg_iana_service = -1;
+static int hf_portreg_iana_description = -1;
+static int hf_portreg_iana_ports = -1;
+static int hf_portreg_iana_registered = -1;
+static int hf_portreg_iana_modified = -1;
+static int hf_portreg_iana_note = -1;
+static int hf_portreg_iana_unauthorized = -1;
+static int hf_portreg_wireshark_service = -1;
+static int hf_portreg_defacto = -1;
+static int hf_portreg_defacto_kind = -1;
+static int hf_portreg_defacto_source = -1;
+static int hf_portreg_divergent = -1;
+static int hf_portreg_ghost = -1;
+static int hf_portreg_observed = -1;
+static int hf_portreg_role_from = -1;
+
+static gint ett_portreg = -1;
+static gint ett_portreg_endpoint = -1;
+
+static expert_field ei_portreg_listener_unregistered = EI_INIT;
+static expert_field ei_portreg_observed_differs = EI_INIT;
+static expert_field ei_portreg_divergent = EI_INIT;
+static expert_field ei_portreg_ghost = EI_INIT;
+
+static const value_string range_vals[] = {
+    { PORT_RANGE_SYSTEM,  "System (0-1023)" },
+    { PORT_RANGE_USER,    "User (1024-49151)" },
+    { PORT_RANGE_DYNAMIC, "Dynamic/Private (49152-65535)" },
+    { 0, NULL }
+};
+
+static const value_string status_vals[] = {
+    { REGISTRY_DYNAMIC,    "Dynamic (never assigned)" },
+    { REGISTRY_ASSIGNED,   "Assigned" },
+    { REGISTRY_RESERVED,   "Reserved" },
+    { REGISTRY_UNASSIGNED, "Unassigned" },
+    { REGISTRY_LISTED,     "Listed without service name" },
+    { 0, NULL }
+};
+
+/* ---- user de facto table (UAT "portreg_defacto") ---- */
+
+typedef struct {
+    char *ports;       /* "2014" or "16500-16509" */
+    char *transport;   /* "tcp", "udp,sctp", "any" */
+    char *kind;        /* defacto_kind_name() */
+    char *label;
+    char *source;
+} portreg_uat_rec_t;
+
+static portreg_uat_rec_t *uat_recs;
+static guint n_uat_recs;
+/* Parsed copy of the UAT, rebuilt whenever the user edits it. */
+static defacto_row_t *user_rows;
+static guint n_user_rows;
+
+UAT_CSTRING_CB_DEF(portreg_uat, ports, portreg_uat_rec_t)
+UAT_CSTRING_CB_DEF(portreg_uat, transport, portreg_uat_rec_t)
+UAT_CSTRING_CB_DEF(portreg_uat, kind, portreg_uat_rec_t)
+UAT_CSTRING_CB_DEF(portreg_uat, label, portreg_uat_rec_t)
+UAT_CSTRING_CB_DEF(portreg_uat, source, portreg_uat_rec_t)
+
+static portreg_uat_ret_t
+portreg_uat_chk_ports(void *r _U_, const char *p, unsigned len, const void *u1 _U_, const void *u2 _U_, char **err)
+{
+    char *s = g_strndup(p, len);
+    guint16 lo, hi;
+    int ok = defacto_parse_ports(s, &lo, &hi);
+    g_free(s);
+    if (!ok)
+        *err = g_strdup("Ports must be a port (2014) or a range (16500-16509) within 0-65535");
+    return ok ? TRUE : FALSE;
+}
+
+static portreg_uat_ret_t
+portreg_uat_chk_transport(void *r _U_, const char *p, unsigned len, const void *u1 _U_, const void *u2 _U_, char **err)
+{
+    char *s = g_strndup(p, len);
+    unsigned mask = defacto_parse_transports(s);
+    g_free(s);
+    if (!mask)
+        *err = g_strdup("Transport must be tcp, udp, sctp, dccp, a comma list of those, or any");
+    return mask ? TRUE : FALSE;
+}
+
+static portreg_uat_ret_t
+portreg_uat_chk_kind(void *r _U_, const char *p, unsigned len, const void *u1 _U_, const void *u2 _U_, char **err)
+{
+    char *s = g_strndup(p, len);
+    defacto_kind_t kind = defacto_kind_from_name(s);
+    g_free(s);
+    if (kind == DEFACTO_NONE)
+        *err = g_strdup("Kind must be one of: matches, divergent, ghost, claimed, unregistered");
+    return kind != DEFACTO_NONE ? TRUE : FALSE;
+}
+
+static void *
+portreg_uat_copy(void *dest, const void *src, size_t len _U_)
+{
+    const portreg_uat_rec_t *s = (const portreg_uat_rec_t *)src;
+    portreg_uat_rec_t *d = (portreg_uat_rec_t *)dest;
+    d->ports = g_strdup(s->ports);
+    d->transport = g_strdup(s->transport);
+    d->kind = g_strdup(s->kind);
+    d->label = g_strdup(s->label);
+    d->source = g_strdup(s->source);
+    return d;
+}
+
+static void
+portreg_uat_free(void *rec)
+{
+    portreg_uat_rec_t *r = (portreg_uat_rec_t *)rec;
+    g_free(r->ports);
+    g_free(r->transport);
+    g_free(r->kind);
+    g_free(r->label);
+    g_free(r->source);
+}
+
+static portreg_uat_ret_t
+portreg_uat_update(void *rec, char **err)
+{
+    portreg_uat_rec_t *r = (portreg_uat_rec_t *)rec;
+    guint16 lo, hi;
+    if (!r->ports || !defacto_parse_ports(r->ports, &lo, &hi)) {
+        *err = g_strdup("Invalid ports");
+        return FALSE;
+    }
+    if (!r->transport || !defacto_parse_transports(r->transport)) {
+        *err = g_strdup("Invalid transport");
+        return FALSE;
+    }
+    if (defacto_kind_from_name(r->kind) == DEFACTO_NONE) {
+        *err = g_strdup("Invalid kind");
+        return FALSE;
+    }
+    if (!r->label || !*r->label) {
+        *err = g_strdup("A label is required");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+portreg_uat_post_update(void)
+{
+    g_free(user_rows);
+    user_rows = n_uat_recs ? g_new0(defacto_row_t, n_uat_recs) : NULL;
+    n_user_rows = 0;
+    for (guint i = 0; i < n_uat_recs; i++) {
+        const portreg_uat_rec_t *r = &uat_recs[i];
+        defacto_row_t *row = &user_rows[n_user_rows];
+        if (!r->ports || !defacto_parse_ports(r->ports, &row->lo, &row->hi))
+            continue;
+        row->transports = (guint8)defacto_parse_transports(r->transport);
+        row->kind = (guint8)defacto_kind_from_name(r->kind);
+        if (!row->transports || row->kind == DEFACTO_NONE)
+            continue;
+        row->label = r->label ? r->label : "";
+        row->source = r->source && *r->source ? r->source : "user table (portreg_defacto)";
+        n_user_rows++;
+    }
+}
+
+/* ---- per-conversation state ---- */
+
+typedef struct {
+    registry_info_t iana;
+    defacto_row_t defacto;       /* copied: UAT strings are owned by the UAT */
+    defacto_kind_t kind;         /* DEFACTO_NONE when no row */
+    const char *ws_name;         /* Wireshark's own services name, NULL if none */
+    guint16 port;
+} portreg_endpoint_t;
+
+enum { ROLE_FROM_REGISTRY = 0, ROLE_FROM_HANDSHAKE = 1 };
+
+typedef struct {
+    portreg_endpoint_t ep[2];    /* ep[0]: source of the first frame seen */
+    address a_addr;
+    guint32 first_frame;
+    guint32 listen_frame;        /* service side answered (SYN/ACK or response); 0 = not seen */
+    guint32 observed_frame;
+    const char *observed;        /* protocol filter name; static in epan */
+    guint8 transport;            /* registry_transport_t */
+    guint8 service;              /* index of the service endpoint */
+    guint8 role_from;
+    guint8 sent;                 /* bit i: endpoint i has sent */
+    guint8 tcp_completeness;
+    gboolean observed_differs;
+} portreg_conv_t;
+
+/* The TCP dissector's completeness bit for a SYN/ACK (packet-tcp.c). */
+#define TCP_COMPLETENESS_SYNACK 0x02
+
+static const char *const role_from_names[] = { "registry (better-registered/lower port)", "handshake" };
+
+static port_type
+transport_port_type(registry_transport_t t)
+{
+    switch (t) {
+    case REGISTRY_TCP:  return PT_TCP;
+    case REGISTRY_UDP:  return PT_UDP;
+    case REGISTRY_SCTP: return PT_SCTP;
+    case REGISTRY_DCCP: return PT_DCCP;
+    default:            return PT_NONE;
+    }
+}
+
+static void
+endpoint_init(portreg_endpoint_t *ep, registry_transport_t t, guint16 port)
+{
+    const defacto_row_t *row;
+
+    ep->port = port;
+    registry_lookup(t, port, &ep->iana);
+    /* User rows win over the built-in table. */
+    row = defacto_find(user_rows, n_user_rows, t, port);
+    if (row) {
+        ep->defacto = *row;
+        ep->defacto.label = wmem_strdup(wmem_file_scope(), row->label);
+        ep->defacto.source = wmem_strdup(wmem_file_scope(), row->source);
+    } else if ((row = defacto_builtin_lookup(t, port)) != NULL) {
+        ep->defacto = *row;
+    }
+    ep->kind = defacto_effective_kind(row, &ep->iana);
+    {
+        const char *ws = try_serv_name_lookup(transport_port_type(t), port);
+        ep->ws_name = ws ? wmem_strdup(wmem_file_scope(), ws) : NULL;
+    }
+}
+
+/* Lower is better registered: Assigned, listed, Reserved, Unassigned, Dynamic. */
+static int
+registration_rank(const portreg_endpoint_t *ep)
+{
+    static const int rank[] = { [REGISTRY_DYNAMIC] = 8, [REGISTRY_ASSIGNED] = 0, [REGISTRY_LISTED] = 2,
+                                [REGISTRY_RESERVED] = 4, [REGISTRY_UNASSIGNED] = 6 };
+    int r = rank[ep->iana.status];
+    /* a known real-world service counts for a little */
+    if (ep->kind != DEFACTO_NONE && ep->kind != DEFACTO_GHOST)
+        r -= 1;
+    return r;
+}
+
+static guint8
+service_by_registry(const portreg_conv_t *c)
+{
+    int r0 = registration_rank(&c->ep[0]), r1 = registration_rank(&c->ep[1]);
+    if (r0 != r1)
+        return r0 < r1 ? 0 : 1;
+    if (c->ep[0].port != c->ep[1].port)
+        return c->ep[0].port < c->ep[1].port ? 0 : 1;
+    return 1;   /* same port both ways: the first frame went to the service */
+}
+
+/* The TCP dissector remembers the server port from SYN or SYN/ACK. */
+static void
+apply_tcp_handshake(portreg_conv_t *c, conversation_t *conv, packet_info *pinfo, int from)
+{
+    const struct tcp_analysis *tcpd = (const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+    guint8 newly;
+
+    if (!tcpd)
+        return;
+    if (tcpd->server_port && c->role_from != ROLE_FROM_HANDSHAKE) {
+        if (c->ep[0].port != c->ep[1].port) {
+            c->service = tcpd->server_port == c->ep[0].port ? 0 : 1;
+            c->role_from = ROLE_FROM_HANDSHAKE;
+        }
+    }
+    newly = (guint8)(tcpd->conversation_completeness & ~c->tcp_completeness);
+    c->tcp_completeness = tcpd->conversation_completeness;
+    if ((newly & TCP_COMPLETENESS_SYNACK) && !c->listen_frame) {
+        /* The SYN/ACK's sender is the listener, whatever the registry says. */
+        c->service = (guint8)from;
+        c->role_from = ROLE_FROM_HANDSHAKE;
+        c->listen_frame = pinfo->num;
+    }
+}
+
+static void
+note_observed(portreg_conv_t *c, int app_proto, guint32 num)
+{
+    const portreg_endpoint_t *svc;
+
+    if (c->observed || app_proto < 0 || app_proto == proto_data)
+        return;
+    c->observed = proto_get_protocol_filter_name(app_proto);
+    c->observed_frame = num;
+    svc = &c->ep[c->service];
+    c->observed_differs = svc->iana.status == REGISTRY_ASSIGNED
+        && !registry_service_matches(&svc->iana, c->observed)
+        && !(svc->ws_name && strcmp(svc->ws_name, c->observed) == 0);
+}
+
+/* First-pass bookkeeping for one frame of the conversation. */
+static void
+update_conv(portreg_conv_t *c, conversation_t *conv, packet_info *pinfo, int from, int app_proto)
+{
+    if (c->transport == REGISTRY_TCP)
+        apply_tcp_handshake(c, conv, pinfo, from);
+    else if (!c->listen_frame && from == c->service && (c->sent & (1u << (1 - from))))
+        c->listen_frame = pinfo->num;   /* the service side answered the client */
+    c->sent |= (guint8)(1u << from);
+    note_observed(c, app_proto, pinfo->num);
+}
+
+static portreg_conv_t *
+new_conv(packet_info *pinfo, registry_transport_t t)
+{
+    portreg_conv_t *c = wmem_new0(wmem_file_scope(), portreg_conv_t);
+    c->transport = (guint8)t;
+    c->first_frame = pinfo->num;
+    copy_address_wmem(wmem_file_scope(), &c->a_addr, &pinfo->net_src);
+    endpoint_init(&c->ep[0], t, (guint16)pinfo->srcport);
+    endpoint_init(&c->ep[1], t, (guint16)pinfo->destport);
+    c->service = service_by_registry(c);
+    c->role_from = ROLE_FROM_REGISTRY;
+    return c;
+}
+
+/* Which endpoint sent this frame. */
+static int
+sender_index(const portreg_conv_t *c, const packet_info *pinfo)
+{
+    if (c->ep[0].port != c->ep[1].port)
+        return pinfo->srcport == c->ep[0].port ? 0 : 1;
+    return addresses_equal(&pinfo->net_src, &c->a_addr) ? 0 : 1;
+}
+
+/* Innermost transport of the frame and the protocol dissected right above
+ * it. Frames whose transport sits inside an ICMP error are skipped: the
+ * quoted header is not a conversation of this capture. */
+static gboolean
+find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto)
+{
+    wmem_list_frame_t *f;
+    int pos = 0, transport_pos = -1, transport_proto = -1, after = -1;
+    gboolean icmp_before = FALSE, icmp_seen = FALSE;
+
+    for (f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f), pos++) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (id == proto_icmp || id == proto_icmpv6) {
+            icmp_seen = TRUE;
+        } else if (id == proto_tcp || id == proto_udp || id == proto_sctp || id == proto_dccp) {
+            transport_pos = pos;
+            transport_proto = id;
+            icmp_before = icmp_seen;
+            after = -1;
+        } else if (transport_pos >= 0 && after < 0 && id != proto_portreg) {
+            /* first layer above the transport; post-dissectors (us) come last */
+            after = id;
+        }
+    }
+    if (transport_pos < 0 || icmp_before)
+        return FALSE;
+    if (transport_proto == proto_tcp && pinfo->ptype == PT_TCP)
+        *t = REGISTRY_TCP;
+    else if (transport_proto == proto_udp && pinfo->ptype == PT_UDP)
+        *t = REGISTRY_UDP;
+    else if (transport_proto == proto_sctp && pinfo->ptype == PT_SCTP)
+        *t = REGISTRY_SCTP;
+    else if (transport_proto == proto_dccp && pinfo->ptype == PT_DCCP)
+        *t = REGISTRY_DCCP;
+    else
+        return FALSE;
+    *app_proto = after;
+    return TRUE;
+}
+
+static void
+add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c, int idx)
+{
+    const portreg_endpoint_t *ep = &c->ep[idx];
+    gboolean is_service = idx == c->service;
+    const char *first = registry_name(&ep->iana, 0);
+    proto_item *ti;
+    proto_tree *et;
+
+    et = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_portreg_endpoint, NULL, "%s port %u: %s%s%s",
+                                       is_service ? "Service" : "Client", ep->port,
+                                       val_to_str_const(ep->iana.status, status_vals, "?"),
+                                       first ? " " : "", first ? first : "");
+    ti = proto_tree_add_uint(et, hf_portreg_port, tvb, 0, 0, ep->port);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_string(et, hf_portreg_role, tvb, 0, 0, is_service ? "service" : "client");
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(et, hf_portreg_range, tvb, 0, 0, port_range_of(ep->port));
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(et, hf_portreg_iana_status, tvb, 0, 0, ep->iana.status);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_boolean(et, hf_portreg_iana_listed, tvb, 0, 0, ep->iana.listed);
+    proto_item_set_generated(ti);
+    for (unsigned i = 0; i < ep->iana.n_names; i++) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_service, tvb, 0, 0, registry_name(&ep->iana, i));
+        proto_item_set_generated(ti);
+    }
+    if (ep->iana.listed) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_description, tvb, 0, 0, ep->iana.description);
+        proto_item_set_generated(ti);
+        if (ep->iana.row_lo != ep->iana.row_hi) {
+            ti = proto_tree_add_string(et, hf_portreg_iana_ports, tvb, 0, 0,
+                                       wmem_strdup_printf(pinfo->pool, "%u-%u", ep->iana.row_lo, ep->iana.row_hi));
+            proto_item_set_generated(ti);
+        }
+    }
+    if (*ep->iana.registered) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_registered, tvb, 0, 0, ep->iana.registered);
+        proto_item_set_generated(ti);
+    }
+    if (*ep->iana.modified) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_modified, tvb, 0, 0, ep->iana.modified);
+        proto_item_set_generated(ti);
+    }
+    if (*ep->iana.note) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_note, tvb, 0, 0, ep->iana.note);
+        proto_item_set_generated(ti);
+    }
+    if (*ep->iana.unauthorized) {
+        ti = proto_tree_add_string(et, hf_portreg_iana_unauthorized, tvb, 0, 0, ep->iana.unauthorized);
+        proto_item_set_generated(ti);
+    }
+    if (ep->ws_name) {
+        ti = proto_tree_add_string(et, hf_portreg_wireshark_service, tvb, 0, 0, ep->ws_name);
+        proto_item_set_generated(ti);
+    }
+    if (ep->kind != DEFACTO_NONE) {
+        ti = proto_tree_add_string(et, hf_portreg_defacto, tvb, 0, 0, ep->defacto.label);
+        proto_item_set_generated(ti);
+        ti = proto_tree_add_string(et, hf_portreg_defacto_kind, tvb, 0, 0, defacto_kind_name(ep->kind));
+        proto_item_set_generated(ti);
+        ti = proto_tree_add_string(et, hf_portreg_defacto_source, tvb, 0, 0, ep->defacto.source);
+        proto_item_set_generated(ti);
+    }
+    ti = proto_tree_add_boolean(et, hf_portreg_divergent, tvb, 0, 0, ep->kind == DEFACTO_DIVERGENT);
+    proto_item_set_generated(ti);
+    if (ep->kind == DEFACTO_DIVERGENT && pinfo->num == c->first_frame)
+        expert_add_info_format(pinfo, ti, &ei_portreg_divergent,
+                               "%s port %u: IANA lists %s, de facto use: %s",
+                               registry_transport_name((registry_transport_t)c->transport), ep->port,
+                               first ? first : "no service", ep->defacto.label);
+    ti = proto_tree_add_boolean(et, hf_portreg_ghost, tvb, 0, 0, ep->kind == DEFACTO_GHOST);
+    proto_item_set_generated(ti);
+    if (ep->kind == DEFACTO_GHOST && pinfo->num == c->first_frame)
+        expert_add_info_format(pinfo, ti, &ei_portreg_ghost,
+                               "%s port %u is registered (%s) but no product is known to use it",
+                               registry_transport_name((registry_transport_t)c->transport), ep->port,
+                               first ? first : "no service name");
+}
+
+static void
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c)
+{
+    const portreg_endpoint_t *svc = &c->ep[c->service];
+    const char *tname = registry_transport_name((registry_transport_t)c->transport);
+    proto_item *top, *ti;
+    proto_tree *pt;
+
+    top = proto_tree_add_item(tree, proto_portreg, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    proto_item_append_text(top, ", service %s/%u (%s)", tname, svc->port,
+                           val_to_str_const(svc->iana.status, status_vals, "?"));
+    pt = proto_item_add_subtree(top, ett_portreg);
+    ti = proto_tree_add_string(pt, hf_portreg_transport, tvb, 0, 0, tname);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_string(pt, hf_portreg_role_from, tvb, 0, 0, role_from_names[c->role_from]);
+    proto_item_set_generated(ti);
+    if (c->observed) {
+        ti = proto_tree_add_string(pt, hf_portreg_observed, tvb, 0, 0, c->observed);
+        proto_item_set_generated(ti);
+        if (c->observed_differs && pinfo->num == c->observed_frame)
+            expert_add_info_format(pinfo, ti, &ei_portreg_observed_differs,
+                                   "Observed protocol %s on %s port %u, IANA service there is %s",
+                                   c->observed, tname, svc->port, registry_name(&svc->iana, 0));
+    }
+    if (pinfo->num == c->listen_frame
+        && (svc->iana.status == REGISTRY_UNASSIGNED || svc->iana.status == REGISTRY_DYNAMIC))
+        expert_add_info_format(pinfo, top, &ei_portreg_listener_unregistered,
+                               "Service listening on %s port %s/%u (%s)",
+                               svc->iana.status == REGISTRY_DYNAMIC ? "Dynamic" : "Unassigned", tname, svc->port,
+                               c->transport == REGISTRY_TCP ? "SYN/ACK seen" : "response seen");
+    add_endpoint_tree(pt, tvb, pinfo, c, c->service);
+    add_endpoint_tree(pt, tvb, pinfo, c, 1 - c->service);
+}
+
+static int
+dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    registry_transport_t t;
+    int app_proto;
+    conversation_t *conv;
+    portreg_conv_t *c;
+
+    if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP && pinfo->ptype != PT_SCTP && pinfo->ptype != PT_DCCP)
+        return 0;
+    if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto))
+        return 0;
+
+    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
+                             conversation_pt_to_conversation_type(pinfo->ptype),
+                             pinfo->srcport, pinfo->destport, 0);
+    if (!conv) {
+        if (PINFO_FD_VISITED(pinfo))
+            return 0;
+        /* SCTP and DCCP do not always keep a conversation of their own. */
+        conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
+                                conversation_pt_to_conversation_type(pinfo->ptype),
+                                pinfo->srcport, pinfo->destport, 0);
+    }
+    c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
+    if (!c) {
+        if (PINFO_FD_VISITED(pinfo))
+            return 0;
+        c = new_conv(pinfo, t);
+        conversation_add_proto_data(conv, proto_portreg, c);
+    }
+    if (!PINFO_FD_VISITED(pinfo))
+        update_conv(c, conv, pinfo, sender_index(c, pinfo), app_proto);
+
+    if ((pinfo->num == c->first_frame || pinfo->num == c->listen_frame) && have_tap_listener(portreg_tap))
+        tap_queue_packet(portreg_tap, pinfo, c);
+
+    if (tree)
+        add_tree(tree, tvb, pinfo, c);
+    return tvb_captured_length(tvb);
+}
+
+/* ---- stats tree: tshark -z portreg,tree ---- */
+
+static const char st_str_conversations[] = "Conversations (service port)";
+static const char st_str_range[] = "By range";
+static const char st_str_status[] = "By IANA status";
+static const char st_str_divergent[] = "Divergent ports";
+static const char st_str_ghost[] = "Ghost ports";
+static const char st_str_listeners[] = "Listeners on Unassigned or Dynamic ports";
+static int st_node_conversations = -1, st_node_range = -1, st_node_status = -1;
+static int st_node_divergent = -1, st_node_ghost = -1, st_node_listeners = -1;
+
+static void
+portreg_stats_init(stats_tree *st)
+{
+    st_node_conversations = stats_tree_create_node(st, st_str_conversations, 0, STAT_DT_INT, TRUE);
+    st_node_range = stats_tree_create_node(st, st_str_range, st_node_conversations, STAT_DT_INT, TRUE);
+    st_node_status = stats_tree_create_node(st, st_str_status, st_node_conversations, STAT_DT_INT, TRUE);
+    st_node_divergent = stats_tree_create_node(st, st_str_divergent, 0, STAT_DT_INT, TRUE);
+    st_node_ghost = stats_tree_create_node(st, st_str_ghost, 0, STAT_DT_INT, TRUE);
+    st_node_listeners = stats_tree_create_node(st, st_str_listeners, 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status
+portreg_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p,
+                     tap_flags_t flags _U_)
+{
+    const portreg_conv_t *c = (const portreg_conv_t *)p;
+    const portreg_endpoint_t *svc = &c->ep[c->service];
+    const char *tname = registry_transport_name((registry_transport_t)c->transport);
+    char name[256];
+
+    if (pinfo->num == c->first_frame) {
+        tick_stat_node(st, st_str_conversations, 0, TRUE);
+        tick_stat_node(st, st_str_range, st_node_conversations, TRUE);
+        tick_stat_node(st, port_range_name(port_range_of(svc->port)), st_node_range, FALSE);
+        tick_stat_node(st, st_str_status, st_node_conversations, TRUE);
+        tick_stat_node(st, val_to_str_const(svc->iana.status, status_vals, "?"), st_node_status, FALSE);
+        for (int i = 0; i < 2; i++) {
+            const portreg_endpoint_t *ep = &c->ep[i];
+            const char *first = registry_name(&ep->iana, 0);
+            if (ep->kind == DEFACTO_DIVERGENT) {
+                tick_stat_node(st, st_str_divergent, 0, TRUE);
+                snprintf(name, sizeof name, "%s/%u IANA %s, de facto %s", tname, ep->port,
+                         first ? first : "-", ep->defacto.label);
+                tick_stat_node(st, name, st_node_divergent, FALSE);
+            } else if (ep->kind == DEFACTO_GHOST) {
+                tick_stat_node(st, st_str_ghost, 0, TRUE);
+                snprintf(name, sizeof name, "%s/%u IANA %s", tname, ep->port, first ? first : "-");
+                tick_stat_node(st, name, st_node_ghost, FALSE);
+            }
+        }
+    }
+    if (pinfo->num == c->listen_frame
+        && (svc->iana.status == REGISTRY_UNASSIGNED || svc->iana.status == REGISTRY_DYNAMIC)) {
+        tick_stat_node(st, st_str_listeners, 0, TRUE);
+        snprintf(name, sizeof name, "%s/%u %s", tname, svc->port,
+                 val_to_str_const(svc->iana.status, status_vals, "?"));
+        tick_stat_node(st, name, st_node_listeners, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+void
+proto_register_portreg(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_portreg_transport,
+          { "Transport", "portreg.transport", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Innermost transport of the frame: tcp, udp, sctp or dccp", HFILL } },
+        { &hf_portreg_role_from,
+          { "Roles from", "portreg.role_from", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the service side was chosen: TCP handshake, or registry status and lower port", HFILL } },
+        { &hf_portreg_observed,
+          { "Observed protocol", "portreg.observed", FT_STRING, BASE_NONE, NULL, 0x0,
+            "First application protocol Wireshark dissected on this conversation (so far, on the first pass)",
+            HFILL } },
+        { &hf_portreg_port,
+          { "Port", "portreg.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_portreg_role,
+          { "Role", "portreg.role", FT_STRING, BASE_NONE, NULL, 0x0, "service or client", HFILL } },
+        { &hf_portreg_range,
+          { "Range", "portreg.range", FT_UINT8, BASE_DEC, VALS(range_vals), 0x0,
+            "RFC 6335 port range", HFILL } },
+        { &hf_portreg_iana_status,
+          { "IANA status", "portreg.iana.status", FT_UINT8, BASE_DEC, VALS(status_vals), 0x0,
+            "IANA registry status of this port for this transport", HFILL } },
+        { &hf_portreg_iana_listed,
+          { "IANA row", "portreg.iana.listed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The registry has a row covering this port and transport", HFILL } },
+        { &hf_portreg_iana_service,
+          { "IANA service", "portreg.iana.service", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Every IANA service name for this port and transport, registry order", HFILL } },
+        { &hf_portreg_iana_description,
+          { "IANA description", "portreg.iana.description", FT_STRING, BASE_NONE, NULL, 0x0,
+            "IANA description of the first service name (or of the row without a name)", HFILL } },
+        { &hf_portreg_iana_ports,
+          { "IANA row ports", "portreg.iana.ports", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Port range of the registry row, when it covers more than one port", HFILL } },
+        { &hf_portreg_iana_registered,
+          { "IANA registration date", "portreg.iana.registered", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_portreg_iana_modified,
+          { "IANA modification date", "portreg.iana.modified", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_portreg_iana_note,
+          { "IANA assignment note", "portreg.iana.note", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_portreg_iana_unauthorized,
+          { "IANA: unauthorized use reported", "portreg.iana.unauthorized", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_portreg_wireshark_service,
+          { "Wireshark service name", "portreg.wireshark.service", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Name from Wireshark's services file (a personal services file can override it)", HFILL } },
+        { &hf_portreg_defacto,
+          { "De facto use", "portreg.defacto", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Known real-world use that differs from or adds to the registry", HFILL } },
+        { &hf_portreg_defacto_kind,
+          { "De facto kind", "portreg.defacto.kind", FT_STRING, BASE_NONE, NULL, 0x0,
+            "matches, divergent, ghost, claimed or unregistered", HFILL } },
+        { &hf_portreg_defacto_source,
+          { "De facto source", "portreg.defacto.source", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Public source of the de facto row", HFILL } },
+        { &hf_portreg_divergent,
+          { "Divergent", "portreg.divergent", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Registry and de facto use disagree", HFILL } },
+        { &hf_portreg_ghost,
+          { "Ghost", "portreg.ghost", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Registered, but no product is known to use it", HFILL } },
+    };
+    static gint *ett[] = { &ett_portreg, &ett_portreg_endpoint };
+    static ei_register_info ei[] = {
+        { &ei_portreg_listener_unregistered,
+          { "portreg.listener_unregistered", PI_PROTOCOL, PI_NOTE,
+            "Service listening on an Unassigned or Dynamic port", EXPFILL } },
+        { &ei_portreg_observed_differs,
+          { "portreg.observed_differs", PI_PROTOCOL, PI_NOTE,
+            "Observed protocol differs from the IANA service of the port", EXPFILL } },
+        { &ei_portreg_divergent,
+          { "portreg.divergent_port", PI_PROTOCOL, PI_CHAT,
+            "Port used de facto for something other than its IANA assignment", EXPFILL } },
+        { &ei_portreg_ghost,
+          { "portreg.ghost_port", PI_PROTOCOL, PI_CHAT,
+            "Registered port with no known use", EXPFILL } },
+    };
+    static uat_field_t uat_fields[] = {
+        UAT_FLD_CSTRING_OTHER(portreg_uat, ports, "Ports", portreg_uat_chk_ports,
+                              "A port (2014) or an inclusive range (16500-16509)"),
+        UAT_FLD_CSTRING_OTHER(portreg_uat, transport, "Transport", portreg_uat_chk_transport,
+                              "tcp, udp, sctp, dccp, a comma list of those, or any"),
+        UAT_FLD_CSTRING_OTHER(portreg_uat, kind, "Kind", portreg_uat_chk_kind,
+                              "matches, divergent, ghost, claimed or unregistered"),
+        UAT_FLD_CSTRING(portreg_uat, label, "Use", "What your organisation runs on these ports"),
+        UAT_FLD_CSTRING(portreg_uat, source, "Source", "Where this is documented"),
+        UAT_END_FIELDS
+    };
+    module_t *module;
+    expert_module_t *expert;
+    uat_t *uat;
+
+    proto_portreg = proto_register_protocol("Port Registry", "PortReg", "portreg");
+    proto_register_field_array(proto_portreg, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto_portreg);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_portreg, NULL);
+    uat = uat_new("Port registry: de facto port uses", sizeof(portreg_uat_rec_t), "portreg_defacto", TRUE,
+                  &uat_recs, &n_uat_recs, UAT_AFFECTS_DISSECTION, NULL, portreg_uat_copy, portreg_uat_update,
+                  portreg_uat_free, portreg_uat_post_update, NULL, uat_fields);
+    prefs_register_uat_preference(module, "defacto", "De facto port uses",
+                                  "Your organisation's port uses; rows win over the built-in Citrix table", uat);
+
+    register_postdissector(create_dissector_handle(dissect_portreg, proto_portreg));
+    portreg_tap = register_tap("portreg");
+}
+
+void
+proto_reg_handoff_portreg(void)
+{
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_udp = proto_get_id_by_filter_name("udp");
+    proto_sctp = proto_get_id_by_filter_name("sctp");
+    proto_dccp = proto_get_id_by_filter_name("dccp");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    proto_data = proto_get_id_by_filter_name("data");
+    stats_tree_register_plugin("portreg", "portreg", "Port Registry", 0, portreg_stats_packet,
+                               portreg_stats_init, NULL);
+}
+
+/*
+ * Editor modelines  -  https://www.wireshark.org/tools/modelines.html
+ *
+ * Local variables:
+ * c-basic-offset: 4
+ * tab-width: 8
+ * indent-tabs-mode: nil
+ * End:
+ *
+ * vi: set shiftwidth=4 tabstop=8 expandtab:
+ * :indentSize=4:tabSize=8:noTabs=true:
+ */

@@ -1,0 +1,410 @@
+/* Incremental ICA stream decoder: the real session of
+ * captures/spike-ica-2001.pcap fed per segment, byte by byte and in random
+ * chunks must give identical results (ica.md §8 counts), plus small
+ * synthetic streams for the padding rule, CRYPT_PERM/OFF, unknown commands,
+ * mid-session start, RC5, reducer level 2 and hostile lengths. */
+#include <stdlib.h>
+#include "unit.h"
+#include "ica_stream.h"
+#include "ica_wd.h"
+
+typedef struct {
+    int detect[2], raw[2], frames[2], cmds[2], padding[2], undecoded[2], stops[2];
+    int no_key[2], opaque[2], undecodable[2], control[2];
+    uint64_t cmd_hash[2];       /* FNV over every command's bytes, in order */
+    uint64_t last_plain_end[2];
+    int gaps;                   /* command offsets that do not follow each other */
+} tally;
+
+static void on_event(void *ctx, const ica_event *ev)
+{
+    tally *t = ctx;
+    int d = ev->dir;
+    switch (ev->type) {
+    case ICA_EV_DETECT: t->detect[d]++; break;
+    case ICA_EV_RAW: t->raw[d]++; break;
+    case ICA_EV_PADDING: t->padding[d]++; break;
+    case ICA_EV_UNDECODED: t->undecoded[d]++; break;
+    case ICA_EV_WD_STOP: t->stops[d]++; break;
+    case ICA_EV_FRAME:
+        t->frames[d]++;
+        if (ev->flags & ICA_FR_NO_KEY) t->no_key[d]++;
+        if (ev->flags & ICA_FR_OPAQUE) t->opaque[d]++;
+        if (ev->flags & ICA_FR_UNDECODABLE) t->undecodable[d]++;
+        if (ev->flags & ICA_FR_CONTROL) t->control[d]++;
+        break;
+    case ICA_EV_CMD:
+        t->cmds[d]++;
+        if (ev->plain_off != t->last_plain_end[d])
+            t->gaps++;
+        t->last_plain_end[d] = ev->plain_off + ev->plain_len;
+        if (t->cmd_hash[d] == 0)
+            t->cmd_hash[d] = 1469598103934665603ull;
+        for (uint32_t i = 0; i < ev->plain_len; i++)
+            t->cmd_hash[d] = (t->cmd_hash[d] ^ ev->plain[i]) * 1099511628211ull;
+        break;
+    }
+}
+
+/* ---- the reference capture: a minimal pcap reader (Ethernet/IPv4/TCP) ---- */
+
+typedef struct { int dir; size_t len; uint8_t *data; } segment;
+static segment segs[256];
+static int nsegs;
+
+static void load_capture(void)
+{
+    char path[4096];
+    const char *here = __FILE__;
+    const char *slash = strrchr(here, '/');
+    snprintf(path, sizeof path, "%.*s/../../captures/spike-ica-2001.pcap", (int)(slash - here), here);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        unit_failed++;
+        return;
+    }
+    uint8_t gh[24], rh[16];
+    if (fread(gh, 1, 24, f) != 24) { fclose(f); unit_failed++; return; }
+    while (fread(rh, 1, 16, f) == 16 && nsegs < 256) {
+        uint32_t incl = rh[8] | rh[9] << 8 | rh[10] << 16 | (uint32_t)rh[11] << 24;
+        uint8_t *pkt = malloc(incl ? incl : 1);
+        if (fread(pkt, 1, incl, f) != incl) { free(pkt); break; }
+        if (incl < 54 || pkt[12] != 0x08 || pkt[13] != 0x00 || pkt[23] != 6) { free(pkt); continue; }
+        size_t ihl = (pkt[14] & 0x0f) * 4u, iplen = (size_t)pkt[16] << 8 | pkt[17];
+        const uint8_t *tcp = pkt + 14 + ihl;
+        size_t thl = (tcp[12] >> 4) * 4u;
+        unsigned sport = tcp[0] << 8 | tcp[1], dport = tcp[2] << 8 | tcp[3];
+        size_t plen = iplen - ihl - thl;
+        if (plen && (sport == 1494 || dport == 1494)) {
+            segs[nsegs].dir = dport == 1494 ? ICA_C2S : ICA_S2C;
+            segs[nsegs].len = plen;
+            segs[nsegs].data = malloc(plen);
+            memcpy(segs[nsegs].data, tcp + thl, plen);
+            nsegs++;
+        }
+        free(pkt);
+    }
+    fclose(f);
+}
+
+/* chunking: 0 = per segment, 1 = one byte at a time, otherwise a seed */
+static void run_reference(ica_stream *st, tally *t, unsigned chunking)
+{
+    memset(t, 0, sizeof *t);
+    ica_stream_init(st, ICA_PHASE_DETECT, NULL, NULL);
+    unsigned rnd = chunking;
+    for (int i = 0; i < nsegs; i++) {
+        size_t pos = 0;
+        while (pos < segs[i].len) {
+            size_t n = segs[i].len - pos;
+            if (chunking == 1)
+                n = 1;
+            else if (chunking > 1) {
+                rnd = rnd * 1103515245u + 12345u;
+                size_t r = 1 + (rnd >> 16) % 700;
+                n = r < n ? r : n;
+            }
+            ica_stream_feed(st, (enum ica_dir)segs[i].dir, segs[i].data + pos, n, on_event, t);
+            pos += n;
+        }
+    }
+}
+
+static void test_reference_session(void)
+{
+    load_capture();
+    CHECK_EQ_INT(nsegs, 123);
+    ica_stream st;
+    tally t;
+    run_reference(&st, &t, 0);
+    const ica_summary *s = &st.sum;
+    CHECK_EQ_STR(s->client_name, "spike");
+    CHECK_EQ_INT(s->client_build, 908);
+    CHECK_EQ_INT(s->client_product_id, 0x51);
+    CHECK_EQ_INT(s->session_key, 0xf4);
+    CHECK_EQ_INT(s->have_key, 1);
+    CHECK_EQ_INT(s->encryption, ICA_ENC_BASIC);
+    CHECK_EQ_INT(s->wd_version, 9);
+    CHECK_EQ_INT(s->pdrframe_version, 1);
+    CHECK_EQ_INT(s->reducer_level, 2);
+    CHECK_EQ_INT(s->pow2_agreed[0], 0);
+    CHECK_EQ_INT(s->compression[ICA_C2S], ICA_COMP_NONE);
+    CHECK_EQ_INT(s->compression[ICA_S2C], ICA_COMP_NONE);
+    CHECK_EQ_INT(s->init_request_level, 7);
+    CHECK_EQ_STR(s->vc_name[9], "CTXTW");
+    CHECK_EQ_STR(s->vc_name[12], "CTXCAM");
+    CHECK_EQ_STR(s->vc_name[15], "CTXTWI");
+    CHECK_EQ_STR(s->vc_name[18], "CTXZLFK");
+    int bound = 0;
+    for (int i = 0; i < ICA_MAX_VC; i++)
+        bound += s->vc_bound[i];
+    CHECK_EQ_INT(bound, 9);
+    CHECK_EQ_INT(t.detect[ICA_C2S], 1);
+    CHECK_EQ_INT(t.detect[ICA_S2C], 1);
+    CHECK_EQ_INT(t.raw[ICA_S2C], 1 + 4);
+    CHECK_EQ_INT(t.raw[ICA_C2S], 16 + 1);
+    CHECK_EQ_INT(t.frames[ICA_S2C], 53);       /* incl. the CRYPT_PUBLICKEY frame */
+    CHECK_EQ_INT(t.frames[ICA_C2S], 42);
+    CHECK_EQ_INT(t.undecoded[0] + t.undecoded[1] + t.stops[0] + t.stops[1], 0);
+    CHECK_EQ_INT(t.gaps, 0);
+    /* ica.md §8, full parse */
+    const uint32_t *c = s->cmd_count[ICA_C2S], *v = s->cmd_count[ICA_S2C];
+    CHECK_EQ_INT(c[ICA_CMD_REDRAW], 1);
+    CHECK_EQ_INT(c[0x09], 1);
+    CHECK_EQ_INT(c[ICA_CMD_VIRTUAL_WRITE1], 5);
+    CHECK_EQ_INT(c[ICA_CMD_MOUSE0], 34);
+    CHECK_EQ_INT(t.cmds[ICA_C2S], 41);
+    CHECK_EQ_INT(v[0x33], 2);
+    CHECK_EQ_INT(v[ICA_CMD_VIRTUAL_WRITE2], 19);
+    CHECK_EQ_INT(v[ICA_CMD_SETMOU_POSITION], 35);
+    CHECK_EQ_INT(v[ICA_CMD_SET_LED], 1);
+    CHECK_EQ_INT(t.cmds[ICA_S2C], 57);
+    CHECK_EQ_INT(s->vc_writes[ICA_S2C][9], 16);
+    CHECK_EQ_INT(s->vc_writes[ICA_S2C][12], 2);
+    CHECK_EQ_INT(s->vc_writes[ICA_S2C][15], 1);
+    CHECK_EQ_INT(s->vc_writes[ICA_C2S][12], 5);
+    CHECK_EQ_INT(s->plain_bytes[ICA_S2C], 14558);
+    CHECK_EQ_INT(s->plain_bytes[ICA_C2S], 267);
+    ica_stream_free(&st);
+
+    /* Same result however the bytes are cut. */
+    unsigned cuts[] = { 1, 7, 12345, 999 };
+    for (unsigned i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        ica_stream st2;
+        tally t2;
+        run_reference(&st2, &t2, cuts[i]);
+        CHECK_EQ_INT(t2.cmd_hash[0], t.cmd_hash[0]);
+        CHECK_EQ_INT(t2.cmd_hash[1], t.cmd_hash[1]);
+        CHECK_EQ_INT(t2.cmds[0] + t2.cmds[1], t.cmds[0] + t.cmds[1]);
+        CHECK_EQ_INT(t2.frames[0] + t2.frames[1], t.frames[0] + t.frames[1]);
+        CHECK_EQ_INT(t2.gaps, 0);
+        CHECK(memcmp(&st2.sum, &st.sum, sizeof st.sum) == 0);
+        ica_stream_free(&st2);
+    }
+    for (int i = 0; i < nsegs; i++)
+        free(segs[i].data);
+}
+
+/* ---- synthetic streams --------------------------------------------------- */
+
+static void feed_hex(ica_stream *st, enum ica_dir dir, const char *hex, tally *t)
+{
+    uint8_t buf[512];
+    size_t n = 0;
+    for (const char *p = hex; p[0] && p[1] && n < sizeof buf;) {
+        if (*p == ' ') { p++; continue; }
+        unsigned v;
+        sscanf(p, "%2x", &v);
+        buf[n++] = (uint8_t)v;
+        p += 2;
+    }
+    ica_stream_feed(st, dir, buf, n, on_event, t);
+}
+
+/* The four INIT_CONNECTs of the reference session (frame 36), POW2 is the
+ * agreed C2H/H2C Pow2 pair. */
+#define CONNECT_WD(pow2) "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 " \
+                         "01 00 " pow2 " d0 07 02 00 04 00 26 00 e4 04 00 00 04 00 "
+#define CONNECT_PDS "02 0c 00 0c 00 02 04 01 01 01 00 09 00 00 00 " \
+                    "02 0c 00 0c 00 01 04 01 01 01 00 0b 00 00 00 " \
+                    "02 08 00 08 00 00 05 01 01 01 00"
+
+static void handshake(ica_stream *st, tally *t, uint8_t key)
+{
+    char keyframe[64];
+    ica_stream_init(st, ICA_PHASE_RAW, NULL, NULL);
+    feed_hex(st, ICA_S2C, CONNECT_WD("00 00") CONNECT_PDS, t);
+    feed_hex(st, ICA_C2S, "04 00 00 00 00 00 00 00 00 00", t);  /* padded INIT_CONNECT_RESPONSE */
+    feed_hex(st, ICA_S2C, "02 00 02 00 00 00", t);               /* padded CRYPT_PUBLICKEY */
+    snprintf(keyframe, sizeof keyframe, "03 00 04 00 %02x 00 00 00", key);
+    feed_hex(st, ICA_C2S, keyframe, t);                          /* padded CRYPT_SESSIONKEY */
+}
+
+static void frame_enc(ica_stream *st, ica_basic_state *enc, enum ica_dir dir, uint8_t hdr,
+                      const uint8_t *plain, size_t len, tally *t)
+{
+    uint8_t buf[600];
+    size_t off = 0;
+    size_t flen = len + (hdr != 0xff);
+    buf[off++] = (uint8_t)flen;
+    buf[off++] = (uint8_t)(flen >> 8);
+    if (hdr != 0xff)
+        buf[off++] = hdr;
+    memcpy(buf + off, plain, len);
+    if (enc)
+        ica_basic_encrypt(enc, buf + off, len);
+    ica_stream_feed(st, dir, buf, off + len, on_event, t);
+}
+
+static void test_padding_and_keys(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    handshake(&st, &t, 0x5a);
+    CHECK_EQ_INT(st.sum.wd_version, 9);
+    CHECK_EQ_INT(st.d[ICA_S2C].phase, ICA_PHASE_FRAMED);
+    CHECK_EQ_INT(st.d[ICA_C2S].phase, ICA_PHASE_FRAMED);
+    CHECK_EQ_INT(t.padding[ICA_C2S], 2);
+    CHECK_EQ_INT(t.padding[ICA_S2C], 1);
+    CHECK_EQ_INT(st.sum.session_key, 0x5a);
+    CHECK_EQ_INT(st.sum.encryption, ICA_ENC_BASIC);
+    CHECK_EQ_INT(t.undecoded[0] + t.undecoded[1], 0);
+
+    /* encrypted commands, one split over two frames */
+    ica_basic_state enc;
+    ica_basic_init(&enc, 0x5a);
+    const uint8_t a[] = { 0x09, 0x31, 0x05, 0x00, 0x09, 0xaa };
+    const uint8_t b[] = { 0xbb, 0xcc, 0xdd, 0x37, 0x01 };
+    frame_enc(&st, &enc, ICA_C2S, 0x01, a, sizeof a, &t);
+    CHECK_EQ_INT(t.cmds[ICA_C2S], 1);
+    frame_enc(&st, &enc, ICA_C2S, 0x01, b, sizeof b, &t);
+    CHECK_EQ_INT(t.cmds[ICA_C2S], 3);
+    CHECK_EQ_INT(st.sum.vc_bytes[ICA_C2S][9], 4);
+    CHECK_EQ_INT(t.gaps, 0);
+
+    /* CRYPT_PERM: 64 encrypted bytes, then no header byte, always encrypted */
+    uint8_t perm[64];
+    memset(perm, 0x11, 55);
+    memcpy(perm + 55, "PermCrypt", 9);
+    frame_enc(&st, &enc, ICA_C2S, 0x07, perm, sizeof perm, &t);
+    CHECK_EQ_INT(t.control[ICA_C2S], 2);
+    const uint8_t c[] = { 0x0d, 1, 0, 2, 0, 1 };
+    frame_enc(&st, &enc, ICA_C2S, 0xff, c, sizeof c, &t);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_C2S][0x0d], 1);
+
+    /* CRYPT_OFF on the server side: afterwards clear, without header */
+    ica_basic_state senc;
+    ica_basic_init(&senc, 0x5a);
+    uint8_t off[64];
+    memset(off, 0x22, 55);
+    memcpy(off + 55, "OffCrypt ", 9);
+    frame_enc(&st, &senc, ICA_S2C, 0x06, off, sizeof off, &t);
+    const uint8_t d[] = { 0x33, 0x00, 0x1c, 1, 0, 2, 0 };
+    frame_enc(&st, NULL, ICA_S2C, 0xff, d, sizeof d, &t);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x33], 1);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x1c], 1);
+
+    /* unknown code: the direction stops, framing and the other direction go on */
+    const uint8_t u[] = { 0x09, 0x3d, 0x01, 0x09 };
+    frame_enc(&st, NULL, ICA_S2C, 0xff, u, sizeof u, &t);
+    CHECK_EQ_INT(t.stops[ICA_S2C], 1);
+    frame_enc(&st, NULL, ICA_S2C, 0xff, u, sizeof u, &t);
+    CHECK_EQ_INT(t.stops[ICA_S2C], 1);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x09], 1);
+    CHECK_EQ_INT(t.frames[ICA_S2C], 5);
+    ica_stream_free(&st);
+}
+
+static void test_reducer_level2_and_rc5(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    /* WD INIT_CONNECT v9 with Pow2 agreed 15/15 and ReducerVersion 2; PD crypt; TD last */
+    feed_hex(&st, ICA_S2C, CONNECT_WD("0f 0f") CONNECT_PDS, &t);
+    CHECK_EQ_INT(st.sum.reducer_level, 2);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L2);
+    feed_hex(&st, ICA_C2S, "04 00 00", &t);
+    CHECK_EQ_INT(st.sum.compression[ICA_C2S], ICA_COMP_L2);
+    feed_hex(&st, ICA_S2C, "02 00 02 00", &t);
+    feed_hex(&st, ICA_C2S, "03 00 04 00 42", &t);
+    ica_basic_state enc;
+    ica_basic_init(&enc, 0x42);
+    const uint8_t z[] = { 0x3d, 0x3e, 0xff, 0x00 };    /* would be an unknown command if parsed */
+    frame_enc(&st, &enc, ICA_S2C, 0x01, z, sizeof z, &t);
+    frame_enc(&st, &enc, ICA_S2C, 0x01, z, sizeof z, &t);
+    CHECK_EQ_INT(t.undecodable[ICA_S2C], 2);
+    CHECK_EQ_INT(t.stops[ICA_S2C], 0);
+    CHECK_EQ_INT(t.cmds[ICA_S2C], 0);
+    ica_stream_free(&st);
+
+    /* client offers an encryption PD with level 3 (not Basic) */
+    tally t2 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    uint8_t pd[3 + 41] = { 0x01, 41, 0, 41, 0, 0, 4, 1, 1 };
+    memcpy(pd + 9, "PDC128N.DLL", 11);
+    pd[3 + 36] = 11;
+    pd[3 + 40] = 3;
+    ica_stream_feed(&st, ICA_C2S, pd, sizeof pd, on_event, &t2);
+    CHECK_EQ_INT(st.sum.client_enc_level, 3);
+    feed_hex(&st, ICA_S2C, "02 0c 00 0c 00 01 04 01 01 01 00 0b 00 00 00 02 08 00 08 00 00 05 01 01 01 00", &t2);
+    feed_hex(&st, ICA_S2C, "05 00 01 02 03 04 05", &t2);
+    CHECK_EQ_INT(st.sum.encryption, ICA_ENC_RC5);
+    CHECK_EQ_INT(t2.opaque[ICA_S2C], 1);
+    ica_stream_free(&st);
+
+    /* findings/ica.md: PD_C2H of an RC5 PD with no EncryptionLevel byte
+     * (PdClass + pad only); the name alone identifies it */
+    tally t3 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    uint8_t pd2[3 + 40] = { 0x01, 40, 0, 40, 0, 0, 4, 1, 1 };
+    memcpy(pd2 + 9, "PDC128N.DLL", 11);
+    memcpy(pd2 + 3 + 19, "PDC128", 6);
+    pd2[3 + 36] = 11;
+    ica_stream_feed(&st, ICA_C2S, pd2, sizeof pd2, on_event, &t3);
+    CHECK_EQ_INT(st.sum.offered_rc5, 1);
+    CHECK_EQ_INT(st.sum.client_enc_level, 0);
+    feed_hex(&st, ICA_S2C, "02 0c 00 0c 00 01 04 01 01 01 00 0b 00 00 00 02 08 00 08 00 00 05 01 01 01 00", &t3);
+    feed_hex(&st, ICA_S2C, "03 00 06 02 03", &t3);     /* would read as CRYPT_OFF if taken for PDCRYPT1 */
+    CHECK_EQ_INT(st.sum.encryption, ICA_ENC_RC5);
+    CHECK_EQ_INT(t3.opaque[ICA_S2C], 1);
+    CHECK_EQ_INT(t3.control[ICA_S2C], 0);
+    CHECK_EQ_INT(st.d[ICA_S2C].crypt_mode, 0);
+    ica_stream_free(&st);
+}
+
+static void test_mid_session_and_hostile(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    ica_stream_init(&st, ICA_PHASE_SYNC, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "ff ff 01 02", &t);              /* not aligned: undecoded */
+    CHECK_EQ_INT(t.undecoded[ICA_S2C], 1);
+    feed_hex(&st, ICA_S2C, "03 00 01 02 03 02 00 01 04", &t);  /* two whole frames */
+    CHECK_EQ_INT(t.frames[ICA_S2C], 2);
+    CHECK_EQ_INT(t.no_key[ICA_S2C], 2);
+    CHECK_EQ_INT(st.sum.mid_session, 1);
+    /* a 65535-byte frame announced, 3 bytes given: buffered, nothing emitted */
+    feed_hex(&st, ICA_S2C, "ff ff 01 02 03", &t);
+    CHECK_EQ_INT(ica_stream_pending(&st, ICA_S2C), 5);
+    CHECK_EQ_INT(t.frames[ICA_S2C], 2);
+    ica_stream_free(&st);
+
+    CHECK_EQ_INT(ica_probe(ica_detect_string, 6), ICA_PROBE_DETECT);
+    CHECK_EQ_INT(ica_probe(ica_detect_string, 3), ICA_PROBE_NO);
+    const uint8_t connect_resp[] = { 0x04, 0x00, 0x00 };
+    CHECK_EQ_INT(ica_probe(connect_resp, 3), ICA_PROBE_NO);
+    const uint8_t frames[] = { 0x02, 0x00, 0x02, 0x00 };
+    CHECK_EQ_INT(ica_probe(frames, 4), ICA_PROBE_FRAMES);
+    const uint8_t req[] = { 0x00, 0x15, 0x00, 0x07, 0x00, 0x03, 0x04, 0x00, 0x06, 0x00, 0x02, 0x00, 0x03, 0x00,
+                            0x04, 0x00, 0x01, 0x00, 0x06, 0x00, 0x04, 0x00, 0x01, 0x00 };
+    CHECK_EQ_INT(ica_probe(req, sizeof req), ICA_PROBE_HANDSHAKE);
+    const uint8_t http[] = "GET / HTTP/1.1\r\n";
+    CHECK_EQ_INT(ica_probe(http, sizeof http - 1), ICA_PROBE_NO);
+
+    /* garbage after the detect string: the direction is lost, never a crash */
+    tally t3 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_DETECT, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "7f 7f 49 43 41 00 ff ee dd cc bb aa", &t3);
+    CHECK_EQ_INT(t3.detect[ICA_S2C], 1);
+    CHECK_EQ_INT(t3.undecoded[ICA_S2C], 1);
+    CHECK_EQ_INT(st.d[ICA_S2C].phase, ICA_PHASE_LOST);
+    ica_stream_free(&st);
+
+    /* VcBind entries with channel numbers >= 64 are ignored, names are bounded */
+    char name[8];
+    ica_string_to_utf8((const uint8_t *)"a\0b\0c\0d\0e\0f\0g\0h\0i\0", 18, 0, 1, name, sizeof name);
+    CHECK_EQ_STR(name, "abcdefg");
+    ica_string_to_utf8((const uint8_t *)"\xe9\x00", 2, 0, 1, name, sizeof name);
+    CHECK_EQ_STR(name, "\xc3\xa9");
+}
+
+int main(void)
+{
+    test_reference_session();
+    test_padding_and_keys();
+    test_reducer_level2_and_rc5();
+    test_mid_session_and_hostile();
+    return unit_report();
+}

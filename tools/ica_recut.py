@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Re-cut the TCP payload of a capture into new segment sizes (stdlib only).
+
+Reads a pcap (Ethernet/IPv4), takes every TCP connection's payload stream per
+direction and writes it again with tools/pcapgen.py, cut into different
+segments.  The bytes of each direction and their order against the other
+direction are kept: a new segment is emitted only once the original capture
+had delivered all of its bytes, so a dissector sees the same conversation,
+only segmented differently.  Non-TCP frames are copied unchanged.
+
+    tools/ica_recut.py captures/spike-ica-2001.pcap out-1byte.pcap --mode 1
+    tools/ica_recut.py captures/spike-ica-2001.pcap out-random.pcap --mode random --seed 7
+
+Modes: "1" = every payload byte in its own segment; "random" = segment sizes
+drawn from random.Random(seed) between 1 and --max bytes, cutting freely
+across the original segment boundaries.
+"""
+import argparse
+import os
+import random
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapgen import PcapWriter, TcpStream, SYN, ACK  # noqa: E402
+
+
+def read_pcap(path):
+    """Yield (timestamp, frame bytes) of a classic little/big-endian pcap."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic == b"\xd4\xc3\xb2\xa1":
+        endian, scale = "<", 1e-6
+    elif magic == b"\xa1\xb2\xc3\xd4":
+        endian, scale = ">", 1e-6
+    elif magic == b"\x4d\x3c\xb2\xa1":
+        endian, scale = "<", 1e-9
+    else:
+        raise ValueError("%s: not a classic pcap" % path)
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    if linktype != 1:
+        raise ValueError("%s: link type %d, only Ethernet is supported" % (path, linktype))
+    off = 24
+    while off + 16 <= len(data):
+        sec, frac, incl, _orig = struct.unpack(endian + "IIII", data[off:off + 16])
+        off += 16
+        yield sec + frac * scale, data[off:off + incl]
+        off += incl
+
+
+def parse_tcp(frame):
+    """(src, dst, seq, flags, payload) for an Ethernet/IPv4/TCP frame, else None."""
+    if len(frame) < 14 + 20 or frame[12:14] != b"\x08\x00":
+        return None
+    ip = frame[14:]
+    ihl = (ip[0] & 0x0F) * 4
+    total = struct.unpack("!H", ip[2:4])[0]
+    if ip[9] != 6:
+        return None
+    src_ip = ".".join(str(b) for b in ip[12:16])
+    dst_ip = ".".join(str(b) for b in ip[16:20])
+    tcp = ip[ihl:total]
+    sport, dport, seq = struct.unpack("!HHI", tcp[:8])
+    doff = (tcp[12] >> 4) * 4
+    return (src_ip, sport), (dst_ip, dport), seq, tcp[13], tcp[doff:]
+
+
+class Connection:
+    """A TCP connection from an existing capture: ISNs and the ordered list of
+    (direction, payload, timestamp) segments, retransmissions dropped."""
+
+    def __init__(self, client, server, isn_c, isn_s):
+        self.client, self.server = client, server
+        self.isn = {"c2s": isn_c, "s2c": isn_s}
+        self.segments = []
+        self.next_seq = {"c2s": isn_c + 1, "s2c": None}
+
+    def stream(self, direction):
+        return b"".join(p for d, p, _ in self.segments if d == direction)
+
+
+def read_connections(path):
+    """Returns (events, connections): events is the capture in order, each
+    ("frame", ts, bytes) for anything that is not a TCP connection with a
+    seen SYN, or ("tcp", connection, index of its segment)."""
+    conns, events = {}, []
+    for ts, frame in read_pcap(path):
+        t = parse_tcp(frame)
+        if t is None:
+            events.append(("frame", ts, frame))
+            continue
+        src, dst, seq, flags, payload = t
+        key = (src, dst) if (src, dst) in conns else (dst, src)
+        if flags & SYN and not flags & ACK:
+            conns[(src, dst)] = Connection(src, dst, seq, None)
+            continue
+        c = conns.get(key)
+        if c is None:
+            events.append(("frame", ts, frame))
+            continue
+        direction = "c2s" if src == c.client else "s2c"
+        if flags & SYN:
+            c.isn["s2c"] = seq
+            c.next_seq["s2c"] = seq + 1
+            continue
+        if not payload or seq != c.next_seq[direction]:
+            continue  # pure ACK, FIN, or a retransmission/out-of-order copy
+        c.next_seq[direction] += len(payload)
+        c.segments.append((direction, payload, ts))
+        events.append(("tcp", c, len(c.segments) - 1))
+    return events, conns
+
+
+def recut(src, dst, sizes_for):
+    """Write dst from src; sizes_for(direction, total) gives the new segment sizes."""
+    events, conns = read_connections(src)
+    w = PcapWriter(dst, step=0.000001)
+    streams, plans, emitted, avail = {}, {}, {}, {}
+    for ev in events:
+        if ev[0] == "frame":
+            w.frame(ev[2], ev[1])
+            continue
+        c, idx = ev[1], ev[2]
+        if id(c) not in streams:
+            s = TcpStream(w, c.client, c.server, isn_c=c.isn["c2s"], isn_s=c.isn["s2c"])
+            s.handshake(ts=c.segments[0][2])
+            streams[id(c)] = s
+            for d in ("c2s", "s2c"):
+                data = c.stream(d)
+                sizes = sizes_for(d, len(data))
+                assert sum(sizes) == len(data)
+                plans[(id(c), d)] = (data, sizes)
+                emitted[(id(c), d)] = (0, 0)  # (next size index, byte offset)
+                avail[(id(c), d)] = 0
+        s = streams[id(c)]
+        direction, payload, ts = c.segments[idx]
+        key = (id(c), direction)
+        avail[key] += len(payload)
+        data, sizes = plans[key]
+        i, off = emitted[key]
+        first = True
+        while i < len(sizes) and off + sizes[i] <= avail[key]:
+            s.send(direction, data[off:off + sizes[i]], ts=ts if first else None)
+            first = False
+            off += sizes[i]
+            i += 1
+        emitted[key] = (i, off)
+    w.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--mode", choices=["1", "random"], required=True)
+    ap.add_argument("--seed", type=int, default=2001)
+    ap.add_argument("--max", type=int, default=300, help="largest random segment")
+    a = ap.parse_args()
+    if a.mode == "1":
+        def sizes_for(_d, total):
+            return [1] * total
+    else:
+        rng = random.Random(a.seed)
+
+        def sizes_for(_d, total):
+            sizes = []
+            while total:
+                n = min(total, rng.randint(1, a.max))
+                sizes.append(n)
+                total -= n
+            return sizes
+    recut(a.src, a.dst, sizes_for)
+
+
+if __name__ == "__main__":
+    main()
