@@ -2,7 +2,8 @@
 # plugin_register and, from 4.4, plugin_describe) into OUT.  Every
 # plugin/packet-*.c that defines proto_register_<name>() and
 # proto_reg_handoff_<name>() is registered: adding a dissector needs no edit
-# to a shared list.  Run at build time: cmake -DOUT=... -DSOURCES="a;b" -P
+# to a shared list.  Run at build time: cmake -DOUT=... -DSOURCES="a|b" -P
+string(REPLACE "|" ";" SOURCES "${SOURCES}")
 set(_decls "")
 set(_calls "")
 foreach(src IN LISTS SOURCES)
