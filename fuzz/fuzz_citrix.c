@@ -154,7 +154,8 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
             fprintf(stderr, "citrix_fuzz: no port known for %s: set CITRIX_FUZZ_PORT\n", target);
             exit(2);
         }
-        dissector_add_uint("tcp.port", server_port, handle);
+        /* "Decode As": replaces whatever the port has, including our own port handle. */
+        dissector_change_uint("tcp.port", server_port, handle);
         feed = FEED_STREAM;
     }
     /* Reassembly stays on (the default): our dissectors depend on it. */

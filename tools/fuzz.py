@@ -28,8 +28,8 @@ PORTS = {"ica": 1494, "cgp": 2598, "ccha": 2014}
 SKIP = 77
 
 
-def captures():
-    return sorted(p for p in glob.glob(os.path.join(TOP, "captures", "**", "*"), recursive=True)
+def captures(dirs):
+    return sorted(p for d in dirs for p in glob.glob(os.path.join(d, "**", "*"), recursive=True)
                   if p.endswith((".pcap", ".pcapng")))
 
 
@@ -46,11 +46,11 @@ def frames_input(frames):
     return b"".join(struct.pack("<H", len(f)) + f for f in frames)
 
 
-def write_seeds(target, corpus):
+def write_seeds(target, corpus, dirs):
     """One file per seed, named by content; returns how many were written."""
     os.makedirs(corpus, exist_ok=True)
     seeds = []
-    for cap in captures():
+    for cap in captures(dirs):
         try:
             if target in PORTS:
                 for segments in pcapread.tcp_streams(cap, PORTS[target]).values():
@@ -75,12 +75,13 @@ def main():
     ap.add_argument("--corpus", help="corpus directory (default <build>/corpus/<target>)")
     ap.add_argument("--artifacts", help="crash reproducers (default <build>/artifacts/<target>)")
     ap.add_argument("--rss-mb", type=int, default=3072)
+    ap.add_argument("--seeds-from", action="append", help="capture directory (default captures/; repeatable)")
     ap.add_argument("extra", nargs="*", help="more libFuzzer flags")
     a = ap.parse_args()
     corpus = a.corpus or os.path.join(a.build, "corpus", a.target)
     artifacts = a.artifacts or os.path.join(a.build, "artifacts", a.target)
     os.makedirs(artifacts, exist_ok=True)
-    print("fuzz.py: %d seeds from captures/ into %s" % (write_seeds(a.target, corpus), corpus))
+    print("fuzz.py: %d seeds into %s" % (write_seeds(a.target, corpus, a.seeds_from or [os.path.join(TOP, "captures")]), corpus))
     env = dict(os.environ, CITRIX_FUZZ_TARGET=a.target,
                ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:" + os.environ.get("ASAN_OPTIONS", ""),
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
