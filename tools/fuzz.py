@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--corpus", help="corpus directory (default <build>/corpus/<target>)")
     ap.add_argument("--artifacts", help="crash reproducers (default <build>/artifacts/<target>)")
     ap.add_argument("--rss-mb", type=int, default=3072)
+    ap.add_argument("--timeout", type=int, default=60,
+                    help="seconds per input (wall clock: generous, the fuzzer runs under nice)")
     ap.add_argument("--seeds-from", action="append", help="capture directory (default captures/; repeatable)")
     ap.add_argument("extra", nargs="*", help="more libFuzzer flags")
     a = ap.parse_args()
@@ -86,7 +88,7 @@ def main():
                ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:" + os.environ.get("ASAN_OPTIONS", ""),
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     cmd = ["nice", "-n", "19", os.path.join(a.build, "citrix_fuzz"),
-           "-max_total_time=%d" % a.seconds, "-rss_limit_mb=%d" % a.rss_mb, "-timeout=20",
+           "-max_total_time=%d" % a.seconds, "-rss_limit_mb=%d" % a.rss_mb, "-timeout=%d" % a.timeout,
            "-max_len=65536", "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"] + a.extra + [corpus]
     print("fuzz.py: " + " ".join(cmd), flush=True)
     p = subprocess.run(cmd, env=env, stderr=subprocess.PIPE)

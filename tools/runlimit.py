@@ -64,6 +64,8 @@ def run(cmd, env, cpu_seconds=120, mem_mb=2048, wall_seconds=None):
     watcher.join()
     for t in readers:
         t.join()
+    p.stdout.close()
+    p.stderr.close()
     if not hit and os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         hit.append("cpu")
     return Result(p.returncode, out[0], err[0], usage.ru_maxrss, hit[0] if hit else None)
