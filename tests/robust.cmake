@@ -41,7 +41,7 @@ else()
   add_test(NAME robust.mutate
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mutate.py --rounds ${CITRIX_MUTATE_ROUNDS}
             --plugin-root ${ROBUST_ASAN_DIR}/plugins --preload ${CITRIX_ASAN_RUNTIME}
-            --keep ${CMAKE_BINARY_DIR}/mutate-failures)
+            --keep ${CMAKE_BINARY_DIR}/mutate-failures --quick)
   set_tests_properties(robust.mutate PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 1800
     ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 endif()
@@ -58,7 +58,7 @@ else()
   foreach(target IN LISTS CITRIX_FUZZ_TARGETS)
     add_test(NAME robust.fuzz_${target}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/fuzz.py --build ${ROBUST_FUZZ_DIR}
-              --target ${target} --seconds ${CITRIX_FUZZ_SECONDS} --rss-mb 2048)
+              --target ${target} --seconds ${CITRIX_FUZZ_SECONDS} --rss-mb 2048 --no-nice)
     set_tests_properties(robust.fuzz_${target} PROPERTIES FIXTURES_REQUIRED robust_fuzz
       SKIP_RETURN_CODE 77 TIMEOUT 900 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
   endforeach()

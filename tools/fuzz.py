@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=60,
                     help="seconds per input (wall clock: generous, the fuzzer runs under nice)")
     ap.add_argument("--seeds-from", action="append", help="capture directory (default captures/; repeatable)")
+    ap.add_argument("--no-nice", action="store_true", help="run at normal priority (ctest: nice would starve it)")
     ap.add_argument("extra", nargs="*", help="more libFuzzer flags")
     a = ap.parse_args()
     corpus = a.corpus or os.path.join(a.build, "corpus", a.target)
@@ -87,7 +88,7 @@ def main():
     env = dict(os.environ, CITRIX_FUZZ_TARGET=a.target,
                ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:" + os.environ.get("ASAN_OPTIONS", ""),
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-    cmd = ["nice", "-n", "19", os.path.join(a.build, "citrix_fuzz"),
+    cmd = ([] if a.no_nice else ["nice", "-n", "19"]) + [os.path.join(a.build, "citrix_fuzz"),
            "-max_total_time=%d" % a.seconds, "-rss_limit_mb=%d" % a.rss_mb, "-timeout=%d" % a.timeout,
            "-max_len=65536", "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"] + a.extra + [corpus]
     print("fuzz.py: " + " ".join(cmd), flush=True)

@@ -11,6 +11,7 @@ check=False).  wmem uses the "simple" allocator so every allocation is a
 malloc ASan can guard.
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import subprocess
@@ -53,21 +54,28 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--plugin-root", required=True)
     ap.add_argument("--preload", required=True)
+    ap.add_argument("--jobs", type=int, default=2, help="scripts run at once")
     ap.add_argument("scripts", nargs="*")
     a = ap.parse_args()
     scripts = a.scripts or sorted(glob.glob(os.path.join(TOP, "tests", "tshark", "test_*.py")))
     logdir = make_logdir()
     env = sanitizer_env(logdir, a.preload, os.path.abspath(a.plugin_root))
     failed = []
-    for s in scripts:
-        print("== %s" % os.path.basename(s), flush=True)
-        p = subprocess.run([sys.executable, s], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out = p.stdout.decode("utf-8", "replace")
-        summary = [l for l in out.splitlines() if l.startswith(("Ran ", "OK", "FAILED"))]
-        print("   " + " | ".join(summary), flush=True)
-        if p.returncode != 0:
-            failed.append(s)
-            print(out[-8000:])
+
+    def run(script):
+        p = subprocess.run([sys.executable, script], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return script, p.returncode, p.stdout.decode("utf-8", "replace")
+
+    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        for script, rc, out in pool.map(run, scripts):
+            summary = [l for l in out.splitlines() if l.startswith(("Ran ", "OK", "FAILED"))]
+            print("== %s\n   %s" % (os.path.basename(script), " | ".join(summary)), flush=True)
+            for line in out.splitlines():
+                if line.startswith("hostile: "):       # peak RSS per hostile case, sanitized
+                    print("   " + line)
+            if rc != 0:
+                failed.append(script)
+                print(out[-8000:])
     found = reports(logdir)
     for r in found:
         print(r[:20000])
