@@ -5,7 +5,8 @@ mixed capture of at least 100k packets, in one run.
 
     python3 bench/portreg.py [--packets N] [--runs R]
 
-Prints the median wall time and peak RSS (from /usr/bin/time -v) of each
+Prints the median wall time, CPU time (user+system; less sensitive to a busy
+shared machine) and peak RSS (from /usr/bin/time -v) of each
 configuration and the ratios. Targets from issue 2: <= 1.05 without a tree,
 <= 1.15 with -T fields -e portreg.iana.service. Never used as a test.
 """
@@ -66,13 +67,39 @@ def measure(ws, capture, args):
     h, m, s = wall.groups()
     secs = int(h or 0) * 3600 + int(m) * 60 + float(s)
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-    return secs, rss
+    cpu = sum(float(re.search(r"%s time \(seconds\): ([\d.]+)" % k, p.stderr).group(1)) for k in ("User", "System"))
+    return secs, rss, cpu
+
+
+def instructions(ws, capture, args, count):
+    """Instructions executed (valgrind --tool=callgrind): deterministic, so a
+    busy shared machine does not blur small differences."""
+    out = os.path.join(ws.home, "callgrind.out")   # writable by the unprivileged tshark
+    cmd = ws.prefix + ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                       "tshark", "-n", "-r", ws.stage(capture), "-c", str(count)] + args
+    p = subprocess.run(cmd, env=ws.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    m = re.search(r"Collected : (\d+)", p.stderr)
+    if p.returncode != 0 or not m:
+        raise RuntimeError("%s failed:\n%s" % (" ".join(cmd), p.stderr[-2000:]))
+    return int(m.group(1))
+
+
+def callgrind_ratios(plugin, stock, cap, configs, count):
+    print("instructions per packet (callgrind, first %d packets, start-up subtracted):" % count)
+    for name, ws_a, args_a, ws_b, args_b in configs:
+        per = []
+        for ws, args in ((ws_a, args_a), (ws_b, args_b)):
+            start = instructions(ws, cap, args, 1)
+            per.append((instructions(ws, cap, args, count) - start) / (count - 1))
+        print("%-16s stock %9.0f  plugin %9.0f  ratio %.3f" % (name, per[0], per[1], per[1] / per[0]))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--packets", type=int, default=120000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--callgrind", type=int, metavar="N", default=0,
+                    help="also count instructions per packet over the first N packets (slow: valgrind)")
     a = ap.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs /usr/bin/time (Debian package `time`)")
@@ -90,22 +117,24 @@ def main():
          plugin, ["-T", "fields", "-e", "portreg.iana.service"]),
     ]
     measure(plugin, cap, ["-c", "1"])   # warm the page cache
-    print("%-10s %12s %12s %8s %12s %12s %8s" % ("config", "stock s", "plugin s", "ratio",
-                                               "stock KiB", "plugin KiB", "ratio"))
+    print("%-16s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+        "config", "wall s", "wall s", "ratio", "cpu s", "cpu s", "ratio", "peak KiB", "peak KiB", "ratio"))
+    print("%-16s %9s %9s %6s | %9s %9s %6s | %10s %10s %6s" % (
+        "", "stock", "plugin", "", "stock", "plugin", "", "stock", "plugin", ""))
     for name, ws_a, args_a, ws_b, args_b in configs:
-        ta, tb, ma, mb = [], [], [], []
+        res = {"a": [], "b": []}
         for _ in range(a.runs):   # interleaved so machine noise hits both alike
-            t, m = measure(ws_a, cap, args_a)
-            ta.append(t)
-            ma.append(m)
-            t, m = measure(ws_b, cap, args_b)
-            tb.append(t)
-            mb.append(m)
-        sa, sb = statistics.median(ta), statistics.median(tb)
-        ra, rb = statistics.median(ma), statistics.median(mb)
-        print("%-10s %12.3f %12.3f %8.3f %12d %12d %8.3f" % (name, sa, sb, sb / sa, ra, rb, rb / ra))
-    print("stock -T fields uses -e frame.number (stock tshark has no portreg fields); "
-          "targets: no tree <= 1.05, -T fields <= 1.15")
+            res["a"].append(measure(ws_a, cap, args_a))
+            res["b"].append(measure(ws_b, cap, args_b))
+        for how, f in (("median", statistics.median), ("best", min)):
+            agg = {k: [f(x[i] for x in v) for i in range(3)] for k, v in res.items()}
+            (wa, ma, ca), (wb, mb, cb) = agg["a"], agg["b"]
+            print("%-16s %9.3f %9.3f %6.3f | %9.3f %9.3f %6.3f | %10d %10d %6.3f" % (
+                "%s %s" % (name, how), wa, wb, wb / wa, ca, cb, cb / ca, ma, mb, mb / ma))
+    if a.callgrind:
+        callgrind_ratios(plugin, stock, cap, configs, a.callgrind)
+    print("median and best of %d interleaved runs; stock -T fields uses -e frame.number (stock tshark has no "
+          "portreg fields); targets: no tree <= 1.05, -T fields <= 1.15" % a.runs)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,14 @@ typedef enum {
 /* A server greeting is a few dozen bytes; anything past this is not one. */
 #define CCHA_MYSQL_MAX_GREETING 4096
 
+/* Classification is decided within this many first bytes of a direction. */
+#define CCHA_CLASSIFY_WINDOW 64
+
 ccha_carrier_t ccha_classify(const uint8_t *p, size_t len);
+/* True when p (fewer than CCHA_CLASSIFY_WINDOW bytes, no carrier yet) is
+ * the start of a possible signature: wait for more bytes before deciding.
+ * Bounded: never true at CCHA_CLASSIFY_WINDOW bytes or more. */
+bool ccha_classify_needs_more(const uint8_t *p, size_t len);
 const char *ccha_carrier_name(ccha_carrier_t carrier);
 
 /* ---- inferred length prefixes ------------------------------------------ */

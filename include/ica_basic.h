@@ -25,5 +25,8 @@ void ica_basic_encrypt(ica_basic_state *st, uint8_t *buf, size_t len);
 /* UI_C2H variable part when EncryptionLevel is 1 (in place). */
 void ica_ui_descramble(uint8_t *buf, size_t len, uint8_t seed);
 void ica_ui_scramble(uint8_t *buf, size_t len, uint8_t seed);
+/* One descrambled byte of a scrambled buffer: each byte depends only on
+ * itself and the previous scrambled byte, so any range decodes alone. */
+uint8_t ica_ui_descrambled_byte(const uint8_t *buf, size_t i, uint8_t seed);
 
 #endif

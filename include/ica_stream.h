@@ -77,6 +77,14 @@ enum ica_event_type {
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
 
+/* ICA_EV_RAW flags */
+#define ICA_RAW_COUNT_NOT_DOWN  0x0001  /* ModuleCount does not count down */
+#define ICA_RAW_TOO_MANY        0x0002  /* handshake never completes: the direction is abandoned */
+
+/* At most this many raw handshake packets per direction (ModuleCount is
+ * one byte, so a real handshake has at most 256 modules). */
+#define ICA_MAX_RAW_PACKETS 300
+
 typedef struct {
     uint8_t type;           /* enum ica_event_type */
     uint8_t dir;            /* enum ica_dir */
@@ -134,6 +142,8 @@ typedef struct {
 typedef struct {
     uint8_t phase;
     uint8_t crypt_mode;
+    uint16_t raw_packets;
+    int16_t last_module_count;  /* -1 before the first INIT_RESPONSE/INIT_CONNECT */
     uint8_t seen_detect;
     uint8_t wd_stopped;
     uint8_t expander_ok;
@@ -144,6 +154,7 @@ typedef struct {
     uint8_t *cmd;               /* partial WD command */
     size_t cmd_len, cmd_cap;
     uint8_t *work;              /* decrypted payload */
+    size_t work_cap;
     uint8_t *expanded;          /* reducer output */
     uint8_t *hist;              /* reducer history */
     ica_basic_state cipher;
@@ -188,6 +199,15 @@ void ica_stream_lose(ica_stream *st, enum ica_dir dir);
 
 /* Bytes of a partial unit waiting for more data in this direction. */
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir);
+
+/* What is incomplete in this direction right now: the wire unit (detect
+ * string, raw packet or PDRFRAME frame) and the WD command being
+ * reassembled.  *_total is 0 while the length field itself is incomplete. */
+typedef struct {
+    size_t unit_seen, unit_total;
+    size_t cmd_seen, cmd_total;
+} ica_partial;
+void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out);
 
 /* Channel name from the session's VcBind table, else the legacy fixed
  * numbering (vrtlclss.h), else NULL. */

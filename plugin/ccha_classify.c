@@ -77,6 +77,68 @@ ccha_carrier_t ccha_classify(const uint8_t *p, size_t len)
     return CCHA_CARRIER_UNKNOWN;
 }
 
+/* Is p[0..len) the start of `sig` (a shorter p matches a prefix)? */
+static bool starts_like(const uint8_t *p, size_t len, const char *sig, size_t siglen)
+{
+    return len < siglen && memcmp(p, sig, len) == 0;
+}
+
+static bool could_be_tls(const uint8_t *p, size_t len)
+{
+    if (len >= 5)
+        return false;
+    if (p[0] != 0x16 && p[0] != 0x14 && p[0] != 0x15 && p[0] != 0x17)
+        return false;
+    return (len < 2 || p[1] == 0x03) && (len < 3 || p[2] <= 0x04) && (len < 4 || p[3] <= (CCHA_TLS_MAX_RECORD >> 8));
+}
+
+static bool could_be_jrmi(const uint8_t *p, size_t len)
+{
+    if (len >= 7)
+        return false;
+    if (memcmp(p, "JRMI\x00", len < 5 ? len : 5) != 0)
+        return false;
+    return len < 6 || p[5] == 0x01 || p[5] == 0x02;
+}
+
+static bool could_be_mysql_greeting(const uint8_t *p, size_t len)
+{
+    if (len >= 2 && p[1] > 0x10)
+        return false;     /* length above CCHA_MYSQL_MAX_GREETING */
+    if (len >= 3) {
+        size_t plen = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16;
+        if (plen < 3 || plen > CCHA_MYSQL_MAX_GREETING || len >= 4 + plen)
+            return false;
+    }
+    if ((len >= 4 && p[3] != 0x00) || (len >= 5 && p[4] != 0x0A))
+        return false;
+    for (size_t i = 5; i < len; i++) {
+        if (p[i] < 0x20 || p[i] > 0x7E)
+            return false;  /* a NUL here would already have classified */
+    }
+    return true;
+}
+
+static bool could_be_http(const uint8_t *p, size_t len)
+{
+    static const char *const starts[] = {
+        "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ", "HTTP/1.",
+    };
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        if (starts_like(p, len, starts[i], strlen(starts[i])))
+            return true;
+    }
+    return false;
+}
+
+bool ccha_classify_needs_more(const uint8_t *p, size_t len)
+{
+    if (!p || len == 0 || len >= CCHA_CLASSIFY_WINDOW || ccha_classify(p, len) != CCHA_CARRIER_UNKNOWN)
+        return false;
+    return could_be_tls(p, len) || could_be_jrmi(p, len) || starts_like(p, len, "\xAC\xED\x00\x05", 4) ||
+           could_be_mysql_greeting(p, len) || could_be_http(p, len);
+}
+
 const char *ccha_carrier_name(ccha_carrier_t carrier)
 {
     switch (carrier) {

@@ -52,3 +52,8 @@ void ica_ui_scramble(uint8_t *buf, size_t len, uint8_t seed)
     for (size_t i = 1; i < len; i++)
         buf[i] ^= buf[i - 1] ^ seed;
 }
+
+uint8_t ica_ui_descrambled_byte(const uint8_t *buf, size_t i, uint8_t seed)
+{
+    return i == 0 ? (uint8_t)(buf[0] ^ (seed | 0x43)) : (uint8_t)(buf[i] ^ buf[i - 1] ^ seed);
+}

@@ -58,8 +58,10 @@ void ica_stream_init(ica_stream *st, enum ica_phase start, ica_realloc_fn reallo
     memset(st, 0, sizeof *st);
     st->realloc_fn = realloc_fn ? realloc_fn : libc_realloc;
     st->actx = actx;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         st->d[i].phase = (uint8_t)start;
+        st->d[i].last_module_count = -1;
+    }
     st->sum.mid_session = start == ICA_PHASE_SYNC;
 }
 
@@ -91,6 +93,29 @@ size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
     return st->d[dir].pend_len;
 }
 
+void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out)
+{
+    const ica_dir_state *d = &st->d[dir];
+    const uint8_t *p = d->pend;
+    size_t n = d->pend_len;
+    memset(out, 0, sizeof *out);
+    out->unit_seen = n;
+    if (n) {
+        if (d->phase == ICA_PHASE_DETECT)
+            out->unit_total = ICA_DETECT_LEN;
+        else if (d->phase == ICA_PHASE_RAW && n >= 3)
+            out->unit_total = 3 + (size_t)le16(p + 1);
+        else if (d->phase == ICA_PHASE_FRAMED && n >= 2)
+            out->unit_total = 2 + (size_t)(st->sum.pdrframe_version >= 2 ? le16(p) & 0x3fff : le16(p));
+    }
+    out->cmd_seen = d->cmd_len;
+    if (d->cmd_len) {
+        size_t total, hdr;
+        ica_cmd_cut(d->cmd, d->cmd_len, &total, &hdr);
+        out->cmd_total = total;
+    }
+}
+
 /* ---- probing ------------------------------------------------------------ */
 
 static int frames_cover(const uint8_t *data, size_t len)
@@ -107,6 +132,32 @@ static int frames_cover(const uint8_t *data, size_t len)
     return n > 0 && pos == len;
 }
 
+/* A capability list exactly filling len bytes (§5.6). */
+static int caplist_ok(const uint8_t *c, size_t len)
+{
+    if (len < 4 || c[0] > 1 || le16(c + 2) != 4)
+        return 0;
+    size_t off = 4;
+    for (unsigned i = 0; i < c[1]; i++) {
+        if (off + 4 > len || le16(c + off) < 4)
+            return 0;
+        off += le16(c + off);
+    }
+    return off == len;
+}
+
+static int name_ok(const uint8_t *n, size_t size)
+{
+    size_t i = 0;
+    while (i < size && n[i] >= 0x20 && n[i] < 0x7f)
+        i++;
+    while (i < size && n[i] == 0)
+        i++;
+    return i == size;
+}
+
+/* Strict checks for a raw handshake packet at the start of a stream: the
+ * heuristic must not take other protocols' traffic. */
 static int raw_packet_ok(const uint8_t *p, size_t len)
 {
     if (len < 3)
@@ -116,13 +167,13 @@ static int raw_packet_ok(const uint8_t *p, size_t len)
         return 0;
     const uint8_t *m = p + 3;
     switch (p[0]) {
-    case 0x00:      /* INIT_REQUEST: level, optional capability list; at most 255 bytes */
-        return blen >= 1 && blen <= 255 && m[0] <= 16 &&
-               (m[0] <= 6 || (blen >= 5 && m[1] <= 1 && le16(m + 3) == 4));
+    case 0x00:      /* INIT_REQUEST with a capability list (level 7 and later) */
+        return blen >= 5 && blen <= 255 && m[0] >= 7 && m[0] <= 16 && caplist_ok(m + 1, blen - 1);
     case 0x01:      /* INIT_RESPONSE: MODULE_C2H whose ByteCount equals the WD length */
-        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
-    case 0x02:      /* INIT_CONNECT: MODULE_H2C */
-        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5];
+        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5] &&
+               name_ok(m + 6, 13) && name_ok(m + 19, 9);
+    case 0x02:      /* INIT_CONNECT: MODULE_H2C, agreed version within the range */
+        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[6] && m[6] <= m[5];
     default:
         return 0;
     }
@@ -236,12 +287,13 @@ static void learn_ui(ica_summary *sum, const uint8_t *m, size_t len)
     int utf16 = len >= 78 && le16(m + 76) == 1;
     if (fixed < 64 || fixed > len || o_name < fixed || o_name >= len)
         return;
-    uint8_t var[0x10000];
-    size_t vlen = len - fixed;
-    memcpy(var, m + fixed, vlen);
-    if (enc_level == 1)
-        ica_ui_descramble(var, vlen, seed);
-    ica_string_to_utf8(var, vlen, o_name - fixed, utf16, sum->client_name, sizeof sum->client_name);
+    /* Only the name's own bytes are descrambled (no copy of the whole part). */
+    uint8_t name[2 * ICA_CLIENT_NAME_MAX];
+    const uint8_t *var = m + fixed;
+    size_t vlen = len - fixed, start = o_name - fixed, n = 0;
+    for (; start + n < vlen && n < sizeof name; n++)
+        name[n] = enc_level == 1 ? ica_ui_descrambled_byte(var, start + n, seed) : var[start + n];
+    ica_string_to_utf8(name, n, 0, utf16, sum->client_name, sizeof sum->client_name);
     sum->have_client_name = 1;
 }
 
@@ -604,7 +656,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             /* the cipher state must still advance for a consistent view */
             ica_basic_decrypt_skip(&d->cipher, body, blen);
             wd_data = 0;
-        } else if (blen && !fixed_buffer(st, &d->work, 0x10000)) {
+        } else if (reserve(st, &d->work, &d->work_cap, blen ? blen : 1) < 0) {
             wd_data = 0;
         } else {
             if (blen)
@@ -680,6 +732,22 @@ static void emit_simple(enum ica_event_type type, enum ica_dir dir, const uint8_
     cb(ctx, &ev);
 }
 
+static void emit_raw(enum ica_dir dir, const uint8_t *p, size_t len, uint64_t off, uint16_t flags,
+                     ica_event_cb cb, void *ctx)
+{
+    ica_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ICA_EV_RAW;
+    ev.dir = (uint8_t)dir;
+    ev.wire = p;
+    ev.wire_len = (uint32_t)len;
+    ev.wire_off = off;
+    ev.crypt_hdr = -1;
+    ev.flags = flags;
+    ev.code = p[0];
+    cb(ctx, &ev);
+}
+
 static int all_zero(const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -738,14 +806,26 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
             if (rem < total)
                 return pos;
             int count = -1;
+            uint16_t flags = 0;
             if (type == 0x00 && total > 3)
                 sum->init_request_level = p[3];
             else if (type == 0x01)
                 learn_init_response(sum, p + 3, total - 3);
             else if (type == 0x02)
                 count = learn_init_connect(sum, p + 3, total - 3);
-            emit_simple(ICA_EV_RAW, dir, p, total, off, cb, ctx);
+            if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
+                if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
+                    flags |= ICA_RAW_COUNT_NOT_DOWN;
+                d->last_module_count = p[5];
+            }
+            if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
+                flags |= ICA_RAW_TOO_MANY;
+            emit_raw(dir, p, total, off, flags, cb, ctx);
             pos += total;
+            if (flags & ICA_RAW_TOO_MANY) {
+                d->phase = ICA_PHASE_LOST;
+                continue;
+            }
             if (type == 0x04 && dir == ICA_C2S) {
                 enter_framed(st, dir);
                 padded_msg = 1;

@@ -71,6 +71,7 @@ static expert_field ei_ccha_inferred_misfit = EI_INIT;
 static expert_field ei_ccha_gap = EI_INIT;
 static expert_field ei_ccha_close = EI_INIT;
 static expert_field ei_ccha_reset = EI_INIT;
+static expert_field ei_ccha_incomplete = EI_INIT;
 
 static dissector_handle_t ccha_handle;
 static dissector_handle_t carrier_handles[CCHA_CARRIER_COUNT];
@@ -134,11 +135,15 @@ typedef struct {
     guint32 carrier_frame;
     gboolean seen_first[2];
     ccha_dir_t dir[2];
+    /* first pass: frame whose data is still waiting in TCP reassembly
+     * (carrier's request, or too few first bytes to classify); 0 = none */
+    guint32 pending_since[2];
 } ccha_link_t;
 
 /* What the first pass learnt about one frame's data (file scope). */
 typedef struct {
     guint8 dir;
+    gboolean deferred;          /* too few first bytes: asked TCP for more */
     guint8 carrier;             /* carrier in effect for this frame */
     gboolean identified_here;
     gboolean first_of_dir;
@@ -152,6 +157,8 @@ typedef struct {
     guint8 event;
     guint8 dir;
     ccha_link_t *link;
+    guint32 pending_since;      /* data still incomplete at this FIN/RST */
+    guint8 pending_carrier;
 } ccha_event_t;
 
 /* Tap record for -z ccha,tree. */
@@ -209,6 +216,23 @@ static ccha_link_t *get_link(packet_info *pinfo, conversation_t *conv, guint32 s
     conversation_add_proto_data(conv, proto_ccha, link);
     ccha_links_seen = TRUE;
     return link;
+}
+
+/* First pass only.  A direction's first bytes that could still become a
+ * signature (e.g. "JRMI" sent one byte per segment) are held back: TCP is
+ * asked for one more segment until the carrier can be decided (at most
+ * CCHA_CLASSIFY_WINDOW bytes). */
+static gboolean wait_for_first_bytes(ccha_link_t *link, guint8 dir, tvbuff_t *tvb, packet_info *pinfo)
+{
+    guint caplen = tvb_captured_length(tvb);
+    if (link->seen_first[dir] || link->carrier != CCHA_CARRIER_UNKNOWN || !pinfo->can_desegment ||
+        caplen != tvb_reported_length(tvb))
+        return FALSE;
+    if (!ccha_classify_needs_more(tvb_get_ptr(tvb, 0, caplen), caplen))
+        return FALSE;
+    if (!link->pending_since[dir])
+        link->pending_since[dir] = pinfo->num;
+    return TRUE;
 }
 
 /* First pass only: classification, timing and prefix inference. */
@@ -309,7 +333,7 @@ static proto_tree *add_link_header(proto_tree *tree, tvbuff_t *tvb, gint len, co
     return st;
 }
 
-static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, proto_item *top, const ccha_frame_t *fr)
+static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, const ccha_frame_t *fr)
 {
     const ccha_msg_t *m = &fr->msg;
     nstime_t t;
@@ -339,7 +363,6 @@ static void add_timing(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, proto_
                                    m->threshold_ns / 1e9, m->median_ns / 1e9);
         }
     }
-    (void)top;
 }
 
 static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, guint32 svc_port)
@@ -353,8 +376,14 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     ccha_frame_t *fr = (ccha_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccha, KEY_MESSAGE);
     if (!fr) {
         if (!PINFO_FD_VISITED(pinfo)) {
+            guint8 dir = link_direction(link, &pinfo->dst, pinfo->destport);
             fr = wmem_new0(wmem_file_scope(), ccha_frame_t);
-            analyse_frame(link, fr, tvb, pinfo, (const struct tcpinfo *)data);
+            fr->dir = dir;
+            fr->deferred = wait_for_first_bytes(link, dir, tvb, pinfo);
+            if (!fr->deferred) {
+                link->pending_since[dir] = 0;   /* TCP delivered what was waiting */
+                analyse_frame(link, fr, tvb, pinfo, (const struct tcpinfo *)data);
+            }
             p_add_proto_data(wmem_file_scope(), pinfo, proto_ccha, KEY_MESSAGE, fr);
         } else {
             /* not seen on the first pass: show it without history */
@@ -364,6 +393,17 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
             fr->inferred = CCHA_LP_NONE;
         }
     }
+    if (fr->deferred) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            pinfo->desegment_offset = 0;
+            pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        }
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "CCHA");
+        proto_item *wi = proto_tree_add_item(tree, proto_ccha, tvb, 0, -1, ENC_NA);
+        proto_item_append_text(wi, ", %u first bytes: too few to identify the carrier, waiting for more", len);
+        return tvb_captured_length(tvb);
+    }
+
     /* TCP may call us twice in one frame (end of a reassembled PDU, then the
      * start of the next): one tap record per frame. */
     if (!p_get_proto_data(pinfo->pool, pinfo, proto_ccha, KEY_QUEUED)) {
@@ -376,7 +416,7 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 
     proto_item *top;
     proto_tree *st = add_link_header(tree, tvb, -1, link, fr->dir, fr->carrier, &top);
-    add_timing(st, pinfo, tvb, top, fr);
+    add_timing(st, pinfo, tvb, fr);
     if (fr->identified_here) {
         expert_add_info_format(pinfo, top, &ei_ccha_carrier, "Carrier identified from the first bytes: %s",
                                val_to_str_const(fr->carrier, carrier_vals, "?"));
@@ -396,6 +436,8 @@ static int dissect_ccha_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         pinfo->can_desegment = pinfo->saved_can_desegment;
         int consumed = call_dissector_only(handle, tvb, pinfo, tree, data);
         pinfo->match_uint = saved_match;
+        if (!PINFO_FD_VISITED(pinfo) && pinfo->desegment_len)
+            link->pending_since[fr->dir] = pinfo->num;
         if (consumed > 0) {
             if (ser_header)   /* the RMI dissector labels the column "RMI" */
                 col_set_str(pinfo->cinfo, COL_PROTOCOL, "Serialization");
@@ -481,6 +523,14 @@ static int dissect_ccha_link_event(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         ev->event = (th->th_flags & TH_RST) ? LINK_EVENT_RESET : LINK_EVENT_CLOSE;
         ev->dir = link_direction(link, &th->ip_dst, th->th_dport);
         ev->link = link;
+        /* a FIN ends its sender's data; a RST ends both directions */
+        guint8 d = ev->dir;
+        if (!link->pending_since[d] && ev->event == LINK_EVENT_RESET)
+            d = !d;
+        if (link->pending_since[d] && link->pending_since[d] < pinfo->num) {
+            ev->pending_since = link->pending_since[d];
+            ev->pending_carrier = (guint8)link->carrier;
+        }
         if (!PINFO_FD_VISITED(pinfo))
             p_add_proto_data(wmem_file_scope(), pinfo, proto_ccha, KEY_EVENT, ev);
     }
@@ -495,6 +545,15 @@ static int dissect_ccha_link_event(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         expert_add_info_format(pinfo, ei, &ei_ccha_reset, "Link reset (RST) by the %s side", side);
     else
         expert_add_info_format(pinfo, ei, &ei_ccha_close, "Link closed (FIN) by the %s side", side);
+    if (ev->pending_since && ev->pending_carrier == CCHA_CARRIER_UNKNOWN)
+        expert_add_info_format(pinfo, ei, &ei_ccha_incomplete,
+                               "Link %s before enough first bytes (since frame %u) arrived to identify the carrier",
+                               ev->event == LINK_EVENT_RESET ? "reset" : "closed", ev->pending_since);
+    else if (ev->pending_since)
+        expert_add_info_format(pinfo, ei, &ei_ccha_incomplete,
+                               "Link %s while a %s PDU started in frame %u was still incomplete (the rest never arrived)",
+                               ev->event == LINK_EVENT_RESET ? "reset" : "closed",
+                               ccha_carrier_name((ccha_carrier_t)ev->pending_carrier), ev->pending_since);
     return 0;
 }
 
@@ -721,6 +780,8 @@ proto_register_ccha(void)
             "Link closed (FIN)", EXPFILL } },
         { &ei_ccha_reset, { "ccha.link.reset", PI_SEQUENCE, PI_WARN,
             "Link reset (RST)", EXPFILL } },
+        { &ei_ccha_incomplete, { "ccha.link.incomplete", PI_SEQUENCE, PI_WARN,
+            "Link ended while data was still waiting for the rest of a PDU", EXPFILL } },
     };
 
     proto_ccha = proto_register_protocol("Citrix Command Center HA (framing undocumented)",

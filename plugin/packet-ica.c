@@ -55,6 +55,10 @@ static int hf_ica_padding = -1;
 static int hf_ica_undecoded = -1;
 static int hf_ica_retransmitted = -1;
 static int hf_ica_reassembled = -1;
+static int hf_ica_pending_unit_seen = -1;
+static int hf_ica_pending_unit_length = -1;
+static int hf_ica_pending_cmd_seen = -1;
+static int hf_ica_pending_cmd_length = -1;
 static int hf_ica_cmd = -1;
 static int hf_ica_cmd_length = -1;
 static int hf_ica_cmd_data = -1;
@@ -281,7 +285,6 @@ static int hf_ica_credentials_algorithm = -1;
 
 static int ett_ica = -1;
 static int ett_ica_raw = -1;
-static int ett_ica_module = -1;
 static int ett_ica_caplist = -1;
 static int ett_ica_cap = -1;
 static int ett_ica_bits = -1;
@@ -313,6 +316,12 @@ static expert_field ei_ica_bad_offset = EI_INIT;
 static expert_field ei_ica_legacy_vc = EI_INIT;
 static expert_field ei_ica_tls = EI_INIT;
 static expert_field ei_ica_not_reassembled = EI_INIT;
+static expert_field ei_ica_pending = EI_INIT;
+static expert_field ei_ica_count_not_down = EI_INIT;
+static expert_field ei_ica_too_many = EI_INIT;
+static expert_field ei_ica_bytecount = EI_INIT;
+static expert_field ei_ica_caplist = EI_INIT;
+static expert_field ei_ica_vc_no_channel = EI_INIT;
 
 /* ---- value strings ------------------------------------------------------ */
 static const value_string direction_vals[] = {
@@ -436,6 +445,7 @@ typedef struct {
     guint32 compressed_note_frame;  /* one expert note per conversation */
     guint32 mid_session_note_frame;
     char *label;                    /* "client:port -> server:port" for statistics */
+    gboolean seen_frame;
 } ica_conv_t;
 
 /* One thing the core reported while this frame's bytes were fed. */
@@ -473,6 +483,8 @@ typedef struct {
     guint8 retransmission;
     guint8 gap;
     guint8 not_reassembled;
+    guint8 first_of_session;
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this frame */
     guint nrecs;
     ica_rec_t *recs;
     guint8 *buf;                    /* decrypted / WD bytes of this frame's PDRFRAME frames */
@@ -487,13 +499,11 @@ typedef struct {
 
 /* Collector used while the core reports events for one TCP segment. */
 typedef struct {
-    packet_info *pinfo;
     guint64 seg_wire_off;           /* stream offset of the segment's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
     GByteArray *buf;
     gboolean decrypted;
-    ica_conv_t *conv;
 } ica_collect_t;
 
 static void *file_realloc(void *actx _U_, void *ptr, size_t size)
@@ -559,6 +569,21 @@ static void collect_event(void *ctx, const ica_event *ev)
 
 /* ---- small tree helpers ------------------------------------------------- */
 
+/* Info column: one item per message, bounded for frames holding hundreds. */
+#define INFO_MAX_LEN 200
+static void info_add(wmem_strbuf_t *info, const char *item)
+{
+    gsize len = wmem_strbuf_get_len(info);
+    if (len >= INFO_MAX_LEN) {
+        if (!g_str_has_suffix(wmem_strbuf_get_str(info), ", ..."))
+            wmem_strbuf_append(info, ", ...");
+        return;
+    }
+    if (len)
+        wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, item);
+}
+
 static tvbuff_t *wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source)
 {
     if (r->tvb_off >= 0)
@@ -583,22 +608,33 @@ static void add_string_at(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, in
 
 /* ---- capability lists (§5.6) ------------------------------------------- */
 
-static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree)
+static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint len = tvb_reported_length(tvb);
     if (len < 4)
         return;
-    proto_tree *lt = proto_tree_add_subtree(tree, tvb, 0, len, ett_ica_caplist, NULL, "Capability list");
+    proto_item *lt_item;
+    proto_tree *lt = proto_tree_add_subtree(tree, tvb, 0, len, ett_ica_caplist, &lt_item, "Capability list");
     guint32 count, first;
     proto_tree_add_item(lt, hf_ica_caplist_more, tvb, 0, 1, ENC_NA);
     proto_tree_add_item_ret_uint(lt, hf_ica_caplist_count, tvb, 1, 1, ENC_NA, &count);
-    proto_tree_add_item_ret_uint(lt, hf_ica_caplist_offset, tvb, 2, 2, ENC_LITTLE_ENDIAN, &first);
+    proto_item *oi = proto_tree_add_item_ret_uint(lt, hf_ica_caplist_offset, tvb, 2, 2, ENC_LITTLE_ENDIAN, &first);
+    if (first < 4 || first > len) {
+        expert_add_info_format(pinfo, oi, &ei_ica_caplist, "Offset to the first block %u is outside the list (%u bytes)",
+                               first, len);
+        return;
+    }
     guint off = first;
-    for (guint32 i = 0; i < count && off + 4 <= len; i++) {
+    guint32 i;
+    for (i = 0; i < count && off + 4 <= len; i++) {
         guint32 blen = tvb_get_letohs(tvb, off);
         guint32 sig = tvb_get_letohs(tvb, off + 2);
-        if (blen < 4)
-            blen = 4;       /* shown as the 4-byte head; the count is not trusted further */
+        if (blen < 4 || off + blen > len) {
+            proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
+            expert_add_info_format(pinfo, bi, &ei_ica_caplist, "Capability byteCount %u does not fit (%u bytes left); "
+                                   "the rest of the list is not decoded", blen, len - off);
+            return;
+        }
         proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, off, blen, ett_ica_cap, NULL, "Capability %s",
                                                        val_to_str_const(sig, cap_signature_vals, "unknown"));
         proto_tree_add_item(ct, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
@@ -669,6 +705,8 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *t
         }
         off += blen;
     }
+    if (i < count)
+        expert_add_info_format(pinfo, lt_item, &ei_ica_caplist, "Block count %u, only %u blocks present", count, i);
 }
 
 /* ---- INIT_RESPONSE modules (§5.3) -------------------------------------- */
@@ -688,7 +726,7 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         &hf_ica_ui_work_directory, &hf_ica_ui_initial_program
     };
     guint len = tvb_reported_length(mt);
-    guint32 enc_level, seed, fixed = 64, encoding = 0, v;
+    guint32 enc_level, seed, fixed = 64, encoding = 0;
     proto_item *offs[12] = { NULL };
     guint32 offv[12] = { 0 };
     proto_tree_add_bitmask(tree, mt, 36, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
@@ -752,7 +790,6 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         add_string_at(strings, pinfo, st, hf_ica_ui_client_license, offv[8], fixed, str_enc, offs[8]);
     if (offs[9])
         add_string_at(strings, pinfo, st, hf_ica_ui_ime_file_name, offv[9], fixed, str_enc, offs[9]);
-    (void)v;
 }
 
 static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
@@ -907,6 +944,16 @@ static void dissect_pd_body(tvbuff_t *mt, guint start, proto_tree *tree)
         proto_tree_add_item(tree, hf_ica_module_data, mt, b, len - b, ENC_NA);
 }
 
+/* ByteCount equals the WD length in every real handshake (ica.md §5.1). */
+static void add_byte_count(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, guint header)
+{
+    guint32 bc;
+    proto_item *bi = proto_tree_add_item_ret_uint(tree, hf_ica_module_byte_count, mt, 0, 2, ENC_LITTLE_ENDIAN, &bc);
+    if (bc != tvb_reported_length(mt) || bc < header)
+        expert_add_info_format(pinfo, bi, &ei_ica_bytecount, "Module ByteCount %u does not match the WD length %u",
+                               bc, tvb_reported_length(mt));
+}
+
 static const char *module_label(tvbuff_t *mt, packet_info *pinfo)
 {
     const char *host = (const char *)tvb_get_stringz_enc(pinfo->pool, mt, 19, NULL, ENC_ASCII);
@@ -923,7 +970,7 @@ static void dissect_init_response(tvbuff_t *mt, packet_info *pinfo, proto_tree *
         proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
         return;
     }
-    proto_tree_add_item(tree, hf_ica_module_byte_count, mt, 0, 2, ENC_LITTLE_ENDIAN);
+    add_byte_count(tree, pinfo, mt, MODULE_C2H_SIZE);
     proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
     proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
     proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
@@ -1012,7 +1059,7 @@ static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *t
         proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
         return;
     }
-    proto_tree_add_item(tree, hf_ica_module_byte_count, mt, 0, 2, ENC_LITTLE_ENDIAN);
+    add_byte_count(tree, pinfo, mt, MODULE_H2C_SIZE);
     proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
     proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
     proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
@@ -1031,16 +1078,22 @@ static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *t
 }
 
 /* A raw WD packet of the handshake: type, u16 length, body. */
-static void dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
+static void dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info, guint16 flags)
 {
     guint8 type = tvb_get_uint8(t, 0);
     guint32 len;
     proto_item *ti;
     proto_tree *rt = proto_tree_add_subtree_format(tree, t, 0, -1, ett_ica_raw, &ti, "%s", cmd_name(type));
-    proto_tree_add_item(rt, hf_ica_cmd, t, 0, 1, ENC_NA);
+    proto_item *ci = proto_tree_add_item(rt, hf_ica_cmd, t, 0, 1, ENC_NA);
     proto_tree_add_item_ret_uint(rt, hf_ica_cmd_length, t, 1, 2, ENC_LITTLE_ENDIAN, &len);
+    if (flags & ICA_RAW_COUNT_NOT_DOWN)
+        expert_add_info(pinfo, ci, &ei_ica_count_not_down);
+    if (flags & ICA_RAW_TOO_MANY)
+        expert_add_info(pinfo, ci, &ei_ica_too_many);
     tvbuff_t *body = tvb_new_subset_length(t, 3, len);
     wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, cmd_name(type));
+    /* The Info text is kept even when a lying length ends the body early. */
+    TRY {
     switch (type) {
     case ICA_CMD_INIT_REQUEST: {
         guint32 level;
@@ -1063,10 +1116,13 @@ static void dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_
             proto_tree_add_item(rt, hf_ica_cmd_data, body, 0, len, ENC_NA);
         break;
     }
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(t, pinfo, rt, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
     proto_item_set_text(ti, "%s", wmem_strbuf_get_str(one));
-    if (wmem_strbuf_get_len(info))
-        wmem_strbuf_append(info, ", ");
-    wmem_strbuf_append(info, wmem_strbuf_get_str(one));
+    info_add(info, wmem_strbuf_get_str(one));
 }
 
 /* ---- WD commands (§8) --------------------------------------------------- */
@@ -1107,6 +1163,7 @@ static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, c
     wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, cmd_name(code));
     if (ci->flags & ICA_CMD_LEN_CONFLICT)
         expert_add_info(pinfo, cmd_item, &ei_ica_len_conflict);
+    TRY {
     switch (code) {
     case ICA_CMD_TERMINATE:
         if (dlen >= 1)
@@ -1151,8 +1208,11 @@ static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, c
     case ICA_CMD_VIRTUAL_WRITE1:
     case ICA_CMD_VIRTUAL_WRITE2: {
         guint choff = code == ICA_CMD_VIRTUAL_WRITE0 ? 1 : hdr;
-        if (len <= choff)
-            break;      /* a VIRTUAL_WRITE without even the channel byte */
+        if (len <= choff) {
+            /* the length counts the channel byte, so it cannot be 0 */
+            expert_add_info(pinfo, cmd_item, &ei_ica_vc_no_channel);
+            break;
+        }
         guint ch = tvb_get_uint8(t, choff);
         guint poff = choff + 1, plen = len - poff;
         int from_table = 0;
@@ -1226,10 +1286,13 @@ static void dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, c
             proto_tree_add_item(ct, hf_ica_cmd_data, t, hdr, dlen, ENC_NA);
         break;
     }
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(t, pinfo, ct, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
     proto_item_set_text(ti, "%s", wmem_strbuf_get_str(one));
-    if (wmem_strbuf_get_len(info))
-        wmem_strbuf_append(info, ", ");
-    wmem_strbuf_append(info, wmem_strbuf_get_str(one));
+    info_add(info, wmem_strbuf_get_str(one));
 }
 
 /* ---- PDRFRAME frames (§6) ----------------------------------------------- */
@@ -1272,9 +1335,9 @@ static void dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_
                           const ica_rec_t *r, wmem_strbuf_t *info)
 {
     guint len = tvb_reported_length(t);
-    proto_item *fi;
-    proto_tree *ft = proto_tree_add_subtree_format(tree, t, 0, len, ett_ica_frame, &fi, "PDRFRAME frame, %u bytes",
-                                                   r->frame_len);
+    proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
+    proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
+    proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
     if (r->flags & ICA_FR_PRIO_BITS || conv->st.sum.pdrframe_version >= 2) {
         proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
         if (r->flags & ICA_FR_PRIO_BITS)
@@ -1364,9 +1427,7 @@ static void dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_
     }
     if (what) {
         proto_item_append_text(fi, ", %s", what);
-        if (wmem_strbuf_get_len(info))
-            wmem_strbuf_append(info, ", ");
-        wmem_strbuf_append(info, what);
+        info_add(info, what);
     }
 }
 
@@ -1400,10 +1461,16 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     ica_frame_t *fd = wmem_new0(wmem_file_scope(), ica_frame_t);
     enum ica_dir dir = (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
                        ? ICA_S2C : ICA_C2S;
-    guint len = tvb_reported_length(tvb);
+    /* A frame cut by the snapshot length loses bytes of the stream. */
+    guint len = tvb_captured_length(tvb);
+    gboolean truncated = len < tvb_reported_length(tvb);
     guint skip = 0;
     fd->conv = conv;
     fd->dir = (guint8)dir;
+    if (!conv->seen_frame) {
+        conv->seen_frame = TRUE;
+        fd->first_of_session = 1;
+    }
     /* Retransmitted or overlapping bytes were fed already; a hole means the
      * stream can no longer be followed. */
     if (tcpi && tcpi->nxtseq != tcpi->seq) {
@@ -1432,19 +1499,27 @@ static ica_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, ica_conv_t *co
     ica_summary before = conv->st.sum;
     guint8 phase_before = conv->st.d[dir].phase;
     ica_collect_t col;
-    col.pinfo = pinfo;
     col.seg_wire_off = conv->st.d[dir].wire_off + ica_stream_pending(&conv->st, dir);
     col.seg_tvb_off = (gint32)skip;
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
     col.buf = g_byte_array_new();
     col.decrypted = FALSE;
-    col.conv = conv;
     conv->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&conv->st, dir, tvb_get_ptr(tvb, skip, len - skip), len - skip, collect_event, &col);
+    if (truncated) {
+        fd->gap = 1;
+        ica_stream_lose(&conv->st, dir);
+    }
     if (!pref_desegment && ica_stream_pending(&conv->st, dir)) {
         fd->not_reassembled = 1;
         ica_stream_lose(&conv->st, dir);
     }
+    ica_partial part;
+    ica_stream_partial(&conv->st, dir, &part);
+    fd->unit_seen = (guint32)part.unit_seen;
+    fd->unit_total = (guint32)part.unit_total;
+    fd->cmd_seen = (guint32)part.cmd_seen;
+    fd->cmd_total = (guint32)part.cmd_total;
 
     const ica_summary *after = &conv->st.sum;
     fd->encryption = after->encryption;
@@ -1486,8 +1561,18 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 {
     ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, 0);
     if (!fd) {
-        fd = first_pass(tvb, pinfo, conv, tcpi);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        if (PINFO_FD_VISITED(pinfo)) {
+            /* Not seen on the first pass: decoding it now would feed the
+             * stream out of order, so it is shown as data only. */
+            fd = wmem_new0(pinfo->pool, ica_frame_t);
+            fd->conv = conv;
+            fd->dir = (guint8)(addresses_equal(&pinfo->src, &conv->server_addr) &&
+                               pinfo->srcport == conv->server_port ? ICA_S2C : ICA_C2S);
+            proto_tree_add_expert(tree, pinfo, &ei_ica_undecoded, tvb, 0, -1);
+        } else {
+            fd = first_pass(tvb, pinfo, conv, tcpi);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, 0, fd);
+        }
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
     col_clear(pinfo->cinfo, COL_INFO);
@@ -1532,9 +1617,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             switch (r->type) {
             case ICA_EV_DETECT:
                 proto_tree_add_item(it, hf_ica_detect, wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA);
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append(info, "Detect string");
+                info_add(info, "Detect string");
                 break;
             case ICA_EV_PADDING:
                 expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_padding, tvb, r->tvb_off, r->wire_len, ENC_NA),
@@ -1544,12 +1627,10 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                 expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_undecoded,
                                                            wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA),
                                 &ei_ica_undecoded);
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append(info, "undecoded data");
+                info_add(info, "undecoded data");
                 break;
             case ICA_EV_RAW:
-                dissect_raw(wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info);
+                dissect_raw(wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
                 break;
             case ICA_EV_FRAME: {
                 tvbuff_t *ft = wire_tvb(tvb, pinfo, r, "Reassembled PDRFRAME");
@@ -1586,9 +1667,7 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                         break;
                     }
                 }
-                if (wmem_strbuf_get_len(info))
-                    wmem_strbuf_append(info, ", ");
-                wmem_strbuf_append_printf(info, "unknown WD command 0x%02x", code);
+                info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
                 break;
             }
             }
@@ -1597,6 +1676,24 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
             show_exception(tvb, pinfo, it, EXCEPT_CODE, GET_MESSAGE);
         }
         ENDTRY;
+    }
+    /* Reassembly in progress: normal for large frames, and the only trace
+     * left when a claimed length never arrives (end of capture, FIN). */
+    if (fd->unit_seen) {
+        proto_item *pi = proto_tree_add_uint(it, hf_ica_pending_unit_seen, tvb, 0, 0, fd->unit_seen);
+        proto_item_set_generated(pi);
+        if (fd->unit_total)
+            proto_item_set_generated(proto_tree_add_uint(it, hf_ica_pending_unit_length, tvb, 0, 0, fd->unit_total));
+        expert_add_info_format(pinfo, pi, &ei_ica_pending, "Incomplete ICA unit: %u of %s bytes so far",
+                               fd->unit_seen, fd->unit_total ? wmem_strdup_printf(pinfo->pool, "%u", fd->unit_total) : "?");
+    }
+    if (fd->cmd_seen) {
+        proto_item *pi = proto_tree_add_uint(it, hf_ica_pending_cmd_seen, tvb, 0, 0, fd->cmd_seen);
+        proto_item_set_generated(pi);
+        if (fd->cmd_total)
+            proto_item_set_generated(proto_tree_add_uint(it, hf_ica_pending_cmd_length, tvb, 0, 0, fd->cmd_total));
+        expert_add_info_format(pinfo, pi, &ei_ica_pending, "WD command continues: %u of %s bytes so far",
+                               fd->cmd_seen, fd->cmd_total ? wmem_strdup_printf(pinfo->pool, "%u", fd->cmd_total) : "?");
     }
     if (wmem_strbuf_get_len(info) == 0) {
         if (fd->retransmission)
@@ -1608,12 +1705,10 @@ static int dissect_ica_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
 
-    if (!PINFO_FD_VISITED(pinfo) || ica_tap >= 0) {
-        ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
-        tapinfo->conv = conv;
-        tapinfo->fd = fd;
-        tap_queue_packet(ica_tap, pinfo, tapinfo);
-    }
+    ica_tap_info_t *tapinfo = wmem_new(pinfo->pool, ica_tap_info_t);
+    tapinfo->conv = conv;
+    tapinfo->fd = fd;
+    tap_queue_packet(ica_tap, pinfo, tapinfo);
     return tvb_captured_length(tvb);
 }
 
@@ -1638,7 +1733,12 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             conv->tls_note_frame = pinfo->num;
             conv->st.sum.encryption = ICA_ENC_TLS;
         } else {
-            switch (ica_probe(p, len)) {
+            /* On the registered port a stream may start with a detect string
+             * cut short by segmentation (1-byte segments). */
+            enum ica_probe pr = ica_probe(p, len);
+            if (pr == ICA_PROBE_NO && len > 0 && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
+                pr = ICA_PROBE_DETECT;
+            switch (pr) {
             case ICA_PROBE_DETECT:
                 conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port);
                 break;
@@ -1689,12 +1789,22 @@ static int dissect_ica(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
 
 /* ---- statistics: tshark -z ica,tree ------------------------------------- */
 
+/* Three top-level nodes so that every count is of one kind and percentages
+ * stay meaningful: sessions (one tick each, with what was learned about
+ * them), packets per session, and virtual-channel payload bytes per session,
+ * channel and direction. */
 static int st_node_sessions = -1;
+static int st_node_packets = -1;
+static int st_node_vc_bytes = -1;
 static const char *st_str_sessions = "ICA sessions";
+static const char *st_str_packets = "ICA packets per session";
+static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
 static void ica_stats_init(stats_tree *st)
 {
     st_node_sessions = stats_tree_create_node(st, st_str_sessions, 0, STAT_DT_INT, TRUE);
+    st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, TRUE);
+    st_node_vc_bytes = stats_tree_create_node(st, st_str_vc_bytes, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -1704,8 +1814,16 @@ static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_
     const ica_conv_t *conv = ti->conv;
     const ica_frame_t *fd = ti->fd;
     const ica_summary *sum = &conv->st.sum;
-    int sid = tick_stat_node(st, conv->label, st_node_sessions, TRUE);
     char name[160];
+    tick_stat_node(st, st_str_packets, 0, TRUE);
+    tick_stat_node(st, conv->label, st_node_packets, FALSE);
+    int sid;
+    if (fd->first_of_session) {
+        tick_stat_node(st, st_str_sessions, 0, TRUE);
+        sid = tick_stat_node(st, conv->label, st_node_sessions, TRUE);
+    } else {
+        sid = increase_stat_node(st, conv->label, st_node_sessions, TRUE, 0);
+    }
     if (fd->learned & LEARN_CLIENT_NAME) {
         snprintf(name, sizeof name, "Client name: %s", sum->client_name);
         tick_stat_node(st, name, sid, FALSE);
@@ -1751,10 +1869,11 @@ static tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_
         } else {
             continue;
         }
-        int cid = increase_stat_node(st, "Virtual channel bytes", sid, TRUE, (gint)bytes);
+        increase_stat_node(st, st_str_vc_bytes, 0, TRUE, (gint)bytes);
+        int bsid = increase_stat_node(st, conv->label, st_node_vc_bytes, TRUE, (gint)bytes);
         const char *vc = ica_vc_name(sum, ch, NULL);
         snprintf(name, sizeof name, "%s (channel %u)", vc ? vc : "unnamed", ch);
-        int nid = increase_stat_node(st, name, cid, TRUE, (gint)bytes);
+        int nid = increase_stat_node(st, name, bsid, TRUE, (gint)bytes);
         increase_stat_node(st, fd->dir == ICA_C2S ? "client to server" : "server to client", nid, FALSE, (gint)bytes);
     }
     return TAP_PACKET_REDRAW;
@@ -1774,6 +1893,10 @@ proto_register_ica(void)
         { &hf_ica_undecoded, { "Undecoded data", "ica.undecoded", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_retransmitted, { "Retransmitted data", "ica.retransmitted", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes already seen in this direction (not decoded again)", HFILL } },
         { &hf_ica_reassembled, { "Reassembled from several segments", "ica.reassembled_length", FT_UINT32, BASE_DEC, NULL, 0x0, "Length of a unit whose bytes span TCP segments", HFILL } },
+        { &hf_ica_pending_unit_seen, { "Incomplete unit, bytes seen", "ica.pending.unit_seen", FT_UINT32, BASE_DEC, NULL, 0x0, "Bytes of a detect string, handshake packet or PDRFRAME frame still waiting for the rest", HFILL } },
+        { &hf_ica_pending_unit_length, { "Incomplete unit, claimed length", "ica.pending.unit_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pending_cmd_seen, { "Incomplete WD command, bytes seen", "ica.pending.cmd_seen", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pending_cmd_length, { "Incomplete WD command, claimed length", "ica.pending.cmd_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cmd, { "Command", "ica.cmd", FT_UINT8, BASE_HEX, VALS(cmd_vals), 0x0, "WD packet type", HFILL } },
         { &hf_ica_cmd_length, { "Length", "ica.cmd.length", FT_UINT16, BASE_DEC, NULL, 0x0, "Length field of the WD command", HFILL } },
         { &hf_ica_cmd_data, { "Data", "ica.cmd.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Command data not decoded further", HFILL } },
@@ -1990,7 +2113,7 @@ proto_register_ica(void)
         { &hf_ica_credentials_algorithm, { "Credentials algorithm", "ica.credentials.algorithm", FT_UINT8, BASE_DEC, VALS(credentials_algorithm_vals), 0x0, NULL, HFILL } },
     };
     static int *ett[] = {
-        &ett_ica, &ett_ica_raw, &ett_ica_module, &ett_ica_caplist, &ett_ica_cap, &ett_ica_bits,
+        &ett_ica, &ett_ica_raw, &ett_ica_caplist, &ett_ica_cap, &ett_ica_bits,
         &ett_ica_text_mode, &ett_ica_vcbind, &ett_ica_frame, &ett_ica_v3, &ett_ica_cmd, &ett_ica_rect,
         &ett_ica_mouse, &ett_ica_vc_payload, &ett_ica_strings,
     };
@@ -2008,10 +2131,16 @@ proto_register_ica(void)
         { &ei_ica_bad_crypt_hdr, { "ica.crypt.header.unknown", PI_PROTOCOL, PI_WARN, "Unknown PDCRYPT1 header value", EXPFILL } },
         { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
         { &ei_ica_retransmission, { "ica.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted bytes ignored", EXPFILL } },
-        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing before this segment: the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
         { &ei_ica_bad_offset, { "ica.bad_offset", PI_MALFORMED, PI_WARN, "Offset or count points outside the module", EXPFILL } },
         { &ei_ica_legacy_vc, { "ica.vc.legacy_name", PI_PROTOCOL, PI_NOTE, "No VcBind table seen: channel named by the legacy fixed numbering", EXPFILL } },
         { &ei_ica_tls, { "ica.tls", PI_DECRYPTION, PI_NOTE, "ICA over TLS: shown as encrypted", EXPFILL } },
+        { &ei_ica_pending, { "ica.pending", PI_REASSEMBLE, PI_CHAT, "Incomplete ICA unit waiting for more bytes", EXPFILL } },
+        { &ei_ica_count_not_down, { "ica.module.count.not_decreasing", PI_PROTOCOL, PI_WARN, "ModuleCount does not count down", EXPFILL } },
+        { &ei_ica_too_many, { "ica.handshake.too_long", PI_MALFORMED, PI_WARN, "Handshake never completes: decoding of this direction stops", EXPFILL } },
+        { &ei_ica_bytecount, { "ica.module.byte_count.mismatch", PI_MALFORMED, PI_WARN, "Module ByteCount does not match the WD length", EXPFILL } },
+        { &ei_ica_caplist, { "ica.caplist.bad", PI_MALFORMED, PI_WARN, "Capability list does not fit", EXPFILL } },
+        { &ei_ica_vc_no_channel, { "ica.vc.no_channel", PI_MALFORMED, PI_WARN, "VIRTUAL_WRITE length 0: no channel byte", EXPFILL } },
         { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: the rest of this direction is not decoded", EXPFILL } },
     };
     for (int c = 0, n = 0; c < ICA_CMD_TABLE_SIZE; c++) {

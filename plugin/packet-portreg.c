@@ -220,6 +220,9 @@ typedef struct {
     defacto_row_t defacto;       /* copied: UAT strings are owned by the UAT */
     defacto_kind_t kind;         /* DEFACTO_NONE when no row */
     const char *ws_name;         /* Wireshark's own services name, NULL if none */
+    const char *summary;         /* "2598: Assigned citriximaclient", for tree labels */
+    const char *label[2];        /* subtree text as client [0] / service [1] */
+    const char *row_ports;       /* "27000-27009" when the deciding row is a range, else NULL */
     guint16 port;
 } portreg_endpoint_t;
 
@@ -276,7 +279,19 @@ endpoint_init(portreg_endpoint_t *ep, registry_transport_t t, guint16 port)
     ep->kind = defacto_effective_kind(row, &ep->iana);
     {
         const char *ws = try_serv_name_lookup(transport_port_type(t), port);
-        ep->ws_name = ws ? wmem_strdup(wmem_file_scope(), ws) : NULL;
+        const char *first = registry_name(&ep->iana, 0);
+        /* Shown only where it differs from IANA's first name (a personal
+         * services file, Wireshark's 15-character cut, an older table). */
+        ep->ws_name = ws && !(first && strcmp(ws, first) == 0) ? wmem_strdup(wmem_file_scope(), ws) : NULL;
+        /* Formatted once per conversation: a visible tree (tshark -V,
+         * -T fields, the GUI) would otherwise format them on every frame. */
+        ep->summary = wmem_strdup_printf(wmem_file_scope(), "%u: %s%s%s", port,
+                                         val_to_str_const(ep->iana.status, status_vals, "?"),
+                                         first ? " " : "", first ? first : "");
+        ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %s", ep->summary);
+        ep->label[1] = wmem_strdup_printf(wmem_file_scope(), "Service port %s", ep->summary);
+        ep->row_ports = ep->iana.listed && ep->iana.row_lo != ep->iana.row_hi
+            ? wmem_strdup_printf(wmem_file_scope(), "%u-%u", ep->iana.row_lo, ep->iana.row_hi) : NULL;
     }
 }
 
@@ -348,8 +363,11 @@ note_observed(portreg_conv_t *c, int app_proto, guint32 num)
 static void
 update_conv(portreg_conv_t *c, conversation_t *conv, packet_info *pinfo, int from, int app_proto)
 {
-    if (c->transport == REGISTRY_TCP)
-        apply_tcp_handshake(c, conv, pinfo, from);
+    if (c->transport == REGISTRY_TCP) {
+        /* nothing left to learn from TCP once the SYN/ACK has been seen */
+        if (!c->listen_frame)
+            apply_tcp_handshake(c, conv, pinfo, from);
+    }
     else if (!c->listen_frame && from == c->service && (c->sent & (1u << (1 - from))))
         c->listen_frame = pinfo->num;   /* the service side answered the client */
     c->sent |= (guint8)(1u << from);
@@ -419,6 +437,24 @@ find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto)
     return TRUE;
 }
 
+static gboolean
+listener_unregistered(const portreg_conv_t *c)
+{
+    registry_status_t status = c->ep[c->service].iana.status;
+    return c->listen_frame && (status == REGISTRY_UNASSIGNED || status == REGISTRY_DYNAMIC);
+}
+
+static gboolean
+has_expert(const portreg_conv_t *c, const packet_info *pinfo)
+{
+    if (pinfo->num == c->first_frame)
+        for (int i = 0; i < 2; i++)
+            if (c->ep[i].kind == DEFACTO_DIVERGENT || c->ep[i].kind == DEFACTO_GHOST)
+                return TRUE;
+    return (pinfo->num == c->listen_frame && listener_unregistered(c))
+        || (pinfo->num == c->observed_frame && c->observed_differs);
+}
+
 static void
 add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c, int idx)
 {
@@ -428,10 +464,7 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
     proto_item *ti;
     proto_tree *et;
 
-    et = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_portreg_endpoint, NULL, "%s port %u: %s%s%s",
-                                       is_service ? "Service" : "Client", ep->port,
-                                       val_to_str_const(ep->iana.status, status_vals, "?"),
-                                       first ? " " : "", first ? first : "");
+    et = proto_tree_add_subtree(tree, tvb, 0, 0, ett_portreg_endpoint, NULL, ep->label[is_service]);
     ti = proto_tree_add_uint(et, hf_portreg_port, tvb, 0, 0, ep->port);
     proto_item_set_generated(ti);
     ti = proto_tree_add_string(et, hf_portreg_role, tvb, 0, 0, is_service ? "service" : "client");
@@ -440,8 +473,11 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
     proto_item_set_generated(ti);
     ti = proto_tree_add_uint(et, hf_portreg_iana_status, tvb, 0, 0, ep->iana.status);
     proto_item_set_generated(ti);
-    ti = proto_tree_add_boolean(et, hf_portreg_iana_listed, tvb, 0, 0, ep->iana.listed);
-    proto_item_set_generated(ti);
+    if (ep->iana.status == REGISTRY_UNASSIGNED) {
+        /* only here does it tell something: explicit "Unassigned" row or no row */
+        ti = proto_tree_add_boolean(et, hf_portreg_iana_listed, tvb, 0, 0, ep->iana.listed);
+        proto_item_set_generated(ti);
+    }
     for (unsigned i = 0; i < ep->iana.n_names; i++) {
         ti = proto_tree_add_string(et, hf_portreg_iana_service, tvb, 0, 0, registry_name(&ep->iana, i));
         proto_item_set_generated(ti);
@@ -449,9 +485,8 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
     if (ep->iana.listed) {
         ti = proto_tree_add_string(et, hf_portreg_iana_description, tvb, 0, 0, ep->iana.description);
         proto_item_set_generated(ti);
-        if (ep->iana.row_lo != ep->iana.row_hi) {
-            ti = proto_tree_add_string(et, hf_portreg_iana_ports, tvb, 0, 0,
-                                       wmem_strdup_printf(pinfo->pool, "%u-%u", ep->iana.row_lo, ep->iana.row_hi));
+        if (ep->row_ports) {
+            ti = proto_tree_add_string(et, hf_portreg_iana_ports, tvb, 0, 0, ep->row_ports);
             proto_item_set_generated(ti);
         }
     }
@@ -483,20 +518,26 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
         ti = proto_tree_add_string(et, hf_portreg_defacto_source, tvb, 0, 0, ep->defacto.source);
         proto_item_set_generated(ti);
     }
-    ti = proto_tree_add_boolean(et, hf_portreg_divergent, tvb, 0, 0, ep->kind == DEFACTO_DIVERGENT);
-    proto_item_set_generated(ti);
-    if (ep->kind == DEFACTO_DIVERGENT && pinfo->num == c->first_frame)
-        expert_add_info_format(pinfo, ti, &ei_portreg_divergent,
-                               "%s port %u: IANA lists %s, de facto use: %s",
-                               registry_transport_name((registry_transport_t)c->transport), ep->port,
-                               first ? first : "no service", ep->defacto.label);
-    ti = proto_tree_add_boolean(et, hf_portreg_ghost, tvb, 0, 0, ep->kind == DEFACTO_GHOST);
-    proto_item_set_generated(ti);
-    if (ep->kind == DEFACTO_GHOST && pinfo->num == c->first_frame)
-        expert_add_info_format(pinfo, ti, &ei_portreg_ghost,
-                               "%s port %u is registered (%s) but no product is known to use it",
-                               registry_transport_name((registry_transport_t)c->transport), ep->port,
-                               first ? first : "no service name");
+    /* Flags only when set, like tcp.analysis: a bare "portreg.divergent"
+     * filter then means what it says. */
+    if (ep->kind == DEFACTO_DIVERGENT) {
+        ti = proto_tree_add_boolean(et, hf_portreg_divergent, tvb, 0, 0, TRUE);
+        proto_item_set_generated(ti);
+        if (pinfo->num == c->first_frame)
+            expert_add_info_format(pinfo, ti, &ei_portreg_divergent,
+                                   "%s port %u: IANA lists %s, de facto use: %s",
+                                   registry_transport_name((registry_transport_t)c->transport), ep->port,
+                                   first ? first : "no service", ep->defacto.label);
+    }
+    if (ep->kind == DEFACTO_GHOST) {
+        ti = proto_tree_add_boolean(et, hf_portreg_ghost, tvb, 0, 0, TRUE);
+        proto_item_set_generated(ti);
+        if (pinfo->num == c->first_frame)
+            expert_add_info_format(pinfo, ti, &ei_portreg_ghost,
+                                   "%s port %u is registered (%s) but no product is known to use it",
+                                   registry_transport_name((registry_transport_t)c->transport), ep->port,
+                                   first ? first : "no service name");
+    }
 }
 
 static void
@@ -509,8 +550,8 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv
 
     top = proto_tree_add_item(tree, proto_portreg, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(top);
-    proto_item_append_text(top, ", service %s/%u (%s)", tname, svc->port,
-                           val_to_str_const(svc->iana.status, status_vals, "?"));
+    if (PTREE_DATA(tree)->visible)
+        proto_item_append_text(top, ", service %s/%s", tname, svc->summary);
     pt = proto_item_add_subtree(top, ett_portreg);
     ti = proto_tree_add_string(pt, hf_portreg_transport, tvb, 0, 0, tname);
     proto_item_set_generated(ti);
@@ -524,8 +565,7 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv
                                    "Observed protocol %s on %s port %u, IANA service there is %s",
                                    c->observed, tname, svc->port, registry_name(&svc->iana, 0));
     }
-    if (pinfo->num == c->listen_frame
-        && (svc->iana.status == REGISTRY_UNASSIGNED || svc->iana.status == REGISTRY_DYNAMIC))
+    if (pinfo->num == c->listen_frame && listener_unregistered(c))
         expert_add_info_format(pinfo, top, &ei_portreg_listener_unregistered,
                                "Service listening on %s port %s/%u (%s)",
                                svc->iana.status == REGISTRY_DYNAMIC ? "Dynamic" : "Unassigned", tname, svc->port,
@@ -571,7 +611,9 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if ((pinfo->num == c->first_frame || pinfo->num == c->listen_frame) && have_tap_listener(portreg_tap))
         tap_queue_packet(portreg_tap, pinfo, c);
 
-    if (tree)
+    /* An invisible tree (tshark -Y/-T fields) gets items only when one of
+     * our fields is asked for, or on the few frames that carry an expert. */
+    if (tree && (proto_field_is_referenced(tree, proto_portreg) || has_expert(c, pinfo)))
         add_tree(tree, tvb, pinfo, c);
     return tvb_captured_length(tvb);
 }
@@ -628,8 +670,7 @@ portreg_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_
             }
         }
     }
-    if (pinfo->num == c->listen_frame
-        && (svc->iana.status == REGISTRY_UNASSIGNED || svc->iana.status == REGISTRY_DYNAMIC)) {
+    if (pinfo->num == c->listen_frame && listener_unregistered(c)) {
         tick_stat_node(st, st_str_listeners, 0, TRUE);
         snprintf(name, sizeof name, "%s/%u %s", tname, svc->port,
                  val_to_str_const(svc->iana.status, status_vals, "?"));

@@ -460,7 +460,7 @@ def build_segmentation(w):
     data = b"".join(frames)
     # frame 1 is bytes 0-4, frame 2 starts at 5: cut inside frame 1's length field, after
     # frame 2's length, after its crypt header, mid-payload; the last segment holds the
-    # tail of frame 4 and frames 5 and 6 whole
+    # tail of frame 3 and frames 4 to 6 whole
     cuts = [1, 7, 8, 300, 1000, 1460, len(data)]
     sizes = [b - a for a, b in zip([0] + cuts[:-1], cuts)]
     s.send("s2c", data, segments=sizes)

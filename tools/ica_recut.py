@@ -4,16 +4,16 @@
 Reads a pcap (Ethernet/IPv4), takes every TCP connection's payload stream per
 direction and writes it again with tools/pcapgen.py, cut into different
 segments.  The bytes of each direction and their order against the other
-direction are kept: a new segment is emitted only once the original capture
-had delivered all of its bytes, so a dissector sees the same conversation,
+direction are kept: bytes one side sent before the other side spoke are
+re-cut among themselves only, so a dissector sees the same conversation,
 only segmented differently.  Non-TCP frames are copied unchanged.
 
     tools/ica_recut.py captures/spike-ica-2001.pcap out-1byte.pcap --mode 1
     tools/ica_recut.py captures/spike-ica-2001.pcap out-random.pcap --mode random --seed 7
 
 Modes: "1" = every payload byte in its own segment; "random" = segment sizes
-drawn from random.Random(seed) between 1 and --max bytes, cutting freely
-across the original segment boundaries.
+drawn from random.Random(seed) between 1 and --max bytes, merging and
+splitting the original segments of each run.
 """
 import argparse
 import os
@@ -70,8 +70,8 @@ class Connection:
     """A TCP connection from an existing capture: ISNs and the ordered list of
     (direction, payload, timestamp) segments, retransmissions dropped."""
 
-    def __init__(self, client, server, isn_c, isn_s):
-        self.client, self.server = client, server
+    def __init__(self, client, server, isn_c, isn_s, syn_ts=None):
+        self.client, self.server, self.syn_ts = client, server, syn_ts
         self.isn = {"c2s": isn_c, "s2c": isn_s}
         self.segments = []
         self.next_seq = {"c2s": isn_c + 1, "s2c": None}
@@ -93,7 +93,7 @@ def read_connections(path):
         src, dst, seq, flags, payload = t
         key = (src, dst) if (src, dst) in conns else (dst, src)
         if flags & SYN and not flags & ACK:
-            conns[(src, dst)] = Connection(src, dst, seq, None)
+            conns[(src, dst)] = Connection(src, dst, seq, None, ts)
             continue
         c = conns.get(key)
         if c is None:
@@ -113,39 +113,37 @@ def read_connections(path):
 
 
 def recut(src, dst, sizes_for):
-    """Write dst from src; sizes_for(direction, total) gives the new segment sizes."""
-    events, conns = read_connections(src)
+    """Write dst from src; sizes_for(direction, total) gives the new segment sizes
+    of one run, i.e. consecutive bytes a direction sent while the other direction
+    of that connection stayed silent.  Cutting only inside runs keeps causality:
+    no byte is delayed past a reply that depended on it (a session key, say)."""
+    events, _ = read_connections(src)
     w = PcapWriter(dst, step=0.000001)
-    streams, plans, emitted, avail = {}, {}, {}, {}
+    streams, runs = {}, []
     for ev in events:
+        if ev[0] == "frame":
+            runs.append(ev)
+            continue
+        c, idx = ev[1], ev[2]
+        direction, payload, ts = c.segments[idx]
+        last = runs[-1] if runs else None
+        if last and last[0] == "run" and last[1] is c and last[2] == direction:
+            last[3].append(payload)
+        else:
+            runs.append(["run", c, direction, [payload], ts])
+    for ev in runs:
         if ev[0] == "frame":
             w.frame(ev[2], ev[1])
             continue
-        c, idx = ev[1], ev[2]
+        _, c, direction, payloads, ts = ev
         if id(c) not in streams:
             s = TcpStream(w, c.client, c.server, isn_c=c.isn["c2s"], isn_s=c.isn["s2c"])
-            s.handshake(ts=c.segments[0][2])
+            s.handshake(ts=c.syn_ts)
             streams[id(c)] = s
-            for d in ("c2s", "s2c"):
-                data = c.stream(d)
-                sizes = sizes_for(d, len(data))
-                assert sum(sizes) == len(data)
-                plans[(id(c), d)] = (data, sizes)
-                emitted[(id(c), d)] = (0, 0)  # (next size index, byte offset)
-                avail[(id(c), d)] = 0
-        s = streams[id(c)]
-        direction, payload, ts = c.segments[idx]
-        key = (id(c), direction)
-        avail[key] += len(payload)
-        data, sizes = plans[key]
-        i, off = emitted[key]
-        first = True
-        while i < len(sizes) and off + sizes[i] <= avail[key]:
-            s.send(direction, data[off:off + sizes[i]], ts=ts if first else None)
-            first = False
-            off += sizes[i]
-            i += 1
-        emitted[key] = (i, off)
+        data = b"".join(payloads)
+        # keep time monotonic when many small segments outlast the original gap
+        ts = max(ts, w.now + w.step)
+        streams[id(c)].send(direction, data, segments=sizes_for(direction, len(data)), ts=ts)
     w.close()
 
 

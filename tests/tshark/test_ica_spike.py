@@ -129,6 +129,8 @@ class SpikeSession(unittest.TestCase):
 
     def test_command_counts_per_direction(self):
         self.assertEqual(dict(command_counts(SPIKE, SERVER)), EXPECTED_COUNTS)
+        # two-pass: the second pass reads what the first pass stored
+        self.assertEqual(dict(command_counts(SPIKE, SERVER, extra=["-2"])), EXPECTED_COUNTS)
 
     def test_virtual_channel_writes(self):
         rows = WS.fields(SPIKE, ["tcp.srcport", "ica.vc.number", "ica.vc.name"],
@@ -147,6 +149,15 @@ class SpikeSession(unittest.TestCase):
         self.assertEqual(rows, [["11", "INIT_REQUEST level 7"], ["18", "INIT_RESPONSE WDICA (WinStation driver)"],
                                 ["45", "REDISPLAY"], ["64", "VIRTUAL_WRITE2 CTXTW 1629 bytes"]])
 
+    def test_input_commands(self):
+        rows = WS.fields(SPIKE, ["ica.redraw.x1", "ica.redraw.y1", "ica.redraw.x2", "ica.redraw.y2"],
+                         filter="frame.number == 46")
+        self.assertEqual(rows, [["0", "0", "640", "480"]])       # ica.md §8 REDRAW example
+        rows = WS.fields(SPIKE, ["ica.mouse.x"], filter="ica.cmd == 0x0d")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 34)
+        rows = WS.fields(SPIKE, ["ica.pointer.x"], filter="ica.cmd == 0x1c")
+        self.assertEqual(sum(len(r[0].split(",")) for r in rows), 35)
+
     def test_decrypted_bytes_and_reassembly(self):
         # ica.md §6.3: server frame 41 decrypts to SET_GRAPHICS 33 00; frames 60+61 are one 1458-byte frame.
         rows = WS.fields(SPIKE, ["ica.decrypted_data"], filter="frame.number == 45")
@@ -160,20 +171,29 @@ class SpikeSession(unittest.TestCase):
 
     def test_no_malformed_no_warnings(self):
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="_ws.malformed"), [])
-        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert"), [])
+        # only chat-level reassembly notes; nothing of note level or above
+        self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica && _ws.expert.severity > 0x00200000"), [])
+        rows = WS.fields(SPIKE, ["frame.number", "ica.pending.unit_seen", "ica.pending.unit_length"],
+                         filter="frame.number == 60")
+        self.assertEqual(rows, [["60", "1448", "1460"]])
         self.assertEqual(WS.fields(SPIKE, ["frame.number"], filter="ica.undecoded"), [])
 
     def test_stats_tree(self):
         out = WS.tshark(SPIKE, ["-q", "-z", "ica,tree"])
-        lines = {l.strip().split("  ")[0]: l.split() for l in out.splitlines() if l.strip()}
-        self.assertIn("Client name: spike", lines)
-        self.assertIn("Client build: 908", lines)
-        self.assertIn("Client product id: 0x0051 (UNIX)", lines)
-        self.assertIn("Encryption: Basic (session key 0xf4)", lines)
-        self.assertIn("Compression server to client: none", lines)
-        self.assertEqual(lines["CTXTW (channel 9)"][3], "14169")
-        self.assertEqual(lines["CTXCAM (channel 12)"][3], "143")
-        self.assertEqual(lines["CTXTWI (channel 15)"][3], "27")
+        rows = [(l[:43].strip(), l[43:].split()) for l in out.splitlines() if l.startswith((" ", "I", "V"))]
+        counts = [(name, vals[0]) for name, vals in rows if vals]
+        session = "192.168.1.100:1193 -> 192.168.1.101:1494"
+        self.assertEqual(counts, [
+            ("ICA sessions", "1"), (session, "1"),
+            ("Encryption: Basic (session key 0xf4)", "1"),
+            ("Compression server to client: none", "1"), ("Compression client to server: none", "1"),
+            ("Client product id: 0x0051 (UNIX)", "1"), ("Client name: spike", "1"), ("Client build: 908", "1"),
+            ("ICA packets per session", "123"), (session, "123"),
+            ("Virtual channel payload bytes", "14339"), (session, "14339"),
+            ("CTXTW (channel 9)", "14169"), ("server to client", "14169"),
+            ("CTXCAM (channel 12)", "143"), ("server to client", "105"), ("client to server", "38"),
+            ("CTXTWI (channel 15)", "27"), ("server to client", "27"),
+        ])
 
     def test_decryption_preference_off(self):
         counts = command_counts(SPIKE, SERVER, extra=["-o", "ica.decrypt:FALSE"])
@@ -229,6 +249,78 @@ class OtherPorts(unittest.TestCase):
         self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
         names = WS.fields(path, ["ica.client_name"], filter="ica.client_name")
         self.assertEqual(names, [["spike"]])
+
+    def test_one_byte_segments_same_fields(self):
+        # findings/ica.md: the first server segment is the single byte 7f
+        path = os.path.join(self.tmp, "spike-1byte.pcap")
+        rebuild(path, 40005, 1494, lambda n: [1] * n)
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["ica.client_name", "ica.client_build", "ica.client_product_id", "ica.session_key"],
+                         filter="ica.client_name || ica.client_product_id || ica.session_key")
+        self.assertEqual(rows, [["spike", "908", "", ""], ["", "", "0x0051", ""], ["", "", "", "0xf4"]])
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded"), [])
+
+    def test_retransmissions_ignored(self):
+        path = os.path.join(self.tmp, "spike-retrans.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("192.168.1.100", 40006), ("192.168.1.101", 1494))
+        s.handshake()
+        resent = 0
+        for i, (direction, payload) in enumerate(spike_segments()):
+            sent = s.send(direction, payload)
+            if i in (20, 60, 61):               # a handshake packet, a data frame, a split frame's tail
+                s.resend(direction, *sent[0])
+                resent += 1
+        w.close()
+        # TCP's default keeps retransmissions away from subdissectors; when it
+        # does hand them over, ICA must skip the bytes it has already decoded.
+        self.assertEqual(dict(command_counts(path, 1494)), EXPECTED_COUNTS)
+        extra = ["-o", "tcp.analyze_sequence_numbers:FALSE"]
+        self.assertEqual(dict(command_counts(path, 1494, extra=extra)), EXPECTED_COUNTS)
+        rows = WS.fields(path, ["frame.number"], filter="ica.retransmitted", extra=extra)
+        self.assertEqual(len(rows), resent)
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed || ica.undecoded", extra=extra), [])
+
+    def test_tls_on_1494_is_marked_encrypted(self):
+        path = os.path.join(self.tmp, "tls-1494.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40004), ("10.0.0.2", 1494))
+        s.handshake()
+        hello = bytes.fromhex("0100002d0303") + bytes(32) + bytes.fromhex("000002002f0100")
+        s.send("c2s", bytes.fromhex("160301") + len(hello).to_bytes(2, "big") + hello)
+        w.close()
+        rows = WS.fields(path, ["ica.encryption", "tls.record.content_type", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows, [["4", "22", "ICA over TLS: shown as encrypted"]])
+
+    def test_unknown_command_stops_direction(self):
+        # mid-session, clear frames: REDISPLAY, then 0x3d (no length rule in any source)
+        path = os.path.join(self.tmp, "unknown-cmd.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40007), ("10.0.0.2", 1494))
+        s.send("c2s", bytes.fromhex("0400 00 09 3d 01"))
+        s.send("c2s", bytes.fromhex("0200 00 09"))
+        s.send("s2c", bytes.fromhex("0300 00 37 01"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.undecoded", "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0], ["1", "0x09", "3d01", "Capture starts in the middle of an ICA session: no handshake, "
+                                   "no key,WD command 0x3d has no known length rule; decoding of this direction stops here"])
+        self.assertEqual(rows[1][:2], ["2", ""])                 # same direction: no longer decoded
+        self.assertEqual(rows[2][:2], ["3", "0x37"])             # other direction goes on (SET_LED)
+
+    def test_lying_lengths_are_marked(self):
+        # clear mid-session frames: VIRTUAL_WRITE2 with length 0 (the length counts the
+        # channel byte), then a frame claiming 0xffff bytes that never arrive
+        path = os.path.join(self.tmp, "lying-lengths.pcap")
+        w = pcapgen.PcapWriter(path)
+        s = pcapgen.TcpStream(w, ("10.0.0.1", 40008), ("10.0.0.2", 1494))
+        s.send("s2c", bytes.fromhex("0400 00 31 00 00"))
+        s.send("s2c", bytes.fromhex("ffff 00 01 02 03"))
+        w.close()
+        rows = WS.fields(path, ["frame.number", "ica.cmd", "ica.pending.unit_seen", "ica.pending.unit_length",
+                                "_ws.expert.message"], filter="ica")
+        self.assertEqual(rows[0][:2], ["1", "0x31"])
+        self.assertIn("VIRTUAL_WRITE length 0: no channel byte", rows[0][4])
+        self.assertEqual(rows[1][:5], ["2", "", "6", "65537", "Incomplete ICA unit: 6 of 65537 bytes so far"])
 
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")

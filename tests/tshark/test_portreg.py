@@ -89,16 +89,20 @@ PORTS_CONVERSATIONS = {
 }
 
 REAL_CONVERSATIONS = {
-    ("udp", 53, 47106): ("dns", "registry (better-registered/lower port)"),
-    ("tcp", 53, 39067): ("dns", "handshake"),
-    ("tcp", 80, 60382): ("http", "handshake"),
-    ("tcp", 55555, 47228): ("http", "handshake"),
-    ("tcp", 443, 55756): ("tls", "handshake"),
-    ("tcp", 22, 58822): ("ssh", "handshake"),
-    ("udp", 123, 57273): ("ntp", "registry (better-registered/lower port)"),
-    ("tcp", 4, 58206): (None, "handshake"),
-    ("tcp", 2014, 55042): (None, "handshake"),
-    ("tcp", 9, 45568): (None, "handshake"),
+    ("udp", 53, 38644): ("dns", "registry (better-registered/lower port)"),
+    ("tcp", 53, 34895): ("dns", "handshake"),
+    ("tcp", 80, 55272): ("http", "handshake"),
+    ("tcp", 55555, 50532): ("http", "handshake"),
+    ("tcp", 443, 48302): ("tls", "handshake"),
+    ("tcp", 22, 43600): ("ssh", "handshake"),
+    ("udp", 123, 53010): ("ntp", "registry (better-registered/lower port)"),
+    ("tcp", 4, 36088): (None, "handshake"),
+    ("tcp", 2014, 32996): (None, "handshake"),
+    ("tcp", 9, 55446): (None, "handshake"),
+    # IPv6 (::1)
+    ("udp", 53, 33687): ("dns", "registry (better-registered/lower port)"),
+    ("tcp", 55556, 35896): ("http", "handshake"),
+    ("tcp", 8443, 43128): ("tls", "handshake"),
 }
 
 
@@ -130,10 +134,9 @@ def expected_endpoint(transport, port, role):
         "portreg.role": role,
         "portreg.range": str(rng),
         "portreg.iana.status": str(iana["status"]),
-        "portreg.iana.listed": "1" if iana["description"] is not None else "0",
-        "portreg.divergent": "0",
-        "portreg.ghost": "0",
     }
+    if iana["status"] == 3:   # explicit Unassigned row, or nothing listed
+        exp["portreg.iana.listed"] = "1" if iana["description"] is not None else "0"
     if iana["names"]:
         exp["portreg.iana.service"] = iana["names"] if len(iana["names"]) > 1 else iana["names"][0]
     if iana["description"] is not None:
@@ -141,8 +144,8 @@ def expected_endpoint(transport, port, role):
     d = DEFACTO.get((transport, port))
     if d:
         exp["portreg.defacto"], exp["portreg.defacto.kind"] = d
-        exp["portreg.divergent"] = "1" if d[1] == "divergent" else "0"
-        exp["portreg.ghost"] = "1" if d[1] == "ghost" else "0"
+        if d[1] in ("divergent", "ghost"):   # flags are present only when set
+            exp["portreg." + d[1]] = "1"
     return exp
 
 
@@ -217,14 +220,14 @@ class GeneratedPorts(PortregCase):
                                            "portreg.defacto", "portreg.divergent", "portreg.ghost"],
                               filter="frame.number in {1,9,17,25,53,75}", separator="\t")
         self.assertEqual(rows, [
-            ["2014,50001", "troff", "", "claimed: Citrix Command Center HA (weak source)", "0,0", "0,0"],
+            ["2014,50001", "troff", "", "claimed: Citrix Command Center HA (weak source)", "", ""],
             ["2598,50002", "citriximaclient", "Citrix MA Client",
-             "Citrix CGP: ICA/HDX with Session Reliability", "1,0", "0,0"],
+             "Citrix CGP: ICA/HDX with Session Reliability", "1", ""],
             ["2897,50003", "citrix-rtmp", "Citrix RTMP",
-             "registered to Citrix (citrix-rtmp), no documented current use", "0,0", "1,0"],
-            ["1494,50004", "ica", "ica", "Citrix ICA/HDX (raw ICA)", "0,0", "0,0"],
-            ["1028,50006", "", "Deprecated", "", "0,0", "0,0"],
-            ["2905,50040", "m3ua", "M3UA", "", "0,0", "0,0"],
+             "registered to Citrix (citrix-rtmp), no documented current use", "", "1"],
+            ["1494,50004", "ica", "ica", "Citrix ICA/HDX (raw ICA)", "", ""],
+            ["1028,50006", "", "Deprecated", "", "", ""],
+            ["2905,50040", "m3ua", "M3UA", "", "", ""],
         ])
         rows = self.ws.fields(PORTS_PCAP, ["portreg.iana.status", "portreg.iana.ports", "portreg.iana.modified"],
                               filter="udp.port == 27001", separator="\t")
@@ -317,10 +320,10 @@ class UserTable(PortregCase):
                                            "portreg.defacto.source", "portreg.divergent"],
                               filter="frame.number in {1,33,9}", separator="\t")
         self.assertEqual(rows, [
-            ["2014,50001", "Our HA sync", "divergent", "wiki/ha", "1,0"],
+            ["2014,50001", "Our HA sync", "divergent", "wiki/ha", "1"],
             ["2598,50002", "Citrix CGP: ICA/HDX with Session Reliability", "divergent",
-             rows[1][3], "1,0"],
-            ["60314,40000", "Build farm agent", "unregistered", "user table (portreg_defacto)", "0,0"],
+             rows[1][3], "1"],
+            ["60314,40000", "Build farm agent", "unregistered", "user table (portreg_defacto)", ""],
         ])
         self.assertIn("CTX104147", rows[1][3])
 
@@ -339,16 +342,25 @@ class RealLoopback(PortregCase):
         self.check_capture(REAL_PCAP, REAL_CONVERSATIONS)
 
     def test_expert_listeners(self):
-        # python3 http.server on Dynamic 55555 and socat on Unassigned 4 answered
-        # SYN/ACK; tcp 9 (discard, nobody listening) answered RST.
-        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.listener_unregistered"), [24, 77])
+        # python3 http.server on Dynamic 55555 (IPv4) and 55556 (IPv6) and socat
+        # on Unassigned 4 answered SYN/ACK; tcp 9 (discard, nobody listening)
+        # answered RST. TLS on 8443 is openssl s_server over IPv6.
+        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.listener_unregistered"), [24, 82, 102])
         self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.observed_differs"), [])
+        self.assertEqual(self.expert_frames(REAL_PCAP, "portreg.divergent_port"), [113])
 
     def test_wireshark_service_name(self):
+        # Shown only where Wireshark's own name differs from IANA's first name:
+        # 53/udp is "domain" in both, 8443 "pcsync-https" in both.
         rows = self.ws.fields(REAL_PCAP, ["portreg.port", "portreg.wireshark.service"],
-                              filter="frame.number in {1,13,53,74}", separator="\t")
-        self.assertEqual(rows, [["53,47106", "domain"], ["80,60382", "http"], ["22,58822", "ssh"],
-                                ["123,57273", "ntp"]])
+                              filter="frame.number in {1,113}", separator="\t")
+        self.assertEqual(rows, [["53,38644", ""], ["8443,43128", ""]])
+        # A personal services file (the user's profile) renames ports.
+        ws = isolated_wireshark()
+        ws.write_config("services", "my-dns 53/udp\nmy-console 8443/tcp\n")
+        rows = ws.fields(REAL_PCAP, ["portreg.port", "portreg.wireshark.service", "portreg.iana.service"],
+                         filter="frame.number in {1,113}", separator="\t")
+        self.assertEqual(rows, [["53,38644", "my-dns", "domain"], ["8443,43128", "my-console", "pcsync-https"]])
 
 
 if __name__ == "__main__":

@@ -56,6 +56,45 @@ static void test_carriers(void)
     CHECK_EQ_STR(ccha_carrier_name(CCHA_CARRIER_JAVA_SER), "Java serialization");
 }
 
+static void test_needs_more(void)
+{
+    /* JRMI header one byte at a time: wait until all 7 bytes are there */
+    const uint8_t jrmi[] = {0x4a, 0x52, 0x4d, 0x49, 0x00, 0x02, 0x4b};
+    for (size_t n = 1; n < sizeof jrmi; n++)
+        CHECK(ccha_classify_needs_more(jrmi, n));
+    CHECK(!ccha_classify_needs_more(jrmi, sizeof jrmi));           /* decided: RMI */
+    CHECK(!ccha_classify_needs_more(B(0x4a, 0x52, 0x4d, 0x49, 0x00, 0x03), 6));
+    CHECK(!ccha_classify_needs_more(B(0x4a, 0x53), 2));
+    /* TLS */
+    CHECK(ccha_classify_needs_more(B(0x16), 1));
+    CHECK(ccha_classify_needs_more(B(0x16, 0x03, 0x03, 0x48), 4));
+    CHECK(!ccha_classify_needs_more(B(0x16, 0x03, 0x03, 0x49), 4));   /* > 18432 */
+    CHECK(!ccha_classify_needs_more(B(0x16, 0x44), 2));   /* nor a MySQL length <= 4096 */
+    /* Java serialization */
+    CHECK(ccha_classify_needs_more(B(0xac, 0xed, 0x00), 3));
+    CHECK(!ccha_classify_needs_more(B(0xac, 0xee), 2));
+    /* MySQL greeting split inside the version string */
+    const uint8_t greet[] = {0x64, 0x00, 0x00, 0x00, 0x0a, '5', '.', '5', 0x00};
+    for (size_t n = 1; n < sizeof greet; n++)
+        CHECK(ccha_classify_needs_more(greet, n));
+    CHECK(!ccha_classify_needs_more(greet, sizeof greet));
+    CHECK(!ccha_classify_needs_more(B(0x64, 0x11), 2));                /* length > 4096 */
+    CHECK(!ccha_classify_needs_more(B(0x64, 0x00, 0x00, 0x01), 4));    /* sequence 1 */
+    CHECK(!ccha_classify_needs_more(B(0x03, 0x00, 0x00, 0x00, 0x0a, '5', '6'), 7));  /* payload ended, no NUL */
+    /* HTTP */
+    CHECK(ccha_classify_needs_more(C("OPTIO"), 5));
+    CHECK(ccha_classify_needs_more(C("HTTP/"), 5));
+    CHECK(!ccha_classify_needs_more(C("GETX"), 4));
+    /* opaque bytes decide at once; the window bounds any wait */
+    CHECK(!ccha_classify_needs_more(B(0xc7, 0x5a), 2));
+    CHECK(!ccha_classify_needs_more(NULL, 0));
+    uint8_t longgreet[CCHA_CLASSIFY_WINDOW];
+    memset(longgreet, 'a', sizeof longgreet);
+    memcpy(longgreet, "\x00\x10\x00\x00\x0a", 5);
+    CHECK(ccha_classify_needs_more(longgreet, CCHA_CLASSIFY_WINDOW - 1));
+    CHECK(!ccha_classify_needs_more(longgreet, CCHA_CLASSIFY_WINDOW));
+}
+
 static void test_length_prefix(void)
 {
     /* heartbeat record from ccha-heartbeat.pcap: 00000006 "beat 1" */
@@ -202,6 +241,7 @@ static void test_gap(void)
 int main(void)
 {
     test_carriers();
+    test_needs_more();
     test_length_prefix();
     test_median();
     test_gap();

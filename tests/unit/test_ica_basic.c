@@ -43,6 +43,8 @@ static void test_ui_descramble_reference(void)
 {
     uint8_t v[] = { 0x8c, 0x70, 0xfc, 0x00, 0x95, 0x69, 0xfe, 0x02, 0x9b, 0x67, 0x9b, 0x67 };
     const uint8_t spike[] = { 's', 0, 'p', 0, 'i', 0, 'k', 0, 'e', 0, 0, 0 };
+    for (size_t i = 0; i < sizeof v; i++)
+        CHECK_EQ_INT(ica_ui_descrambled_byte(v, i, 0xfc), spike[i]);
     ica_ui_descramble(v, sizeof v, 0xfc);
     CHECK_EQ_MEM(v, spike, sizeof spike);
     ica_ui_scramble(v, sizeof v, 0xfc);

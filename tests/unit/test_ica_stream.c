@@ -354,6 +354,50 @@ static void test_reducer_level2_and_rc5(void)
     ica_stream_free(&st);
 }
 
+/* Reducer level 1 negotiated (Pow2 10 both ways): frames are expanded
+ * before WD parsing; a raw block (top header bit) carries plain bytes. */
+static void test_reducer_level1_and_v3(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 "
+             "01 00 0a 0a d0 07 01 00 04 00 26 00 e4 04 00 00 04 00 " CONNECT_PDS, &t);
+    feed_hex(&st, ICA_C2S, "04 00 00", &t);
+    CHECK_EQ_INT(st.sum.reducer_level, 1);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L1);
+    CHECK_EQ_INT(st.sum.compression[ICA_C2S], ICA_COMP_L1);
+    feed_hex(&st, ICA_S2C, "02 00 02 00", &t);
+    feed_hex(&st, ICA_C2S, "03 00 04 00 33", &t);
+    ica_basic_state enc;
+    ica_basic_init(&enc, 0x33);
+    /* raw block of 3 bytes (header ~3 = 0xfffc): SET_GRAPHICS 33 01 00 */
+    const uint8_t raw[] = { 0xfc, 0xff, 0x33, 0x01, 0x00 };
+    frame_enc(&st, &enc, ICA_S2C, 0x01, raw, sizeof raw, &t);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x33], 1);
+    const uint8_t bad[] = { 0x05, 0x00, 0xff };   /* 5 items announced, too few bits */
+    frame_enc(&st, &enc, ICA_S2C, 0x01, bad, sizeof bad, &t);
+    CHECK_EQ_INT(t.undecodable[ICA_S2C], 1);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L1);
+    frame_enc(&st, &enc, ICA_S2C, 0x01, raw, sizeof raw, &t);   /* history lost: stays undecodable */
+    CHECK_EQ_INT(t.undecodable[ICA_S2C], 2);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x33], 1);
+    ica_stream_free(&st);
+
+    tally t2 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 "
+             "01 00 10 10 d0 07 03 00 04 00 26 00 e4 04 00 00 04 00 " CONNECT_PDS, &t2);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_V3);
+    feed_hex(&st, ICA_S2C, "02 00 02 00", &t2);
+    feed_hex(&st, ICA_C2S, "04 00 00 03 00 04 00 44", &t2);
+    feed_hex(&st, ICA_S2C, "08 00 00 48 45 4c 4c 4f 0b fe", &t2);    /* clear frame, one BASE chunk */
+    CHECK_EQ_INT(t2.frames[ICA_S2C], 2);
+    CHECK_EQ_INT(t2.cmds[ICA_S2C], 0);
+    CHECK_EQ_INT(t2.stops[ICA_S2C], 0);
+    ica_stream_free(&st);
+}
+
 static void test_mid_session_and_hostile(void)
 {
     ica_stream st;
@@ -380,6 +424,16 @@ static void test_mid_session_and_hostile(void)
     const uint8_t req[] = { 0x00, 0x15, 0x00, 0x07, 0x00, 0x03, 0x04, 0x00, 0x06, 0x00, 0x02, 0x00, 0x03, 0x00,
                             0x04, 0x00, 0x01, 0x00, 0x06, 0x00, 0x04, 0x00, 0x01, 0x00 };
     CHECK_EQ_INT(ica_probe(req, sizeof req), ICA_PROBE_HANDSHAKE);
+    const uint8_t weak[] = { 0x00, 0x01, 0x00, 0x05 };     /* old-level INIT_REQUEST shape: too weak */
+    CHECK_EQ_INT(ica_probe(weak, sizeof weak), ICA_PROBE_NO);
+    uint8_t req_bad[sizeof req];
+    memcpy(req_bad, req, sizeof req);
+    req_bad[14] = 0x05;                                     /* a block length that overruns the list */
+    CHECK_EQ_INT(ica_probe(req_bad, sizeof req_bad), ICA_PROBE_NO);
+    uint8_t resp[3 + 36] = { 0x01, 36, 0, 36, 0, 3, 5, 1, 2, 'T', 'C', 'P' };
+    CHECK_EQ_INT(ica_probe(resp, sizeof resp), ICA_PROBE_HANDSHAKE);
+    resp[12] = 0x01;                                        /* control byte inside the module name */
+    CHECK_EQ_INT(ica_probe(resp, sizeof resp), ICA_PROBE_NO);
     const uint8_t http[] = "GET / HTTP/1.1\r\n";
     CHECK_EQ_INT(ica_probe(http, sizeof http - 1), ICA_PROBE_NO);
 
@@ -405,6 +459,7 @@ int main(void)
     test_reference_session();
     test_padding_and_keys();
     test_reducer_level2_and_rc5();
+    test_reducer_level1_and_v3();
     test_mid_session_and_hostile();
     return unit_report();
 }
