@@ -94,6 +94,8 @@ def main():
     print("fuzz.py: " + " ".join(cmd), flush=True)
     p = subprocess.run(cmd, env=env, stderr=subprocess.PIPE)
     err = p.stderr.decode("utf-8", "replace")
+    with open(os.path.join(artifacts, "last-run.log"), "w") as f:
+        f.write(err)
     if p.returncode == SKIP:
         print(err.strip().splitlines()[-1])
         return SKIP
