@@ -375,14 +375,14 @@ update_conv(portreg_conv_t *c, conversation_t *conv, packet_info *pinfo, int fro
 }
 
 static portreg_conv_t *
-new_conv(packet_info *pinfo, registry_transport_t t)
+new_conv(packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport)
 {
     portreg_conv_t *c = wmem_new0(wmem_file_scope(), portreg_conv_t);
     c->transport = (guint8)t;
     c->first_frame = pinfo->num;
     copy_address_wmem(wmem_file_scope(), &c->a_addr, &pinfo->net_src);
-    endpoint_init(&c->ep[0], t, (guint16)pinfo->srcport);
-    endpoint_init(&c->ep[1], t, (guint16)pinfo->destport);
+    endpoint_init(&c->ep[0], t, sport);
+    endpoint_init(&c->ep[1], t, dport);
     c->service = service_by_registry(c);
     c->role_from = ROLE_FROM_REGISTRY;
     return c;
@@ -390,10 +390,10 @@ new_conv(packet_info *pinfo, registry_transport_t t)
 
 /* Which endpoint sent this frame. */
 static int
-sender_index(const portreg_conv_t *c, const packet_info *pinfo)
+sender_index(const portreg_conv_t *c, const packet_info *pinfo, guint16 sport)
 {
     if (c->ep[0].port != c->ep[1].port)
-        return pinfo->srcport == c->ep[0].port ? 0 : 1;
+        return sport == c->ep[0].port ? 0 : 1;
     return addresses_equal(&pinfo->net_src, &c->a_addr) ? 0 : 1;
 }
 
@@ -423,17 +423,59 @@ find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto)
     }
     if (transport_pos < 0 || icmp_before)
         return FALSE;
-    if (transport_proto == proto_tcp && pinfo->ptype == PT_TCP)
+    if (transport_proto == proto_tcp)
         *t = REGISTRY_TCP;
-    else if (transport_proto == proto_udp && pinfo->ptype == PT_UDP)
+    else if (transport_proto == proto_udp)
         *t = REGISTRY_UDP;
-    else if (transport_proto == proto_sctp && pinfo->ptype == PT_SCTP)
+    else if (transport_proto == proto_sctp)
         *t = REGISTRY_SCTP;
-    else if (transport_proto == proto_dccp && pinfo->ptype == PT_DCCP)
-        *t = REGISTRY_DCCP;
     else
-        return FALSE;
+        *t = REGISTRY_DCCP;
     *app_proto = after;
+    return TRUE;
+}
+
+/* A dissector above the transport may rewrite pinfo->ptype and the ports
+ * (InfiniBand over UDP 4791 puts queue pairs there). Then read the ports
+ * from the transport header that follows the innermost IP header carrying
+ * pinfo->net_src/net_dst. Only this rare path scans the frame. */
+static gboolean
+recover_ports(tvbuff_t *tvb, const packet_info *pinfo, registry_transport_t t, guint16 *sport, guint16 *dport)
+{
+    static const guint8 ip_proto[REGISTRY_N_TRANSPORTS] = { 6, 17, 132, 33 };
+    const address *src = &pinfo->net_src, *dst = &pinfo->net_dst;
+    guint len = tvb_captured_length(tvb), alen, before, o;
+    const guint8 *d;
+    gint found = -1;
+
+    if (src->type != dst->type || (src->type != AT_IPv4 && src->type != AT_IPv6) || src->len != dst->len)
+        return FALSE;
+    alen = (guint)src->len;
+    before = alen == 4 ? 12 : 8;     /* header bytes before the source address */
+    if (len < before + 2 * alen + 4)
+        return FALSE;
+    d = tvb_get_ptr(tvb, 0, len);
+    for (o = before; o + 2 * alen <= len; o++) {
+        guint ip = o - before, l4;
+        if (memcmp(d + o, src->data, alen) != 0 || memcmp(d + o + alen, dst->data, alen) != 0)
+            continue;
+        if (alen == 4) {
+            if (d[ip] >> 4 != 4 || (d[ip] & 0x0f) < 5 || d[ip + 9] != ip_proto[t]
+                || ((d[ip + 6] & 0x1f) << 8 | d[ip + 7]) != 0)   /* not a first fragment */
+                continue;
+            l4 = ip + (d[ip] & 0x0fu) * 4;
+        } else {
+            if (d[ip] >> 4 != 6 || d[ip + 6] != ip_proto[t])
+                continue;
+            l4 = ip + 40;
+        }
+        if (l4 + 4 <= len)
+            found = (gint)l4;
+    }
+    if (found < 0)
+        return FALSE;
+    *sport = (guint16)(d[found] << 8 | d[found + 1]);
+    *dport = (guint16)(d[found + 2] << 8 | d[found + 3]);
     return TRUE;
 }
 
@@ -579,34 +621,37 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     registry_transport_t t;
     int app_proto;
+    guint16 sport, dport;
+    conversation_type ctype;
     conversation_t *conv;
     portreg_conv_t *c;
 
-    if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP && pinfo->ptype != PT_SCTP && pinfo->ptype != PT_DCCP)
-        return 0;
     if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto))
         return 0;
+    if (pinfo->ptype == transport_port_type(t)) {
+        sport = (guint16)pinfo->srcport;
+        dport = (guint16)pinfo->destport;
+    } else if (!recover_ports(tvb, pinfo, t, &sport, &dport)) {
+        return 0;
+    }
+    ctype = conversation_pt_to_conversation_type(transport_port_type(t));
 
-    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
-                             conversation_pt_to_conversation_type(pinfo->ptype),
-                             pinfo->srcport, pinfo->destport, 0);
+    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
     if (!conv) {
         if (PINFO_FD_VISITED(pinfo))
             return 0;
         /* SCTP and DCCP do not always keep a conversation of their own. */
-        conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
-                                conversation_pt_to_conversation_type(pinfo->ptype),
-                                pinfo->srcport, pinfo->destport, 0);
+        conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
     }
     c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
     if (!c) {
         if (PINFO_FD_VISITED(pinfo))
             return 0;
-        c = new_conv(pinfo, t);
+        c = new_conv(pinfo, t, sport, dport);
         conversation_add_proto_data(conv, proto_portreg, c);
     }
     if (!PINFO_FD_VISITED(pinfo))
-        update_conv(c, conv, pinfo, sender_index(c, pinfo), app_proto);
+        update_conv(c, conv, pinfo, sender_index(c, pinfo, sport), app_proto);
 
     if ((pinfo->num == c->first_frame || pinfo->num == c->listen_frame) && have_tap_listener(portreg_tap))
         tap_queue_packet(portreg_tap, pinfo, c);

@@ -90,6 +90,7 @@ static const struct { const char *proto, *service; } aliases[] = {
     { "kerberos", "kerberos" }, { "ldap", "ldap" },          { "cldap", "ldap" },
     { "ntp", "ntp" },           { "syslog", "syslog" },      { "sip", "sip" },
     { "citrix_ica", "ica" },    { "ica", "ica" },            { "cflow", "ipfix" },
+    { "infiniband", "roce" },
 };
 
 int registry_service_matches(const registry_info_t *info, const char *proto)

@@ -138,6 +138,10 @@ def build_ports(path):
              + ipv4(inner_src[0], inner_dst[0], 6, tcp_syn_bytes(inner_src, inner_dst, 777)))
     vxlan = struct.pack("!BBHI", 0x08, 0, 0, 42 << 8) + inner
     w.udp(("10.1.1.1", 50100), ("10.1.1.2", 4789), vxlan)
+    # RoCEv2 (udp 4791): the InfiniBand dissector rewrites pinfo's port type
+    # and ports to queue pairs; the UDP ports must still be annotated.
+    bth = struct.pack("!BBHI I", 0x04, 0x40, 0xFFFF, 0x11, 1)   # RC SEND only, dest QP 0x11, PSN 1
+    w.udp((C, 50300), (S, 4791), bth + FILLER[:16] + b"\0" * 4)
     w.close()
 
 

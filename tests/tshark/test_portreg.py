@@ -86,6 +86,7 @@ PORTS_CONVERSATIONS = {
     ("sctp", 2905, 50040): (None, "registry (better-registered/lower port)"),
     ("dccp", 1113, 50030): (None, "registry (better-registered/lower port)"),
     ("tcp", 2598, 50200): (None, "handshake"),      # inside VXLAN
+    ("udp", 4791, 50300): ("infiniband", "registry (better-registered/lower port)"),   # RoCEv2
 }
 
 REAL_CONVERSATIONS = {
@@ -240,6 +241,15 @@ class GeneratedPorts(PortregCase):
                                 ["dccp", "1113,50030"], ["dccp", "1113,50030"],
                                 ["tcp", "2598,50200"]])
 
+    def test_ports_rewritten_by_subdissector(self):
+        # findings/portreg.md H1: InfiniBand (RoCEv2, udp 4791) sets pinfo's
+        # port type and ports to queue pairs; the UDP ports are still shown.
+        rows = self.ws.fields(PORTS_PCAP, ["frame.protocols", "portreg.transport", "portreg.port",
+                                           "portreg.role", "portreg.iana.service", "portreg.observed"],
+                              filter="udp.port == 4791", separator="\t")
+        self.assertEqual(rows, [["eth:ethertype:ip:udp:infiniband:data", "udp", "4791,50300", "service,client",
+                                 "roce", "infiniband"]])
+
     def test_expert_listener_on_unassigned_or_dynamic(self):
         # SYN/ACK from 60314 (Dynamic) and from tcp 716 (no TCP row), UDP response
         # from 16500; the SYN to port 4 is refused (RST) so nobody listens there.
@@ -280,16 +290,16 @@ class GeneratedPorts(PortregCase):
         # stats_tree orders equal counts arbitrarily: compare sections in
         # order, children as sets
         self.assertEqual([g for g in got if g[0] == 0], [
-            (0, "Conversations (service port)", 17), (0, "Divergent ports", 3), (0, "Ghost ports", 1),
+            (0, "Conversations (service port)", 18), (0, "Divergent ports", 3), (0, "Ghost ports", 1),
             (0, "Listeners on Unassigned or Dynamic ports", 3)])
         self.assertEqual(sorted(got), sorted([
-            (0, "Conversations (service port)", 17),
-            (1, "By range", 17),
-            (2, "User", 12),
+            (0, "Conversations (service port)", 18),
+            (1, "By range", 18),
+            (2, "User", 13),
             (2, "System", 3),
             (2, "Dynamic", 2),
-            (1, "By IANA status", 17),
-            (2, "Assigned", 11),
+            (1, "By IANA status", 18),
+            (2, "Assigned", 12),
             (2, "Unassigned", 3),
             (2, "Dynamic (never assigned)", 2),
             (2, "Listed without service name", 1),

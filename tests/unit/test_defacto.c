@@ -98,5 +98,7 @@ int main(void)
     registry_lookup(REGISTRY_TCP, 22, &iana);
     CHECK(registry_service_matches(&iana, "ssh"));
     CHECK(!registry_service_matches(NULL, "ssh"));
+    registry_lookup(REGISTRY_UDP, 4791, &iana);
+    CHECK(registry_service_matches(&iana, "infiniband"));
     return unit_report();
 }
