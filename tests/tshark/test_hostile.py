@@ -70,9 +70,8 @@ CASES = {
     "ccha_one_byte_and_reordered": ("ccha", [("ccha", 1), ("ccha.carrier.identified", 1)], None),
     "ccha_many_messages": ("ccha", [("ccha", 5000), ("ccha.inferred", 1)], None),
     "portreg_truncated_transport": ("portreg", [("portreg.port", 2), ("_ws.malformed && !portreg", 12)], None),
-    "portreg_many_conversations": ("portreg", [("portreg.port", 7999)],
-                                   ("portreg.md H1: the UDP 4791 conversation is not annotated: InfiniBand (RoCEv2) "
-                                    "rewrites pinfo->ptype before the post-dissector runs", [("portreg.port", 8000)])),
+    # findings/portreg.md H1 FIXED: the UDP 4791 (RoCEv2) frame whose ports InfiniBand rewrites is annotated too
+    "portreg_many_conversations": ("portreg", [("portreg.port", 8000)], None),
 }
 PEAKS = {}
 
