@@ -73,6 +73,15 @@ class Wireshark:
             self.env["ASAN_OPTIONS"] = os.environ.get(
                 "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1")
             self.env["UBSAN_OPTIONS"] = os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+            # extcap helpers (androiddump...) would inherit the preloaded
+            # runtime and hang at startup; a sanitizer run needs none of them.
+            extcap = os.path.join(self.tmp, "extcap")
+            os.makedirs(extcap)
+            self.env["WIRESHARK_EXTCAP_DIR"] = extcap
+        # Allocator debugging for robustness runs (tools/mutate.py, ASan tests).
+        for name in ("WIRESHARK_DEBUG_WMEM_OVERRIDE", "G_SLICE"):
+            if name in os.environ:
+                self.env[name] = os.environ[name]
         self.prefix = []
         if os.geteuid() == 0 or os.getegid() == 0:
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
