@@ -5,7 +5,7 @@
 set(ROBUST_ASAN_DIR ${CMAKE_BINARY_DIR}/asan)
 set(ROBUST_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)
 set(CITRIX_FUZZ_TARGETS "ica;cgp;ccha;portreg" CACHE STRING "Dissectors the fuzz smoke runs (missing ones are skipped)")
-set(CITRIX_FUZZ_SECONDS 60 CACHE STRING "Seconds of fuzzing per target in ctest")
+set(CITRIX_FUZZ_RUNS 1500 CACHE STRING "Inputs per target in the ctest fuzz smoke (fixed seed: repeatable)")
 set(CITRIX_MUTATE_ROUNDS 2 CACHE STRING "editcap -E rounds per capture in ctest")
 
 # The sanitizer runtime tshark needs preloaded: the one matching the compiler.
@@ -58,7 +58,7 @@ else()
   foreach(target IN LISTS CITRIX_FUZZ_TARGETS)
     add_test(NAME robust.fuzz_${target}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/fuzz.py --build ${ROBUST_FUZZ_DIR}
-              --target ${target} --seconds ${CITRIX_FUZZ_SECONDS} --rss-mb 2048 --no-nice)
+              --target ${target} --runs ${CITRIX_FUZZ_RUNS} --seed 1 --rss-mb 2048 --no-nice)
     set_tests_properties(robust.fuzz_${target} PROPERTIES FIXTURES_REQUIRED robust_fuzz
       SKIP_RETURN_CODE 77 TIMEOUT 900 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
   endforeach()

@@ -72,6 +72,10 @@ def main():
     ap.add_argument("--build", required=True, help="fuzz build tree (holds citrix_fuzz)")
     ap.add_argument("--target", required=True, help="ica, cgp, ccha or portreg")
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--runs", type=int,
+                    help="stop after this many inputs instead of --seconds; with --seed the run is "
+                         "repeatable, which is what a test wants (a timed run differs on every machine)")
+    ap.add_argument("--seed", type=int, help="libFuzzer -seed")
     ap.add_argument("--corpus", help="corpus directory (default <build>/corpus/<target>)")
     ap.add_argument("--artifacts", help="crash reproducers (default <build>/artifacts/<target>)")
     ap.add_argument("--rss-mb", type=int, default=3072)
@@ -89,7 +93,10 @@ def main():
                ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:" + os.environ.get("ASAN_OPTIONS", ""),
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     cmd = ([] if a.no_nice else ["nice", "-n", "19"]) + [os.path.join(a.build, "citrix_fuzz"),
-           "-max_total_time=%d" % a.seconds, "-rss_limit_mb=%d" % a.rss_mb, "-timeout=%d" % a.timeout,
+           ("-runs=%d" % a.runs) if a.runs else ("-max_total_time=%d" % a.seconds),
+           # libFuzzer's own default for a crash is 77, which is our "skipped": never let them meet.
+           "-error_exitcode=1", "-timeout_exitcode=1"] + (["-seed=%d" % a.seed] if a.seed is not None else []) + [
+           "-rss_limit_mb=%d" % a.rss_mb, "-timeout=%d" % a.timeout,
            "-max_len=65536", "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"] + a.extra + [corpus]
     print("fuzz.py: " + " ".join(cmd), flush=True)
     p = subprocess.run(cmd, env=env, stderr=subprocess.PIPE)
