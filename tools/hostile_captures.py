@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
+from ica_captures import BasicCipher  # noqa: E402
 
 ICA, CCHA = 1494, 2014
 DETECT = b"\x7f\x7fICA\x00"
@@ -60,21 +61,6 @@ def cap(sig, body, byte_count=None):
     return u16(4 + len(body) if byte_count is None else byte_count) + u16(sig) + body
 
 
-class Basic:
-    """The Basic (PDCRYPT1) cipher of one direction, encrypting side."""
-
-    def __init__(self, key=KEY):
-        self.key, self.q = key, key | 0x43
-
-    def encrypt(self, plain):
-        out = bytearray()
-        for p in plain:
-            c = p ^ self.q ^ self.key
-            out.append(c)
-            self.q = c
-        return bytes(out)
-
-
 def pdframe(payload):
     return u16(len(payload)) + payload
 
@@ -85,7 +71,7 @@ class IcaSession:
     def __init__(self, w, n=1):
         self.s = TcpStream(w, ("10.1.%d.%d" % (n >> 8 & 255, n & 255), 40000 + n % 20000), ("10.9.0.1", ICA))
         self.s.handshake()
-        self.crypt = {"c2s": Basic(), "s2c": Basic()}
+        self.crypt = {"c2s": BasicCipher(KEY), "s2c": BasicCipher(KEY)}
 
     def send(self, direction, data, segments=None):
         return self.s.send(direction, data, segments=segments)
@@ -241,7 +227,7 @@ def ica_repeated_commands(w):
 def valid_session_bytes():
     """The bytes of a short valid session per direction, in send order."""
     a = IcaSession.__new__(IcaSession)
-    a.crypt = {"c2s": Basic(), "s2c": Basic()}
+    a.crypt = {"c2s": BasicCipher(KEY), "s2c": BasicCipher(KEY)}
     return [
         ("s2c", DETECT), ("c2s", DETECT), ("s2c", INIT_REQUEST),
         ("c2s", wd(1, module_c2h(1, 4, b"PDRFRAME.DLL", b"\x09\0\0\0", 1, 2, host=b"PDRFRAME"))),
