@@ -465,18 +465,35 @@ static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, 
     sum->vc_writes[dir][ch]++;
 }
 
-static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
-                     ica_event_cb cb, void *ctx)
+/* Every event starts zeroed, with no PDCRYPT1 header seen. */
+static ica_event new_event(enum ica_event_type type, enum ica_dir dir)
 {
     ica_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.type = ICA_EV_CMD;
+    ev.type = (uint8_t)type;
     ev.dir = (uint8_t)dir;
+    ev.crypt_hdr = -1;
+    return ev;
+}
+
+static ica_event wire_event(enum ica_event_type type, enum ica_dir dir, const uint8_t *p, size_t len,
+                            uint64_t off)
+{
+    ica_event ev = new_event(type, dir);
+    ev.wire = p;
+    ev.wire_len = (uint32_t)len;
+    ev.wire_off = off;
+    return ev;
+}
+
+static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
+                     ica_event_cb cb, void *ctx)
+{
+    ica_event ev = new_event(ICA_EV_CMD, dir);
     ev.plain = c;
     ev.plain_len = (uint32_t)len;
     ev.plain_off = off;
     ev.code = c[0];
-    ev.crypt_hdr = -1;
     count_command(&st->sum, dir, c, len);
     cb(ctx, &ev);
 }
@@ -484,12 +501,8 @@ static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t 
 static void wd_stop(ica_stream *st, enum ica_dir dir, uint64_t off, ica_event_cb cb, void *ctx)
 {
     ica_dir_state *d = &st->d[dir];
-    ica_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = ICA_EV_WD_STOP;
-    ev.dir = (uint8_t)dir;
+    ica_event ev = new_event(ICA_EV_WD_STOP, dir);
     ev.plain_off = off;
-    ev.crypt_hdr = -1;
     d->wd_stopped = 1;
     d->cmd_len = 0;
     cb(ctx, &ev);
@@ -580,15 +593,8 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
 {
     ica_dir_state *d = &st->d[dir];
     ica_summary *sum = &st->sum;
-    ica_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = ICA_EV_FRAME;
-    ev.dir = (uint8_t)dir;
-    ev.wire_off = wire_off;
-    ev.wire_len = (uint32_t)total;
-    ev.wire = p;
+    ica_event ev = wire_event(ICA_EV_FRAME, dir, p, total, wire_off);
     ev.frame_len = flen;
-    ev.crypt_hdr = -1;
     ev.flags = prio ? ICA_FR_PRIO_BITS : 0;
     const uint8_t *body = p + 2;
     size_t blen = flen;
@@ -721,28 +727,14 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
 static void emit_simple(enum ica_event_type type, enum ica_dir dir, const uint8_t *p, size_t len,
                         uint64_t off, ica_event_cb cb, void *ctx)
 {
-    ica_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = (uint8_t)type;
-    ev.dir = (uint8_t)dir;
-    ev.wire = p;
-    ev.wire_len = (uint32_t)len;
-    ev.wire_off = off;
-    ev.crypt_hdr = -1;
+    ica_event ev = wire_event(type, dir, p, len, off);
     cb(ctx, &ev);
 }
 
 static void emit_raw(enum ica_dir dir, const uint8_t *p, size_t len, uint64_t off, uint16_t flags,
                      ica_event_cb cb, void *ctx)
 {
-    ica_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = ICA_EV_RAW;
-    ev.dir = (uint8_t)dir;
-    ev.wire = p;
-    ev.wire_len = (uint32_t)len;
-    ev.wire_off = off;
-    ev.crypt_hdr = -1;
+    ica_event ev = wire_event(ICA_EV_RAW, dir, p, len, off);
     ev.flags = flags;
     ev.code = p[0];
     cb(ctx, &ev);
