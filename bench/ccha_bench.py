@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of the ccha (TCP 2014) dissector against stock tshark, same input, one run.
 
-Two generated inputs (tools/pcapgen.py, deterministic):
+Two generated inputs (tools/lib/pcapgen.py, deterministic):
   * port2014: 100 links on TCP 2014, each 100 u32-BE length-prefixed records per
     direction (the dissector's busiest path: classification, prefix
     inference, timing, records in the tree);
@@ -22,7 +22,8 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 

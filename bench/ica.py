@@ -4,7 +4,7 @@
 Builds (not committed) a capture of N replicated copies of the real ICA session
 (captures/spike-ica-2001.pcap), each on its own client address and port, with
 the original segment sizes, then runs tshark without and with the plugin in
-the same sandbox (tools/wsrun.py) and prints wall-time and peak-memory ratios
+the same sandbox (tools/lib/wsrun.py) and prints wall-time and peak-memory ratios
 for: plain -r, -V, and -T fields (stock: -e tcp.len; plugin: -e tcp.len -e ica.cmd).
 
     bench/ica.py [--sessions 1000] [--repeat 3] [--build build]
@@ -20,7 +20,8 @@ import sys
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
 from wsrun import Wireshark  # noqa: E402

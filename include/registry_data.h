@@ -1,5 +1,5 @@
-/* Layout of the generated IANA table (plugin/registry_data.c, written by
- * tools/gen_registry.py). Only plugin/registry.c reads it directly. */
+/* Layout of the generated IANA table (plugin/core/registry_data.c, written by
+ * tools/setup/gen_registry.py). Only plugin/core/registry.c reads it directly. */
 #ifndef CITRIX_REGISTRY_DATA_H
 #define CITRIX_REGISTRY_DATA_H
 #include <stdint.h>

@@ -33,13 +33,13 @@ else()
   set_tests_properties(robust.asan_unit PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 600)
 
   add_test(NAME robust.asan_tshark
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sanitized_tests.py
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/sanitized_tests.py
             --plugin-root ${ROBUST_ASAN_DIR}/plugins --preload ${CITRIX_ASAN_RUNTIME})
   set_tests_properties(robust.asan_tshark PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 1800
     ENVIRONMENT "CITRIX_SRC=${CMAKE_SOURCE_DIR};PYTHONDONTWRITEBYTECODE=1")
 
   add_test(NAME robust.mutate
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mutate.py --rounds ${CITRIX_MUTATE_ROUNDS}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/mutate.py --rounds ${CITRIX_MUTATE_ROUNDS}
             --plugin-root ${ROBUST_ASAN_DIR}/plugins --preload ${CITRIX_ASAN_RUNTIME}
             --keep ${CMAKE_BINARY_DIR}/mutate-failures --quick)
   set_tests_properties(robust.mutate PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 1800
@@ -57,7 +57,7 @@ else()
   set_tests_properties(robust.fuzz_build PROPERTIES FIXTURES_SETUP robust_fuzz TIMEOUT 900)
   foreach(target IN LISTS CITRIX_FUZZ_TARGETS)
     add_test(NAME robust.fuzz_${target}
-      COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/fuzz.py --build ${ROBUST_FUZZ_DIR}
+      COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/fuzz.py --build ${ROBUST_FUZZ_DIR}
               --target ${target} --runs ${CITRIX_FUZZ_RUNS} --seed 1 --rss-mb 2048 --no-nice)
     set_tests_properties(robust.fuzz_${target} PROPERTIES FIXTURES_REQUIRED robust_fuzz
       SKIP_RETURN_CODE 77 TIMEOUT 900 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
@@ -67,6 +67,6 @@ endif()
 find_program(CITRIX_VALGRIND valgrind)
 if(CITRIX_VALGRIND)
   add_test(NAME robust.valgrind
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/valgrind.py --plugin-root ${CMAKE_BINARY_DIR}/plugins --quick)
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/valgrind.py --plugin-root ${CMAKE_BINARY_DIR}/plugins --quick)
   set_tests_properties(robust.valgrind PROPERTIES TIMEOUT 1800)
 endif()

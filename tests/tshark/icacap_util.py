@@ -5,7 +5,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.environ.get("CITRIX_SRC", os.path.join(HERE, "..", ".."))
 CAPTURES = os.path.join(TOP, "captures")
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402,F401
 
 

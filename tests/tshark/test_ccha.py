@@ -2,7 +2,7 @@
 """TCP 2014 ("Citrix Command Center HA", framing undocumented) on real captures.
 
 captures/ccha-*.pcap were recorded on loopback from real programs
-(tools/record_ccha_captures.sh; provenance in captures/README.md).  Frame
+(tools/captures/record_ccha_captures.sh; provenance in captures/README.md).  Frame
 numbers and times below were read from those files once and are fixed.
 """
 import os
@@ -12,7 +12,8 @@ import tempfile
 import unittest
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402
 from pcapgen import ACK, PcapWriter, TcpStream  # noqa: E402
 

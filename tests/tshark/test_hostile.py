@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hostile captures (tools/hostile_captures.py): every case ends with the exact
+"""Hostile captures (tools/captures/hostile_captures.py): every case ends with the exact
 malformed or expert mark its dissector emits, in bounded time and memory.
 
 The captures are regenerated into a temporary directory for every run (the
@@ -24,7 +24,8 @@ import tempfile
 import unittest
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 import runlimit  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
@@ -36,7 +37,7 @@ SANITIZED = bool(os.environ.get("CITRIX_PRELOAD"))
 MARGIN_MB = 512 if SANITIZED else 64
 CPU_SECONDS = 300 if SANITIZED else 120
 OUT = tempfile.mkdtemp(prefix="citrix-hostile-", dir=WS.tmp)
-subprocess.run([sys.executable, os.path.join(TOP, "tools", "hostile_captures.py"), OUT], check=True)
+subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "hostile_captures.py"), OUT], check=True)
 PROTOCOLS = {line.split("\t")[2] for line in WS.run(["-G", "protocols"])[0].splitlines() if line.count("\t") >= 2}
 
 # case -> (protocol, [(display filter, minimum matching frames)], pending)

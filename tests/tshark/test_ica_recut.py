@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The real ICA session re-cut into other TCP segment sizes decodes to the same ICA fields.
 
-tools/ica_recut.py rewrites captures/spike-ica-2001.pcap with every payload
+tools/captures/ica_recut.py rewrites captures/spike-ica-2001.pcap with every payload
 byte in its own segment, and with random segment sizes (seed 2001, 1..300
 bytes, merging and splitting the segments each side sent before the other
 side spoke).  Frame numbers differ, so the
@@ -47,7 +47,7 @@ class Recut(unittest.TestCase):
         cls.paths = {}
         for mode in ("1", "random"):
             path = os.path.join(cls.tmp, "spike-recut-%s.pcap" % mode)
-            subprocess.run([sys.executable, os.path.join(TOP, "tools", "ica_recut.py"), REAL, path,
+            subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "ica_recut.py"), REAL, path,
                             "--mode", mode, "--seed", "2001"], check=True)
             cls.paths[mode] = path
         cls.fields = comparable_fields()
@@ -119,7 +119,7 @@ class RecutSynthetic(unittest.TestCase):
     def check(self, name, mode):
         src = capture(name)
         dst = os.path.join(self.tmp, "%s-%s.pcap" % (name, mode))
-        subprocess.run([sys.executable, os.path.join(TOP, "tools", "ica_recut.py"), src, dst,
+        subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "ica_recut.py"), src, dst,
                         "--mode", mode, "--seed", "7"], check=True)
         want_all, got_all = per_direction(WS, src, self.fields), per_direction(WS, dst, self.fields)
         self.assertGreater(len(want_all["c2s"]["ica.cmd"]), 10)

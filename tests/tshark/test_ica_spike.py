@@ -11,7 +11,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.join(HERE, "..", "..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402
 import pcapgen  # noqa: E402
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Exact decoded values of the synthetic ICA captures (tools/ica_captures.py).
+"""Exact decoded values of the synthetic ICA captures (tools/captures/ica_captures.py).
 
 The expected values below are written out by hand from the layouts the
 builder was given (see captures/README.md), not computed from the builder,
@@ -15,7 +15,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from icacap_util import TOP, Wireshark, capture, per_direction, as_int, experts  # noqa: E402
 
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 import ica_captures  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
 

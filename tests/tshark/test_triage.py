@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's main job: tools/triage.py on the bundled real ICA session, all dissectors enabled.
+"""The README's main job: tools/triage/triage.py on the bundled real ICA session, all dissectors enabled.
 
 This is also the place where the plugin's protocols meet: portreg must see
 what the ICA dissector decoded on the same conversation.
@@ -11,7 +11,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.join(HERE, "..", "..")
-sys.path.insert(0, os.path.join(TOP, "tools"))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402
 
 SPIKE = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
@@ -20,7 +21,7 @@ SPIKE = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
 class Triage(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        p = subprocess.run([sys.executable, os.path.join(TOP, "tools", "triage.py"), SPIKE],
+        p = subprocess.run([sys.executable, os.path.join(TOP, "tools", "triage", "triage.py"), SPIKE],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
         cls.err = p.stderr.decode()
         cls.out = p.stdout.decode()

@@ -4,8 +4,8 @@ that never end, maximal claims that never arrive, 1-byte, reordered and
 retransmitted segments, for ICA (1494), Command Center HA (2014) and the port
 registry post-dissector.
 
-    tools/hostile_captures.py OUTDIR            # writes OUTDIR/<case>.pcap
-    tools/hostile_captures.py --list
+    tools/captures/hostile_captures.py OUTDIR            # writes OUTDIR/<case>.pcap
+    tools/captures/hostile_captures.py --list
 
 Deterministic: the same bytes on every run.  The generated files are
 committed under captures/hostile/ (so the mutation run, the fuzz seeds and
@@ -18,6 +18,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_captures import BasicCipher  # noqa: E402
 

@@ -4,4 +4,4 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_packages
 build_plugin "$BUILD" >/dev/null
-exec python3 "$TOP/tools/triage.py" --plugin "$BUILD/plugins" "${1:-$TOP/captures/spike-ica-2001.pcap}"
+exec python3 "$TOP/tools/triage/triage.py" --plugin "$BUILD/plugins" "${1:-$TOP/captures/spike-ica-2001.pcap}"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Real TCP peers on port 2014 for the ccha captures (run by tools/record_ccha_captures.sh).
+"""Real TCP peers on port 2014 for the ccha captures (run by tools/captures/record_ccha_captures.sh).
 
 Each mode starts a server thread on 127.0.0.1:PORT and a client in the main
 thread, over the kernel's loopback: the bytes on the wire come from the real

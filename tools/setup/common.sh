@@ -1,7 +1,7 @@
-# Shared by tools/triage.sh and tools/test.sh: install what is missing, build.
+# Shared by tools/setup/triage.sh and tools/setup/test.sh: install what is missing, build.
 # Sourced, not run.
 set -euo pipefail
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 
 # Everything the build, the tests and the benches need, from Debian 12.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mutation run: `editcap -E` random byte errors over every capture in captures/.
 
-    tools/mutate.py --rounds 200 --plugin-root build/asan/plugins \
+    tools/robust/mutate.py --rounds 200 --plugin-root build/asan/plugins \
         --preload /usr/lib/x86_64-linux-gnu/libasan.so.8 --keep /tmp/mutate-fail
 
 Each round mutates each capture with a fixed seed (so a failure reproduces
@@ -9,7 +9,7 @@ with `editcap -E <p> -o <off> --seed <seed>`), then runs `tshark -nVxr` and
 `tshark -nr` on it with the plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 and
 WIRESHARK_DEBUG_WMEM_OVERRIDE=strict, under a CPU-time limit and a memory
 limit (resident memory watched and the run killed past --mem-mb; not RLIMIT_AS,
-since ASan reserves terabytes of address space: tools/runlimit.py).  A failure is: a signal or
+since ASan reserves terabytes of address space: tools/lib/runlimit.py).  A failure is: a signal or
 non-zero exit, a sanitizer report, "Dissector bug" anywhere in the output,
 a wslog ERROR, or the time limit.  Failing inputs are copied to --keep.
 """
@@ -23,12 +23,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import pcapread  # noqa: E402
 import runlimit  # noqa: E402
 from sanitized_tests import make_logdir, reports  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBS = (0.02, 0.1, 0.005, 0.3)
 # 0: anywhere; 54: past Ethernet/IPv4/TCP headers, so TCP keeps its
 # ports and the bytes our dissectors see are the ones mutated.

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Run the tshark test scripts against the ASan+UBSan build of the plugin.
 
-    tools/sanitized_tests.py --plugin-root build/asan/plugins --preload /usr/lib/x86_64-linux-gnu/libasan.so.8
+    tools/robust/sanitized_tests.py --plugin-root build/asan/plugins --preload /usr/lib/x86_64-linux-gnu/libasan.so.8
 
 Stock tshark is not instrumented, so the sanitizer runtime is preloaded
-(CITRIX_PRELOAD -> LD_PRELOAD in tools/wsrun.py).  Sanitizer reports go to
+(CITRIX_PRELOAD -> LD_PRELOAD in tools/lib/wsrun.py).  Sanitizer reports go to
 log files in a directory the unprivileged tshark can write; any report fails
 the run even if the test that triggered it passed (a test may run tshark with
 check=False).  wmem uses the "simple" allocator so every allocation is a
@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def sanitizer_env(logdir, preload, plugin_root=None):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """valgrind memcheck over the captures with the plugin loaded; judges only our code.
 
-    tools/valgrind.py [--plugin-root build/plugins] [--quick] [capture ...]
+    tools/robust/valgrind.py [--plugin-root build/plugins] [--quick] [capture ...]
 
 Runs `tshark -2 -nVxr` (both passes, full tree) under memcheck for each
 capture in captures/ (--quick: all of them concatenated with mergecap into
@@ -19,15 +19,16 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from wsrun import Wireshark  # noqa: E402
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VALGRIND = ["valgrind", "--tool=memcheck", "--error-limit=no", "--num-callers=30",
             "--leak-check=full", "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite"]
 
 
 def ours_pattern():
-    names = [re.escape(os.path.basename(p)) for p in glob.glob(os.path.join(TOP, "plugin", "*.c"))]
+    names = [re.escape(os.path.basename(p)) for p in glob.glob(os.path.join(TOP, "plugin", "**", "*.c"), recursive=True)]
     return re.compile(r"citrix_wireshark\.so|\((?:%s):\d+\)" % "|".join(names))
 
 

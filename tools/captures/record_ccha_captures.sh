@@ -3,14 +3,14 @@
 # programs from Debian 12 packages.  Needs root (dumpcap on lo) and:
 #   tshark (dumpcap), openssl, mariadb-server + mariadb-client,
 #   openjdk-17-jdk-headless (java, javac, rmiregistry), python3, curl
-# Usage: sudo tools/record_ccha_captures.sh [name...]   (names: tls mysql rmi
+# Usage: sudo tools/captures/record_ccha_captures.sh [name...]   (names: tls mysql rmi
 #        javaser http heartbeat lenprefix opaque; default: all)
 # Each recording takes a few seconds; the capture filter keeps only port 2014.
 set -euo pipefail
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$TOP/captures}
 PORT=2014
-PEERS=$TOP/tools/ccha_peers
+PEERS=$TOP/tools/captures/ccha_peers
 WORK=$(mktemp -d /tmp/ccha-rec.XXXXXX)
 chmod 755 "$WORK"
 CAP_PID=
@@ -105,7 +105,7 @@ rec_http() {   # python3 -m http.server on 2014, curl GET
     kill "$web"; wait "$web" || true
 }
 
-rec_stream() {   # tools/ccha_peers/stream_peer.py modes
+rec_stream() {   # tools/captures/ccha_peers/stream_peer.py modes
     start_capture "$1"
     /usr/bin/python3 "$PEERS/stream_peer.py" "$1" "$PORT"
     stop_capture "$1"

@@ -2,7 +2,7 @@
 # Record captures/portreg-real-loopback.pcap: real Debian 12 servers and
 # clients talking over 127.0.0.1 and ::1, captured with dumpcap on lo.
 #
-#   sudo bash tools/record_portreg_captures.sh [out.pcap]
+#   sudo bash tools/captures/record_portreg_captures.sh [out.pcap]
 #
 # Needs root (binds ports < 1024, captures on lo) and these Debian packages:
 #   dnsmasq-base bind9-dnsutils lighttpd openssl curl openssh-server
@@ -10,9 +10,9 @@
 # Ephemeral client ports differ on every run, so the committed capture is the
 # reference the tests check; re-recording means re-checking those tests.
 # SCTP and DCCP are not recordable here (the sandbox kernel refuses the
-# sockets); tools/build_portreg_captures.py generates them instead.
+# sockets); tools/captures/build_portreg_captures.py generates them instead.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$TOP/captures/portreg-real-loopback.pcap}
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
 

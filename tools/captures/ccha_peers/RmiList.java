@@ -1,4 +1,4 @@
-// Java RMI (JRMP) client for tools/record_ccha_captures.sh: asks the rmiregistry
+// Java RMI (JRMP) client for tools/captures/record_ccha_captures.sh: asks the rmiregistry
 // listening on 127.0.0.1:<port> for its bound names (Registry.list()).
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;

@@ -13,7 +13,7 @@ Used as a library by tests, tools and benches:
     ws = Wireshark(plugin_root="build/plugins")
     out = ws.fields("cap.pcap", ["portreg.port"], filter="tcp")
 
-or from the shell:  tools/wsrun.py --plugin build/plugins -- -r cap.pcap -V
+or from the shell:  tools/lib/wsrun.py --plugin build/plugins -- -r cap.pcap -V
 """
 import argparse
 import atexit
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLUGIN_NAME = "citrix_wireshark.so"
 
 
@@ -78,7 +78,7 @@ class Wireshark:
             extcap = os.path.join(self.tmp, "extcap")
             os.makedirs(extcap)
             self.env["WIRESHARK_EXTCAP_DIR"] = extcap
-        # Allocator debugging for robustness runs (tools/mutate.py, ASan tests).
+        # Allocator debugging for robustness runs (tools/robust/mutate.py, ASan tests).
         for name in ("WIRESHARK_DEBUG_WMEM_OVERRIDE", "G_SLICE"):
             if name in os.environ:
                 self.env[name] = os.environ[name]

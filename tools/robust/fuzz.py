@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Seed and run the libFuzzer target (fuzz/fuzz_citrix.c) for one dissector.
 
-    tools/fuzz.py --build build/fuzz --target ica --seconds 60
-    tools/fuzz.py --build build/fuzz --target ica --seconds 36000 --corpus fuzz-corpus/ica
+    tools/robust/fuzz.py --build build/fuzz --target ica --seconds 60
+    tools/robust/fuzz.py --build build/fuzz --target ica --seconds 36000 --corpus fuzz-corpus/ica
 
 Seeds come from every capture under captures/: for a stream target, each TCP
 conversation on the target's port becomes one input in the harness's record
@@ -21,9 +21,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import pcapread  # noqa: E402
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PORTS = {"ica": 1494, "cgp": 2598, "ccha": 2014}
 SKIP = 77
 

@@ -12,6 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from wsrun import Wireshark, default_plugin_root  # noqa: E402
 
 # (tap, heading) in report order; taps this build does not register are skipped.

@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 """Recreate the generated port-registry test captures (deterministic).
 
-    tools/build_portreg_captures.py [outdir]       (default: captures/)
+    tools/captures/build_portreg_captures.py [outdir]       (default: captures/)
 
 captures/portreg-ports.pcap: one conversation per case the post-dissector
 must tell apart (see captures/README.md for the list). Payloads are neutral
 filler bytes: nothing here imitates a Citrix protocol.
 
 The real-program captures (portreg-real-*.pcap) are recorded by
-tools/record_portreg_captures.sh, not by this script.
+tools/captures/record_portreg_captures.sh, not by this script.
 """
 import os
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pcapgen import PcapWriter, TcpStream, SYN, ACK, RST, _checksum, _ip4  # noqa: E402
 
 C, S = "10.0.0.1", "10.0.0.2"
@@ -147,7 +148,7 @@ def build_ports(path):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                              "..", "captures")
+                                                              "..", "..", "captures")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "portreg-ports.pcap")
     build_ports(path)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build synthetic ICA captures from the byte layouts in the ICA notes (stdlib only).
 
-Every capture is one plausible TCP/1494 session written with tools/pcapgen.py:
+Every capture is one plausible TCP/1494 session written with tools/lib/pcapgen.py:
 detect string, INIT_REQUEST, one INIT_RESPONSE per client module, INIT_CONNECT,
 INIT_CONNECT_RESPONSE, PDCRYPT1 key exchange, then WD commands in PDRFRAME
 frames.  Basic encryption and the UI-string scrambler are implemented here
@@ -9,8 +9,8 @@ independently of the plugin's C cores, so the tests compare two
 implementations of the notes.  Output is byte-identical on every run (fixed
 seeds, fixed timestamps).
 
-    tools/ica_captures.py --outdir captures            # (re)write all captures
-    tools/ica_captures.py --outdir build/x --compare captures   # reproducibility check
+    tools/captures/ica_captures.py --outdir captures            # (re)write all captures
+    tools/captures/ica_captures.py --outdir build/x --compare captures   # reproducibility check
 
 Section numbers in comments refer to the ICA wire-format notes (ica.md).
 """
@@ -22,6 +22,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 
 DETECT = b"\x7f\x7fICA\x00"                    # §4

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn a fuzz input (fuzz/fuzz_citrix.c record format) into a pcap for tshark.
 
-    tools/fuzz_to_pcap.py --target ica crash-file out.pcap
+    tools/robust/fuzz_to_pcap.py --target ica crash-file out.pcap
 
 Stream targets get the harness's conversation (handshake, one segment per
 record, retransmitted or lost ones as the flags say, client FIN); portreg
@@ -13,6 +13,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fuzz import PORTS  # noqa: E402
 from pcapgen import ACK, FIN, PSH, PcapWriter, TcpStream  # noqa: E402
 

@@ -2,14 +2,14 @@
 """Re-cut the TCP payload of a capture into new segment sizes (stdlib only).
 
 Reads a pcap (Ethernet/IPv4), takes every TCP connection's payload stream per
-direction and writes it again with tools/pcapgen.py, cut into different
+direction and writes it again with tools/lib/pcapgen.py, cut into different
 segments.  The bytes of each direction and their order against the other
 direction are kept: bytes one side sent before the other side spoke are
 re-cut among themselves only, so a dissector sees the same conversation,
 only segmented differently.  Non-TCP frames are copied unchanged.
 
-    tools/ica_recut.py captures/spike-ica-2001.pcap out-1byte.pcap --mode 1
-    tools/ica_recut.py captures/spike-ica-2001.pcap out-random.pcap --mode random --seed 7
+    tools/captures/ica_recut.py captures/spike-ica-2001.pcap out-1byte.pcap --mode 1
+    tools/captures/ica_recut.py captures/spike-ica-2001.pcap out-random.pcap --mode random --seed 7
 
 Modes: "1" = every payload byte in its own segment; "random" = segment sizes
 drawn from random.Random(seed) between 1 and --max bytes, merging and
@@ -22,6 +22,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pcapgen import PcapWriter, TcpStream, SYN, ACK  # noqa: E402
 
 

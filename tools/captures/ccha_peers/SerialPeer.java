@@ -1,4 +1,4 @@
-// Java Object Serialization stream over TCP 2014 (for tools/record_ccha_captures.sh).
+// Java Object Serialization stream over TCP 2014 (for tools/captures/record_ccha_captures.sh).
 // A server thread reads objects with ObjectInputStream; the client writes three
 // objects with ObjectOutputStream, flushing after each, so the stream starts
 // with the serialization header ac ed 00 05.

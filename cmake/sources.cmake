@@ -1,0 +1,26 @@
+# The plugin's sources, listed once for the plugin build (CMakeLists.txt) and
+# the fuzz build (fuzz/CMakeLists.txt).  Add a new file here.
+#   CITRIX_CORE_SOURCES       epan-free cores (plugin/core/), unit-tested alone
+#   CITRIX_DISSECTOR_SOURCES  the epan glue; every file that defines
+#                             proto_register_<name>() is registered (plugin_reg.cmake)
+get_filename_component(_citrix_top "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
+set(CITRIX_CORE_SOURCES
+  ccha_classify.c
+  defacto.c
+  ica_basic.c
+  ica_reducer.c
+  ica_stream.c
+  ica_wd.c
+  port_range.c
+  registry.c
+  registry_data.c
+)
+list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
+
+set(CITRIX_DISSECTOR_SOURCES
+  packet-ccha.c
+  packet-ica.c
+  packet-portreg.c
+)
+list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")

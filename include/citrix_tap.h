@@ -1,0 +1,64 @@
+/* citrix_tap.h - what the ICA and CGP dissectors queue on their taps
+ * ("ica", "cgp"), read by the statistics trees (-z ica,tree, -z cgp,tree,
+ * -z citrix,tree) and so by the triage report.  Pointers are valid during
+ * the tap callback only, except `session` (and `ica`), which identify a
+ * session for the whole file and are the key of a statistics row.
+ *
+ * Agreed between the CGP (#9), ICA (#10) and triage (#11) issues; change it
+ * in one commit that updates every side.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef CITRIX_TAP_H
+#define CITRIX_TAP_H
+#include <glib.h>
+#include "ica_stream.h"
+
+/* ---- tap "ica": one record per ICA chunk dissected ---------------------- */
+
+typedef struct {
+    guint16 channel;            /* virtual channel number */
+    guint32 bytes;              /* payload bytes written to it in this chunk */
+} ica_tap_vc;
+
+typedef struct {
+    guint32 rtt_ms;             /* high-throughput header: round-trip estimate (ica-modern.md §2) */
+    guint32 bandwidth_bps;      /* ... and bandwidth estimate, bytes per second */
+} ica_tap_ht;
+
+typedef struct {
+    const void *session;        /* the ica_session (ica_carrier.h): one row per session */
+    const char *label;          /* "client:port -> server:port" */
+    const char *transport;      /* ICA_CARRIER_* of ica_carrier.h: "ica", "tls", "cgp", ... */
+    const ica_summary *sum;     /* what the session learned so far */
+    guint8 dir;                 /* enum ica_dir */
+    guint8 first_of_session;    /* first chunk of this session */
+    guint32 wire_bytes;         /* ICA bytes in this chunk */
+    guint16 n_vc;
+    const ica_tap_vc *vc;       /* virtual-channel writes in this chunk */
+    guint16 n_ht;
+    const ica_tap_ht *ht;       /* high-throughput headers in this chunk */
+} ica_tap_rec;
+
+/* ---- tap "cgp": one record per CGP message ------------------------------ */
+
+enum cgp_tap_event {
+    CGP_TAP_MESSAGE = 0,        /* any message */
+    CGP_TAP_BIND,               /* a BIND_REQUEST without the reconnect flag: a new session */
+    CGP_TAP_RESUME,             /* a BIND_REQUEST with the reconnect flag (cgp.resume_attempt) */
+    CGP_TAP_RESUME_REFUSED      /* the answer to a resume gave next message number 0 (cgp.resume_refused) */
+};
+
+typedef struct {
+    const void *session;        /* the CGP session, stable across resumed TCP connections */
+    const char *label;          /* "client:port -> server:port" of the first connection */
+    const char *transport;      /* "cgp", "cgp/tls", "cgp/ws" */
+    const void *ica;            /* the ica_session carried, NULL until ICA is seen */
+    guint8 event;               /* enum cgp_tap_event */
+    guint8 cmd;                 /* CGP command byte */
+    guint8 dir;                 /* enum ica_dir: 0 client to server */
+    guint32 length;             /* record length (cgp.length) */
+    guint32 resumed_from;       /* CGP_TAP_RESUME: frame of the BIND_RESPONSE that issued the ticket, 0 = unknown */
+} cgp_tap_rec;
+
+#endif
