@@ -20,6 +20,7 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
+  packet-citrix-stats.c
   packet-ica.c
   packet-portreg.c
 )
