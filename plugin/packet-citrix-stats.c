@@ -24,6 +24,11 @@
  * (messages, median and largest interval, gaps per direction; closes and
  * resets per link), as tree nodes.
  *
+ * The "citrix" post-dissector shows the same records per frame as fields
+ * (citrix.session: the session's number, citrix.vc.bytes per channel write,
+ * citrix.rtt_ms...), so a filter or a script (tools/triage) can follow one
+ * session over time; session numbers are those of the tree's rows.
+ *
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
  * a node is ticked each time the session's value changes to it, so a value
@@ -37,6 +42,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
@@ -60,6 +66,8 @@ void proto_reg_handoff_citrix_stats(void);
 #define CITRIX_STATS_ICA_TAP_REC 0
 #endif
 
+
+static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0;    /* 0: not registered */
 
 static const char *const dir_names[2] = { "client to server", "server to client" };
 static const char *const ha_dir_names[2] = { "to service port", "from service port" };
@@ -388,11 +396,16 @@ static tap_packet_status ccha_tree_packet(stats_tree *st, packet_info *pinfo, ep
 
 /* ---- -z citrix,tree ------------------------------------------------------ */
 
-static session_row *row_new(stats_tree *st, tree_state *ts, const void *key, const char *label)
+static guint32 session_number(const void *session, const void *same_as);
+
+/* Row names carry the session's number (citrix.session). */
+static session_row *row_new(stats_tree *st, tree_state *ts, const void *key, const void *same_as,
+                            const char *label)
 {
     char name[200];
     session_row *r = g_new0(session_row, 1);
-    snprintf(name, sizeof name, "Session %u: %s", ++ts->n_sessions, label ? label : "?");
+    ts->n_sessions++;
+    snprintf(name, sizeof name, "Session %u: %s", session_number(key, same_as), label ? label : "?");
     tick_stat_node(st, "Citrix sessions", 0, TRUE);
     r->node = tick_stat_node(st, name, ts->sessions_node, TRUE);
     r->channels_node = -1;
@@ -417,7 +430,7 @@ static void cgp_record(stats_tree *st, tree_state *ts, const cgp_tap_rec *rec)
     if (!r && rec->ica)         /* ICA seen first: that row is this session's */
         r = (session_row *)g_hash_table_lookup(ts->rows, rec->ica);
     if (!r)
-        r = row_new(st, ts, rec->session, rec->label);
+        r = row_new(st, ts, rec->session, rec->ica, rec->label);
     g_hash_table_insert(ts->rows, (gpointer)rec->session, r);
     if (rec->ica)
         g_hash_table_insert(ts->rows, (gpointer)rec->ica, r);
@@ -499,7 +512,7 @@ static void ica_record(stats_tree *st, tree_state *ts, const ica_tap_rec *rec)
 {
     session_row *r = (session_row *)g_hash_table_lookup(ts->rows, rec->session);
     if (!r)
-        r = row_new(st, ts, rec->session, rec->label);
+        r = row_new(st, ts, rec->session, NULL, rec->label);
     if (!r->transport || strncmp(r->transport, "cgp", 3) != 0)    /* the CGP record is more precise */
         row_transport(st, r, rec->transport);
     if (rec->sum) {
@@ -586,6 +599,154 @@ static tap_packet_status citrix_tree_packet(stats_tree *st, packet_info *pinfo, 
     return any ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
+/* ---- session numbers and the "citrix" post-dissector ----------------------
+ * A session's number is given the first time any of its records is seen
+ * (file scope, first pass order); a CGP record that names the ICA session
+ * it carries gives that ICA session the CGP session's number. */
+
+static int proto_citrix = -1;
+static int hf_citrix_session = -1;
+static int hf_citrix_transport = -1;
+static int hf_citrix_direction = -1;
+static int hf_citrix_ica_bytes = -1;
+static int hf_citrix_vc_number = -1;
+static int hf_citrix_vc_bytes = -1;
+static int hf_citrix_rtt = -1;
+static int hf_citrix_bandwidth = -1;
+static int hf_citrix_cgp_event = -1;
+static int hf_citrix_client_name = -1;
+static int hf_citrix_client_build = -1;
+static int hf_citrix_product_id = -1;
+static int hf_citrix_encryption = -1;
+static int hf_citrix_compression = -1;
+static int hf_citrix_ha_link = -1;
+static int ett_citrix = -1;
+
+static wmem_map_t *session_numbers;     /* session pointer -> number (file scope) */
+static guint32 n_session_numbers;
+
+static const value_string direction_vals[] = {
+    { ICA_C2S, "client to server" },
+    { ICA_S2C, "server to client" },
+    { 0, NULL }
+};
+
+static const value_string cgp_event_vals[] = {
+    { CGP_TAP_MESSAGE, "message" },
+    { CGP_TAP_BIND, "bind (new session)" },
+    { CGP_TAP_RESUME, "resume attempt" },
+    { CGP_TAP_RESUME_REFUSED, "resume refused" },
+    { 0, NULL }
+};
+
+static const value_string encryption_vals[] = {
+    { ICA_ENC_UNKNOWN, "not known yet" },
+    { ICA_ENC_NONE, "none" },
+    { ICA_ENC_BASIC, "Basic" },
+    { ICA_ENC_RC5, "RC5 (SecureICA)" },
+    { ICA_ENC_TLS, "TLS" },
+    { 0, NULL }
+};
+
+static const value_string compression_vals[] = {
+    { ICA_COMP_NONE, "none" },
+    { ICA_COMP_L1, "reducer level 1" },
+    { ICA_COMP_L2, "reducer level 2 (format not public)" },
+    { ICA_COMP_V3, "reducer V3/V4 container" },
+    { ICA_COMP_UNKNOWN, "unknown" },
+    { ICA_COMP_PDCOMP, "PDCOMP (format not public)" },
+    { 0, NULL }
+};
+
+static void citrix_init(void)
+{
+    n_session_numbers = 0;
+}
+
+static guint32 session_number(const void *session, const void *same_as)
+{
+    gpointer v = wmem_map_lookup(session_numbers, session);
+    if (!v && same_as)
+        v = wmem_map_lookup(session_numbers, same_as);
+    if (!v) {
+        v = GUINT_TO_POINTER(++n_session_numbers);
+        wmem_map_insert(session_numbers, session, v);
+    }
+    if (same_as && !wmem_map_lookup(session_numbers, same_as))
+        wmem_map_insert(session_numbers, same_as, v);
+    return GPOINTER_TO_UINT(v);
+}
+
+static proto_tree *citrix_tree(proto_tree *tree, tvbuff_t *tvb, guint32 number, const char *transport)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, ", session %u (%s)", number, transport ? transport : "?");
+    proto_tree *t = proto_item_add_subtree(ti, ett_citrix);
+    proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_session, tvb, 0, 0, number));
+    if (transport)
+        proto_item_set_generated(proto_tree_add_string(t, hf_citrix_transport, tvb, 0, 0, transport));
+    return t;
+}
+
+static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec)
+{
+    guint32 n = session_number(rec->session, NULL);
+    if (!tree)
+        return;
+    proto_tree *t = citrix_tree(tree, tvb, n, rec->transport);
+    proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_direction, tvb, 0, 0, rec->dir));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_ica_bytes, tvb, 0, 0, rec->wire_bytes));
+    const ica_summary *sum = rec->sum;
+    if (sum) {      /* what the session learned so far: every frame of the session carries it */
+        if (sum->have_client_name)
+            proto_item_set_generated(proto_tree_add_string(t, hf_citrix_client_name, tvb, 0, 0, sum->client_name));
+        if (sum->have_client_build)
+            proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_client_build, tvb, 0, 0, sum->client_build));
+        if (sum->have_product_id)
+            proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_product_id, tvb, 0, 0, sum->client_product_id));
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_encryption, tvb, 0, 0, sum->encryption));
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_compression, tvb, 0, 0,
+                                                     sum->compression[rec->dir & 1]));
+    }
+    for (guint i = 0; rec->vc && i < rec->n_vc; i++) {
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_vc_number, tvb, 0, 0, rec->vc[i].channel));
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_vc_bytes, tvb, 0, 0, rec->vc[i].bytes));
+    }
+    for (guint i = 0; rec->ht && i < rec->n_ht; i++) {
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_rtt, tvb, 0, 0, rec->ht[i].rtt_ms));
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_bandwidth, tvb, 0, 0, rec->ht[i].bandwidth_bps));
+    }
+}
+
+/* Cheap when the frame carries nothing of ours: three scans of the frame's
+ * tap queue (a handful of entries).  Records are there only while taps are
+ * active, which the ccha dissector's TCP helper listener keeps on. */
+static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, void *data _U_)
+{
+    const void *rec;
+    for (int i = 0; tap_id_cgp > 0 && (rec = fetch_tapped_data(tap_id_cgp, i)) != NULL; i++) {
+        const cgp_tap_rec *c = (const cgp_tap_rec *)rec;
+        guint32 n = session_number(c->session, c->ica);
+        if (tree) {
+            proto_tree *t = citrix_tree(tree, tvb, n, c->transport);
+            proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_direction, tvb, 0, 0, c->dir));
+            proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_cgp_event, tvb, 0, 0, c->event));
+        }
+    }
+    for (int i = 0; tap_id_ica > 0 && (rec = fetch_tapped_data(tap_id_ica, i)) != NULL; i++)
+        show_ica(tree, tvb, (const ica_tap_rec *)rec);
+    for (int i = 0; tree && tap_id_ccha > 0 && (rec = fetch_tapped_data(tap_id_ccha, i)) != NULL; i++) {
+        proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+        proto_tree *t = proto_item_add_subtree(ti, ett_citrix);
+        guint32 id = ((const ccha_tap_rec *)rec)->link_id;
+        proto_item_append_text(ti, ", Command Center HA link %u", id);
+        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_ha_link, tvb, 0, 0, id));
+    }
+    return 0;
+}
+
 /* ---- registration --------------------------------------------------------
  * Sorted by name, whatever the user's default sort preference: rows read
  * Session 1, 2... and a row's attributes in a fixed order. */
@@ -600,9 +761,53 @@ proto_register_citrix_stats(void)
                                citrix_tree_init, state_cleanup);
     stats_tree_register_plugin("ccha", "ccha", "Citrix/Command Center HA links", ST_SORT_BY_NAME, ccha_tree_packet,
                                ccha_tree_init, state_cleanup);
+
+    static hf_register_info hf[] = {
+        { &hf_citrix_session, { "Session", "citrix.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of the Citrix session (row of -z citrix,tree); a CGP session and the ICA session it carries share one", HFILL } },
+        { &hf_citrix_transport, { "Transport", "citrix.transport", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the session is carried: ica, tls, cgp, cgp/tls, cgp/ws, socks", HFILL } },
+        { &hf_citrix_direction, { "Direction", "citrix.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0,
+            NULL, HFILL } },
+        { &hf_citrix_ica_bytes, { "ICA bytes", "citrix.ica_bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "ICA bytes of this chunk", HFILL } },
+        { &hf_citrix_vc_number, { "Virtual channel", "citrix.vc.number", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Channel of a virtual-channel write (paired with the citrix.vc.bytes that follows it)", HFILL } },
+        { &hf_citrix_vc_bytes, { "Channel bytes", "citrix.vc.bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Payload bytes of a virtual-channel write", HFILL } },
+        { &hf_citrix_rtt, { "Round-trip estimate (ms)", "citrix.rtt_ms", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Round-trip estimate of a high-throughput header", HFILL } },
+        { &hf_citrix_bandwidth, { "Bandwidth estimate (bytes/s)", "citrix.bandwidth_bps", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bandwidth estimate of a high-throughput header", HFILL } },
+        { &hf_citrix_cgp_event, { "CGP event", "citrix.cgp.event", FT_UINT8, BASE_DEC, VALS(cgp_event_vals), 0x0,
+            NULL, HFILL } },
+        { &hf_citrix_client_name, { "Client name", "citrix.client_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Client name the session announced (on every frame of the session once known)", HFILL } },
+        { &hf_citrix_client_build, { "Client build", "citrix.client_build", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_citrix_product_id, { "Client product id", "citrix.client_product_id", FT_UINT16, BASE_HEX, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_citrix_encryption, { "Encryption", "citrix.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0,
+            "Session encryption as known at this frame", HFILL } },
+        { &hf_citrix_compression, { "Compression", "citrix.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0,
+            "Compression of this frame's direction as known at this frame", HFILL } },
+        { &hf_citrix_ha_link, { "Command Center HA link", "citrix.ha.link", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Link number (row of -z ccha,tree)", HFILL } },
+    };
+    static gint *ett[] = { &ett_citrix };
+    proto_citrix = proto_register_protocol("Citrix session summary (from the ICA, CGP and CCHA taps)",
+                                           "Citrix", "citrix");
+    proto_register_field_array(proto_citrix, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    session_numbers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    register_init_routine(citrix_init);
 }
 
 void
 proto_reg_handoff_citrix_stats(void)
 {
+    tap_id_ica = CITRIX_STATS_ICA_TAP_REC ? find_tap_id("ica") : 0;
+    tap_id_cgp = find_tap_id("cgp");
+    tap_id_ccha = find_tap_id("ccha");
+    register_postdissector(create_dissector_handle(dissect_citrix, proto_citrix));
 }
