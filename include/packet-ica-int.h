@@ -19,8 +19,8 @@
 #include <epan/stats_tree.h>
 #include "ws_compat.h"
 #include "ica_stream.h"
-
-struct tcpinfo;
+#include "ica_carrier.h"
+#include "citrix_tap.h"
 
 /* ---- protocol, preferences, hand-offs (packet-ica.c) -------------------- */
 extern int proto_ica;
@@ -37,25 +37,26 @@ extern int hf_ica_vc_name;
 extern int hf_ica_vc_number;
 extern int ett_ica_bits;
 extern expert_field ei_ica_undecoded;
+extern int hf_ica_encryption;     /* packet-ica-chunk.c */
 extern const value_string compression_vals[];
 extern const value_string product_id_vals[];
 
 /* WD command name from the core's table, "unknown" when it has none. */
 const char *ica_cmd_label(guint8 code);
 
-typedef struct {
+/* One ICA session (ica_carrier.h): the stream decoder and what is shown
+ * once per session.  Not tied to a TCP conversation. */
+struct ica_session {
     ica_stream st;
-    address server_addr;
-    guint32 server_port;
-    guint32 next_seq[2];
-    gboolean have_seq[2];
-    gboolean tls;
-    guint32 tls_note_frame;
-    guint32 compressed_note_frame;  /* one expert note per conversation */
-    guint32 mid_session_note_frame;
+    const char *carrier;            /* ICA_CARRIER_* */
     char *label;                    /* "client:port -> server:port" for statistics */
-    gboolean seen_frame;
-} ica_conv_t;
+    guint32 compressed_note_frame;  /* one expert note per session */
+    guint32 mid_session_note_frame;
+    gboolean seen_chunk;
+    guint8 lost[2];                 /* ica_session_lose(): the next chunk of the direction shows the gap */
+    struct ica_frame *last[2];      /* the last chunk record of each direction (first pass) */
+    guint32 last_num[2];            /* ... and its frame */
+};
 
 /* One thing the core reported while this frame's bytes were fed. */
 typedef struct {
@@ -77,38 +78,26 @@ typedef struct {
     guint8 decrypt_disabled;
 } ica_rec_t;
 
-#define LEARN_CLIENT_NAME   0x01
-#define LEARN_ENCRYPTION    0x02
-#define LEARN_COMPRESSION   0x04
-#define LEARN_KEY           0x08
-#define LEARN_PRODUCT       0x10
-
-typedef struct {
-    ica_conv_t *conv;
+/* What one chunk's bytes produced on the first pass. */
+typedef struct ica_frame {
+    ica_session *s;
     guint8 dir;
-    guint8 learned;
     guint8 encryption;
     guint8 compression;
-    guint8 retransmission;
     guint8 gap;
     guint8 not_reassembled;
     guint8 first_of_session;
-    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this frame */
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
     guint nrecs;
     ica_rec_t *recs;
-    guint8 *buf;                    /* decrypted / WD bytes of this frame's PDRFRAME frames */
+    guint8 *buf;                    /* decrypted / WD bytes of this chunk's PDRFRAME frames */
     guint buf_len;
     guint8 buf_decrypted;           /* at least one region was decrypted */
 } ica_frame_t;
 
+/* Collector used while the core reports events for one chunk. */
 typedef struct {
-    const ica_conv_t *conv;
-    const ica_frame_t *fd;
-} ica_tap_info_t;
-
-/* Collector used while the core reports events for one TCP segment. */
-typedef struct {
-    guint64 seg_wire_off;           /* stream offset of the segment's first fed byte */
+    guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
     GByteArray *buf;
@@ -121,7 +110,8 @@ void *ica_file_realloc(void *actx, void *ptr, size_t size);
 void ica_info_add(wmem_strbuf_t *info, const char *item);
 /* A record's wire bytes: a subset of tvb, or its stored copy as a new data source. */
 tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source);
-int ica_dissect_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_conv_t *conv, struct tcpinfo *tcpi);
+/* The ICA protocol item with the direction; returns its subtree. */
+proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dir, proto_item **item);
 void ica_register_chunk_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-handshake.c -------------------------------------------- */
@@ -131,13 +121,13 @@ void ica_register_handshake_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-frame.c ------------------------------------------------- */
 /* One PDRFRAME frame t; dec is the frame's decrypted/WD buffer (or NULL). */
-void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_conv_t *conv,
+void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
                        const ica_rec_t *r, wmem_strbuf_t *info);
 void ica_register_frame_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-wd.c ---------------------------------------------------- */
 /* One complete WD command t (code first). */
-void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_conv_t *conv,
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
                          wmem_strbuf_t *info);
 void ica_register_wd_fields(int proto, expert_module_t *expert);
 

@@ -101,14 +101,14 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_conv_t *conv,
+void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
                           const ica_rec_t *r, wmem_strbuf_t *info)
 {
     guint len = tvb_reported_length(t);
     proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
     proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
     proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
-    if (r->flags & ICA_FR_PRIO_BITS || conv->st.sum.pdrframe_version >= 2) {
+    if (r->flags & ICA_FR_PRIO_BITS || s->st.sum.pdrframe_version >= 2) {
         proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
         if (r->flags & ICA_FR_PRIO_BITS)
             expert_add_info(pinfo, pi, &ei_ica_prio_bits);
@@ -178,7 +178,7 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)
             proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(r->compression, compression_vals, "unknown"));
-        if (conv->compressed_note_frame == pinfo->num)
+        if (s->compressed_note_frame == pinfo->num)
             expert_add_info_format(pinfo, fi, &ei_ica_compressed, "ICA session is compressed (%s); %s",
                                    val_to_str_const(r->compression, compression_vals, "unknown"),
                                    (r->flags & ICA_FR_EXPANDED) ? "expanded" : "WD commands not decoded");

@@ -103,7 +103,7 @@ static void add_rect_point(proto_tree *tree, tvbuff_t *t, guint off, int hf_x, i
     proto_tree_add_uint(tree, hf_y, t, off + 1, 2, (guint32)(b1 >> 4) | ((guint32)b2 << 4));
 }
 
-void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_conv_t *conv,
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
                             wmem_strbuf_t *info)
 {
     guint8 code = tvb_get_uint8(t, 0);
@@ -172,7 +172,7 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
         guint ch = tvb_get_uint8(t, choff);
         guint poff = choff + 1, plen = len - poff;
         int from_table = 0;
-        const char *name = ica_vc_name(&conv->st.sum, ch, &from_table);
+        const char *name = ica_vc_name(&s->st.sum, ch, &from_table);
         proto_tree_add_item(ct, hf_ica_vc_number, t, choff, 1, ENC_NA);
         if (name) {
             proto_item *ni = proto_tree_add_string(ct, hf_ica_vc_name, t, choff, 1, name);

@@ -44,6 +44,9 @@ int hf_ica_vc_name = -1;
 int hf_ica_vc_number = -1;
 int ett_ica_bits = -1;
 expert_field ei_ica_undecoded = EI_INIT;
+static int hf_ica_retransmitted = -1;
+static expert_field ei_ica_retransmission = EI_INIT;
+static expert_field ei_ica_tls = EI_INIT;
 
 const value_string compression_vals[] = {
     { ICA_COMP_NONE, "none" }, { ICA_COMP_L1, "reducer level 1" },
@@ -66,27 +69,135 @@ const char *ica_cmd_label(guint8 code)
 }
 
 
-static ica_conv_t *get_conv(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server)
+/* ---- the TCP carrier ---------------------------------------------------- */
+
+/* What the TCP carrier decided for one frame on the first pass; stored only
+ * for frames that have something to show. */
+#define TCP_MARK_RETRANSMITTED  0x01    /* `skip` leading bytes were fed already */
+#define TCP_MARK_TRUNCATED      0x02    /* cut by the snapshot length */
+
+typedef struct {
+    guint8 flags;
+    guint32 skip;
+} ica_tcp_mark;
+
+/* One TCP conversation carrying ICA. */
+typedef struct {
+    ica_session *s;
+    address server_addr;
+    guint32 server_port;
+    guint32 next_seq[2];
+    gboolean have_seq[2];
+    gboolean tls;
+    guint32 tls_note_frame;
+    wmem_map_t *marks;              /* frame number -> ica_tcp_mark */
+} ica_tcp_conv;
+
+static ica_tcp_conv *get_conv(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server)
 {
     conversation_t *c = find_or_create_conversation(pinfo);
-    ica_conv_t *conv = (ica_conv_t *)conversation_get_proto_data(c, proto_ica);
+    ica_tcp_conv *conv = (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica);
     if (conv)
         return conv;
-    conv = wmem_new0(wmem_file_scope(), ica_conv_t);
-    ica_stream_init(&conv->st, start, ica_file_realloc, NULL);
+    conv = wmem_new0(wmem_file_scope(), ica_tcp_conv);
+    conv->marks = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     if (sender_is_server) {
         copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->src);
         conv->server_port = pinfo->srcport;
-        conv->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, &pinfo->dst),
-                                         pinfo->destport, address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+        conv->s = ica_session_new(pinfo, &pinfo->dst, pinfo->destport, &pinfo->src, pinfo->srcport,
+                                  ICA_CARRIER_TCP, start);
     } else {
         copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->dst);
         conv->server_port = pinfo->destport;
-        conv->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, &pinfo->src),
-                                         pinfo->srcport, address_to_str(pinfo->pool, &pinfo->dst), pinfo->destport);
+        conv->s = ica_session_new(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport,
+                                  ICA_CARRIER_TCP, start);
     }
     conversation_add_proto_data(c, proto_ica, conv);
     return conv;
+}
+
+/* First pass: which bytes of this segment are new.  Retransmitted or
+ * overlapping bytes were fed already; a hole means bytes were lost. */
+static ica_tcp_mark tcp_first_pass(ica_tcp_conv *conv, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo,
+                                   const struct tcpinfo *tcpi)
+{
+    ica_tcp_mark m = { 0, 0 };
+    guint len = tvb_captured_length(tvb);
+    gboolean gap = FALSE;
+    if (tcpi && tcpi->nxtseq != tcpi->seq) {
+        if (conv->have_seq[dir]) {
+            guint32 next = conv->next_seq[dir];
+            if ((gint32)(tcpi->nxtseq - next) <= 0) {
+                m.flags |= TCP_MARK_RETRANSMITTED;
+                m.skip = len;
+            } else if ((gint32)(tcpi->seq - next) < 0) {
+                m.skip = next - tcpi->seq;
+                m.flags |= TCP_MARK_RETRANSMITTED;
+            } else if (tcpi->seq != next) {
+                gap = TRUE;
+            }
+        }
+        if (!(m.flags & TCP_MARK_RETRANSMITTED) || m.skip < len) {
+            conv->next_seq[dir] = tcpi->nxtseq;
+            conv->have_seq[dir] = TRUE;
+        }
+    }
+    if (len < tvb_reported_length(tvb))
+        m.flags |= TCP_MARK_TRUNCATED;
+    if (gap && !conv->tls && m.skip < len)
+        ica_session_lose(conv->s, dir, pinfo);
+    if (m.flags)
+        wmem_map_insert(conv->marks, GUINT_TO_POINTER(pinfo->num), wmem_memdup(wmem_file_scope(), &m, sizeof m));
+    return m;
+}
+
+/* TLS seen on 1494: marked as TLS and handed to the TLS dissector. */
+static int dissect_tls_on_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
+                               enum ica_dir dir, struct tcpinfo *tcpi)
+{
+    proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, (guint8)dir, NULL);
+    proto_item *ei = proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, ICA_ENC_TLS);
+    proto_item_set_generated(ei);
+    if (conv->tls_note_frame == pinfo->num)
+        expert_add_info(pinfo, ei, &ei_ica_tls);
+    if (tls_handle) {
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        call_dissector_with_data(tls_handle, tvb, pinfo, tree, tcpi);
+    }
+    return tvb_captured_length(tvb);
+}
+
+static int dissect_ica_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
+                           struct tcpinfo *tcpi)
+{
+    enum ica_dir dir = (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
+                       ? ICA_S2C : ICA_C2S;
+    guint len = tvb_captured_length(tvb);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
+    col_clear(pinfo->cinfo, COL_INFO);
+    ica_tcp_mark m = { 0, 0 };
+    if (!PINFO_FD_VISITED(pinfo)) {
+        m = tcp_first_pass(conv, dir, tvb, pinfo, tcpi);
+    } else {
+        const ica_tcp_mark *stored = (const ica_tcp_mark *)wmem_map_lookup(conv->marks, GUINT_TO_POINTER(pinfo->num));
+        if (stored)
+            m = *stored;
+    }
+    if (conv->tls)
+        return dissect_tls_on_port(tvb, pinfo, tree, conv, dir, tcpi);
+    if (m.skip < len) {
+        ica_dissect_chunk(conv->s, dir, tvb_new_subset_remaining(tvb, m.skip), pinfo, tree, 0);
+        if ((m.flags & TCP_MARK_TRUNCATED) && !PINFO_FD_VISITED(pinfo))
+            ica_session_lose(conv->s, dir, pinfo);
+    }
+    if (m.flags & TCP_MARK_RETRANSMITTED) {
+        proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, (guint8)dir, NULL);
+        expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_retransmitted, tvb, 0, -1, ENC_NA),
+                        &ei_ica_retransmission);
+        if (m.skip >= len)
+            col_add_str(pinfo->cinfo, COL_INFO, "Retransmitted data");
+    }
+    return tvb_captured_length(tvb);
 }
 
 static gboolean looks_like_tls(tvbuff_t *tvb)
@@ -99,7 +210,7 @@ static gboolean looks_like_tls(tvbuff_t *tvb)
 static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_conv_t *conv = c ? (ica_conv_t *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
     if (!conv) {
         guint len = tvb_captured_length(tvb);
         const guint8 *p = tvb_get_ptr(tvb, 0, len);
@@ -108,7 +219,7 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port);
             conv->tls = TRUE;
             conv->tls_note_frame = pinfo->num;
-            conv->st.sum.encryption = ICA_ENC_TLS;
+            conv->s->st.sum.encryption = ICA_ENC_TLS;
         } else {
             /* On the registered port a stream may start with a detect string
              * cut short by segmentation (1-byte segments). */
@@ -130,7 +241,7 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             }
         }
     }
-    return ica_dissect_common(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    return dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
 }
 
 static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -143,14 +254,14 @@ static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_
     if (pr != ICA_PROBE_DETECT && pr != ICA_PROBE_HANDSHAKE)
         return FALSE;
     conversation_t *c = find_or_create_conversation(pinfo);
-    ica_conv_t *conv = (ica_conv_t *)conversation_get_proto_data(c, proto_ica);
+    ica_tcp_conv *conv = (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica);
     if (!conv) {
         /* The server speaks first: a detect string's sender is the server. */
         gboolean sender_is_server = pr == ICA_PROBE_DETECT || p[0] != ICA_CMD_INIT_RESPONSE;
         conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW, sender_is_server);
     }
     conversation_set_dissector(c, ica_handle);
-    ica_dissect_common(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
     return TRUE;
 }
 
@@ -158,10 +269,10 @@ static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_
 static int dissect_ica(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_conv_t *conv = c ? (ica_conv_t *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
     if (!conv)
         return dissect_ica_port(tvb, pinfo, tree, data);
-    return ica_dissect_common(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    return dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
 }
 
 /* ---- registration ------------------------------------------------------- */
@@ -175,10 +286,13 @@ proto_register_ica(void)
         { &hf_ica_cmd_data, { "Data", "ica.cmd.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Command data not decoded further", HFILL } },
         { &hf_ica_vc_name, { "Virtual channel name", "ica.vc.name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_vc_number, { "Virtual channel", "ica.vc.number", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_retransmitted, { "Retransmitted data", "ica.retransmitted", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes already seen in this direction (not decoded again)", HFILL } },
     };
     static int *ett[] = { &ett_ica_bits };
     static ei_register_info ei[] = {
         { &ei_ica_undecoded, { "ica.undecoded.expert", PI_UNDECODED, PI_WARN, "ICA bytes not decoded", EXPFILL } },
+        { &ei_ica_retransmission, { "ica.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted bytes ignored", EXPFILL } },
+        { &ei_ica_tls, { "ica.tls", PI_DECRYPTION, PI_NOTE, "ICA over TLS: shown as encrypted", EXPFILL } },
     };
     for (int c = 0, n = 0; c < ICA_CMD_TABLE_SIZE; c++) {
         const ica_cmd_info *ci = ica_cmd_lookup((guint8)c);
