@@ -52,19 +52,7 @@
 void proto_register_citrix_stats(void);
 void proto_reg_handoff_citrix_stats(void);
 
-/* Stats-tree init callbacks return void up to 4.4; a release that changes
- * the return type needs only these two lines changed (or ws_compat.h to
- * define them). */
-#ifndef WSC_ST_INIT_RET
-#define WSC_ST_INIT_RET void
-#define WSC_ST_INIT_DONE return
-#endif
 
-/* Until packet-ica.c queues ica_tap_rec (ICA rework, #10) its "ica" tap
- * carries a private struct: not read. */
-#ifndef CITRIX_STATS_ICA_TAP_REC
-#define CITRIX_STATS_ICA_TAP_REC 0
-#endif
 
 
 static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0;    /* 0: not registered */
@@ -377,11 +365,10 @@ static void ha_update(stats_tree *st, tree_state *ts, const ccha_tap_rec *rec, p
 
 /* ---- -z ccha,tree -------------------------------------------------------- */
 
-static WSC_ST_INIT_RET ccha_tree_init(stats_tree *st)
+static void ccha_tree_init(stats_tree *st)
 {
     tree_state *ts = state_reset(st);
     ts->links_node = stats_tree_create_node(st, "Command Center HA links", 0, STAT_DT_INT, TRUE);
-    WSC_ST_INIT_DONE;
 }
 
 static tap_packet_status ccha_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -557,8 +544,6 @@ static void add_listeners(stats_tree *st, tree_state *ts)
         extra_listener *l = &ts->lst[i];
         if (l->registered || find_tap_id(taps[i]) == 0)
             continue;
-        if (i == L_ICA && !CITRIX_STATS_ICA_TAP_REC)
-            continue;
         l->ts = ts;
         l->st = st;
         GString *err = register_tap_listener(taps[i], l, st->filter, TL_REQUIRES_NOTHING, NULL,
@@ -572,13 +557,12 @@ static void add_listeners(stats_tree *st, tree_state *ts)
     }
 }
 
-static WSC_ST_INIT_RET citrix_tree_init(stats_tree *st)
+static void citrix_tree_init(stats_tree *st)
 {
     tree_state *ts = state_reset(st);
     ts->sessions_node = stats_tree_create_node(st, "Citrix sessions", 0, STAT_DT_INT, TRUE);
     ts->links_node = stats_tree_create_node(st, "Command Center HA links", 0, STAT_DT_INT, TRUE);
     add_listeners(st, ts);
-    WSC_ST_INIT_DONE;
 }
 
 /* The "frame" record: the frame's held CGP records, then its ICA records. */
@@ -706,8 +690,9 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec)
         if (sum->have_product_id)
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_product_id, tvb, 0, 0, sum->client_product_id));
         proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_encryption, tvb, 0, 0, sum->encryption));
-        proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_compression, tvb, 0, 0,
-                                                     sum->compression[rec->dir & 1]));
+        if (sum->seen_connect)      /* before the handshake, "none" would be a guess */
+            proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_compression, tvb, 0, 0,
+                                                         sum->compression[rec->dir & 1]));
     }
     for (guint i = 0; rec->vc && i < rec->n_vc; i++) {
         proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_vc_number, tvb, 0, 0, rec->vc[i].channel));
@@ -788,9 +773,9 @@ proto_register_citrix_stats(void)
         { &hf_citrix_product_id, { "Client product id", "citrix.client_product_id", FT_UINT16, BASE_HEX, NULL, 0x0,
             NULL, HFILL } },
         { &hf_citrix_encryption, { "Encryption", "citrix.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0,
-            "Session encryption as known at this frame", HFILL } },
+            "Session encryption: as learned up to this frame on the first pass, the whole session's later", HFILL } },
         { &hf_citrix_compression, { "Compression", "citrix.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0,
-            "Compression of this frame's direction as known at this frame", HFILL } },
+            "Compression of this frame's direction: as learned up to this frame on the first pass, the whole session's later", HFILL } },
         { &hf_citrix_ha_link, { "Command Center HA link", "citrix.ha.link", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Link number (row of -z ccha,tree)", HFILL } },
     };
@@ -806,7 +791,7 @@ proto_register_citrix_stats(void)
 void
 proto_reg_handoff_citrix_stats(void)
 {
-    tap_id_ica = CITRIX_STATS_ICA_TAP_REC ? find_tap_id("ica") : 0;
+    tap_id_ica = find_tap_id("ica");
     tap_id_cgp = find_tap_id("cgp");
     tap_id_ccha = find_tap_id("ccha");
     register_postdissector(create_dissector_handle(dissect_citrix, proto_citrix));
