@@ -59,13 +59,17 @@ def session_picture(s):
         for t, d, b in s["_ica_t"]:
             series.setdefault("ICA bytes %s" % ("client to server" if d == "c2s" else "server to client"),
                               []).append((t, b))
+    end = max(s["end_s"], s["start_s"] + 1e-3)
     for label, pts in sorted(series.items()):
         xs, ys, total = [s["start_s"]], [0], 0
         for t, b in pts:
             total += b
             xs.append(t)
             ys.append(total)
+        xs.append(end)          # flat to the session's last frame
+        ys.append(total)
         ax.step(xs, ys, where="post", label=label, linewidth=1.8)
+    ax.set_xlim(s["start_s"], end)
     for i, t in enumerate(s["_gap_t"]):
         ax.axvline(t, color=GAP_COLOUR, linestyle="--", linewidth=1, label="capture gap" if i == 0 else None)
     for i, t in enumerate(s["_resume_t"]):
