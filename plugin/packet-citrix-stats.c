@@ -65,28 +65,24 @@ static gint clamp_count(guint64 v)
     return v > (guint64)G_MAXINT ? G_MAXINT : (gint)v;
 }
 
-static const char *encryption_name(guint8 e)
-{
-    switch (e) {
-    case ICA_ENC_NONE: return "none";
-    case ICA_ENC_BASIC: return "Basic";
-    case ICA_ENC_RC5: return "RC5 (SecureICA)";
-    case ICA_ENC_TLS: return "TLS";
-    default: return NULL;       /* not known yet: no node */
-    }
-}
+static const value_string encryption_vals[] = {
+    { ICA_ENC_UNKNOWN, "not known yet" },
+    { ICA_ENC_NONE, "none" },
+    { ICA_ENC_BASIC, "Basic" },
+    { ICA_ENC_RC5, "RC5 (SecureICA)" },
+    { ICA_ENC_TLS, "TLS" },
+    { 0, NULL }
+};
 
-static const char *compression_name(guint8 c)
-{
-    switch (c) {
-    case ICA_COMP_NONE: return "none";
-    case ICA_COMP_L1: return "reducer level 1";
-    case ICA_COMP_L2: return "reducer level 2 (format not public)";
-    case ICA_COMP_V3: return "reducer V3/V4 container";
-    case ICA_COMP_PDCOMP: return "PDCOMP (format not public)";
-    default: return "unknown";
-    }
-}
+static const value_string compression_vals[] = {
+    { ICA_COMP_NONE, "none" },
+    { ICA_COMP_L1, "reducer level 1" },
+    { ICA_COMP_L2, "reducer level 2 (format not public)" },
+    { ICA_COMP_V3, "reducer V3/V4 container" },
+    { ICA_COMP_UNKNOWN, "unknown" },
+    { ICA_COMP_PDCOMP, "PDCOMP (format not public)" },
+    { 0, NULL }
+};
 
 /* ---- running median (ccha,tree) ------------------------------------------
  * Median of every interval so far, updated per message in O(log n): the
@@ -446,14 +442,15 @@ static void row_learned(stats_tree *st, session_row *r, const ica_summary *sum)
         snprintf(name, sizeof name, "Client product id: 0x%04x", sum->client_product_id);
         tick_stat_node(st, name, r->node, FALSE);
     }
-    const char *enc = encryption_name(sum->encryption);
+    const char *enc = sum->encryption == ICA_ENC_UNKNOWN ? NULL :
+                      val_to_str_const(sum->encryption, encryption_vals, "?");
     if (enc && enc != r->encryption) {
         r->encryption = enc;
         snprintf(name, sizeof name, "Encryption: %s", enc);
         tick_stat_node(st, name, r->node, FALSE);
     }
     for (int d = 0; d < 2; d++) {
-        const char *comp = compression_name(sum->compression[d]);
+        const char *comp = val_to_str_const(sum->compression[d], compression_vals, "unknown");
         if (sum->seen_connect && comp != r->compression[d]) {
             r->compression[d] = comp;
             snprintf(name, sizeof name, "Compression %s: %s", dir_names[d], comp);
@@ -620,25 +617,6 @@ static const value_string cgp_event_vals[] = {
     { CGP_TAP_BIND, "bind (new session)" },
     { CGP_TAP_RESUME, "resume attempt" },
     { CGP_TAP_RESUME_REFUSED, "resume refused" },
-    { 0, NULL }
-};
-
-static const value_string encryption_vals[] = {
-    { ICA_ENC_UNKNOWN, "not known yet" },
-    { ICA_ENC_NONE, "none" },
-    { ICA_ENC_BASIC, "Basic" },
-    { ICA_ENC_RC5, "RC5 (SecureICA)" },
-    { ICA_ENC_TLS, "TLS" },
-    { 0, NULL }
-};
-
-static const value_string compression_vals[] = {
-    { ICA_COMP_NONE, "none" },
-    { ICA_COMP_L1, "reducer level 1" },
-    { ICA_COMP_L2, "reducer level 2 (format not public)" },
-    { ICA_COMP_V3, "reducer V3/V4 container" },
-    { ICA_COMP_UNKNOWN, "unknown" },
-    { ICA_COMP_PDCOMP, "PDCOMP (format not public)" },
     { 0, NULL }
 };
 

@@ -9,8 +9,9 @@ folder; the same JSON as root and as an unprivileged user, with -j 1 and
 -j 2; the HTML page rendered by headless Chromium and its screenshot
 inspected.  Also -z citrix,tree itself.
 """
-import html.parser
 import base64
+import gzip
+import html.parser
 import json
 import os
 import shutil
@@ -415,6 +416,28 @@ class BadInputs(unittest.TestCase):
         self.assertTrue(lines[0].startswith("citrix-triage: [1/1] good.pcap: 28 frames, 1 sessions, 0 HA links ("),
                         lines)
         self.assertTrue(lines[-1].startswith("citrix-triage: 1 files, 0 errors, "), lines)
+
+
+class Formats(unittest.TestCase):
+    """Whatever Wireshark reads: the spike session as pcapng (editcap) and gzip-compressed pcap."""
+
+    def test_pcapng_and_gzip(self):
+        tmp = tempfile.mkdtemp(prefix="triage-fmt-")
+        try:
+            os.chmod(tmp, 0o755)
+            subprocess.run(["editcap", "-F", "pcapng", os.path.join(CAP, SPIKE), os.path.join(tmp, "spike.ng")],
+                           check=True)
+            with open(os.path.join(CAP, SPIKE), "rb") as f, gzip.open(os.path.join(tmp, "spike.gz"), "wb") as g:
+                g.write(f.read())
+            for n in os.listdir(tmp):
+                os.chmod(os.path.join(tmp, n), 0o644)
+            rc, out, err = triage(["--json", "spike.ng", "spike.gz"], cwd=tmp)
+            self.assertEqual(rc, 0, err)
+            files = json.loads(out)["files"]
+            self.assertEqual([(f["path"], f["frames"], f["sessions"]) for f in files],
+                             [("spike.ng", 174, [SPIKE_SESSION]), ("spike.gz", 174, [SPIKE_SESSION])])
+        finally:
+            shutil.rmtree(tmp, True)
 
 
 class SameEverywhere(unittest.TestCase):
