@@ -7,6 +7,7 @@ get_filename_component(_citrix_top "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 set(CITRIX_CORE_SOURCES
   ccha_classify.c
+  cgp.c
   defacto.c
   ica_basic.c
   ica_reducer.c
