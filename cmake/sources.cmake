@@ -21,6 +21,7 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
+  packet-cgp.c
   packet-ica.c
   packet-portreg.c
 )

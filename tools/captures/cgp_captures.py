@@ -158,22 +158,35 @@ def realtime(data, me, peer):
 CHUNKS = (700, 1000, 333, 1200, 57)
 
 
-def wrap_runs(runs, sides, chunks=CHUNKS):
-    """ICA runs [(dir, bytes)] -> CGP runs: each run cut into realtime
-    messages of cycling sizes (so ICA units straddle CGP messages)."""
+def wrap_msgs(runs, sides, chunks=CHUNKS):
+    """ICA runs [(dir, bytes)] -> CGP messages [(dir, record)]: each run cut
+    into realtime messages of cycling sizes (so ICA units straddle CGP messages)."""
     out, k = [], 0
     for d, data in runs:
         me, peer = sides[d], sides["s2c" if d == "c2s" else "c2s"]
-        msgs = []
         off = 0
         while off < len(data):
             n = chunks[k % len(chunks)]
             k += 1
-            msgs.append(realtime(data[off:off + n], me, peer))
+            out.append((d, realtime(data[off:off + n], me, peer)))
             peer.unacked += 1
             off += n
-        out.append((d, b"".join(msgs)))
     return out
+
+
+def runs_of(msgs):
+    """Consecutive messages of one direction joined: what one side writes before the other answers."""
+    runs = []
+    for d, m in msgs:
+        if runs and runs[-1][0] == d:
+            runs[-1] = (d, runs[-1][1] + m)
+        else:
+            runs.append((d, m))
+    return runs
+
+
+def wrap_runs(runs, sides, chunks=CHUNKS):
+    return runs_of(wrap_msgs(runs, sides, chunks))
 
 
 def spike_runs():
@@ -189,13 +202,17 @@ def spike_runs():
     return runs
 
 
-def cgp_spike_runs():
-    """The whole SPIKE session inside CGP, as runs: bind, channel open, ICA."""
+def cgp_spike_msgs():
+    """The whole SPIKE session inside CGP, as messages: bind, channel open, ICA."""
     sides = {"c2s": Side(), "s2c": Side()}
     head = [("c2s", client_bind()), ("s2c", server_bind()), ("c2s", open_request()), ("s2c", open_response())]
     sides["c2s"].unacked = 1        # the open request was tracked
     sides["s2c"].unacked = 1        # and the response
-    return head + wrap_runs(spike_runs(), sides)
+    return head + wrap_msgs(spike_runs(), sides)
+
+
+def cgp_spike_runs():
+    return runs_of(cgp_spike_msgs())
 
 
 # ---------------------------------------------------------------- captures
@@ -260,27 +277,30 @@ def random_sizes(seed):
     return sizes
 
 
-def split_spike(cut_runs):
-    """The CGP SPIKE runs up to and after run index cut_runs."""
-    runs = cgp_spike_runs()
-    return runs[:cut_runs], runs[cut_runs:]
+def tracked(msgs, d):
+    """Tracked messages of direction d (everything but the binds here)."""
+    return sum(1 for x, m in msgs if x == d and m[:7] != SIGNATURE)
 
 
 def cap_resume(path):
-    """A disconnect after part of the ICA session, then a resume on a new
-    connection (reconnect flag, the ticket of the first BIND_RESPONSE, the
-    open request embedded); the server accepts and the rest of the session
-    follows, the client resending its last message (already seen)."""
+    """A disconnect in the middle of the SPIKE session, then a resume on a new
+    connection: reconnect flag, the ticket of the first BIND_RESPONSE, the
+    channel's open request embedded.  The server says it got all but the
+    client's last message, so the client sends that one again (its copy is
+    in the capture twice); then the rest of the session follows."""
     w = PcapWriter(path, step=0.000001)
-    first, rest = split_spike(12)
-    s = write_runs(w, first, close=False)
+    msgs = cgp_spike_msgs()
+    cut = 30
+    while msgs[cut - 1][0] != "c2s":
+        cut += 1
+    first, rest = msgs[:cut], msgs[cut:]
+    s = write_runs(w, runs_of(first), close=False)
     s.reset("s2c")
-    # the resume: same client host, new port
-    resend = first[-2] if first[-2][0] == "c2s" else first[-1]
-    runs = [("c2s", client_bind(next_msg=5, reconnect=1, ticket=TICKET, opens=[open_request()])),
-            ("s2c", server_bind(next_msg=3, ticket=TICKET[::-1])),
-            ("c2s", resend[1])] + rest
-    write_runs(w, runs, client=("10.30.0.10", 50011), close=False)
+    resume = [("c2s", client_bind(next_msg=tracked(first, "s2c") + 1, reconnect=1, ticket=TICKET,
+                                  opens=[open_request()])),
+              ("s2c", server_bind(next_msg=tracked(first, "c2s"), ticket=TICKET[::-1])),
+              first[-1]]
+    write_runs(w, runs_of(resume + rest), client=("10.30.0.10", 50011), close=False)
     w.close()
 
 
