@@ -38,16 +38,7 @@
 #include "ws_compat.h"
 #include "cgp.h"
 #include "citrix_tap.h"
-#if CGP_FEED_ICA
 #include "ica_carrier.h"
-#endif
-
-/* The ICA decoder's carrier interface (include/ica_carrier.h) is
- * implemented by packet-ica.c; until it is, the ICA bytes are shown as CGP
- * data.  Set to 1 once ica_dissect_chunk() exists. */
-#ifndef CGP_FEED_ICA
-#define CGP_FEED_ICA 0
-#endif
 
 #define CGP_TCP_PORT 2598
 #define EDT_UDP_PORTS "1494,2598"
@@ -253,9 +244,7 @@ typedef struct {
     guint32 last_num[2];        /* highest tracked message number seen per direction */
     guint32 cum_ack[2];         /* messages of the other direction acked by this one */
     wmem_map_t *first_seen[2];  /* message number -> frame, to point a resend at its original */
-#if CGP_FEED_ICA
     ica_session *ica;           /* the ICA stream carried, one per session */
-#endif
 } cgp_session_t;
 
 typedef struct {
@@ -267,12 +256,14 @@ typedef struct {
     guint32 next_num[2];        /* number the next tracked message of each direction gets */
     guint32 expect_resume_answer;   /* frame of a resuming BIND_REQUEST awaiting its BIND_RESPONSE */
     gboolean resumed;           /* this connection continues an earlier one */
+    gboolean resumed_unlinked;  /* a resume whose earlier connection is not in the capture */
     guint32 bind_request_frame;
     wmem_map_t *services;       /* service id -> name (file scope string) */
     wmem_map_t *channels;       /* channel id -> cgp_channel_t */
     gint32 realtime_channel;    /* channel opened with priority REALTIME, -1 none */
     gboolean socks;             /* the Gateway SOCKS path, not CGP */
     gboolean socks_done[2];
+    ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
 } cgp_conv_t;
 
 typedef struct {
@@ -423,6 +414,8 @@ typedef struct {
     guint8 have_sr;
     guint ticket_off, ticket_len;
     tvbuff_t *ticket_tvb;
+    tvbuff_t *ica_tvb;          /* ICA bytes of this record, handed over after the CGP item */
+    guint ica_off, ica_len;
 } cgp_ctx_t;
 
 static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded);
@@ -830,43 +823,41 @@ static void dissect_extensions(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     (void)cx;
 }
 
-/* The ICA bytes of a realtime or ICA-channel message. */
-static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, guint off, guint len)
+/* The ICA bytes of a realtime or ICA-channel message: shown as ICA after
+ * this record's CGP item (see hand_to_ica), or as data when resent. */
+static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, cgp_ctx_t *cx, guint off, guint len)
 {
     if (!len)
         return;
-    if (cx->pdu && cx->pdu->resent) {
+    if ((cx->pdu && cx->pdu->resent) || !cx->conv || !cx->conv->session) {
         /* already seen before the resume: shown, never decoded twice */
         proto_tree_add_item(tree, hf_cgp_data, tvb, off, len, ENC_NA);
         return;
     }
-#if !CGP_FEED_ICA
-    (void)pinfo;
-#else
-    if (cx->conv && cx->conv->session) {
-        cgp_session_t *s = cx->conv->session;
-        tvbuff_t *it = tvb_new_subset_length(tvb, off, len);
-        if (cx->first_pass) {
-            if (!s->ica) {
-                const address *srv = &pinfo->dst;
-                guint32 srv_port = pinfo->destport;
-                if (cx->dir == ICA_S2C) {
-                    srv = &pinfo->src;
-                    srv_port = pinfo->srcport;
-                }
-                s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port,
-                                         s->transport, cx->conv->resumed ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
-            }
-            if (cx->pdu && cx->pdu->lost_before)
-                ica_session_lose(s->ica, cx->dir, pinfo);
+    cx->ica_tvb = tvb;
+    cx->ica_off = off;
+    cx->ica_len = len;
+}
+
+/* One ICA session per CGP session: the stream position, Basic key and
+ * channel table carry over a resume because the session does. */
+static void hand_to_ica(packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, guint32 key)
+{
+    cgp_session_t *s = cx->conv->session;
+    if (cx->first_pass) {
+        if (!s->ica) {
+            const address *srv = cx->dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
+            guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
+            /* a session first seen on a resumed connection starts mid-stream */
+            s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
+                                     cx->conv->resumed_unlinked ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
         }
-        if (s->ica) {
-            ica_dissect_chunk(s->ica, cx->dir, it, pinfo, proto_tree_get_root(tree), pdu_key(tvb, pinfo));
-            return;
-        }
+        if (cx->pdu && cx->pdu->lost_before)
+            ica_session_lose(s->ica, cx->dir, pinfo);
     }
-#endif
-    proto_tree_add_item(tree, hf_cgp_data, tvb, off, len, ENC_NA);
+    if (s->ica)
+        ica_dissect_chunk(s->ica, cx->dir, tvb_new_subset_length(cx->ica_tvb, cx->ica_off, cx->ica_len), pinfo,
+                          tree, key);
 }
 
 static void dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const cgp_record *r, cgp_ctx_t *cx)
@@ -1001,6 +992,7 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
         if (!cv->session) {
             cv->session = session_new(pinfo, cv);
             pd->first_of_session = 1;
+            cv->resumed_unlinked = pd->resume;
         }
         cv->expect_resume_answer = pd->resume ? pinfo->num : 0;
         return;
@@ -1076,9 +1068,7 @@ static void queue_tap(packet_info *pinfo, const cgp_conv_t *cv, const cgp_pdu_t 
     t->session = cv ? (const void *)cv->session : NULL;
     t->label = cv && cv->session ? cv->session->label : "";
     t->transport = cv && cv->session ? cv->session->transport : (cv ? cv->transport : "cgp");
-#if CGP_FEED_ICA
     t->ica = cv && cv->session ? (const void *)cv->session->ica : NULL;
-#endif
     t->cmd = r->cmd;
     t->dir = pd->dir;
     t->length = r->length.value;
@@ -1111,14 +1101,14 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     const char *name = cgp_cmd_name(r.cmd);
     if (!name) {
         expert_add_info(pinfo, ci, &ei_cgp_unknown_cmd);
-        wmem_strbuf_append_printf(cx->info, "%sunknown command 0x%02x", wmem_strbuf_get_len(cx->info) ? ", " : "", r.cmd);
+        wmem_strbuf_append_printf(cx->info, "unknown command 0x%02x", r.cmd);
         if (len > r.length.len + 1u)
             proto_tree_add_item(tree, hf_cgp_data, tvb, r.length.len + 1, len - r.length.len - 1, ENC_NA);
         return;
     }
     proto_item_append_text(proto_tree_get_parent(tree), ": %s", name);
     if (!embedded)
-        wmem_strbuf_append_printf(cx->info, "%s%s", wmem_strbuf_get_len(cx->info) ? ", " : "", name);
+        wmem_strbuf_append(cx->info, name);
     dissect_extensions(tvb, pinfo, tree, &r, cx);
 
     cgp_pdu_t *saved = cx->pdu;
@@ -1178,15 +1168,12 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     guint len = tvb_captured_length(tvb);
     proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, -1, ENC_NA);
     proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
-    wmem_strbuf_t *info = (wmem_strbuf_t *)p_get_proto_data(pinfo->pool, pinfo, proto_cgp, 0);
-
     if (len >= 2 && tvb_get_uint8(tvb, 0) == cgp_signature[0] && tvb_get_uint8(tvb, 1) == cgp_signature[1]) {
         proto_item *si = proto_tree_add_item(ct, hf_cgp_signature, tvb, 0, MIN(len, CGP_SIGNATURE_LEN), ENC_NA);
         proto_item_append_text(ti, ": signature");
         if (len < CGP_SIGNATURE_LEN || tvb_memeql(tvb, 0, cgp_signature, CGP_SIGNATURE_LEN) != 0)
             expert_add_info(pinfo, si, &ei_cgp_bad);
-        if (info && wmem_strbuf_get_len(info) == 0)
-            wmem_strbuf_append(info, "Signature");
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Signature");
         return len;
     }
     guint32 key = pdu_key(tvb, pinfo);
@@ -1195,7 +1182,6 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     memset(&cx, 0, sizeof cx);
     cx.pinfo = pinfo;
     cx.conv = cv;
-    cx.info = info ? info : wmem_strbuf_new(pinfo->pool, "");
     if (!pd && !PINFO_FD_VISITED(pinfo)) {
         pd = wmem_new0(wmem_file_scope(), cgp_pdu_t);
         pd->channel_protocol = 0xff;
@@ -1216,7 +1202,7 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     }
     cx.pdu = pd;
     cx.dir = pd ? (enum ica_dir)pd->dir : conv_dir(cv, pinfo);
-    guint before = (guint)wmem_strbuf_get_len(cx.info);
+    cx.info = wmem_strbuf_new(pinfo->pool, "");
     dissect_cgp_record(tvb, pinfo, ct, &cx, FALSE);
     if (pd) {
         render_state(tvb, pinfo, ct, ti, pd);
@@ -1231,7 +1217,9 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (r.length.len && len > r.length.len)
             queue_tap(pinfo, cv, pd, &r);
     }
-    (void)before;
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(cx.info));
+    if (cx.ica_len && pd)
+        hand_to_ica(pinfo, tree, &cx, key);
     return tvb_reported_length(tvb);
 }
 
@@ -1239,22 +1227,13 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
 {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CGP");
-    wmem_strbuf_t *info = (wmem_strbuf_t *)p_get_proto_data(pinfo->pool, pinfo, proto_cgp, 0);
-    if (!info) {
-        info = wmem_strbuf_new(pinfo->pool, "");
-        p_add_proto_data(pinfo->pool, pinfo, proto_cgp, 0, info);
+    /* Info: one item per record, appended; cleared once per frame (TCP
+     * calls again after a reassembled record, TLS once per record) */
+    if (!p_get_proto_data(pinfo->pool, pinfo, proto_cgp, 0)) {
+        col_clear(pinfo->cinfo, COL_INFO);
+        p_add_proto_data(pinfo->pool, pinfo, proto_cgp, 0, GUINT_TO_POINTER(1));
     }
-    /* one Info text per frame, also when TCP calls again after a reassembled
-     * record (it fences the column in between) */
-    gsize before = wmem_strbuf_get_len(info);
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
-    if (wmem_strbuf_get_len(info) > before) {
-        const char *added = wmem_strbuf_get_str(info) + before;
-        if (before)
-            col_append_str(pinfo->cinfo, COL_INFO, added);
-        else
-            col_add_str(pinfo->cinfo, COL_INFO, added);
-    }
     return tvb_captured_length(tvb);
 }
 
@@ -1290,7 +1269,7 @@ static gboolean probe_midstream(tvbuff_t *tvb)
 
 static int dissect_cgp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    cgp_conv_t *cv = conv_get(pinfo, "cgp", FALSE);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP, FALSE);
     if (!cv) {
         /* Decode As / the 2598 port: a stream start, possibly cut into tiny
          * segments, or two valid records mid-stream. */
@@ -1305,7 +1284,7 @@ static int dissect_cgp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
             return len;
         }
-        cv = conv_get(pinfo, "cgp", TRUE);
+        cv = conv_get(pinfo, ICA_CARRIER_CGP, TRUE);
         conv_set_client(cv, pinfo, cmd ? cmd == CGP_BIND_REQUEST : pinfo->destport == pinfo->match_uint);
     }
     return dissect_cgp_stream(tvb, pinfo, tree, cv);
@@ -1316,7 +1295,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, pr
     int cmd = probe_start(tvb);
     if (!cmd)
         return FALSE;
-    cgp_conv_t *cv = conv_get(pinfo, "cgp", TRUE);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP, TRUE);
     conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
     conversation_set_dissector(find_or_create_conversation(pinfo), cgp_handle);
     dissect_cgp_stream(tvb, pinfo, tree, cv);
@@ -1399,11 +1378,20 @@ static void dissect_socks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, c
         col_add_str(pinfo->cinfo, COL_INFO, "SOCKS reply");
     }
     if (socks < len) {
-        /* what follows the SOCKS exchange is the ICA stream (handed to
-         * the ICA decoder once its carrier interface exists) */
-        proto_tree_add_item(st, hf_cgp_socks_data, tvb, socks, len - socks, ENC_NA);
-        if (!socks)
-            col_add_str(pinfo->cinfo, COL_INFO, "ICA data after SOCKS");
+        /* what follows the SOCKS exchange is the ICA stream */
+        if (!PINFO_FD_VISITED(pinfo) && !cv->socks_ica) {
+            const address *srv = dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
+            guint32 srv_port = dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
+            cv->socks_ica = ica_session_new(pinfo, &cv->client, cv->client_port, srv, srv_port, ICA_CARRIER_SOCKS,
+                                            ICA_PHASE_DETECT);
+        }
+        if (cv->socks_ica) {
+            if (!socks)
+                col_clear(pinfo->cinfo, COL_INFO);
+            ica_dissect_chunk(cv->socks_ica, dir, tvb_new_subset_remaining(tvb, socks), pinfo, tree, key);
+        } else {
+            proto_tree_add_item(st, hf_cgp_socks_data, tvb, socks, len - socks, ENC_NA);
+        }
     }
 }
 
@@ -1411,7 +1399,7 @@ static void dissect_socks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, c
 
 static int dissect_cgp_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    cgp_conv_t *cv = conv_get(pinfo, "cgp/tls", FALSE);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_TLS, FALSE);
     if (!cv)
         return 0;
     if (cv->socks) {
@@ -1441,7 +1429,7 @@ static void tls_keep(void *data)
 
 static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    cgp_conv_t *known = conv_get(pinfo, "cgp/tls", FALSE);
+    cgp_conv_t *known = conv_get(pinfo, ICA_CARRIER_CGP_TLS, FALSE);
     if (known) {
         tls_keep(data);
         dissect_cgp_tls(tvb, pinfo, tree, NULL);
@@ -1449,7 +1437,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     }
     int cmd = probe_start(tvb);
     if (cmd) {
-        cgp_conv_t *cv = conv_get(pinfo, "cgp/tls", TRUE);
+        cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_TLS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
         tls_keep(data);
         dissect_cgp_stream(tvb, pinfo, tree, cv);
@@ -1460,7 +1448,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     cgp_socks_connect k;
     if (len < 10 || tvb_get_uint8(tvb, 0) != 5 || !socks_connect_at(tvb_get_ptr(tvb, 0, len), len, &k))
         return FALSE;
-    cgp_conv_t *cv = conv_get(pinfo, "socks", TRUE);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_SOCKS, TRUE);
     cv->socks = TRUE;
     conv_set_client(cv, pinfo, TRUE);
     tls_keep(data);
@@ -1472,12 +1460,12 @@ static wsc_heur_ret_t dissect_cgp_heur_ws(tvbuff_t *tvb, packet_info *pinfo, pro
 {
     /* WebSocket asks its heuristics for every message: a connection once
      * recognised stays CGP. */
-    cgp_conv_t *cv = conv_get(pinfo, "cgp/ws", FALSE);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_WS, FALSE);
     if (!cv || cv->socks) {
         int cmd = probe_start(tvb);
         if (!cmd)
             return FALSE;
-        cv = conv_get(pinfo, "cgp/ws", TRUE);
+        cv = conv_get(pinfo, ICA_CARRIER_CGP_WS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
     }
     dissect_cgp_stream(tvb, pinfo, tree, cv);
