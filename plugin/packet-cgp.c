@@ -613,6 +613,38 @@ static void dissect_cap_body(tvbuff_t *tvb, guint base, guint len, const cgp_cap
     }
 }
 
+/* First pass: the service names of a bind, before its capabilities are
+ * shown, since a resume's SESSION_RELIABILITY (with the embedded open
+ * requests naming service ids) comes before SERVICES_BINDING (§9). */
+static void prescan_services(const guint8 *p, guint len, guint off, guint ncaps, cgp_conv_t *cv)
+{
+    for (guint i = 0; i < ncaps && i < MAX_CAPS && off < len; i++) {
+        cgp_cap c;
+        cgp_parse_cap(p, len, off, &c);
+        if (c.status != CGP_OK)
+            return;
+        if (c.service_id == 0 && c.cap_id == CGP_CAP_SERVICES_BINDING) {
+            const guint8 *b = p + c.body_off;
+            cgp_vl n;
+            if (cgp_varlen(b, c.body_len, 0, &n) != CGP_OK)
+                return;
+            size_t so = n.len;
+            for (guint k = 0; k < n.value && k < MAX_SERVICES && so < c.body_len; k++) {
+                cgp_service sv;
+                cgp_parse_service(b, c.body_len, so, &sv);
+                if (sv.status != CGP_OK)
+                    break;
+                char *name = (char *)wmem_alloc(wmem_file_scope(), sv.name_len.value + 1u);
+                memcpy(name, b + sv.name_off, sv.name_len.value);
+                name[sv.name_len.value] = '\0';
+                wmem_map_insert(cv->services, GUINT_TO_POINTER(sv.service_id), name);
+                so += sv.total;
+            }
+        }
+        off += c.total;
+    }
+}
+
 static void dissect_bind(tvbuff_t *tvb, guint base, guint len, proto_tree *tree, cgp_ctx_t *cx)
 {
     const guint8 *p = tvb_get_ptr(tvb, base, len);
@@ -626,6 +658,8 @@ static void dissect_bind(tvbuff_t *tvb, guint base, guint len, proto_tree *tree,
         return;
     }
     add_vl(tree, pinfo, hf_cgp_num_caps, tvb, base, &b.num_caps);
+    if (cx->first_pass && cx->conv)
+        prescan_services(p, len, b.caps_off, b.num_caps.value, cx->conv);
     guint off = b.caps_off, i;
     for (i = 0; i < b.num_caps.value && i < MAX_CAPS && off < len; i++) {
         cgp_cap c;
@@ -1142,7 +1176,8 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     }
     cx->have_sr = 0;
     cx->ticket_len = 0;
-    dissect_payload(tvb, pinfo, tree, &r, cx);
+    if (!r.ext_undecodable)     /* else the payload's start is unknown: shown undecoded above */
+        dissect_payload(tvb, pinfo, tree, &r, cx);
     if (cx->first_pass && cx->conv && (r.cmd == CGP_BIND_REQUEST || r.cmd == CGP_BIND_RESPONSE))
         bind_state(pinfo, cx, &r);
     if (saved && cx->conv && cx->conv->session)
@@ -1304,95 +1339,140 @@ static wsc_heur_ret_t dissect_cgp_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, pr
 
 /* ---- SOCKS v5 with the STA ticket: the Gateway path with SR off (§11) --- */
 
+/* What one tvb of the SOCKS path holds at its start (first pass). */
 typedef struct {
-    guint16 socks_len;          /* SOCKS bytes at the start of this tvb */
-    guint8 reply_off;           /* server: 2 when a method choice 05 xx precedes the reply */
+    gint16 greeting;            /* offsets, -1 = absent */
+    gint16 connect;
+    gint16 choice;
+    gint16 reply;
+    guint16 socks_len;          /* SOCKS bytes before the ICA stream */
 } cgp_socks_pdu_t;
 
-/* The CONNECT whose "domain" is an STA ticket, optionally after the greeting. */
-static guint socks_connect_at(const guint8 *p, guint len, cgp_socks_connect *k)
+/* The CONNECT whose "domain" is an STA ticket. */
+static gboolean socks_sta_connect(const guint8 *p, guint len, cgp_socks_connect *k)
+{
+    cgp_sta sta;
+    cgp_parse_socks_connect(p, len, k);
+    return k->status == CGP_OK && k->cmd == 1 && cgp_parse_sta(p + k->domain_off, k->domain_len, &sta);
+}
+
+/* A greeting 05 n methods filling exactly the data (n <= 8). */
+static gboolean socks_greeting(const guint8 *p, guint len)
+{
+    return len >= 3 && p[0] == 5 && p[1] >= 1 && p[1] <= 8 && cgp_socks_greeting_len(p, len) == len;
+}
+
+static void socks_first_pass(const guint8 *p, guint len, cgp_conv_t *cv, enum ica_dir dir, cgp_socks_pdu_t *sp)
 {
     guint off = 0;
-    if (len >= 3 && p[0] == 5 && p[1] != 1) {   /* greeting (a CONNECT has 01 there) */
-        off = (guint)cgp_socks_greeting_len(p, len);
-        if (!off)
-            return 0;
+    sp->greeting = sp->connect = sp->choice = sp->reply = -1;
+    if (cv->socks_done[dir])
+        return;
+    if (dir == ICA_C2S) {
+        cgp_socks_connect k;
+        if (len >= 3 && p[0] == 5 && p[1] != 1 && cgp_socks_greeting_len(p, len)) {
+            sp->greeting = 0;
+            off = (guint)cgp_socks_greeting_len(p, len);
+        } else if (socks_greeting(p, len)) {    /* 05 01 00: one method */
+            sp->greeting = 0;
+            off = len;
+        }
+        if (off < len && socks_sta_connect(p + off, len - off, &k)) {
+            sp->connect = (gint16)off;
+            off += k.total;
+            cv->socks_done[dir] = TRUE;
+        }
+    } else {
+        if (len >= 2 && p[0] == 5 && !cgp_socks_reply_len(p, len)) {
+            sp->choice = 0;
+            off = 2;
+        }
+        if (off < len && cgp_socks_reply_len(p + off, len - off)) {
+            sp->reply = (gint16)off;
+            off += (guint)cgp_socks_reply_len(p + off, len - off);
+            cv->socks_done[dir] = TRUE;
+        }
     }
-    cgp_parse_socks_connect(p + off, len - off, k);
-    cgp_sta sta;
-    if (k->status != CGP_OK || k->cmd != 1 || !cgp_parse_sta(p + off + k->domain_off, k->domain_len, &sta))
-        return 0;
-    k->domain_off += off;
-    return off + k->total;
+    sp->socks_len = (guint16)off;
+}
+
+static void render_socks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *st, const cgp_socks_pdu_t *sp)
+{
+    guint len = tvb_captured_length(tvb);
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
+    if (sp->greeting >= 0) {
+        proto_tree_add_item(st, hf_cgp_socks_version, tvb, sp->greeting, 1, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "SOCKS greeting");
+    }
+    if (sp->choice >= 0) {
+        proto_tree_add_item(st, hf_cgp_socks_version, tvb, sp->choice, 1, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "SOCKS method choice");
+    }
+    if (sp->connect >= 0) {
+        guint c = (guint)sp->connect;
+        cgp_socks_connect k;
+        cgp_sta sta;
+        socks_sta_connect(p + c, len - c, &k);
+        proto_tree_add_item(st, hf_cgp_socks_version, tvb, c, 1, ENC_NA);
+        proto_tree_add_item(st, hf_cgp_socks_cmd, tvb, c + 1, 1, ENC_NA);
+        proto_tree_add_item(st, hf_cgp_socks_atyp, tvb, c + 3, 1, ENC_NA);
+        proto_item *ki = proto_tree_add_item(st, hf_cgp_socks_ticket, tvb, c + k.domain_off, k.domain_len, ENC_ASCII);
+        cgp_parse_sta(p + c + k.domain_off, k.domain_len, &sta);
+        proto_tree *kt = proto_item_add_subtree(ki, ett_cgp_sta);
+        guint b = c + k.domain_off;
+        proto_tree_add_item(kt, hf_cgp_sta_version, tvb, b + sta.version_off, sta.version_len, ENC_ASCII);
+        proto_tree_add_item(kt, hf_cgp_sta_id, tvb, b + sta.id_off, sta.id_len, ENC_ASCII);
+        proto_tree_add_item(kt, hf_cgp_sta_ticket, tvb, b + sta.ticket_off, sta.ticket_len, ENC_ASCII);
+        proto_tree_add_item(st, hf_cgp_socks_port, tvb, b + k.domain_len, 2, ENC_BIG_ENDIAN);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "SOCKS CONNECT with STA ticket");
+    }
+    if (sp->reply >= 0) {
+        proto_tree_add_item(st, hf_cgp_socks_version, tvb, sp->reply, 1, ENC_NA);
+        proto_tree_add_item(st, hf_cgp_socks_reply, tvb, sp->reply + 1, 1, ENC_NA);
+        proto_tree_add_item(st, hf_cgp_socks_atyp, tvb, sp->reply + 3, 1, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "SOCKS reply");
+    }
 }
 
 static void dissect_socks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
 {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CGP");
+    col_clear(pinfo->cinfo, COL_INFO);
     guint len = tvb_captured_length(tvb);
-    const guint8 *p = tvb_get_ptr(tvb, 0, len);
     enum ica_dir dir = conv_dir(cv, pinfo);
-    guint32 key = pdu_key(tvb, pinfo) | 0x80000000u;
+    guint32 key = pdu_key(tvb, pinfo);
     cgp_socks_pdu_t *sp = (cgp_socks_pdu_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
-    if (!sp && !PINFO_FD_VISITED(pinfo)) {
-        sp = wmem_new0(wmem_file_scope(), cgp_socks_pdu_t);
-        if (!cv->socks_done[dir]) {
-            cgp_socks_connect k;
-            guint n = dir == ICA_C2S ? socks_connect_at(p, len, &k) : (guint)cgp_socks_reply_len(p, len);
-            /* a method choice 05 xx may precede the reply */
-            if (dir == ICA_S2C && !n && len > 2 && p[0] == 5 && cgp_socks_reply_len(p + 2, len - 2)) {
-                n = 2 + (guint)cgp_socks_reply_len(p + 2, len - 2);
-                sp->reply_off = 2;
-            }
-            sp->socks_len = (guint16)MIN(n, len);
-            cv->socks_done[dir] = n > 0;
+    if (!sp) {
+        sp = wmem_new0(PINFO_FD_VISITED(pinfo) ? pinfo->pool : wmem_file_scope(), cgp_socks_pdu_t);
+        if (PINFO_FD_VISITED(pinfo)) {
+            sp->greeting = sp->connect = sp->choice = sp->reply = -1;
+        } else {
+            socks_first_pass(tvb_get_ptr(tvb, 0, len), len, cv, dir, sp);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, sp);
         }
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, sp);
     }
-    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, -1, ENC_NA);
+    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, sp->socks_len ? sp->socks_len : -1, ENC_NA);
     proto_item_append_text(ti, ": Gateway SOCKS v5 path (STA ticket)");
     proto_tree *st = proto_item_add_subtree(ti, ett_cgp);
-    guint socks = sp ? sp->socks_len : 0;
-    if (socks && dir == ICA_C2S) {
-        cgp_socks_connect k;
-        guint n = socks_connect_at(p, len, &k);
-        guint c = n - k.total;
-        proto_tree_add_item(st, hf_cgp_socks_version, tvb, c, 1, ENC_NA);
-        proto_tree_add_item(st, hf_cgp_socks_cmd, tvb, c + 1, 1, ENC_NA);
-        proto_tree_add_item(st, hf_cgp_socks_atyp, tvb, c + 3, 1, ENC_NA);
-        proto_item *ki = proto_tree_add_item(st, hf_cgp_socks_ticket, tvb, k.domain_off, k.domain_len, ENC_ASCII);
-        cgp_sta sta;
-        if (cgp_parse_sta(p + k.domain_off, k.domain_len, &sta)) {
-            proto_tree *kt = proto_item_add_subtree(ki, ett_cgp_sta);
-            proto_tree_add_item(kt, hf_cgp_sta_version, tvb, k.domain_off + sta.version_off, sta.version_len, ENC_ASCII);
-            proto_tree_add_item(kt, hf_cgp_sta_id, tvb, k.domain_off + sta.id_off, sta.id_len, ENC_ASCII);
-            proto_tree_add_item(kt, hf_cgp_sta_ticket, tvb, k.domain_off + sta.ticket_off, sta.ticket_len, ENC_ASCII);
-        }
-        proto_tree_add_item(st, hf_cgp_socks_port, tvb, k.domain_off + k.domain_len, 2, ENC_BIG_ENDIAN);
-        col_add_str(pinfo->cinfo, COL_INFO, "SOCKS CONNECT with STA ticket");
-    } else if (socks) {
-        guint reply_off = sp->reply_off;
-        proto_tree_add_item(st, hf_cgp_socks_version, tvb, reply_off, 1, ENC_NA);
-        proto_tree_add_item(st, hf_cgp_socks_reply, tvb, reply_off + 1, 1, ENC_NA);
-        proto_tree_add_item(st, hf_cgp_socks_atyp, tvb, reply_off + 3, 1, ENC_NA);
-        col_add_str(pinfo->cinfo, COL_INFO, "SOCKS reply");
+    render_socks(tvb, pinfo, st, sp);
+    guint socks = sp->socks_len;
+    if (socks >= len)
+        return;
+    /* after both sides' SOCKS exchange: the ICA stream */
+    if (!cv->socks_done[ICA_C2S] || !cv->socks_done[ICA_S2C]) {
+        proto_tree_add_item(st, hf_cgp_socks_data, tvb, socks, len - socks, ENC_NA);
+        return;
     }
-    if (socks < len) {
-        /* what follows the SOCKS exchange is the ICA stream */
-        if (!PINFO_FD_VISITED(pinfo) && !cv->socks_ica) {
-            const address *srv = dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
-            guint32 srv_port = dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
-            cv->socks_ica = ica_session_new(pinfo, &cv->client, cv->client_port, srv, srv_port, ICA_CARRIER_SOCKS,
-                                            ICA_PHASE_DETECT);
-        }
-        if (cv->socks_ica) {
-            if (!socks)
-                col_clear(pinfo->cinfo, COL_INFO);
-            ica_dissect_chunk(cv->socks_ica, dir, tvb_new_subset_remaining(tvb, socks), pinfo, tree, key);
-        } else {
-            proto_tree_add_item(st, hf_cgp_socks_data, tvb, socks, len - socks, ENC_NA);
-        }
+    if (!PINFO_FD_VISITED(pinfo) && !cv->socks_ica) {
+        const address *srv = dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
+        guint32 srv_port = dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
+        cv->socks_ica = ica_session_new(pinfo, &cv->client, cv->client_port, srv, srv_port, ICA_CARRIER_SOCKS,
+                                        ICA_PHASE_DETECT);
     }
+    if (cv->socks_ica)
+        ica_dissect_chunk(cv->socks_ica, dir, tvb_new_subset_remaining(tvb, socks), pinfo, tree, key);
+    else
+        proto_tree_add_item(st, hf_cgp_socks_data, tvb, socks, len - socks, ENC_NA);
 }
 
 /* ---- TLS and WebSocket heuristics --------------------------------------- */
@@ -1443,10 +1523,13 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
         dissect_cgp_stream(tvb, pinfo, tree, cv);
         return TRUE;
     }
-    /* SR off through a Gateway: SOCKS v5 CONNECT whose domain is the STA ticket */
+    /* SR off through a Gateway: SOCKS v5, the first application data being
+     * the greeting (TLS asks its heuristics for the first record only when
+     * a port dissector exists) or the CONNECT whose domain is an STA ticket */
     guint len = tvb_captured_length(tvb);
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
     cgp_socks_connect k;
-    if (len < 10 || tvb_get_uint8(tvb, 0) != 5 || !socks_connect_at(tvb_get_ptr(tvb, 0, len), len, &k))
+    if (!socks_greeting(p, len) && !(len >= 10 && p[0] == 5 && socks_sta_connect(p, len, &k)))
         return FALSE;
     cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_SOCKS, TRUE);
     cv->socks = TRUE;

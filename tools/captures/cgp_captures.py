@@ -145,11 +145,14 @@ class Side:
         self.sent = 0
 
 
-def realtime(data, me, peer):
-    """DATA_REALTIME, or DATA_REALTIME_WITH_ACK when the peer's messages await an ack."""
+def realtime(data, me, peer, channel=None):
+    """DATA_REALTIME, or DATA_REALTIME_WITH_ACK when the peer's messages await an ack;
+    with a channel: DATA (data_flags 0, the channel id) acking in its reliability extension."""
     me.sent += 1
     peer_unacked = me.unacked
     me.unacked = 0
+    if channel is not None:
+        return record(DATA, ext(ack=peer_unacked or None) + b"\x00" + varlen(channel) + data)
     if peer_unacked:
         return record(DATA_REALTIME_WITH_ACK, varlen(peer_unacked) + data)
     return record(DATA_REALTIME, data)
@@ -158,7 +161,7 @@ def realtime(data, me, peer):
 CHUNKS = (700, 1000, 333, 1200, 57)
 
 
-def wrap_msgs(runs, sides, chunks=CHUNKS):
+def wrap_msgs(runs, sides, chunks=CHUNKS, channel=None):
     """ICA runs [(dir, bytes)] -> CGP messages [(dir, record)]: each run cut
     into realtime messages of cycling sizes (so ICA units straddle CGP messages)."""
     out, k = [], 0
@@ -168,7 +171,7 @@ def wrap_msgs(runs, sides, chunks=CHUNKS):
         while off < len(data):
             n = chunks[k % len(chunks)]
             k += 1
-            out.append((d, realtime(data[off:off + n], me, peer)))
+            out.append((d, realtime(data[off:off + n], me, peer, channel)))
             peer.unacked += 1
             off += n
     return out
@@ -202,17 +205,30 @@ def spike_runs():
     return runs
 
 
-def cgp_spike_msgs():
-    """The whole SPIKE session inside CGP, as messages: bind, channel open, ICA."""
+def cgp_spike_msgs(channel=None):
+    """The whole SPIKE session inside CGP, as messages: bind, channel open, ICA
+    (realtime messages, or DATA on a NORMAL-priority TcpProxy channel)."""
     sides = {"c2s": Side(), "s2c": Side()}
-    head = [("c2s", client_bind()), ("s2c", server_bind()), ("c2s", open_request()), ("s2c", open_response())]
+    if channel is None:
+        opens = [("c2s", open_request()), ("s2c", open_response())]
+    else:
+        opens = [("c2s", open_request(channel=channel, priority=1)), ("s2c", open_response(channel=channel))]
+    head = [("c2s", client_bind()), ("s2c", server_bind())] + opens
     sides["c2s"].unacked = 1        # the open request was tracked
     sides["s2c"].unacked = 1        # and the response
-    return head + wrap_msgs(spike_runs(), sides)
+    return head + wrap_msgs(spike_runs(), sides, channel=channel)
 
 
 def cgp_spike_runs():
     return runs_of(cgp_spike_msgs())
+
+
+def socks_spike_runs():
+    """SR off through a Gateway (§11): SOCKS v5 greeting, CONNECT whose domain is
+    the STA ticket (port 1494), success reply, then the SPIKE ICA session."""
+    connect = b"\x05\x01\x00\x03" + bytes([len(STA)]) + STA + struct.pack("!H", 1494)
+    reply = b"\x05\x00\x00\x01" + bytes([10, 30, 5, 20]) + struct.pack("!H", 1494)
+    return [("c2s", b"\x05\x01\x00"), ("s2c", b"\x05\x00"), ("c2s", connect), ("s2c", reply)] + spike_runs()
 
 
 # ---------------------------------------------------------------- captures
@@ -254,9 +270,19 @@ def cap_gateway(path):
     w.close()
 
 
-def cap_spike(path, sizes=None):
+def cap_spike(path, sizes=None, channel=None):
     w = PcapWriter(path, step=0.000001)
-    write_runs(w, cgp_spike_runs(), sizes=sizes, close=False)
+    write_runs(w, runs_of(cgp_spike_msgs(channel)), sizes=sizes, close=False)
+    w.close()
+
+
+def cap_edt(path):
+    """UDP 1494 and 2598 datagrams (EDT has no public description: filler bytes)."""
+    w = PcapWriter(path)
+    rng = random.Random(1494)
+    for i in range(3):
+        w.udp(("10.30.4.10", 50041), ("10.30.4.20", 2598), bytes(rng.randrange(256) for _ in range(40 + i)))
+        w.udp(("10.30.4.20", 1494), ("10.30.4.10", 50042), bytes(rng.randrange(256) for _ in range(60 + i)))
     w.close()
 
 
@@ -349,6 +375,8 @@ CAPTURES = {
     "cgp-resume.pcap": cap_resume,
     "cgp-resume-refused.pcap": cap_refused,
     "cgp-malformed.pcap": cap_malformed,
+    "cgp-data-channel.pcap": lambda p: cap_spike(p, channel=2),
+    "cgp-edt.pcap": cap_edt,
 }
 # Not committed (large): built by the tests at run time.
 EXTRA = {

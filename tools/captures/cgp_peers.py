@@ -13,6 +13,8 @@ while dumpcap records the loopback.
 ica-tls: the SPIKE ICA session as it is (VDA TLS without Session Reliability).
 cgp-tls: the SPIKE session inside CGP (tools/captures/cgp_captures.py).
 cgp-ws:  the same CGP bytes in WebSocket binary messages, one per run.
+socks-tls: the Gateway path with SR off: SOCKS v5 with the STA ticket, then
+         the SPIKE ICA session, inside TLS.
 """
 import argparse
 import os
@@ -98,13 +100,14 @@ def run_ws(a, runs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mode", choices=["ica-tls", "cgp-tls", "cgp-ws"], required=True)
+    ap.add_argument("--mode", choices=["ica-tls", "cgp-tls", "cgp-ws", "socks-tls"], required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--keylog")
     ap.add_argument("--cert")
     ap.add_argument("--key")
     a = ap.parse_args()
-    runs = cgp_captures.spike_runs() if a.mode == "ica-tls" else cgp_captures.cgp_spike_runs()
+    runs = {"ica-tls": cgp_captures.spike_runs, "socks-tls": cgp_captures.socks_spike_runs}.get(
+        a.mode, cgp_captures.cgp_spike_runs)()
     if a.mode == "cgp-ws":
         run_ws(a, runs)
     else:

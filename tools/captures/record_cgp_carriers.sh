@@ -5,11 +5,13 @@
 # span TCP segments; dumpcap records lo; the TLS keys the client logged are
 # embedded with editcap --inject-secrets.
 #
-#   sudo bash tools/captures/record_cgp_carriers.sh [outdir]   (default captures/)
+#   sudo bash tools/captures/record_cgp_carriers.sh [outdir [name...]]   (default captures/, all)
 #
 # Writes ica-tls.pcapng (the SPIKE ICA session directly in TLS on 443),
 # cgp-tls.pcapng (the SPIKE session inside CGP inside TLS on 443) and
-# cgp-ws.pcapng (the same CGP bytes in WebSocket binary messages on 8080).
+# cgp-ws.pcapng (the same CGP bytes in WebSocket binary messages on 8080) and
+# socks-tls.pcapng (SOCKS v5 with the STA ticket, then the SPIKE ICA session,
+# in TLS on 443: the Gateway path with Session Reliability off).
 # Needs root (unshare -n) and Debian 12 packages: tshark (dumpcap, editcap),
 # openssl, iproute2, python3-websockets.  Keys, ports and timing differ on
 # every run, so the committed files are the reference the tests check.
@@ -17,6 +19,8 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$TOP/captures}
+shift || true
+WANT=" ${*:-ica-tls cgp-tls cgp-ws socks-tls} "
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
 W=$(mktemp -d /tmp/cgp-rec.XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -26,6 +30,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem
 
 record() {   # name mode port
     local name=$1 mode=$2 port=$3
+    case "$WANT" in *" $mode "*) ;; *) return 0 ;; esac
     rm -f "$W/keys.txt" "$W/raw.pcapng"
     unshare -n bash -s "$W" "$mode" "$port" "$TOP" <<'EOF'
 set -euo pipefail
@@ -50,11 +55,13 @@ EOF
     else
         cp "$W/raw.pcapng" "$OUT/$name"
     fi
+    chmod 644 "$OUT/$name"
     echo "wrote $OUT/$name ($(capinfos -c "$OUT/$name" | awk '/Number of packets/ {print $NF}') frames)"
 }
 
 record ica-tls.pcapng ica-tls 443
 record cgp-tls.pcapng cgp-tls 443
+record socks-tls.pcapng socks-tls 443
 if /usr/bin/python3 -c "import websockets" 2>/dev/null; then
     record cgp-ws.pcapng cgp-ws 8080
 else
