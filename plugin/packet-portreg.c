@@ -221,8 +221,7 @@ typedef struct {
     defacto_row_t defacto;       /* copied: UAT strings are owned by the UAT */
     defacto_kind_t kind;         /* DEFACTO_NONE when no row */
     const char *ws_name;         /* Wireshark's own services name, NULL if none */
-    const char *summary;         /* "2598: Assigned citriximaclient", for tree labels */
-    const char *label[2];        /* subtree text as client [0] / service [1] */
+    const char *label[2];        /* subtree text as client [0] / service [1]; formatted on first use */
     const char *row_ports;       /* "27000-27009" when the deciding row is a range, else NULL */
     guint16 port;
 } portreg_endpoint_t;
@@ -284,18 +283,6 @@ endpoint_init(portreg_endpoint_t *ep, registry_transport_t t, guint16 port)
         /* Shown only where it differs from IANA's first name (a personal
          * services file, Wireshark's 15-character cut, an older table). */
         ep->ws_name = ws && !(first && strcmp(ws, first) == 0) ? wmem_strdup(wmem_file_scope(), ws) : NULL;
-        /* Formatted once per conversation: a visible tree (tshark -V,
-         * -T fields, the GUI) would otherwise format them on every frame. */
-        ep->summary = wmem_strdup_printf(wmem_file_scope(), "%u: %s%s%s", port,
-                                         val_to_str_const(ep->iana.status, status_vals, "?"),
-                                         first ? " " : "", first ? first : "");
-        /* A client's port is usually whatever its stack picked: its IANA
-         * entry says nothing about the traffic, so the label names none
-         * (the fields below still carry it). */
-        ep->label[0] = ep->kind == DEFACTO_DIVERGENT || ep->kind == DEFACTO_GHOST
-            ? wmem_strdup_printf(wmem_file_scope(), "Client port %u (%s port)", port, defacto_kind_name(ep->kind))
-            : wmem_strdup_printf(wmem_file_scope(), "Client port %u", port);
-        ep->label[1] = wmem_strdup_printf(wmem_file_scope(), "Service port %s", ep->summary);
         ep->row_ports = ep->iana.listed && ep->iana.row_lo != ep->iana.row_hi
             ? wmem_strdup_printf(wmem_file_scope(), "%u-%u", ep->iana.row_lo, ep->iana.row_hi) : NULL;
     }
@@ -536,15 +523,39 @@ add_experts(packet_info *pinfo, const portreg_conv_t *c, const portreg_items_t *
     }
 }
 
-static proto_item *
-add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, const portreg_conv_t *c, int idx)
+/* Subtree text, formatted once per conversation and only when a tree is
+ * shown (tshark -V, the GUI): most conversations are never looked at. */
+static const char *
+endpoint_label(portreg_endpoint_t *ep, gboolean is_service)
 {
-    const portreg_endpoint_t *ep = &c->ep[idx];
+    if (!ep->label[is_service]) {
+        const char *first = registry_name(&ep->iana, 0);
+        if (is_service)
+            ep->label[1] = wmem_strdup_printf(wmem_file_scope(), "Service port %u: %s%s%s", ep->port,
+                                              val_to_str_const(ep->iana.status, status_vals, "?"),
+                                              first ? " " : "", first ? first : "");
+        /* A client's port is usually whatever its stack picked: its IANA
+         * entry says nothing about the traffic, so the label names none
+         * (the fields below still carry it). */
+        else if (ep->kind == DEFACTO_DIVERGENT || ep->kind == DEFACTO_GHOST)
+            ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %u (%s port)", ep->port,
+                                              defacto_kind_name(ep->kind));
+        else
+            ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %u", ep->port);
+    }
+    return ep->label[is_service];
+}
+
+static proto_item *
+add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, portreg_conv_t *c, int idx)
+{
+    portreg_endpoint_t *ep = &c->ep[idx];
     gboolean is_service = idx == c->service;
     proto_item *ti, *flag = NULL;
     proto_tree *et;
 
-    et = proto_tree_add_subtree(tree, tvb, 0, 0, ett_portreg_endpoint, NULL, ep->label[is_service]);
+    et = proto_tree_add_subtree(tree, tvb, 0, 0, ett_portreg_endpoint, NULL,
+                                PTREE_DATA(tree)->visible ? endpoint_label(ep, is_service) : "");
     ti = proto_tree_add_uint(et, hf_portreg_port, tvb, 0, 0, ep->port);
     proto_item_set_generated(ti);
     ti = proto_tree_add_string(et, hf_portreg_role, tvb, 0, 0, is_service ? "service" : "client");
@@ -652,7 +663,7 @@ summary_line(wmem_allocator_t *pool, const portreg_conv_t *c)
 }
 
 static void
-add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c, portreg_items_t *it)
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, portreg_conv_t *c, portreg_items_t *it)
 {
     const char *tname = registry_transport_name((registry_transport_t)c->transport);
     proto_item *ti;
@@ -675,6 +686,63 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv
     it->flag[1 - c->service] = add_endpoint_tree(pt, tvb, c, 1 - c->service);
 }
 
+/* One-entry cache of the previous frame's conversation: most frames belong
+ * to the conversation of the frame before, and find_conversation() is most
+ * of this post-dissector's cost. It is valid only if the transport touched
+ * that very conversation in this frame (TCP and UDP set last_frame when
+ * they find it), so a conversation TCP starts anew on port reuse is never
+ * missed. Cleared with the capture file. */
+static struct {
+    conversation_t *conv;
+    portreg_conv_t *c;
+    guint8 addr_src[16], addr_dst[16];
+    int addr_len;
+    int addr_type;
+    guint16 sport, dport;
+    guint8 transport;
+} last_conv;
+
+static gboolean
+last_conv_matches(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport)
+{
+    const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
+
+    if (!last_conv.conv || last_conv.conv->last_frame != pinfo->num || last_conv.transport != (guint8)t
+        || s->type != last_conv.addr_type || s->len != last_conv.addr_len || d->len != s->len)
+        return FALSE;
+    if (sport == last_conv.sport && dport == last_conv.dport
+        && memcmp(s->data, last_conv.addr_src, s->len) == 0 && memcmp(d->data, last_conv.addr_dst, d->len) == 0)
+        return TRUE;
+    return sport == last_conv.dport && dport == last_conv.sport
+        && memcmp(s->data, last_conv.addr_dst, s->len) == 0 && memcmp(d->data, last_conv.addr_src, d->len) == 0;
+}
+
+static void
+last_conv_set(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport,
+              conversation_t *conv, portreg_conv_t *c)
+{
+    const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
+
+    last_conv.conv = NULL;
+    if (s->len != d->len || s->len > (int)sizeof last_conv.addr_src || s->type != d->type)
+        return;
+    memcpy(last_conv.addr_src, s->data, s->len);
+    memcpy(last_conv.addr_dst, d->data, d->len);
+    last_conv.addr_len = s->len;
+    last_conv.addr_type = s->type;
+    last_conv.sport = sport;
+    last_conv.dport = dport;
+    last_conv.transport = (guint8)t;
+    last_conv.c = c;
+    last_conv.conv = conv;
+}
+
+static void
+portreg_cleanup(void)
+{
+    memset(&last_conv, 0, sizeof last_conv);
+}
+
 static int
 dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -690,21 +758,26 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto, &layer)
         || !transport_ports(pinfo, t, layer, app_proto, &sport, &dport))
         return 0;
-    ctype = conversation_pt_to_conversation_type(transport_port_type(t));
-
-    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
-    if (!conv) {
-        if (PINFO_FD_VISITED(pinfo))
-            return 0;
-        /* SCTP and DCCP do not always keep a conversation of their own. */
-        conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
-    }
-    c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
-    if (!c) {
-        if (PINFO_FD_VISITED(pinfo))
-            return 0;
-        c = new_conv(pinfo, t, sport, dport);
-        conversation_add_proto_data(conv, proto_portreg, c);
+    if (last_conv_matches(pinfo, t, sport, dport)) {
+        conv = last_conv.conv;
+        c = last_conv.c;
+    } else {
+        ctype = conversation_pt_to_conversation_type(transport_port_type(t));
+        conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
+        if (!conv) {
+            if (PINFO_FD_VISITED(pinfo))
+                return 0;
+            /* SCTP and DCCP do not always keep a conversation of their own. */
+            conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
+        }
+        c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
+        if (!c) {
+            if (PINFO_FD_VISITED(pinfo))
+                return 0;
+            c = new_conv(pinfo, t, sport, dport);
+            conversation_add_proto_data(conv, proto_portreg, c);
+        }
+        last_conv_set(pinfo, t, sport, dport, conv, c);
     }
     if (!PINFO_FD_VISITED(pinfo))
         update_conv(c, conv, pinfo, sender_index(c, pinfo, sport), app_proto);
@@ -891,6 +964,7 @@ proto_register_portreg(void)
                                   "Your organisation's port uses; rows win over the built-in Citrix table", uat);
 
     register_postdissector(create_dissector_handle(dissect_portreg, proto_portreg));
+    register_cleanup_routine(portreg_cleanup);
     portreg_tap = register_tap("portreg");
 }
 
