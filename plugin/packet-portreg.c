@@ -855,6 +855,86 @@ portreg_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_
     return TAP_PACKET_REDRAW;
 }
 
+/* ---- stats tree: tshark -z portreg_defacto,tree — the de facto table ---- */
+
+static const char st_str_builtin[] = "Built-in table (Citrix ports)";
+static const char st_str_user[] = "Your rows (portreg_defacto UAT; they win)";
+static int st_node_builtin = -1, st_node_user = -1;
+
+/* "tcp,udp/2897: registered to Citrix ... (ghost; IANA citrix-rtmp)" */
+static void
+defacto_row_name(char *buf, size_t size, const defacto_row_t *r)
+{
+    char transports[32] = "", ports[16];
+    registry_info_t iana;
+    const char *first = NULL;
+
+    for (int t = 0; t < REGISTRY_N_TRANSPORTS; t++) {
+        if (!(r->transports & DEFACTO_TRANSPORT_BIT(t)))
+            continue;
+        if (!first && registry_lookup((registry_transport_t)t, r->lo, &iana))
+            first = registry_name(&iana, 0);
+        g_strlcat(transports, transports[0] ? "," : "", sizeof transports);
+        g_strlcat(transports, registry_transport_name((registry_transport_t)t), sizeof transports);
+    }
+    if (r->lo == r->hi)
+        snprintf(ports, sizeof ports, "%u", r->lo);
+    else
+        snprintf(ports, sizeof ports, "%u-%u", r->lo, r->hi);
+    snprintf(buf, size, "%s/%s: %s (%s; IANA %s)", transports, ports, r->label,
+             defacto_kind_name((defacto_kind_t)r->kind),
+             r->lo != r->hi ? "varies, see per port" : first ? first : "no service name");
+}
+
+static void
+portreg_defacto_init(stats_tree *st)
+{
+    size_t n;
+    const defacto_row_t *rows = defacto_builtin_rows(&n);
+    char name[512];
+
+    /* Every row is listed, seen or not: the tree doubles as the table's listing. */
+    st_node_builtin = stats_tree_create_node(st, st_str_builtin, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < n; i++) {
+        defacto_row_name(name, sizeof name, &rows[i]);
+        stats_tree_create_node(st, name, st_node_builtin, STAT_DT_INT, FALSE);
+    }
+    st_node_user = stats_tree_create_node(st, st_str_user, 0, STAT_DT_INT, TRUE);
+    for (guint i = 0; i < n_user_rows; i++) {
+        defacto_row_name(name, sizeof name, &user_rows[i]);
+        stats_tree_create_node(st, name, st_node_user, STAT_DT_INT, FALSE);
+    }
+}
+
+/* Counts conversations whose ports hit a row (each endpoint once). */
+static tap_packet_status
+portreg_defacto_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p,
+                       tap_flags_t flags _U_)
+{
+    const portreg_conv_t *c = (const portreg_conv_t *)p;
+    char name[512];
+
+    if (pinfo->num != c->first_frame)
+        return TAP_PACKET_DONT_REDRAW;
+    for (int i = 0; i < 2; i++) {
+        const portreg_endpoint_t *ep = &c->ep[i];
+        registry_transport_t t = (registry_transport_t)c->transport;
+        const defacto_row_t *row;
+        if (ep->kind == DEFACTO_NONE)
+            continue;
+        if ((row = defacto_find(user_rows, n_user_rows, t, ep->port)) != NULL) {
+            defacto_row_name(name, sizeof name, row);
+            tick_stat_node(st, st_str_user, 0, TRUE);
+            tick_stat_node(st, name, st_node_user, FALSE);
+        } else if ((row = defacto_builtin_lookup(t, ep->port)) != NULL) {
+            defacto_row_name(name, sizeof name, row);
+            tick_stat_node(st, st_str_builtin, 0, TRUE);
+            tick_stat_node(st, name, st_node_builtin, FALSE);
+        }
+    }
+    return TAP_PACKET_REDRAW;
+}
+
 void
 proto_register_portreg(void)
 {
@@ -987,8 +1067,10 @@ proto_reg_handoff_portreg(void)
             hf_transport_dstport[i] = proto_registrar_get_id_byname(names[i][1]);
         }
     }
-    stats_tree_register_plugin("portreg", "portreg", "Port Registry", 0, portreg_stats_packet,
+    stats_tree_register_plugin("portreg", "portreg", "Port Registry/Conversations", 0, portreg_stats_packet,
                                portreg_stats_init, NULL);
+    stats_tree_register_plugin("portreg", "portreg_defacto", "Port Registry/De facto table", 0,
+                               portreg_defacto_packet, portreg_defacto_init, NULL);
 }
 
 /*

@@ -498,5 +498,45 @@ class SummaryLine(PortregCase):
         self.assertEqual(eps, ["Service port 53: Assigned domain", "Client port 38644"])
 
 
+def stats_rows(out):
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"^( *)(\S.*?)\s{2,}(\d+)\s", line)
+        if m and not line.startswith("Topic"):
+            rows.append((len(m.group(1)), m.group(2), int(m.group(3))))
+    return rows
+
+
+class DefactoListing(PortregCase):
+    """tshark -z portreg_defacto,tree lists every built-in row (seen or not)
+    with the conversations that hit it, then the user's rows."""
+
+    def test_listing_and_counts(self):
+        rows = stats_rows(self.ws.tshark(PORTS_PCAP, ["-q", "-z", "portreg_defacto,tree"]))
+        top = [r for r in rows if r[0] == 0]
+        self.assertEqual(top, [(0, "Built-in table (Citrix ports)", 7),
+                               (0, "Your rows (portreg_defacto UAT; they win)", 0)])
+        builtin = {r[1]: r[2] for r in rows if r[0] == 1}
+        self.assertEqual(len(builtin), 38)
+        seen = {k: v for k, v in builtin.items() if v}
+        self.assertEqual(seen, {
+            "tcp/2598: Citrix CGP: ICA/HDX with Session Reliability (divergent; IANA citriximaclient)": 2,
+            "udp/16500-16509: Citrix HDX audio over RTP (VDA) (unregistered; IANA varies, see per port)": 1,
+            "tcp/8443: Citrix Command Center HTTPS GUI / NITRO API (divergent; IANA pcsync-https)": 1,
+            "tcp/2014: claimed: Citrix Command Center HA (weak source) (claimed; IANA troff)": 1,
+            "tcp/1494: Citrix ICA/HDX (raw ICA) (matches; IANA ica)": 1,
+            "tcp,udp/2897: registered to Citrix (citrix-rtmp), no documented current use (ghost; IANA citrix-rtmp)": 1,
+        })
+        self.assertIn("udp/7000: NetScaler cluster heartbeat (divergent; IANA afs3-fileserver)", builtin)
+
+    def test_user_rows_listed(self):
+        ws = isolated_wireshark()
+        ws.write_config("portreg_defacto", '"2014","tcp","divergent","Our HA sync","wiki/ha"\n')
+        rows = stats_rows(ws.tshark(PORTS_PCAP, ["-q", "-z", "portreg_defacto,tree"]))
+        self.assertIn((0, "Your rows (portreg_defacto UAT; they win)", 1), rows)
+        self.assertIn((1, "tcp/2014: Our HA sync (divergent; IANA troff)", 1), rows)
+        self.assertIn((1, "tcp/2014: claimed: Citrix Command Center HA (weak source) (claimed; IANA troff)", 0), rows)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
