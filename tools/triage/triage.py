@@ -416,7 +416,8 @@ def triage_file(path, plugin):
     fields = [f for f in FIELDS if f in known]
     ws = Wireshark(plugin)
     try:
-        cap = ws.stage(path)
+        # as root tshark runs as nobody: give it a copy it can read
+        cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
         args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
                 "-E", "occurrence=a"]
         for f in fields:
