@@ -500,6 +500,38 @@ class SameEverywhere(unittest.TestCase):
         args = [SPIKE, HEARTBEAT, RC5, MYSQL]
         self.assertEqual(self.run_json(["-j", "1"] + args), self.run_json(["-j", "2"] + args))
 
+    def test_personal_profile_ignored(self):
+        """A personal Wireshark profile that disables the CCHA heuristic and the plugin's
+        protocols, and a matplotlibrc, change nothing."""
+        home = tempfile.mkdtemp(prefix="triage-home-")
+        try:
+            cfg = os.path.join(home, ".config", "wireshark")
+            os.makedirs(cfg)
+            with open(os.path.join(cfg, "heuristic_protos"), "w") as f:
+                f.write("citrix_ccha_tcp,0\n")
+            with open(os.path.join(cfg, "disabled_protos"), "w") as f:
+                f.write("citrix\nica\ncgp\nportreg\n")
+            mpl = os.path.join(home, ".config", "matplotlib")
+            os.makedirs(mpl)
+            with open(os.path.join(mpl, "matplotlibrc"), "w") as f:
+                f.write("lines.linewidth: 12\nfigure.facecolor: black\n")
+            args = ["--json", SPIKE, HEARTBEAT]
+            plain = self.run_json(args)
+            env = dict(os.environ, HOME=home, WIRESHARK_CONFIG_DIR=cfg, MPLCONFIGDIR=mpl)
+            p = subprocess.run([TOOL, "-q"] + args, cwd=CAP, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=600)
+            self.assertEqual(json.loads(p.stdout), plain, p.stderr.decode())
+            pages = []
+            for e in (dict(os.environ), env):
+                page = os.path.join(home, "p%d.html" % len(pages))
+                subprocess.run([TOOL, "-q", "--html", page, SPIKE], cwd=CAP, env=e, check=True,
+                               stdout=subprocess.DEVNULL, timeout=600)
+                with open(page) as f:
+                    pages.append(Tables.images(f.read()))
+            self.assertEqual(pages[0], pages[1])        # the same picture, byte for byte
+        finally:
+            shutil.rmtree(home, True)
+
     @unittest.skipUnless(os.geteuid() == 0, "needs root to run as nobody")
     def test_as_unprivileged_user(self):
         self.assertEqual(self.run_json([SPIKE, HEARTBEAT]), self.run_json([SPIKE, HEARTBEAT], user="nobody"))

@@ -33,7 +33,9 @@ img.plot { display: block; width: 900px; height: 320px; }
 
 
 def _pyplot():
-    os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="citrix-mpl-"))
+    if not os.environ.get("CITRIX_MPL_PRIVATE"):    # the user's MPLCONFIGDIR (matplotlibrc) is not read
+        os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="citrix-mpl-")
+        os.environ["CITRIX_MPL_PRIVATE"] = "1"
     import matplotlib
     matplotlib.use("Agg")
     matplotlib.rcdefaults()
