@@ -1,7 +1,7 @@
 /* packet-citrix-stats.c - the plugin's statistics trees, in tshark
  * (`-z citrix,tree`, `-z ccha,tree`) and in the GUI's Statistics > Citrix
- * menu.  No protocol and no wire format here: both trees read the records
- * the dissectors queue on their taps (include/citrix_tap.h):
+ * menu, and the "citrix" post-dissector.  No wire format here: everything
+ * reads the records the dissectors queue on their taps (include/citrix_tap.h):
  *   "ica"  ica_tap_rec, one per ICA chunk (packet-ica.c)
  *   "cgp"  cgp_tap_rec, one per CGP message (packet-cgp.c)
  *   "ccha" ccha_tap_rec, one per data frame or FIN/RST of a TCP 2014 link
@@ -32,7 +32,8 @@
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
  * a node is ticked each time the session's value changes to it, so a value
- * that changed shows both, in the order learned.
+ * that changed shows each value it had.  Nodes are sorted by name whatever
+ * the user's sort preference.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -42,7 +43,6 @@
 #include <string.h>
 
 #include <epan/packet.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
@@ -51,9 +51,6 @@
 
 void proto_register_citrix_stats(void);
 void proto_reg_handoff_citrix_stats(void);
-
-
-
 
 static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0;    /* 0: not registered */
 
@@ -716,12 +713,11 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tre
     return 0;
 }
 
-/* ---- registration --------------------------------------------------------
- * Sorted by name, whatever the user's default sort preference: rows read
+/* Sorted by name, whatever the user's default sort preference: rows read
  * Session 1, 2... and a row's attributes in a fixed order. */
 #define ST_SORT_BY_NAME (ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT)
 
-/* ---- (registration) ---------------------------------------------------------- */
+/* ---- registration ---------------------------------------------------------- */
 
 void
 proto_register_citrix_stats(void)
