@@ -534,6 +534,11 @@ def main(argv=None):
     ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
     a = ap.parse_args(argv)
 
+    try:
+        FieldSet.get(a.plugin)
+    except RuntimeError as e:      # no build: nothing can be triaged
+        print("citrix-triage: %s (build first: bash tools/setup/triage.sh, or --plugin DIR)" % e, file=sys.stderr)
+        return 2
     files, errors = expand(a.inputs)
     results = {}
     done = [0]
