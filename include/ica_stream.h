@@ -47,6 +47,11 @@ enum ica_compression {
     ICA_COMP_PDCOMP     /* PDCOMP bound: format not public */
 };
 
+/* PDRFRAME length word: the top two bits carry the channel priority and are
+ * masked on every receive (ica-modern.md §4, H5). */
+#define ICA_FRAME_LEN_MASK   0x3fff
+#define ICA_FRAME_PRIO_SHIFT 14
+
 /* PDCRYPT1 header byte values */
 enum {
     ICA_CRYPT_NOT_ENCRYPTED = 0, ICA_CRYPT_ENCRYPTED = 1, ICA_CRYPT_PUBLICKEY = 2,
@@ -72,7 +77,7 @@ enum ica_event_type {
 #define ICA_FR_COMPRESSED   0x0020  /* reducer/PDCOMP output */
 #define ICA_FR_EXPANDED     0x0040  /* reducer level 1 expanded */
 #define ICA_FR_UNDECODABLE  0x0080  /* compressed with an unknown format, or expansion failed */
-#define ICA_FR_PRIO_BITS    0x0100  /* top two length bits set (PDRFRAME v2) */
+#define ICA_FR_PRIO_BITS    0x0100  /* top two length bits set: channel priority */
 #define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */

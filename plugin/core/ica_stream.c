@@ -106,7 +106,7 @@ void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out
         else if (d->phase == ICA_PHASE_RAW && n >= 3)
             out->unit_total = 3 + (size_t)le16(p + 1);
         else if (d->phase == ICA_PHASE_FRAMED && n >= 2)
-            out->unit_total = 2 + (size_t)(st->sum.pdrframe_version >= 2 ? le16(p) & 0x3fff : le16(p));
+            out->unit_total = 2 + (size_t)(le16(p) & ICA_FRAME_LEN_MASK);
     }
     out->cmd_seen = d->cmd_len;
     if (d->cmd_len) {
@@ -123,7 +123,7 @@ static int frames_cover(const uint8_t *data, size_t len)
     size_t pos = 0;
     int n = 0;
     while (pos + 2 <= len) {
-        size_t fl = le16(data + pos);
+        size_t fl = le16(data + pos) & ICA_FRAME_LEN_MASK;
         if (fl == 0)
             return 0;
         pos += 2 + fl;
@@ -829,12 +829,10 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
         case ICA_PHASE_FRAMED: {
             if (rem < 2)
                 return pos;
+            /* H5 masks the priority bits on every receive, whatever the
+             * agreed PDRFRAME version (ica-modern.md §4). */
             uint16_t raw = le16(p);
-            uint16_t flen = raw, prio = 0;
-            if (sum->pdrframe_version >= 2) {
-                flen = raw & 0x3fff;
-                prio = raw >> 14;
-            }
+            uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
             size_t total = 2 + (size_t)flen;
             if (rem < total)
                 return pos;

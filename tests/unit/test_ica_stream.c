@@ -10,7 +10,8 @@
 
 typedef struct {
     int detect[2], raw[2], frames[2], cmds[2], padding[2], undecoded[2], stops[2];
-    int no_key[2], opaque[2], undecodable[2], control[2];
+    int no_key[2], opaque[2], undecodable[2], control[2], prio[2];
+    uint16_t last_frame_len[2];
     uint64_t cmd_hash[2];       /* FNV over every command's bytes, in order */
     uint64_t last_plain_end[2];
     int gaps;                   /* command offsets that do not follow each other */
@@ -32,6 +33,8 @@ static void on_event(void *ctx, const ica_event *ev)
         if (ev->flags & ICA_FR_OPAQUE) t->opaque[d]++;
         if (ev->flags & ICA_FR_UNDECODABLE) t->undecodable[d]++;
         if (ev->flags & ICA_FR_CONTROL) t->control[d]++;
+        if (ev->flags & ICA_FR_PRIO_BITS) t->prio[d]++;
+        t->last_frame_len[d] = ev->frame_len;
         break;
     case ICA_EV_CMD:
         t->cmds[d]++;
@@ -454,6 +457,38 @@ static void test_mid_session_and_hostile(void)
     CHECK_EQ_STR(name, "\xc3\xa9");
 }
 
+/* ica-modern.md §4: the top two PDRFRAME length bits are masked on every
+ * receive, also with PDRFRAME version 1 agreed (as in the reference
+ * session's INIT_CONNECT) and before any version is known (mid-session). */
+static void test_priority_always_masked(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    handshake(&st, &t, 0x5a);
+    CHECK_EQ_INT(st.sum.pdrframe_version, 1);
+    ica_basic_state enc;
+    ica_basic_init(&enc, 0x5a);
+    uint8_t plain[] = { 0x09, 0x37, 0x01 };
+    uint8_t f[2 + 1 + sizeof plain] = { sizeof plain + 1, 0xc0, 0x01 };   /* priority 3 */
+    memcpy(f + 3, plain, sizeof plain);
+    ica_basic_encrypt(&enc, f + 3, sizeof plain);
+    ica_stream_feed(&st, ICA_C2S, f, sizeof f, on_event, &t);
+    CHECK_EQ_INT(t.prio[ICA_C2S], 1);
+    CHECK_EQ_INT(t.last_frame_len[ICA_C2S], 4);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_C2S][0x09], 1);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_C2S][0x37], 1);
+    CHECK_EQ_INT(ica_stream_pending(&st, ICA_C2S), 0);
+    ica_stream_free(&st);
+
+    tally t2 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_SYNC, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "03 40 00 09 09 02 80 00 09", &t2);   /* priorities 1 and 2, clear */
+    CHECK_EQ_INT(t2.frames[ICA_S2C], 2);
+    CHECK_EQ_INT(t2.prio[ICA_S2C], 2);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x09], 3);
+    ica_stream_free(&st);
+}
+
 int main(void)
 {
     test_reference_session();
@@ -461,5 +496,6 @@ int main(void)
     test_reducer_level2_and_rc5();
     test_reducer_level1_and_v3();
     test_mid_session_and_hostile();
+    test_priority_always_masked();
     return unit_report();
 }
