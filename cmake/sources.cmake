@@ -23,6 +23,11 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
   packet-ica.c
+  packet-ica-chunk.c
+  packet-ica-frame.c
+  packet-ica-handshake.c
+  packet-ica-stats.c
+  packet-ica-wd.c
   packet-portreg.c
 )
 list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")

@@ -688,7 +688,7 @@ static void ccha_stat_finish(void *tapdata)
     g_free(st);
 }
 
-static void ccha_stat_init(const char *opt_arg, void *userdata _U_)
+static wsc_stat_tap_init_ret_t ccha_stat_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
     if (g_str_has_prefix(opt_arg, "ccha,tree,"))
@@ -702,7 +702,9 @@ static void ccha_stat_init(const char *opt_arg, void *userdata _U_)
         g_string_free(err, TRUE);
         g_hash_table_destroy(st->links);
         g_free(st);
+        WSC_STAT_TAP_INIT_RETURN(false);
     }
+    WSC_STAT_TAP_INIT_RETURN(true);
 }
 
 static stat_tap_ui ccha_stat_ui = {
