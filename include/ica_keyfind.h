@@ -16,6 +16,13 @@
  * huge length early and never end clean again.  After ICA_KEYFIND_MAX_FRAMES
  * frames without a decision the trial gives up.
  *
+ * Current sessions may carry the high-throughput header (ica_ht.h) at the
+ * start of every frame: each key is also tried with that layout (flag byte
+ * with its unnamed low bits clear, the estimates its flags announce, an
+ * interrupt flag dropping the command in progress), so a candidate is a
+ * (key, layout) pair and the accepted pair also says whether the session
+ * uses the header.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef CITRIX_ICA_KEYFIND_H
@@ -40,15 +47,21 @@ typedef struct {
     uint16_t run;           /* frames parsed since this key's run began */
 } ica_keyfind_cand;
 
+#define ICA_KEYFIND_PLAIN 0x01       /* try the classic layout */
+#define ICA_KEYFIND_HT    0x02       /* try the high-throughput header layout */
+
 typedef struct {
-    ica_keyfind_cand cand[256];
+    ica_keyfind_cand cand[2][256];  /* [0] classic layout, [1] with the high-throughput header */
+    uint8_t layouts;        /* ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT */
+    uint8_t result_ht;      /* the accepted candidate uses the high-throughput header */
     uint16_t seen;          /* frames seen, anchor included */
     uint8_t have_prev;      /* the chain is known */
     uint8_t prev;           /* last ciphertext byte seen */
     int16_t result;         /* the key, or enum ica_keyfind_result */
 } ica_keyfind;
 
-void ica_keyfind_init(ica_keyfind *kf);
+/* layouts: which frame layouts to try (ICA_KEYFIND_PLAIN / _HT). */
+void ica_keyfind_init(ica_keyfind *kf, uint8_t layouts);
 
 /* One encrypted frame's ciphertext (the bytes after the PDCRYPT1 header),
  * in stream order.  Returns the key (0-255) when it is accepted at this
@@ -57,6 +70,6 @@ int ica_keyfind_frame(ica_keyfind *kf, const uint8_t *ct, size_t len);
 
 /* Frames (the latest included) that key k has parsed since its run began;
  * the earliest of them started on a command boundary under k. */
-unsigned ica_keyfind_run(const ica_keyfind *kf, uint8_t k);
+unsigned ica_keyfind_run(const ica_keyfind *kf, uint8_t k, int ht);
 
 #endif

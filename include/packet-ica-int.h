@@ -109,6 +109,7 @@ typedef struct ica_frame {
 
 /* Collector used while the core reports events for one chunk. */
 typedef struct {
+    guint8 dir;                     /* the direction fed (events of the other one come from key recovery) */
     guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;

@@ -122,7 +122,7 @@ static void collect_event(void *ctx, const ica_event *ev)
     r.cmd_flags = ev->cmd_flags;
     r.ht_buf_off = -1;
     if (ev->type != ICA_EV_CMD && ev->type != ICA_EV_WD_STOP) {
-        if (ev->wire_off >= c->seg_wire_off)
+        if (ev->dir == c->dir && ev->wire_off >= c->seg_wire_off)
             r.tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
         else
             r.wire_copy = file_copy(ev->wire, ev->wire_len);
@@ -226,6 +226,7 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     s->last_num[dir] = pinfo->num;
 
     ica_collect_t col;
+    col.dir = (guint8)dir;
     col.seg_wire_off = s->st.d[dir].wire_off + ica_stream_pending(&s->st, dir);
     col.seg_tvb_off = 0;
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));

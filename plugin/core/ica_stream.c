@@ -896,7 +896,8 @@ static int chain_from_trial(ica_stream *st, enum ica_dir dir, const uint8_t *ct,
     ica_dir_state *d = &st->d[dir];
     struct ica_keytrial *kt = d->trial;
     if (kt && kt->kf.have_prev) {
-        unsigned run = ica_keyfind_run(&kt->kf, st->sum.session_key);
+        unsigned run = ica_keyfind_run(&kt->kf, st->sum.session_key, st->sum.ht_state == ICA_HT_INFERRED_ON ||
+                                       st->sum.ht_state == ICA_HT_ON);
         if (run && kt->n) {
             trial_replay(st, dir, run, kt->kf.prev, cb, ctx);
         } else {
@@ -937,7 +938,11 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
             return 0;
         }
         memset(d->trial, 0, sizeof *d->trial);
-        ica_keyfind_init(&d->trial->kf);
+        /* the layouts still possible: with or without the high-throughput header */
+        uint8_t layouts = sum->ht_state == ICA_HT_ON || sum->ht_state == ICA_HT_INFERRED_ON ? ICA_KEYFIND_HT
+                          : sum->ht_state == ICA_HT_UNKNOWN ? ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT
+                          : ICA_KEYFIND_PLAIN;
+        ica_keyfind_init(&d->trial->kf, layouts);
     }
     struct ica_keytrial *kt = d->trial;
     uint8_t prev_before = kt->kf.prev;
@@ -948,9 +953,15 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
         sum->have_key = 1;
         sum->key_source = ICA_KEY_RECOVERED;
         sum->encryption = ICA_ENC_BASIC;
+        if (sum->ht_state == ICA_HT_UNKNOWN)
+            sum->ht_state = kt->kf.result_ht ? ICA_HT_INFERRED_ON : ICA_HT_INFERRED_OFF;
         *flags |= ICA_FR_KEY_RECOVERED;
         /* the run includes this frame, which is decrypted by the caller */
-        trial_replay(st, dir, ica_keyfind_run(&kt->kf, (uint8_t)k) - 1, prev_before, cb, ctx);
+        trial_replay(st, dir, ica_keyfind_run(&kt->kf, (uint8_t)k, kt->kf.result_ht) - 1, prev_before, cb, ctx);
+        /* the other direction's frames seen so far are decrypted now too
+         * (its events come during this direction's feed: ev.dir tells) */
+        if (st->d[!dir].trial && !st->d[!dir].chain_known)
+            chain_from_trial(st, (enum ica_dir)!dir, NULL, 0, cb, ctx);
         return 1;
     }
     if (k == ICA_KEYFIND_PENDING && had_anchor)

@@ -158,6 +158,22 @@ class Corrections(unittest.TestCase):
         self.assertEqual(rows, [["3,3", "1,2", "0x09,0x09,0x37"]])
 
 
+class KeyRecoveryWithHeader(unittest.TestCase):
+    """ica-ht-midsession.pcap: mid-session, Basic key 0xB5 never sent, high-throughput header."""
+
+    def test_key_and_header_found(self):
+        path = capture("ica-ht-midsession.pcap")
+        rows = WS.fields(path, ["frame.number", "ica.session_key.recovered"], filter="ica.session_key.recovered")
+        self.assertEqual(rows, [["13", "0xb5"]])
+        d = per_direction(WS, path, ["ica.ht.round_trip", "ica.ht.bandwidth", "ica.ht.inferred", "ica.cmd"])
+        # all decrypted frames are shown in frame 13 (server), where the key was accepted
+        s = d["s2c"]
+        self.assertEqual(ints(s["ica.ht.round_trip"]), [64, 66, 61, 75, 68])
+        self.assertEqual(ints(s["ica.ht.bandwidth"]), [786432])
+        self.assertEqual([truth(v) for v in s["ica.ht.inferred"]], [True] * 11)
+        self.assertEqual(ints(s["ica.cmd"]), [0x1c] * 5 + [0x0d] * 5 + [0x30])
+
+
 class KeyRecovery(unittest.TestCase):
     """captures/spike-ica-2001-midsession.pcap = frames 101-174 of the real capture."""
     FIELDS = ["ica.decrypted_data"]
@@ -166,12 +182,17 @@ class KeyRecovery(unittest.TestCase):
     def setUpClass(cls):
         cls.full = per_direction(WS, SPIKE, cls.FIELDS, server_port=1494)
 
-    def check_same_as_full(self, cut):
-        for d, n in (("c2s", 30), ("s2c", 31)):
-            got = cut[d]["ica.decrypted_data"]
-            self.assertEqual(len(got), n)
-            # in stream order, the cut's decrypted frames are the full capture's last n
-            self.assertEqual(got, self.full[d]["ica.decrypted_data"][-n:])
+    def check_same_as_full(self, cut, replay_elsewhere=False):
+        # the full capture's last 30 client and 31 server frames, decrypted through its key exchange
+        want = {d: self.full[d]["ica.decrypted_data"][-n:] for d, n in (("c2s", 30), ("s2c", 31))}
+        if not replay_elsewhere:
+            for d in want:
+                self.assertEqual(cut[d]["ica.decrypted_data"], want[d])
+            return
+        # frames decrypted after the key was accepted are shown in the accepting packet,
+        # whatever their direction: compare all of them, each frame's bytes exactly
+        got = cut["c2s"]["ica.decrypted_data"] + cut["s2c"]["ica.decrypted_data"]
+        self.assertEqual(sorted(got), sorted(want["c2s"] + want["s2c"]))
 
     def test_recovered_key(self):
         rows = WS.fields(SPIKE_CUT, ["frame.number", "ica.session_key.recovered", "ica.session_key.source"],
@@ -179,8 +200,10 @@ class KeyRecovery(unittest.TestCase):
         self.assertEqual(rows, [["9", "0xf4", "2"]])
         notes = [m for m in experts(WS, SPIKE_CUT)["s2c"] if m.startswith("Basic session key 0xf4 recovered")]
         self.assertEqual(len(notes), 1)
-        self.check_same_as_full(per_direction(WS, SPIKE_CUT, self.FIELDS))
-        # every frame but each direction's first is decrypted: 3 + 3 of them after the fact
+        self.check_same_as_full(per_direction(WS, SPIKE_CUT, self.FIELDS), replay_elsewhere=True)
+        # every frame but each direction's first is decrypted: 3 + 3 of them after the fact,
+        # all shown in frame 9, where the key was accepted
+        self.assertEqual(WS.fields(SPIKE_CUT, ["frame.number"], filter="ica.frame.replayed"), [["9"]])
         replayed = WS.fields(SPIKE_CUT, ["ica.frame.replayed"], filter="ica.frame.replayed")
         self.assertEqual(sum(len(r[0].split(",")) for r in replayed), 6)
 

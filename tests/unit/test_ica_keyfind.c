@@ -17,7 +17,7 @@ static int run(ica_keyfind *kf, uint8_t k, const uint8_t *const *frames, const s
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (uint8_t)(i * 7 + 3);
     ica_basic_encrypt(&enc, junk, sizeof junk);      /* the part never captured */
-    ica_keyfind_init(kf);
+    ica_keyfind_init(kf, ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT);
     int r = ICA_KEYFIND_PENDING;
     *accepted_at = -1;
     for (int i = 0; i < n; i++) {
@@ -53,7 +53,8 @@ static void test_finds_the_key(void)
         CHECK_EQ_INT(r, keys[i]);
         /* never before the anchor + ICA_KEYFIND_MIN_FRAMES frames */
         CHECK(at >= ICA_KEYFIND_MIN_FRAMES);
-        CHECK(ica_keyfind_run(&kf, keys[i]) >= ICA_KEYFIND_MIN_FRAMES);
+        CHECK(ica_keyfind_run(&kf, keys[i], 0) >= ICA_KEYFIND_MIN_FRAMES);
+        CHECK_EQ_INT(kf.result_ht, 0);
     }
 }
 
@@ -83,7 +84,7 @@ static void test_restart_inside_a_command(void)
     /* the first tested frame is the tail of a command that began in the
      * anchor: the right key dies there, restarts, and is still found */
     CHECK_EQ_INT(r, 0x5c);
-    CHECK(ica_keyfind_run(&kf, 0x5c) < (unsigned)at + 1);
+    CHECK(ica_keyfind_run(&kf, 0x5c, 0) < (unsigned)at + 1);
 }
 
 static void test_random_bytes_give_up(void)
@@ -91,7 +92,7 @@ static void test_random_bytes_give_up(void)
     uint8_t frames[ICA_KEYFIND_MAX_FRAMES + 4][40];
     unsigned rnd = 12345;
     ica_keyfind kf;
-    ica_keyfind_init(&kf);
+    ica_keyfind_init(&kf, ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT);
     int r = ICA_KEYFIND_PENDING;
     for (int i = 0; i < ICA_KEYFIND_MAX_FRAMES + 4; i++) {
         for (int j = 0; j < 40; j++) {
@@ -105,10 +106,30 @@ static void test_random_bytes_give_up(void)
     CHECK_EQ_INT(ica_keyfind_frame(&kf, frames[0], 0), ICA_KEYFIND_FAILED);
 }
 
+/* Frames with the high-throughput header: the key and the layout are found. */
+static void test_finds_the_key_with_ht_header(void)
+{
+    static const uint8_t f0[] = { 0x00, 0x0d, 1, 0, 2, 0, 1 };                        /* anchor */
+    static const uint8_t f1[] = { 0x18, 0x00, 0x64, 0x2a, 0x00, 0x0d, 5, 0, 6, 0, 1 };  /* bw + rtt */
+    static const uint8_t f2[] = { 0x08, 0x23, 0x00, 0x30, 0x04, 0x0c, 0xaa, 0xbb, 0xcc };
+    static const uint8_t f3[] = { 0x20, 0x09, 0x0d, 9, 0, 9, 0, 4 };
+    static const uint8_t f4[] = { 0x00, 0x1c, 1, 0, 2, 0, 0x37, 0x01 };
+    static const uint8_t f5[] = { 0x40, 0x0a, 0x1e, 0x0a, 0x9e };
+    const uint8_t *const fr[] = { f0, f1, f2, f3, f4, f5, f1, f2, f3, f4 };
+    const size_t ln[] = { sizeof f0, sizeof f1, sizeof f2, sizeof f3, sizeof f4, sizeof f5,
+                          sizeof f1, sizeof f2, sizeof f3, sizeof f4 };
+    ica_keyfind kf;
+    int at;
+    CHECK_EQ_INT(run(&kf, 0x6d, fr, ln, 10, &at), 0x6d);
+    CHECK_EQ_INT(kf.result_ht, 1);
+    CHECK(ica_keyfind_run(&kf, 0x6d, 1) >= ICA_KEYFIND_MIN_FRAMES);
+}
+
 int main(void)
 {
     test_finds_the_key();
     test_restart_inside_a_command();
+    test_finds_the_key_with_ht_header();
     test_random_bytes_give_up();
     return unit_report();
 }

@@ -622,6 +622,25 @@ def build_ht_not_negotiated(w):
     s.send("c2s", s.frame("c2s", REDISPLAY))
 
 
+@capture("ica-ht-midsession.pcap")
+def build_ht_midsession(w):
+    """(k) Capture starting mid-session in a session using the high-throughput header: no
+    handshake (so no capability negotiation) and no key exchange; Basic key 0xB5, unknown to the
+    dissector.  The header must be inferred and the key recovered with that layout."""
+    s = Session(w, ("10.20.0.22", 1072), isn_c=5000000, isn_s=6000000, tcp_handshake=False)
+    s.cipher = {"c2s": BasicCipher(0xB5), "s2c": BasicCipher(0xB5)}
+    for d in ("c2s", "s2c"):
+        s.cipher[d].encrypt(s.opaque(3000 if d == "s2c" else 500))   # the part not captured
+    ch = dict(VCBIND)
+    f = lambda d, hdr, wd: s.send(d, s.frame(d, hdr + wd))
+    f("s2c", ht_header(rtt=70), vw2(ch["CTXTW"], s.opaque(600)))
+    f("c2s", ht_header(), mouse0(5, 6, 0x01))
+    for i, rtt in enumerate((64, 66, 61, 75, 68)):
+        f("s2c", ht_header(rtt=rtt), setmou_position(100 + i, 200))
+        f("c2s", ht_header(bandwidth=786432 if i == 2 else None), mouse0(100 + i, 200, 0x01))
+    f("s2c", ht_header(HT_RTT_TOKEN), vw1(ch["CTXCAM"], s.opaque(30)))
+
+
 def build(name, path):
     w = PcapWriter(path)
     CAPTURES[name](w)
