@@ -9,6 +9,7 @@ set(CITRIX_CORE_SOURCES
   ccha_classify.c
   defacto.c
   ica_basic.c
+  ica_caps.c
   ica_ht.c
   ica_keyfind.c
   ica_reducer.c

@@ -32,6 +32,7 @@
 #define CITRIX_ICA_HT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "ica_caps.h"       /* ica_caplist_find */
 
 #define ICA_CAP_HIGH_THROUGHPUT 16
 #define ICA_CAP_HIGH_THROUGHPUT_LEN 12      /* head 4 + mask 4 + length 2 + percent 2 */
@@ -68,10 +69,5 @@ size_t ica_ht_parse(const uint8_t *p, size_t len, ica_ht_header *out);
 
 /* bytes/s of a bandwidth estimate field */
 uint32_t ica_ht_bandwidth(uint16_t raw);
-
-/* Find capability `sig` in a capability list (ica.md §5.6) of len bytes;
- * every block length is checked against the list.  Returns 1 and the
- * block (head included) when found. */
-int ica_caplist_find(const uint8_t *list, size_t len, uint16_t sig, const uint8_t **block, size_t *block_len);
 
 #endif

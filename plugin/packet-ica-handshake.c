@@ -16,7 +16,9 @@
  *   INIT_CONNECT (0x02, S->C): one per module the host binds; an 8-byte
  *     MODULE_H2C header and the WD_H2C / PD_H2C body.
  *   Capability lists: more flag, count, offset to the first block, then
- *     blocks "byteCount (u16), signature (u16), body".
+ *     blocks "byteCount (u16), signature (u16), body".  PACKET_PRIORITY (5)
+ *     has its channel priorities at the capability's start + PriorityOffset
+ *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
  * session learns; this file renders one packet's tree.
  *
@@ -28,6 +30,7 @@
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include "packet-ica-int.h"
+#include "ica_caps.h"
 #include "ica_wd.h"
 #include "ica_basic.h"
 
@@ -265,30 +268,29 @@ static void add_string_at(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, in
 
 /* ---- capability lists (§5.6) ------------------------------------------- */
 
-/* PACKET_PRIORITY (cap 5): u32 PriorityOffset, u16 ArrayLength, u8
- * fUseLowestPriority; the ArrayLength channel priorities start at the
- * capability's start + PriorityOffset (H5 PacketPriority, IcaCaps.h), not
- * right after the fixed fields.  Bounded by the capability block. */
+/* PACKET_PRIORITY (cap 5): the core reads the layout (ica_caps.h: the
+ * priorities start at the capability's start + PriorityOffset); shown
+ * here, bounded by the capability block. */
 static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, guint off, guint blen)
 {
-    if (blen < 4 + 7)
+    ica_cap_priority cp;
+    if (!ica_cap_packet_priority(tvb_get_ptr(tvb, off, blen), blen, &cp))
         return;     /* the client's form is the header alone */
-    guint32 prio_off, count;
-    proto_item *oi = proto_tree_add_item_ret_uint(ct, hf_ica_cap_prio_offset, tvb, off + 4, 4, ENC_LITTLE_ENDIAN,
-                                                  &prio_off);
-    proto_tree_add_item_ret_uint(ct, hf_ica_cap_prio_array_length, tvb, off + 8, 2, ENC_LITTLE_ENDIAN, &count);
+    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + 8, 2, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + 10, 1, ENC_NA);
-    if (count == 0)
+    if (cp.count == 0)
         return;
-    if (prio_off < 4 + 7 || prio_off > blen || count > blen - prio_off) {
+    if (!cp.in_block) {
         expert_add_info_format(pinfo, oi, &ei_ica_caplist, "Priorities at offset %u, %u entries: outside the "
-                               "capability block (%u bytes)", prio_off, count, blen);
+                               "capability block (%u bytes)", cp.offset, cp.count, blen);
         return;
     }
-    proto_tree *pt = proto_tree_add_subtree(ct, tvb, off + prio_off, count, ett_ica_cap, NULL, "Channel priorities");
-    proto_tree_add_item(pt, hf_ica_cap_prio_priorities, tvb, off + prio_off, count, ENC_NA);
-    for (guint32 ch = 0; ch < count && ch < ICA_MAX_VC; ch++) {
-        proto_item *ci = proto_tree_add_item(pt, hf_ica_cap_prio_priority, tvb, off + prio_off + ch, 1, ENC_NA);
+    guint start = off + cp.offset;
+    proto_tree *pt = proto_tree_add_subtree(ct, tvb, start, cp.count, ett_ica_cap, NULL, "Channel priorities");
+    proto_tree_add_item(pt, hf_ica_cap_prio_priorities, tvb, start, cp.count, ENC_NA);
+    for (guint ch = 0; ch < cp.count && ch < ICA_MAX_VC; ch++) {
+        proto_item *ci = proto_tree_add_item(pt, hf_ica_cap_prio_priority, tvb, start + ch, 1, ENC_NA);
         proto_item_prepend_text(ci, "Channel %u ", ch);
     }
 }

@@ -5,9 +5,6 @@
 #include <string.h>
 #include "ica_ht.h"
 
-#define CAP_LIST_HEAD 4     /* u8 moreData, u8 blockCount, u16 offsetToFirstBlock */
-#define CAP_HEAD 4          /* u16 byteCount, u16 signature */
-
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 uint32_t ica_ht_bandwidth(uint16_t raw)
@@ -41,26 +38,4 @@ size_t ica_ht_parse(const uint8_t *p, size_t len, ica_ht_header *out)
     }
     out->len = (uint8_t)pos;
     return pos;
-}
-
-int ica_caplist_find(const uint8_t *list, size_t len, uint16_t sig, const uint8_t **block, size_t *block_len)
-{
-    if (len < CAP_LIST_HEAD)
-        return 0;
-    unsigned count = list[1];
-    size_t off = le16(list + 2);
-    for (unsigned i = 0; i < count; i++) {
-        if (off < CAP_LIST_HEAD || off + CAP_HEAD > len)
-            return 0;
-        size_t bl = le16(list + off);
-        if (bl < CAP_HEAD || bl > len - off)
-            return 0;
-        if (le16(list + off + 2) == sig) {
-            *block = list + off;
-            *block_len = bl;
-            return 1;
-        }
-        off += bl;
-    }
-    return 0;
 }

@@ -281,6 +281,35 @@ static void test_interrupted_write(void)
     ica_stream_free(&st);
 }
 
+/* Hostile: more interrupted writes than slots, lying resume lengths, a
+ * header-only frame; nothing is kept beyond ICA_MAX_INTERRUPTED. */
+static void test_interrupt_bounds(void)
+{
+    ica_stream st;
+    ht_tally t = { 0 };
+    session(&st, 0, 1, &t);
+    char frame[64];
+    for (int ch = 1; ch <= ICA_MAX_INTERRUPTED + 1; ch++) {
+        snprintf(frame, sizeof frame, "00 31 ff 7f %02x 01 02", ch);    /* claims 32767 bytes */
+        clear_frame(&st, ICA_S2C, frame, &t);
+        clear_frame(&st, ICA_S2C, "80", &t);                            /* header only: interrupt */
+    }
+    int interrupted = 0, dropped = 0;
+    for (int i = 0; i < t.cmds; i++) {
+        interrupted += (t.cmd_flags[i] & ICA_CMDF_INTERRUPTED) != 0;
+        dropped += (t.cmd_flags[i] & ICA_CMDF_NOT_RESUMABLE) != 0;
+    }
+    CHECK_EQ_INT(interrupted, ICA_MAX_INTERRUPTED + 1);
+    CHECK_EQ_INT(dropped, 1);
+    /* a resume of channel 1 far shorter than the rest: partial, kept */
+    clear_frame(&st, ICA_S2C, "00 43 03 00 01 aa bb", &t);
+    CHECK_EQ_INT(t.cmd_flags[t.cmds - 1], ICA_CMDF_RESUME_PARTIAL);
+    /* the stream goes on */
+    clear_frame(&st, ICA_S2C, "00 37 01", &t);
+    CHECK_EQ_INT(t.codes[t.cmds - 1], 0x37);
+    ica_stream_free(&st);
+}
+
 int main(void)
 {
     test_fields();
@@ -288,5 +317,6 @@ int main(void)
     test_not_negotiated();
     test_inferred();
     test_interrupted_write();
+    test_interrupt_bounds();
     return unit_report();
 }
