@@ -19,8 +19,10 @@
  *     its flag is set.  Applied exactly when the handshake negotiated it,
  *     marked inferred when the handshake was not captured (ica_ht.h).
  *   Mid-session captures: the Basic key is recovered from the data
- *     (ica_keyfind.h) or given by preference; frames decrypted once the key
- *     was accepted are shown again, decrypted, in the frame that accepted it.
+ *     (ica_keyfind.h) or given by preference; the frames the decision was
+ *     taken on (and the other direction's so far) are shown again,
+ *     decrypted, in the packet where the key was accepted: earlier packets
+ *     may already be printed (single-pass tshark), so they are not patched.
  *   Reducer: level 1 is expanded by the core; level 2 and PDCOMP are not
  *     public and shown as compressed; V3/V4 containers show their chunk
  *     headers.

@@ -177,8 +177,9 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     if (new_key || new_level) {
         seen->key = sum->have_key;
         if (sum->have_key)
-            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x)", ica_encryption_name(sum->encryption),
-                     sum->session_key);
+            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", ica_encryption_name(sum->encryption),
+                     sum->session_key, sum->key_source == ICA_KEY_RECOVERED ? ", recovered from the data"
+                     : sum->key_source == ICA_KEY_MANUAL ? ", given by preference" : "");
         else
             snprintf(name, sizeof name, "Encryption: %s", ica_encryption_name(sum->encryption));
         tick_stat_node(st, name, sid, FALSE);

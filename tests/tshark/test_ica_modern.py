@@ -207,6 +207,11 @@ class KeyRecovery(unittest.TestCase):
         replayed = WS.fields(SPIKE_CUT, ["ica.frame.replayed"], filter="ica.frame.replayed")
         self.assertEqual(sum(len(r[0].split(",")) for r in replayed), 6)
 
+    def test_stats_tree_says_recovered(self):
+        out = WS.tshark(SPIKE_CUT, ["-q", "-z", "ica,tree"])
+        rows = [l.strip().split("  ")[0] for l in out.splitlines() if l.strip().startswith("Encryption:")]
+        self.assertEqual(rows, ["Encryption: Basic (session key 0xf4, recovered from the data)"])
+
     def test_key_by_preference(self):
         extra = ["-o", "ica.recover_key:FALSE", "-o", "ica.session_key:f4"]
         self.check_same_as_full(per_direction(WS, SPIKE_CUT, self.FIELDS, extra=extra))
