@@ -83,9 +83,10 @@ enum ica_event_type {
 #define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
-#define ICA_FR_NO_CHAIN     0x1000  /* key known, but this frame's first byte depends on bytes never captured */
-#define ICA_FR_KEY_RECOVERED 0x2000 /* the key was recovered at this frame (ica_keyfind.h) */
-#define ICA_FR_REPLAY       0x4000  /* an earlier frame, decrypted now that the key is recovered */
+/* 0x1000 and 0x2000 are left free for the resync work on branch ica (ICA_FR_RESYNC, ICA_FR_WD_RESUMED) */
+#define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
+#define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
+#define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */
 
 /* ICA_EV_RAW flags */
 #define ICA_RAW_COUNT_NOT_DOWN  0x0001  /* ModuleCount does not count down */
@@ -102,7 +103,7 @@ typedef struct {
     uint32_t wire_len;
     const uint8_t *wire;    /* the whole unit (valid during the callback only) */
     /* ICA_EV_FRAME */
-    uint16_t flags;
+    uint32_t flags;         /* ICA_FR_* (ICA_EV_FRAME), ICA_RAW_* (ICA_EV_RAW) */
     int16_t crypt_hdr;      /* -1 when there is no header byte */
     uint16_t frame_len;     /* the length field (priority bits removed) */
     const uint8_t *decrypted;   /* payload after the header byte, decrypted; NULL if not available */

@@ -67,7 +67,7 @@ typedef struct {
     guint8 code;
     guint8 encryption, compression;     /* snapshot for the frame */
     gint16 crypt_hdr;
-    guint16 flags;
+    guint32 flags;
     guint16 frame_len;
     gint32 tvb_off;                 /* wire bytes in this frame's tvb, or -1: see wire_copy */
     guint32 wire_len;

@@ -917,7 +917,7 @@ static int chain_from_trial(ica_stream *st, enum ica_dir dir, const uint8_t *ct,
 /* An encrypted frame while the key or the chain is unknown (ica_keyfind.h).
  * Returns 1 when this frame can now be decrypted. */
 static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total, uint64_t wire_off,
-                     const uint8_t *ct, size_t clen, int wd_data, uint16_t *flags, ica_event_cb cb, void *ctx)
+                     const uint8_t *ct, size_t clen, int wd_data, uint32_t *flags, ica_event_cb cb, void *ctx)
 {
     ica_dir_state *d = &st->d[dir];
     ica_summary *sum = &st->sum;
