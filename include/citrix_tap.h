@@ -25,6 +25,9 @@ typedef struct {
     guint32 rtt_ms;             /* high-throughput header: round-trip estimate (ica-modern.md §2) */
     guint32 bandwidth_bps;      /* ... and bandwidth estimate, bytes per second */
 } ica_tap_ht;
+/* A header carries either estimate or both: the one it lacks is this
+ * (neither field can hold it: rtt is 16 bits, bandwidth at most 2^31). */
+#define ICA_TAP_HT_ABSENT G_MAXUINT32
 
 typedef struct {
     const void *session;        /* the ica_session (ica_carrier.h): one row per session */
