@@ -27,8 +27,7 @@ from wsrun import Wireshark  # noqa: E402
 PROFILE = os.path.join(TOP, "profile", "Citrix")
 SPIKE = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
 CAPTURES = [os.path.join(TOP, "captures", c) for c in
-            ("spike-ica-2001.pcap", "portreg-ports.pcap", "ica-rc5.pcap", "ica-midsession.pcap",
-             "ccha-heartbeat.pcap", "ica-reducer2.pcap")]
+            ("spike-ica-2001.pcap", "portreg-ports.pcap", "ica-rc5.pcap", "ccha-heartbeat.pcap")]
 
 
 def installed_wireshark():
