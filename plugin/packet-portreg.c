@@ -451,6 +451,13 @@ transport_ports(packet_info *pinfo, registry_transport_t t, guint32 layer, int a
             *dport = (guint16)d;
             return TRUE;
         }
+        /* ... or ports 0/0, when nothing but raw data sits above the
+         * transport (nothing could have rewritten pinfo) and pinfo agrees */
+        if ((app_proto < 0 || app_proto == proto_data) && pinfo->ptype == transport_port_type(t)
+            && pinfo->srcport == 0 && pinfo->destport == 0) {
+            *sport = *dport = 0;
+            return TRUE;
+        }
     }
     if (t == REGISTRY_DCCP && pinfo->ptype == PT_DCCP && app_proto < 0) {
         *sport = (guint16)pinfo->srcport;
