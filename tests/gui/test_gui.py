@@ -11,7 +11,10 @@ blank; the status bar, read back with tesseract, shows the selected item
 "Citrix ICA (ica), 103 byte(s)", all 174 frames and "Profile: Citrix"; the packet list carries the profile's coloring rules on ICA frames
 (background of the rule "ICA", which matches only if the plugin's ica
 protocol decoded them) and on the TCP handshake (rule "TCP handshake and
-close"); neither color is one of Wireshark's default rules.
+close"); neither color is one of Wireshark's default rules. Then, on
+captures/portreg-ports.pcap in the Default profile with no display filter,
+Analyze > Expert Information lists the four PortReg findings with their
+counts (read back with tesseract).
 
     python3 tests/gui/test_gui.py [--save docs/gui-ica.png]
 
@@ -19,6 +22,7 @@ Exit 77 (ctest SKIP_RETURN_CODE) only when no X server can be started.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,9 +125,74 @@ def status_bar_text(png, out):
     return " ".join(text.split())
 
 
+def wait_window(display, gui, log, name, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        time.sleep(1)
+        if gui.poll() is not None:
+            fail("wireshark exited with %d:\n%s" % (gui.returncode, open(log.name).read()[-3000:]))
+        wid = x(display, "xdotool", "search", "--name", name, check=False).split("\n")[0]
+        if wid:
+            return wid
+    fail("no window named %r within %d s:\n%s" % (name, seconds, open(log.name).read()[-3000:]))
+
+
+def expert_dialog(ws, display, env, out, save):
+    """Analyze > Expert Information on captures/portreg-ports.pcap in the Default
+    profile, no display filter and no portreg field anywhere: the PortReg
+    findings are listed (issue 11: they were not)."""
+    capture = os.path.join(ws.tmp, "captures", "portreg-ports.pcap")
+    shutil.copy(os.path.join(TOP, "captures", "portreg-ports.pcap"), capture)
+    os.chmod(capture, 0o644)
+    log = open(os.path.join(ws.tmp, "wireshark-expert.log"), "w")
+    # the Default profile: no column, coloring rule or filter names a portreg field
+    gui = subprocess.Popen(ws.prefix + ["wireshark", "-r", capture], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wid = wait_window(display, gui, log, os.path.basename(capture))
+        time.sleep(3)
+        x(display, "xdotool", "windowfocus", "--sync", wid)
+        x(display, "xdotool", "key", "alt+a")          # Analyze menu; its last item is Expert Information
+        time.sleep(1)
+        x(display, "xdotool", "key", "Up")
+        x(display, "xdotool", "key", "Return")
+        dialog = wait_window(display, gui, log, "Expert Information", 60)
+        time.sleep(4)                                   # the dialog retaps the file
+        x(display, "import", "-window", dialog, out)
+        # the table's rows, black text on severity colors: gray + threshold for OCR
+        table = out + ".table.png"
+        subprocess.run(["convert", out, "-crop", "960x260+0+0", "+repage", "-resize", "300%", "-colorspace", "Gray",
+                        "-threshold", "55%", table], check=True)
+        text = subprocess.run(["tesseract", table, "-", "--psm", "6"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, check=True).stdout
+        rows = {}
+        for line in text.splitlines():
+            m = re.search(r"(Note|Chat) (.+?) Protocol PortReg (\d+)$", " ".join(line.split()))
+            if m:
+                rows[(m.group(1), m.group(2))] = int(m.group(3))
+        print("expert dialog PortReg rows: %r" % rows)
+        # as tshark -q -z expert says (tests/tshark/test_portreg.py), plus the
+        # 2014 conversation, where the plugin's own CCHA dissector is "observed"
+        wanted = {("Note", "Service listening on an Unassigned or Dynamic port"): 3,
+                  ("Note", "Observed protocol differs from the IANA service of the port"): 2,
+                  ("Chat", "Registered port with no known use"): 1,
+                  ("Chat", "Port used de facto for something other than its IANA assignm..."): 3}
+        if rows != wanted:
+            fail("Expert Information PortReg rows %r, expected %r" % (rows, wanted))
+        if save:
+            shutil.copy(out, save)
+            print("saved " + save)
+    finally:
+        gui.terminate()
+        try:
+            gui.wait(20)
+        except subprocess.TimeoutExpired:
+            gui.kill()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--save", help="also copy the screenshot here (e.g. docs/gui-ica.png)")
+    ap.add_argument("--save-expert", help="also copy the Expert Information screenshot here")
     ap.add_argument("--out", default=os.path.join(os.environ.get("CITRIX_BUILD", os.path.join(TOP, "build")),
                                                   "gui", "gui-ica.png"))
     a = ap.parse_args()
@@ -189,12 +258,16 @@ def main():
         if a.save:
             shutil.copy(a.out, a.save)
             print("saved " + a.save)
-    finally:
         gui.terminate()
-        try:
-            gui.wait(20)
-        except subprocess.TimeoutExpired:
-            gui.kill()
+        gui.wait(20)
+        expert_dialog(ws, display, env, os.path.join(os.path.dirname(a.out), "gui-expert.png"), a.save_expert)
+    finally:
+        if gui.poll() is None:
+            gui.terminate()
+            try:
+                gui.wait(20)
+            except subprocess.TimeoutExpired:
+                gui.kill()
         xvfb.terminate()
         xvfb.wait(20)
     print("ok")
