@@ -241,6 +241,8 @@ typedef struct {
     guint8 sent;                 /* bit i: endpoint i has sent */
     guint8 tcp_completeness;
     gboolean observed_differs;
+    const char *summary;         /* top item text, formatted on first use ... */
+    guint8 summary_state;        /* ... for this SUMMARY_* state */
 } portreg_conv_t;
 
 /* The TCP dissector's completeness bit for a SYN/ACK (packet-tcp.c). */
@@ -624,9 +626,17 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, portreg_conv_t *c, int idx)
     return flag;
 }
 
+/* What the summary line depends on besides the registry: it changes at
+ * most twice per conversation, on the first pass. */
+#define SUMMARY_FORMATTED 0x01
+#define SUMMARY_LISTENER  0x02
+#define SUMMARY_OBSERVED  0x04
+
+static gboolean listener_unregistered(const portreg_conv_t *c);
+
 /* What matters about the service port, in one line: the top item's text. */
 static const char *
-summary_line(wmem_allocator_t *pool, const portreg_conv_t *c)
+format_summary(wmem_allocator_t *pool, const portreg_conv_t *c)
 {
     const portreg_endpoint_t *svc = &c->ep[c->service];
     const char *tname = registry_transport_name((registry_transport_t)c->transport);
@@ -665,8 +675,22 @@ summary_line(wmem_allocator_t *pool, const portreg_conv_t *c)
     return wmem_strbuf_finalize(b);
 }
 
+/* Formatted once per conversation state, not per frame: tshark -T fields
+ * and -T json show a tree on every frame. */
+static const char *
+summary_line(portreg_conv_t *c)
+{
+    guint8 state = (guint8)(SUMMARY_FORMATTED | (listener_unregistered(c) ? SUMMARY_LISTENER : 0)
+                            | (c->observed_differs ? SUMMARY_OBSERVED : 0));
+    if (c->summary_state != state) {
+        c->summary = format_summary(wmem_file_scope(), c);
+        c->summary_state = state;
+    }
+    return c->summary;
+}
+
 static void
-add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, portreg_conv_t *c, portreg_items_t *it)
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo _U_, portreg_conv_t *c, portreg_items_t *it)
 {
     const char *tname = registry_transport_name((registry_transport_t)c->transport);
     proto_item *ti;
@@ -675,7 +699,7 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, portreg_conv_t *c,
     it->top = proto_tree_add_item(tree, proto_portreg, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(it->top);
     if (PTREE_DATA(tree)->visible)
-        proto_item_append_text(it->top, ", %s", summary_line(pinfo->pool, c));
+        proto_item_append_text(it->top, ", %s", summary_line(c));
     pt = proto_item_add_subtree(it->top, ett_portreg);
     ti = proto_tree_add_string(pt, hf_portreg_transport, tvb, 0, 0, tname);
     proto_item_set_generated(ti);

@@ -27,8 +27,8 @@ from wsrun import Wireshark  # noqa: E402
 PROFILE = os.path.join(TOP, "profile", "Citrix")
 SPIKE = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
 CAPTURES = [os.path.join(TOP, "captures", c) for c in
-            ("spike-ica-2001.pcap", "portreg-ports.pcap", "ica-rc5.pcap", "ica-midsession.pcap",
-             "ccha-heartbeat.pcap", "ica-reducer2.pcap")]
+            ("spike-ica-2001.pcap", "portreg-ports.pcap", "ica-rc5.pcap", "ccha-heartbeat.pcap",
+             "cgp-resume-refused.pcap")]
 
 
 def installed_wireshark():
@@ -89,6 +89,14 @@ class CitrixProfile(unittest.TestCase):
                                      "-E", "separator=|"] + sum((["-e", "_ws.col." + c] for c in cols), []))
         self.assertEqual(out.splitlines(), ["spike|||Assigned", "|CTXTW||Assigned", "|CTXTW,CTXTW||Assigned"])
 
+    def test_cgp_column(self):
+        if "cgp" not in self.protocols:
+            self.skipTest("plugin without the CGP dissector")
+        cap = os.path.join(TOP, "captures", "cgp-resume-refused.pcap")
+        out = self.ws.tshark(cap, ["-C", "Citrix", "-Y", "frame.number in {4,12,13}", "-T", "fields",
+                                   "-e", "_ws.col.CGP"])
+        self.assertEqual(out.splitlines(), ["BIND_REQUEST", "BIND_REQUEST,CHANNEL_OPEN_REQUEST", "BIND_RESPONSE"])
+
     def test_column_on_absent_field_does_not_break_loading(self):
         out, err = self.ws.run(["-C", "Citrix", "-r", self.ws.stage(SPIKE), "-T", "fields", "-e", "_ws.col.CGP",
                                 "-e", "frame.number"])
@@ -119,8 +127,11 @@ class CitrixProfile(unittest.TestCase):
             self.assertEqual(got, expected, os.path.basename(cap))
             seen |= set(got.values())
         # the captures exercise the Citrix findings, not just the protocol colors
-        for name in ("ICA encrypted, not decodable", "Divergent port (registry vs de facto use)",
-                     "Ghost port (registered, no known use)", "Listener on an unassigned port", "ICA", "CCHA"):
+        wanted = ["ICA encrypted, not decodable", "Divergent port (registry vs de facto use)",
+                  "Ghost port (registered, no known use)", "Listener on an unassigned port", "ICA", "CCHA"]
+        if "cgp" in self.protocols:
+            wanted += ["CGP resume", "CGP resume refused", "CGP"]
+        for name in wanted:
             self.assertIn(name, seen)
 
     def test_buttons(self):

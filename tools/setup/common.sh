@@ -7,7 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 # Everything the build, the tests and the benches need, from Debian 12.
 PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
           libglib2.0-dev tshark wireshark-common clang libclang-rt-14-dev valgrind util-linux time
-          python3-matplotlib chromium)
+          python3-matplotlib chromium wireshark xvfb imagemagick xdotool tesseract-ocr tesseract-ocr-eng)
 
 ensure_packages() {
     local missing=()
