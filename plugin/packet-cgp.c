@@ -1015,10 +1015,11 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
         } else if (pd->resume) {
             pd->unknown_ticket = 1;
         }
+        if (t)
+            pd->resumed_from = t->frame;
         if (t && !cv->session) {
             cv->session = t->session;
             cv->resumed = TRUE;
-            pd->resumed_from = t->frame;
             /* the client expects the server's messages from this number on */
             cv->next_num[ICA_S2C] = cx->sr_next_msg ? cx->sr_next_msg : 1;
             cv->session->cum_ack[ICA_C2S] = cx->sr_next_msg ? cx->sr_next_msg - 1 : 0;
@@ -1244,7 +1245,8 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (pd->resent)
             wmem_strbuf_append(cx.info, " [resent]");
         if (pd->resume)
-            wmem_strbuf_append(cx.info, pd->resumed_from ? " [resume]" : " [resume, ticket not seen]");
+            wmem_strbuf_append(cx.info, pd->resumed_from ? " [resume]" : pd->self_resume ?
+                               " [resume, ticket of this connection]" : " [resume, ticket not seen]");
         if (pd->refused)
             wmem_strbuf_append(cx.info, " [resume refused]");
         cgp_record r;
