@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile CGP input (tools/captures/cgp_hostile.py): every case dissects to
 the end with exact, bounded results, and the committed copies in
-tests/hostile/ are what the builder makes today.  tools/robust/sanitized_tests.py
+tests/hostile/cgp/ are what the builder makes today.  tools/robust/sanitized_tests.py
 runs this script against the ASan+UBSan build too."""
 import filecmp
 import os
@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from icacap_util import TOP, Wireshark  # noqa: E402
 
 WS = Wireshark()
-HOSTILE = os.path.join(TOP, "tests", "hostile")
+HOSTILE = os.path.join(TOP, "tests", "hostile", "cgp")   # apart: test_hostile.py owns tests/hostile/*.pcap
 PORTREG_NOTE = "Observed protocol"
 
 

@@ -7,7 +7,7 @@ naming its own connection, resume chains and loops.
     tools/captures/cgp_hostile.py --list
 
 Deterministic.  Built with the encoder of tools/captures/cgp_captures.py;
-the committed copies live in tests/hostile/ and tests/tshark/test_cgp_hostile.py
+the committed copies live in tests/hostile/cgp/ and tests/tshark/test_cgp_hostile.py
 checks they are current.  Nothing here is a real session.
 """
 import os
