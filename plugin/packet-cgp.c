@@ -56,6 +56,7 @@ static dissector_handle_t cgp_handle;
 static dissector_handle_t cgp_tls_handle;
 
 static wsc_pref_bool_t pref_desegment = TRUE;
+static wsc_pref_bool_t pref_ica = TRUE;
 
 /* ---- fields ------------------------------------------------------------- */
 static int hf_cgp_signature = -1;
@@ -863,7 +864,7 @@ static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tre
 {
     if (!len)
         return;
-    if ((cx->pdu && cx->pdu->resent) || !cx->conv || !cx->conv->session) {
+    if ((cx->pdu && cx->pdu->resent) || !cx->conv || !cx->conv->session || !pref_ica) {
         /* already seen before the resume: shown, never decoded twice */
         proto_tree_add_item(tree, hf_cgp_data, tvb, off, len, ENC_NA);
         return;
@@ -1154,9 +1155,14 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         sub.pdu = NULL;
         sub.first_pass = FALSE;
         sub.info = wmem_strbuf_new(pinfo->pool, "");
-        if (r.cmd == CGP_CHANNEL_OPEN_REQUEST && cx->first_pass && cx->conv) {
-            sub.first_pass = TRUE;      /* re-registers the channel on the new connection */
+        if (r.cmd != CGP_CHANNEL_OPEN_REQUEST) {
+            /* only open requests are replayed (§7); anything else, a bind
+             * with more embedded records say, is not followed: no nesting */
+            if (r.payload_len)
+                proto_tree_add_item(tree, hf_cgp_data, tvb, r.payload_off, r.payload_len, ENC_NA);
+            return;
         }
+        sub.first_pass = cx->first_pass && cx->conv;   /* re-registers the channel on the new connection */
         dissect_payload(tvb, pinfo, tree, &r, &sub);
         status_expert(tree, pinfo, tvb, r.payload_off, r.status);
         return;
@@ -1757,7 +1763,7 @@ proto_register_cgp(void)
         { &ei_cgp_bad, { "cgp.bad_value", PI_MALFORMED, PI_ERROR, "Value no encoder produces", EXPFILL } },
         { &ei_cgp_count, { "cgp.count_mismatch", PI_MALFORMED, PI_WARN, "Fewer items present than announced", EXPFILL } },
         { &ei_cgp_trailing, { "cgp.trailing", PI_MALFORMED, PI_WARN, "Bytes after the last item", EXPFILL } },
-        { &ei_cgp_resent, { "cgp.resent", PI_SEQUENCE, PI_NOTE, "Message sent again after a resume", EXPFILL } },
+        { &ei_cgp_resent, { "cgp.message_resent", PI_SEQUENCE, PI_NOTE, "Message sent again after a resume", EXPFILL } },
         { &ei_cgp_lost, { "cgp.messages_lost", PI_SEQUENCE, PI_WARN,
             "Tracked messages of this direction were not captured before this one", EXPFILL } },
     };
@@ -1772,6 +1778,9 @@ proto_register_cgp(void)
                                    "Whether the CGP dissector reassembles records spanning several TCP segments or "
                                    "TLS records (TCP's \"Allow subdissectors to reassemble TCP streams\" must be on)",
                                    &pref_desegment);
+    prefs_register_bool_preference(cgp_module, "ica", "Decode the ICA session inside",
+                                   "Hand the ICA bytes of realtime messages and of TcpProxy ICA channels to the ICA "
+                                   "decoder (off: shown as cgp.data)", &pref_ica);
     cgp_handle = register_dissector("cgp", dissect_cgp_tcp, proto_cgp);
     cgp_tls_handle = register_dissector("cgp.tls", dissect_cgp_tls, proto_cgp);
     cgp_tap = register_tap("cgp");

@@ -114,6 +114,17 @@ def resume_chain(w):
 
 
 @case
+def nested_embedded(w):
+    """A resume whose embedded "open request" is a BIND_REQUEST embedding
+    another, 100 deep (about 3 kB): only open requests are followed."""
+    inner = C.open_request()
+    for _ in range(100):
+        inner = C.bind(C.BIND_REQUEST, [C.cap_sr(1, 1, C.TICKET, [inner])])
+    conn(w, 40061, [("c2s", C.client_bind(next_msg=1, reconnect=1, ticket=C.TICKET, opens=[inner])),
+                    ("s2c", C.server_bind(next_msg=1))])
+
+
+@case
 def one_byte_garbage_after_bind(w):
     """A valid bind, then 300 bytes of records cut into 1-byte segments whose
     lengths and commands are random."""
