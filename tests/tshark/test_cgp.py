@@ -347,6 +347,13 @@ class Registration(unittest.TestCase):
         out, _ = WS.run(["-G", "decodes"])
         self.assertIn(("tcp.port", "2598", "cgp"), {tuple(ln.split("\t")) for ln in out.splitlines()})
 
+    def test_readme_lists_every_field(self):
+        with open(os.path.join(TOP, "README.md")) as f:
+            readme = f.read()
+        names = registered_fields(WS, "cgp.")
+        self.assertGreater(len(names), 100)
+        self.assertEqual([n for n in sorted(names) if "`%s`" % n not in readme], [])
+
     def test_heuristic_off_port(self):
         """The bind on another port is found by the tcp heuristic (signature + valid bind)."""
         tmp = tempfile.mkdtemp(prefix="cgp-port-")
