@@ -20,7 +20,9 @@
 #include <epan/prefs.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
+#include <epan/proto_data.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-tls-utils.h>
 #include "packet-ica-int.h"
 #include "ica_wd.h"
 
@@ -32,6 +34,7 @@ void proto_reg_handoff_ica(void);
 int proto_ica = -1;
 int ica_tap = -1;
 static dissector_handle_t ica_handle;
+static dissector_handle_t ica_tls_app_handle;
 dissector_handle_t tls_handle;
 
 wsc_pref_bool_t pref_decrypt = TRUE;
@@ -93,7 +96,7 @@ typedef struct {
     wmem_map_t *marks;              /* frame number -> ica_tcp_mark */
 } ica_tcp_conv;
 
-static ica_tcp_conv *get_conv(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server)
+static ica_tcp_conv *get_conv(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server, const char *carrier)
 {
     conversation_t *c = find_or_create_conversation(pinfo);
     ica_tcp_conv *conv = (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica);
@@ -104,13 +107,11 @@ static ica_tcp_conv *get_conv(packet_info *pinfo, enum ica_phase start, gboolean
     if (sender_is_server) {
         copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->src);
         conv->server_port = pinfo->srcport;
-        conv->s = ica_session_new(pinfo, &pinfo->dst, pinfo->destport, &pinfo->src, pinfo->srcport,
-                                  ICA_CARRIER_TCP, start);
+        conv->s = ica_session_new(pinfo, &pinfo->dst, pinfo->destport, &pinfo->src, pinfo->srcport, carrier, start);
     } else {
         copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->dst);
         conv->server_port = pinfo->destport;
-        conv->s = ica_session_new(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport,
-                                  ICA_CARRIER_TCP, start);
+        conv->s = ica_session_new(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport, carrier, start);
     }
     conversation_add_proto_data(c, proto_ica, conv);
     return conv;
@@ -151,18 +152,104 @@ static ica_tcp_mark tcp_first_pass(ica_tcp_conv *conv, enum ica_dir dir, tvbuff_
     return m;
 }
 
-/* TLS seen on 1494: marked as TLS and handed to the TLS dissector. */
+/* ---- the TLS carrier ---------------------------------------------------- */
+
+/* Chunk keys of the TLS carrier: one per decrypted record handed to ICA in
+ * a frame, counted in packet-scope data so that every pass (and a single
+ * frame redissected in the GUI) numbers them alike. */
+#define ICA_PKEY_TLS_CHUNKS 1
+#define ICA_KEY_TLS_BASE    0x10000
+
+static guint32 *tls_chunk_counter(packet_info *pinfo)
+{
+    guint32 *n = (guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_ica, ICA_PKEY_TLS_CHUNKS);
+    if (!n) {
+        n = wmem_new0(pinfo->pool, guint32);
+        p_add_proto_data(pinfo->pool, pinfo, proto_ica, ICA_PKEY_TLS_CHUNKS, n);
+    }
+    return n;
+}
+
+static enum ica_dir conv_dir(const ica_tcp_conv *conv, const packet_info *pinfo)
+{
+    return (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
+           ? ICA_S2C : ICA_C2S;
+}
+
+static int dissect_tls_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv)
+{
+    guint32 *n = tls_chunk_counter(pinfo);
+    guint32 key = ICA_KEY_TLS_BASE + (*n)++;
+    return ica_dissect_chunk(conv->s, conv_dir(conv, pinfo), tvb, pinfo, tree, key);
+}
+
+/* A session found in decrypted TLS: the detect string (sent by the server)
+ * or a well-formed raw INIT_* packet must come first. */
+static ica_tcp_conv *tls_probe_conv(tvbuff_t *tvb, packet_info *pinfo)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 4)
+        return NULL;
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
+    enum ica_probe pr = ica_probe(p, len);
+    if (pr != ICA_PROBE_DETECT && pr != ICA_PROBE_HANDSHAKE)
+        return NULL;
+    gboolean sender_is_server = pr == ICA_PROBE_DETECT || p[0] != ICA_CMD_INIT_RESPONSE;
+    ica_tcp_conv *conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW,
+                                  sender_is_server, ICA_CARRIER_TLS);
+    conv->tls = TRUE;
+    return conv;
+}
+
+/* Decrypted application data of a TLS session handed to ICA. */
+static int dissect_ica_tls_app(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    conversation_t *c = find_conversation_pinfo(pinfo, 0);
+    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    if (!conv && !(conv = tls_probe_conv(tvb, pinfo)))
+        return 0;
+    return dissect_tls_chunk(tvb, pinfo, tree, conv);
+}
+
+/* Heuristic on the "tls" list: plain ICA directly inside decrypted TLS
+ * (VDA TLS without Session Reliability, cgp.md §11). */
+static wsc_heur_ret_t dissect_ica_tls_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    conversation_t *c = find_conversation_pinfo(pinfo, 0);
+    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    if (!conv && !(conv = tls_probe_conv(tvb, pinfo)))
+        return FALSE;
+    if (!conv->tls)
+        return FALSE;
+    tls_set_appdata_dissector(tls_handle, pinfo, ica_tls_app_handle);
+    dissect_tls_chunk(tvb, pinfo, tree, conv);
+    return TRUE;
+}
+
+/* TLS seen on 1494.  The TLS dissector is called with the desegmentation
+ * ability TCP gave this dissector, so that TLS records spanning segments are
+ * reassembled by TCP, and with ICA as its application-data dissector
+ * (tls_set_appdata_dissector), so that decrypted records come back to
+ * dissect_ica_tls_app.  Frames whose TLS records did not come back as ICA
+ * (no keys, handshake) are marked as ICA over TLS. */
 static int dissect_tls_on_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
                                enum ica_dir dir, struct tcpinfo *tcpi)
 {
-    proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, (guint8)dir, NULL);
-    proto_item *ei = proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, ICA_ENC_TLS);
-    proto_item_set_generated(ei);
-    if (conv->tls_note_frame == pinfo->num)
-        expert_add_info(pinfo, ei, &ei_ica_tls);
+    guint32 chunks_before = *tls_chunk_counter(pinfo);
     if (tls_handle) {
+        guint16 save_can_desegment = pinfo->can_desegment;
+        tls_set_appdata_dissector(tls_handle, pinfo, ica_tls_app_handle);
+        pinfo->can_desegment = pinfo->saved_can_desegment;
         col_set_fence(pinfo->cinfo, COL_INFO);
         call_dissector_with_data(tls_handle, tvb, pinfo, tree, tcpi);
+        pinfo->can_desegment = save_can_desegment;
+    }
+    if (*tls_chunk_counter(pinfo) == chunks_before) {
+        proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, (guint8)dir, NULL);
+        proto_item *ei = proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, ICA_ENC_TLS);
+        proto_item_set_generated(ei);
+        if (conv->tls_note_frame == pinfo->num)
+            expert_add_info(pinfo, ei, &ei_ica_tls);
     }
     return tvb_captured_length(tvb);
 }
@@ -170,8 +257,7 @@ static int dissect_tls_on_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 static int dissect_ica_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
                            struct tcpinfo *tcpi)
 {
-    enum ica_dir dir = (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
-                       ? ICA_S2C : ICA_C2S;
+    enum ica_dir dir = conv_dir(conv, pinfo);
     guint len = tvb_captured_length(tvb);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
     col_clear(pinfo->cinfo, COL_INFO);
@@ -216,10 +302,9 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         const guint8 *p = tvb_get_ptr(tvb, 0, len);
         gboolean to_port = pinfo->destport == pinfo->match_uint;
         if (looks_like_tls(tvb)) {
-            conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port);
+            conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TLS);
             conv->tls = TRUE;
             conv->tls_note_frame = pinfo->num;
-            conv->s->st.sum.encryption = ICA_ENC_TLS;
         } else {
             /* On the registered port a stream may start with a detect string
              * cut short by segmentation (1-byte segments). */
@@ -228,13 +313,13 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                 pr = ICA_PROBE_DETECT;
             switch (pr) {
             case ICA_PROBE_DETECT:
-                conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port);
+                conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TCP);
                 break;
             case ICA_PROBE_HANDSHAKE:
-                conv = get_conv(pinfo, ICA_PHASE_RAW, p[0] != ICA_CMD_INIT_RESPONSE);
+                conv = get_conv(pinfo, ICA_PHASE_RAW, p[0] != ICA_CMD_INIT_RESPONSE, ICA_CARRIER_TCP);
                 break;
             case ICA_PROBE_FRAMES:
-                conv = get_conv(pinfo, ICA_PHASE_SYNC, !to_port);
+                conv = get_conv(pinfo, ICA_PHASE_SYNC, !to_port, ICA_CARRIER_TCP);
                 break;
             default:
                 return 0;
@@ -258,7 +343,8 @@ static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_
     if (!conv) {
         /* The server speaks first: a detect string's sender is the server. */
         gboolean sender_is_server = pr == ICA_PROBE_DETECT || p[0] != ICA_CMD_INIT_RESPONSE;
-        conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW, sender_is_server);
+        conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW, sender_is_server,
+                        ICA_CARRIER_TCP);
     }
     conversation_set_dissector(c, ica_handle);
     dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
@@ -331,6 +417,8 @@ proto_reg_handoff_ica(void)
     dissector_handle_t port_handle = create_dissector_handle(dissect_ica_port, proto_ica);
     dissector_add_uint_with_preference("tcp.port", ICA_TCP_PORT, port_handle);
     heur_dissector_add("tcp", dissect_ica_heur, "Citrix ICA over TCP", "citrix_ica_tcp", proto_ica, HEURISTIC_ENABLE);
+    heur_dissector_add("tls", dissect_ica_tls_heur, "Citrix ICA over TLS", "citrix_ica_tls", proto_ica, HEURISTIC_ENABLE);
+    ica_tls_app_handle = create_dissector_handle(dissect_ica_tls_app, proto_ica);
     tls_handle = find_dissector("tls");
     stats_tree_register_plugin("ica", "ica", "Citrix ICA/Sessions", 0, ica_stats_packet, ica_stats_init, NULL);
 }
