@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include "ws_compat.h"
 #include <epan/packet.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -34,8 +35,7 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/dissectors/packet-tcp.h>
-#include <epan/dissectors/packet-tls.h>
-#include "ws_compat.h"
+#include <epan/dissectors/packet-tls-utils.h>
 #include "cgp.h"
 #include "citrix_tap.h"
 #include "ica_carrier.h"
@@ -54,6 +54,7 @@ static int proto_edt = -1;
 static int cgp_tap = -1;
 static dissector_handle_t cgp_handle;
 static dissector_handle_t cgp_tls_handle;
+static dissector_handle_t tls_handle;
 
 static wsc_pref_bool_t pref_desegment = TRUE;
 static wsc_pref_bool_t pref_ica = TRUE;
@@ -1497,29 +1498,19 @@ static int dissect_cgp_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return dissect_cgp_stream(tvb, pinfo, tree, cv);
 }
 
-/* The TLS dissector keeps calling the handle a heuristic leaves in its
- * session: on 4.0 data is the session's dissector_handle_t *, on 4.4 a
- * struct tlsinfo (packet-tls.h) whose app_handle points there.  On 4.2
- * (layout not checked) nothing is left and the heuristic, asked again for
- * every record, recognises the connection from its conversation data. */
-static void tls_keep(void *data)
+/* The TLS dissector keeps calling the application-data handle of its
+ * session once set; the heuristic is then not asked again. */
+static void tls_keep(packet_info *pinfo)
 {
-    if (!data)
-        return;
-#if WSC_VERSION_AT_LEAST(4, 4)
-    dissector_handle_t *h = ((struct tlsinfo *)data)->app_handle;
-    if (h)
-        *h = cgp_tls_handle;
-#elif !WSC_VERSION_AT_LEAST(4, 2)
-    *(dissector_handle_t *)data = cgp_tls_handle;
-#endif
+    if (tls_handle)
+        tls_set_appdata_dissector(tls_handle, pinfo, cgp_tls_handle);
 }
 
-static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     cgp_conv_t *known = conv_get(pinfo, ICA_CARRIER_CGP_TLS, FALSE);
     if (known) {
-        tls_keep(data);
+        tls_keep(pinfo);
         dissect_cgp_tls(tvb, pinfo, tree, NULL);
         return TRUE;
     }
@@ -1527,7 +1518,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     if (cmd) {
         cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_TLS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
-        tls_keep(data);
+        tls_keep(pinfo);
         dissect_cgp_stream(tvb, pinfo, tree, cv);
         return TRUE;
     }
@@ -1542,7 +1533,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_SOCKS, TRUE);
     cv->socks = TRUE;
     conv_set_client(cv, pinfo, TRUE);
-    tls_keep(data);
+    tls_keep(pinfo);
     dissect_socks(tvb, pinfo, tree, cv);
     return TRUE;
 }
@@ -1792,6 +1783,7 @@ proto_register_cgp(void)
 void
 proto_reg_handoff_cgp(void)
 {
+    tls_handle = find_dissector("tls");
     dissector_add_uint_with_preference("tcp.port", CGP_TCP_PORT, cgp_handle);
     heur_dissector_add("tcp", dissect_cgp_heur_tcp, "Citrix CGP over TCP", "cgp_tcp", proto_cgp, HEURISTIC_ENABLE);
     heur_dissector_add("tls", dissect_cgp_heur_tls, "Citrix CGP (or Gateway SOCKS) over TLS", "cgp_tls", proto_cgp,
