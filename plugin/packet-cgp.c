@@ -239,13 +239,21 @@ typedef struct {
     guint32 open_frame;
 } cgp_channel_t;
 
+/* Where a resent message was first seen.  Only messages the peer has not
+ * acknowledged are resent (H5 acks every 5, cgp.md §6), so a short window
+ * of the latest numbers suffices; an older original is not pointed at. */
+#define RESEND_WINDOW 64
+typedef struct {
+    guint32 num, frame;
+} cgp_seen_t;
+
 typedef struct {
     guint32 id;                 /* 1, 2, ... in order of first sight */
     const char *label;          /* "client:port -> server:port" of the first connection */
     const char *transport;
     guint32 last_num[2];        /* highest tracked message number seen per direction */
     guint32 cum_ack[2];         /* messages of the other direction acked by this one */
-    wmem_map_t *first_seen[2];  /* message number -> frame, to point a resend at its original */
+    cgp_seen_t *seen[2];        /* last RESEND_WINDOW tracked messages per direction, allocated on first use */
     ica_session *ica;           /* the ICA stream carried, one per session */
 } cgp_session_t;
 
@@ -316,8 +324,6 @@ static cgp_session_t *session_new(packet_info *pinfo, cgp_conv_t *conv)
     s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u",
                                   address_to_str(pinfo->pool, &conv->client), conv->client_port,
                                   address_to_str(pinfo->pool, srv), srv_port);
-    s->first_seen[0] = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    s->first_seen[1] = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     return s;
 }
 
@@ -978,15 +984,18 @@ static void number_message(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *
     if (r->tracked) {
         guint32 num = cv->next_num[d]++;
         pd->msg_num = num;
+        if (!s->seen[d])
+            s->seen[d] = wmem_alloc0_array(wmem_file_scope(), cgp_seen_t, RESEND_WINDOW);
+        cgp_seen_t *e = &s->seen[d][num % RESEND_WINDOW];
         if (num <= s->last_num[d]) {
             pd->resent = 1;
-            pd->resent_of = GPOINTER_TO_UINT(wmem_map_lookup(s->first_seen[d], GUINT_TO_POINTER(num)));
+            pd->resent_of = e->num == num ? e->frame : 0;
         } else {
             if (s->last_num[d] && num > s->last_num[d] + 1)
                 pd->lost_before = 1;
             s->last_num[d] = num;
-            /* bounded: one entry per tracked message actually seen */
-            wmem_map_insert(s->first_seen[d], GUINT_TO_POINTER(num), GUINT_TO_POINTER(pinfo->num));
+            e->num = num;
+            e->frame = pinfo->num;
         }
     }
     if (r->has_ack && r->ack_delta.len) {
