@@ -882,21 +882,28 @@ static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tre
 }
 
 /* One ICA session per CGP session: the stream position, Basic key and
- * channel table carry over a resume because the session does. */
+ * channel table carry over a resume because the session does.  Created
+ * (first pass) before this record's "cgp" tap record is queued, so that
+ * the record already names the ICA session its bytes start. */
+static void prepare_ica(packet_info *pinfo, cgp_ctx_t *cx)
+{
+    cgp_session_t *s = cx->conv->session;
+    if (!cx->first_pass)
+        return;
+    if (!s->ica) {
+        const address *srv = cx->dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
+        guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
+        /* a session first seen on a resumed connection starts mid-stream */
+        s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
+                                 cx->conv->resumed_unlinked ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
+    }
+    if (cx->pdu && cx->pdu->lost_before)
+        ica_session_lose(s->ica, cx->dir, pinfo);
+}
+
 static void hand_to_ica(packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, guint32 key)
 {
     cgp_session_t *s = cx->conv->session;
-    if (cx->first_pass) {
-        if (!s->ica) {
-            const address *srv = cx->dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
-            guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
-            /* a session first seen on a resumed connection starts mid-stream */
-            s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
-                                     cx->conv->resumed_unlinked ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
-        }
-        if (cx->pdu && cx->pdu->lost_before)
-            ica_session_lose(s->ica, cx->dir, pinfo);
-    }
     if (s->ica)
         ica_dissect_chunk(s->ica, cx->dir, tvb_new_subset_length(cx->ica_tvb, cx->ica_off, cx->ica_len), pinfo,
                           tree, key);
@@ -1265,6 +1272,8 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                " [resume, ticket of this connection]" : " [resume, ticket not seen]");
         if (pd->refused)
             wmem_strbuf_append(cx.info, " [resume refused]");
+        if (cx.ica_len)
+            prepare_ica(pinfo, &cx);
         cgp_record r;
         cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
         if (r.length.len && len > r.length.len)

@@ -276,6 +276,12 @@ class Resume(unittest.TestCase):
         st = stats(path)
         self.assertEqual((st["CGP sessions"], st["Resume attempts"], st["Resumes linked to an earlier connection"],
                           st["Resumes refused"]), (1, 1, 1, 0))
+        # the cgp tap names the ICA session it carries from its first chunk on, so the
+        # session summary (-z citrix,tree) has one row for both connections
+        for name in ("cgp-resume.pcap", "cgp-spike.pcap", "cgp-tls.pcapng"):
+            rows_ = [ln for ln in WS.tshark(capture(name), ["-q", "-z", "citrix,tree"]).splitlines()
+                     if ln.startswith(" Session ")]
+            self.assertEqual(len(rows_), 1, name)
 
     def test_resume_refused(self):
         path = capture("cgp-resume-refused.pcap")
