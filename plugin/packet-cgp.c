@@ -267,6 +267,7 @@ typedef struct {
     guint32 expect_resume_answer;   /* frame of a resuming BIND_REQUEST awaiting its BIND_RESPONSE */
     gboolean resumed;           /* this connection continues an earlier one */
     gboolean resumed_unlinked;  /* a resume whose earlier connection is not in the capture */
+    gboolean midstream;         /* picked up without signature or bind (port 2598 only) */
     guint32 bind_request_frame;
     wmem_map_t *services;       /* service id -> name (file scope string) */
     wmem_map_t *channels;       /* channel id -> cgp_channel_t */
@@ -895,7 +896,8 @@ static void prepare_ica(packet_info *pinfo, cgp_ctx_t *cx)
         guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
         /* a session first seen on a resumed connection starts mid-stream */
         s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
-                                 cx->conv->resumed_unlinked ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
+                                 cx->conv->resumed_unlinked || cx->conv->midstream ? ICA_PHASE_SYNC
+                                                                                     : ICA_PHASE_DETECT);
     }
     if (cx->pdu && cx->pdu->lost_before)
         ica_session_lose(s->ica, cx->dir, pinfo);
@@ -1347,6 +1349,7 @@ static int dissect_cgp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             return len;
         }
         cv = conv_get(pinfo, ICA_CARRIER_CGP, TRUE);
+        cv->midstream = !cmd && !sig_prefix;
         conv_set_client(cv, pinfo, cmd ? cmd == CGP_BIND_REQUEST : pinfo->destport == pinfo->match_uint);
     }
     return dissect_cgp_stream(tvb, pinfo, tree, cv);

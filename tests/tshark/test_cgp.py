@@ -323,6 +323,22 @@ class Malformed(unittest.TestCase):
         self.assertEqual(WS.fields(path, ["frame.number"], filter="cgp and tcp.stream == 3"), [["34"], ["35"]])
 
 
+class Midstream(unittest.TestCase):
+    def test_port_pickup(self):
+        """On 2598 a capture starting mid-session (no signature, no bind) is picked up
+        from two valid records (cgp.md §13.3); the ICA inside starts mid-session."""
+        path = capture("cgp-midstream.pcap")
+        r = rows(path, ["cgp.cmd", "cgp.msg_number", "cgp.signature"])
+        self.assertEqual(sorted(r)[:3], [1, 2, 3])
+        self.assertEqual(r[1]["cgp.cmd"], ["0x0a", "0x0a"])
+        self.assertEqual(r[1]["cgp.msg_number"], ["1", "2"])
+        self.assertEqual([n for n, v in r.items() if v["cgp.signature"]], [])
+        self.assertIn("Capture starts in the middle of an ICA session: no handshake, no key", experts(path)[1])
+        # the tcp heuristic never picks up mid-stream: on another port nothing is CGP
+        out = WS.tshark(path, ["-d", "tcp.port==2598,http", "-Y", "cgp"])
+        self.assertEqual(out.strip(), "")
+
+
 class Edt(unittest.TestCase):
     def test_labelled_only(self):
         path = capture("cgp-edt.pcap")
