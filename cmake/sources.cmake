@@ -10,6 +10,9 @@ set(CITRIX_CORE_SOURCES
   cgp.c
   defacto.c
   ica_basic.c
+  ica_caps.c
+  ica_ht.c
+  ica_keyfind.c
   ica_reducer.c
   ica_stream.c
   ica_wd.c

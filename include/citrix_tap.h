@@ -25,6 +25,9 @@ typedef struct {
     guint32 rtt_ms;             /* high-throughput header: round-trip estimate (ica-modern.md §2) */
     guint32 bandwidth_bps;      /* ... and bandwidth estimate, bytes per second */
 } ica_tap_ht;
+/* A header carries either estimate or both: the one it lacks is this
+ * (neither field can hold it: rtt is 16 bits, bandwidth at most 2^31). */
+#define ICA_TAP_HT_ABSENT G_MAXUINT32
 
 typedef struct {
     const void *session;        /* the ica_session (ica_carrier.h): one row per session */
@@ -63,7 +66,12 @@ typedef struct {
 
 /* ---- tap "ccha": one record per data frame or link event ---------------
  * (packet-ccha.c; added by the triage issue #11, additive).  Read by
- * -z ccha,tree and the HA part of -z citrix,tree. */
+ * -z ccha,tree and the HA part of -z citrix,tree.
+ *
+ * (Also #11: packet-citrix-stats.c keeps a frame's "cgp" and "ica" record
+ * pointers from their callbacks until that frame's "frame" tap callback, in
+ * the same tap push: records live in pinfo->pool, freed only after it.  Its
+ * post-dissector reads the records with fetch_tapped_data().) */
 
 enum ccha_tap_kind {
     CCHA_TAP_MESSAGE = 0,       /* a data frame of the link */
