@@ -219,6 +219,12 @@ class IcaInside(unittest.TestCase):
         self.assertEqual(rows(path, ["cgp.cmd"], filter="cgp.cmd <= 2").__len__(), 2)
         self.same(path, 443)
 
+    def test_ica_directly_in_real_tls(self):
+        # VDA TLS without Session Reliability: the ICA heuristic on the tls list, not CGP
+        path = capture("ica-tls.pcapng")
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="cgp"), [])
+        self.same(path, 443)
+
     def test_real_websocket(self):
         path = capture("cgp-ws.pcapng")
         r = rows(path, ["websocket.opcode", "cgp.cmd"], filter="cgp")
