@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include "ws_compat.h"
 #include <epan/packet.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -34,8 +35,7 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/dissectors/packet-tcp.h>
-#include <epan/dissectors/packet-tls.h>
-#include "ws_compat.h"
+#include <epan/dissectors/packet-tls-utils.h>
 #include "cgp.h"
 #include "citrix_tap.h"
 #include "ica_carrier.h"
@@ -54,8 +54,10 @@ static int proto_edt = -1;
 static int cgp_tap = -1;
 static dissector_handle_t cgp_handle;
 static dissector_handle_t cgp_tls_handle;
+static dissector_handle_t tls_handle;
 
 static wsc_pref_bool_t pref_desegment = TRUE;
+static wsc_pref_bool_t pref_ica = TRUE;
 
 /* ---- fields ------------------------------------------------------------- */
 static int hf_cgp_signature = -1;
@@ -237,13 +239,21 @@ typedef struct {
     guint32 open_frame;
 } cgp_channel_t;
 
+/* Where a resent message was first seen.  Only messages the peer has not
+ * acknowledged are resent (H5 acks every 5, cgp.md §6), so a short window
+ * of the latest numbers suffices; an older original is not pointed at. */
+#define RESEND_WINDOW 64
+typedef struct {
+    guint32 num, frame;
+} cgp_seen_t;
+
 typedef struct {
     guint32 id;                 /* 1, 2, ... in order of first sight */
     const char *label;          /* "client:port -> server:port" of the first connection */
     const char *transport;
     guint32 last_num[2];        /* highest tracked message number seen per direction */
     guint32 cum_ack[2];         /* messages of the other direction acked by this one */
-    wmem_map_t *first_seen[2];  /* message number -> frame, to point a resend at its original */
+    cgp_seen_t *seen[2];        /* last RESEND_WINDOW tracked messages per direction, allocated on first use */
     ica_session *ica;           /* the ICA stream carried, one per session */
 } cgp_session_t;
 
@@ -257,6 +267,7 @@ typedef struct {
     guint32 expect_resume_answer;   /* frame of a resuming BIND_REQUEST awaiting its BIND_RESPONSE */
     gboolean resumed;           /* this connection continues an earlier one */
     gboolean resumed_unlinked;  /* a resume whose earlier connection is not in the capture */
+    gboolean midstream;         /* picked up without signature or bind (port 2598 only) */
     guint32 bind_request_frame;
     wmem_map_t *services;       /* service id -> name (file scope string) */
     wmem_map_t *channels;       /* channel id -> cgp_channel_t */
@@ -314,8 +325,6 @@ static cgp_session_t *session_new(packet_info *pinfo, cgp_conv_t *conv)
     s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u",
                                   address_to_str(pinfo->pool, &conv->client), conv->client_port,
                                   address_to_str(pinfo->pool, srv), srv_port);
-    s->first_seen[0] = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    s->first_seen[1] = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     return s;
 }
 
@@ -863,7 +872,7 @@ static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tre
 {
     if (!len)
         return;
-    if ((cx->pdu && cx->pdu->resent) || !cx->conv || !cx->conv->session) {
+    if ((cx->pdu && cx->pdu->resent) || !cx->conv || !cx->conv->session || !pref_ica) {
         /* already seen before the resume: shown, never decoded twice */
         proto_tree_add_item(tree, hf_cgp_data, tvb, off, len, ENC_NA);
         return;
@@ -874,21 +883,29 @@ static void dissect_ica_payload(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tre
 }
 
 /* One ICA session per CGP session: the stream position, Basic key and
- * channel table carry over a resume because the session does. */
+ * channel table carry over a resume because the session does.  Created
+ * (first pass) before this record's "cgp" tap record is queued, so that
+ * the record already names the ICA session its bytes start. */
+static void prepare_ica(packet_info *pinfo, cgp_ctx_t *cx)
+{
+    cgp_session_t *s = cx->conv->session;
+    if (!cx->first_pass)
+        return;
+    if (!s->ica) {
+        const address *srv = cx->dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
+        guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
+        /* a session first seen on a resumed connection starts mid-stream */
+        s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
+                                 cx->conv->resumed_unlinked || cx->conv->midstream ? ICA_PHASE_SYNC
+                                                                                     : ICA_PHASE_DETECT);
+    }
+    if (cx->pdu && cx->pdu->lost_before)
+        ica_session_lose(s->ica, cx->dir, pinfo);
+}
+
 static void hand_to_ica(packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, guint32 key)
 {
     cgp_session_t *s = cx->conv->session;
-    if (cx->first_pass) {
-        if (!s->ica) {
-            const address *srv = cx->dir == ICA_S2C ? &pinfo->src : &pinfo->dst;
-            guint32 srv_port = cx->dir == ICA_S2C ? pinfo->srcport : pinfo->destport;
-            /* a session first seen on a resumed connection starts mid-stream */
-            s->ica = ica_session_new(pinfo, &cx->conv->client, cx->conv->client_port, srv, srv_port, s->transport,
-                                     cx->conv->resumed_unlinked ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
-        }
-        if (cx->pdu && cx->pdu->lost_before)
-            ica_session_lose(s->ica, cx->dir, pinfo);
-    }
     if (s->ica)
         ica_dissect_chunk(s->ica, cx->dir, tvb_new_subset_length(cx->ica_tvb, cx->ica_off, cx->ica_len), pinfo,
                           tree, key);
@@ -976,15 +993,18 @@ static void number_message(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *
     if (r->tracked) {
         guint32 num = cv->next_num[d]++;
         pd->msg_num = num;
+        if (!s->seen[d])
+            s->seen[d] = wmem_alloc0_array(wmem_file_scope(), cgp_seen_t, RESEND_WINDOW);
+        cgp_seen_t *e = &s->seen[d][num % RESEND_WINDOW];
         if (num <= s->last_num[d]) {
             pd->resent = 1;
-            pd->resent_of = GPOINTER_TO_UINT(wmem_map_lookup(s->first_seen[d], GUINT_TO_POINTER(num)));
+            pd->resent_of = e->num == num ? e->frame : 0;
         } else {
             if (s->last_num[d] && num > s->last_num[d] + 1)
                 pd->lost_before = 1;
             s->last_num[d] = num;
-            /* bounded: one entry per tracked message actually seen */
-            wmem_map_insert(s->first_seen[d], GUINT_TO_POINTER(num), GUINT_TO_POINTER(pinfo->num));
+            e->num = num;
+            e->frame = pinfo->num;
         }
     }
     if (r->has_ack && r->ack_delta.len) {
@@ -1015,10 +1035,11 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
         } else if (pd->resume) {
             pd->unknown_ticket = 1;
         }
+        if (t)
+            pd->resumed_from = t->frame;
         if (t && !cv->session) {
             cv->session = t->session;
             cv->resumed = TRUE;
-            pd->resumed_from = t->frame;
             /* the client expects the server's messages from this number on */
             cv->next_num[ICA_S2C] = cx->sr_next_msg ? cx->sr_next_msg : 1;
             cv->session->cum_ack[ICA_C2S] = cx->sr_next_msg ? cx->sr_next_msg - 1 : 0;
@@ -1153,9 +1174,14 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         sub.pdu = NULL;
         sub.first_pass = FALSE;
         sub.info = wmem_strbuf_new(pinfo->pool, "");
-        if (r.cmd == CGP_CHANNEL_OPEN_REQUEST && cx->first_pass && cx->conv) {
-            sub.first_pass = TRUE;      /* re-registers the channel on the new connection */
+        if (r.cmd != CGP_CHANNEL_OPEN_REQUEST) {
+            /* only open requests are replayed (§7); anything else, a bind
+             * with more embedded records say, is not followed: no nesting */
+            if (r.payload_len)
+                proto_tree_add_item(tree, hf_cgp_data, tvb, r.payload_off, r.payload_len, ENC_NA);
+            return;
         }
+        sub.first_pass = cx->first_pass && cx->conv;   /* re-registers the channel on the new connection */
         dissect_payload(tvb, pinfo, tree, &r, &sub);
         status_expert(tree, pinfo, tvb, r.payload_off, r.status);
         return;
@@ -1244,9 +1270,12 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (pd->resent)
             wmem_strbuf_append(cx.info, " [resent]");
         if (pd->resume)
-            wmem_strbuf_append(cx.info, pd->resumed_from ? " [resume]" : " [resume, ticket not seen]");
+            wmem_strbuf_append(cx.info, pd->resumed_from ? " [resume]" : pd->self_resume ?
+                               " [resume, ticket of this connection]" : " [resume, ticket not seen]");
         if (pd->refused)
             wmem_strbuf_append(cx.info, " [resume refused]");
+        if (cx.ica_len)
+            prepare_ica(pinfo, &cx);
         cgp_record r;
         cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
         if (r.length.len && len > r.length.len)
@@ -1320,6 +1349,7 @@ static int dissect_cgp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             return len;
         }
         cv = conv_get(pinfo, ICA_CARRIER_CGP, TRUE);
+        cv->midstream = !cmd && !sig_prefix;
         conv_set_client(cv, pinfo, cmd ? cmd == CGP_BIND_REQUEST : pinfo->destport == pinfo->match_uint);
     }
     return dissect_cgp_stream(tvb, pinfo, tree, cv);
@@ -1489,29 +1519,19 @@ static int dissect_cgp_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return dissect_cgp_stream(tvb, pinfo, tree, cv);
 }
 
-/* The TLS dissector keeps calling the handle a heuristic leaves in its
- * session: on 4.0 data is the session's dissector_handle_t *, on 4.4 a
- * struct tlsinfo (packet-tls.h) whose app_handle points there.  On 4.2
- * (layout not checked) nothing is left and the heuristic, asked again for
- * every record, recognises the connection from its conversation data. */
-static void tls_keep(void *data)
+/* The TLS dissector keeps calling the application-data handle of its
+ * session once set; the heuristic is then not asked again. */
+static void tls_keep(packet_info *pinfo)
 {
-    if (!data)
-        return;
-#if WSC_VERSION_AT_LEAST(4, 4)
-    dissector_handle_t *h = ((struct tlsinfo *)data)->app_handle;
-    if (h)
-        *h = cgp_tls_handle;
-#elif !WSC_VERSION_AT_LEAST(4, 2)
-    *(dissector_handle_t *)data = cgp_tls_handle;
-#endif
+    if (tls_handle)
+        tls_set_appdata_dissector(tls_handle, pinfo, cgp_tls_handle);
 }
 
-static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     cgp_conv_t *known = conv_get(pinfo, ICA_CARRIER_CGP_TLS, FALSE);
     if (known) {
-        tls_keep(data);
+        tls_keep(pinfo);
         dissect_cgp_tls(tvb, pinfo, tree, NULL);
         return TRUE;
     }
@@ -1519,7 +1539,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     if (cmd) {
         cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_TLS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
-        tls_keep(data);
+        tls_keep(pinfo);
         dissect_cgp_stream(tvb, pinfo, tree, cv);
         return TRUE;
     }
@@ -1534,7 +1554,7 @@ static wsc_heur_ret_t dissect_cgp_heur_tls(tvbuff_t *tvb, packet_info *pinfo, pr
     cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_SOCKS, TRUE);
     cv->socks = TRUE;
     conv_set_client(cv, pinfo, TRUE);
-    tls_keep(data);
+    tls_keep(pinfo);
     dissect_socks(tvb, pinfo, tree, cv);
     return TRUE;
 }
@@ -1755,7 +1775,7 @@ proto_register_cgp(void)
         { &ei_cgp_bad, { "cgp.bad_value", PI_MALFORMED, PI_ERROR, "Value no encoder produces", EXPFILL } },
         { &ei_cgp_count, { "cgp.count_mismatch", PI_MALFORMED, PI_WARN, "Fewer items present than announced", EXPFILL } },
         { &ei_cgp_trailing, { "cgp.trailing", PI_MALFORMED, PI_WARN, "Bytes after the last item", EXPFILL } },
-        { &ei_cgp_resent, { "cgp.resent", PI_SEQUENCE, PI_NOTE, "Message sent again after a resume", EXPFILL } },
+        { &ei_cgp_resent, { "cgp.message_resent", PI_SEQUENCE, PI_NOTE, "Message sent again after a resume", EXPFILL } },
         { &ei_cgp_lost, { "cgp.messages_lost", PI_SEQUENCE, PI_WARN,
             "Tracked messages of this direction were not captured before this one", EXPFILL } },
     };
@@ -1770,6 +1790,9 @@ proto_register_cgp(void)
                                    "Whether the CGP dissector reassembles records spanning several TCP segments or "
                                    "TLS records (TCP's \"Allow subdissectors to reassemble TCP streams\" must be on)",
                                    &pref_desegment);
+    prefs_register_bool_preference(cgp_module, "ica", "Decode the ICA session inside",
+                                   "Hand the ICA bytes of realtime messages and of TcpProxy ICA channels to the ICA "
+                                   "decoder (off: shown as cgp.data)", &pref_ica);
     cgp_handle = register_dissector("cgp", dissect_cgp_tcp, proto_cgp);
     cgp_tls_handle = register_dissector("cgp.tls", dissect_cgp_tls, proto_cgp);
     cgp_tap = register_tap("cgp");
@@ -1781,6 +1804,7 @@ proto_register_cgp(void)
 void
 proto_reg_handoff_cgp(void)
 {
+    tls_handle = find_dissector("tls");
     dissector_add_uint_with_preference("tcp.port", CGP_TCP_PORT, cgp_handle);
     heur_dissector_add("tcp", dissect_cgp_heur_tcp, "Citrix CGP over TCP", "cgp_tcp", proto_cgp, HEURISTIC_ENABLE);
     heur_dissector_add("tls", dissect_cgp_heur_tls, "Citrix CGP (or Gateway SOCKS) over TLS", "cgp_tls", proto_cgp,

@@ -219,6 +219,12 @@ class IcaInside(unittest.TestCase):
         self.assertEqual(rows(path, ["cgp.cmd"], filter="cgp.cmd <= 2").__len__(), 2)
         self.same(path, 443)
 
+    def test_ica_directly_in_real_tls(self):
+        # VDA TLS without Session Reliability: the ICA heuristic on the tls list, not CGP
+        path = capture("ica-tls.pcapng")
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="cgp"), [])
+        self.same(path, 443)
+
     def test_real_websocket(self):
         path = capture("cgp-ws.pcapng")
         r = rows(path, ["websocket.opcode", "cgp.cmd"], filter="cgp")
@@ -276,6 +282,12 @@ class Resume(unittest.TestCase):
         st = stats(path)
         self.assertEqual((st["CGP sessions"], st["Resume attempts"], st["Resumes linked to an earlier connection"],
                           st["Resumes refused"]), (1, 1, 1, 0))
+        # the cgp tap names the ICA session it carries from its first chunk on, so the
+        # session summary (-z citrix,tree) has one row for both connections
+        for name in ("cgp-resume.pcap", "cgp-spike.pcap", "cgp-tls.pcapng"):
+            rows_ = [ln for ln in WS.tshark(capture(name), ["-q", "-z", "citrix,tree"]).splitlines()
+                     if ln.startswith(" Session ")]
+            self.assertEqual(len(rows_), 1, name)
 
     def test_resume_refused(self):
         path = capture("cgp-resume-refused.pcap")
@@ -317,6 +329,22 @@ class Malformed(unittest.TestCase):
         self.assertEqual(WS.fields(path, ["frame.number"], filter="cgp and tcp.stream == 3"), [["34"], ["35"]])
 
 
+class Midstream(unittest.TestCase):
+    def test_port_pickup(self):
+        """On 2598 a capture starting mid-session (no signature, no bind) is picked up
+        from two valid records (cgp.md §13.3); the ICA inside starts mid-session."""
+        path = capture("cgp-midstream.pcap")
+        r = rows(path, ["cgp.cmd", "cgp.msg_number", "cgp.signature"])
+        self.assertEqual(sorted(r)[:3], [1, 2, 3])
+        self.assertEqual(r[1]["cgp.cmd"], ["0x0a", "0x0a"])
+        self.assertEqual(r[1]["cgp.msg_number"], ["1", "2"])
+        self.assertEqual([n for n, v in r.items() if v["cgp.signature"]], [])
+        self.assertIn("Capture starts in the middle of an ICA session: no handshake, no key", experts(path)[1])
+        # the tcp heuristic never picks up mid-stream: on another port nothing is CGP
+        out = WS.tshark(path, ["-d", "tcp.port==2598,http", "-Y", "cgp"])
+        self.assertEqual(out.strip(), "")
+
+
 class Edt(unittest.TestCase):
     def test_labelled_only(self):
         path = capture("cgp-edt.pcap")
@@ -346,6 +374,13 @@ class Registration(unittest.TestCase):
             self.assertIn(entry, lists)
         out, _ = WS.run(["-G", "decodes"])
         self.assertIn(("tcp.port", "2598", "cgp"), {tuple(ln.split("\t")) for ln in out.splitlines()})
+
+    def test_readme_lists_every_field(self):
+        with open(os.path.join(TOP, "README.md")) as f:
+            readme = f.read()
+        names = registered_fields(WS, "cgp.")
+        self.assertGreater(len(names), 100)
+        self.assertEqual([n for n in sorted(names) if "`%s`" % n not in readme], [])
 
     def test_heuristic_off_port(self):
         """The bind on another port is found by the tcp heuristic (signature + valid bind)."""

@@ -276,6 +276,15 @@ def cap_spike(path, sizes=None, channel=None):
     w.close()
 
 
+def cap_midstream(path):
+    """The capture starts in the middle of the CGP SPIKE session: no TCP handshake,
+    no signature or bind; the first segment starts at a record boundary."""
+    w = PcapWriter(path, step=0.000001)
+    msgs = cgp_spike_msgs()[40:]
+    write_runs(w, runs_of(msgs), handshake=False, close=False)
+    w.close()
+
+
 def cap_edt(path):
     """UDP 1494 and 2598 datagrams (EDT has no public description: filler bytes)."""
     w = PcapWriter(path)
@@ -377,6 +386,7 @@ CAPTURES = {
     "cgp-malformed.pcap": cap_malformed,
     "cgp-data-channel.pcap": lambda p: cap_spike(p, channel=2),
     "cgp-edt.pcap": cap_edt,
+    "cgp-midstream.pcap": cap_midstream,
 }
 # Not committed (large): built by the tests at run time.
 EXTRA = {

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Cost of the CGP dissector (with the ICA inside) against stock tshark on the
+same CGP-heavy input, in one run.
+
+Builds (not committed) a capture of N CGP sessions on TCP 2598, each the real
+SPIKE ICA session inside CGP as tools/captures/cgp_captures.py builds it
+(bind, channel open, ICA in DATA_REALTIME(_WITH_ACK) messages) on its own
+client address and port, then runs tshark without and with the plugin in the
+same sandbox and prints wall-time and peak-memory ratios for plain -r, -V and
+-T fields (stock: -e tcp.len; plugin: -e tcp.len -e cgp.cmd -e ica.cmd).
+Measurement as in bench/ica.py (best wall of --repeat runs alternating stock
+and plugin; peak RSS from wait4).
+
+    bench/cgp.py [--sessions 1000] [--repeat 3] [--build build]
+"""
+import argparse
+import os
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapgen import PcapWriter, TcpStream  # noqa: E402
+import cgp_captures  # noqa: E402
+from ica import measure  # noqa: E402
+from wsrun import Wireshark  # noqa: E402
+
+
+def build_capture(path, sessions):
+    runs = cgp_captures.cgp_spike_runs()
+    w = PcapWriter(path, step=0.000001)
+    for i in range(sessions):
+        client = ("10.%d.%d.%d" % (110 + i // 65536, (i // 256) % 256, i % 256 or 1), 40000 + i % 20000)
+        s = TcpStream(w, client, ("10.30.0.20", 2598), isn_c=1000 + i, isn_s=5000 + 7 * i)
+        s.handshake()
+        for d, data in runs:
+            s.send(d, data)
+        s.close()
+    w.close()
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sessions", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--out", default=os.path.join(TOP, "bench", "out"))
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    cap = build_capture(os.path.join(a.out, "cgp-sessions-%d.pcap" % a.sessions), a.sessions)
+    stock = Wireshark(with_plugin=False)
+    plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
+    staged = {id(stock): stock.stage(cap), id(plugin): plugin.stage(cap)}
+    print("capture: %s (%d sessions, %d bytes)" % (cap, a.sessions, os.path.getsize(cap)))
+    cases = [
+        ("plain -r", [], []),
+        ("-V", ["-V"], ["-V"]),
+        ("-T fields", ["-T", "fields", "-e", "tcp.len"],
+         ["-T", "fields", "-e", "tcp.len", "-e", "cgp.cmd", "-e", "ica.cmd"]),
+    ]
+    print("%-10s %10s %10s %7s %12s %12s %7s" % ("case", "stock s", "plugin s", "ratio",
+                                                 "stock KiB", "plugin KiB", "ratio"))
+    fields_out = os.path.join(a.out, "cgp-fields.txt")
+    for name, stock_args, plugin_args in cases:
+        runs = {id(stock): [], id(plugin): []}
+        for _ in range(a.repeat):      # alternate so drift on a shared machine hits both alike
+            for ws, extra in ((stock, stock_args), (plugin, plugin_args)):
+                out = fields_out if ws is plugin and name == "-T fields" else None
+                runs[id(ws)].append(measure(ws, ["-n", "-r", staged[id(ws)]] + extra, out))
+        (sw, sm), (pw, pm) = [(min(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
+                              for k in (id(stock), id(plugin))]
+        print("%-10s %10.2f %10.2f %6.2fx %12d %12d %6.2fx" % (name, sw, pw, pw / sw, sm, pm, pm / sm))
+        sys.stdout.flush()
+    # Proof that the plugin run decoded CGP and the ICA inside.
+    cgp = ica = 0
+    with open(fields_out) as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            cgp += len([x for x in cols[1].split(",") if x])
+            ica += len([x for x in cols[2].split(",") if x])
+    print("plugin decoded %d CGP records (%d per session) and %d ICA WD commands (%d per session)"
+          % (cgp, cgp // a.sessions, ica, ica // a.sessions))
+
+
+if __name__ == "__main__":
+    main()
