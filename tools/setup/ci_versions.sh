@@ -67,6 +67,7 @@ new_root() {
     root=$(mktemp -d "$WORK/citrix-ci-$suite.XXXXXX")
     ROOTS+=("$root")
     tar -C "$root" -xf "$TARBALL"
+    chmod 755 "$root"     # mktemp made it 0700: the tests' unprivileged tshark and apt's _apt need /
     # A mirror snapshot's Release files may be past Valid-Until (sid's are).
     echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99citrix-ci"
     # Name resolution as on this machine (the mirror may be an /etc/hosts entry).
@@ -74,8 +75,20 @@ new_root() {
     cp /etc/hosts "$root/etc/hosts"
     mount -t proc proc "$root/proc"
     mount -t sysfs -o ro sysfs "$root/sys"
-    mount --bind /dev "$root/dev"
+    # A /dev of its own (not the host's bound in): the few nodes builds and tests use.
+    mount -t tmpfs -o mode=755,size=16m tmpfs "$root/dev"
+    local n
+    for n in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        mknod -m 666 "$root/dev/${n%%:*}" c "$(echo "$n" | cut -d: -f2)" "${n##*:}"
+    done
+    mkdir "$root/dev/pts" "$root/dev/shm"
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"
+    ln -s pts/ptmx "$root/dev/ptmx"
     mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
+    ln -s /proc/self/fd "$root/dev/fd"
+    ln -s /proc/self/fd/0 "$root/dev/stdin"
+    ln -s /proc/self/fd/1 "$root/dev/stdout"
+    ln -s /proc/self/fd/2 "$root/dev/stderr"
     NEW_ROOT=$root
 }
 
