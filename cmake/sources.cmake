@@ -7,6 +7,7 @@ get_filename_component(_citrix_top "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 set(CITRIX_CORE_SOURCES
   ccha_classify.c
+  cgp.c
   defacto.c
   ica_basic.c
   ica_reducer.c
@@ -20,7 +21,14 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
+  packet-cgp.c
+  packet-citrix-stats.c
   packet-ica.c
+  packet-ica-chunk.c
+  packet-ica-frame.c
+  packet-ica-handshake.c
+  packet-ica-stats.c
+  packet-ica-wd.c
   packet-portreg.c
 )
 list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")

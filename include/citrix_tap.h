@@ -61,4 +61,29 @@ typedef struct {
     guint32 resumed_from;       /* CGP_TAP_RESUME: frame of the BIND_RESPONSE that issued the ticket, 0 = unknown */
 } cgp_tap_rec;
 
+/* ---- tap "ccha": one record per data frame or link event ---------------
+ * (packet-ccha.c; added by the triage issue #11, additive).  Read by
+ * -z ccha,tree and the HA part of -z citrix,tree. */
+
+enum ccha_tap_kind {
+    CCHA_TAP_MESSAGE = 0,       /* a data frame of the link */
+    CCHA_TAP_CLOSE,             /* TCP FIN on the link */
+    CCHA_TAP_RESET              /* TCP RST on the link */
+};
+
+typedef struct {
+    const void *link;           /* the link (file scope): one row per link */
+    guint32 link_id;            /* 1-based, in order of first data */
+    const char *peer;           /* "addr:port" of the peer side (file scope) */
+    const char *service;        /* "addr:port" of the service-port side (file scope) */
+    const char *carrier;        /* carrier in effect, e.g. "MySQL", "opaque (nothing recognised)" */
+    guint8 kind;                /* enum ccha_tap_kind */
+    guint8 dir;                 /* 0 to the service port, 1 from it */
+    /* CCHA_TAP_MESSAGE only: */
+    guint8 new_message;         /* 0: continues a message not yet ended by PSH */
+    guint8 has_interval;
+    guint8 gap;                 /* interval exceeded the gap threshold (ccha.gap) */
+    gint64 interval_ns;         /* since the start of the previous message (has_interval) */
+} ccha_tap_rec;
+
 #endif

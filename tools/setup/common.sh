@@ -7,7 +7,8 @@ BUILD=${BUILD:-$TOP/build}
 
 # Everything the build, the tests and the benches need, whatever the release.
 BASE_PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
-               libglib2.0-dev tshark wireshark-common clang valgrind util-linux time)
+               libglib2.0-dev tshark wireshark-common clang valgrind util-linux time
+               python3-matplotlib chromium)
 
 # Major version of the clang this machine has, or else of the one `apt-get
 # install clang` would bring (Debian's clang depends on clang-NN).

@@ -1,0 +1,139 @@
+/* packet-ica-int.h - what the ICA dissector's files share (private to the
+ * plugin): the per-session and per-frame records built on the first pass,
+ * the field/subtree/expert ids used by more than one layer, and the entry
+ * points of each layer.
+ *
+ *   packet-ica.c            registration, preferences, TCP carrier, heuristics
+ *   packet-ica-chunk.c      feeds the stream core, stores and renders records
+ *   packet-ica-handshake.c  raw WD handshake (INIT_*, modules, capabilities)
+ *   packet-ica-frame.c      PDRFRAME frames, PDCRYPT1, reducer status
+ *   packet-ica-wd.c         WD commands and virtual-channel writes
+ *   packet-ica-stats.c      -z ica,tree
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef CITRIX_PACKET_ICA_INT_H
+#define CITRIX_PACKET_ICA_INT_H
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/stats_tree.h>
+#include "ws_compat.h"
+#include "ica_stream.h"
+#include "ica_carrier.h"
+#include "citrix_tap.h"
+
+/* ---- protocol, preferences, hand-offs (packet-ica.c) -------------------- */
+extern int proto_ica;
+extern int ica_tap;
+extern dissector_handle_t tls_handle;
+extern wsc_pref_bool_t pref_decrypt;
+extern wsc_pref_bool_t pref_desegment;
+
+/* ---- ids shared by several layers (registered in packet-ica.c) ---------- */
+extern int hf_ica_cmd;
+extern int hf_ica_cmd_length;
+extern int hf_ica_cmd_data;
+extern int hf_ica_vc_name;
+extern int hf_ica_vc_number;
+extern int ett_ica_bits;
+extern expert_field ei_ica_undecoded;
+extern int hf_ica_encryption;     /* packet-ica-chunk.c */
+extern const value_string compression_vals[];
+extern const value_string product_id_vals[];
+
+/* WD command name from the core's table, "unknown" when it has none. */
+const char *ica_cmd_label(guint8 code);
+
+/* One ICA session (ica_carrier.h): the stream decoder and what is shown
+ * once per session.  Not tied to a TCP conversation. */
+struct ica_session {
+    ica_stream st;
+    const char *carrier;            /* ICA_CARRIER_* */
+    char *label;                    /* "client:port -> server:port" for statistics */
+    guint32 compressed_note_frame;  /* one expert note per session */
+    guint32 mid_session_note_frame;
+    gboolean seen_chunk;
+    guint8 lost[2];                 /* ica_session_lose(): the next chunk of the direction shows the gap */
+    struct ica_frame *last[2];      /* the last chunk record of each direction (first pass) */
+    guint32 last_num[2];            /* ... and its frame */
+};
+
+/* One thing the core reported while this frame's bytes were fed. */
+typedef struct {
+    guint8 type;
+    guint8 dir;
+    guint8 code;
+    guint8 encryption, compression;     /* snapshot for the frame */
+    gint16 crypt_hdr;
+    guint16 flags;
+    guint16 frame_len;
+    gint32 tvb_off;                 /* wire bytes in this frame's tvb, or -1: see wire_copy */
+    guint32 wire_len;
+    const guint8 *wire_copy;
+    gint32 buf_off;                 /* bytes in the frame's decrypted buffer, or -1: see plain_copy */
+    guint32 buf_len;
+    const guint8 *plain_copy;
+    guint64 plain_off;
+    guint8 region_is_plain;
+    guint8 decrypt_disabled;
+} ica_rec_t;
+
+/* What one chunk's bytes produced on the first pass. */
+typedef struct ica_frame {
+    ica_session *s;
+    guint8 dir;
+    guint8 encryption;
+    guint8 compression;
+    guint8 gap;
+    guint8 not_reassembled;
+    guint8 first_of_session;
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
+    guint nrecs;
+    ica_rec_t *recs;
+    guint8 *buf;                    /* decrypted / WD bytes of this chunk's PDRFRAME frames */
+    guint buf_len;
+    guint8 buf_decrypted;           /* at least one region was decrypted */
+} ica_frame_t;
+
+/* Collector used while the core reports events for one chunk. */
+typedef struct {
+    guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
+    gint32 seg_tvb_off;             /* where those bytes start in the tvb */
+    wmem_array_t *recs;
+    GByteArray *buf;
+    gboolean decrypted;
+} ica_collect_t;
+
+/* ---- packet-ica-chunk.c ------------------------------------------------ */
+void *ica_file_realloc(void *actx, void *ptr, size_t size);
+/* Info column: one item per message, bounded. */
+void ica_info_add(wmem_strbuf_t *info, const char *item);
+/* A record's wire bytes: a subset of tvb, or its stored copy as a new data source. */
+tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source);
+/* The ICA protocol item with the direction; returns its subtree. */
+proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dir, proto_item **item);
+void ica_register_chunk_fields(int proto, expert_module_t *expert);
+
+/* ---- packet-ica-handshake.c -------------------------------------------- */
+/* A raw WD packet of the handshake: type, u16 length, body. */
+void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info, guint16 flags);
+void ica_register_handshake_fields(int proto, expert_module_t *expert);
+
+/* ---- packet-ica-frame.c ------------------------------------------------- */
+/* One PDRFRAME frame t; dec is the frame's decrypted/WD buffer (or NULL). */
+void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
+                       const ica_rec_t *r, wmem_strbuf_t *info);
+void ica_register_frame_fields(int proto, expert_module_t *expert);
+
+/* ---- packet-ica-wd.c ---------------------------------------------------- */
+/* One complete WD command t (code first). */
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
+                         wmem_strbuf_t *info);
+void ica_register_wd_fields(int proto, expert_module_t *expert);
+
+/* ---- packet-ica-stats.c ------------------------------------------------- */
+void ica_stats_init(stats_tree *st);
+tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, const void *p,
+                                   tap_flags_t flags);
+
+#endif

@@ -1,0 +1,479 @@
+/* packet-ica-chunk.c - Citrix ICA: feeding the stream core and rendering
+ * what it reported.
+ *
+ * The byte-level work (phases, cipher state, reducer, command reassembly,
+ * channel bindings) is done by the epan-free ica_stream core on the first
+ * pass; what it reports (ica_event) is stored per frame as small records so
+ * that any frame can be shown later, in any order.  This file turns those
+ * records into the ICA tree, the Info column and expert infos, dispatching
+ * to the handshake, frame and WD-command renderers, and queues the "ica"
+ * tap.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/expert.h>
+#include <epan/tap.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <epan/address_types.h>
+#include <epan/to_str.h>
+#include "packet-ica-int.h"
+#include "ica_wd.h"
+
+static int hf_ica_direction = -1;
+int hf_ica_encryption = -1;
+static int hf_ica_compression = -1;
+static int hf_ica_detect = -1;
+static int hf_ica_padding = -1;
+static int hf_ica_undecoded = -1;
+static int hf_ica_reassembled = -1;
+static int hf_ica_pending_unit_seen = -1;
+static int hf_ica_pending_unit_length = -1;
+static int hf_ica_pending_cmd_seen = -1;
+static int hf_ica_pending_cmd_length = -1;
+static int ett_ica = -1;
+static expert_field ei_ica_padding = EI_INIT;
+static expert_field ei_ica_unknown_cmd = EI_INIT;
+static expert_field ei_ica_mid_session = EI_INIT;
+static expert_field ei_ica_gap = EI_INIT;
+static expert_field ei_ica_pending = EI_INIT;
+static expert_field ei_ica_not_reassembled = EI_INIT;
+
+static const value_string direction_vals[] = {
+    { ICA_C2S, "client to server" }, { ICA_S2C, "server to client" }, { 0, NULL }
+};
+
+static const value_string encryption_vals[] = {
+    { ICA_ENC_UNKNOWN, "unknown" }, { ICA_ENC_NONE, "none" }, { ICA_ENC_BASIC, "Basic" },
+    { ICA_ENC_RC5, "RC5 (SecureICA)" }, { ICA_ENC_TLS, "TLS" }, { 0, NULL }
+};
+
+/* ---- small tree helpers ------------------------------------------------- */
+
+/* Info column: one item per message, bounded for frames holding hundreds. */
+#define INFO_MAX_LEN 200
+void ica_info_add(wmem_strbuf_t *info, const char *item)
+{
+    gsize len = wmem_strbuf_get_len(info);
+    if (len >= INFO_MAX_LEN) {
+        if (!g_str_has_suffix(wmem_strbuf_get_str(info), ", ..."))
+            wmem_strbuf_append(info, ", ...");
+        return;
+    }
+    if (len)
+        wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, item);
+}
+
+tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source)
+{
+    if (r->tvb_off >= 0)
+        return tvb_new_subset_length(tvb, r->tvb_off, r->wire_len);
+    tvbuff_t *t = tvb_new_child_real_data(tvb, r->wire_copy, r->wire_len, r->wire_len);
+    add_new_data_source(pinfo, t, source);
+    return t;
+}
+
+void *ica_file_realloc(void *actx _U_, void *ptr, size_t size)
+{
+    return wmem_realloc(wmem_file_scope(), ptr, size);
+}
+
+static const guint8 *file_copy(const guint8 *p, size_t len)
+{
+    return len ? (const guint8 *)wmem_memdup(wmem_file_scope(), p, len) : NULL;
+}
+
+static void collect_event(void *ctx, const ica_event *ev)
+{
+    ica_collect_t *c = (ica_collect_t *)ctx;
+    ica_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.type = ev->type;
+    r.dir = ev->dir;
+    r.code = ev->code;
+    r.crypt_hdr = ev->crypt_hdr;
+    r.flags = ev->flags;
+    r.frame_len = ev->frame_len;
+    r.tvb_off = -1;
+    r.buf_off = -1;
+    r.wire_len = ev->wire_len;
+    r.plain_off = ev->plain_off;
+    r.decrypt_disabled = !pref_decrypt;
+    if (ev->type != ICA_EV_CMD && ev->type != ICA_EV_WD_STOP) {
+        if (ev->wire_off >= c->seg_wire_off)
+            r.tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
+        else
+            r.wire_copy = file_copy(ev->wire, ev->wire_len);
+    }
+    if (ev->type == ICA_EV_FRAME) {
+        const guint8 *region = ev->plain ? ev->plain : (ev->flags & ICA_FR_DECRYPTED) ? ev->decrypted : NULL;
+        guint32 rlen = ev->plain ? ev->plain_len : ev->decrypted_len;
+        if (region) {
+            r.buf_off = (gint32)c->buf->len;
+            r.buf_len = rlen;
+            r.region_is_plain = ev->plain != NULL;
+            g_byte_array_append(c->buf, region, rlen);
+            if (ev->flags & ICA_FR_DECRYPTED)
+                c->decrypted = TRUE;
+        }
+    } else if (ev->type == ICA_EV_CMD) {
+        /* Point into this frame's buffer when the command lies in one region. */
+        guint n = wmem_array_get_count(c->recs);
+        for (guint i = 0; i < n; i++) {
+            ica_rec_t *f = (ica_rec_t *)wmem_array_index(c->recs, i);
+            if (f->type == ICA_EV_FRAME && f->region_is_plain && f->dir == ev->dir &&
+                ev->plain_off >= f->plain_off && ev->plain_off + ev->plain_len <= f->plain_off + f->buf_len) {
+                r.buf_off = f->buf_off + (gint32)(ev->plain_off - f->plain_off);
+                break;
+            }
+        }
+        r.buf_len = ev->plain_len;
+        if (r.buf_off < 0)
+            r.plain_copy = file_copy(ev->plain, ev->plain_len);
+    }
+    wmem_array_append_one(c->recs, r);
+}
+
+/* ---- first pass: feed the stream core ----------------------------------- */
+
+ica_session *ica_session_new(packet_info *pinfo, const address *client, guint32 client_port,
+                             const address *server, guint32 server_port, const char *carrier,
+                             enum ica_phase start)
+{
+    ica_session *s = wmem_new0(wmem_file_scope(), ica_session);
+    ica_stream_init(&s->st, start, ica_file_realloc, NULL);
+    s->carrier = carrier;
+    s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, client),
+                                  client_port, address_to_str(pinfo->pool, server), server_port);
+    return s;
+}
+
+const ica_summary *ica_session_summary(const ica_session *s)
+{
+    return &s->st.sum;
+}
+
+void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
+{
+    ica_stream_lose(&s->st, dir);
+    /* Shown on the chunk of this frame when there is one, else on the next. */
+    if (s->last[dir] && s->last_num[dir] == pinfo->num)
+        s->last[dir]->gap = 1;
+    else
+        s->lost[dir] = 1;
+}
+
+/* Store what the core reported for this chunk: records, and one buffer of
+ * the decrypted / WD bytes of its frames. */
+static void store_records(ica_frame_t *fd, ica_collect_t *col)
+{
+    fd->nrecs = wmem_array_get_count(col->recs);
+    fd->recs = fd->nrecs ? (ica_rec_t *)wmem_memdup(wmem_file_scope(), wmem_array_get_raw(col->recs),
+                                                    fd->nrecs * sizeof(ica_rec_t)) : NULL;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        fd->recs[i].encryption = fd->encryption;
+        fd->recs[i].compression = fd->compression;
+    }
+    fd->buf_len = col->buf->len;
+    fd->buf = col->buf->len ? (guint8 *)wmem_memdup(wmem_file_scope(), col->buf->data, col->buf->len) : NULL;
+    fd->buf_decrypted = col->decrypted;
+}
+
+static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo)
+{
+    ica_frame_t *fd = wmem_new0(wmem_file_scope(), ica_frame_t);
+    guint len = tvb_captured_length(tvb);
+    fd->s = s;
+    fd->dir = (guint8)dir;
+    if (!s->seen_chunk) {
+        s->seen_chunk = TRUE;
+        fd->first_of_session = 1;
+    }
+    if (s->lost[dir]) {
+        s->lost[dir] = 0;
+        fd->gap = 1;
+    }
+    s->last[dir] = fd;
+    s->last_num[dir] = pinfo->num;
+
+    ica_collect_t col;
+    col.seg_wire_off = s->st.d[dir].wire_off + ica_stream_pending(&s->st, dir);
+    col.seg_tvb_off = 0;
+    col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
+    col.buf = g_byte_array_new();
+    col.decrypted = FALSE;
+    s->st.decrypt_disabled = !pref_decrypt;
+    ica_stream_feed(&s->st, dir, tvb_get_ptr(tvb, 0, len), len, collect_event, &col);
+    if (!pref_desegment && ica_stream_pending(&s->st, dir)) {
+        fd->not_reassembled = 1;
+        ica_stream_lose(&s->st, dir);
+    }
+    ica_partial part;
+    ica_stream_partial(&s->st, dir, &part);
+    fd->unit_seen = (guint32)part.unit_seen;
+    fd->unit_total = (guint32)part.unit_total;
+    fd->cmd_seen = (guint32)part.cmd_seen;
+    fd->cmd_total = (guint32)part.cmd_total;
+    fd->encryption = s->st.sum.encryption;
+    fd->compression = s->st.sum.compression[dir];
+    store_records(fd, &col);
+    g_byte_array_free(col.buf, TRUE);
+    for (guint i = 0; i < fd->nrecs; i++)
+        if (fd->recs[i].type == ICA_EV_FRAME && (fd->recs[i].flags & ICA_FR_COMPRESSED) &&
+            s->compressed_note_frame == 0)
+            s->compressed_note_frame = pinfo->num;
+    if (s->st.sum.mid_session && s->mid_session_note_frame == 0 && fd->nrecs)
+        s->mid_session_note_frame = pinfo->num;
+    return fd;
+}
+
+/* ---- every pass: build the tree from the stored records ----------------- */
+
+proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, guint8 dir,
+                                  proto_item **item)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_ica, tvb, 0, -1, ENC_NA);
+    proto_tree *it = proto_item_add_subtree(ti, ett_ica);
+    proto_item_set_generated(proto_tree_add_uint(it, hf_ica_direction, tvb, 0, 0, dir));
+    if (item)
+        *item = ti;
+    return it;
+}
+
+/* The virtual-channel writes of a chunk, for the tap. */
+static guint16 tap_vc_writes(const ica_frame_t *fd, packet_info *pinfo, ica_tap_vc **out)
+{
+    guint16 n = 0;
+    *out = NULL;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        const ica_rec_t *r = &fd->recs[i];
+        if (r->type != ICA_EV_CMD)
+            continue;
+        const guint8 *c = r->buf_off >= 0 ? fd->buf + r->buf_off : r->plain_copy;
+        guint ch, bytes;
+        if (r->code == ICA_CMD_VIRTUAL_WRITE0 && r->buf_len >= 3) {
+            ch = c[1];
+            bytes = 1;
+        } else if (r->code == ICA_CMD_VIRTUAL_WRITE1 && r->buf_len >= 3) {
+            ch = c[2];
+            bytes = r->buf_len - 3;
+        } else if (r->code == ICA_CMD_VIRTUAL_WRITE2 && r->buf_len >= 4) {
+            ch = c[3];
+            bytes = r->buf_len - 4;
+        } else {
+            continue;
+        }
+        if (!*out)
+            *out = wmem_alloc_array(pinfo->pool, ica_tap_vc, fd->nrecs);
+        (*out)[n].channel = (guint16)ch;
+        (*out)[n].bytes = bytes;
+        n++;
+    }
+    return n;
+}
+
+static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, packet_info *pinfo)
+{
+    ica_tap_rec *rec = wmem_new0(pinfo->pool, ica_tap_rec);
+    rec->session = s;
+    rec->label = s->label;
+    rec->transport = s->carrier;
+    rec->sum = &s->st.sum;
+    rec->dir = fd->dir;
+    rec->first_of_session = fd->first_of_session;
+    rec->wire_bytes = tvb_reported_length(tvb);
+    ica_tap_vc *vc;
+    rec->n_vc = tap_vc_writes(fd, pinfo, &vc);
+    rec->vc = vc;
+    rec->n_ht = 0;      /* high-throughput headers: filled by the high-throughput work (issue 10 item 3) */
+    rec->ht = NULL;
+    tap_queue_packet(ica_tap, pinfo, rec);
+}
+
+static void add_pending(proto_tree *it, tvbuff_t *tvb, packet_info *pinfo, const ica_frame_t *fd)
+{
+    /* Reassembly in progress: normal for large frames, and the only trace
+     * left when a claimed length never arrives (end of capture, FIN). */
+    if (fd->unit_seen) {
+        proto_item *pi = proto_tree_add_uint(it, hf_ica_pending_unit_seen, tvb, 0, 0, fd->unit_seen);
+        proto_item_set_generated(pi);
+        if (fd->unit_total)
+            proto_item_set_generated(proto_tree_add_uint(it, hf_ica_pending_unit_length, tvb, 0, 0, fd->unit_total));
+        expert_add_info_format(pinfo, pi, &ei_ica_pending, "Incomplete ICA unit: %u of %s bytes so far",
+                               fd->unit_seen, fd->unit_total ? wmem_strdup_printf(pinfo->pool, "%u", fd->unit_total) : "?");
+    }
+    if (fd->cmd_seen) {
+        proto_item *pi = proto_tree_add_uint(it, hf_ica_pending_cmd_seen, tvb, 0, 0, fd->cmd_seen);
+        proto_item_set_generated(pi);
+        if (fd->cmd_total)
+            proto_item_set_generated(proto_tree_add_uint(it, hf_ica_pending_cmd_length, tvb, 0, 0, fd->cmd_total));
+        expert_add_info_format(pinfo, pi, &ei_ica_pending, "WD command continues: %u of %s bytes so far",
+                               fd->cmd_seen, fd->cmd_total ? wmem_strdup_printf(pinfo->pool, "%u", fd->cmd_total) : "?");
+    }
+}
+
+/* The unknown code is the first byte at plain_off in this chunk's buffer, when it is here. */
+static void render_wd_stop(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *dec, packet_info *pinfo,
+                           proto_tree *it, wmem_strbuf_t *info)
+{
+    guint8 code = 0;
+    for (guint k = 0; k < fd->nrecs; k++) {
+        const ica_rec_t *f = &fd->recs[k];
+        if (f->type == ICA_EV_FRAME && f->region_is_plain && r->plain_off >= f->plain_off &&
+            r->plain_off < f->plain_off + f->buf_len && dec) {
+            guint o = f->buf_off + (guint)(r->plain_off - f->plain_off);
+            code = tvb_get_uint8(dec, o);
+            proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, o, f->buf_off + f->buf_len - o, ENC_NA);
+            expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
+                                   "WD command 0x%02x has no known length rule; "
+                                   "decoding of this direction stops here", code);
+            break;
+        }
+    }
+    ica_info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
+}
+
+static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session *s, tvbuff_t *tvb, tvbuff_t *dec,
+                          packet_info *pinfo, proto_tree *it, wmem_strbuf_t *info)
+{
+    TRY {
+        switch (r->type) {
+        case ICA_EV_DETECT:
+            proto_tree_add_item(it, hf_ica_detect, ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA);
+            ica_info_add(info, "Detect string");
+            break;
+        case ICA_EV_PADDING:
+            expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_padding, tvb, r->tvb_off, r->wire_len, ENC_NA),
+                            &ei_ica_padding);
+            break;
+        case ICA_EV_UNDECODED:
+            expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_undecoded,
+                                                       ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA),
+                            &ei_ica_undecoded);
+            ica_info_add(info, "undecoded data");
+            break;
+        case ICA_EV_RAW:
+            ica_dissect_raw(ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
+            break;
+        case ICA_EV_FRAME: {
+            tvbuff_t *ft = ica_wire_tvb(tvb, pinfo, r, "Reassembled PDRFRAME");
+            if (r->tvb_off < 0)
+                proto_item_set_generated(proto_tree_add_uint(it, hf_ica_reassembled, ft, 0, 0, r->wire_len));
+            ica_dissect_frame(ft, dec, pinfo, it, s, r, info);
+            break;
+        }
+        case ICA_EV_CMD: {
+            tvbuff_t *ct;
+            if (r->buf_off >= 0 && dec) {
+                ct = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
+            } else {
+                ct = tvb_new_child_real_data(tvb, r->plain_copy, r->buf_len, r->buf_len);
+                add_new_data_source(pinfo, ct, "Reassembled WD command");
+            }
+            ica_dissect_command(ct, pinfo, it, s, info);
+            break;
+        }
+        case ICA_EV_WD_STOP:
+            render_wd_stop(fd, r, dec, pinfo, it, info);
+            break;
+        }
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(tvb, pinfo, it, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+}
+
+static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, packet_info *pinfo,
+                           proto_tree *it, wmem_strbuf_t *info)
+{
+    tvbuff_t *dec = NULL;
+    if (fd->buf_len) {
+        dec = tvb_new_child_real_data(tvb, fd->buf, fd->buf_len, fd->buf_len);
+        add_new_data_source(pinfo, dec, fd->buf_decrypted ? "Decrypted ICA" : "ICA WD data");
+    }
+    for (guint i = 0; i < fd->nrecs; i++)
+        render_record(fd, &fd->recs[i], s, tvb, dec, pinfo, it, info);
+}
+
+int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                      guint32 key)
+{
+    ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, key);
+    gboolean unseen = FALSE;
+    if (!fd) {
+        if (PINFO_FD_VISITED(pinfo)) {
+            /* Not seen on the first pass: decoding it now would feed the
+             * stream out of order, so it is shown as data only. */
+            fd = wmem_new0(pinfo->pool, ica_frame_t);
+            fd->s = s;
+            fd->dir = (guint8)dir;
+            unseen = TRUE;
+        } else {
+            fd = first_pass(s, dir, tvb, pinfo);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, key, fd);
+        }
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
+    proto_item *ti;
+    proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, fd->dir, &ti);
+    if (unseen)
+        proto_tree_add_expert(it, pinfo, &ei_ica_undecoded, tvb, 0, -1);
+    proto_item_set_generated(proto_tree_add_uint(it, hf_ica_encryption, tvb, 0, 0, fd->encryption));
+    proto_item_set_generated(proto_tree_add_uint(it, hf_ica_compression, tvb, 0, 0, fd->compression));
+
+    wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
+    if (fd->gap)
+        expert_add_info(pinfo, ti, &ei_ica_gap);
+    if (fd->not_reassembled)
+        expert_add_info(pinfo, ti, &ei_ica_not_reassembled);
+    if (s->mid_session_note_frame == pinfo->num)
+        expert_add_info(pinfo, ti, &ei_ica_mid_session);
+    render_records(fd, s, tvb, pinfo, it, info);
+    add_pending(it, tvb, pinfo, fd);
+    if (wmem_strbuf_get_len(info) == 0) {
+        if (fd->nrecs == 0)
+            wmem_strbuf_append_printf(info, "[continuation, %u bytes]", tvb_reported_length(tvb));
+        else
+            wmem_strbuf_append(info, "PDRFRAME (WD command continues)");
+    }
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(info));
+    queue_tap(fd, s, tvb, pinfo);
+    return tvb_captured_length(tvb);
+}
+
+void
+ica_register_chunk_fields(int proto, expert_module_t *expert)
+{
+    static hf_register_info hf[] = {
+        { &hf_ica_direction, { "Direction", "ica.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_encryption, { "Encryption", "ica.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0, "Session encryption as known at this frame", HFILL } },
+        { &hf_ica_compression, { "Compression", "ica.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0, "Reducer/PD compression of this direction as known at this frame", HFILL } },
+        { &hf_ica_detect, { "Detect string", "ica.detect", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_padding, { "Padding", "ica.padding", FT_BYTES, BASE_NONE, NULL, 0x0, "Trailing zero bytes after a short handshake message (ignored)", HFILL } },
+        { &hf_ica_undecoded, { "Undecoded data", "ica.undecoded", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_reassembled, { "Reassembled from several segments", "ica.reassembled_length", FT_UINT32, BASE_DEC, NULL, 0x0, "Length of a unit whose bytes span TCP segments", HFILL } },
+        { &hf_ica_pending_unit_seen, { "Incomplete unit, bytes seen", "ica.pending.unit_seen", FT_UINT32, BASE_DEC, NULL, 0x0, "Bytes of a detect string, handshake packet or PDRFRAME frame still waiting for the rest", HFILL } },
+        { &hf_ica_pending_unit_length, { "Incomplete unit, claimed length", "ica.pending.unit_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pending_cmd_seen, { "Incomplete WD command, bytes seen", "ica.pending.cmd_seen", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pending_cmd_length, { "Incomplete WD command, claimed length", "ica.pending.cmd_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    static int *ett[] = {
+        &ett_ica,
+    };
+    static ei_register_info ei[] = {
+        { &ei_ica_padding, { "ica.padding.expert", PI_PROTOCOL, PI_NOTE, "Trailing zero padding after a short handshake message ignored", EXPFILL } },
+        { &ei_ica_unknown_cmd, { "ica.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown WD command; decoding of this direction stops", EXPFILL } },
+        { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_pending, { "ica.pending", PI_REASSEMBLE, PI_CHAT, "Incomplete ICA unit waiting for more bytes", EXPFILL } },
+        { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: the rest of this direction is not decoded", EXPFILL } },
+    };
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+}

@@ -1,0 +1,247 @@
+/* packet-ica-frame.c - Citrix ICA: PDRFRAME framing and PDCRYPT1 (Basic).
+ *
+ * Wire format (shared notes ica.md §6-§7, from the RISC OS ICA client's
+ * pdrframe and pdcrypt1 sources, verified on the real 2001 capture):
+ *   PDRFRAME: length (u16 LE; PDRFRAME v2 uses the top two bits as
+ *     priority), then that many bytes.
+ *   PDCRYPT1, when bound: a header byte first (0 not encrypted, 1
+ *     encrypted, 2 CRYPT_PUBLICKEY, 4 CRYPT_SESSIONKEY with the one-byte
+ *     Basic key, 6 CRYPT_OFF, 7 CRYPT_PERM with 55 random bytes and a
+ *     marker), then the payload, Basic-encrypted when the header says so.
+ *   Reducer: level 1 is expanded by the core; level 2 and PDCOMP are not
+ *     public and shown as compressed; V3/V4 containers show their chunk
+ *     headers.
+ * The core decrypts and expands on the first pass; this file renders one
+ * frame from the stored record.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include "packet-ica-int.h"
+#include "ica_reducer.h"
+
+static int hf_ica_frame = -1;
+static int hf_ica_frame_length = -1;
+static int hf_ica_frame_priority = -1;
+static int hf_ica_crypt_header = -1;
+static int hf_ica_crypt_version = -1;
+static int hf_ica_crypt_public_key = -1;
+static int hf_ica_session_key = -1;
+static int hf_ica_crypt_random = -1;
+static int hf_ica_crypt_marker = -1;
+static int hf_ica_encrypted_data = -1;
+static int hf_ica_decrypted_data = -1;
+static int hf_ica_compressed_data = -1;
+static int hf_ica_expanded_length = -1;
+static int hf_ica_v3_header = -1;
+static int hf_ica_v3_channel = -1;
+static int hf_ica_v3_completion = -1;
+static int hf_ica_v3_compressed = -1;
+static int hf_ica_v3_add_to_history = -1;
+static int hf_ica_v3_length = -1;
+static int hf_ica_v3_command = -1;
+static int hf_ica_v3_params = -1;
+static int hf_ica_v3_data = -1;
+static int ett_ica_frame = -1;
+static int ett_ica_v3 = -1;
+static expert_field ei_ica_encrypted = EI_INIT;
+static expert_field ei_ica_no_key = EI_INIT;
+static expert_field ei_ica_decrypt_off = EI_INIT;
+static expert_field ei_ica_compressed = EI_INIT;
+static expert_field ei_ica_expand_failed = EI_INIT;
+static expert_field ei_ica_prio_bits = EI_INIT;
+static expert_field ei_ica_bad_crypt_hdr = EI_INIT;
+
+static const value_string crypt_header_vals[] = {
+    { ICA_CRYPT_NOT_ENCRYPTED, "CRYPT_NOT_ENCRYPTED" }, { ICA_CRYPT_ENCRYPTED, "CRYPT_ENCRYPTED" },
+    { ICA_CRYPT_PUBLICKEY, "CRYPT_PUBLICKEY" }, { ICA_CRYPT_SESSIONKEY, "CRYPT_SESSIONKEY" },
+    { ICA_CRYPT_OFF, "CRYPT_OFF" }, { ICA_CRYPT_PERM, "CRYPT_PERM" }, { 0, NULL }
+};
+
+static const value_string v3_command_vals[] = {
+    { 0, "DEFINE_NR_OF_CODERS" }, { 1, "ASSIGN_CODER_TO_CHANNEL" }, { 2, "INIT_SPECIAL_THINWIRE_CHANNEL" },
+    { 3, "light-weight object compression" }, { 4, "heavy-weight object compression" }, { 0, NULL }
+};
+
+/* ---- PDRFRAME frames (§6) ----------------------------------------------- */
+
+static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
+{
+    guint len = tvb_reported_length(t);
+    ica_v3_chunk chunks[64];
+    const guint8 *p = tvb_get_ptr(t, 0, len);
+    int n = ica_v3_parse(p, len, chunks, 64);
+    if (n < 0) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_ica_undecoded, t, 0, len,
+                                     "V3 chunk headers do not cover the packet");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const ica_v3_chunk *c = &chunks[i];
+        proto_tree *vt = proto_tree_add_subtree_format(tree, t, c->hdr_off, c->hdr_len, ett_ica_v3, NULL,
+                                                       c->is_command ? "V3 command chunk" : "V3 chunk, channel %u",
+                                                       c->channel);
+        proto_tree_add_item(vt, hf_ica_v3_header, t, c->hdr_off, c->hdr_len, ENC_NA);
+        if (c->is_command) {
+            proto_tree_add_uint(vt, hf_ica_v3_command, t, c->hdr_off + c->nparams, 1, c->command);
+            if (c->nparams)
+                proto_tree_add_item(vt, hf_ica_v3_params, t, c->params_off, c->nparams, ENC_NA);
+            continue;
+        }
+        proto_tree_add_uint(vt, hf_ica_v3_channel, t, c->hdr_off + c->hdr_len - 1, 1, c->channel);
+        proto_tree_add_boolean(vt, hf_ica_v3_completion, t, c->hdr_off + c->hdr_len - 1, 1, c->completion);
+        proto_tree_add_boolean(vt, hf_ica_v3_compressed, t, c->hdr_off + c->hdr_len - 1, 1, c->compressed);
+        if (!c->compressed)
+            proto_tree_add_boolean(vt, hf_ica_v3_add_to_history, t, c->hdr_off, c->hdr_len - 1, c->add_to_history);
+        proto_tree_add_uint(vt, hf_ica_v3_length, t, c->hdr_off, c->hdr_len - 1, c->data_len);
+        if (c->data_len)
+            proto_tree_add_item(vt, hf_ica_v3_data, t, c->data_off, c->data_len, ENC_NA);
+    }
+}
+
+void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
+                          const ica_rec_t *r, wmem_strbuf_t *info)
+{
+    guint len = tvb_reported_length(t);
+    proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
+    proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
+    proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
+    if (r->flags & ICA_FR_PRIO_BITS || s->st.sum.pdrframe_version >= 2) {
+        proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
+        if (r->flags & ICA_FR_PRIO_BITS)
+            expert_add_info(pinfo, pi, &ei_ica_prio_bits);
+    }
+    proto_tree_add_uint(ft, hf_ica_frame_length, t, 0, 2, r->frame_len);
+    guint off = 2;
+    const char *what = NULL;
+    if (r->crypt_hdr >= 0) {
+        proto_item *hi = proto_tree_add_item(ft, hf_ica_crypt_header, t, off, 1, ENC_NA);
+        if (r->flags & ICA_FR_BAD_HDR)
+            expert_add_info(pinfo, hi, &ei_ica_bad_crypt_hdr);
+        off++;
+        switch (r->crypt_hdr) {
+        case ICA_CRYPT_PUBLICKEY:
+            what = "CRYPT_PUBLICKEY";
+            if (off < len) {
+                proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
+                if (off + 1 < len)
+                    proto_tree_add_item(ft, hf_ica_crypt_public_key, t, off + 1, len - off - 1, ENC_NA);
+            }
+            off = len;
+            break;
+        case ICA_CRYPT_SESSIONKEY:
+            what = "CRYPT_SESSIONKEY";
+            if (off < len)
+                proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
+            if (off + 1 < len)
+                proto_tree_add_item(ft, hf_ica_session_key, t, off + 1, 1, ENC_NA);
+            off = len;
+            break;
+        case ICA_CRYPT_OFF:
+            what = "CRYPT_OFF";
+            break;
+        case ICA_CRYPT_PERM:
+            what = "CRYPT_PERM";
+            break;
+        }
+    }
+    guint plen = len > off ? len - off : 0;
+    if (plen && (r->flags & ICA_FR_ENCRYPTED)) {
+        proto_item *ei = proto_tree_add_item(ft, hf_ica_encrypted_data, t, off, plen, ENC_NA);
+        if (r->flags & ICA_FR_OPAQUE)
+            expert_add_info(pinfo, ei, &ei_ica_encrypted);
+        else if (r->decrypt_disabled)
+            expert_add_info(pinfo, ei, &ei_ica_decrypt_off);
+        else if (r->flags & ICA_FR_NO_KEY)
+            expert_add_info(pinfo, ei, &ei_ica_no_key);
+    }
+    if (r->buf_off >= 0 && dec) {
+        tvbuff_t *region = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
+        if (r->flags & ICA_FR_DECRYPTED)
+            proto_tree_add_item(ft, hf_ica_decrypted_data, dec, r->buf_off, r->buf_len, ENC_NA);
+        if (r->flags & ICA_FR_EXPANDED)
+            proto_item_set_generated(proto_tree_add_uint(ft, hf_ica_expanded_length, dec, r->buf_off, r->buf_len,
+                                                         r->buf_len));
+        if ((r->crypt_hdr == ICA_CRYPT_OFF || r->crypt_hdr == ICA_CRYPT_PERM) && r->buf_len == 64) {
+            proto_tree_add_item(ft, hf_ica_crypt_random, region, 0, 55, ENC_NA);
+            proto_tree_add_item(ft, hf_ica_crypt_marker, region, 55, 9, ENC_ASCII);
+        }
+        if ((r->flags & ICA_FR_COMPRESSED) && !(r->flags & ICA_FR_EXPANDED))
+            proto_tree_add_item(ft, hf_ica_compressed_data, dec, r->buf_off, r->buf_len, ENC_NA);
+        if (r->flags & ICA_FR_V3)
+            dissect_v3(region, pinfo, ft);
+    } else if (plen && (r->flags & ICA_FR_COMPRESSED)) {
+        proto_tree_add_item(ft, hf_ica_compressed_data, t, off, plen, ENC_NA);
+    }
+    if (r->flags & ICA_FR_COMPRESSED) {
+        if (r->flags & ICA_FR_UNDECODABLE)
+            proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(r->compression, compression_vals, "unknown"));
+        if (s->compressed_note_frame == pinfo->num)
+            expert_add_info_format(pinfo, fi, &ei_ica_compressed, "ICA session is compressed (%s); %s",
+                                   val_to_str_const(r->compression, compression_vals, "unknown"),
+                                   (r->flags & ICA_FR_EXPANDED) ? "expanded" : "WD commands not decoded");
+        if ((r->flags & ICA_FR_UNDECODABLE) && r->compression == ICA_COMP_UNKNOWN)
+            expert_add_info(pinfo, fi, &ei_ica_expand_failed);
+    }
+    if (!what) {
+        if (r->flags & ICA_FR_OPAQUE)
+            what = "encrypted (RC5/SecureICA)";
+        else if (r->flags & ICA_FR_NO_KEY)
+            what = "encrypted (no key)";
+        else if (r->decrypt_disabled && (r->flags & ICA_FR_ENCRYPTED))
+            what = "encrypted";
+        else if (r->flags & ICA_FR_UNDECODABLE)
+            what = "compressed";
+    }
+    if (what) {
+        proto_item_append_text(fi, ", %s", what);
+        ica_info_add(info, what);
+    }
+}
+
+void
+ica_register_frame_fields(int proto, expert_module_t *expert)
+{
+    static hf_register_info hf[] = {
+        { &hf_ica_frame, { "PDRFRAME frame", "ica.frame", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_frame_length, { "Frame length", "ica.frame.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_frame_priority, { "Priority bits", "ica.frame.priority", FT_UINT16, BASE_DEC, NULL, 0xC000, "Top two length bits (PDRFRAME v2)", HFILL } },
+        { &hf_ica_crypt_header, { "Crypt header", "ica.crypt.header", FT_UINT8, BASE_HEX, VALS(crypt_header_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_crypt_version, { "Crypt version", "ica.crypt.version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_crypt_public_key, { "Public key", "ica.crypt.public_key", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_session_key, { "Session key", "ica.session_key", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_crypt_random, { "Random bytes", "ica.crypt.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_crypt_marker, { "Marker", "ica.crypt.marker", FT_STRING, BASE_NONE, NULL, 0x0, "OffCrypt / PermCrypt", HFILL } },
+        { &hf_ica_encrypted_data, { "Encrypted data", "ica.encrypted_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_decrypted_data, { "Decrypted data", "ica.decrypted_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_compressed_data, { "Compressed data", "ica.compressed_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_expanded_length, { "Expanded length", "ica.reducer.expanded_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_header, { "Chunk header", "ica.v3.header", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_channel, { "Chunk channel", "ica.v3.channel", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_completion, { "Completion", "ica.v3.completion", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_compressed, { "Compressed", "ica.v3.compressed", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_add_to_history, { "Add to history", "ica.v3.add_to_history", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_length, { "Chunk length", "ica.v3.length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_command, { "Chunk command", "ica.v3.command", FT_UINT8, BASE_DEC, VALS(v3_command_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_v3_params, { "Command parameters", "ica.v3.params", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_data, { "Chunk data", "ica.v3.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    };
+    static int *ett[] = {
+        &ett_ica_frame,
+        &ett_ica_v3,
+    };
+    static ei_register_info ei[] = {
+        { &ei_ica_encrypted, { "ica.encrypted.rc5", PI_DECRYPTION, PI_NOTE, "RC5/SecureICA encryption: cannot be decrypted passively", EXPFILL } },
+        { &ei_ica_no_key, { "ica.encrypted.no_key", PI_DECRYPTION, PI_NOTE, "Encrypted, session key not seen (capture started mid-session)", EXPFILL } },
+        { &ei_ica_decrypt_off, { "ica.encrypted.disabled", PI_DECRYPTION, PI_NOTE, "Basic decryption switched off by preference", EXPFILL } },
+        { &ei_ica_compressed, { "ica.compressed", PI_UNDECODED, PI_NOTE, "ICA session is compressed", EXPFILL } },
+        { &ei_ica_expand_failed, { "ica.reducer.failed", PI_MALFORMED, PI_WARN, "Reducer data could not be expanded; the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_prio_bits, { "ica.frame.priority_bits", PI_PROTOCOL, PI_NOTE, "PDRFRAME length carries priority bits", EXPFILL } },
+        { &ei_ica_bad_crypt_hdr, { "ica.crypt.header.unknown", PI_PROTOCOL, PI_WARN, "Unknown PDCRYPT1 header value", EXPFILL } },
+    };
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+}

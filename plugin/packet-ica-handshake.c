@@ -1,0 +1,957 @@
+/* packet-ica-handshake.c - Citrix ICA: the raw WD handshake (before PDRFRAME).
+ *
+ * Wire format (shared notes ica.md §3-§5, from the RISC OS ICA client
+ * source and the Citrix VC SDK headers ica.h / ica-c2h.h / icaid.h, the
+ * capability layout from Citrix IcaCaps.h): after the detect string every
+ * handshake message is a raw WD packet "type (1), length (u16 LE), body".
+ *   INIT_REQUEST (0x00, S->C): request level, then (level > 6) a capability
+ *     list.
+ *   INIT_RESPONSE (0x01, C->S): one per client module; a 36-byte MODULE_C2H
+ *     header (ByteCount = the WD length, ModuleCount counting down, class,
+ *     versions, 13-byte module name, 9-byte host name, DOS date/time, size)
+ *     and a class body: UI (flags, keyboard, scrambled strings at
+ *     module-relative offsets), WD (text modes, VcBind table, reducer
+ *     version, capability list), VD (channel mask, flow control), PD (class
+ *     and class data), TD (address, encryption info).
+ *   INIT_CONNECT (0x02, S->C): one per module the host binds; an 8-byte
+ *     MODULE_H2C header and the WD_H2C / PD_H2C body.
+ *   Capability lists: more flag, count, offset to the first block, then
+ *     blocks "byteCount (u16), signature (u16), body".
+ * The stream core (ica_stream.c) walks the packets and keeps what the
+ * session learns; this file renders one packet's tree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include "packet-ica-int.h"
+#include "ica_wd.h"
+#include "ica_basic.h"
+
+/* MODULE_C2H / MODULE_H2C header sizes (ica.md §5.3, §5.4) */
+#define MODULE_C2H_SIZE 36
+#define MODULE_H2C_SIZE 8
+
+static int hf_ica_init_request_level = -1;
+static int hf_ica_caplist_more = -1;
+static int hf_ica_caplist_count = -1;
+static int hf_ica_caplist_offset = -1;
+static int hf_ica_cap_length = -1;
+static int hf_ica_cap_signature = -1;
+static int hf_ica_cap_data = -1;
+static int hf_ica_cap_reducers = -1;
+static int hf_ica_cap_reducers_l1 = -1;
+static int hf_ica_cap_reducers_l2 = -1;
+static int hf_ica_cap_reducers_l3 = -1;
+static int hf_ica_cap_reducers_l4 = -1;
+static int hf_ica_cap_intellimouse = -1;
+static int hf_ica_cap_redraw = -1;
+static int hf_ica_cap_seamless = -1;
+static int hf_ica_cap_prio_offset = -1;
+static int hf_ica_cap_prio_array_length = -1;
+static int hf_ica_cap_prio_use_lowest = -1;
+static int hf_ica_cap_prio_priorities = -1;
+static int hf_ica_cap_chanmon_version = -1;
+static int hf_ica_cap_chanmon_repeat_delay = -1;
+static int hf_ica_cap_chanmon_flags = -1;
+static int hf_ica_cap_chanmon_mouse_upper = -1;
+static int hf_ica_cap_chanmon_mouse_lower = -1;
+static int hf_ica_cap_server_family = -1;
+static int hf_ica_cap_server_family_version = -1;
+static int hf_ica_cap_server_variant = -1;
+static int hf_ica_cap_ht_support_mask = -1;
+static int hf_ica_cap_ht_max_packet = -1;
+static int hf_ica_cap_ht_line_loading = -1;
+static int hf_ica_cap_euks_version = -1;
+static int hf_ica_cap_euks_mode = -1;
+static int hf_ica_module_byte_count = -1;
+static int hf_ica_module_count = -1;
+static int hf_ica_module_class = -1;
+static int hf_ica_module_version_low = -1;
+static int hf_ica_module_version_high = -1;
+static int hf_ica_module_version = -1;
+static int hf_ica_module_name = -1;
+static int hf_ica_module_host_name = -1;
+static int hf_ica_module_date = -1;
+static int hf_ica_module_time = -1;
+static int hf_ica_module_size = -1;
+static int hf_ica_module_data = -1;
+static int hf_ica_ui_flags = -1;
+static int hf_ica_ui_flag_disable_sound = -1;
+static int hf_ica_ui_flag_reconnect = -1;
+static int hf_ica_ui_flag_disable_cad = -1;
+static int hf_ica_ui_flag_prompt_password = -1;
+static int hf_ica_ui_flag_seamless = -1;
+static int hf_ica_ui_flag_winkeys = -1;
+static int hf_ica_ui_flag_sg = -1;
+static int hf_ica_ui_flag_smartcard = -1;
+static int hf_ica_ui_keyboard_layout = -1;
+static int hf_ica_ui_encryption_level = -1;
+static int hf_ica_ui_encryption_seed = -1;
+static int hf_ica_ui_offset = -1;
+static int hf_ica_ui_lpt = -1;
+static int hf_ica_ui_port = -1;
+static int hf_ica_client_build = -1;
+static int hf_ica_ui_fixed_length = -1;
+static int hf_ica_ui_offset_length = -1;
+static int hf_ica_ui_encoding_type = -1;
+static int hf_ica_ui_code_page = -1;
+static int hf_ica_ui_keyboard_type = -1;
+static int hf_ica_ui_keyboard_subtype = -1;
+static int hf_ica_ui_keyboard_function_keys = -1;
+static int hf_ica_ui_reserved = -1;
+static int hf_ica_ui_extra = -1;
+static int hf_ica_client_name = -1;
+static int hf_ica_ui_domain = -1;
+static int hf_ica_ui_user = -1;
+static int hf_ica_ui_password = -1;
+static int hf_ica_ui_client_directory = -1;
+static int hf_ica_ui_work_directory = -1;
+static int hf_ica_ui_initial_program = -1;
+static int hf_ica_ui_cloud_name = -1;
+static int hf_ica_ui_client_license = -1;
+static int hf_ica_ui_ime_file_name = -1;
+static int hf_ica_wd_serial_number = -1;
+static int hf_ica_wd_date_day = -1;
+static int hf_ica_wd_date_month = -1;
+static int hf_ica_wd_date_year = -1;
+static int hf_ica_wd_time_hour = -1;
+static int hf_ica_wd_time_minute = -1;
+static int hf_ica_wd_time_second = -1;
+static int hf_ica_wd_time_hundredths = -1;
+static int hf_ica_wd_flags = -1;
+static int hf_ica_wd_flag_graphics = -1;
+static int hf_ica_wd_flag_mouse = -1;
+static int hf_ica_wd_flag_double_click = -1;
+static int hf_ica_wd_flag_windows_key = -1;
+static int hf_ica_wd_flag_auto_reconnect = -1;
+static int hf_ica_wd_flag_pass_through = -1;
+static int hf_ica_wd_text_mode_count = -1;
+static int hf_ica_wd_text_mode_offset = -1;
+static int hf_ica_wd_text_mode_index = -1;
+static int hf_ica_wd_text_mode_flags = -1;
+static int hf_ica_wd_text_mode_columns = -1;
+static int hf_ica_wd_text_mode_rows = -1;
+static int hf_ica_wd_text_mode_res_x = -1;
+static int hf_ica_wd_text_mode_res_y = -1;
+static int hf_ica_wd_text_mode_font_x = -1;
+static int hf_ica_wd_text_mode_font_y = -1;
+static int hf_ica_wd_buffer_length = -1;
+static int hf_ica_wd_outbuf_count_host = -1;
+static int hf_ica_wd_outbuf_count_client = -1;
+static int hf_ica_wd_outbuf_delay_host = -1;
+static int hf_ica_wd_outbuf_delay_client = -1;
+static int hf_ica_client_product_id = -1;
+static int hf_ica_wd_client_serial_number = -1;
+static int hf_ica_wd_vcbind_count = -1;
+static int hf_ica_wd_vcbind_offset = -1;
+static int hf_ica_wd_c2h_pow2_wanted = -1;
+static int hf_ica_wd_h2c_pow2_wanted = -1;
+static int hf_ica_wd_h2c_max_new_data = -1;
+static int hf_ica_reducer_version = -1;
+static int hf_ica_wd_cap_list_length = -1;
+static int hf_ica_wd_cap_list_offset = -1;
+static int hf_ica_wd_app_server_offset = -1;
+static int hf_ica_wd_app_server_name = -1;
+static int hf_ica_wd_oem_id = -1;
+static int hf_ica_wd_wdflag = -1;
+static int hf_ica_wd_wdflag_secured = -1;
+static int hf_ica_wd_c2h_pow2_agreed = -1;
+static int hf_ica_wd_h2c_pow2_agreed = -1;
+static int hf_ica_wd_c2h_max_new_data = -1;
+static int hf_ica_reducer_level = -1;
+static int hf_ica_wd_server_code_page = -1;
+static int hf_ica_vd_channel_mask = -1;
+static int hf_ica_vd_channel = -1;
+static int hf_ica_vd_bandwidth_quota = -1;
+static int hf_ica_vd_flow = -1;
+static int hf_ica_vd_max_window = -1;
+static int hf_ica_vd_window = -1;
+static int hf_ica_vd_delay = -1;
+static int hf_ica_vd_max_byte_count = -1;
+static int hf_ica_vd_data = -1;
+static int hf_ica_td_outbuf_length = -1;
+static int hf_ica_td_address_family = -1;
+static int hf_ica_td_client_port = -1;
+static int hf_ica_td_client_ip = -1;
+static int hf_ica_td_address_rest = -1;
+static int hf_ica_td_address_string = -1;
+static int hf_ica_td_address = -1;
+static int hf_ica_td_encryption_info = -1;
+static int hf_ica_pd_class = -1;
+static int hf_ica_pd_encryption_level = -1;
+static int hf_ica_pd_max_compress_disable = -1;
+static int hf_ica_pd_timer = -1;
+static int ett_ica_raw = -1;
+static int ett_ica_caplist = -1;
+static int ett_ica_cap = -1;
+static int ett_ica_text_mode = -1;
+static int ett_ica_vcbind = -1;
+static int ett_ica_strings = -1;
+static expert_field ei_ica_bad_offset = EI_INIT;
+static expert_field ei_ica_count_not_down = EI_INIT;
+static expert_field ei_ica_too_many = EI_INIT;
+static expert_field ei_ica_bytecount = EI_INIT;
+static expert_field ei_ica_caplist = EI_INIT;
+
+static const value_string module_class_vals[] = {
+    { 0, "User interface" }, { 1, "User interface extension" }, { 2, "WinStation driver" },
+    { 3, "Virtual driver" }, { 4, "Protocol driver" }, { 5, "Transport driver" },
+    { 6, "Name resolver" }, { 7, "Name enumerator" }, { 8, "Scripting" }, { 9, "Sub-driver" },
+    { 0, NULL }
+};
+
+static const value_string pd_class_vals[] = {
+    { 0, "None" }, { 1, "Console" }, { 2, "Network" }, { 3, "Async" }, { 4, "OemTransport" },
+    { 5, "ISDN" }, { 6, "X25" }, { 7, "Modem" }, { 8, "OemConnect" }, { 9, "Frame" },
+    { 10, "Reliable" }, { 11, "Encrypt" }, { 12, "Compress" }, { 13, "Telnet" },
+    { 14, "OemFilter" }, { 15, "Nasi" }, { 16, "Tapi" }, { 17, "Reserved" }, { 18, "Reserved" },
+    { 19, "Reserved" }, { 0, NULL }
+};
+
+static const value_string cap_signature_vals[] = {
+    { 1, "MTU" }, { 2, "REDUCERS_SUPPORTED" }, { 3, "SEAMLESS" }, { 4, "INTELLIMOUSE" },
+    { 5, "PACKET_PRIORITY" }, { 6, "CHANNEL_MONITORING" }, { 7, "REDRAW" }, { 8, "TIME_ZONE" },
+    { 9, "LONG_UNICODE_USERNAME" }, { 10, "COOKIE" }, { 11, "PRT_BW_CTRL" },
+    { 12, "TW2PERSISTENT_CACHE_DEADLOCK_BUG_FIXED" }, { 13, "SERVER_VERSION" },
+    { 14, "KEYBOARD_XKEYSYM" }, { 15, "CGP_PACKET_OVERHEAD" }, { 16, "HIGH_THROUGHPUT" },
+    { 17, "SSL_PACKET_OVERHEAD" }, { 18, "WD_CREDENTIAL_PASSING" }, { 19, "MAX_VIDEO" },
+    { 20, "EUKS" }, { 21, "MOUSE_BUTTON_SWAP" }, { 22, "CLIENT_TS_LICENSE_INFO" },
+    { 23, "FARM_NAME" }, { 25, "DRIVE_MAPPING_ACCELERATION" }, { 26, "INPUT_LOCALE" },
+    { 27, "LICENSED_FEATURES" }, { 28, "EXTENDED_TERMINATE" }, { 29, "CODEPAGE_UTF8" },
+    { 30, "WANSCALER_SUPPORT" }, { 31, "DYNAMIC_VIRTUAL_CHANNELS" }, { 32, "EARLY_AUTHENTICATION" },
+    { 33, "VIRTUAL_MAXIMUM" }, { 34, "CLIENT_SELFLOOP_CHECK" }, { 35, "MULTI_STREAM_ICA" },
+    { 36, "RTP_AUDIO_ICA" }, { 37, "SYSTEM_FLOW_CONTROL" }, { 38, "DYNAMIC_TIME_ZONE" },
+    { 39, "WATERMARK" }, { 40, "BUFFER_RESIZE" }, { 41, "NSAP_SUPPORTED" },
+    { 998, "temporary" }, { 999, "temporary" }, { 0, NULL }
+};
+
+static const value_string encoding_type_vals[] = { { 0, "ANSI" }, { 1, "Unicode" }, { 0, NULL } };
+
+static const value_string vd_flow_vals[] = {
+    { 0, "None" }, { 1, "Ack" }, { 2, "Delay" }, { 3, "Cdm" }, { 0, NULL }
+};
+
+static const value_string address_family_vals[] = { { 2, "AF_INET" }, { 0, NULL } };
+
+static const value_string server_family_vals[] = { { 1, "Windows" }, { 2, "Unix" }, { 0, NULL } };
+
+static void dos_date_fmt(gchar *buf, guint32 v)
+{
+    snprintf(buf, ITEM_LABEL_LENGTH, "%04u-%02u-%02u (0x%04x)", 1980 + (v >> 9), (v >> 5) & 0xf, v & 0x1f, v);
+}
+
+static void dos_time_fmt(gchar *buf, guint32 v)
+{
+    snprintf(buf, ITEM_LABEL_LENGTH, "%02u:%02u:%02u (0x%04x)", v >> 11, (v >> 5) & 0x3f, (v & 0x1f) * 2, v);
+}
+
+static void add_string_at(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, int hf, guint off,
+                          guint fixed, guint encoding, proto_item *offset_item)
+{
+    guint len = tvb_reported_length(mt);
+    if (off == 0)
+        return;
+    if (off < fixed || off >= len) {
+        expert_add_info(pinfo, offset_item, &ei_ica_bad_offset);
+        return;
+    }
+    proto_tree_add_item(tree, hf, mt, off, -1, encoding);
+}
+
+/* ---- capability lists (§5.6) ------------------------------------------- */
+
+static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint len = tvb_reported_length(tvb);
+    if (len < 4)
+        return;
+    proto_item *lt_item;
+    proto_tree *lt = proto_tree_add_subtree(tree, tvb, 0, len, ett_ica_caplist, &lt_item, "Capability list");
+    guint32 count, first;
+    proto_tree_add_item(lt, hf_ica_caplist_more, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(lt, hf_ica_caplist_count, tvb, 1, 1, ENC_NA, &count);
+    proto_item *oi = proto_tree_add_item_ret_uint(lt, hf_ica_caplist_offset, tvb, 2, 2, ENC_LITTLE_ENDIAN, &first);
+    if (first < 4 || first > len) {
+        expert_add_info_format(pinfo, oi, &ei_ica_caplist, "Offset to the first block %u is outside the list (%u bytes)",
+                               first, len);
+        return;
+    }
+    guint off = first;
+    guint32 i;
+    for (i = 0; i < count && off + 4 <= len; i++) {
+        guint32 blen = tvb_get_letohs(tvb, off);
+        guint32 sig = tvb_get_letohs(tvb, off + 2);
+        if (blen < 4 || off + blen > len) {
+            proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
+            expert_add_info_format(pinfo, bi, &ei_ica_caplist, "Capability byteCount %u does not fit (%u bytes left); "
+                                   "the rest of the list is not decoded", blen, len - off);
+            return;
+        }
+        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, off, blen, ett_ica_cap, NULL, "Capability %s",
+                                                       val_to_str_const(sig, cap_signature_vals, "unknown"));
+        proto_tree_add_item(ct, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(ct, hf_ica_cap_signature, tvb, off + 2, 2, ENC_LITTLE_ENDIAN);
+        guint b = off + 4, bl = blen - 4;
+        switch (sig) {
+        case 2: {
+            static int *const bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
+                                         &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
+            if (bl >= 2)
+                proto_tree_add_bitmask(ct, tvb, b, hf_ica_cap_reducers, ett_ica_bits, bits, ENC_LITTLE_ENDIAN);
+            break;
+        }
+        case 3:
+            if (bl >= 4)
+                proto_tree_add_item(ct, hf_ica_cap_seamless, tvb, b, 4, ENC_LITTLE_ENDIAN);
+            break;
+        case 4:
+            if (bl >= 2)
+                proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
+            break;
+        case 5:
+            if (bl >= 7) {
+                proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, b, 4, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, b + 6, 1, ENC_NA);
+                if (bl > 7)
+                    proto_tree_add_item(ct, hf_ica_cap_prio_priorities, tvb, b + 7, bl - 7, ENC_NA);
+            }
+            break;
+        case 6:
+            if (bl >= 12) {
+                proto_tree_add_item(ct, hf_ica_cap_chanmon_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_chanmon_repeat_delay, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_chanmon_flags, tvb, b + 4, 4, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_upper, tvb, b + 8, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_lower, tvb, b + 10, 2, ENC_LITTLE_ENDIAN);
+            }
+            break;
+        case 7:
+            if (bl >= 2)
+                proto_tree_add_item(ct, hf_ica_cap_redraw, tvb, b, 2, ENC_LITTLE_ENDIAN);
+            break;
+        case 13:
+            if (bl >= 6) {
+                proto_tree_add_item(ct, hf_ica_cap_server_family, tvb, b, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_server_family_version, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_server_variant, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
+            }
+            break;
+        case 16:
+            if (bl >= 8) {
+                proto_tree_add_item(ct, hf_ica_cap_ht_support_mask, tvb, b, 4, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_ht_max_packet, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_ht_line_loading, tvb, b + 6, 2, ENC_LITTLE_ENDIAN);
+            }
+            break;
+        case 20:
+            if (bl >= 4) {
+                proto_tree_add_item(ct, hf_ica_cap_euks_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
+                proto_tree_add_item(ct, hf_ica_cap_euks_mode, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+            }
+            break;
+        default:
+            if (bl)
+                proto_tree_add_item(ct, hf_ica_cap_data, tvb, b, bl, ENC_NA);
+            break;
+        }
+        off += blen;
+    }
+    if (i < count)
+        expert_add_info_format(pinfo, lt_item, &ei_ica_caplist, "Block count %u, only %u blocks present", count, i);
+}
+
+/* ---- INIT_RESPONSE modules (§5.3) -------------------------------------- */
+
+static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
+{
+    static int *const flags[] = {
+        &hf_ica_ui_flag_disable_sound, &hf_ica_ui_flag_reconnect, &hf_ica_ui_flag_disable_cad,
+        &hf_ica_ui_flag_prompt_password, &hf_ica_ui_flag_seamless, &hf_ica_ui_flag_winkeys,
+        &hf_ica_ui_flag_sg, &hf_ica_ui_flag_smartcard, NULL
+    };
+    static const char *const offset_names[] = {
+        "Domain", "User name", "Password", "Client directory", "Work directory", "Initial program"
+    };
+    static int *const offset_fields[] = {
+        &hf_ica_ui_domain, &hf_ica_ui_user, &hf_ica_ui_password, &hf_ica_ui_client_directory,
+        &hf_ica_ui_work_directory, &hf_ica_ui_initial_program
+    };
+    guint len = tvb_reported_length(mt);
+    guint32 enc_level, seed, fixed = 64, encoding = 0;
+    proto_item *offs[12] = { NULL };
+    guint32 offv[12] = { 0 };
+    proto_tree_add_bitmask(tree, mt, 36, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_layout, mt, 40, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_ica_ui_encryption_level, mt, 44, 1, ENC_NA, &enc_level);
+    proto_tree_add_item_ret_uint(tree, hf_ica_ui_encryption_seed, mt, 45, 1, ENC_NA, &seed);
+    for (int i = 0; i < 6; i++) {
+        offs[i] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 46 + 2 * i, 2, ENC_LITTLE_ENDIAN, &offv[i]);
+        proto_item_prepend_text(offs[i], "%s ", offset_names[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        proto_tree_add_item(tree, hf_ica_ui_lpt, mt, 58 + 2 * i, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_ui_port, mt, 59 + 2 * i, 1, ENC_NA);
+    }
+    if (len >= 74) {
+        offs[6] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 64, 2, ENC_LITTLE_ENDIAN, &offv[6]);
+        proto_item_prepend_text(offs[6], "Cloud name ");
+        proto_tree_add_item(tree, hf_ica_client_build, mt, 66, 2, ENC_LITTLE_ENDIAN);
+        offs[7] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 68, 2, ENC_LITTLE_ENDIAN, &offv[7]);
+        proto_item_prepend_text(offs[7], "Client name ");
+        proto_tree_add_item_ret_uint(tree, hf_ica_ui_fixed_length, mt, 70, 2, ENC_LITTLE_ENDIAN, &fixed);
+        proto_tree_add_item(tree, hf_ica_ui_offset_length, mt, 72, 2, ENC_LITTLE_ENDIAN);
+    }
+    if (len >= 76) {
+        offs[8] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 74, 2, ENC_LITTLE_ENDIAN, &offv[8]);
+        proto_item_prepend_text(offs[8], "Client license ");
+    }
+    if (len >= 88) {
+        proto_tree_add_item_ret_uint(tree, hf_ica_ui_encoding_type, mt, 76, 2, ENC_LITTLE_ENDIAN, &encoding);
+        proto_tree_add_item(tree, hf_ica_ui_code_page, mt, 78, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_ui_keyboard_type, mt, 80, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype, mt, 82, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_ui_keyboard_function_keys, mt, 83, 1, ENC_NA);
+        offs[9] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 84, 2, ENC_LITTLE_ENDIAN, &offv[9]);
+        proto_item_prepend_text(offs[9], "IME file name ");
+        proto_tree_add_item(tree, hf_ica_ui_reserved, mt, 86, 2, ENC_LITTLE_ENDIAN);
+    }
+    if (fixed < 64 || fixed > len)
+        return;
+    if (fixed > 88 && len >= 88)
+        proto_tree_add_item(tree, hf_ica_ui_extra, mt, 88, fixed - 88, ENC_NA);
+    /* Offsets are module-relative, so the descrambled copy keeps the whole
+     * module and only the variable part changes. */
+    tvbuff_t *st = mt;
+    if (enc_level == 1 && len > fixed) {
+        guint8 *copy = (guint8 *)tvb_memdup(pinfo->pool, mt, 0, len);
+        ica_ui_descramble(copy + fixed, len - fixed, (guint8)seed);
+        st = tvb_new_child_real_data(mt, copy, len, len);
+        add_new_data_source(pinfo, st, "Descrambled ICA UI strings");
+    }
+    guint str_enc = encoding == 1 ? (ENC_UTF_16 | ENC_LITTLE_ENDIAN) : ENC_ASCII;
+    proto_tree *strings = proto_tree_add_subtree(tree, st, fixed, len - fixed, ett_ica_strings, NULL,
+                                                 enc_level == 1 ? "Strings (descrambled)" : "Strings");
+    for (int i = 0; i < 6; i++)
+        add_string_at(strings, pinfo, st, *offset_fields[i], offv[i], fixed, str_enc, offs[i]);
+    if (offs[6])
+        add_string_at(strings, pinfo, st, hf_ica_ui_cloud_name, offv[6], fixed, str_enc, offs[6]);
+    if (offs[7])
+        add_string_at(strings, pinfo, st, hf_ica_client_name, offv[7], fixed, str_enc, offs[7]);
+    if (offs[8])
+        add_string_at(strings, pinfo, st, hf_ica_ui_client_license, offv[8], fixed, str_enc, offs[8]);
+    if (offs[9])
+        add_string_at(strings, pinfo, st, hf_ica_ui_ime_file_name, offv[9], fixed, str_enc, offs[9]);
+}
+
+static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
+{
+    static int *const flags[] = {
+        &hf_ica_wd_flag_graphics, &hf_ica_wd_flag_mouse, &hf_ica_wd_flag_double_click,
+        &hf_ica_wd_flag_windows_key, &hf_ica_wd_flag_auto_reconnect, &hf_ica_wd_flag_pass_through, NULL
+    };
+    guint len = tvb_reported_length(mt);
+    guint32 tm_count, tm_off, vc_count, vc_off, cap_len, cap_off;
+    proto_item *it;
+    proto_tree_add_item(tree, hf_ica_wd_serial_number, mt, 36, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_date_day, mt, 40, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_date_month, mt, 41, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_date_year, mt, 42, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_time_hour, mt, 44, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_minute, mt, 45, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_second, mt, 46, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_hundredths, mt, 47, 1, ENC_NA);
+    proto_tree_add_bitmask(tree, mt, 48, hf_ica_wd_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_ica_wd_text_mode_count, mt, 52, 2, ENC_LITTLE_ENDIAN, &tm_count);
+    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_text_mode_offset, mt, 54, 2, ENC_LITTLE_ENDIAN, &tm_off);
+    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, 56, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, 58, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, 60, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 62, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 64, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_client_product_id, mt, 66, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_client_serial_number, mt, 68, 4, ENC_LITTLE_ENDIAN);
+    for (guint32 i = 0; i < tm_count && i < 256; i++) {
+        guint o = tm_off + 12 * i;
+        if (o + 12 > len) {
+            expert_add_info(pinfo, it, &ei_ica_bad_offset);
+            break;
+        }
+        proto_tree *t = proto_tree_add_subtree_format(tree, mt, o, 12, ett_ica_text_mode, NULL, "Text mode %u", i);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_index, mt, o, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_flags, mt, o + 1, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_columns, mt, o + 2, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_rows, mt, o + 4, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_x, mt, o + 6, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_y, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_x, mt, o + 10, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_y, mt, o + 11, 1, ENC_NA);
+    }
+    if (len < 76)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_ica_wd_vcbind_count, mt, 72, 2, ENC_LITTLE_ENDIAN, &vc_count);
+    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_vcbind_offset, mt, 74, 2, ENC_LITTLE_ENDIAN, &vc_off);
+    for (guint32 i = 0; i < vc_count; i++) {
+        guint o = vc_off + 10 * i;
+        if (o + 10 > len) {
+            expert_add_info(pinfo, it, &ei_ica_bad_offset);
+            break;
+        }
+        proto_item *bi;
+        proto_tree *t = proto_tree_add_subtree(tree, mt, o, 10, ett_ica_vcbind, &bi, "Virtual channel binding");
+        /* 7 characters + NUL, blank-padded: the trimmed name is what
+         * VIRTUAL_WRITE items show, so one filter matches both. */
+        char *name = (char *)tvb_get_string_enc(pinfo->pool, mt, o, 7, ENC_ASCII);
+        g_strchomp(name);
+        proto_tree_add_string(t, hf_ica_vc_name, mt, o, 8, name);
+        proto_tree_add_item(t, hf_ica_vc_number, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
+        proto_item_append_text(bi, ": %s = %u", name, tvb_get_letohs(mt, o + 8));
+    }
+    if (len < 82)
+        return;
+    proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_wanted, mt, 76, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_wanted, mt, 77, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_h2c_max_new_data, mt, 78, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_reducer_version, mt, 80, 2, ENC_LITTLE_ENDIAN);
+    if (len < 86)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_length, mt, 82, 2, ENC_LITTLE_ENDIAN, &cap_len);
+    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_offset, mt, 84, 2, ENC_LITTLE_ENDIAN, &cap_off);
+    if (cap_len && cap_off + cap_len <= len)
+        dissect_caplist(tvb_new_subset_length(mt, cap_off, cap_len), pinfo, tree);
+    else if (cap_len)
+        expert_add_info(pinfo, it, &ei_ica_bad_offset);
+}
+
+static void dissect_vd_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tree)
+{
+    guint len = tvb_reported_length(mt);
+    guint32 mask, flow;
+    proto_item *mi = proto_tree_add_item_ret_uint(tree, hf_ica_vd_channel_mask, mt, 36, 4, ENC_LITTLE_ENDIAN, &mask);
+    proto_tree *mtree = proto_item_add_subtree(mi, ett_ica_bits);
+    for (guint ch = 1; ch < 32; ch++)
+        if (mask & (1u << ch))
+            proto_item_set_generated(proto_tree_add_uint(mtree, hf_ica_vd_channel, mt, 36, 4, ch));
+    if (len < 48)
+        return;
+    proto_tree_add_item(tree, hf_ica_vd_bandwidth_quota, mt, 40, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_ica_vd_flow, mt, 41, 1, ENC_NA, &flow);
+    switch (flow) {
+    case 1:
+        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, 44, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_vd_window, mt, 46, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case 2:
+        proto_tree_add_item(tree, hf_ica_vd_delay, mt, 44, 4, ENC_LITTLE_ENDIAN);
+        break;
+    case 3:
+        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, 44, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_vd_max_byte_count, mt, 46, 2, ENC_LITTLE_ENDIAN);
+        break;
+    }
+    if (len > 48)
+        proto_tree_add_item(tree, hf_ica_vd_data, mt, 48, len - 48, ENC_NA);
+}
+
+static void dissect_td_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tree)
+{
+    guint len = tvb_reported_length(mt);
+    guint32 family;
+    proto_tree_add_item(tree, hf_ica_td_outbuf_length, mt, 36, 2, ENC_LITTLE_ENDIAN);
+    if (len < 60)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_ica_td_address_family, mt, 38, 2, ENC_LITTLE_ENDIAN, &family);
+    if (family == 2) {
+        /* Old clients: TCP port big-endian, then the IPv4 address; the rest is not zeroed. */
+        proto_tree_add_item(tree, hf_ica_td_client_port, mt, 40, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_client_ip, mt, 42, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_address_rest, mt, 46, 14, ENC_NA);
+    } else {
+        proto_tree_add_item(tree, hf_ica_td_address, mt, 40, 20, ENC_NA);
+        if (tvb_get_uint8(mt, 40) >= 0x20 && tvb_get_uint8(mt, 40) < 0x7f)
+            proto_tree_add_item(tree, hf_ica_td_address_string, mt, 40, 20, ENC_ASCII);
+    }
+    if (len >= 66)
+        proto_tree_add_item(tree, hf_ica_td_encryption_info, mt, 60, 6, ENC_NA);
+}
+
+static void dissect_pd_body(tvbuff_t *mt, guint start, proto_tree *tree)
+{
+    guint len = tvb_reported_length(mt);
+    guint32 pdclass;
+    if (len < start + 4)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_ica_pd_class, mt, start, 1, ENC_NA, &pdclass);
+    guint b = start + 4;
+    if (start != MODULE_C2H_SIZE)
+        return;     /* PD_H2C carries only the class */
+    if (pdclass == 11 && len >= b + 1)
+        proto_tree_add_item(tree, hf_ica_pd_encryption_level, mt, b, 1, ENC_NA);
+    else if (pdclass == 12 && len >= b + 2)
+        proto_tree_add_item(tree, hf_ica_pd_max_compress_disable, mt, b, 2, ENC_LITTLE_ENDIAN);
+    else if (pdclass == 10)
+        for (guint i = 0; i < 3 && b + 4 * i + 4 <= len; i++)
+            proto_tree_add_item(tree, hf_ica_pd_timer, mt, b + 4 * i, 4, ENC_LITTLE_ENDIAN);
+    else if (len > b)
+        proto_tree_add_item(tree, hf_ica_module_data, mt, b, len - b, ENC_NA);
+}
+
+/* ByteCount equals the WD length in every real handshake (ica.md §5.1). */
+static void add_byte_count(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, guint header)
+{
+    guint32 bc;
+    proto_item *bi = proto_tree_add_item_ret_uint(tree, hf_ica_module_byte_count, mt, 0, 2, ENC_LITTLE_ENDIAN, &bc);
+    if (bc != tvb_reported_length(mt) || bc < header)
+        expert_add_info_format(pinfo, bi, &ei_ica_bytecount, "Module ByteCount %u does not match the WD length %u",
+                               bc, tvb_reported_length(mt));
+}
+
+static const char *module_label(tvbuff_t *mt, packet_info *pinfo)
+{
+    const char *host = (const char *)tvb_get_stringz_enc(pinfo->pool, mt, 19, NULL, ENC_ASCII);
+    if (tvb_get_uint8(mt, 19) != 0 && strlen(host) <= 8)
+        return host;
+    return (const char *)tvb_get_string_enc(pinfo->pool, mt, 6, 13, ENC_ASCII);
+}
+
+static void dissect_init_response(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
+{
+    guint len = tvb_reported_length(mt);
+    guint32 mclass;
+    if (len < MODULE_C2H_SIZE) {
+        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
+        return;
+    }
+    add_byte_count(tree, pinfo, mt, MODULE_C2H_SIZE);
+    proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
+    proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_high, mt, 5, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_name, mt, 6, 13, ENC_ASCII);
+    proto_tree_add_item(tree, hf_ica_module_host_name, mt, 19, 9, ENC_ASCII);
+    proto_tree_add_item(tree, hf_ica_module_date, mt, 28, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_module_time, mt, 30, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_module_size, mt, 32, 4, ENC_LITTLE_ENDIAN);
+    wmem_strbuf_append_printf(info, " %s (%s)", module_label(mt, pinfo),
+                              val_to_str_const(mclass, module_class_vals, "unknown class"));
+    switch (mclass) {
+    case 0:
+        if (len >= 64)
+            dissect_ui_c2h(mt, pinfo, tree);
+        break;
+    case 2:
+        if (len >= 72)
+            dissect_wd_c2h(mt, pinfo, tree);
+        break;
+    case 3:
+        if (len >= 40)
+            dissect_vd_c2h(mt, pinfo, tree);
+        break;
+    case 4:
+        dissect_pd_body(mt, MODULE_C2H_SIZE, tree);
+        break;
+    case 5:
+        if (len >= 38)
+            dissect_td_c2h(mt, pinfo, tree);
+        break;
+    default:
+        if (len > MODULE_C2H_SIZE)
+            proto_tree_add_item(tree, hf_ica_module_data, mt, MODULE_C2H_SIZE, len - MODULE_C2H_SIZE, ENC_NA);
+        break;
+    }
+}
+
+/* ---- INIT_CONNECT (§5.4) ------------------------------------------------ */
+
+static void dissect_wd_h2c(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, guint32 version)
+{
+    static int *const wdflags[] = { &hf_ica_wd_wdflag_secured, NULL };
+    guint len = tvb_reported_length(mt);
+    guint32 app_off, cap_len, cap_off;
+    if (len < 24)
+        return;
+    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, 8, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, 10, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, 12, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 14, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 16, 2, ENC_LITTLE_ENDIAN);
+    proto_item *ai = proto_tree_add_item_ret_uint(tree, hf_ica_wd_app_server_offset, mt, 18, 2, ENC_LITTLE_ENDIAN, &app_off);
+    proto_tree_add_item(tree, hf_ica_wd_oem_id, mt, 20, 4, ENC_LITTLE_ENDIAN);
+    if (len >= 26)
+        proto_tree_add_bitmask(tree, mt, 24, hf_ica_wd_wdflag, ett_ica_bits, wdflags, ENC_LITTLE_ENDIAN);
+    if (len >= 32) {
+        proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_agreed, mt, 26, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_agreed, mt, 27, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_wd_c2h_max_new_data, mt, 28, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_reducer_level, mt, 30, 2, ENC_LITTLE_ENDIAN);
+    }
+    if (len >= 36) {
+        proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_length, mt, 32, 2, ENC_LITTLE_ENDIAN, &cap_len);
+        proto_item *ci = proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_offset, mt, 34, 2, ENC_LITTLE_ENDIAN, &cap_off);
+        if (version >= 9 && len >= 38)
+            proto_tree_add_item(tree, hf_ica_wd_server_code_page, mt, 36, 2, ENC_LITTLE_ENDIAN);
+        if (cap_len && cap_off >= MODULE_H2C_SIZE && cap_off + cap_len <= len)
+            dissect_caplist(tvb_new_subset_length(mt, cap_off, cap_len), pinfo, tree);
+        else if (cap_len)
+            expert_add_info(pinfo, ci, &ei_ica_bad_offset);
+    }
+    if (app_off) {
+        if (app_off < len)
+            proto_tree_add_item(tree, hf_ica_wd_app_server_name, mt, app_off, -1, ENC_ASCII);
+        else
+            expert_add_info(pinfo, ai, &ei_ica_bad_offset);
+    }
+}
+
+static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
+{
+    guint len = tvb_reported_length(mt);
+    guint32 mclass, version;
+    if (len < MODULE_H2C_SIZE) {
+        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
+        return;
+    }
+    add_byte_count(tree, pinfo, mt, MODULE_H2C_SIZE);
+    proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
+    proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_high, mt, 5, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_ica_module_version, mt, 6, 1, ENC_NA, &version);
+    wmem_strbuf_append_printf(info, " %s", val_to_str_const(mclass, module_class_vals, "unknown class"));
+    if (mclass == 4 && len >= 9)
+        wmem_strbuf_append_printf(info, " %s", val_to_str_const(tvb_get_uint8(mt, 8), pd_class_vals, "unknown"));
+    wmem_strbuf_append_printf(info, " v%u", version);
+    if (mclass == 2)
+        dissect_wd_h2c(mt, pinfo, tree, version);
+    else if (mclass == 4)
+        dissect_pd_body(mt, MODULE_H2C_SIZE, tree);
+    else if (len > MODULE_H2C_SIZE)
+        proto_tree_add_item(tree, hf_ica_module_data, mt, MODULE_H2C_SIZE, len - MODULE_H2C_SIZE, ENC_NA);
+}
+
+/* A raw WD packet of the handshake: type, u16 length, body. */
+void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info, guint16 flags)
+{
+    guint8 type = tvb_get_uint8(t, 0);
+    guint32 len;
+    proto_item *ti;
+    proto_tree *rt = proto_tree_add_subtree_format(tree, t, 0, -1, ett_ica_raw, &ti, "%s", ica_cmd_label(type));
+    proto_item *ci = proto_tree_add_item(rt, hf_ica_cmd, t, 0, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(rt, hf_ica_cmd_length, t, 1, 2, ENC_LITTLE_ENDIAN, &len);
+    if (flags & ICA_RAW_COUNT_NOT_DOWN)
+        expert_add_info(pinfo, ci, &ei_ica_count_not_down);
+    if (flags & ICA_RAW_TOO_MANY)
+        expert_add_info(pinfo, ci, &ei_ica_too_many);
+    tvbuff_t *body = tvb_new_subset_length(t, 3, len);
+    wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, ica_cmd_label(type));
+    /* The Info text is kept even when a lying length ends the body early. */
+    TRY {
+    switch (type) {
+    case ICA_CMD_INIT_REQUEST: {
+        guint32 level;
+        if (len < 1)
+            break;
+        proto_tree_add_item_ret_uint(rt, hf_ica_init_request_level, body, 0, 1, ENC_NA, &level);
+        wmem_strbuf_append_printf(one, " level %u", level);
+        if (level > 6 && len > 1)
+            dissect_caplist(tvb_new_subset_remaining(body, 1), pinfo, rt);
+        break;
+    }
+    case ICA_CMD_INIT_RESPONSE:
+        dissect_init_response(body, pinfo, rt, one);
+        break;
+    case ICA_CMD_INIT_CONNECT:
+        dissect_init_connect(body, pinfo, rt, one);
+        break;
+    default:
+        if (len)
+            proto_tree_add_item(rt, hf_ica_cmd_data, body, 0, len, ENC_NA);
+        break;
+    }
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(t, pinfo, rt, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    proto_item_set_text(ti, "%s", wmem_strbuf_get_str(one));
+    ica_info_add(info, wmem_strbuf_get_str(one));
+}
+
+void
+ica_register_handshake_fields(int proto, expert_module_t *expert)
+{
+    static hf_register_info hf[] = {
+        { &hf_ica_init_request_level, { "INIT_REQUEST level", "ica.init_request.level", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_caplist_more, { "More data", "ica.caplist.more", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_caplist_count, { "Block count", "ica.caplist.count", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_caplist_offset, { "Offset to first block", "ica.caplist.offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_length, { "Capability length", "ica.cap.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_signature, { "Capability", "ica.cap.signature", FT_UINT16, BASE_DEC, VALS(cap_signature_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Body not publicly documented", HFILL } },
+        { &hf_ica_cap_reducers, { "Reducers supported", "ica.cap.reducers", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_reducers_l1, { "Level 1 (Perverse)", "ica.cap.reducers.level1", FT_BOOLEAN, 16, NULL, 0x0001, NULL, HFILL } },
+        { &hf_ica_cap_reducers_l2, { "Level 2 (Mark II)", "ica.cap.reducers.level2", FT_BOOLEAN, 16, NULL, 0x0002, NULL, HFILL } },
+        { &hf_ica_cap_reducers_l3, { "Level 3 (V3)", "ica.cap.reducers.level3", FT_BOOLEAN, 16, NULL, 0x0004, NULL, HFILL } },
+        { &hf_ica_cap_reducers_l4, { "Level 4 (V4)", "ica.cap.reducers.level4", FT_BOOLEAN, 16, NULL, 0x0008, NULL, HFILL } },
+        { &hf_ica_cap_intellimouse, { "Intellimouse", "ica.cap.intellimouse", FT_UINT16, BASE_HEX, NULL, 0x0, "1 wheel, 2 X1, 4 X2, 8 raw", HFILL } },
+        { &hf_ica_cap_redraw, { "Redraw", "ica.cap.redraw", FT_UINT16, BASE_HEX, NULL, 0x0, "1 extended, 2 complex region", HFILL } },
+        { &hf_ica_cap_seamless, { "Seamless", "ica.cap.seamless", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_prio_offset, { "Priority offset", "ica.cap.packet_priority.offset", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_prio_array_length, { "Priority array length", "ica.cap.packet_priority.array_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_prio_use_lowest, { "Use lowest priority", "ica.cap.packet_priority.use_lowest", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_prio_priorities, { "Channel priorities", "ica.cap.packet_priority.priorities", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_chanmon_version, { "Version", "ica.cap.channel_monitoring.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_chanmon_repeat_delay, { "Repeat delay", "ica.cap.channel_monitoring.repeat_delay", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_chanmon_flags, { "Flags", "ica.cap.channel_monitoring.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_chanmon_mouse_upper, { "Mouse upper", "ica.cap.channel_monitoring.mouse_upper", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_chanmon_mouse_lower, { "Mouse lower", "ica.cap.channel_monitoring.mouse_lower", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_server_family, { "Server family", "ica.cap.server_version.family", FT_UINT16, BASE_DEC, VALS(server_family_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_cap_server_family_version, { "Family version", "ica.cap.server_version.family_version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_server_variant, { "Variant", "ica.cap.server_version.variant", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_ht_support_mask, { "Support mask", "ica.cap.high_throughput.support_mask", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_ht_max_packet, { "Max ICA packet length", "ica.cap.high_throughput.max_packet_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_ht_line_loading, { "Line loading percent", "ica.cap.high_throughput.line_loading", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_euks_version, { "EUKS version", "ica.cap.euks.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_euks_mode, { "EUKS mode", "ica.cap.euks.mode", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_byte_count, { "Byte count", "ica.module.byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_count, { "Modules remaining", "ica.module.count", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_class, { "Module class", "ica.module.class", FT_UINT8, BASE_DEC, VALS(module_class_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_module_version_low, { "Lowest version", "ica.module.version_low", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_version_high, { "Highest version", "ica.module.version_high", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_version, { "Agreed version", "ica.module.version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_name, { "Module name", "ica.module.name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_host_name, { "Host module name", "ica.module.host_name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_date, { "Module date", "ica.module.date", FT_UINT16, BASE_CUSTOM, CF_FUNC(dos_date_fmt), 0x0, "DOS date", HFILL } },
+        { &hf_ica_module_time, { "Module time", "ica.module.time", FT_UINT16, BASE_CUSTOM, CF_FUNC(dos_time_fmt), 0x0, "DOS time", HFILL } },
+        { &hf_ica_module_size, { "Module size", "ica.module.size", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_module_data, { "Module data", "ica.module.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_flags, { "UI flags", "ica.ui.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_flag_disable_sound, { "Disable sound", "ica.ui.flags.disable_sound", FT_BOOLEAN, 32, NULL, 0x1, NULL, HFILL } },
+        { &hf_ica_ui_flag_reconnect, { "Reconnect", "ica.ui.flags.reconnect", FT_BOOLEAN, 32, NULL, 0x2, NULL, HFILL } },
+        { &hf_ica_ui_flag_disable_cad, { "Disable Ctrl-Alt-Del", "ica.ui.flags.disable_ctrl_alt_del", FT_BOOLEAN, 32, NULL, 0x4, NULL, HFILL } },
+        { &hf_ica_ui_flag_prompt_password, { "Prompt for password", "ica.ui.flags.prompt_password", FT_BOOLEAN, 32, NULL, 0x8, NULL, HFILL } },
+        { &hf_ica_ui_flag_seamless, { "Seamless", "ica.ui.flags.seamless", FT_BOOLEAN, 32, NULL, 0x10, NULL, HFILL } },
+        { &hf_ica_ui_flag_winkeys, { "Windows keys", "ica.ui.flags.winkeys", FT_BOOLEAN, 32, NULL, 0x20, NULL, HFILL } },
+        { &hf_ica_ui_flag_sg, { "Secure Gateway connection", "ica.ui.flags.sg", FT_BOOLEAN, 32, NULL, 0x40, NULL, HFILL } },
+        { &hf_ica_ui_flag_smartcard, { "Smart card", "ica.ui.flags.smartcard", FT_BOOLEAN, 32, NULL, 0x800, NULL, HFILL } },
+        { &hf_ica_ui_keyboard_layout, { "Keyboard layout", "ica.ui.keyboard_layout", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_encryption_level, { "String encryption level", "ica.ui.encryption_level", FT_UINT8, BASE_DEC, NULL, 0x0, "1 = variable part scrambled", HFILL } },
+        { &hf_ica_ui_encryption_seed, { "String encryption seed", "ica.ui.encryption_seed", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_offset, { "offset", "ica.ui.offset", FT_UINT16, BASE_DEC, NULL, 0x0, "Module-relative offset of a string (0 = absent)", HFILL } },
+        { &hf_ica_ui_lpt, { "LPT", "ica.ui.lpt", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_port, { "Port", "ica.ui.port", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_client_build, { "Client build", "ica.client_build", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_fixed_length, { "Fixed length", "ica.ui.fixed_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_offset_length, { "Variable length", "ica.ui.offset_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_encoding_type, { "Encoding type", "ica.ui.encoding_type", FT_UINT16, BASE_DEC, VALS(encoding_type_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_ui_code_page, { "Code page", "ica.ui.code_page", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_keyboard_type, { "Keyboard type", "ica.ui.keyboard_type", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_keyboard_subtype, { "Keyboard subtype", "ica.ui.keyboard_subtype", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_keyboard_function_keys, { "Keyboard function keys", "ica.ui.keyboard_function_keys", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_reserved, { "Reserved", "ica.ui.reserved", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_extra, { "Later-version fixed fields", "ica.ui.extra", FT_BYTES, BASE_NONE, NULL, 0x0, "Fixed part beyond the v4 layout (not decoded)", HFILL } },
+        { &hf_ica_client_name, { "Client name", "ica.client_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_domain, { "Domain", "ica.ui.domain", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_user, { "User name", "ica.ui.user", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_password, { "Password", "ica.ui.password", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_client_directory, { "Client directory", "ica.ui.client_directory", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_work_directory, { "Work directory", "ica.ui.work_directory", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_initial_program, { "Initial program", "ica.ui.initial_program", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_cloud_name, { "Cloud name", "ica.ui.cloud_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_client_license, { "Client license", "ica.ui.client_license", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ui_ime_file_name, { "IME file name", "ica.ui.ime_file_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_serial_number, { "Serial number", "ica.wd.serial_number", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_date_day, { "Day", "ica.wd.date.day", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_date_month, { "Month", "ica.wd.date.month", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_date_year, { "Year", "ica.wd.date.year", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_time_hour, { "Hour", "ica.wd.time.hour", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_time_minute, { "Minute", "ica.wd.time.minute", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_time_second, { "Second", "ica.wd.time.second", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_time_hundredths, { "Hundredths", "ica.wd.time.hundredths", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_flags, { "WD flags", "ica.wd.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_flag_graphics, { "Graphics", "ica.wd.flags.graphics", FT_BOOLEAN, 32, NULL, 0x1, NULL, HFILL } },
+        { &hf_ica_wd_flag_mouse, { "Mouse", "ica.wd.flags.mouse", FT_BOOLEAN, 32, NULL, 0x2, NULL, HFILL } },
+        { &hf_ica_wd_flag_double_click, { "Double click", "ica.wd.flags.double_click", FT_BOOLEAN, 32, NULL, 0x4, NULL, HFILL } },
+        { &hf_ica_wd_flag_windows_key, { "Windows key", "ica.wd.flags.windows_key", FT_BOOLEAN, 32, NULL, 0x8, NULL, HFILL } },
+        { &hf_ica_wd_flag_auto_reconnect, { "Auto reconnect", "ica.wd.flags.auto_reconnect", FT_BOOLEAN, 32, NULL, 0x10, NULL, HFILL } },
+        { &hf_ica_wd_flag_pass_through, { "Pass-through", "ica.wd.flags.pass_through", FT_BOOLEAN, 32, NULL, 0x20, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_count, { "Text mode count", "ica.wd.text_mode_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_offset, { "Text mode offset", "ica.wd.text_mode_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_index, { "Index", "ica.wd.text_mode.index", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_flags, { "Flags", "ica.wd.text_mode.flags", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_columns, { "Columns", "ica.wd.text_mode.columns", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_rows, { "Rows", "ica.wd.text_mode.rows", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_res_x, { "Resolution X", "ica.wd.text_mode.res_x", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_res_y, { "Resolution Y", "ica.wd.text_mode.res_y", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_font_x, { "Font X", "ica.wd.text_mode.font_x", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_text_mode_font_y, { "Font Y", "ica.wd.text_mode.font_y", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_buffer_length, { "ICA buffer length", "ica.wd.buffer_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_outbuf_count_host, { "Output buffers (host)", "ica.wd.outbuf_count_host", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_outbuf_count_client, { "Output buffers (client)", "ica.wd.outbuf_count_client", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_outbuf_delay_host, { "Output delay (host)", "ica.wd.outbuf_delay_host", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_outbuf_delay_client, { "Output delay (client)", "ica.wd.outbuf_delay_client", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_client_product_id, { "Client product id", "ica.client_product_id", FT_UINT16, BASE_HEX, VALS(product_id_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_wd_client_serial_number, { "Client serial number", "ica.wd.client_serial_number", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_vcbind_count, { "VcBind count", "ica.wd.vcbind_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_vcbind_offset, { "VcBind offset", "ica.wd.vcbind_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_c2h_pow2_wanted, { "C2H Pow2 wanted", "ica.wd.c2h_pow2_wanted", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_h2c_pow2_wanted, { "H2C Pow2 wanted", "ica.wd.h2c_pow2_wanted", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_h2c_max_new_data, { "H2C max new data", "ica.wd.h2c_max_new_data", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_reducer_version, { "Reducer version wanted", "ica.reducer.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_cap_list_length, { "Capability list length", "ica.wd.cap_list_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_cap_list_offset, { "Capability list offset", "ica.wd.cap_list_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_app_server_offset, { "App server name offset", "ica.wd.app_server_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_app_server_name, { "App server name", "ica.wd.app_server_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_oem_id, { "OEM id", "ica.wd.oem_id", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_wdflag, { "WdFlag", "ica.wd.wdflag", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_wdflag_secured, { "Secured", "ica.wd.wdflag.secured", FT_BOOLEAN, 16, NULL, 0x1, NULL, HFILL } },
+        { &hf_ica_wd_c2h_pow2_agreed, { "C2H Pow2 agreed", "ica.wd.c2h_pow2_agreed", FT_UINT8, BASE_DEC, NULL, 0x0, "0 = no reducer client to host", HFILL } },
+        { &hf_ica_wd_h2c_pow2_agreed, { "H2C Pow2 agreed", "ica.wd.h2c_pow2_agreed", FT_UINT8, BASE_DEC, NULL, 0x0, "0 = no reducer host to client", HFILL } },
+        { &hf_ica_wd_c2h_max_new_data, { "C2H max new data", "ica.wd.c2h_max_new_data", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_reducer_level, { "Reducer level", "ica.reducer.level", FT_UINT16, BASE_DEC, NULL, 0x0, "ReducerVersion agreed in WD_H2C", HFILL } },
+        { &hf_ica_wd_server_code_page, { "Server code page", "ica.wd.server_code_page", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_channel_mask, { "Channel mask", "ica.vd.channel_mask", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_channel, { "Channel", "ica.vd.channel", FT_UINT8, BASE_DEC, NULL, 0x0, "Channel set in the mask", HFILL } },
+        { &hf_ica_vd_bandwidth_quota, { "Bandwidth quota", "ica.vd.bandwidth_quota", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_flow, { "Flow control", "ica.vd.flow", FT_UINT8, BASE_DEC, VALS(vd_flow_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_vd_max_window, { "Max window size", "ica.vd.max_window", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_window, { "Window size", "ica.vd.window", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_delay, { "Delay (ms)", "ica.vd.delay", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_max_byte_count, { "Max byte count", "ica.vd.max_byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vd_data, { "VD-specific data", "ica.vd.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_outbuf_length, { "Output buffer length", "ica.td.outbuf_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_address_family, { "Client address family", "ica.td.address_family", FT_UINT16, BASE_DEC, VALS(address_family_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_td_client_port, { "Client port", "ica.td.client_port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_client_ip, { "Client address", "ica.td.client_ip", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_address_rest, { "Address remainder", "ica.td.address_rest", FT_BYTES, BASE_NONE, NULL, 0x0, "Not zeroed by the client; not interpreted", HFILL } },
+        { &hf_ica_td_address_string, { "Client address string", "ica.td.address_string", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_address, { "Client address bytes", "ica.td.address", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_encryption_info, { "Encryption protocol/cipher/strength", "ica.td.encryption_info", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pd_class, { "PD class", "ica.pd.class", FT_UINT8, BASE_DEC, VALS(pd_class_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_pd_encryption_level, { "Encryption level", "ica.pd.encryption_level", FT_UINT8, BASE_DEC, NULL, 0x0, "1 = Basic", HFILL } },
+        { &hf_ica_pd_max_compress_disable, { "Max compress disable", "ica.pd.max_compress_disable", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_pd_timer, { "Timer", "ica.pd.timer", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    static int *ett[] = {
+        &ett_ica_raw,
+        &ett_ica_caplist,
+        &ett_ica_cap,
+        &ett_ica_text_mode,
+        &ett_ica_vcbind,
+        &ett_ica_strings,
+    };
+    static ei_register_info ei[] = {
+        { &ei_ica_bad_offset, { "ica.bad_offset", PI_MALFORMED, PI_WARN, "Offset or count points outside the module", EXPFILL } },
+        { &ei_ica_count_not_down, { "ica.module.count.not_decreasing", PI_PROTOCOL, PI_WARN, "ModuleCount does not count down", EXPFILL } },
+        { &ei_ica_too_many, { "ica.handshake.too_long", PI_MALFORMED, PI_WARN, "Handshake never completes: decoding of this direction stops", EXPFILL } },
+        { &ei_ica_bytecount, { "ica.module.byte_count.mismatch", PI_MALFORMED, PI_WARN, "Module ByteCount does not match the WD length", EXPFILL } },
+        { &ei_ica_caplist, { "ica.caplist.bad", PI_MALFORMED, PI_WARN, "Capability list does not fit", EXPFILL } },
+    };
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+}
