@@ -6,9 +6,11 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 
 # Everything the build, the tests and the benches need, whatever the release.
+# libgcrypt20-dev: epan/dissectors/packet-tls-utils.h includes <gcrypt.h>
+# (Debian 12 pulls it in through libwsutil-dev, 13 and sid do not).
 BASE_PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
                libglib2.0-dev tshark wireshark-common clang valgrind util-linux time
-               python3-matplotlib chromium)
+               libgcrypt20-dev python3-matplotlib chromium)
 
 # Major version of the clang this machine has, or else of the one `apt-get
 # install clang` would bring (Debian's clang depends on clang-NN).
