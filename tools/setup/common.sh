@@ -7,7 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 
 # Everything the build, the tests and the benches need, whatever the release.
 # libgcrypt20-dev: epan/dissectors/packet-tls-utils.h includes <gcrypt.h>
-# (Debian 12 pulls it in through libwsutil-dev, 13 and sid do not).
+# (no Wireshark dev package depends on it: a fresh root lacks it).
 BASE_PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
                libglib2.0-dev tshark wireshark-common clang valgrind util-linux time
                libgcrypt20-dev python3-matplotlib chromium)
