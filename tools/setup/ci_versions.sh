@@ -8,6 +8,8 @@
 #       `bash tools/setup/test.sh [ctest args]` run there exactly as the README
 #       says (it installs the packages it needs); then the .deb is built and
 #       checked by `package-check`.  Output: build/ci/<suite>.log (and stdout).
+#   ci_versions.sh cache <suite>...
+#       only make (or refresh) the cached minbase tarballs.
 #   ci_versions.sh package-check <suite> <file.deb>
 #       fresh <suite> root; `apt-get install ./file.deb tshark`; `tshark -G
 #       plugins` as an unprivileged user must list citrix_wireshark.so from the
@@ -185,5 +187,6 @@ cmd_package_check() {
 case "${1:-}" in
     suite) shift; [ $# -ge 1 ] || die "usage: $0 suite <suite> [ctest args]"; cmd_suite "$@" ;;
     package-check) shift; [ $# -eq 2 ] || die "usage: $0 package-check <suite> <file.deb>"; cmd_package_check "$@" ;;
-    *) die "usage: $0 suite <suite> [ctest args] | package-check <suite> <file.deb>" ;;
+    cache) shift; for s in "$@"; do base_tarball "$s"; echo "$TARBALL"; done ;;
+    *) die "usage: $0 suite <suite> [ctest args] | package-check <suite> <file.deb> | cache <suite>..." ;;
 esac
