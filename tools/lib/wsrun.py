@@ -25,6 +25,7 @@ same assertions must pass on all of them (CI runs each).
   * listing(report) reads a `-G` report by column name (4.4 added columns to
     `protocols` and `heuristic-decodes`; a column the running version does
     not print is absent from the row).
+  * columns() reads the packet list (column texts by title) from -T psml.
   * held_frame_protocols() is what frame.protocols shows for a frame whose
     last dissector held the bytes for TCP reassembly (4.0 lists that
     dissector, 4.4+ does not).
@@ -163,6 +164,15 @@ class Wireshark:
         if ftype in STRING_TYPES and self.version >= (4, 4):     # 4.2 not measured
             return unescape_backslashes(text)
         return text
+
+    def columns(self, capture, args=()):
+        """The packet list as {column title: text} per displayed frame, read
+        from -T psml: `-e _ws.col.<title>` works on 4.0 only (4.4+ name
+        column fields by format: _ws.col.info...; custom ones not by title)."""
+        import xml.etree.ElementTree as ET
+        root = ET.fromstring(self.tshark(capture, list(args) + ["-T", "psml"]))
+        titles = [s.text or "" for s in root.find("structure").findall("section")]
+        return [dict(zip(titles, [s.text or "" for s in p.findall("section")])) for p in root.findall("packet")]
 
     def held_frame_protocols(self, stack):
         """frame.protocols of a frame whose last dissector in `stack`
