@@ -63,7 +63,12 @@ typedef struct {
 
 /* ---- tap "ccha": one record per data frame or link event ---------------
  * (packet-ccha.c; added by the triage issue #11, additive).  Read by
- * -z ccha,tree and the HA part of -z citrix,tree. */
+ * -z ccha,tree and the HA part of -z citrix,tree.
+ *
+ * (Also #11: packet-citrix-stats.c keeps a frame's "cgp" and "ica" record
+ * pointers from their callbacks until that frame's "frame" tap callback, in
+ * the same tap push: records live in pinfo->pool, freed only after it.  Its
+ * post-dissector reads the records with fetch_tapped_data().) */
 
 enum ccha_tap_kind {
     CCHA_TAP_MESSAGE = 0,       /* a data frame of the link */

@@ -1,7 +1,7 @@
 /* packet-citrix-stats.c - the plugin's statistics trees, in tshark
  * (`-z citrix,tree`, `-z ccha,tree`) and in the GUI's Statistics > Citrix
- * menu.  No protocol and no wire format here: both trees read the records
- * the dissectors queue on their taps (include/citrix_tap.h):
+ * menu, and the "citrix" post-dissector.  No wire format here: everything
+ * reads the records the dissectors queue on their taps (include/citrix_tap.h):
  *   "ica"  ica_tap_rec, one per ICA chunk (packet-ica.c)
  *   "cgp"  cgp_tap_rec, one per CGP message (packet-cgp.c)
  *   "ccha" ccha_tap_rec, one per data frame or FIN/RST of a TCP 2014 link
@@ -32,7 +32,8 @@
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
  * a node is ticked each time the session's value changes to it, so a value
- * that changed shows both, in the order learned.
+ * that changed shows each value it had.  Nodes are sorted by name whatever
+ * the user's sort preference.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -42,7 +43,6 @@
 #include <string.h>
 
 #include <epan/packet.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
@@ -51,9 +51,6 @@
 
 void proto_register_citrix_stats(void);
 void proto_reg_handoff_citrix_stats(void);
-
-
-
 
 static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0;    /* 0: not registered */
 
@@ -208,7 +205,7 @@ typedef struct tree_state {
     extra_listener lst[L_COUNT];
     guint32 pending_frame;      /* frame the held records belong to */
     GPtrArray *pending[2];      /* [L_CGP], [L_ICA]: records held until "frame" */
-    GHashTable *rows;           /* session pointer (CGP or ICA) -> session_row */
+    GHashTable *rows;           /* session number (citrix.session) -> session_row */
     GPtrArray *row_list;        /* owns the rows */
     GHashTable *links;          /* ccha link -> ha_link */
     guint32 n_sessions;
@@ -382,18 +379,20 @@ static tap_packet_status ccha_tree_packet(stats_tree *st, packet_info *pinfo, ep
 static guint32 session_number(const void *session, const void *same_as);
 
 /* Row names carry the session's number (citrix.session). */
-static session_row *row_new(stats_tree *st, tree_state *ts, const void *key, const void *same_as,
-                            const char *label)
+static session_row *row_get(stats_tree *st, tree_state *ts, guint32 number, const char *label)
 {
+    session_row *r = (session_row *)g_hash_table_lookup(ts->rows, GUINT_TO_POINTER(number));
+    if (r)
+        return r;
     char name[200];
-    session_row *r = g_new0(session_row, 1);
+    r = g_new0(session_row, 1);
     ts->n_sessions++;
-    snprintf(name, sizeof name, "Session %u: %s", session_number(key, same_as), label ? label : "?");
+    snprintf(name, sizeof name, "Session %u: %s", number, label ? label : "?");
     tick_stat_node(st, "Citrix sessions", 0, TRUE);
     r->node = tick_stat_node(st, name, ts->sessions_node, TRUE);
     r->channels_node = -1;
     g_ptr_array_add(ts->row_list, r);
-    g_hash_table_insert(ts->rows, (gpointer)key, r);
+    g_hash_table_insert(ts->rows, GUINT_TO_POINTER(number), r);
     return r;
 }
 
@@ -409,14 +408,9 @@ static void row_transport(stats_tree *st, session_row *r, const char *transport)
 
 static void cgp_record(stats_tree *st, tree_state *ts, const cgp_tap_rec *rec)
 {
-    session_row *r = (session_row *)g_hash_table_lookup(ts->rows, rec->session);
-    if (!r && rec->ica)         /* ICA seen first: that row is this session's */
-        r = (session_row *)g_hash_table_lookup(ts->rows, rec->ica);
-    if (!r)
-        r = row_new(st, ts, rec->session, rec->ica, rec->label);
-    g_hash_table_insert(ts->rows, (gpointer)rec->session, r);
-    if (rec->ica)
-        g_hash_table_insert(ts->rows, (gpointer)rec->ica, r);
+    if (!rec->session)
+        return;
+    session_row *r = row_get(st, ts, session_number(rec->session, rec->ica), rec->label);
     row_transport(st, r, rec->transport);
     /* created at zero so that "no resume" reads as 0, not as absent */
     increase_stat_node(st, "CGP resumes", r->node, FALSE, rec->event == CGP_TAP_RESUME);
@@ -492,11 +486,10 @@ static void row_channels(stats_tree *st, session_row *r, const ica_summary *sum)
     }
 }
 
-static void ica_record(stats_tree *st, tree_state *ts, const ica_tap_rec *rec)
+/* frame_cgp: the CGP session of a CGP record in the same frame, if any. */
+static void ica_record(stats_tree *st, tree_state *ts, const ica_tap_rec *rec, const void *frame_cgp)
 {
-    session_row *r = (session_row *)g_hash_table_lookup(ts->rows, rec->session);
-    if (!r)
-        r = row_new(st, ts, rec->session, NULL, rec->label);
+    session_row *r = row_get(st, ts, session_number(rec->session, frame_cgp), rec->label);
     if (!r->transport || strncmp(r->transport, "cgp", 3) != 0)    /* the CGP record is more precise */
         row_transport(st, r, rec->transport);
     if (rec->sum) {
@@ -569,10 +562,14 @@ static tap_packet_status citrix_tree_packet(stats_tree *st, packet_info *pinfo, 
     tree_state *ts = state_of(st);
     if (!ts || ts->pending_frame != pinfo->num)
         return TAP_PACKET_DONT_REDRAW;
-    for (guint i = 0; i < ts->pending[0]->len; i++)
-        cgp_record(st, ts, (const cgp_tap_rec *)g_ptr_array_index(ts->pending[0], i));
+    const void *frame_cgp = NULL;
+    for (guint i = 0; i < ts->pending[0]->len; i++) {
+        const cgp_tap_rec *c = (const cgp_tap_rec *)g_ptr_array_index(ts->pending[0], i);
+        cgp_record(st, ts, c);
+        frame_cgp = c->session ? c->session : frame_cgp;
+    }
     for (guint i = 0; i < ts->pending[1]->len; i++)
-        ica_record(st, ts, (const ica_tap_rec *)g_ptr_array_index(ts->pending[1], i));
+        ica_record(st, ts, (const ica_tap_rec *)g_ptr_array_index(ts->pending[1], i), frame_cgp);
     gboolean any = ts->pending[0]->len || ts->pending[1]->len;
     g_ptr_array_set_size(ts->pending[0], 0);
     g_ptr_array_set_size(ts->pending[1], 0);
@@ -582,8 +579,11 @@ static tap_packet_status citrix_tree_packet(stats_tree *st, packet_info *pinfo, 
 
 /* ---- session numbers and the "citrix" post-dissector ----------------------
  * A session's number is given the first time any of its records is seen
- * (file scope, first pass order); a CGP record that names the ICA session
- * it carries gives that ICA session the CGP session's number. */
+ * (file scope, first pass order).  An ICA session takes the number of the
+ * CGP session that carries it: the one its CGP records name, or, for the
+ * first ICA chunk (queued before the CGP record could name it), the CGP
+ * session of the same frame (one frame is one connection, so one CGP
+ * session). */
 
 static int proto_citrix = -1;
 static int hf_citrix_session = -1;
@@ -651,9 +651,9 @@ static proto_tree *citrix_tree(proto_tree *tree, tvbuff_t *tvb, guint32 number, 
     return t;
 }
 
-static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec)
+static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec, const void *frame_cgp)
 {
-    guint32 n = session_number(rec->session, NULL);
+    guint32 n = session_number(rec->session, frame_cgp);
     if (!tree)
         return;
     proto_tree *t = citrix_tree(tree, tvb, n, rec->transport);
@@ -687,9 +687,12 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec)
  * active, which the ccha dissector's TCP helper listener keeps on. */
 static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, void *data _U_)
 {
-    const void *rec;
+    const void *rec, *frame_cgp = NULL;
     for (int i = 0; tap_id_cgp > 0 && (rec = fetch_tapped_data(tap_id_cgp, i)) != NULL; i++) {
         const cgp_tap_rec *c = (const cgp_tap_rec *)rec;
+        if (!c->session)
+            continue;
+        frame_cgp = c->session;
         guint32 n = session_number(c->session, c->ica);
         if (tree) {
             proto_tree *t = citrix_tree(tree, tvb, n, c->transport);
@@ -698,7 +701,7 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tre
         }
     }
     for (int i = 0; tap_id_ica > 0 && (rec = fetch_tapped_data(tap_id_ica, i)) != NULL; i++)
-        show_ica(tree, tvb, (const ica_tap_rec *)rec);
+        show_ica(tree, tvb, (const ica_tap_rec *)rec, frame_cgp);
     for (int i = 0; tree && tap_id_ccha > 0 && (rec = fetch_tapped_data(tap_id_ccha, i)) != NULL; i++) {
         proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(ti);
@@ -710,12 +713,11 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tre
     return 0;
 }
 
-/* ---- registration --------------------------------------------------------
- * Sorted by name, whatever the user's default sort preference: rows read
+/* Sorted by name, whatever the user's default sort preference: rows read
  * Session 1, 2... and a row's attributes in a fixed order. */
 #define ST_SORT_BY_NAME (ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT)
 
-/* ---- (registration) ---------------------------------------------------------- */
+/* ---- registration ---------------------------------------------------------- */
 
 void
 proto_register_citrix_stats(void)
@@ -773,4 +775,17 @@ proto_reg_handoff_citrix_stats(void)
     tap_id_cgp = find_tap_id("cgp");
     tap_id_ccha = find_tap_id("ccha");
     register_postdissector(create_dissector_handle(dissect_citrix, proto_citrix));
+    /* A dissector may queue its records only when someone listens (CGP
+     * does): these helpers make the records exist for the post-dissector
+     * (as packet-ccha.c does for the TCP header). */
+    static const char *const taps[] = { "ica", "cgp", "ccha" };
+    static int helper_ids[array_length(taps)];
+    for (guint i = 0; i < array_length(taps); i++) {
+        if (find_tap_id(taps[i]) == 0)
+            continue;
+        GString *err = register_tap_listener(taps[i], &helper_ids[i], NULL, TL_IS_DISSECTOR_HELPER,
+                                             NULL, NULL, NULL, NULL);
+        if (err)
+            g_string_free(err, TRUE);
+    }
 }

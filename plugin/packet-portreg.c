@@ -436,8 +436,10 @@ find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto, guin
  * there, CAPWAP's 802.11 management frames leave 1/1), so pinfo is never
  * read. TCP, UDP and SCTP record the ports of their header as packet-scope
  * proto data keyed by their srcport/dstport field id and layer number (for
- * Decode As); DCCP records nothing in 4.0, so only DCCP falls back to pinfo,
- * and only while DCCP itself set it and nothing above DCCP was dissected. */
+ * Decode As); a recorded 0 reads as absent, so a header with both ports 0
+ * is taken from pinfo when pinfo says exactly that for this transport.
+ * DCCP records nothing in 4.0, so DCCP falls back to pinfo, but only while
+ * DCCP itself set it and nothing above DCCP was dissected. */
 static gboolean
 transport_ports(packet_info *pinfo, registry_transport_t t, guint32 layer, int app_proto,
                 guint16 *sport, guint16 *dport)
@@ -452,7 +454,8 @@ transport_ports(packet_info *pinfo, registry_transport_t t, guint32 layer, int a
             return TRUE;
         }
     }
-    if (t == REGISTRY_DCCP && pinfo->ptype == PT_DCCP && app_proto < 0) {
+    if (pinfo->ptype == transport_port_type(t) &&
+        (t == REGISTRY_DCCP ? app_proto < 0 : pinfo->srcport == 0 && pinfo->destport == 0)) {
         *sport = (guint16)pinfo->srcport;
         *dport = (guint16)pinfo->destport;
         return TRUE;

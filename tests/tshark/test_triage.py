@@ -32,6 +32,7 @@ SRC = os.environ.get("CITRIX_SRC", TOP)
 TOOL = os.path.join(SRC, "tools", "citrix-triage")
 CAP = os.path.join(SRC, "captures")
 SPIKE, HEARTBEAT, RC5, MYSQL = "spike-ica-2001.pcap", "ccha-heartbeat.pcap", "ica-rc5.pcap", "ccha-mysql.pcap"
+RESUME, REFUSED = "cgp-resume.pcap", "cgp-resume-refused.pcap"
 WS = Wireshark()
 
 
@@ -66,6 +67,30 @@ RC5_SESSION = {
     "ica_bytes": {"c2s": 922, "s2c": 1889}, "channels": [], "rtt_ms": None, "rtt_estimates": None,
     "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.023998, "capture_gaps": 0,
 }
+# The spike session carried by CGP, resumed once on a second TCP connection
+# (the server resends one message: it must not count twice).
+RESUME_SESSION = dict(SPIKE_SESSION, client="10.30.0.10:50001", server="10.30.0.20:2598", transport="cgp",
+                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05)
+REFUSED_SESSION = {
+    "number": 1, "client_name": None, "client_build": None, "client_product_id": None,
+    "client": "10.30.2.10:50021", "server": "10.30.2.20:2598", "transport": "cgp", "encryption": None,
+    "compression": {"c2s": None, "s2c": None}, "resumes": 1, "refused_resumes": 1, "frames": 6, "first_frame": 4,
+    "start_s": 0.003, "end_s": 0.011999, "ica_bytes": {"c2s": 0, "s2c": 0}, "channels": [], "rtt_ms": None,
+    "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.008999,
+    "capture_gaps": 0,
+}
+RESUME_TEXT = """\
+== cgp-resume.pcap: 105 frames over 0.000 s
+Sessions: 1
+  Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598, transport cgp, 98 frames, 0.000 s
+    client spike, build 908, product id 0x0051
+    encryption Basic; compression client to server none, server to client none
+    channel CTXTW (9)      14169 bytes (client to server 0, server to client 14169)
+    channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
+    channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
+    CGP resumes 1, refused 0
+Command Center HA links: 0
+"""
 HEARTBEAT_LINKS = [
     {"link": 1, "peer": "127.0.0.1:45938", "service": "127.0.0.1:2014", "carrier": "opaque (nothing recognised)",
      "first_frame": 4, "closes": 2, "resets": 0,
@@ -132,8 +157,8 @@ class Reports(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="triage-test-")
         os.chmod(cls.tmp, 0o755)
         cls.html_path = os.path.join(cls.tmp, "report.html")
-        cls.rc, cls.text, cls.err = triage([SPIKE, HEARTBEAT])
-        cls.jrc, out, cls.jerr = triage(["--json", "--html", cls.html_path, SPIKE, RC5, HEARTBEAT])
+        cls.rc, cls.text, cls.err = triage([SPIKE, HEARTBEAT, RESUME])
+        cls.jrc, out, cls.jerr = triage(["--json", "--html", cls.html_path, SPIKE, RC5, HEARTBEAT, RESUME, REFUSED])
         cls.json = json.loads(out)
         with open(cls.html_path, encoding="utf-8") as f:
             cls.html = f.read()
@@ -152,19 +177,32 @@ class Reports(unittest.TestCase):
         self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
                       self.text)
 
+    def test_text_cgp_resume(self):
+        self.assertIn("\n" + RESUME_TEXT, self.text)
+
     def test_json_shape(self):
         self.assertEqual(self.json["errors"], [])
         self.assertEqual([(f["path"], f["frames"], f["duration_s"], f["complete"]) for f in self.json["files"]],
-                         [(SPIKE, 174, 13.85, True), (RC5, 28, 0.026998, True), (HEARTBEAT, 66, 6.308592, True)])
+                         [(SPIKE, 174, 13.85, True), (RC5, 28, 0.026998, True), (HEARTBEAT, 66, 6.308592, True),
+                          (RESUME, 105, 9.9e-05, True), (REFUSED, 16, 0.014999, True)])
 
     def test_json_sessions_exact(self):
-        spike, rc5, hb = self.json["files"]
+        spike, rc5, hb, resume, refused = self.json["files"]
         self.assertEqual(spike["sessions"], [SPIKE_SESSION])
         self.assertEqual(rc5["sessions"], [RC5_SESSION])
         self.assertEqual(hb["sessions"], [])
+        self.assertEqual(resume["sessions"], [RESUME_SESSION])
+        self.assertEqual(refused["sessions"], [REFUSED_SESSION])
+
+    def test_resumed_session_carries_the_same_ica(self):
+        """Across the resume, one session with exactly the plain capture's ICA bytes and channels."""
+        spike, resume = self.json["files"][0]["sessions"][0], self.json["files"][3]["sessions"][0]
+        self.assertEqual((resume["ica_bytes"], resume["channels"]), (spike["ica_bytes"], spike["channels"]))
+        self.assertEqual([c["client"] for c in self.json["files"][3]["portreg"]["conversations"]],
+                         ["10.30.0.10:50001", "10.30.0.10:50011"])    # two TCP connections, one session
 
     def test_json_ha_links_exact(self):
-        spike, rc5, hb = self.json["files"]
+        spike, rc5, hb = self.json["files"][:3]
         self.assertEqual(hb["ha_links"], HEARTBEAT_LINKS)
         self.assertEqual(spike["ha_links"], [])
 
@@ -217,7 +255,7 @@ class Reports(unittest.TestCase):
 
     def test_html_self_contained_pictures(self):
         imgs = Tables.images(self.html)
-        self.assertEqual([alt for alt, _ in imgs], ["Session 1: bytes over time"] * 2)   # spike, rc5
+        self.assertEqual([alt for alt, _ in imgs], ["Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
         for _, src in imgs:
             self.assertTrue(src.startswith("data:image/png;base64,"))
             png = base64.b64decode(src.split(",", 1)[1])
@@ -311,13 +349,13 @@ def png_pixels(data):
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class Browser(unittest.TestCase):
     """The HTML report as a browser shows it: headless Chromium's screenshot."""
-    W, H = 1280, 1400
+    W, H = 1280, 2000
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="triage-browser-")
         page = os.path.join(cls.tmp, "report.html")
-        rc, _, err = triage(["--html", page, SPIKE])
+        rc, _, err = triage(["--html", page, SPIKE, RESUME])
         assert rc == 0, err
         shot = os.path.join(cls.tmp, "shot.png")
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -348,11 +386,21 @@ class Browser(unittest.TestCase):
         """CTXTW is the plot's second series (matplotlib's orange #ff7f0e): its line is on screen,
         inside the 900 x 320 picture, below the tables."""
         pts = self.where((0xff, 0x7f, 0x0e), tol=30)
+        pts = [p for p in pts if p[1] < min(y for _, y in pts) + 400]     # the first session's picture
         self.assertGreater(len(pts), 300)
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         self.assertLess(max(xs) - min(xs), 900)
         self.assertLess(max(ys) - min(ys), 320)
         self.assertGreater(min(ys), 250)
+
+
+    def test_resume_drawn(self):
+        """The CGP resume's vertical line (purple #6a0dad), in the second session's picture."""
+        pts = self.where((0x6a, 0x0d, 0xad), tol=30)
+        self.assertGreater(len(pts), 150)
+        ys = [p[1] for p in pts]
+        self.assertGreater(min(ys), 1000)
+        self.assertLess(max(ys) - min(ys), 320)
 
 
 class BadInputs(unittest.TestCase):
@@ -452,6 +500,38 @@ class SameEverywhere(unittest.TestCase):
         args = [SPIKE, HEARTBEAT, RC5, MYSQL]
         self.assertEqual(self.run_json(["-j", "1"] + args), self.run_json(["-j", "2"] + args))
 
+    def test_personal_profile_ignored(self):
+        """A personal Wireshark profile that disables the CCHA heuristic and the plugin's
+        protocols, and a matplotlibrc, change nothing."""
+        home = tempfile.mkdtemp(prefix="triage-home-")
+        try:
+            cfg = os.path.join(home, ".config", "wireshark")
+            os.makedirs(cfg)
+            with open(os.path.join(cfg, "heuristic_protos"), "w") as f:
+                f.write("citrix_ccha_tcp,0\n")
+            with open(os.path.join(cfg, "disabled_protos"), "w") as f:
+                f.write("citrix\nica\ncgp\nportreg\n")
+            mpl = os.path.join(home, ".config", "matplotlib")
+            os.makedirs(mpl)
+            with open(os.path.join(mpl, "matplotlibrc"), "w") as f:
+                f.write("lines.linewidth: 12\nfigure.facecolor: black\n")
+            args = ["--json", SPIKE, HEARTBEAT]
+            plain = self.run_json(args)
+            env = dict(os.environ, HOME=home, WIRESHARK_CONFIG_DIR=cfg, MPLCONFIGDIR=mpl)
+            p = subprocess.run([TOOL, "-q"] + args, cwd=CAP, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=600)
+            self.assertEqual(json.loads(p.stdout), plain, p.stderr.decode())
+            pages = []
+            for e in (dict(os.environ), env):
+                page = os.path.join(home, "p%d.html" % len(pages))
+                subprocess.run([TOOL, "-q", "--html", page, SPIKE], cwd=CAP, env=e, check=True,
+                               stdout=subprocess.DEVNULL, timeout=600)
+                with open(page) as f:
+                    pages.append(Tables.images(f.read()))
+            self.assertEqual(pages[0], pages[1])        # the same picture, byte for byte
+        finally:
+            shutil.rmtree(home, True)
+
     @unittest.skipUnless(os.geteuid() == 0, "needs root to run as nobody")
     def test_as_unprivileged_user(self):
         self.assertEqual(self.run_json([SPIKE, HEARTBEAT]), self.run_json([SPIKE, HEARTBEAT], user="nobody"))
@@ -490,6 +570,17 @@ class CitrixTree(unittest.TestCase):
             "Carrier: opaque (nothing recognised)": [1, {}], "Closes (FIN)": [2, {}], "Resets (RST)": [0, {}],
             "Gaps from service port": [1, {}], "Gaps to service port": [1, {}],
             "Messages from service port": [15, {}], "Messages to service port": [15, {}]})
+
+    def test_cgp_resume_row(self):
+        t = self.tree(RESUME)
+        (row,) = t["Citrix sessions"].children
+        self.assertEqual(row.name, "Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598")
+        d = row.to_dict()
+        self.assertEqual((d["CGP resumes"], d["CGP refused resumes"], d["Transport: cgp"], d["Channel bytes"][0]),
+                         ([1, {}], [0, {}], [1, {}], 14339))
+        (row,) = self.tree(REFUSED)["Citrix sessions"].children
+        self.assertEqual(row.to_dict(), {"CGP resumes": [1, {}], "CGP refused resumes": [1, {}],
+                                         "Transport: cgp": [1, {}]})
 
     def test_filtered_tree(self):
         out = WS.tshark(os.path.join(CAP, HEARTBEAT), ["-q", "-z", "citrix,tree,tcp.port == 37076"])

@@ -3,8 +3,8 @@
 Per file: a sessions table, per session a picture drawn with matplotlib
 (Debian python3-matplotlib) and embedded as a base64 PNG: bytes per virtual
 channel over time (cumulative; ICA bytes per direction when no channel
-write was decoded), capture gaps (red dashed), CGP resumes (green) and
-refused resumes (orange), and round-trip estimates on a second axis when
+write was decoded), capture gaps (dark red, dashed), CGP resumes (purple) and
+refused resumes (black, dash-dot), and round-trip estimates on a second axis when
 the session carries them; then the Command Center HA links and the port
 registry findings as tables.  matplotlib runs with its built-in defaults
 (rcdefaults, private MPLCONFIGDIR) so no matplotlibrc changes a picture.
@@ -16,7 +16,8 @@ import os
 import tempfile
 
 PLOT_W, PLOT_H, DPI = 9.0, 3.2, 100      # 900 x 320 pixels
-GAP_COLOUR, RESUME_COLOUR, REFUSED_COLOUR = "#d62728", "#2ca02c", "#ff7f0e"
+# events drawn in colours matplotlib's default series cycle does not use
+GAP_COLOUR, RESUME_COLOUR, REFUSED_COLOUR = "#b00000", "#6a0dad", "#000000"
 
 CSS = """
 body { font-family: sans-serif; margin: 16px; color: #222; background: #fff; }
@@ -32,7 +33,9 @@ img.plot { display: block; width: 900px; height: 320px; }
 
 
 def _pyplot():
-    os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="citrix-mpl-"))
+    if not os.environ.get("CITRIX_MPL_PRIVATE"):    # the user's MPLCONFIGDIR (matplotlibrc) is not read
+        os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="citrix-mpl-")
+        os.environ["CITRIX_MPL_PRIVATE"] = "1"
     import matplotlib
     matplotlib.use("Agg")
     matplotlib.rcdefaults()
@@ -59,7 +62,7 @@ def session_picture(s):
         for t, d, b in s["_ica_t"]:
             series.setdefault("ICA bytes %s" % ("client to server" if d == "c2s" else "server to client"),
                               []).append((t, b))
-    end = max(s["end_s"], s["start_s"] + 1e-3)
+    end = max(s["end_s"], s["start_s"] + 1e-6)
     for label, pts in sorted(series.items()):
         xs, ys, total = [s["start_s"]], [0], 0
         for t, b in pts:
@@ -75,7 +78,7 @@ def session_picture(s):
     for i, t in enumerate(s["_resume_t"]):
         ax.axvline(t, color=RESUME_COLOUR, linewidth=2, label="CGP resume" if i == 0 else None)
     for i, t in enumerate(s["_refused_t"]):
-        ax.axvline(t, color=REFUSED_COLOUR, linewidth=2, label="resume refused" if i == 0 else None)
+        ax.axvline(t, color=REFUSED_COLOUR, linestyle="-.", linewidth=2, label="resume refused" if i == 0 else None)
     ax.set_xlabel("time since the start of the capture (s)")
     ax.set_ylabel("bytes (cumulative)")
     ax.set_title("Session %d: %s -> %s (%s)" % (s["number"], s["client"], s["server"], s["transport"]))

@@ -27,7 +27,9 @@ import concurrent.futures
 import json
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -137,25 +139,57 @@ class FieldSet:
             return cls.known
 
 
-def split_output(out):
-    """tshark -T fields ... -z X: field lines first, then the statistics."""
-    lines = out.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("====") and set(line.strip()) == {"="}:
-            return lines[:i], "\n".join(lines[i:])
-    return lines, ""
+class Stream:
+    """tshark's stdout line by line (memory stays bounded on big captures);
+    stderr and the exit status once the lines are read."""
+
+    def __init__(self, ws, args):
+        self.errf = tempfile.TemporaryFile()
+        self.p = subprocess.Popen(ws.prefix + ["tshark"] + list(args), env=ws.env, stdout=subprocess.PIPE,
+                                  stderr=self.errf)
+
+    def lines(self):
+        for raw in self.p.stdout:
+            yield raw.decode("utf-8", "replace").rstrip("\n")
+        self.rc = self.p.wait()
+        self.errf.seek(0)
+        self.err = self.errf.read().decode("utf-8", "replace")
+        self.errf.close()
 
 
-def read_frames(lines, fields):
-    rows = []
-    for line in lines:
-        if not line:
+def read_fields(stream, fields):
+    """(frames, first time, last time, rows that carry citrix fields, statistics text)."""
+    frames, t_min, t_max, rows, stats = 0, None, None, [], []
+    in_stats = False
+    for line in stream.lines():
+        if in_stats or (line.startswith("====") and set(line) == {"="}):
+            in_stats = True
+            stats.append(line)
             continue
         vals = line.split(SEP)
         if len(vals) != len(fields):
             continue
-        rows.append({f: (v.split(AGG) if v else []) for f, v in zip(fields, vals)})
-    return rows
+        row = {f: (v.split(AGG) if v else []) for f, v in zip(fields, vals)}
+        frames += 1
+        t = float(first(row, "frame.time_relative", "0"))
+        t_min = t if t_min is None or t < t_min else t_min
+        t_max = t if t_max is None or t > t_max else t_max
+        if row.get("citrix.session") or row.get("citrix.ha.link"):
+            rows.append(row)
+    return frames, t_min, t_max, rows, "\n".join(stats)
+
+
+def json_packets(stream):
+    """Packets of tshark -T json, one at a time (each is "  {" ... "  }" at indent 2)."""
+    buf = None
+    for line in stream.lines():
+        if line == "  {":
+            buf = [line]
+        elif buf is not None:
+            buf.append(line)
+            if line in ("  }", "  },"):
+                yield json.loads("\n".join(buf).rstrip(","), object_pairs_hook=_pairs_to_lists)
+                buf = None
 
 
 def first(row, f, default=None):
@@ -330,14 +364,10 @@ def _one(d, key, default=""):
 
 def portreg_from(ws, cap):
     """One row per transport conversation (service side first), from the last frame that carried it."""
-    out, err = ws.run(["-n", "-r", cap, "-T", "json", "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)],
-                      check=False)
-    try:
-        packets = json.loads(out, object_pairs_hook=_pairs_to_lists) if out.strip() else []
-    except ValueError:
-        packets = []
+    stream = Stream(ws, ["-n", "-r", cap, "-Y", "portreg", "-T", "json",
+                         "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)])
     convs = {}
-    for pkt in packets:
+    for pkt in json_packets(stream):
         layers = _one(_one(pkt, "_source"), "layers")
         pr = _one(layers, "portreg", None)
         if not pr:
@@ -386,28 +416,28 @@ def triage_file(path, plugin):
     fields = [f for f in FIELDS if f in known]
     ws = Wireshark(plugin)
     try:
-        cap = ws.stage(path)
+        # as root tshark runs as nobody: give it a copy it can read
+        cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
         args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
                 "-E", "occurrence=a"]
         for f in fields:
             args += ["-e", f]
         args += ["-z", "citrix,tree", "-z", "ccha,tree"]
-        out, err = ws.run(args, check=False)
-        if "Dissector bug" in out + err:
+        stream = Stream(ws, args)
+        frames, t_min, t_max, rows, stats = read_fields(stream, fields)
+        err = stream.err
+        if "Dissector bug" in err:
             raise BadInput("tshark reported a dissector bug (please report it)")
         problem = None
-        lines, stats = split_output(out)
-        rows = read_frames(lines, fields)
-        if err.strip() and ("tshark:" in err or not rows):
+        if stream.rc != 0 or "tshark:" in err:
             kind, reason = tshark_error(err.replace('"%s"' % cap, '"%s"' % path).replace(cap, path))
-            if kind == "bad" or not rows:
+            if kind == "bad" or not frames:
                 raise BadInput(reason)
             problem = reason
         tree = statstree.parse(stats)
-        times = [float(first(r, "frame.time_relative", "0")) for r in rows]
         report = {
-            "path": path, "frames": len(rows),
-            "duration_s": round(max(times) - min(times), 6) if times else 0.0,
+            "path": path, "frames": frames,
+            "duration_s": round(t_max - t_min, 6) if frames else 0.0,
             "complete": problem is None,
             "sessions": sessions_from(rows, tree),
             "ha_links": ha_links_from(rows, tree),
@@ -504,6 +534,11 @@ def main(argv=None):
     ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
     a = ap.parse_args(argv)
 
+    try:
+        FieldSet.get(a.plugin)
+    except RuntimeError as e:      # no build: nothing can be triaged
+        print("citrix-triage: %s (build first: bash tools/setup/triage.sh, or --plugin DIR)" % e, file=sys.stderr)
+        return 2
     files, errors = expand(a.inputs)
     results = {}
     done = [0]
