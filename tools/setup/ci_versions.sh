@@ -121,7 +121,8 @@ trap 'exit 130' INT TERM
 in_root() {
     local root=$1; shift
     chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 CI=true DEBIAN_FRONTEND=noninteractive "$@" < /dev/null
+        HOME=/root LANG=C.UTF-8 CI=true DEBIAN_FRONTEND=noninteractive \
+        CITRIX_CMAKE_ARGS="${CITRIX_CI_ROOT_CMAKE_ARGS--DCITRIX_FUZZ_RUNS=1000}" "$@" < /dev/null
 }
 
 cmd_suite() {
