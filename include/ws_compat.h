@@ -68,6 +68,22 @@ typedef void wsc_stat_tap_init_ret_t;
 #  define WSC_STAT_TAP_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
 #endif
 
+/* Expert infos hang off the item they are added to.  A dissector that
+ * builds its items only when one of its fields is referenced (tshark -Y/-T
+ * fields without -V) must also build them when an expert field is asked
+ * for: `-T fields -e _ws.expert.message` references no protocol field, and
+ * 4.4+ then reports the protocol itself unreferenced (4.0 did not), so the
+ * expert had no item and was missing from the output. */
+#include <epan/proto.h>
+static inline bool
+wsc_expert_fields_referenced(proto_tree *tree)
+{
+    static int hf_expert = -2;   /* "_ws.expert": parent of every expert field */
+    if (hf_expert == -2)
+        hf_expert = proto_registrar_get_id_byname("_ws.expert");
+    return hf_expert >= 0 && proto_field_is_referenced(tree, hf_expert);
+}
+
 #ifdef WSC_LIBWIRESHARK_PROGRAM
 /* ---- for programs linking libwireshark (the fuzz harness) ------------- */
 #include <string.h>

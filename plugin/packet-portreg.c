@@ -814,7 +814,7 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     /* An invisible tree (tshark -Y/-T fields) gets items only when one of
      * our fields (an expert's filter name included) is asked for. */
-    if (tree && proto_field_is_referenced(tree, proto_portreg))
+    if (tree && (proto_field_is_referenced(tree, proto_portreg) || wsc_expert_fields_referenced(tree)))
         add_tree(tree, tvb, pinfo, c, &items);
     if (has_expert(c, pinfo))
         add_experts(pinfo, c, &items);

@@ -16,13 +16,8 @@ def capture(name):
 
 def registered_fields(ws, prefix="ica."):
     """{field name: field type} of every registered field starting with prefix."""
-    out, _ = ws.run(["-G", "fields"])
-    fields = {}
-    for line in out.splitlines():
-        cols = line.split("\t")
-        if len(cols) > 3 and cols[0] == "F" and cols[2].startswith(prefix):
-            fields[cols[2]] = cols[3]
-    return fields
+    return {r["abbrev"]: r["type"] for r in ws.listing("fields")
+            if r["kind"] == "F" and r["abbrev"].startswith(prefix)}
 
 
 AGGREGATOR = "\x1e"    # values may contain commas
@@ -30,12 +25,9 @@ AGGREGATOR = "\x1e"    # values may contain commas
 
 def per_direction(ws, path, fields, server_port=1494, filter=None, extra=()):
     """{"c2s"/"s2c": {field: [values in frame order, every occurrence]}}."""
-    args = ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=" + AGGREGATOR]
-    for f in ["tcp.srcport"] + list(fields):
-        args += ["-e", f]
-    if filter:
-        args += ["-Y", filter]
-    rows = [line.split("\t") for line in ws.tshark(path, args + list(extra)).split("\n") if line]
+    # values normalised by type (wsrun): the same on every Wireshark version
+    rows = ws.fields(path, ["tcp.srcport"] + list(fields), filter=filter, extra=extra, separator="\t",
+                     aggregator=AGGREGATOR)
     result = {"c2s": {f: [] for f in fields}, "s2c": {f: [] for f in fields}}
     for row in rows:
         if not row[0]:

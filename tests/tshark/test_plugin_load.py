@@ -12,12 +12,16 @@ WS = Wireshark()
 
 class PluginLoad(unittest.TestCase):
     def test_listed_by_tshark(self):
-        out, _ = WS.run(["-G", "plugins"])
-        rows = [line.split("\t") for line in out.splitlines()]
-        ours = [r for r in rows if r[0] == PLUGIN_NAME]
-        self.assertEqual(len(ours), 1, out)
-        self.assertEqual(ours[0][2], "dissector")
-        self.assertEqual(ours[0][3], WS.plugin)
+        _, err = WS.run(["-G", "plugins"])
+        # A second copy (a global install or the package) would be loaded
+        # instead of the one under test: tshark says so on stderr.
+        self.assertNotIn("found in multiple directories", err,
+                         "another citrix_wireshark.so is installed; the tests would check that one instead "
+                         "(remove the global copy or the citrix-wireshark package): " + err)
+        ours = [r for r in WS.listing("plugins") if r["file"] == PLUGIN_NAME]
+        self.assertEqual(len(ours), 1, ours)
+        self.assertEqual(ours[0]["type"], "dissector")
+        self.assertEqual(ours[0]["path"], WS.plugin)
 
     def test_registration_is_clean(self):
         # A bad ett/hf registration shows as a dissector bug here (tshark -G

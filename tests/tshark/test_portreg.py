@@ -418,11 +418,12 @@ class ExpertsWithoutTree(PortregCase):
 
     def test_same_findings_as_the_tree(self):
         # the tree path (-Y on the expert fields) names the same frames and messages
-        out = self.ws.tshark(PORTS_PCAP, ["-Y", "portreg.listener_unregistered or portreg.observed_differs or "
-                                          "portreg.divergent_port or portreg.ghost_port",
-                                          "-T", "fields", "-E", "aggregator=\t", "-e", "_ws.expert.message"])
+        # (aggregator "|": 4.4+ escapes a tab aggregator in the output)
+        rows = self.ws.fields(PORTS_PCAP, ["_ws.expert.message"], separator="\t", aggregator="|",
+                              filter="portreg.listener_unregistered or portreg.observed_differs or "
+                                     "portreg.divergent_port or portreg.ghost_port")
         msgs = {}
-        for m in out.replace("\n", "\t").split("\t"):
+        for m in (m for r in rows for m in r[0].split("|")):
             for (sev, text) in PORTS_EXPERTS:
                 if m == text:
                     msgs[(sev, text)] = msgs.get((sev, text), 0) + 1
