@@ -76,6 +76,25 @@ enum ica_event_type {
 #define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
+#define ICA_FR_RESYNC       0x1000  /* first frame after lost or skipped bytes: the Basic cipher state
+                                       before it is unknown, so it is not decrypted (the next one is) */
+#define ICA_FR_WD_RESUMED   0x2000  /* WD decoding resumed at this frame (its bytes parse as whole commands) */
+
+/* ICA_EV_UNDECODED: why (ev.code) */
+enum ica_undecoded_reason {
+    ICA_UNDEC_OTHER = 0,        /* text before the detect string, bytes before mid-session alignment, lost */
+    ICA_UNDEC_HANDSHAKE,        /* a raw handshake packet that does not parse: frames are searched for */
+    ICA_UNDEC_FRAME_TOO_LONG,   /* a PDRFRAME length beyond the negotiated ICA buffer length */
+    ICA_UNDEC_RESYNC            /* skipped while searching for the next plausible PDRFRAME frame */
+};
+
+/* Slack over the negotiated ICA buffer length before a PDRFRAME length is
+ * called implausible: the PDCRYPT1 header byte and the high-throughput
+ * header ride on top of the WD buffer (an allowance, not a documented size). */
+#define ICA_FRAME_SLACK 16
+/* A resync point needs this many consecutive plausible frames (or frames
+ * exactly covering the bytes available). */
+#define ICA_SYNC_FRAMES 3
 
 /* ICA_EV_RAW flags */
 #define ICA_RAW_COUNT_NOT_DOWN  0x0001  /* ModuleCount does not count down */
@@ -126,7 +145,9 @@ typedef struct {
     uint8_t encryption;             /* enum ica_encryption */
     uint8_t session_key;
     uint8_t have_key;
-    uint16_t reducer_level;         /* WD_H2C ReducerVersion; 0 = not negotiated */
+    uint16_t reducer_level;         /* WD_H2C ReducerVersion (0 with a history size = level 1) */
+    uint16_t ica_buffer_len;        /* WD_H2C ICABufferLength; 0 = not seen */
+    uint16_t max_packet_len;        /* HIGH_THROUGHPUT MaxICAPacketLength of the host's list; 0 = none */
     uint8_t pow2_agreed[2];         /* [ICA_C2S] = C2H_PowerOf2Agreed, [ICA_S2C] = H2C */
     uint8_t compression[2];         /* enum ica_compression per direction */
     uint8_t mid_session;            /* no handshake seen */
@@ -145,7 +166,9 @@ typedef struct {
     uint16_t raw_packets;
     int16_t last_module_count;  /* -1 before the first INIT_RESPONSE/INIT_CONNECT */
     uint8_t seen_detect;
-    uint8_t wd_stopped;
+    uint8_t wd_stopped;         /* WD bytes stopped parsing: resumes at a frame that parses */
+    uint8_t resync;             /* bytes were lost or skipped: cipher state before the next frame unknown */
+    uint8_t sync_reason;        /* enum ica_undecoded_reason of the bytes a resync search skips first */
     uint8_t expander_ok;
     uint64_t wire_off;          /* stream offset of the first pending byte */
     uint64_t plain_off;         /* WD stream offset of the first pending command byte */
@@ -193,8 +216,9 @@ void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size
                      ica_event_cb cb, void *ctx);
 
 /* The caller lost bytes of this direction (capture gap, reassembly off):
- * the pending partial unit is dropped and the rest of the direction is
- * reported as undecoded. */
+ * the pending partial unit and WD command are dropped; a framed direction
+ * then searches for the next plausible PDRFRAME frame (ICA_PHASE_SYNC), a
+ * direction still in the handshake is reported as undecoded. */
 void ica_stream_lose(ica_stream *st, enum ica_dir dir);
 
 /* Bytes of a partial unit waiting for more data in this direction. */

@@ -21,6 +21,7 @@
 #include "ica_stream.h"
 #include "ica_carrier.h"
 #include "citrix_tap.h"
+#include "seq_reorder.h"
 
 /* ---- protocol, preferences, hand-offs (packet-ica.c) -------------------- */
 extern int proto_ica;
@@ -113,6 +114,28 @@ tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, co
 /* The ICA protocol item with the direction; returns its subtree. */
 proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dir, proto_item **item);
 void ica_register_chunk_fields(int proto, expert_module_t *expert);
+
+/* ---- packet-ica-tcp.c: the TCP carrier ------------------------------- */
+/* One TCP conversation carrying ICA (plain, or TLS on it: tls). */
+typedef struct {
+    ica_session *s;
+    address server_addr;
+    guint32 server_port;
+    gboolean tls;                   /* TLS on this conversation: ICA comes from the TLS carrier */
+    guint32 tls_note_frame;
+    seq_reorder ro[2];              /* per direction */
+    wmem_map_t *marks;              /* frame number -> what the frame shows (only frames that need it) */
+} ica_tcp_conv;
+
+ica_tcp_conv *ica_tcp_conv_find(packet_info *pinfo);
+ica_tcp_conv *ica_tcp_conv_get(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server,
+                               const char *carrier);
+enum ica_dir ica_tcp_dir(const ica_tcp_conv *conv, const packet_info *pinfo);
+/* A TCP segment's payload handed to ICA by TCP (tcpi may be NULL). */
+struct tcpinfo;
+int ica_tcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv, struct tcpinfo *tcpi);
+void ica_tcp_register(int proto, expert_module_t *expert);
+void ica_tcp_handoff(void);
 
 /* ---- packet-ica-handshake.c -------------------------------------------- */
 /* A raw WD packet of the handshake: type, u16 length, body. */

@@ -39,6 +39,9 @@ static expert_field ei_ica_padding = EI_INIT;
 static expert_field ei_ica_unknown_cmd = EI_INIT;
 static expert_field ei_ica_mid_session = EI_INIT;
 static expert_field ei_ica_gap = EI_INIT;
+static expert_field ei_ica_desync_handshake = EI_INIT;
+static expert_field ei_ica_desync_frame_len = EI_INIT;
+static expert_field ei_ica_desync_skipped = EI_INIT;
 static expert_field ei_ica_pending = EI_INIT;
 static expert_field ei_ica_not_reassembled = EI_INIT;
 
@@ -329,12 +332,41 @@ static void render_wd_stop(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *
             code = tvb_get_uint8(dec, o);
             proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, o, f->buf_off + f->buf_len - o, ENC_NA);
             expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
-                                   "WD command 0x%02x has no known length rule; "
-                                   "decoding of this direction stops here", code);
+                                   "WD command 0x%02x has no known length rule; WD decoding resumes at the "
+                                   "next frame whose bytes parse as whole commands", code);
             break;
         }
     }
     ica_info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
+}
+
+/* Bytes the core could not decode, and why (ica_stream.h ICA_UNDEC_*). */
+static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb, packet_info *pinfo,
+                             proto_tree *it, wmem_strbuf_t *info)
+{
+    proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1,
+                                         ENC_NA);
+    switch (r->code) {
+    case ICA_UNDEC_HANDSHAKE:
+        expert_add_info(pinfo, ui, &ei_ica_desync_handshake);
+        ica_info_add(info, "handshake packet does not parse");
+        break;
+    case ICA_UNDEC_FRAME_TOO_LONG:
+        expert_add_info_format(pinfo, ui, &ei_ica_desync_frame_len,
+                               "PDRFRAME length %u is beyond the negotiated ICA buffer length %u (MaxICAPacketLength "
+                               "%u): searching for the next plausible frame", r->frame_len, s->st.sum.ica_buffer_len,
+                               s->st.sum.max_packet_len);
+        ica_info_add(info, "implausible PDRFRAME length");
+        break;
+    case ICA_UNDEC_RESYNC:
+        expert_add_info(pinfo, ui, &ei_ica_desync_skipped);
+        ica_info_add(info, "skipped (resynchronising)");
+        break;
+    default:
+        expert_add_info(pinfo, ui, &ei_ica_undecoded);
+        ica_info_add(info, "undecoded data");
+        break;
+    }
 }
 
 static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session *s, tvbuff_t *tvb, tvbuff_t *dec,
@@ -351,10 +383,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                             &ei_ica_padding);
             break;
         case ICA_EV_UNDECODED:
-            expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_undecoded,
-                                                       ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA),
-                            &ei_ica_undecoded);
-            ica_info_add(info, "undecoded data");
+            render_undecoded(r, s, tvb, pinfo, it, info);
             break;
         case ICA_EV_RAW:
             ica_dissect_raw(ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
@@ -467,11 +496,14 @@ ica_register_chunk_fields(int proto, expert_module_t *expert)
     };
     static ei_register_info ei[] = {
         { &ei_ica_padding, { "ica.padding.expert", PI_PROTOCOL, PI_NOTE, "Trailing zero padding after a short handshake message ignored", EXPFILL } },
-        { &ei_ica_unknown_cmd, { "ica.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown WD command; decoding of this direction stops", EXPFILL } },
+        { &ei_ica_unknown_cmd, { "ica.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown WD command; WD decoding resumes at the next frame whose bytes parse as whole commands", EXPFILL } },
+        { &ei_ica_desync_handshake, { "ica.desync.handshake", PI_MALFORMED, PI_WARN, "Handshake packet does not parse: searching for PDRFRAME frames", EXPFILL } },
+        { &ei_ica_desync_frame_len, { "ica.desync.frame_length", PI_MALFORMED, PI_WARN, "PDRFRAME length beyond the negotiated ICA buffer length: searching for the next plausible frame", EXPFILL } },
+        { &ei_ica_desync_skipped, { "ica.desync.skipped", PI_MALFORMED, PI_WARN, "Bytes skipped while searching for the next plausible PDRFRAME frame", EXPFILL } },
         { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
-        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): this direction resumes at the next plausible PDRFRAME frame", EXPFILL } },
         { &ei_ica_pending, { "ica.pending", PI_REASSEMBLE, PI_CHAT, "Incomplete ICA unit waiting for more bytes", EXPFILL } },
-        { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: it is not decoded, the direction resumes at the next plausible frame", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

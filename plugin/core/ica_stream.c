@@ -17,6 +17,7 @@ enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
 
 enum { CLASS_UI = 0, CLASS_WD = 2, CLASS_PD = 4 };
 enum { PDCLASS_FRAME = 9, PDCLASS_ENCRYPT = 11, PDCLASS_COMPRESS = 12 };
+enum { CAP_HIGH_THROUGHPUT = 16 };     /* IcaCaps.h: u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
@@ -85,7 +86,15 @@ void ica_stream_lose(ica_stream *st, enum ica_dir dir)
     st->sum.undecoded_bytes[dir] += d->pend_len;
     d->pend_len = 0;
     d->cmd_len = 0;
-    d->phase = ICA_PHASE_LOST;
+    if (d->phase == ICA_PHASE_FRAMED || d->phase == ICA_PHASE_SYNC) {
+        d->phase = ICA_PHASE_SYNC;
+        d->resync = 1;
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        d->wd_stopped = 1;      /* resumes at a frame whose bytes parse as whole commands */
+        d->expander_ok = 0;     /* the reducer history is lost for good */
+    } else {
+        d->phase = ICA_PHASE_LOST;
+    }
 }
 
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
@@ -144,6 +153,23 @@ static int caplist_ok(const uint8_t *c, size_t len)
         off += le16(c + off);
     }
     return off == len;
+}
+
+/* Body of capability sig in a list that passed caplist_ok, or NULL. */
+static const uint8_t *caplist_find(const uint8_t *c, size_t len, uint16_t sig, size_t *blen)
+{
+    size_t off = 4;
+    for (unsigned i = 0; i < c[1] && off + 4 <= len; i++) {
+        size_t bl = le16(c + off);
+        if (bl < 4 || off + bl > len)
+            return NULL;
+        if (le16(c + off + 2) == sig) {
+            *blen = bl - 4;
+            return c + off + 4;
+        }
+        off += bl;
+    }
+    return NULL;
 }
 
 static int name_ok(const uint8_t *n, size_t size)
@@ -383,10 +409,19 @@ static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
     uint8_t version = m[6];
     if (m[3] == CLASS_WD) {
         sum->wd_version = version;
+        if (len >= 10)
+            sum->ica_buffer_len = le16(m + 8);
         if (version >= 6 && len >= 32) {
             sum->pow2_agreed[ICA_C2S] = m[26];
             sum->pow2_agreed[ICA_S2C] = m[27];
             sum->reducer_level = le16(m + 30);
+        }
+        if (version >= 8 && len >= 36) {
+            size_t cl = le16(m + 32), co = le16(m + 34), bl;
+            const uint8_t *ht;
+            if (co >= MODULE_H2C_LEN && co + cl <= len && caplist_ok(m + co, cl) &&
+                (ht = caplist_find(m + co, cl, CAP_HIGH_THROUGHPUT, &bl)) != NULL && bl >= 6)
+                sum->max_packet_len = le16(ht + 4);
         }
     } else if (m[3] == CLASS_PD && len >= 9) {
         if (m[8] == PDCLASS_FRAME)
@@ -416,7 +451,9 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
         sum->compression[dir] = ICA_COMP_PDCOMP;
     else if (sum->pow2_agreed[dir] == 0)
         sum->compression[dir] = ICA_COMP_NONE;
-    else if (sum->reducer_level == 1) {
+    else if (sum->reducer_level == 1 || sum->reducer_level == 0) {
+        /* ReducerVersion 0 with a history size: the client compresses with the
+         * level-1 algorithm from the history size alone (ica-modern.md §4, RO init) */
         sum->compression[dir] = ICA_COMP_L1;
         uint8_t pow2 = sum->pow2_agreed[dir];
         if (pow2 <= ICA_REDUCER_MAX_POW2 && fixed_buffer(st, &d->hist, (size_t)1 << pow2) &&
@@ -586,6 +623,19 @@ static void wd_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_
     }
 }
 
+/* Does a frame's WD data parse as whole commands (a place to resume)? */
+static int wd_whole(const uint8_t *p, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t total, hdr;
+        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
+            return 0;
+        pos += total;
+    }
+    return len > 0;
+}
+
 /* ---- frames ------------------------------------------------------------- */
 
 static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
@@ -599,6 +649,8 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     const uint8_t *body = p + 2;
     size_t blen = flen;
     int encrypted = 0, wd_data = 1;
+    int resync_frame = d->resync;
+    d->resync = 0;
 
     if (sum->encryption == ICA_ENC_RC5) {
         ev.flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
@@ -658,6 +710,12 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         if (!sum->have_key) {
             ev.flags |= ICA_FR_NO_KEY;
             wd_data = 0;
+        } else if (resync_frame) {
+            /* the ciphertext byte before this frame was lost: its first
+             * byte cannot be decrypted; the state after it is its last byte */
+            ica_basic_decrypt_skip(&d->cipher, body, blen);
+            ev.flags |= ICA_FR_RESYNC;
+            wd_data = 0;
         } else if (st->decrypt_disabled) {
             /* the cipher state must still advance for a consistent view */
             ica_basic_decrypt_skip(&d->cipher, body, blen);
@@ -710,6 +768,11 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             break;
         }
     }
+    if (wd_data && plain && d->wd_stopped && wd_whole(plain, plain_len)) {
+        d->wd_stopped = 0;
+        d->cmd_len = 0;
+        ev.flags |= ICA_FR_WD_RESUMED;
+    }
     if (wd_data && plain && !d->wd_stopped) {
         ev.plain = plain;
         ev.plain_len = (uint32_t)plain_len;
@@ -746,6 +809,108 @@ static int all_zero(const uint8_t *p, size_t len)
         if (p[i])
             return 0;
     return len > 0;
+}
+
+/* ---- desync: plausibility and resync ------------------------------------ */
+
+/* The longest PDRFRAME length the negotiation allows, 0 = no bound known. */
+static size_t frame_limit(const ica_summary *sum)
+{
+    if (!sum->ica_buffer_len)
+        return 0;
+    size_t lim = sum->ica_buffer_len > sum->max_packet_len ? sum->ica_buffer_len : sum->max_packet_len;
+    return lim + ICA_FRAME_SLACK;
+}
+
+static uint16_t frame_len_at(const ica_summary *sum, const uint8_t *p)
+{
+    uint16_t raw = le16(p);
+    return sum->pdrframe_version >= 2 ? (uint16_t)(raw & 0x3fff) : raw;
+}
+
+static int crypt_hdr_ok(uint8_t h)
+{
+    return h == ICA_CRYPT_NOT_ENCRYPTED || h == ICA_CRYPT_ENCRYPTED || h == ICA_CRYPT_PUBLICKEY ||
+           h == ICA_CRYPT_SESSIONKEY || h == ICA_CRYPT_OFF || h == ICA_CRYPT_PERM;
+}
+
+/* Do frames start at p: ICA_SYNC_FRAMES plausible ones in a row, or
+ * plausible ones exactly covering the rem bytes? */
+static int chain_ok(const ica_summary *sum, const ica_dir_state *d, const uint8_t *p, size_t rem)
+{
+    size_t lim = frame_limit(sum), j = 0;
+    unsigned n = 0;
+    while (j + 2 <= rem) {
+        size_t fl = frame_len_at(sum, p + j);
+        if (fl == 0 || (lim && fl > lim))
+            return 0;
+        if (d->crypt_mode == CRYPT_MODE_HDR && j + 2 < rem && !crypt_hdr_ok(p[j + 2]))
+            return 0;
+        j += 2 + fl;
+        if (j > rem)
+            return 0;
+        if (++n >= ICA_SYNC_FRAMES)
+            return 1;
+    }
+    return n > 0 && j == rem;
+}
+
+/* First offset of view where frames plausibly start again, or -1. */
+static long sync_point(const ica_summary *sum, const ica_dir_state *d, const uint8_t *p, size_t rem)
+{
+    for (size_t i = 0; i + 2 <= rem; i++)
+        if (chain_ok(sum, d, p + i, rem - i))
+            return (long)i;
+    return -1;
+}
+
+static void emit_undecoded(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t len, uint64_t off,
+                           uint8_t reason, uint16_t frame_len, ica_event_cb cb, void *ctx)
+{
+    ica_event ev = wire_event(ICA_EV_UNDECODED, dir, p, len, off);
+    ev.code = reason;
+    ev.frame_len = frame_len;
+    st->sum.undecoded_bytes[dir] += len;
+    cb(ctx, &ev);
+}
+
+/* Lost sync inside the stream: search for the next plausible frame. */
+static void start_resync(ica_dir_state *d, uint8_t reason)
+{
+    d->phase = ICA_PHASE_SYNC;
+    d->resync = 1;
+    d->sync_reason = reason;
+    d->wd_stopped = 1;
+    d->cmd_len = 0;
+}
+
+/* ICA_PHASE_SYNC after lost or skipped bytes: returns bytes consumed, or
+ * -1 to wait for more. */
+static long resync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                   ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    long i = sync_point(&st->sum, d, p, rem);
+    if (i < 0) {
+        /* Wait while the bytes could still hold the start of a chain; skip
+         * what cannot (bounded: at most a few frames are kept). */
+        size_t lim = frame_limit(&st->sum);
+        size_t tail = lim ? ICA_SYNC_FRAMES * (lim + 2) : 8192;
+        if (rem <= tail)
+            return -1;
+        emit_undecoded(st, dir, p, rem - tail, off, d->sync_reason, 0, cb, ctx);
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        return (long)(rem - tail);
+    }
+    if (i > 0) {
+        emit_undecoded(st, dir, p, (size_t)i, off, d->sync_reason, 0, cb, ctx);
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        /* the byte before a frame is the last ciphertext byte of the previous one */
+        d->cipher.prev = p[i - 1];
+        d->resync = 0;
+    }
+    d->phase = ICA_PHASE_FRAMED;
+    return i;
 }
 
 /* Process complete units of view; returns bytes consumed. */
@@ -791,7 +956,12 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
                 return pos;
             uint8_t type = p[0];
             if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
-                d->phase = ICA_PHASE_LOST;
+                /* not a handshake packet: say so here, then look for frames
+                 * (the handshake may be over) */
+                emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
+                pos += 1;
+                enter_framed(st, dir);
+                start_resync(d, ICA_UNDEC_RESYNC);
                 continue;
             }
             size_t total = 3 + (size_t)le16(p + 1);
@@ -835,7 +1005,14 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
                 flen = raw & 0x3fff;
                 prio = raw >> 14;
             }
-            size_t total = 2 + (size_t)flen;
+            size_t total = 2 + (size_t)flen, lim = frame_limit(sum);
+            if (lim && flen > lim) {
+                /* a stray or lost byte, not a frame: never wait for it */
+                emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
+                pos += 2;
+                start_resync(d, ICA_UNDEC_RESYNC);
+                continue;
+            }
             if (rem < total)
                 return pos;
             handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
@@ -845,6 +1022,13 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
             break;
         }
         case ICA_PHASE_SYNC:
+            if (d->resync || d->sync_reason) {
+                long n = resync(st, dir, p, rem, off, cb, ctx);
+                if (n < 0)
+                    return pos;
+                pos += (size_t)n;
+                continue;
+            }
             if (frames_cover(p, rem)) {
                 d->phase = ICA_PHASE_FRAMED;
                 d->crypt_mode = CRYPT_MODE_HDR;
