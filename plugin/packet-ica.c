@@ -59,9 +59,13 @@ const value_string compression_vals[] = {
     { ICA_COMP_PDCOMP, "PDCOMP (not decodable)" }, { 0, NULL }
 };
 
+/* Client product ids (SDK icaid.h CLIENTID_*; id 2 is "not to be used"). */
 const value_string product_id_vals[] = {
-    { 0x0001, "DOS/Win32" }, { 0x0051, "UNIX" }, { 0x0052, "Mac" }, { 0x0101, "HTML5" },
-    { 0x1f09, "WinCE" }, { 0, NULL }
+    { 0x0001, "DOS/Win32" }, { 0x0003, "Console" }, { 0x0004, "Text terminal" }, { 0x0007, "MVGA terminal" },
+    { 0x0008, "Java" }, { 0x000A, "EPOC" }, { 0x000B, "OS/2" }, { 0x000E, "DOS32" }, { 0x0051, "UNIX" },
+    { 0x0052, "Mac" }, { 0x0053, "iPhone" }, { 0x0054, "Android" }, { 0x0055, "BlackBerry" },
+    { 0x0056, "Windows Metro" }, { 0x0057, "Windows Phone" }, { 0x0058, "BlackBerry PlayBook" },
+    { 0x0101, "HTML5" }, { 0x1f09, "WinCE" }, { 0, NULL }
 };
 /* WD command names come from the core's table (one place); built at registration. */
 static value_string cmd_vals[ICA_CMD_TABLE_SIZE + 1];
