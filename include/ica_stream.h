@@ -116,6 +116,8 @@ typedef struct {
     uint16_t frame_len;     /* the length field (priority bits removed) */
     const uint8_t *decrypted;   /* payload after the header byte, decrypted; NULL if not available */
     uint32_t decrypted_len;
+    uint8_t cipher_prev;        /* ICA_FR_DECRYPTED: Basic state (previous ciphertext byte) before the payload,
+                                   so a caller can decrypt the frame's wire bytes again instead of keeping them */
     const uint8_t *plain;   /* WD bytes (decrypted and expanded); NULL when not decodable */
     uint32_t plain_len;
     uint64_t plain_off;     /* offset of plain / of the command in the direction's WD stream */
@@ -125,6 +127,7 @@ typedef struct {
 
 typedef void (*ica_event_cb)(void *ctx, const ica_event *ev);
 typedef void *(*ica_realloc_fn)(void *actx, void *ptr, size_t size);
+typedef void (*ica_free_fn)(void *actx, void *ptr);
 
 /* What the handshake and the data said; read by statistics and triage. */
 typedef struct {
@@ -189,6 +192,8 @@ typedef struct {
     ica_summary sum;
     ica_realloc_fn realloc_fn;  /* realloc(ptr, 0) is never called; memory is freed by ica_stream_free */
     void *actx;
+    ica_free_fn free_fn;        /* optional (set after init): buffers not needed between feeds are released
+                                   after each feed, so an idle session keeps none (many sessions per file) */
     uint8_t alloc_failed;
     uint8_t decrypt_disabled;   /* set by the caller: leave Basic-encrypted frames encrypted */
 } ica_stream;

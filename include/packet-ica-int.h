@@ -61,41 +61,45 @@ struct ica_session {
     guint32 last_num[2];            /* ... and its frame */
 };
 
-/* One thing the core reported while this frame's bytes were fed. */
+/* One thing the core reported while this chunk's bytes were fed.  Small:
+ * bytes are referenced (offsets into the chunk's tvb, or into the chunk's
+ * WD buffer, which is rebuilt for display from the wire bytes: decrypted
+ * again from cipher_prev), copies only where bytes of earlier chunks are
+ * needed (copy) or could not be rebuilt (kept in the chunk's buf). */
+enum { REGION_NONE, REGION_KEPT, REGION_CLEAR, REGION_BASIC };
 typedef struct {
     guint8 type;
     guint8 dir;
     guint8 code;
-    guint8 encryption, compression;     /* snapshot for the frame */
+    guint8 region_src;              /* FRAME: how its WD bytes come back (REGION_*) */
+    guint8 cipher_prev;             /* REGION_BASIC: cipher state before the payload */
+    guint8 region_is_plain;
+    guint8 decrypt_disabled;
     gint16 crypt_hdr;
     guint16 flags;
     guint16 frame_len;
-    gint32 tvb_off;                 /* wire bytes in this frame's tvb, or -1: see wire_copy */
+    gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1: see copy */
     guint32 wire_len;
-    const guint8 *wire_copy;
-    gint32 buf_off;                 /* bytes in the frame's decrypted buffer, or -1: see plain_copy */
+    gint32 buf_off;                 /* bytes in the chunk's WD buffer, or -1: see copy */
     guint32 buf_len;
-    const guint8 *plain_copy;
+    const guint8 *copy;             /* the unit's wire bytes (not CMD) or the command (CMD) when they reach into earlier chunks */
     guint64 plain_off;
-    guint8 region_is_plain;
-    guint8 decrypt_disabled;
 } ica_rec_t;
 
 /* What one chunk's bytes produced on the first pass. */
 typedef struct ica_frame {
-    ica_session *s;
     guint8 dir;
     guint8 encryption;
     guint8 compression;
     guint8 gap;
     guint8 not_reassembled;
     guint8 first_of_session;
-    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
-    guint nrecs;
-    ica_rec_t *recs;
-    guint8 *buf;                    /* decrypted / WD bytes of this chunk's PDRFRAME frames */
-    guint buf_len;
     guint8 buf_decrypted;           /* at least one region was decrypted */
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
+    guint32 buf_len;                /* size of the chunk's WD buffer */
+    guint8 *buf;                    /* REGION_KEPT regions at their offsets, else NULL */
+    guint32 nrecs;
+    ica_rec_t recs[];               /* allocated with the record */
 } ica_frame_t;
 
 /* Collector used while the core reports events for one chunk. */
@@ -103,7 +107,8 @@ typedef struct {
     guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
-    GByteArray *buf;
+    GByteArray *buf;                /* kept regions (zeros elsewhere) */
+    gboolean kept;                  /* some region is REGION_KEPT */
     gboolean decrypted;
 } ica_collect_t;
 
@@ -147,7 +152,7 @@ void ica_register_handshake_fields(int proto, expert_module_t *expert);
 /* ---- packet-ica-frame.c ------------------------------------------------- */
 /* One PDRFRAME frame t; dec is the frame's decrypted/WD buffer (or NULL). */
 void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
-                       const ica_rec_t *r, wmem_strbuf_t *info);
+                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info);
 void ica_register_frame_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-wd.c ---------------------------------------------------- */

@@ -104,7 +104,7 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
 }
 
 void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
-                          const ica_rec_t *r, wmem_strbuf_t *info)
+                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info)
 {
     guint len = tvb_reported_length(t);
     proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
@@ -181,12 +181,12 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     }
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)
-            proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(r->compression, compression_vals, "unknown"));
+            proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(compression, compression_vals, "unknown"));
         if (s->compressed_note_frame == pinfo->num)
             expert_add_info_format(pinfo, fi, &ei_ica_compressed, "ICA session is compressed (%s); %s",
-                                   val_to_str_const(r->compression, compression_vals, "unknown"),
+                                   val_to_str_const(compression, compression_vals, "unknown"),
                                    (r->flags & ICA_FR_EXPANDED) ? "expanded" : "WD commands not decoded");
-        if ((r->flags & ICA_FR_UNDECODABLE) && r->compression == ICA_COMP_UNKNOWN)
+        if ((r->flags & ICA_FR_UNDECODABLE) && compression == ICA_COMP_UNKNOWN)
             expert_add_info(pinfo, fi, &ei_ica_expand_failed);
     }
     if (r->flags & ICA_FR_WD_RESUMED)

@@ -725,6 +725,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         } else {
             if (blen)
                 memcpy(d->work, body, blen);
+            ev.cipher_prev = d->cipher.prev;
             ica_basic_decrypt(&d->cipher, d->work, blen);
             ev.flags |= ICA_FR_DECRYPTED;
             ev.decrypted = d->work;
@@ -1049,6 +1050,26 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
     return pos;
 }
 
+static void release(ica_stream *st, uint8_t **buf, size_t *cap)
+{
+    st->free_fn(st->actx, *buf);
+    *buf = NULL;
+    *cap = 0;
+}
+
+/* Between feeds only the partial unit and the partial command matter. */
+static void release_idle(ica_stream *st, ica_dir_state *d)
+{
+    if (!st->free_fn)
+        return;
+    if (d->work)
+        release(st, &d->work, &d->work_cap);
+    if (d->pend && !d->pend_len)
+        release(st, &d->pend, &d->pend_cap);
+    if (d->cmd && !d->cmd_len)
+        release(st, &d->cmd, &d->cmd_cap);
+}
+
 void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
                      ica_event_cb cb, void *ctx)
 {
@@ -1084,4 +1105,5 @@ void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size
         d->pend_len = 0;
         d->wire_off += left;
     }
+    release_idle(st, d);
 }
