@@ -7,8 +7,12 @@ get_filename_component(_citrix_top "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
 set(CITRIX_CORE_SOURCES
   ccha_classify.c
+  cgp.c
   defacto.c
   ica_basic.c
+  ica_caps.c
+  ica_ht.c
+  ica_keyfind.c
   ica_reducer.c
   ica_stream.c
   ica_wd.c
@@ -21,6 +25,8 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
+  packet-cgp.c
+  packet-citrix-stats.c
   packet-ica.c
   packet-ica-chunk.c
   packet-ica-frame.c

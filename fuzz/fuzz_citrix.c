@@ -24,6 +24,7 @@
  *
  * A target whose dissector is not in the plugin exits 77 (ctest: skipped).
  */
+#define WSC_LIBWIRESHARK_PROGRAM 1   /* ws_compat.h: logging, records, labels */
 #include "ws_compat.h"
 
 #include <stdint.h>
@@ -115,9 +116,7 @@ set_pref(const char *pref)
  * naming the assertion's file: anything outside epan/dissectors/ (this
  * plugin's sources, or epan's API checks our calls trip) aborts. */
 static void
-abort_on_our_dissector_bug(const char *domain _U_, enum ws_log_level level _U_, struct timespec ts _U_,
-                           const char *file _U_, long line _U_, const char *func _U_,
-                           const char *format, va_list ap, void *user_data _U_)
+abort_on_our_dissector_bug(WSC_LOG_WRITER_PARAMS(domain, level, file, line, func, format, ap, user_data))
 {
     static unsigned stock_bugs;
     char *msg = g_strdup_vprintf(format, ap);
@@ -151,10 +150,10 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     g_setenv("G_SLICE", "always-malloc", FALSE);
     g_unsetenv("WIRESHARK_ABORT_ON_DISSECTOR_BUG");   /* see abort_on_our_dissector_bug() */
 
-    ws_log_init("citrix_fuzz", NULL);
+    wsc_log_init("citrix_fuzz");
     ws_log_set_writer(abort_on_our_dissector_bug);
     init_process_policies();
-    g_free(configuration_init((*argv)[0], NULL));
+    g_free(wsc_configuration_init((*argv)[0]));
     timestamp_set_type(TS_RELATIVE);
     timestamp_set_precision(TS_PREC_AUTO);
     timestamp_set_seconds_type(TS_SECONDS_DEFAULT);
@@ -320,7 +319,7 @@ fill_labels(proto_node *node, gpointer data _U_)
     gchar label[ITEM_LABEL_LENGTH];
 
     if (fi && !fi->rep)
-        proto_item_fill_label(fi, label);
+        wsc_item_fill_label(fi, label);
     proto_tree_children_foreach(node, fill_labels, NULL);
 }
 
@@ -337,20 +336,15 @@ dissect_pass(struct packet_provider_data *prov, struct capture *cap, gboolean wi
         wtap_rec rec;
         guint len = cap->frames[i]->len;
 
-        wtap_rec_init(&rec);
-        rec.rec_type = REC_TYPE_PACKET;
+        wsc_rec_init_packet(&rec, cap->frames[i]->data, len, WTAP_ENCAP_ETHERNET);
         rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
         rec.ts.secs = 1700000000 + (time_t)i;
-        rec.rec_header.packet_header.caplen = len;
-        rec.rec_header.packet_header.len = len;
-        rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_ETHERNET;
+        rec.ts.nsecs = 0;
         if (!with_tree) {
             frame_data_init(fd, frame_count + i + 1, &rec, (gint64)i * 65600, cum);
         }
         frame_data_set_before_dissect(fd, &elapsed, &ref, prev);
-        epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec,
-                         tvb_new_real_data(cap->frames[i]->data, len, len), fd,
-                         with_tree ? &cinfo : NULL);
+        wsc_dissect_run(edt, &rec, cap->frames[i]->data, len, fd, with_tree ? &cinfo : NULL);
         if (with_tree) {
             epan_dissect_fill_in_columns(edt, FALSE, TRUE);
             proto_tree_children_foreach(edt->tree, fill_labels, NULL);
@@ -368,7 +362,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
 {
-    static const struct packet_provider_funcs funcs = { get_frame_ts, NULL, NULL, NULL };
+    static const struct packet_provider_funcs funcs = { .get_frame_ts = get_frame_ts };
     static struct packet_provider_data prov;
     struct capture cap = { .count = 0 };
 

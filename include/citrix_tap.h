@@ -25,6 +25,9 @@ typedef struct {
     guint32 rtt_ms;             /* high-throughput header: round-trip estimate (ica-modern.md §2) */
     guint32 bandwidth_bps;      /* ... and bandwidth estimate, bytes per second */
 } ica_tap_ht;
+/* A header carries either estimate or both: the one it lacks is this
+ * (neither field can hold it: rtt is 16 bits, bandwidth at most 2^31). */
+#define ICA_TAP_HT_ABSENT G_MAXUINT32
 
 typedef struct {
     const void *session;        /* the ica_session (ica_carrier.h): one row per session */
@@ -60,5 +63,35 @@ typedef struct {
     guint32 length;             /* record length (cgp.length) */
     guint32 resumed_from;       /* CGP_TAP_RESUME: frame of the BIND_RESPONSE that issued the ticket, 0 = unknown */
 } cgp_tap_rec;
+
+/* ---- tap "ccha": one record per data frame or link event ---------------
+ * (packet-ccha.c; added by the triage issue #11, additive).  Read by
+ * -z ccha,tree and the HA part of -z citrix,tree.
+ *
+ * (Also #11: packet-citrix-stats.c keeps a frame's "cgp" and "ica" record
+ * pointers from their callbacks until that frame's "frame" tap callback, in
+ * the same tap push: records live in pinfo->pool, freed only after it.  Its
+ * post-dissector reads the records with fetch_tapped_data().) */
+
+enum ccha_tap_kind {
+    CCHA_TAP_MESSAGE = 0,       /* a data frame of the link */
+    CCHA_TAP_CLOSE,             /* TCP FIN on the link */
+    CCHA_TAP_RESET              /* TCP RST on the link */
+};
+
+typedef struct {
+    const void *link;           /* the link (file scope): one row per link */
+    guint32 link_id;            /* 1-based, in order of first data */
+    const char *peer;           /* "addr:port" of the peer side (file scope) */
+    const char *service;        /* "addr:port" of the service-port side (file scope) */
+    const char *carrier;        /* carrier in effect, e.g. "MySQL", "opaque (nothing recognised)" */
+    guint8 kind;                /* enum ccha_tap_kind */
+    guint8 dir;                 /* 0 to the service port, 1 from it */
+    /* CCHA_TAP_MESSAGE only: */
+    guint8 new_message;         /* 0: continues a message not yet ended by PSH */
+    guint8 has_interval;
+    guint8 gap;                 /* interval exceeded the gap threshold (ccha.gap) */
+    gint64 interval_ns;         /* since the start of the previous message (has_interval) */
+} ccha_tap_rec;
 
 #endif

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include "ica_basic.h"
 #include "ica_reducer.h"
+#include "ica_keyfind.h"
+#include "ica_ht.h"
 
 #define ICA_DETECT_LEN 6
 extern const uint8_t ica_detect_string[ICA_DETECT_LEN];
@@ -47,6 +49,11 @@ enum ica_compression {
     ICA_COMP_PDCOMP     /* PDCOMP bound: format not public */
 };
 
+/* PDRFRAME length word: the top two bits carry the channel priority and are
+ * masked on every receive (ica-modern.md §4, H5). */
+#define ICA_FRAME_LEN_MASK   0x3fff
+#define ICA_FRAME_PRIO_SHIFT 14
+
 /* PDCRYPT1 header byte values */
 enum {
     ICA_CRYPT_NOT_ENCRYPTED = 0, ICA_CRYPT_ENCRYPTED = 1, ICA_CRYPT_PUBLICKEY = 2,
@@ -72,13 +79,16 @@ enum ica_event_type {
 #define ICA_FR_COMPRESSED   0x0020  /* reducer/PDCOMP output */
 #define ICA_FR_EXPANDED     0x0040  /* reducer level 1 expanded */
 #define ICA_FR_UNDECODABLE  0x0080  /* compressed with an unknown format, or expansion failed */
-#define ICA_FR_PRIO_BITS    0x0100  /* top two length bits set (PDRFRAME v2) */
+#define ICA_FR_PRIO_BITS    0x0100  /* top two length bits set: channel priority */
 #define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
 #define ICA_FR_RESYNC       0x1000  /* first frame after lost or skipped bytes: the Basic cipher state
                                        before it is unknown, so it is not decrypted (the next one is) */
 #define ICA_FR_WD_RESUMED   0x2000  /* WD decoding resumed at this frame (its bytes parse as whole commands) */
+#define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
+#define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
+#define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */
 
 /* ICA_EV_UNDECODED: why (ev.code) */
 enum ica_undecoded_reason {
@@ -111,7 +121,7 @@ typedef struct {
     uint32_t wire_len;
     const uint8_t *wire;    /* the whole unit (valid during the callback only) */
     /* ICA_EV_FRAME */
-    uint16_t flags;
+    uint32_t flags;         /* ICA_FR_* (ICA_EV_FRAME), ICA_RAW_* (ICA_EV_RAW) */
     int16_t crypt_hdr;      /* -1 when there is no header byte */
     uint16_t frame_len;     /* the length field (priority bits removed) */
     const uint8_t *decrypted;   /* payload after the header byte, decrypted; NULL if not available */
@@ -121,13 +131,38 @@ typedef struct {
     const uint8_t *plain;   /* WD bytes (decrypted and expanded); NULL when not decodable */
     uint32_t plain_len;
     uint64_t plain_off;     /* offset of plain / of the command in the direction's WD stream */
+    /* ICA_EV_FRAME: high-throughput header (ica_ht.h) when ht_len > 0 */
+    uint8_t ht_len;
+    uint8_t ht_flags;
+    uint8_t ht_inferred;    /* the header was applied without its negotiation seen */
+    uint8_t ht_short;       /* header expected, frame too short for it */
+    uint16_t ht_rtt_ms;     /* with ICA_HT_ROUND_TRIP_ESTIMATE */
+    uint16_t ht_bw_raw;     /* with ICA_HT_BANDWIDTH_ESTIMATE */
+    uint32_t ht_bw;         /* ... bytes per second */
     /* ICA_EV_CMD */
     uint8_t code;
+    uint8_t cmd_flags;      /* ICA_CMDF_* */
 } ica_event;
+
+/* ICA_EV_CMD cmd_flags: interrupted virtual writes (ica-modern.md §2, §3) */
+#define ICA_CMDF_INTERRUPTED    0x01    /* the part of a command cut short by INTERRUPT_VIRTUAL_WRITE */
+#define ICA_CMDF_JOINED         0x02    /* a virtual write rebuilt from its parts (plain = whole command) */
+#define ICA_CMDF_RESUME_ORPHAN  0x04    /* RESUME_VIRTUAL_WRITE with no interrupted write on its channel */
+#define ICA_CMDF_RESUME_PARTIAL 0x08    /* RESUME_VIRTUAL_WRITE that does not complete the write yet */
+#define ICA_CMDF_RESUME_OVERRUN 0x10    /* RESUME_VIRTUAL_WRITE longer than the rest of the write */
+#define ICA_CMDF_NOT_RESUMABLE  0x20    /* interrupted command that is no virtual write (dropped) */
+
+/* Interrupted virtual writes kept per direction, waiting for their 0x43. */
+#define ICA_MAX_INTERRUPTED 4
 
 typedef void (*ica_event_cb)(void *ctx, const ica_event *ev);
 typedef void *(*ica_realloc_fn)(void *actx, void *ptr, size_t size);
 typedef void (*ica_free_fn)(void *actx, void *ptr);
+
+/* Where the Basic key came from. */
+enum ica_key_source {
+    ICA_KEY_NONE, ICA_KEY_EXCHANGE, ICA_KEY_RECOVERED, ICA_KEY_MANUAL
+};
 
 /* What the handshake and the data said; read by statistics and triage. */
 typedef struct {
@@ -148,12 +183,18 @@ typedef struct {
     uint8_t encryption;             /* enum ica_encryption */
     uint8_t session_key;
     uint8_t have_key;
+    uint8_t key_source;             /* enum ica_key_source */
     uint16_t reducer_level;         /* WD_H2C ReducerVersion (0 with a history size = level 1) */
     uint16_t ica_buffer_len;        /* WD_H2C ICABufferLength; 0 = not seen */
-    uint16_t max_packet_len;        /* HIGH_THROUGHPUT MaxICAPacketLength of the host's list; 0 = none */
     uint8_t pow2_agreed[2];         /* [ICA_C2S] = C2H_PowerOf2Agreed, [ICA_S2C] = H2C */
     uint8_t compression[2];         /* enum ica_compression per direction */
     uint8_t mid_session;            /* no handshake seen */
+    uint8_t ht_state;               /* enum ica_ht_state */
+    uint8_t ht_host_offered;        /* HIGH_THROUGHPUT in the host's INIT_REQUEST or INIT_CONNECT list */
+    uint8_t ht_client_listed;       /* ... in the client's WD_C2H list */
+    uint8_t ht_infer_tries;
+    uint32_t ht_client_mask;        /* the client's supportMask */
+    uint16_t ht_max_packet;         /* the client's MaxICAPacketLength */
     uint8_t vc_bound[ICA_MAX_VC];
     char vc_name[ICA_MAX_VC][ICA_VC_NAME_LEN];  /* NUL-terminated, trailing blanks removed */
     uint64_t vc_bytes[2][ICA_MAX_VC + 1];
@@ -185,6 +226,9 @@ typedef struct {
     uint8_t *hist;              /* reducer history */
     ica_basic_state cipher;
     ica_expander expander;
+    uint8_t chain_known;        /* the cipher's previous-byte state is known */
+    struct ica_keytrial *trial; /* key recovery in progress (mid-session only) */
+    struct ica_ivw *ivw;        /* interrupted virtual writes (ICA_MAX_INTERRUPTED), on first need */
 } ica_dir_state;
 
 typedef struct {
@@ -196,6 +240,8 @@ typedef struct {
                                    after each feed, so an idle session keeps none (many sessions per file) */
     uint8_t alloc_failed;
     uint8_t decrypt_disabled;   /* set by the caller: leave Basic-encrypted frames encrypted */
+    uint8_t keyfind_disabled;   /* set by the caller: no key recovery (ica_keyfind.h) */
+    uint8_t replaying;          /* internal: frames being replayed after a key recovery */
 } ica_stream;
 
 /* How a stream starts, from its first payload bytes. */
@@ -219,6 +265,11 @@ void ica_stream_free(ica_stream *st);
  * handshake message are ignored). */
 void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
                      ica_event_cb cb, void *ctx);
+
+/* A Basic key given by hand, used when the capture holds no
+ * CRYPT_SESSIONKEY (mid-session): each direction's first encrypted frame
+ * then only primes the cipher chain.  Call right after ica_stream_init. */
+void ica_stream_set_key(ica_stream *st, uint8_t key);
 
 /* The caller lost bytes of this direction (capture gap, reassembly off):
  * the pending partial unit and WD command are dropped; a framed direction

@@ -33,9 +33,14 @@ enum {
     ICA_CMD_BEEP = 0x1b, ICA_CMD_SETMOU_POSITION = 0x1c,
     ICA_CMD_VIRTUAL_WRITE0 = 0x2f, ICA_CMD_VIRTUAL_WRITE1 = 0x30, ICA_CMD_VIRTUAL_WRITE2 = 0x31,
     ICA_CMD_VIRTUAL_ACK = 0x32, ICA_CMD_SET_LED = 0x37, ICA_CMD_VIRTUAL_FLUSH = 0x38,
+    ICA_CMD_SOFT_KEYBOARD = 0x39, ICA_CMD_COMMAND_CACHE = 0x3a,
     ICA_CMD_SET_CLIENT_DATA = 0x3b, ICA_CMD_ALT_KEYBOARD2 = 0x3c,
-    ICA_CMD_CHANNEL_MONITORING = 0x3f, ICA_CMD_COOKIE = 0x41, ICA_CMD_WDCREDENTIALS = 0x44
+    ICA_CMD_CHANNEL_MONITORING = 0x3f, ICA_CMD_COOKIE = 0x41, ICA_CMD_RESUME_VIRTUAL_WRITE = 0x43,
+    ICA_CMD_WDCREDENTIALS = 0x44
 };
+
+/* TERMINATE reasons (ica.md §8) */
+enum { ICA_TERMINATE_DISCONNECT = 0, ICA_TERMINATE_LOGOFF = 1, ICA_TERMINATE_ACK = 2 };
 
 #define ICA_CMD_TABLE_SIZE 0x45
 
@@ -52,5 +57,16 @@ enum ica_cut {
 /* Cut one command from the start of buf (avail bytes).  *hdr_len receives
  * 1, 2 or 3 (code plus length field) when the rule is known. */
 enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t *hdr_len);
+
+/* The two TERMINATE encodings (ica-modern.md §3): `05 01 r` (u8 length,
+ * reason) as the RISC OS client sends it, and `05 00 02` as the HTML5
+ * client's ack writer emits it (length 0, reason after it).  *reason_off
+ * receives the reason's offset in cmd (0 when there is none). */
+enum ica_terminate_form {
+    ICA_TERM_NONE,              /* no reason byte */
+    ICA_TERM_LENGTH_REASON,     /* 05 01 r */
+    ICA_TERM_ACK_NO_LENGTH      /* 05 00 02 */
+};
+enum ica_terminate_form ica_terminate_form(const uint8_t *cmd, size_t len, size_t *reason_off);
 
 #endif

@@ -29,6 +29,8 @@ extern int ica_tap;
 extern dissector_handle_t tls_handle;
 extern wsc_pref_bool_t pref_decrypt;
 extern wsc_pref_bool_t pref_desegment;
+extern wsc_pref_bool_t pref_recover_key;
+extern guint pref_session_key;          /* 0 = none given (clients never pick 0) */
 
 /* ---- ids shared by several layers (registered in packet-ica.c) ---------- */
 extern int hf_ica_cmd;
@@ -76,7 +78,7 @@ typedef struct {
     guint8 region_is_plain;
     guint8 decrypt_disabled;
     gint16 crypt_hdr;
-    guint16 flags;
+    guint32 flags;
     guint16 frame_len;
     gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1: see copy */
     guint32 wire_len;
@@ -84,7 +86,17 @@ typedef struct {
     guint32 buf_len;
     const guint8 *copy;             /* the unit's wire bytes (not CMD) or the command (CMD) when they reach into earlier chunks */
     guint64 plain_off;
+    guint8 cmd_flags;               /* ICA_CMDF_* (ICA_EV_CMD) */
+    guint8 ht_len;                  /* high-throughput header (ICA_EV_FRAME), 0 = none */
+    guint8 ht_flags;
+    guint8 ht_mark;                 /* HT_MARK_* */
+    guint16 ht_rtt_ms;
+    guint16 ht_bw_raw;
+    gint32 ht_buf_off;              /* the header's bytes in the frame's buffer, -1 = none */
 } ica_rec_t;
+
+#define HT_MARK_INFERRED 0x01       /* applied without its negotiation seen */
+#define HT_MARK_SHORT    0x02       /* expected, frame too short for it */
 
 /* What one chunk's bytes produced on the first pass. */
 typedef struct ica_frame {
@@ -104,6 +116,7 @@ typedef struct ica_frame {
 
 /* Collector used while the core reports events for one chunk. */
 typedef struct {
+    guint8 dir;                     /* the direction fed (events of the other one come from key recovery) */
     guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
@@ -158,7 +171,7 @@ void ica_register_frame_fields(int proto, expert_module_t *expert);
 /* ---- packet-ica-wd.c ---------------------------------------------------- */
 /* One complete WD command t (code first). */
 void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
-                         wmem_strbuf_t *info);
+                         guint8 cmd_flags, wmem_strbuf_t *info);
 void ica_register_wd_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-stats.c ------------------------------------------------- */

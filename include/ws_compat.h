@@ -1,11 +1,39 @@
-/* ws_compat.h - one source tree for Wireshark 4.0, 4.2 and 4.4.
+/* ws_compat.h - one source tree for Wireshark 4.0, 4.2, 4.4 and 4.6.
  *
- * Only the API differences that bite this plugin are papered over here:
- *  - 4.4 changed heuristic return type and bool-preference storage to C bool;
- *  - 4.4 added tvb_get_uint8() & co. (older releases only have the g-names);
- *  - 4.4 added the optional plugin_describe() entry point;
- *  - 4.2 made field_info.value a pointer (WSC_FINFO_UINT reads an integer field).
- * ids (proto_, hf_, ett_) are always initialised to -1: 4.0/4.2 reject ett 0.
+ * CI builds and tests 4.0 (Debian 12), 4.4 (Debian 13) and 4.6 (sid) with
+ * -Werror (tools/setup/ci_versions.sh); 4.2 is covered by reading its API.
+ * Every version test in the project lives in this file: no
+ * WIRESHARK_VERSION_* test anywhere else.
+ *
+ * RULES for plugin code (the plugin/ dissectors):
+ *  1. Include "ws_compat.h" first.
+ *  2. Heuristic dissectors return wsc_heur_ret_t (gboolean before 4.4, bool
+ *     from 4.4); bool preferences are stored in wsc_pref_bool_t.
+ *  3. tvb_get_uint8/16/24/32 work everywhere (mapped to the g-names before
+ *     4.4).  Other 4.4 renames (tvb_get_uint64, proto_tree_add_uint64...):
+ *     add the mapping here, never an #if in a .c file.
+ *  4. A stat_tap_ui init callback (tshark -z <name>,...) is declared
+ *         static wsc_stat_tap_init_ret_t my_init(const char *opt_arg, void *userdata)
+ *     and leaves with WSC_STAT_TAP_INIT_RETURN(ok): `ok` is true when the
+ *     tap listener was registered.  (4.6 made the callback return bool and
+ *     a void function is a -Wincompatible-pointer-types error there; before
+ *     4.6 the macro is a plain `return`.)  stats_tree callbacks
+ *     (stats_tree_register_plugin: init, packet, cleanup) and tap listener
+ *     callbacks (register_tap_listener: reset, packet, draw, finish) have the
+ *     same types on 4.0 to 4.6: use them as declared in epan/.
+ *  5. Initialise ids (proto_, hf_, ett_, ei_) to -1 / EI_INIT: 4.0/4.2
+ *     reject an ett of 0.
+ *  6. Partial struct initialisers of epan structs grow fields between
+ *     releases (-Wmissing-field-initializers): use designated initialisers,
+ *     or list every field.
+ *  7. plugin_describe() (4.4+) is emitted by cmake/plugin_reg.cmake when
+ *     WSC_HAVE_PLUGIN_DESCRIBE is set: nothing to do in a dissector.
+ *  8. An integer field's value from a field_info: WSC_FINFO_UINT(fi) (4.2
+ *     made field_info.value a pointer).
+ *
+ * Programs that link libwireshark themselves (fuzz/fuzz_citrix.c) define
+ * WSC_LIBWIRESHARK_PROGRAM before including this file and get the wrappers
+ * at the end (logging, configuration, frame records, labels).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,5 +66,110 @@ typedef gboolean wsc_pref_bool_t;
 #else
 #  define WSC_FINFO_UINT(fi) fvalue_get_uinteger(&(fi)->value)
 #endif
+
+/* stat_tap_ui.tap_init_cb: epan/stat_tap_ui.h stat_tap_init_cb. */
+#if WSC_VERSION_AT_LEAST(4, 6)
+typedef bool wsc_stat_tap_init_ret_t;
+#  define WSC_STAT_TAP_INIT_RETURN(ok) return (ok)
+#else
+typedef void wsc_stat_tap_init_ret_t;
+#  define WSC_STAT_TAP_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+#ifdef WSC_LIBWIRESHARK_PROGRAM
+/* ---- for programs linking libwireshark (the fuzz harness) ------------- */
+#include <string.h>
+#include <epan/epan.h>
+#include <epan/proto.h>
+#include <epan/tvbuff.h>
+#include <wiretap/wtap.h>
+#include <wsutil/filesystem.h>
+#include <wsutil/wslog.h>
+#if WSC_VERSION_AT_LEAST(4, 6)
+#include <wsutil/buffer.h>
+#endif
+
+/* A ws_log_writer_cb's parameter list, naming the parameters the writer
+ * uses: 4.4 dropped the struct timespec and added fatal_msg and a manifest
+ * (wsutil/wslog.h). */
+#if WSC_VERSION_AT_LEAST(4, 4)
+#  define WSC_LOG_WRITER_PARAMS(domain, level, file, line, func, format, ap, user_data) \
+    const char *domain _U_, enum ws_log_level level _U_, const char *file _U_, long line _U_, \
+    const char *func _U_, const char *wsc_fatal_msg _U_, ws_log_manifest_t *wsc_mft _U_, \
+    const char *format, va_list ap, void *user_data _U_
+#else
+#  define WSC_LOG_WRITER_PARAMS(domain, level, file, line, func, format, ap, user_data) \
+    const char *domain _U_, enum ws_log_level level _U_, struct timespec wsc_ts _U_, \
+    const char *file _U_, long line _U_, const char *func _U_, \
+    const char *format, va_list ap, void *user_data _U_
+#endif
+
+/* 4.6: ws_log_init() lost the program name, configuration_init() the
+ * namespace (always "Wireshark" there). */
+static inline void
+wsc_log_init(const char *progname _U_)
+{
+#if WSC_VERSION_AT_LEAST(4, 6)
+    ws_log_init(NULL);
+#else
+    ws_log_init(progname, NULL);
+#endif
+}
+
+static inline char *
+wsc_configuration_init(const char *argv0)
+{
+#if WSC_VERSION_AT_LEAST(4, 6)
+    return configuration_init(argv0);
+#else
+    return configuration_init(argv0, NULL);
+#endif
+}
+
+/* 4.6 added a value-offset out parameter. */
+static inline void
+wsc_item_fill_label(field_info *fi, char *label)
+{
+#if WSC_VERSION_AT_LEAST(4, 6)
+    proto_item_fill_label(fi, label, NULL);
+#else
+    proto_item_fill_label(fi, label);
+#endif
+}
+
+/* A packet record for `len` bytes at `data` (which must outlive the
+ * dissection); 4.6 keeps the bytes in the record itself (wtap_rec.data,
+ * set up by wtap_setup_packet_rec) instead of a separate tvb. */
+static inline void
+wsc_rec_init_packet(wtap_rec *rec, const guint8 *data, guint len, int encap)
+{
+#if WSC_VERSION_AT_LEAST(4, 6)
+    wtap_rec_init(rec, len);
+    wtap_setup_packet_rec(rec, encap);
+    ws_buffer_append(&rec->data, data, len);
+#else
+    (void)data;
+    wtap_rec_init(rec);
+    rec->rec_type = REC_TYPE_PACKET;
+    rec->rec_header.packet_header.pkt_encap = encap;
+#endif
+    rec->rec_header.packet_header.caplen = len;
+    rec->rec_header.packet_header.len = len;
+}
+
+/* 4.6: epan_dissect_run() takes the bytes from the record. */
+static inline void
+wsc_dissect_run(epan_dissect_t *edt, wtap_rec *rec, const guint8 *data, guint len,
+                frame_data *fd, struct epan_column_info *cinfo)
+{
+#if WSC_VERSION_AT_LEAST(4, 6)
+    (void)data;
+    (void)len;
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, rec, fd, cinfo);
+#else
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, rec, tvb_new_real_data(data, len, len), fd, cinfo);
+#endif
+}
+#endif /* WSC_LIBWIRESHARK_PROGRAM */
 
 #endif /* CITRIX_WS_COMPAT_H */

@@ -10,7 +10,9 @@
  *     inferred when consecutive messages are tiled by a length prefix;
  *   - measures each direction's message timing (interval, running median,
  *     gap warning) and marks closes and resets of the link;
- *   - feeds the "ccha" tap behind `tshark -z ccha,tree`.
+ *   - feeds the "ccha" tap (record: ccha_tap_rec in citrix_tap.h), read by
+ *     the statistics trees `-z ccha,tree` and `-z citrix,tree`
+ *     (packet-citrix-stats.c).
  * The logic that needs no libwireshark is in ccha_classify.c.
  *
  * Registration: a TCP heuristic that only looks at conversations with port
@@ -30,12 +32,12 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
-#include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "ccha_classify.h"
+#include "citrix_tap.h"
 
 #define CCHA_TCP_PORT 2014
 #define CCHA_MAX_RECORD_ITEMS 256   /* tree items per message; the rest is summarised */
@@ -87,7 +89,7 @@ static guint pref_gap_floor_ms = 2000;
 static gboolean ccha_links_seen;
 
 enum { DIR_TO_SERVICE = 0, DIR_FROM_SERVICE = 1 };
-enum { LINK_EVENT_NONE = 0, LINK_EVENT_CLOSE = 1, LINK_EVENT_RESET = 2 };
+enum { LINK_EVENT_NONE = CCHA_TAP_MESSAGE, LINK_EVENT_CLOSE = CCHA_TAP_CLOSE, LINK_EVENT_RESET = CCHA_TAP_RESET };
 enum { KEY_MESSAGE = 0, KEY_EVENT = 1, KEY_QUEUED = 2 };
 
 static const value_string direction_vals[] = {
@@ -131,6 +133,8 @@ typedef struct {
     guint32 svc_port;
     address peer_addr;
     guint32 peer_port;
+    const char *svc_str;        /* "addr:port", for the statistics */
+    const char *peer_str;
     ccha_carrier_t carrier;
     guint32 carrier_frame;
     gboolean seen_first[2];
@@ -160,15 +164,6 @@ typedef struct {
     guint32 pending_since;      /* data still incomplete at this FIN/RST */
     guint8 pending_carrier;
 } ccha_event_t;
-
-/* Tap record for -z ccha,tree. */
-typedef struct {
-    const ccha_link_t *link;
-    guint8 kind;                /* LINK_EVENT_NONE = message */
-    guint8 dir;
-    guint8 carrier;
-    const ccha_msg_t *msg;
-} ccha_tap_rec_t;
 
 static guint32 ccha_link_count;
 
@@ -209,6 +204,10 @@ static ccha_link_t *get_link(packet_info *pinfo, conversation_t *conv, guint32 s
     copy_address_wmem(wmem_file_scope(), &link->peer_addr, svc_is_src ? &pinfo->dst : &pinfo->src);
     link->svc_port = svc_is_src ? pinfo->srcport : pinfo->destport;
     link->peer_port = svc_is_src ? pinfo->destport : pinfo->srcport;
+    link->svc_str = wmem_strdup_printf(wmem_file_scope(), "%s:%u",
+                                       address_to_str(pinfo->pool, &link->svc_addr), link->svc_port);
+    link->peer_str = wmem_strdup_printf(wmem_file_scope(), "%s:%u",
+                                        address_to_str(pinfo->pool, &link->peer_addr), link->peer_port);
     link->carrier = CCHA_CARRIER_UNKNOWN;
     ccha_dir_init(&link->dir[0]);
     ccha_dir_init(&link->dir[1]);
@@ -305,15 +304,24 @@ static void add_inferred_records(proto_tree *tree, packet_info *pinfo, tvbuff_t 
     col_append_fstr(pinfo->cinfo, COL_INFO, ", %u inferred record%s", n, n == 1 ? "" : "s");
 }
 
+/* LINK_EVENT_* and ccha_tap_kind are the same numbers. */
 static void queue_tap(packet_info *pinfo, const ccha_link_t *link, guint8 kind, guint8 dir, guint8 carrier,
                       const ccha_msg_t *msg)
 {
-    ccha_tap_rec_t *rec = wmem_new0(pinfo->pool, ccha_tap_rec_t);
+    ccha_tap_rec *rec = wmem_new0(pinfo->pool, ccha_tap_rec);
     rec->link = link;
+    rec->link_id = link->id;
+    rec->peer = link->peer_str;
+    rec->service = link->svc_str;
+    rec->carrier = val_to_str_const(carrier, carrier_vals, "?");
     rec->kind = kind;
     rec->dir = dir;
-    rec->carrier = carrier;
-    rec->msg = msg;
+    if (msg) {
+        rec->new_message = msg->new_message;
+        rec->has_interval = msg->has_interval;
+        rec->gap = msg->gap;
+        rec->interval_ns = msg->interval_ns;
+    }
     tap_queue_packet(ccha_tap, pinfo, rec);
 }
 
@@ -557,158 +565,6 @@ static int dissect_ccha_link_event(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     return 0;
 }
 
-/* ---- tshark -z ccha,tree ------------------------------------------------- */
-
-typedef struct {
-    guint32 messages;
-    guint32 gaps;
-    gint64 max_interval_ns;
-    GArray *intervals;          /* gint64 ns */
-} ccha_stat_dir_t;
-
-typedef struct {
-    guint32 id;
-    guint32 first_frame;
-    guint8 carrier;
-    gchar *peer;
-    gchar *service;
-    guint32 closes, resets;
-    ccha_stat_dir_t dir[2];
-} ccha_stat_link_t;
-
-typedef struct {
-    GHashTable *links;          /* const ccha_link_t * -> ccha_stat_link_t * */
-} ccha_stat_t;
-
-static void ccha_stat_link_free(gpointer p)
-{
-    ccha_stat_link_t *s = (ccha_stat_link_t *)p;
-    g_free(s->peer);
-    g_free(s->service);
-    g_array_free(s->dir[0].intervals, TRUE);
-    g_array_free(s->dir[1].intervals, TRUE);
-    g_free(s);
-}
-
-static void ccha_stat_reset(void *tapdata)
-{
-    g_hash_table_remove_all(((ccha_stat_t *)tapdata)->links);
-}
-
-static gchar *endpoint_str(const address *addr, guint32 port)
-{
-    gchar *a = address_to_str(NULL, addr);
-    gchar *s = g_strdup_printf("%s:%u", a, port);
-    wmem_free(NULL, a);
-    return s;
-}
-
-static tap_packet_status ccha_stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                          const void *data, tap_flags_t flags _U_)
-{
-    ccha_stat_t *st = (ccha_stat_t *)tapdata;
-    const ccha_tap_rec_t *rec = (const ccha_tap_rec_t *)data;
-    ccha_stat_link_t *s = (ccha_stat_link_t *)g_hash_table_lookup(st->links, rec->link);
-    if (!s) {
-        s = g_new0(ccha_stat_link_t, 1);
-        s->id = rec->link->id;
-        s->first_frame = pinfo->num;
-        s->peer = endpoint_str(&rec->link->peer_addr, rec->link->peer_port);
-        s->service = endpoint_str(&rec->link->svc_addr, rec->link->svc_port);
-        s->dir[0].intervals = g_array_new(FALSE, FALSE, sizeof(gint64));
-        s->dir[1].intervals = g_array_new(FALSE, FALSE, sizeof(gint64));
-        g_hash_table_insert(st->links, (gpointer)rec->link, s);
-    }
-    s->carrier = rec->carrier;
-    ccha_stat_dir_t *d = &s->dir[rec->dir & 1];
-    if (rec->kind == LINK_EVENT_CLOSE) {
-        s->closes++;
-    } else if (rec->kind == LINK_EVENT_RESET) {
-        s->resets++;
-    } else if (rec->msg && rec->msg->new_message) {
-        d->messages++;
-        if (rec->msg->has_interval) {
-            g_array_append_val(d->intervals, rec->msg->interval_ns);
-            if (rec->msg->interval_ns > d->max_interval_ns)
-                d->max_interval_ns = rec->msg->interval_ns;
-        }
-        if (rec->msg->gap)
-            d->gaps++;
-    }
-    return TAP_PACKET_REDRAW;
-}
-
-static gint by_id(gconstpointer a, gconstpointer b)
-{
-    guint32 x = (*(ccha_stat_link_t *const *)a)->id, y = (*(ccha_stat_link_t *const *)b)->id;
-    return (x > y) - (x < y);
-}
-
-static void ccha_stat_draw(void *tapdata)
-{
-    ccha_stat_t *st = (ccha_stat_t *)tapdata;
-    GPtrArray *links = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer key, value;
-    g_hash_table_iter_init(&it, st->links);
-    while (g_hash_table_iter_next(&it, &key, &value))
-        g_ptr_array_add(links, value);
-    g_ptr_array_sort(links, by_id);
-
-    printf("\n===================================================================================\n");
-    printf("Citrix Command Center HA (framing undocumented): %u link%s\n", links->len, links->len == 1 ? "" : "s");
-    for (guint i = 0; i < links->len; i++) {
-        ccha_stat_link_t *s = (ccha_stat_link_t *)g_ptr_array_index(links, i);
-        printf("Link %u: %s -> %s, carrier: %s, first frame %u\n", s->id, s->peer, s->service,
-               val_to_str_const(s->carrier, carrier_vals, "?"), s->first_frame);
-        printf("  %-18s %9s %17s %14s %5s\n", "Direction", "Messages", "Median interval", "Max interval", "Gaps");
-        for (int d = 0; d < 2; d++) {
-            ccha_stat_dir_t *sd = &s->dir[d];
-            gint64 median;
-            char med[32] = "-", max[32] = "-";
-            GArray *copy = g_array_copy(sd->intervals);
-            if (ccha_median_of((int64_t *)(void *)copy->data, copy->len, &median))
-                snprintf(med, sizeof med, "%.6f s", median / 1e9);
-            g_array_free(copy, TRUE);
-            if (sd->intervals->len)
-                snprintf(max, sizeof max, "%.6f s", sd->max_interval_ns / 1e9);
-            printf("  %-18s %9u %17s %14s %5u\n", val_to_str_const(d, direction_vals, "?"), sd->messages, med,
-                   max, sd->gaps);
-        }
-        printf("  Closes (FIN): %u, resets (RST): %u\n", s->closes, s->resets);
-    }
-    printf("===================================================================================\n");
-    g_ptr_array_free(links, TRUE);
-}
-
-static void ccha_stat_finish(void *tapdata)
-{
-    ccha_stat_t *st = (ccha_stat_t *)tapdata;
-    g_hash_table_destroy(st->links);
-    g_free(st);
-}
-
-static void ccha_stat_init(const char *opt_arg, void *userdata _U_)
-{
-    const char *filter = NULL;
-    if (g_str_has_prefix(opt_arg, "ccha,tree,"))
-        filter = opt_arg + strlen("ccha,tree,");
-    ccha_stat_t *st = g_new0(ccha_stat_t, 1);
-    st->links = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, ccha_stat_link_free);
-    GString *err = register_tap_listener("ccha", st, filter, TL_REQUIRES_NOTHING, ccha_stat_reset,
-                                         ccha_stat_packet, ccha_stat_draw, ccha_stat_finish);
-    if (err) {
-        fprintf(stderr, "tshark: couldn't register ccha,tree tap: %s\n", err->str);
-        g_string_free(err, TRUE);
-        g_hash_table_destroy(st->links);
-        g_free(st);
-    }
-}
-
-static stat_tap_ui ccha_stat_ui = {
-    REGISTER_STAT_GROUP_GENERIC, NULL, "ccha,tree", ccha_stat_init, 0, NULL
-};
-
 /* ---- registration ------------------------------------------------------ */
 
 void
@@ -801,7 +657,6 @@ proto_register_ccha(void)
     ccha_handle = register_dissector("ccha", dissect_ccha, proto_ccha);
     ccha_tap = register_tap("ccha");
     register_init_routine(ccha_init);
-    register_stat_tap_ui(&ccha_stat_ui, NULL);
 }
 
 void

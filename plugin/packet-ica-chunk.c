@@ -23,6 +23,7 @@
 #include "packet-ica-int.h"
 #include "ica_wd.h"
 #include "ica_basic.h"
+#include "ica_ht.h"
 
 static int hf_ica_direction = -1;
 int hf_ica_encryption = -1;
@@ -96,6 +97,22 @@ static const guint8 *file_copy(const guint8 *p, size_t len)
     return len ? (const guint8 *)wmem_memdup(wmem_file_scope(), p, len) : NULL;
 }
 
+/* The high-throughput header of a frame: its values, and its bytes (the
+ * start of the decrypted payload) ahead of the frame's WD bytes. */
+static void collect_ht(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
+{
+    r->ht_len = ev->ht_len;
+    r->ht_flags = ev->ht_flags;
+    r->ht_rtt_ms = ev->ht_rtt_ms;
+    r->ht_bw_raw = ev->ht_bw_raw;
+    r->ht_mark = (guint8)((ev->ht_inferred ? HT_MARK_INFERRED : 0) | (ev->ht_short ? HT_MARK_SHORT : 0));
+    if (ev->ht_len && ev->decrypted && ev->decrypted_len >= ev->ht_len && ev->plain) {
+        r->ht_buf_off = (gint32)c->buf->len;
+        g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);
+        c->kept = TRUE;
+    }
+}
+
 static void collect_event(void *ctx, const ica_event *ev)
 {
     ica_collect_t *c = (ica_collect_t *)ctx;
@@ -112,8 +129,10 @@ static void collect_event(void *ctx, const ica_event *ev)
     r.wire_len = ev->wire_len;
     r.plain_off = ev->plain_off;
     r.decrypt_disabled = !pref_decrypt;
+    r.cmd_flags = ev->cmd_flags;
+    r.ht_buf_off = -1;
     if (ev->type != ICA_EV_CMD && ev->type != ICA_EV_WD_STOP) {
-        if (ev->wire_off >= c->seg_wire_off)
+        if (ev->dir == c->dir && ev->wire_off >= c->seg_wire_off)
             r.tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
         else
             r.copy = file_copy(ev->wire, ev->wire_len);
@@ -121,12 +140,19 @@ static void collect_event(void *ctx, const ica_event *ev)
     if (ev->type == ICA_EV_FRAME) {
         const guint8 *region = ev->plain ? ev->plain : (ev->flags & ICA_FR_DECRYPTED) ? ev->decrypted : NULL;
         guint32 rlen = ev->plain ? ev->plain_len : ev->decrypted_len;
+        if (ev->ht_len || ev->ht_short)
+            collect_ht(c, ev, &r);
         if (region) {
             r.buf_off = (gint32)c->buf->len;
             r.buf_len = rlen;
             r.region_is_plain = ev->plain != NULL;
-            /* Keep only what cannot be rebuilt from the wire bytes later. */
-            if (ev->flags & ICA_FR_EXPANDED) {
+            /* Keep only what cannot be rebuilt from the wire bytes later: the
+             * whole payload after the PDCRYPT1 header, clear or decrypted in
+             * the running chain.  Reducer output, a high-throughput header,
+             * frames decrypted by key recovery or replayed are kept. */
+            gboolean rebuild = region == ev->decrypted && !ev->ht_len && !ev->ht_short &&
+                               !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
+            if (!rebuild) {
                 r.region_src = REGION_KEPT;
                 g_byte_array_append(c->buf, region, rlen);
                 c->kept = TRUE;
@@ -139,8 +165,9 @@ static void collect_event(void *ctx, const ica_event *ev)
                 c->decrypted = TRUE;
         }
     } else if (ev->type == ICA_EV_CMD) {
-        /* Point into this frame's buffer when the command lies in one region. */
-        guint n = wmem_array_get_count(c->recs);
+        /* Point into this frame's buffer when the command lies in one region
+         * (a joined write is rebuilt from several places: always copied). */
+        guint n = (ev->cmd_flags & ICA_CMDF_JOINED) ? 0 : wmem_array_get_count(c->recs);
         for (guint i = 0; i < n; i++) {
             ica_rec_t *f = (ica_rec_t *)wmem_array_index(c->recs, i);
             if (f->type == ICA_EV_FRAME && f->region_is_plain && f->dir == ev->dir &&
@@ -165,6 +192,10 @@ ica_session *ica_session_new(packet_info *pinfo, const address *client, guint32 
     ica_session *s = wmem_new0(wmem_file_scope(), ica_session);
     ica_stream_init(&s->st, start, ica_file_realloc, NULL);
     s->st.free_fn = file_free;
+    /* mid-session captures: recover the Basic key, or take it by hand */
+    s->st.keyfind_disabled = !pref_recover_key;
+    if (pref_session_key >= 1 && pref_session_key <= 0xff)
+        ica_stream_set_key(&s->st, (uint8_t)pref_session_key);
     s->carrier = carrier;
     s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, client),
                                   client_port, address_to_str(pinfo->pool, server), server_port);
@@ -218,6 +249,7 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     }
 
     ica_collect_t col;
+    col.dir = (guint8)dir;
     col.seg_wire_off = s->st.d[dir].wire_off + ica_stream_pending(&s->st, dir);
     col.seg_tvb_off = 0;
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
@@ -271,8 +303,8 @@ static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_in
     *out = NULL;
     for (guint i = 0; i < fd->nrecs; i++) {
         const ica_rec_t *r = &fd->recs[i];
-        if (r->type != ICA_EV_CMD)
-            continue;
+        if (r->type != ICA_EV_CMD || (r->cmd_flags & ICA_CMDF_INTERRUPTED))
+            continue;       /* an interrupted part is counted once joined */
         const guint8 *c = r->buf_off >= 0 && buf ? buf + r->buf_off : r->copy;
         if (!c)
             continue;
@@ -298,6 +330,25 @@ static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_in
     return n;
 }
 
+/* The high-throughput estimates of a chunk, for the tap. */
+static guint16 tap_ht_values(const ica_frame_t *fd, packet_info *pinfo, ica_tap_ht **out)
+{
+    guint16 n = 0;
+    *out = NULL;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        const ica_rec_t *r = &fd->recs[i];
+        if (r->type != ICA_EV_FRAME || !(r->ht_flags & (ICA_HT_ROUND_TRIP_ESTIMATE | ICA_HT_BANDWIDTH_ESTIMATE)))
+            continue;
+        if (!*out)
+            *out = wmem_alloc_array(pinfo->pool, ica_tap_ht, fd->nrecs);
+        (*out)[n].rtt_ms = (r->ht_flags & ICA_HT_ROUND_TRIP_ESTIMATE) ? r->ht_rtt_ms : ICA_TAP_HT_ABSENT;
+        (*out)[n].bandwidth_bps = (r->ht_flags & ICA_HT_BANDWIDTH_ESTIMATE) ? ica_ht_bandwidth(r->ht_bw_raw)
+                                                                             : ICA_TAP_HT_ABSENT;
+        n++;
+    }
+    return n;
+}
+
 static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, const guint8 *buf, packet_info *pinfo)
 {
     ica_tap_rec *rec = wmem_new0(pinfo->pool, ica_tap_rec);
@@ -311,8 +362,9 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     ica_tap_vc *vc;
     rec->n_vc = tap_vc_writes(fd, buf, pinfo, &vc);
     rec->vc = vc;
-    rec->n_ht = 0;      /* high-throughput headers: filled by the high-throughput work (issue 10 item 3) */
-    rec->ht = NULL;
+    ica_tap_ht *ht;
+    rec->n_ht = tap_ht_values(fd, pinfo, &ht);
+    rec->ht = ht;
     tap_queue_packet(ica_tap, pinfo, rec);
 }
 
@@ -374,7 +426,7 @@ static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t 
         expert_add_info_format(pinfo, ui, &ei_ica_desync_frame_len,
                                "PDRFRAME length %u is beyond the negotiated ICA buffer length %u (MaxICAPacketLength "
                                "%u): searching for the next plausible frame", r->frame_len, s->st.sum.ica_buffer_len,
-                               s->st.sum.max_packet_len);
+                               s->st.sum.ht_max_packet);
         ica_info_add(info, "implausible PDRFRAME length");
         break;
     case ICA_UNDEC_RESYNC:
@@ -422,7 +474,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                 ct = tvb_new_child_real_data(tvb, r->copy, r->buf_len, r->buf_len);
                 add_new_data_source(pinfo, ct, "Reassembled WD command");
             }
-            ica_dissect_command(ct, pinfo, it, s, info);
+            ica_dissect_command(ct, pinfo, it, s, r->cmd_flags, info);
             break;
         }
         case ICA_EV_WD_STOP:

@@ -2,12 +2,27 @@
  *
  * Wire format (shared notes ica.md §6-§7, from the RISC OS ICA client's
  * pdrframe and pdcrypt1 sources, verified on the real 2001 capture):
- *   PDRFRAME: length (u16 LE; PDRFRAME v2 uses the top two bits as
- *     priority), then that many bytes.
+ *   PDRFRAME: length (u16 LE; the top two bits carry the channel
+ *     priority and are masked whatever PDRFRAME version was agreed, as the
+ *     HTML5 client does, ica-modern.md §4), then that many bytes.
  *   PDCRYPT1, when bound: a header byte first (0 not encrypted, 1
  *     encrypted, 2 CRYPT_PUBLICKEY, 4 CRYPT_SESSIONKEY with the one-byte
  *     Basic key, 6 CRYPT_OFF, 7 CRYPT_PERM with 55 random bytes and a
  *     marker), then the payload, Basic-encrypted when the header says so.
+ *   High-throughput header (ica-modern.md §2, from the HTML5 client's
+ *     HighThroughputExtractor), when negotiated: after decryption and
+ *     before the reducer, a flag byte (0x08 round-trip estimate, 0x10
+ *     bandwidth estimate, 0x20 round-trip token, 0x40 time next packet,
+ *     0x80 interrupt virtual write; 0x07 unnamed), then a u16 LE bandwidth
+ *     estimate (bits 11-15 shift c, 0-10 mantissa m, bytes/s =
+ *     ((m|0x800)<<20)>>c) and a u16 LE round trip in ms, each present when
+ *     its flag is set.  Applied exactly when the handshake negotiated it,
+ *     marked inferred when the handshake was not captured (ica_ht.h).
+ *   Mid-session captures: the Basic key is recovered from the data
+ *     (ica_keyfind.h) or given by preference; the frames the decision was
+ *     taken on (and the other direction's so far) are shown again,
+ *     decrypted, in the packet where the key was accepted: earlier packets
+ *     may already be printed (single-pass tshark), so they are not patched.
  *   Reducer: level 1 is expanded by the core; level 2 and PDCOMP are not
  *     public and shown as compressed; V3/V4 containers show their chunk
  *     headers.
@@ -21,6 +36,7 @@
 #include <epan/expert.h>
 #include "packet-ica-int.h"
 #include "ica_reducer.h"
+#include "ica_ht.h"
 
 static int hf_ica_frame = -1;
 static int hf_ica_frame_length = -1;
@@ -44,8 +60,27 @@ static int hf_ica_v3_length = -1;
 static int hf_ica_v3_command = -1;
 static int hf_ica_v3_params = -1;
 static int hf_ica_v3_data = -1;
+static int hf_ica_ht = -1;
+static int hf_ica_ht_flags = -1;
+static int hf_ica_ht_flag_rtt = -1;
+static int hf_ica_ht_flag_bw = -1;
+static int hf_ica_ht_flag_rtt_token = -1;
+static int hf_ica_ht_flag_time_next = -1;
+static int hf_ica_ht_flag_interrupt = -1;
+static int hf_ica_ht_flag_unnamed = -1;
+static int hf_ica_ht_bandwidth_raw = -1;
+static int hf_ica_ht_bandwidth_shift = -1;
+static int hf_ica_ht_bandwidth_mantissa = -1;
+static int hf_ica_ht_bandwidth = -1;
+static int hf_ica_ht_rtt = -1;
+static int hf_ica_ht_inferred = -1;
+static int hf_ica_key_recovered = -1;
+static int hf_ica_key_source = -1;
+static int hf_ica_frame_replayed = -1;
 static int ett_ica_frame = -1;
 static int ett_ica_v3 = -1;
+static int ett_ica_ht = -1;
+static int ett_ica_ht_bw = -1;
 static expert_field ei_ica_encrypted = EI_INIT;
 static expert_field ei_ica_no_key = EI_INIT;
 static expert_field ei_ica_resync_cipher = EI_INIT;
@@ -55,6 +90,12 @@ static expert_field ei_ica_compressed = EI_INIT;
 static expert_field ei_ica_expand_failed = EI_INIT;
 static expert_field ei_ica_prio_bits = EI_INIT;
 static expert_field ei_ica_bad_crypt_hdr = EI_INIT;
+static expert_field ei_ica_ht_inferred = EI_INIT;
+static expert_field ei_ica_ht_short = EI_INIT;
+static expert_field ei_ica_ht_unnamed = EI_INIT;
+static expert_field ei_ica_key_recovered = EI_INIT;
+static expert_field ei_ica_no_chain = EI_INIT;
+static expert_field ei_ica_replayed = EI_INIT;
 
 static const value_string crypt_header_vals[] = {
     { ICA_CRYPT_NOT_ENCRYPTED, "CRYPT_NOT_ENCRYPTED" }, { ICA_CRYPT_ENCRYPTED, "CRYPT_ENCRYPTED" },
@@ -66,6 +107,71 @@ static const value_string v3_command_vals[] = {
     { 0, "DEFINE_NR_OF_CODERS" }, { 1, "ASSIGN_CODER_TO_CHANNEL" }, { 2, "INIT_SPECIAL_THINWIRE_CHANNEL" },
     { 3, "light-weight object compression" }, { 4, "heavy-weight object compression" }, { 0, NULL }
 };
+
+static const value_string key_source_vals[] = {
+    { ICA_KEY_NONE, "none" }, { ICA_KEY_EXCHANGE, "CRYPT_SESSIONKEY" }, { ICA_KEY_RECOVERED, "recovered" },
+    { ICA_KEY_MANUAL, "preference" }, { 0, NULL }
+};
+
+/* ---- high-throughput header (ica-modern.md §2) -------------------------- */
+
+static void dissect_ht(tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const ica_rec_t *r)
+{
+    static int *const flags[] = { &hf_ica_ht_flag_interrupt, &hf_ica_ht_flag_time_next, &hf_ica_ht_flag_rtt_token,
+                                  &hf_ica_ht_flag_bw, &hf_ica_ht_flag_rtt, &hf_ica_ht_flag_unnamed, NULL };
+    static int *const bw_parts[] = { &hf_ica_ht_bandwidth_shift, &hf_ica_ht_bandwidth_mantissa, NULL };
+    if (r->ht_mark & HT_MARK_SHORT) {
+        proto_tree_add_expert(ft, pinfo, &ei_ica_ht_short, dec, 0, 0);
+        return;
+    }
+    /* the header's bytes are in the frame's buffer unless decoding of the direction stopped */
+    tvbuff_t *t = r->ht_buf_off >= 0 && dec ? tvb_new_subset_length(dec, r->ht_buf_off, r->ht_len) : NULL;
+    proto_item *hi = proto_tree_add_item(ft, hf_ica_ht, t, 0, t ? r->ht_len : 0, ENC_NA);
+    proto_tree *ht = proto_item_add_subtree(hi, ett_ica_ht);
+    guint off = 1;
+    if (t)
+        proto_tree_add_bitmask(ht, t, 0, hf_ica_ht_flags, ett_ica_bits, flags, ENC_NA);
+    else
+        proto_item_set_generated(proto_tree_add_uint(ht, hf_ica_ht_flags, NULL, 0, 0, r->ht_flags));
+    if (r->ht_flags & ICA_HT_UNNAMED_BITS)
+        expert_add_info(pinfo, hi, &ei_ica_ht_unnamed);
+    if (r->ht_flags & ICA_HT_BANDWIDTH_ESTIMATE) {
+        if (t)
+            proto_tree_add_bitmask(ht, t, off, hf_ica_ht_bandwidth_raw, ett_ica_ht_bw, bw_parts, ENC_LITTLE_ENDIAN);
+        proto_item_set_generated(proto_tree_add_uint(ht, hf_ica_ht_bandwidth, t, t ? off : 0, t ? 2 : 0,
+                                                     ica_ht_bandwidth(r->ht_bw_raw)));
+        off += 2;
+    }
+    if (r->ht_flags & ICA_HT_ROUND_TRIP_ESTIMATE) {
+        proto_item *ri = proto_tree_add_uint(ht, hf_ica_ht_rtt, t, t ? off : 0, t ? 2 : 0, r->ht_rtt_ms);
+        if (!t)
+            proto_item_set_generated(ri);
+    }
+    if (r->ht_mark & HT_MARK_INFERRED) {
+        proto_item *ii = proto_tree_add_boolean(ht, hf_ica_ht_inferred, t, 0, 0, TRUE);
+        proto_item_set_generated(ii);
+        expert_add_info(pinfo, ii, &ei_ica_ht_inferred);
+    }
+}
+
+/* Key recovery and replayed frames (mid-session captures, ica_keyfind.h). */
+static void dissect_key_state(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, ica_session *s, const ica_rec_t *r)
+{
+    if (r->flags & ICA_FR_KEY_RECOVERED) {
+        proto_item *ki = proto_tree_add_uint(ft, hf_ica_key_recovered, t, 0, 0, s->st.sum.session_key);
+        proto_item_set_generated(ki);
+        proto_item_set_generated(proto_tree_add_uint(ft, hf_ica_key_source, t, 0, 0, ICA_KEY_RECOVERED));
+        expert_add_info_format(pinfo, ki, &ei_ica_key_recovered,
+                               "Basic session key 0x%02x recovered from the data: it is the only key under which "
+                               "the last %u frames parse as WD commands with no bytes left over",
+                               s->st.sum.session_key, ICA_KEYFIND_MIN_FRAMES);
+    }
+    if (r->flags & ICA_FR_REPLAY) {
+        proto_item *pi = proto_tree_add_boolean(ft, hf_ica_frame_replayed, t, 0, 0, TRUE);
+        proto_item_set_generated(pi);
+        expert_add_info(pinfo, pi, &ei_ica_replayed);
+    }
+}
 
 /* ---- PDRFRAME frames (§6) ----------------------------------------------- */
 
@@ -160,7 +266,12 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             expert_add_info(pinfo, ei, &ei_ica_no_key);
         else if (r->flags & ICA_FR_RESYNC)
             expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
+        else if (r->flags & ICA_FR_NO_CHAIN)
+            expert_add_info(pinfo, ei, &ei_ica_no_chain);
     }
+    dissect_key_state(t, pinfo, ft, s, r);
+    if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
+        dissect_ht(dec ? dec : t, pinfo, ft, r);
     if (r->buf_off >= 0 && dec) {
         tvbuff_t *region = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
         if (r->flags & ICA_FR_DECRYPTED)
@@ -198,6 +309,8 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             what = "encrypted (no key)";
         else if (r->flags & ICA_FR_RESYNC)
             what = "encrypted (cipher state lost)";
+        else if (r->flags & ICA_FR_NO_CHAIN)
+            what = "encrypted (cipher chain not known yet)";
         else if (r->decrypt_disabled && (r->flags & ICA_FR_ENCRYPTED))
             what = "encrypted";
         else if (r->flags & ICA_FR_UNDECODABLE)
@@ -215,7 +328,24 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
     static hf_register_info hf[] = {
         { &hf_ica_frame, { "PDRFRAME frame", "ica.frame", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_frame_length, { "Frame length", "ica.frame.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_frame_priority, { "Priority bits", "ica.frame.priority", FT_UINT16, BASE_DEC, NULL, 0xC000, "Top two length bits (PDRFRAME v2)", HFILL } },
+        { &hf_ica_frame_priority, { "Priority bits", "ica.frame.priority", FT_UINT16, BASE_DEC, NULL, 0xC000, "Top two length bits: channel priority, always masked from the length", HFILL } },
+        { &hf_ica_ht, { "High-throughput header", "ica.ht", FT_NONE, BASE_NONE, NULL, 0x0, "Flag byte and estimates ahead of the WD bytes (negotiated with capability HIGH_THROUGHPUT)", HFILL } },
+        { &hf_ica_ht_flags, { "Flags", "ica.ht.flags", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ht_flag_rtt, { "Round-trip estimate present", "ica.ht.flags.round_trip_estimate", FT_BOOLEAN, 8, NULL, ICA_HT_ROUND_TRIP_ESTIMATE, NULL, HFILL } },
+        { &hf_ica_ht_flag_bw, { "Bandwidth estimate present", "ica.ht.flags.bandwidth_estimate", FT_BOOLEAN, 8, NULL, ICA_HT_BANDWIDTH_ESTIMATE, NULL, HFILL } },
+        { &hf_ica_ht_flag_rtt_token, { "Round-trip token (peer to time a round trip)", "ica.ht.flags.round_trip_token", FT_BOOLEAN, 8, NULL, ICA_HT_ROUND_TRIP_TOKEN, NULL, HFILL } },
+        { &hf_ica_ht_flag_time_next, { "Time next packet (bandwidth measurement)", "ica.ht.flags.time_next_packet", FT_BOOLEAN, 8, NULL, ICA_HT_TIME_NEXT_PACKET, NULL, HFILL } },
+        { &hf_ica_ht_flag_interrupt, { "Interrupt virtual write", "ica.ht.flags.interrupt_virtual_write", FT_BOOLEAN, 8, NULL, ICA_HT_INTERRUPT_VIRTUAL_WRITE, NULL, HFILL } },
+        { &hf_ica_ht_flag_unnamed, { "Unnamed bits", "ica.ht.flags.unnamed", FT_UINT8, BASE_HEX, NULL, ICA_HT_UNNAMED_BITS, "Bits no source names", HFILL } },
+        { &hf_ica_ht_bandwidth_raw, { "Bandwidth estimate field", "ica.ht.bandwidth_raw", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_ht_bandwidth_shift, { "Shift count", "ica.ht.bandwidth_raw.shift", FT_UINT16, BASE_DEC, NULL, 0xF800, NULL, HFILL } },
+        { &hf_ica_ht_bandwidth_mantissa, { "Mantissa", "ica.ht.bandwidth_raw.mantissa", FT_UINT16, BASE_HEX, NULL, 0x07FF, NULL, HFILL } },
+        { &hf_ica_ht_bandwidth, { "Bandwidth estimate (bytes/s)", "ica.ht.bandwidth", FT_UINT32, BASE_DEC, NULL, 0x0, "The sender's own estimate: ((mantissa | 0x800) << 20) >> shift", HFILL } },
+        { &hf_ica_ht_rtt, { "Round-trip estimate (ms)", "ica.ht.round_trip", FT_UINT16, BASE_DEC, NULL, 0x0, "The sender's own measurement, capped at 65535", HFILL } },
+        { &hf_ica_ht_inferred, { "Inferred", "ica.ht.inferred", FT_BOOLEAN, BASE_NONE, NULL, 0x0, "Header applied without its negotiation in the capture: the frames parse only with it", HFILL } },
+        { &hf_ica_key_recovered, { "Session key (recovered)", "ica.session_key.recovered", FT_UINT8, BASE_HEX, NULL, 0x0, "Basic key recovered from the data of a capture without the key exchange", HFILL } },
+        { &hf_ica_key_source, { "Session key source", "ica.session_key.source", FT_UINT8, BASE_DEC, VALS(key_source_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_frame_replayed, { "Decrypted after key recovery", "ica.frame.replayed", FT_BOOLEAN, BASE_NONE, NULL, 0x0, "An earlier frame of this direction, shown again decrypted now that the key is known", HFILL } },
         { &hf_ica_crypt_header, { "Crypt header", "ica.crypt.header", FT_UINT8, BASE_HEX, VALS(crypt_header_vals), 0x0, NULL, HFILL } },
         { &hf_ica_crypt_version, { "Crypt version", "ica.crypt.version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_crypt_public_key, { "Public key", "ica.crypt.public_key", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -239,6 +369,8 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
     static int *ett[] = {
         &ett_ica_frame,
         &ett_ica_v3,
+        &ett_ica_ht,
+        &ett_ica_ht_bw,
     };
     static ei_register_info ei[] = {
         { &ei_ica_encrypted, { "ica.encrypted.rc5", PI_DECRYPTION, PI_NOTE, "RC5/SecureICA encryption: cannot be decrypted passively", EXPFILL } },
@@ -250,6 +382,12 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
         { &ei_ica_expand_failed, { "ica.reducer.failed", PI_MALFORMED, PI_WARN, "Reducer data could not be expanded; the rest of this direction is not decoded", EXPFILL } },
         { &ei_ica_prio_bits, { "ica.frame.priority_bits", PI_PROTOCOL, PI_NOTE, "PDRFRAME length carries priority bits", EXPFILL } },
         { &ei_ica_bad_crypt_hdr, { "ica.crypt.header.unknown", PI_PROTOCOL, PI_WARN, "Unknown PDCRYPT1 header value", EXPFILL } },
+        { &ei_ica_ht_inferred, { "ica.ht.inferred.expert", PI_PROTOCOL, PI_NOTE, "High-throughput header inferred: its negotiation was not captured, the frames parse only with it", EXPFILL } },
+        { &ei_ica_ht_short, { "ica.ht.short", PI_MALFORMED, PI_WARN, "Frame too short for the high-throughput header its flags announce", EXPFILL } },
+        { &ei_ica_ht_unnamed, { "ica.ht.flags.unnamed.expert", PI_UNDECODED, PI_NOTE, "High-throughput flag bits set that no source names", EXPFILL } },
+        { &ei_ica_key_recovered, { "ica.session_key.recovered.expert", PI_DECRYPTION, PI_NOTE, "Basic session key recovered from the data", EXPFILL } },
+        { &ei_ica_no_chain, { "ica.encrypted.no_chain", PI_DECRYPTION, PI_NOTE, "Encrypted: the key is known, but this first frame depends on bytes before the capture", EXPFILL } },
+        { &ei_ica_replayed, { "ica.frame.replayed.expert", PI_DECRYPTION, PI_NOTE, "Frame captured earlier, decrypted after the key was recovered", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

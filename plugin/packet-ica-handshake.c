@@ -16,7 +16,9 @@
  *   INIT_CONNECT (0x02, S->C): one per module the host binds; an 8-byte
  *     MODULE_H2C header and the WD_H2C / PD_H2C body.
  *   Capability lists: more flag, count, offset to the first block, then
- *     blocks "byteCount (u16), signature (u16), body".
+ *     blocks "byteCount (u16), signature (u16), body".  PACKET_PRIORITY (5)
+ *     has its channel priorities at the capability's start + PriorityOffset
+ *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
  * session learns; this file renders one packet's tree.
  *
@@ -28,6 +30,7 @@
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include "packet-ica-int.h"
+#include "ica_caps.h"
 #include "ica_wd.h"
 #include "ica_basic.h"
 
@@ -54,6 +57,7 @@ static int hf_ica_cap_prio_offset = -1;
 static int hf_ica_cap_prio_array_length = -1;
 static int hf_ica_cap_prio_use_lowest = -1;
 static int hf_ica_cap_prio_priorities = -1;
+static int hf_ica_cap_prio_priority = -1;
 static int hf_ica_cap_chanmon_version = -1;
 static int hf_ica_cap_chanmon_repeat_delay = -1;
 static int hf_ica_cap_chanmon_flags = -1;
@@ -275,6 +279,33 @@ static void add_string_at(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, in
 
 /* ---- capability lists (§5.6) ------------------------------------------- */
 
+/* PACKET_PRIORITY (cap 5): the core reads the layout (ica_caps.h: the
+ * priorities start at the capability's start + PriorityOffset); shown
+ * here, bounded by the capability block. */
+static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, guint off, guint blen)
+{
+    ica_cap_priority cp;
+    if (!ica_cap_packet_priority(tvb_get_ptr(tvb, off, blen), blen, &cp))
+        return;     /* the client's form is the header alone */
+    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + 8, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + 10, 1, ENC_NA);
+    if (cp.count == 0)
+        return;
+    if (!cp.in_block) {
+        expert_add_info_format(pinfo, oi, &ei_ica_caplist, "Priorities at offset %u, %u entries: outside the "
+                               "capability block (%u bytes)", cp.offset, cp.count, blen);
+        return;
+    }
+    guint start = off + cp.offset;
+    proto_tree *pt = proto_tree_add_subtree(ct, tvb, start, cp.count, ett_ica_cap, NULL, "Channel priorities");
+    proto_tree_add_item(pt, hf_ica_cap_prio_priorities, tvb, start, cp.count, ENC_NA);
+    for (guint ch = 0; ch < cp.count && ch < ICA_MAX_VC; ch++) {
+        proto_item *ci = proto_tree_add_item(pt, hf_ica_cap_prio_priority, tvb, start + ch, 1, ENC_NA);
+        proto_item_prepend_text(ci, "Channel %u ", ch);
+    }
+}
+
 static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint len = tvb_reported_length(tvb);
@@ -324,13 +355,7 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
             break;
         case 5:
-            if (bl >= 7) {
-                proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, b, 4, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, b + 6, 1, ENC_NA);
-                if (bl > 7)
-                    proto_tree_add_item(ct, hf_ica_cap_prio_priorities, tvb, b + 7, bl - 7, ENC_NA);
-            }
+            dissect_cap_packet_priority(tvb, pinfo, ct, off, blen);
             break;
         case 6:
             if (bl >= 12) {
@@ -857,6 +882,7 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_cap_prio_array_length, { "Priority array length", "ica.cap.packet_priority.array_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_use_lowest, { "Use lowest priority", "ica.cap.packet_priority.use_lowest", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_priorities, { "Channel priorities", "ica.cap.packet_priority.priorities", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_prio_priority, { "priority", "ica.cap.packet_priority.priority", FT_UINT8, BASE_DEC, NULL, 0x0, "One channel's priority, in channel-number order from PriorityOffset", HFILL } },
         { &hf_ica_cap_chanmon_version, { "Version", "ica.cap.channel_monitoring.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_chanmon_repeat_delay, { "Repeat delay", "ica.cap.channel_monitoring.repeat_delay", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_chanmon_flags, { "Flags", "ica.cap.channel_monitoring.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },

@@ -3,7 +3,11 @@
  * Reads the "ica" tap (one record per ICA chunk dissected) and counts
  * sessions (with what the handshake said: client name and build, product
  * id, encryption and key, compression per direction), packets per session,
- * and virtual-channel payload bytes per session, channel and direction.
+ * and virtual-channel payload bytes per session, channel and direction;
+ * and, for sessions using the high-throughput header (ica-modern.md §2),
+ * the endpoints' own round-trip and bandwidth estimates per session and
+ * direction: count, average, min and max (a stats_tree average node) and
+ * the median (the lower middle value, over the first HT_MEDIAN_MAX values).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,13 +30,91 @@ static const char *st_str_sessions = "ICA sessions";
 static const char *st_str_packets = "ICA packets per session";
 static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
+static const char *st_str_ht = "High-throughput estimates";
+
 static GHashTable *stats_seen;     /* session -> ica_stats_seen */
+static void seen_free(gpointer p);
+
+/* ---- medians: two heaps per series (values below / above the median) ---- */
+
+#define HT_MEDIAN_MAX (1u << 20)    /* values kept per series */
+
+typedef struct {
+    GArray *low;                /* max-heap: the smaller half (its top is the median) */
+    GArray *high;               /* min-heap: the larger half */
+} ht_median;
+
+static guint32 heap_top(const GArray *h) { return g_array_index(h, guint32, 0); }
+
+static gboolean heap_before(guint32 a, guint32 b, gboolean max) { return max ? a > b : a < b; }
+
+static void heap_push(GArray *h, guint32 v, gboolean max)
+{
+    g_array_append_val(h, v);
+    guint i = h->len - 1;
+    while (i && heap_before(g_array_index(h, guint32, i), g_array_index(h, guint32, (i - 1) / 2), max)) {
+        guint32 t = g_array_index(h, guint32, i);
+        g_array_index(h, guint32, i) = g_array_index(h, guint32, (i - 1) / 2);
+        g_array_index(h, guint32, (i - 1) / 2) = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static guint32 heap_pop(GArray *h, gboolean max)
+{
+    guint32 top = heap_top(h);
+    g_array_index(h, guint32, 0) = g_array_index(h, guint32, h->len - 1);
+    g_array_set_size(h, h->len - 1);
+    for (guint i = 0;;) {
+        guint l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->len && heap_before(g_array_index(h, guint32, l), g_array_index(h, guint32, m), max))
+            m = l;
+        if (r < h->len && heap_before(g_array_index(h, guint32, r), g_array_index(h, guint32, m), max))
+            m = r;
+        if (m == i)
+            break;
+        guint32 t = g_array_index(h, guint32, i);
+        g_array_index(h, guint32, i) = g_array_index(h, guint32, m);
+        g_array_index(h, guint32, m) = t;
+        i = m;
+    }
+    return top;
+}
+
+/* Adds v; returns the lower median of every value added so far. */
+static guint32 median_add(ht_median *m, guint32 v)
+{
+    if (!m->low) {
+        m->low = g_array_new(FALSE, FALSE, sizeof(guint32));
+        m->high = g_array_new(FALSE, FALSE, sizeof(guint32));
+    }
+    if (m->low->len + m->high->len < HT_MEDIAN_MAX) {
+        if (m->low->len && v > heap_top(m->low))
+            heap_push(m->high, v, FALSE);
+        else
+            heap_push(m->low, v, TRUE);
+        /* low holds ceil(n/2) values */
+        if (m->low->len > m->high->len + 1)
+            heap_push(m->high, heap_pop(m->low, TRUE), FALSE);
+        else if (m->high->len > m->low->len)
+            heap_push(m->low, heap_pop(m->high, FALSE), TRUE);
+    }
+    return heap_top(m->low);
+}
+
+static void median_free(ht_median *m)
+{
+    if (m->low) {
+        g_array_free(m->low, TRUE);
+        g_array_free(m->high, TRUE);
+    }
+}
 
 void ica_stats_init(stats_tree *st)
 {
     if (stats_seen)
         g_hash_table_destroy(stats_seen);
-    stats_seen = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    stats_seen = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, seen_free);
     st_node_sessions = stats_tree_create_node(st, st_str_sessions, 0, STAT_DT_INT, TRUE);
     st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, TRUE);
     st_node_vc_bytes = stats_tree_create_node(st, st_str_vc_bytes, 0, STAT_DT_INT, TRUE);
@@ -43,7 +125,17 @@ void ica_stats_init(stats_tree *st)
 typedef struct {
     guint8 client_name, product, key, compression[2];
     guint8 encryption;          /* last encryption level reported */
+    ht_median median[2][2];     /* [direction][0 round trip, 1 bandwidth] */
 } ica_stats_seen;
+
+static void seen_free(gpointer p)
+{
+    ica_stats_seen *seen = (ica_stats_seen *)p;
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 2; k++)
+            median_free(&seen->median[d][k]);
+    g_free(seen);
+}
 
 
 static ica_stats_seen *seen_for(const void *session)
@@ -85,8 +177,9 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     if (new_key || new_level) {
         seen->key = sum->have_key;
         if (sum->have_key)
-            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x)", ica_encryption_name(sum->encryption),
-                     sum->session_key);
+            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", ica_encryption_name(sum->encryption),
+                     sum->session_key, sum->key_source == ICA_KEY_RECOVERED ? ", recovered from the data"
+                     : sum->key_source == ICA_KEY_MANUAL ? ", given by preference" : "");
         else
             snprintf(name, sizeof name, "Encryption: %s", ica_encryption_name(sum->encryption));
         tick_stat_node(st, name, sid, FALSE);
@@ -98,6 +191,22 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
                  ica_compression_name(sum->compression[dir]));
         tick_stat_node(st, name, sid, FALSE);
     }
+}
+
+/* One estimate: an average node (count, average, min, max) per session,
+ * direction and kind, and its "median" child whose count is the median. */
+static void tick_ht_value(stats_tree *st, const ica_tap_rec *rec, int kind, guint32 value)
+{
+    static const char *const kinds[] = { "Round-trip estimate (ms)", "Bandwidth estimate (bytes/s)" };
+    ica_stats_seen *seen = seen_for(rec->session);
+    gint v = value > G_MAXINT ? G_MAXINT : (gint)value;    /* only a shift-0 bandwidth exceeds it */
+    int top = stats_tree_manip_node_int(MN_INCREASE, st, st_str_ht, 0, TRUE, 0);
+    int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
+    int did = stats_tree_manip_node_int(MN_INCREASE, st, rec->dir == ICA_C2S ? "client to server"
+                                        : "server to client", sid, TRUE, 0);
+    int kid = avg_stat_node_add_value_int(st, kinds[kind], did, TRUE, v);
+    guint32 med = median_add(&seen->median[rec->dir][kind], value);
+    set_stat_node(st, "median", kid, FALSE, med > G_MAXINT ? G_MAXINT : (gint)med);
 }
 
 tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -124,6 +233,12 @@ tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_
         snprintf(name, sizeof name, "%s (channel %u)", vc ? vc : "unnamed", ch);
         int nid = increase_stat_node(st, name, bsid, TRUE, bytes);
         increase_stat_node(st, rec->dir == ICA_C2S ? "client to server" : "server to client", nid, FALSE, bytes);
+    }
+    for (guint i = 0; i < rec->n_ht; i++) {
+        if (rec->ht[i].rtt_ms != ICA_TAP_HT_ABSENT)
+            tick_ht_value(st, rec, 0, rec->ht[i].rtt_ms);
+        if (rec->ht[i].bandwidth_bps != ICA_TAP_HT_ABSENT)
+            tick_ht_value(st, rec, 1, rec->ht[i].bandwidth_bps);
     }
     return TAP_PACKET_REDRAW;
 }

@@ -9,6 +9,14 @@
  * VIRTUAL_WRITE0/1/2 carry a channel number then the channel payload; the
  * channel is named from the session's VcBind table (INIT_RESPONSE WD
  * module) or, when none was seen, from the legacy fixed numbering.
+ * Corrections from ica-modern.md §3 (HTML5 client WdDispatcher sizes table,
+ * RISC OS client wdica): 0x39 SOFT_KEYBOARD has 1 fixed byte; 0x3A, 0x41
+ * COOKIE and 0x43 RESUME_VIRTUAL_WRITE have a u16 length; TERMINATE comes
+ * as `05 01 reason` or, from the HTML5 client's ack writer, `05 00 02`.
+ * With the high-throughput header, a frame flagged INTERRUPT_VIRTUAL_WRITE
+ * cuts the virtual write in progress short; RESUME_VIRTUAL_WRITE (channel,
+ * then the rest) completes it later, and the core reports the whole write
+ * once more, joined.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -57,6 +65,10 @@ static int hf_ica_chanmon_last_latency = -1;
 static int hf_ica_chanmon_average_latency = -1;
 static int hf_ica_credentials_command = -1;
 static int hf_ica_credentials_algorithm = -1;
+static int hf_ica_terminate_h5_form = -1;
+static int hf_ica_resume_data = -1;
+static int hf_ica_vc_interrupted = -1;
+static int hf_ica_vc_joined = -1;
 static int ett_ica_cmd = -1;
 static int ett_ica_rect = -1;
 static int ett_ica_mouse = -1;
@@ -64,6 +76,10 @@ static int ett_ica_vc_payload = -1;
 static expert_field ei_ica_len_conflict = EI_INIT;
 static expert_field ei_ica_legacy_vc = EI_INIT;
 static expert_field ei_ica_vc_no_channel = EI_INIT;
+static expert_field ei_ica_terminate_h5 = EI_INIT;
+static expert_field ei_ica_vc_interrupted = EI_INIT;
+static expert_field ei_ica_vc_joined = EI_INIT;
+static expert_field ei_ica_resume = EI_INIT;
 
 static const value_string terminate_reason_vals[] = {
     { 0, "DISCONNECT" }, { 1, "LOGOFF" }, { 2, "ACK" }, { 0, NULL }
@@ -103,8 +119,67 @@ static void add_rect_point(proto_tree *tree, tvbuff_t *t, guint off, int hf_x, i
     proto_tree_add_uint(tree, hf_y, t, off + 1, 2, (guint32)(b1 >> 4) | ((guint32)b2 << 4));
 }
 
+static void add_terminate(tvbuff_t *t, packet_info *pinfo, proto_tree *ct)
+{
+    guint len = tvb_reported_length(t);
+    size_t roff;
+    enum ica_terminate_form form = ica_terminate_form(tvb_get_ptr(t, 0, len), len, &roff);
+    if (form == ICA_TERM_NONE)
+        return;
+    proto_tree_add_item(ct, hf_ica_terminate_reason, t, (gint)roff, 1, ENC_NA);
+    if (form == ICA_TERM_ACK_NO_LENGTH) {
+        proto_item *fi = proto_tree_add_boolean(ct, hf_ica_terminate_h5_form, t, 1, 2, TRUE);
+        proto_item_set_generated(fi);
+        expert_add_info(pinfo, fi, &ei_ica_terminate_h5);
+    }
+}
+
+/* RESUME_VIRTUAL_WRITE: channel, then the rest of an interrupted write. */
+static void add_resume(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, proto_item *cmd_item, const ica_session *s,
+                       guint8 cmd_flags, wmem_strbuf_t *one)
+{
+    guint len = tvb_reported_length(t);
+    if (len < 4) {
+        expert_add_info(pinfo, cmd_item, &ei_ica_vc_no_channel);
+        return;
+    }
+    guint ch = tvb_get_uint8(t, 3);
+    const char *name = ica_vc_name(&s->st.sum, ch, NULL);
+    proto_tree_add_item(ct, hf_ica_vc_number, t, 3, 1, ENC_NA);
+    if (name)
+        proto_item_set_generated(proto_tree_add_string(ct, hf_ica_vc_name, t, 3, 1, name));
+    if (len > 4)
+        proto_tree_add_item(ct, hf_ica_resume_data, t, 4, len - 4, ENC_NA);
+    wmem_strbuf_append_printf(one, " %s %u bytes", name ? name : "channel", len - 4);
+    if (cmd_flags & ICA_CMDF_RESUME_ORPHAN)
+        expert_add_info_format(pinfo, cmd_item, &ei_ica_resume, "No interrupted virtual write on channel %u "
+                               "to resume (interrupted before the capture, or not seen)", ch);
+    else if (cmd_flags & ICA_CMDF_RESUME_OVERRUN)
+        expert_add_info(pinfo, cmd_item, &ei_ica_resume);
+    else if (cmd_flags & ICA_CMDF_RESUME_PARTIAL)
+        expert_add_info_format(pinfo, cmd_item, &ei_ica_resume, "The interrupted write is not complete yet");
+}
+
+/* A virtual write cut short by INTERRUPT_VIRTUAL_WRITE, or rebuilt whole. */
+static void add_vw_state(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 cmd_flags)
+{
+    if (cmd_flags & ICA_CMDF_INTERRUPTED) {
+        proto_item *ii = proto_tree_add_boolean(ct, hf_ica_vc_interrupted, t, 0, 0, TRUE);
+        proto_item_set_generated(ii);
+        expert_add_info_format(pinfo, ii, &ei_ica_vc_interrupted, (cmd_flags & ICA_CMDF_NOT_RESUMABLE) ?
+                               "Command cut short by INTERRUPT_VIRTUAL_WRITE; it cannot be resumed (dropped)" :
+                               "Virtual write cut short by INTERRUPT_VIRTUAL_WRITE; the rest follows in "
+                               "RESUME_VIRTUAL_WRITE");
+    }
+    if (cmd_flags & ICA_CMDF_JOINED) {
+        proto_item *ji = proto_tree_add_boolean(ct, hf_ica_vc_joined, t, 0, 0, TRUE);
+        proto_item_set_generated(ji);
+        expert_add_info(pinfo, ji, &ei_ica_vc_joined);
+    }
+}
+
 void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
-                            wmem_strbuf_t *info)
+                         guint8 cmd_flags, wmem_strbuf_t *info)
 {
     guint8 code = tvb_get_uint8(t, 0);
     const ica_cmd_info *ci = ica_cmd_lookup(code);
@@ -122,8 +197,10 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
     TRY {
     switch (code) {
     case ICA_CMD_TERMINATE:
-        if (dlen >= 1)
-            proto_tree_add_item(ct, hf_ica_terminate_reason, t, hdr, 1, ENC_NA);
+        add_terminate(t, pinfo, ct);
+        break;
+    case ICA_CMD_RESUME_VIRTUAL_WRITE:
+        add_resume(t, pinfo, ct, cmd_item, s, cmd_flags, one);
         break;
     case ICA_CMD_REDRAW:
         for (guint o = hdr; o + 6 <= len; o += 6) {
@@ -163,6 +240,7 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
     case ICA_CMD_VIRTUAL_WRITE0:
     case ICA_CMD_VIRTUAL_WRITE1:
     case ICA_CMD_VIRTUAL_WRITE2: {
+        add_vw_state(t, pinfo, ct, cmd_flags);
         guint choff = code == ICA_CMD_VIRTUAL_WRITE0 ? 1 : hdr;
         if (len <= choff) {
             /* the length counts the channel byte, so it cannot be 0 */
@@ -256,6 +334,10 @@ ica_register_wd_fields(int proto, expert_module_t *expert)
 {
     static hf_register_info hf[] = {
         { &hf_ica_terminate_reason, { "Terminate reason", "ica.terminate.reason", FT_UINT8, BASE_DEC, VALS(terminate_reason_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_terminate_h5_form, { "Length 0, reason after it", "ica.terminate.ack_without_length", FT_BOOLEAN, BASE_NONE, NULL, 0x0, "TERMINATE written as 05 00 02 (the HTML5 client's ack writer)", HFILL } },
+        { &hf_ica_resume_data, { "Rest of the interrupted write", "ica.resume.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_vc_interrupted, { "Interrupted", "ica.vc.interrupted", FT_BOOLEAN, BASE_NONE, NULL, 0x0, "Virtual write cut short by INTERRUPT_VIRTUAL_WRITE: the bytes sent so far", HFILL } },
+        { &hf_ica_vc_joined, { "Joined", "ica.vc.joined", FT_BOOLEAN, BASE_NONE, NULL, 0x0, "The whole virtual write, rebuilt from an interrupted part and RESUME_VIRTUAL_WRITE", HFILL } },
         { &hf_ica_redraw_x1, { "X1", "ica.redraw.x1", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_redraw_y1, { "Y1", "ica.redraw.y1", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_redraw_x2, { "X2", "ica.redraw.x2", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
@@ -303,6 +385,10 @@ ica_register_wd_fields(int proto, expert_module_t *expert)
         { &ei_ica_len_conflict, { "ica.cmd.length_disputed", PI_PROTOCOL, PI_WARN, "Sources disagree on this command's length rule", EXPFILL } },
         { &ei_ica_legacy_vc, { "ica.vc.legacy_name", PI_PROTOCOL, PI_NOTE, "No VcBind table seen: channel named by the legacy fixed numbering", EXPFILL } },
         { &ei_ica_vc_no_channel, { "ica.vc.no_channel", PI_MALFORMED, PI_WARN, "VIRTUAL_WRITE length 0: no channel byte", EXPFILL } },
+        { &ei_ica_terminate_h5, { "ica.terminate.ack_without_length.expert", PI_PROTOCOL, PI_NOTE, "TERMINATE with length 0 followed by its reason (HTML5 client form)", EXPFILL } },
+        { &ei_ica_vc_interrupted, { "ica.vc.interrupted.expert", PI_SEQUENCE, PI_NOTE, "Virtual write cut short by INTERRUPT_VIRTUAL_WRITE", EXPFILL } },
+        { &ei_ica_vc_joined, { "ica.vc.joined.expert", PI_REASSEMBLE, PI_CHAT, "Virtual write joined from its interrupted part and RESUME_VIRTUAL_WRITE", EXPFILL } },
+        { &ei_ica_resume, { "ica.resume.mismatch", PI_SEQUENCE, PI_WARN, "RESUME_VIRTUAL_WRITE longer than the rest of the interrupted write", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

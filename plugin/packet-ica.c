@@ -42,6 +42,8 @@ dissector_handle_t tls_handle;
 
 wsc_pref_bool_t pref_decrypt = TRUE;
 wsc_pref_bool_t pref_desegment = TRUE;
+wsc_pref_bool_t pref_recover_key = TRUE;
+guint pref_session_key = 0;
 
 int hf_ica_cmd = -1;
 int hf_ica_cmd_length = -1;
@@ -321,6 +323,14 @@ proto_register_ica(void)
                                    "Follow PDRFRAME frames and WD commands across TCP segments. When off, a unit "
                                    "that spans segments is not decoded and the direction resumes at the next "
                                    "plausible frame", &pref_desegment);
+    prefs_register_bool_preference(ica_module, "recover_key", "Recover the Basic key of mid-session captures",
+                                   "When no CRYPT_SESSIONKEY was captured, try the 256 Basic keys on the first "
+                                   "frames of each direction and use the one key under which several frames "
+                                   "parse as WD commands with no bytes left over", &pref_recover_key);
+    prefs_register_uint_preference(ica_module, "session_key", "Basic session key (hex, 0 = none)",
+                                   "Basic session key to use when the capture holds no CRYPT_SESSIONKEY "
+                                   "(capture started mid-session); a captured key exchange takes precedence. "
+                                   "Clients never choose 0.", 16, &pref_session_key);
 
     ica_handle = register_dissector("ica", dissect_ica, proto_ica);
     ica_tap = register_tap("ica");

@@ -17,6 +17,7 @@
 
 #include <epan/packet.h>
 #include <epan/conversation.h>
+#include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
@@ -41,6 +42,9 @@ static int proto_portreg = -1;
 static int proto_tcp = -1, proto_udp = -1, proto_sctp = -1, proto_dccp = -1;
 static int proto_icmp = -1, proto_icmpv6 = -1, proto_data = -1;
 static int portreg_tap = -1;
+/* srcport/dstport field ids of each transport (registry_transport_t order) */
+static int hf_transport_srcport[REGISTRY_N_TRANSPORTS] = { -1, -1, -1, -1 };
+static int hf_transport_dstport[REGISTRY_N_TRANSPORTS] = { -1, -1, -1, -1 };
 
 static int hf_portreg_transport = -1;
 static int hf_portreg_port = -1;
@@ -93,7 +97,7 @@ static const value_string status_vals[] = {
 typedef struct {
     char *ports;       /* "2014" or "16500-16509" */
     char *transport;   /* "tcp", "udp,sctp", "any" */
-    char *kind;        /* defacto_kind_name() */
+    guint kind;        /* defacto_kind_t, chosen from kind_vals */
     char *label;
     char *source;
 } portreg_uat_rec_t;
@@ -106,7 +110,16 @@ static guint n_user_rows;
 
 UAT_CSTRING_CB_DEF(portreg_uat, ports, portreg_uat_rec_t)
 UAT_CSTRING_CB_DEF(portreg_uat, transport, portreg_uat_rec_t)
-UAT_CSTRING_CB_DEF(portreg_uat, kind, portreg_uat_rec_t)
+/* The UAT's kind column is a choice list; the file keeps the names. */
+static const value_string kind_vals[] = {
+    { DEFACTO_MATCHES,      "matches" },
+    { DEFACTO_DIVERGENT,    "divergent" },
+    { DEFACTO_GHOST,        "ghost" },
+    { DEFACTO_CLAIMED,      "claimed" },
+    { DEFACTO_UNREGISTERED, "unregistered" },
+    { 0, NULL }
+};
+UAT_VS_DEF(portreg_uat, kind, portreg_uat_rec_t, guint, DEFACTO_NONE, "divergent")
 UAT_CSTRING_CB_DEF(portreg_uat, label, portreg_uat_rec_t)
 UAT_CSTRING_CB_DEF(portreg_uat, source, portreg_uat_rec_t)
 
@@ -133,17 +146,6 @@ portreg_uat_chk_transport(void *r _U_, const char *p, unsigned len, const void *
     return mask ? TRUE : FALSE;
 }
 
-static portreg_uat_ret_t
-portreg_uat_chk_kind(void *r _U_, const char *p, unsigned len, const void *u1 _U_, const void *u2 _U_, char **err)
-{
-    char *s = g_strndup(p, len);
-    defacto_kind_t kind = defacto_kind_from_name(s);
-    g_free(s);
-    if (kind == DEFACTO_NONE)
-        *err = g_strdup("Kind must be one of: matches, divergent, ghost, claimed, unregistered");
-    return kind != DEFACTO_NONE ? TRUE : FALSE;
-}
-
 static void *
 portreg_uat_copy(void *dest, const void *src, size_t len _U_)
 {
@@ -151,7 +153,7 @@ portreg_uat_copy(void *dest, const void *src, size_t len _U_)
     portreg_uat_rec_t *d = (portreg_uat_rec_t *)dest;
     d->ports = g_strdup(s->ports);
     d->transport = g_strdup(s->transport);
-    d->kind = g_strdup(s->kind);
+    d->kind = s->kind;
     d->label = g_strdup(s->label);
     d->source = g_strdup(s->source);
     return d;
@@ -163,7 +165,6 @@ portreg_uat_free(void *rec)
     portreg_uat_rec_t *r = (portreg_uat_rec_t *)rec;
     g_free(r->ports);
     g_free(r->transport);
-    g_free(r->kind);
     g_free(r->label);
     g_free(r->source);
 }
@@ -181,8 +182,8 @@ portreg_uat_update(void *rec, char **err)
         *err = g_strdup("Invalid transport");
         return FALSE;
     }
-    if (defacto_kind_from_name(r->kind) == DEFACTO_NONE) {
-        *err = g_strdup("Invalid kind");
+    if (try_val_to_str(r->kind, kind_vals) == NULL) {
+        *err = g_strdup("Kind must be one of: matches, divergent, ghost, claimed, unregistered");
         return FALSE;
     }
     if (!r->label || !*r->label) {
@@ -204,8 +205,8 @@ portreg_uat_post_update(void)
         if (!r->ports || !defacto_parse_ports(r->ports, &row->lo, &row->hi))
             continue;
         row->transports = (guint8)defacto_parse_transports(r->transport);
-        row->kind = (guint8)defacto_kind_from_name(r->kind);
-        if (!row->transports || row->kind == DEFACTO_NONE)
+        row->kind = (guint8)r->kind;
+        if (!row->transports || try_val_to_str(r->kind, kind_vals) == NULL)
             continue;
         row->label = r->label ? r->label : "";
         row->source = r->source && *r->source ? r->source : "user table (portreg_defacto)";
@@ -220,8 +221,7 @@ typedef struct {
     defacto_row_t defacto;       /* copied: UAT strings are owned by the UAT */
     defacto_kind_t kind;         /* DEFACTO_NONE when no row */
     const char *ws_name;         /* Wireshark's own services name, NULL if none */
-    const char *summary;         /* "2598: Assigned citriximaclient", for tree labels */
-    const char *label[2];        /* subtree text as client [0] / service [1] */
+    const char *label[2];        /* subtree text as client [0] / service [1]; formatted on first use */
     const char *row_ports;       /* "27000-27009" when the deciding row is a range, else NULL */
     guint16 port;
 } portreg_endpoint_t;
@@ -283,13 +283,6 @@ endpoint_init(portreg_endpoint_t *ep, registry_transport_t t, guint16 port)
         /* Shown only where it differs from IANA's first name (a personal
          * services file, Wireshark's 15-character cut, an older table). */
         ep->ws_name = ws && !(first && strcmp(ws, first) == 0) ? wmem_strdup(wmem_file_scope(), ws) : NULL;
-        /* Formatted once per conversation: a visible tree (tshark -V,
-         * -T fields, the GUI) would otherwise format them on every frame. */
-        ep->summary = wmem_strdup_printf(wmem_file_scope(), "%u: %s%s%s", port,
-                                         val_to_str_const(ep->iana.status, status_vals, "?"),
-                                         first ? " " : "", first ? first : "");
-        ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %s", ep->summary);
-        ep->label[1] = wmem_strdup_printf(wmem_file_scope(), "Service port %s", ep->summary);
         ep->row_ports = ep->iana.listed && ep->iana.row_lo != ep->iana.row_hi
             ? wmem_strdup_printf(wmem_file_scope(), "%u-%u", ep->iana.row_lo, ep->iana.row_hi) : NULL;
     }
@@ -401,7 +394,7 @@ sender_index(const portreg_conv_t *c, const packet_info *pinfo, guint16 sport)
  * it. Frames whose transport sits inside an ICMP error are skipped: the
  * quoted header is not a conversation of this capture. */
 static gboolean
-find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto)
+find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto, guint32 *layer)
 {
     wmem_list_frame_t *f;
     int pos = 0, transport_pos = -1, transport_proto = -1, after = -1;
@@ -432,51 +425,42 @@ find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto)
     else
         *t = REGISTRY_DCCP;
     *app_proto = after;
+    /* pinfo->curr_layer_num counted this protocol when it was appended to
+     * pinfo->layers (frame is layer 1) */
+    *layer = (guint32)transport_pos + 1;
     return TRUE;
 }
 
-/* A dissector above the transport may rewrite pinfo->ptype and the ports
- * (InfiniBand over UDP 4791 puts queue pairs there). Then read the ports
- * from the transport header that follows the innermost IP header carrying
- * pinfo->net_src/net_dst. Only this rare path scans the frame. */
+/* The transport's own ports. A dissector above the transport may rewrite
+ * pinfo->ptype and the ports (InfiniBand over UDP 4791 puts queue pairs
+ * there, CAPWAP's 802.11 management frames leave 1/1), so pinfo is never
+ * read. TCP, UDP and SCTP record the ports of their header as packet-scope
+ * proto data keyed by their srcport/dstport field id and layer number (for
+ * Decode As); a recorded 0 reads as absent, so a header with both ports 0
+ * is taken from pinfo when pinfo says exactly that for this transport.
+ * DCCP records nothing in 4.0, so DCCP falls back to pinfo, but only while
+ * DCCP itself set it and nothing above DCCP was dissected. */
 static gboolean
-recover_ports(tvbuff_t *tvb, const packet_info *pinfo, registry_transport_t t, guint16 *sport, guint16 *dport)
+transport_ports(packet_info *pinfo, registry_transport_t t, guint32 layer, int app_proto,
+                guint16 *sport, guint16 *dport)
 {
-    static const guint8 ip_proto[REGISTRY_N_TRANSPORTS] = { 6, 17, 132, 33 };
-    const address *src = &pinfo->net_src, *dst = &pinfo->net_dst;
-    guint len = tvb_captured_length(tvb), alen, before, o;
-    const guint8 *d;
-    gint found = -1;
-
-    if (src->type != dst->type || (src->type != AT_IPv4 && src->type != AT_IPv6) || src->len != dst->len)
-        return FALSE;
-    alen = (guint)src->len;
-    before = alen == 4 ? 12 : 8;     /* header bytes before the source address */
-    if (len < before + 2 * alen + 4)
-        return FALSE;
-    d = tvb_get_ptr(tvb, 0, len);
-    for (o = before; o + 2 * alen <= len; o++) {
-        guint ip = o - before, l4;
-        if (memcmp(d + o, src->data, alen) != 0 || memcmp(d + o + alen, dst->data, alen) != 0)
-            continue;
-        if (alen == 4) {
-            if (d[ip] >> 4 != 4 || (d[ip] & 0x0f) < 5 || d[ip + 9] != ip_proto[t]
-                || ((d[ip + 6] & 0x1f) << 8 | d[ip + 7]) != 0)   /* not a first fragment */
-                continue;
-            l4 = ip + (d[ip] & 0x0fu) * 4;
-        } else {
-            if (d[ip] >> 4 != 6 || d[ip + 6] != ip_proto[t])
-                continue;
-            l4 = ip + 40;
+    if (hf_transport_srcport[t] > 0) {
+        guint s = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, hf_transport_srcport[t], layer));
+        guint d = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, hf_transport_dstport[t], layer));
+        /* a recorded 0 reads as "absent": both 0 means nothing recorded */
+        if (s || d) {
+            *sport = (guint16)s;
+            *dport = (guint16)d;
+            return TRUE;
         }
-        if (l4 + 4 <= len)
-            found = (gint)l4;
     }
-    if (found < 0)
-        return FALSE;
-    *sport = (guint16)(d[found] << 8 | d[found + 1]);
-    *dport = (guint16)(d[found + 2] << 8 | d[found + 3]);
-    return TRUE;
+    if (pinfo->ptype == transport_port_type(t) &&
+        (t == REGISTRY_DCCP ? app_proto < 0 : pinfo->srcport == 0 && pinfo->destport == 0)) {
+        *sport = (guint16)pinfo->srcport;
+        *dport = (guint16)pinfo->destport;
+        return TRUE;
+    }
+    return FALSE;
 }
 
 static gboolean
@@ -486,27 +470,95 @@ listener_unregistered(const portreg_conv_t *c)
     return c->listen_frame && (status == REGISTRY_UNASSIGNED || status == REGISTRY_DYNAMIC);
 }
 
+/* Items the expert infos hang on; all NULL without a tree. */
+typedef struct {
+    proto_item *top;
+    proto_item *observed;
+    proto_item *flag[2];          /* divergent/ghost flag of endpoint i */
+} portreg_items_t;
+
+static gboolean
+endpoint_expert(const portreg_conv_t *c, const packet_info *pinfo, int i)
+{
+    return pinfo->num == c->first_frame && (c->ep[i].kind == DEFACTO_DIVERGENT || c->ep[i].kind == DEFACTO_GHOST);
+}
+
 static gboolean
 has_expert(const portreg_conv_t *c, const packet_info *pinfo)
 {
-    if (pinfo->num == c->first_frame)
-        for (int i = 0; i < 2; i++)
-            if (c->ep[i].kind == DEFACTO_DIVERGENT || c->ep[i].kind == DEFACTO_GHOST)
-                return TRUE;
-    return (pinfo->num == c->listen_frame && listener_unregistered(c))
+    return endpoint_expert(c, pinfo, 0) || endpoint_expert(c, pinfo, 1)
+        || (pinfo->num == c->listen_frame && listener_unregistered(c))
         || (pinfo->num == c->observed_frame && c->observed_differs);
 }
 
+/* The findings, on the frames that carry them, whether or not a tree is
+ * built: expert_add_info_format() queues the expert tap (tshark -z expert,
+ * the GUI's Expert Information) even with a NULL item. */
 static void
-add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c, int idx)
+add_experts(packet_info *pinfo, const portreg_conv_t *c, const portreg_items_t *it)
 {
-    const portreg_endpoint_t *ep = &c->ep[idx];
+    const portreg_endpoint_t *svc = &c->ep[c->service];
+    const char *tname = registry_transport_name((registry_transport_t)c->transport);
+
+    if (pinfo->num == c->observed_frame && c->observed_differs)
+        expert_add_info_format(pinfo, it->observed, &ei_portreg_observed_differs,
+                               "Observed protocol %s on %s port %u, IANA service there is %s",
+                               c->observed, tname, svc->port, registry_name(&svc->iana, 0));
+    if (pinfo->num == c->listen_frame && listener_unregistered(c))
+        expert_add_info_format(pinfo, it->top, &ei_portreg_listener_unregistered,
+                               "Service listening on %s port %s/%u (%s)",
+                               svc->iana.status == REGISTRY_DYNAMIC ? "Dynamic" : "Unassigned", tname, svc->port,
+                               c->transport == REGISTRY_TCP ? "SYN/ACK seen" : "response seen");
+    for (int k = 0; k < 2; k++) {
+        int i = k == 0 ? c->service : 1 - c->service;
+        const portreg_endpoint_t *ep = &c->ep[i];
+        const char *first = registry_name(&ep->iana, 0);
+        if (!endpoint_expert(c, pinfo, i))
+            continue;
+        if (ep->kind == DEFACTO_DIVERGENT)
+            expert_add_info_format(pinfo, it->flag[i], &ei_portreg_divergent,
+                                   "%s port %u: IANA lists %s, de facto use: %s", tname, ep->port,
+                                   first ? first : "no service", ep->defacto.label);
+        else
+            expert_add_info_format(pinfo, it->flag[i], &ei_portreg_ghost,
+                                   "%s port %u is registered (%s) but no product is known to use it",
+                                   tname, ep->port, first ? first : "no service name");
+    }
+}
+
+/* Subtree text, formatted once per conversation and only when a tree is
+ * shown (tshark -V, the GUI): most conversations are never looked at. */
+static const char *
+endpoint_label(portreg_endpoint_t *ep, gboolean is_service)
+{
+    if (!ep->label[is_service]) {
+        const char *first = registry_name(&ep->iana, 0);
+        if (is_service)
+            ep->label[1] = wmem_strdup_printf(wmem_file_scope(), "Service port %u: %s%s%s", ep->port,
+                                              val_to_str_const(ep->iana.status, status_vals, "?"),
+                                              first ? " " : "", first ? first : "");
+        /* A client's port is usually whatever its stack picked: its IANA
+         * entry says nothing about the traffic, so the label names none
+         * (the fields below still carry it). */
+        else if (ep->kind == DEFACTO_DIVERGENT || ep->kind == DEFACTO_GHOST)
+            ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %u (%s port)", ep->port,
+                                              defacto_kind_name(ep->kind));
+        else
+            ep->label[0] = wmem_strdup_printf(wmem_file_scope(), "Client port %u", ep->port);
+    }
+    return ep->label[is_service];
+}
+
+static proto_item *
+add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, portreg_conv_t *c, int idx)
+{
+    portreg_endpoint_t *ep = &c->ep[idx];
     gboolean is_service = idx == c->service;
-    const char *first = registry_name(&ep->iana, 0);
-    proto_item *ti;
+    proto_item *ti, *flag = NULL;
     proto_tree *et;
 
-    et = proto_tree_add_subtree(tree, tvb, 0, 0, ett_portreg_endpoint, NULL, ep->label[is_service]);
+    et = proto_tree_add_subtree(tree, tvb, 0, 0, ett_portreg_endpoint, NULL,
+                                PTREE_DATA(tree)->visible ? endpoint_label(ep, is_service) : "");
     ti = proto_tree_add_uint(et, hf_portreg_port, tvb, 0, 0, ep->port);
     proto_item_set_generated(ti);
     ti = proto_tree_add_string(et, hf_portreg_role, tvb, 0, 0, is_service ? "service" : "client");
@@ -563,57 +615,135 @@ add_endpoint_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const por
     /* Flags only when set, like tcp.analysis: a bare "portreg.divergent"
      * filter then means what it says. */
     if (ep->kind == DEFACTO_DIVERGENT) {
-        ti = proto_tree_add_boolean(et, hf_portreg_divergent, tvb, 0, 0, TRUE);
-        proto_item_set_generated(ti);
-        if (pinfo->num == c->first_frame)
-            expert_add_info_format(pinfo, ti, &ei_portreg_divergent,
-                                   "%s port %u: IANA lists %s, de facto use: %s",
-                                   registry_transport_name((registry_transport_t)c->transport), ep->port,
-                                   first ? first : "no service", ep->defacto.label);
+        flag = proto_tree_add_boolean(et, hf_portreg_divergent, tvb, 0, 0, TRUE);
+        proto_item_set_generated(flag);
+    } else if (ep->kind == DEFACTO_GHOST) {
+        flag = proto_tree_add_boolean(et, hf_portreg_ghost, tvb, 0, 0, TRUE);
+        proto_item_set_generated(flag);
     }
-    if (ep->kind == DEFACTO_GHOST) {
-        ti = proto_tree_add_boolean(et, hf_portreg_ghost, tvb, 0, 0, TRUE);
-        proto_item_set_generated(ti);
-        if (pinfo->num == c->first_frame)
-            expert_add_info_format(pinfo, ti, &ei_portreg_ghost,
-                                   "%s port %u is registered (%s) but no product is known to use it",
-                                   registry_transport_name((registry_transport_t)c->transport), ep->port,
-                                   first ? first : "no service name");
-    }
+    return flag;
 }
 
-static void
-add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const portreg_conv_t *c)
+/* What matters about the service port, in one line: the top item's text. */
+static const char *
+summary_line(wmem_allocator_t *pool, const portreg_conv_t *c)
 {
     const portreg_endpoint_t *svc = &c->ep[c->service];
     const char *tname = registry_transport_name((registry_transport_t)c->transport);
-    proto_item *top, *ti;
+    const char *first = registry_name(&svc->iana, 0);
+    wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
+
+    wmem_strbuf_append_printf(b, "%s/%u: ", tname, svc->port);
+    if (first)
+        wmem_strbuf_append_printf(b, "IANA %s", first);
+    else
+        wmem_strbuf_append(b, val_to_str_const(svc->iana.status, status_vals, "?"));
+    switch (svc->kind) {
+    case DEFACTO_DIVERGENT:
+        wmem_strbuf_append_printf(b, ", de facto %s (divergent)", svc->defacto.label);
+        break;
+    case DEFACTO_GHOST:
+        wmem_strbuf_append(b, ", no known use (ghost)");
+        break;
+    case DEFACTO_UNREGISTERED:
+        wmem_strbuf_append_printf(b, ", de facto %s (unregistered use)", svc->defacto.label);
+        break;
+    case DEFACTO_CLAIMED:
+        wmem_strbuf_append_printf(b, ", %s", svc->defacto.label);
+        break;
+    case DEFACTO_MATCHES:
+        wmem_strbuf_append_printf(b, ", de facto %s", svc->defacto.label);
+        break;
+    default:
+        break;
+    }
+    if (listener_unregistered(c))
+        wmem_strbuf_append_printf(b, ", listener on a%s port",
+                                  svc->iana.status == REGISTRY_DYNAMIC ? " Dynamic" : "n Unassigned");
+    if (c->observed_differs)
+        wmem_strbuf_append_printf(b, ", observed %s (differs)", c->observed);
+    return wmem_strbuf_finalize(b);
+}
+
+static void
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, portreg_conv_t *c, portreg_items_t *it)
+{
+    const char *tname = registry_transport_name((registry_transport_t)c->transport);
+    proto_item *ti;
     proto_tree *pt;
 
-    top = proto_tree_add_item(tree, proto_portreg, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(top);
+    it->top = proto_tree_add_item(tree, proto_portreg, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(it->top);
     if (PTREE_DATA(tree)->visible)
-        proto_item_append_text(top, ", service %s/%s", tname, svc->summary);
-    pt = proto_item_add_subtree(top, ett_portreg);
+        proto_item_append_text(it->top, ", %s", summary_line(pinfo->pool, c));
+    pt = proto_item_add_subtree(it->top, ett_portreg);
     ti = proto_tree_add_string(pt, hf_portreg_transport, tvb, 0, 0, tname);
     proto_item_set_generated(ti);
     ti = proto_tree_add_string(pt, hf_portreg_role_from, tvb, 0, 0, role_from_names[c->role_from]);
     proto_item_set_generated(ti);
     if (c->observed) {
-        ti = proto_tree_add_string(pt, hf_portreg_observed, tvb, 0, 0, c->observed);
-        proto_item_set_generated(ti);
-        if (c->observed_differs && pinfo->num == c->observed_frame)
-            expert_add_info_format(pinfo, ti, &ei_portreg_observed_differs,
-                                   "Observed protocol %s on %s port %u, IANA service there is %s",
-                                   c->observed, tname, svc->port, registry_name(&svc->iana, 0));
+        it->observed = proto_tree_add_string(pt, hf_portreg_observed, tvb, 0, 0, c->observed);
+        proto_item_set_generated(it->observed);
     }
-    if (pinfo->num == c->listen_frame && listener_unregistered(c))
-        expert_add_info_format(pinfo, top, &ei_portreg_listener_unregistered,
-                               "Service listening on %s port %s/%u (%s)",
-                               svc->iana.status == REGISTRY_DYNAMIC ? "Dynamic" : "Unassigned", tname, svc->port,
-                               c->transport == REGISTRY_TCP ? "SYN/ACK seen" : "response seen");
-    add_endpoint_tree(pt, tvb, pinfo, c, c->service);
-    add_endpoint_tree(pt, tvb, pinfo, c, 1 - c->service);
+    it->flag[c->service] = add_endpoint_tree(pt, tvb, c, c->service);
+    it->flag[1 - c->service] = add_endpoint_tree(pt, tvb, c, 1 - c->service);
+}
+
+/* One-entry cache of the previous frame's conversation: most frames belong
+ * to the conversation of the frame before, and find_conversation() is most
+ * of this post-dissector's cost. It is valid only if the transport touched
+ * that very conversation in this frame (TCP and UDP set last_frame when
+ * they find it), so a conversation TCP starts anew on port reuse is never
+ * missed. Cleared with the capture file. */
+static struct {
+    conversation_t *conv;
+    portreg_conv_t *c;
+    guint8 addr_src[16], addr_dst[16];
+    int addr_len;
+    int addr_type;
+    guint16 sport, dport;
+    guint8 transport;
+} last_conv;
+
+static gboolean
+last_conv_matches(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport)
+{
+    const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
+
+    if (!last_conv.conv || last_conv.conv->last_frame != pinfo->num || last_conv.transport != (guint8)t
+        || s->type != last_conv.addr_type || s->len != last_conv.addr_len || d->len != s->len)
+        return FALSE;
+    if (sport == last_conv.sport && dport == last_conv.dport
+        && memcmp(s->data, last_conv.addr_src, s->len) == 0 && memcmp(d->data, last_conv.addr_dst, d->len) == 0)
+        return TRUE;
+    return sport == last_conv.dport && dport == last_conv.sport
+        && memcmp(s->data, last_conv.addr_dst, s->len) == 0 && memcmp(d->data, last_conv.addr_src, d->len) == 0;
+}
+
+static void
+last_conv_set(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport,
+              conversation_t *conv, portreg_conv_t *c)
+{
+    const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
+
+    last_conv.conv = NULL;
+    if (s->len != d->len || s->len > (int)sizeof last_conv.addr_src || s->type != d->type)
+        return;
+    memcpy(last_conv.addr_src, s->data, s->len);
+    memcpy(last_conv.addr_dst, d->data, d->len);
+    last_conv.addr_len = s->len;
+    last_conv.addr_type = s->type;
+    last_conv.sport = sport;
+    last_conv.dport = dport;
+    last_conv.transport = (guint8)t;
+    last_conv.c = c;
+    last_conv.conv = conv;
+}
+
+static void
+portreg_cleanup(void)
+{
+    memset(&last_conv, 0, sizeof last_conv);
 }
 
 static int
@@ -621,34 +751,36 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     registry_transport_t t;
     int app_proto;
+    guint32 layer;
     guint16 sport, dport;
     conversation_type ctype;
     conversation_t *conv;
     portreg_conv_t *c;
+    portreg_items_t items = { NULL, NULL, { NULL, NULL } };
 
-    if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto))
+    if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto, &layer)
+        || !transport_ports(pinfo, t, layer, app_proto, &sport, &dport))
         return 0;
-    if (pinfo->ptype == transport_port_type(t)) {
-        sport = (guint16)pinfo->srcport;
-        dport = (guint16)pinfo->destport;
-    } else if (!recover_ports(tvb, pinfo, t, &sport, &dport)) {
-        return 0;
-    }
-    ctype = conversation_pt_to_conversation_type(transport_port_type(t));
-
-    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
-    if (!conv) {
-        if (PINFO_FD_VISITED(pinfo))
-            return 0;
-        /* SCTP and DCCP do not always keep a conversation of their own. */
-        conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
-    }
-    c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
-    if (!c) {
-        if (PINFO_FD_VISITED(pinfo))
-            return 0;
-        c = new_conv(pinfo, t, sport, dport);
-        conversation_add_proto_data(conv, proto_portreg, c);
+    if (last_conv_matches(pinfo, t, sport, dport)) {
+        conv = last_conv.conv;
+        c = last_conv.c;
+    } else {
+        ctype = conversation_pt_to_conversation_type(transport_port_type(t));
+        conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
+        if (!conv) {
+            if (PINFO_FD_VISITED(pinfo))
+                return 0;
+            /* SCTP and DCCP do not always keep a conversation of their own. */
+            conv = conversation_new(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
+        }
+        c = (portreg_conv_t *)conversation_get_proto_data(conv, proto_portreg);
+        if (!c) {
+            if (PINFO_FD_VISITED(pinfo))
+                return 0;
+            c = new_conv(pinfo, t, sport, dport);
+            conversation_add_proto_data(conv, proto_portreg, c);
+        }
+        last_conv_set(pinfo, t, sport, dport, conv, c);
     }
     if (!PINFO_FD_VISITED(pinfo))
         update_conv(c, conv, pinfo, sender_index(c, pinfo, sport), app_proto);
@@ -657,9 +789,11 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         tap_queue_packet(portreg_tap, pinfo, c);
 
     /* An invisible tree (tshark -Y/-T fields) gets items only when one of
-     * our fields is asked for, or on the few frames that carry an expert. */
-    if (tree && (proto_field_is_referenced(tree, proto_portreg) || has_expert(c, pinfo)))
-        add_tree(tree, tvb, pinfo, c);
+     * our fields (an expert's filter name included) is asked for. */
+    if (tree && proto_field_is_referenced(tree, proto_portreg))
+        add_tree(tree, tvb, pinfo, c, &items);
+    if (has_expert(c, pinfo))
+        add_experts(pinfo, c, &items);
     return tvb_captured_length(tvb);
 }
 
@@ -720,6 +854,86 @@ portreg_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_
         snprintf(name, sizeof name, "%s/%u %s", tname, svc->port,
                  val_to_str_const(svc->iana.status, status_vals, "?"));
         tick_stat_node(st, name, st_node_listeners, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---- stats tree: tshark -z portreg_defacto,tree — the de facto table ---- */
+
+static const char st_str_builtin[] = "Built-in table (Citrix ports)";
+static const char st_str_user[] = "Your rows (portreg_defacto UAT; they win)";
+static int st_node_builtin = -1, st_node_user = -1;
+
+/* "tcp,udp/2897: registered to Citrix ... (ghost; IANA citrix-rtmp)" */
+static void
+defacto_row_name(char *buf, size_t size, const defacto_row_t *r)
+{
+    char transports[32] = "", ports[16];
+    registry_info_t iana;
+    const char *first = NULL;
+
+    for (int t = 0; t < REGISTRY_N_TRANSPORTS; t++) {
+        if (!(r->transports & DEFACTO_TRANSPORT_BIT(t)))
+            continue;
+        if (!first && registry_lookup((registry_transport_t)t, r->lo, &iana))
+            first = registry_name(&iana, 0);
+        g_strlcat(transports, transports[0] ? "," : "", sizeof transports);
+        g_strlcat(transports, registry_transport_name((registry_transport_t)t), sizeof transports);
+    }
+    if (r->lo == r->hi)
+        snprintf(ports, sizeof ports, "%u", r->lo);
+    else
+        snprintf(ports, sizeof ports, "%u-%u", r->lo, r->hi);
+    snprintf(buf, size, "%s/%s: %s (%s; IANA %s)", transports, ports, r->label,
+             defacto_kind_name((defacto_kind_t)r->kind),
+             r->lo != r->hi ? "varies, see per port" : first ? first : "no service name");
+}
+
+static void
+portreg_defacto_init(stats_tree *st)
+{
+    size_t n;
+    const defacto_row_t *rows = defacto_builtin_rows(&n);
+    char name[512];
+
+    /* Every row is listed, seen or not: the tree doubles as the table's listing. */
+    st_node_builtin = stats_tree_create_node(st, st_str_builtin, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < n; i++) {
+        defacto_row_name(name, sizeof name, &rows[i]);
+        stats_tree_create_node(st, name, st_node_builtin, STAT_DT_INT, FALSE);
+    }
+    st_node_user = stats_tree_create_node(st, st_str_user, 0, STAT_DT_INT, TRUE);
+    for (guint i = 0; i < n_user_rows; i++) {
+        defacto_row_name(name, sizeof name, &user_rows[i]);
+        stats_tree_create_node(st, name, st_node_user, STAT_DT_INT, FALSE);
+    }
+}
+
+/* Counts conversations whose ports hit a row (each endpoint once). */
+static tap_packet_status
+portreg_defacto_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p,
+                       tap_flags_t flags _U_)
+{
+    const portreg_conv_t *c = (const portreg_conv_t *)p;
+    char name[512];
+
+    if (pinfo->num != c->first_frame)
+        return TAP_PACKET_DONT_REDRAW;
+    for (int i = 0; i < 2; i++) {
+        const portreg_endpoint_t *ep = &c->ep[i];
+        registry_transport_t t = (registry_transport_t)c->transport;
+        const defacto_row_t *row;
+        if (ep->kind == DEFACTO_NONE)
+            continue;
+        if ((row = defacto_find(user_rows, n_user_rows, t, ep->port)) != NULL) {
+            defacto_row_name(name, sizeof name, row);
+            tick_stat_node(st, st_str_user, 0, TRUE);
+            tick_stat_node(st, name, st_node_user, FALSE);
+        } else if ((row = defacto_builtin_lookup(t, ep->port)) != NULL) {
+            defacto_row_name(name, sizeof name, row);
+            tick_stat_node(st, st_str_builtin, 0, TRUE);
+            tick_stat_node(st, name, st_node_builtin, FALSE);
+        }
     }
     return TAP_PACKET_REDRAW;
 }
@@ -808,8 +1022,9 @@ proto_register_portreg(void)
                               "A port (2014) or an inclusive range (16500-16509)"),
         UAT_FLD_CSTRING_OTHER(portreg_uat, transport, "Transport", portreg_uat_chk_transport,
                               "tcp, udp, sctp, dccp, a comma list of those, or any"),
-        UAT_FLD_CSTRING_OTHER(portreg_uat, kind, "Kind", portreg_uat_chk_kind,
-                              "matches, divergent, ghost, claimed or unregistered"),
+        UAT_FLD_VS(portreg_uat, kind, "Kind", kind_vals,
+                   "matches, divergent (IANA assigned it to something else), ghost (registered, unused), "
+                   "claimed (weak source) or unregistered (IANA has not assigned it)"),
         UAT_FLD_CSTRING(portreg_uat, label, "Use", "What your organisation runs on these ports"),
         UAT_FLD_CSTRING(portreg_uat, source, "Source", "Where this is documented"),
         UAT_END_FIELDS
@@ -832,6 +1047,7 @@ proto_register_portreg(void)
                                   "Your organisation's port uses; rows win over the built-in Citrix table", uat);
 
     register_postdissector(create_dissector_handle(dissect_portreg, proto_portreg));
+    register_cleanup_routine(portreg_cleanup);
     portreg_tap = register_tap("portreg");
 }
 
@@ -845,8 +1061,19 @@ proto_reg_handoff_portreg(void)
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     proto_data = proto_get_id_by_filter_name("data");
-    stats_tree_register_plugin("portreg", "portreg", "Port Registry", 0, portreg_stats_packet,
+    {
+        static const char *const names[REGISTRY_N_TRANSPORTS][2] = {
+            { "tcp.srcport", "tcp.dstport" }, { "udp.srcport", "udp.dstport" },
+            { "sctp.srcport", "sctp.dstport" }, { "dccp.srcport", "dccp.dstport" } };
+        for (int i = 0; i < REGISTRY_N_TRANSPORTS; i++) {
+            hf_transport_srcport[i] = proto_registrar_get_id_byname(names[i][0]);
+            hf_transport_dstport[i] = proto_registrar_get_id_byname(names[i][1]);
+        }
+    }
+    stats_tree_register_plugin("portreg", "portreg", "Port Registry/Conversations", 0, portreg_stats_packet,
                                portreg_stats_init, NULL);
+    stats_tree_register_plugin("portreg", "portreg_defacto", "Port Registry/De facto table", 0,
+                               portreg_defacto_packet, portreg_defacto_init, NULL);
 }
 
 /*

@@ -3,3 +3,10 @@
 add_test(NAME ica.captures_reproducible
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/ica_captures.py
           --outdir ${CMAKE_BINARY_DIR}/ica-captures --compare ${CMAKE_SOURCE_DIR}/captures)
+
+# The mid-session cut of the real capture (key recovery proof) must be what
+# tools/captures/ica_cut_midsession.py makes of captures/spike-ica-2001.pcap.
+add_test(NAME ica.midsession_cut_reproducible
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/ica_cut_midsession.py
+          ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001.pcap ${CMAKE_BINARY_DIR}/spike-ica-2001-midsession.pcap
+          --compare ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001-midsession.pcap)

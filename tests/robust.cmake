@@ -52,8 +52,8 @@ if(NOT CITRIX_CLANG)
   message(STATUS "robust: clang not found; fuzz smoke not added")
 else()
   add_test(NAME robust.fuzz_build
-    COMMAND sh -c "\"$0\" -S \"$1\" -B \"$2\" -G \"$3\" -DCMAKE_C_COMPILER=\"$4\" >/dev/null && \"$0\" --build \"$2\""
-            ${CMAKE_COMMAND} ${CMAKE_SOURCE_DIR}/fuzz ${ROBUST_FUZZ_DIR} ${CMAKE_GENERATOR} ${CITRIX_CLANG})
+    COMMAND sh -c "\"$0\" -S \"$1\" -B \"$2\" -G \"$3\" -DCMAKE_C_COMPILER=\"$4\" -DCITRIX_WERROR=\"$5\" >/dev/null && \"$0\" --build \"$2\""
+            ${CMAKE_COMMAND} ${CMAKE_SOURCE_DIR}/fuzz ${ROBUST_FUZZ_DIR} ${CMAKE_GENERATOR} ${CITRIX_CLANG} ${CITRIX_WERROR})
   set_tests_properties(robust.fuzz_build PROPERTIES FIXTURES_SETUP robust_fuzz TIMEOUT 900)
   foreach(target IN LISTS CITRIX_FUZZ_TARGETS)
     add_test(NAME robust.fuzz_${target}

@@ -12,14 +12,41 @@ const uint8_t ica_detect_string[ICA_DETECT_LEN] = { 0x7f, 0x7f, 'I', 'C', 'A', 0
 #define MODULE_C2H_LEN 36
 #define MODULE_H2C_LEN 8
 #define EXPAND_MAX 65536u      /* reducer output bound per frame */
+#define TRIAL_MAX_BYTES 65536u /* wire bytes kept for replay during a key trial */
+
+/* Encrypted frames seen while the key is searched (after the anchor), kept
+ * to be decrypted once a key is accepted (bounded: ICA_KEYFIND_MAX_FRAMES
+ * frames, TRIAL_MAX_BYTES bytes). */
+struct ica_keytrial {
+    ica_keyfind kf;
+    uint8_t *buf;               /* wire copies, back to back */
+    size_t len, cap;
+    uint32_t n;
+    uint32_t end[ICA_KEYFIND_MAX_FRAMES];
+    uint64_t off[ICA_KEYFIND_MAX_FRAMES];
+    uint8_t prev[ICA_KEYFIND_MAX_FRAMES];  /* chain state before each frame */
+};
+
+/* Virtual writes cut short by INTERRUPT_VIRTUAL_WRITE, one per channel,
+ * waiting for RESUME_VIRTUAL_WRITE (ica_ht.h).  buf holds the command so
+ * far (code, length, channel, data); total is its full size. */
+struct ica_ivw {
+    struct {
+        uint8_t used, channel;
+        uint8_t *buf;
+        size_t len, cap, total;
+    } slot[ICA_MAX_INTERRUPTED];
+};
+
+#define HT_INFER_FRAMES 8       /* undecided frames before the classic layout is assumed */
 
 enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
 
 enum { CLASS_UI = 0, CLASS_WD = 2, CLASS_PD = 4 };
 enum { PDCLASS_FRAME = 9, PDCLASS_ENCRYPT = 11, PDCLASS_COMPRESS = 12 };
-enum { CAP_HIGH_THROUGHPUT = 16 };     /* IcaCaps.h: u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint32_t le32(const uint8_t *p) { return le16(p) | ((uint32_t)le16(p + 2) << 16); }
 
 static void *libc_realloc(void *actx, void *ptr, size_t size)
 {
@@ -66,11 +93,29 @@ void ica_stream_init(ica_stream *st, enum ica_phase start, ica_realloc_fn reallo
     st->sum.mid_session = start == ICA_PHASE_SYNC;
 }
 
+void ica_stream_set_key(ica_stream *st, uint8_t key)
+{
+    ica_summary *sum = &st->sum;
+    if (sum->have_key)
+        return;
+    sum->session_key = key;
+    sum->have_key = 1;
+    sum->key_source = ICA_KEY_MANUAL;
+    ica_basic_init(&st->d[0].cipher, key);
+    ica_basic_init(&st->d[1].cipher, key);
+}
+
 void ica_stream_free(ica_stream *st)
 {
     if (st->realloc_fn != libc_realloc)
         return;
     for (int i = 0; i < 2; i++) {
+        if (st->d[i].trial)
+            free(st->d[i].trial->buf);
+        free(st->d[i].trial);
+        for (int k = 0; st->d[i].ivw && k < ICA_MAX_INTERRUPTED; k++)
+            free(st->d[i].ivw->slot[k].buf);
+        free(st->d[i].ivw);
         free(st->d[i].pend);
         free(st->d[i].cmd);
         free(st->d[i].work);
@@ -115,7 +160,7 @@ void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out
         else if (d->phase == ICA_PHASE_RAW && n >= 3)
             out->unit_total = 3 + (size_t)le16(p + 1);
         else if (d->phase == ICA_PHASE_FRAMED && n >= 2)
-            out->unit_total = 2 + (size_t)(st->sum.pdrframe_version >= 2 ? le16(p) & 0x3fff : le16(p));
+            out->unit_total = 2 + (size_t)(le16(p) & ICA_FRAME_LEN_MASK);
     }
     out->cmd_seen = d->cmd_len;
     if (d->cmd_len) {
@@ -132,7 +177,7 @@ static int frames_cover(const uint8_t *data, size_t len)
     size_t pos = 0;
     int n = 0;
     while (pos + 2 <= len) {
-        size_t fl = le16(data + pos);
+        size_t fl = le16(data + pos) & ICA_FRAME_LEN_MASK;
         if (fl == 0)
             return 0;
         pos += 2 + fl;
@@ -153,23 +198,6 @@ static int caplist_ok(const uint8_t *c, size_t len)
         off += le16(c + off);
     }
     return off == len;
-}
-
-/* Body of capability sig in a list that passed caplist_ok, or NULL. */
-static const uint8_t *caplist_find(const uint8_t *c, size_t len, uint16_t sig, size_t *blen)
-{
-    size_t off = 4;
-    for (unsigned i = 0; i < c[1] && off + 4 <= len; i++) {
-        size_t bl = le16(c + off);
-        if (bl < 4 || off + bl > len)
-            return NULL;
-        if (le16(c + off + 2) == sig) {
-            *blen = bl - 4;
-            return c + off + 4;
-        }
-        off += bl;
-    }
-    return NULL;
 }
 
 static int name_ok(const uint8_t *n, size_t size)
@@ -302,6 +330,41 @@ const char *ica_compression_name(unsigned comp)
 
 /* ---- handshake state ---------------------------------------------------- */
 
+/* capListLength/oCapList: WD_C2H v8 at 82/84, WD_H2C v8 at 32/34 (ica.md §5.3, §5.4) */
+#define WD_C2H_CAPLIST_LEN 82
+#define WD_C2H_CAPLIST_END 86
+#define WD_H2C_CAPLIST_LEN 32
+#define WD_H2C_CAPLIST_END 36
+
+/* HIGH_THROUGHPUT (cap 16) in a host or client capability list (ica_ht.h). */
+static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host)
+{
+    const uint8_t *b;
+    size_t bl;
+    if (!ica_caplist_find(list, len, ICA_CAP_HIGH_THROUGHPUT, &b, &bl))
+        return;
+    if (host) {
+        sum->ht_host_offered = 1;
+        return;
+    }
+    sum->ht_client_listed = 1;
+    sum->ht_client_mask = bl >= 8 ? le32(b + 4) : 0;
+    sum->ht_max_packet = bl >= 10 ? le16(b + 8) : 0;
+}
+
+/* H5's rule (ica_ht.h): both sides list the capability and the client's
+ * negotiated supportMask is 0.  With a non-zero mask the choice of other
+ * clients is not public: left to inference. */
+static void ht_decide(ica_summary *sum)
+{
+    if (!sum->seen_connect || sum->ht_state != ICA_HT_UNKNOWN)
+        return;
+    if (!sum->ht_host_offered || !sum->ht_client_listed)
+        sum->ht_state = ICA_HT_OFF;
+    else if (sum->ht_client_mask == 0)
+        sum->ht_state = ICA_HT_ON;
+}
+
 static void learn_ui(ica_summary *sum, const uint8_t *m, size_t len)
 {
     if (len < 74)
@@ -343,6 +406,11 @@ static void learn_wd_c2h(ica_summary *sum, const uint8_t *m, size_t len)
         for (int k = ICA_VC_NAME_LEN - 2; k >= 0 && (name[k] == ' ' || name[k] == '\0'); k--)
             name[k] = '\0';
         sum->vc_bound[ch] = 1;
+    }
+    if (len >= WD_C2H_CAPLIST_END) {
+        size_t cl = le16(m + WD_C2H_CAPLIST_LEN), co = le16(m + WD_C2H_CAPLIST_LEN + 2);
+        if (co <= len && cl <= len - co)
+            ht_learn(sum, m + co, cl, 0);
     }
 }
 
@@ -416,12 +484,10 @@ static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
             sum->pow2_agreed[ICA_S2C] = m[27];
             sum->reducer_level = le16(m + 30);
         }
-        if (version >= 8 && len >= 36) {
-            size_t cl = le16(m + 32), co = le16(m + 34), bl;
-            const uint8_t *ht;
-            if (co >= MODULE_H2C_LEN && co + cl <= len && caplist_ok(m + co, cl) &&
-                (ht = caplist_find(m + co, cl, CAP_HIGH_THROUGHPUT, &bl)) != NULL && bl >= 6)
-                sum->max_packet_len = le16(ht + 4);
+        if (version >= 8 && len >= WD_H2C_CAPLIST_END) {
+            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2);
+            if (co <= len && cl <= len - co)
+                ht_learn(sum, m + co, cl, 1);
         }
     } else if (m[3] == CLASS_PD && len >= 9) {
         if (m[8] == PDCLASS_FRAME)
@@ -439,6 +505,7 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
     ica_dir_state *d = &st->d[dir];
     ica_summary *sum = &st->sum;
     d->phase = ICA_PHASE_FRAMED;
+    ht_decide(sum);
     /* Without INIT_CONNECT we cannot know what was bound: assume the
      * classic PDCRYPT1 stack, whose header byte makes the guess visible. */
     int encrypt = sum->pd_encrypt_bound || !sum->seen_connect;
@@ -523,16 +590,113 @@ static ica_event wire_event(enum ica_event_type type, enum ica_dir dir, const ui
     return ev;
 }
 
-static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
-                     ica_event_cb cb, void *ctx)
+static void emit_cmd_flags(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
+                           uint8_t cmd_flags, int count, ica_event_cb cb, void *ctx)
 {
     ica_event ev = new_event(ICA_EV_CMD, dir);
     ev.plain = c;
     ev.plain_len = (uint32_t)len;
     ev.plain_off = off;
     ev.code = c[0];
-    count_command(&st->sum, dir, c, len);
+    ev.cmd_flags = cmd_flags;
+    if (count)
+        count_command(&st->sum, dir, c, len);
     cb(ctx, &ev);
+}
+
+/* Offset of the channel byte of a virtual write, 0 for other commands. */
+static size_t vw_channel_offset(uint8_t code)
+{
+    switch (code) {
+    case ICA_CMD_VIRTUAL_WRITE0: return 1;
+    case ICA_CMD_VIRTUAL_WRITE1: return 2;
+    case ICA_CMD_VIRTUAL_WRITE2: return 3;
+    default: return 0;
+    }
+}
+
+static struct ica_ivw *ivw_get(ica_stream *st, ica_dir_state *d)
+{
+    if (!d->ivw) {
+        d->ivw = st->realloc_fn(st->actx, NULL, sizeof *d->ivw);
+        if (!d->ivw) {
+            st->alloc_failed = 1;
+            return NULL;
+        }
+        memset(d->ivw, 0, sizeof *d->ivw);
+    }
+    return d->ivw;
+}
+
+/* INTERRUPT_VIRTUAL_WRITE: the command in progress is put aside for its
+ * RESUME_VIRTUAL_WRITE, and this frame starts a new command (H5
+ * WdDispatcher.AlertInterrupt). */
+static void wd_interrupt(ica_stream *st, enum ica_dir dir, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (!d->cmd_len || d->wd_stopped)
+        return;
+    size_t total, hdr, choff = vw_channel_offset(d->cmd[0]);
+    ica_cmd_cut(d->cmd, d->cmd_len, &total, &hdr);
+    uint8_t flags = ICA_CMDF_INTERRUPTED;
+    struct ica_ivw *iv = choff && total && d->cmd_len > choff ? ivw_get(st, d) : NULL;
+    int k = -1;
+    for (int i = 0; iv && i < ICA_MAX_INTERRUPTED; i++)
+        if ((iv->slot[i].used && iv->slot[i].channel == d->cmd[choff]) || (k < 0 && !iv->slot[i].used))
+            k = i;
+    if (k >= 0 && reserve(st, &iv->slot[k].buf, &iv->slot[k].cap, d->cmd_len) == 0) {
+        memcpy(iv->slot[k].buf, d->cmd, d->cmd_len);
+        iv->slot[k].len = d->cmd_len;
+        iv->slot[k].total = total;
+        iv->slot[k].channel = d->cmd[choff];
+        iv->slot[k].used = 1;
+    } else {
+        flags |= ICA_CMDF_NOT_RESUMABLE;
+    }
+    emit_cmd_flags(st, dir, d->cmd, d->cmd_len, d->plain_off, flags, 0, cb, ctx);
+    d->plain_off += d->cmd_len;
+    d->cmd_len = 0;
+}
+
+/* RESUME_VIRTUAL_WRITE `43 len(u16) channel rest...`: join the rest to the
+ * interrupted write of that channel; the whole write is reported once
+ * complete (ICA_CMDF_JOINED). */
+static void wd_resume(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
+                      ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    struct ica_ivw *iv = d->ivw;
+    int k = -1;
+    for (int i = 0; iv && len >= 4 && i < ICA_MAX_INTERRUPTED; i++)
+        if (iv->slot[i].used && iv->slot[i].channel == c[3])
+            k = i;
+    if (k < 0) {
+        emit_cmd_flags(st, dir, c, len, off, ICA_CMDF_RESUME_ORPHAN, 1, cb, ctx);
+        return;
+    }
+    size_t rest = len - 4, room = iv->slot[k].total - iv->slot[k].len;
+    uint8_t flags = rest < room ? ICA_CMDF_RESUME_PARTIAL : rest > room ? ICA_CMDF_RESUME_OVERRUN : 0;
+    emit_cmd_flags(st, dir, c, len, off, flags, 1, cb, ctx);
+    size_t take = rest < room ? rest : room;
+    if (reserve(st, &iv->slot[k].buf, &iv->slot[k].cap, iv->slot[k].len + take) < 0) {
+        iv->slot[k].used = 0;
+        return;
+    }
+    memcpy(iv->slot[k].buf + iv->slot[k].len, c + 4, take);
+    iv->slot[k].len += take;
+    if (iv->slot[k].len == iv->slot[k].total) {
+        emit_cmd_flags(st, dir, iv->slot[k].buf, iv->slot[k].len, off, ICA_CMDF_JOINED, 1, cb, ctx);
+        iv->slot[k].used = 0;
+    }
+}
+
+static void emit_cmd(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len, uint64_t off,
+                     ica_event_cb cb, void *ctx)
+{
+    if (c[0] == ICA_CMD_RESUME_VIRTUAL_WRITE)
+        wd_resume(st, dir, c, len, off, cb, ctx);
+    else
+        emit_cmd_flags(st, dir, c, len, off, 0, 1, cb, ctx);
 }
 
 static void wd_stop(ica_stream *st, enum ica_dir dir, uint64_t off, ica_event_cb cb, void *ctx)
@@ -639,6 +803,200 @@ static int wd_whole(const uint8_t *p, size_t len)
 /* ---- frames ------------------------------------------------------------- */
 
 static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
+                         uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx);
+
+/* Whole WD commands exactly filling p[0..len) (an empty frame counts). */
+static int parses_clean(const uint8_t *p, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t total, hdr;
+        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
+            return 0;
+        pos += total;
+    }
+    return 1;
+}
+
+/* Handshake not captured: a frame starting on a command boundary that
+ * parses only with the header (whose unnamed low bits are clear) or only
+ * without it decides; evidence, not proof (ica-modern.md §2). */
+static void ht_infer(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t len)
+{
+    ica_summary *sum = &st->sum;
+    if (st->d[dir].cmd_len || st->d[dir].wd_stopped || len == 0)
+        return;
+    ica_ht_header h;
+    size_t n = ica_ht_parse(p, len, &h);
+    int with = n && !(p[0] & ICA_HT_UNNAMED_BITS) && parses_clean(p + n, len - n);
+    int without = parses_clean(p, len);
+    if (with && !without)
+        sum->ht_state = ICA_HT_INFERRED_ON;
+    else if (without && !with)
+        sum->ht_state = ICA_HT_INFERRED_OFF;
+    else if (++sum->ht_infer_tries >= HT_INFER_FRAMES)
+        sum->ht_state = ICA_HT_INFERRED_OFF;
+}
+
+/* The high-throughput header at the start of a frame's WD bytes (before the
+ * expander); 0 when it is expected but the frame is too short for it. */
+static int ht_strip(ica_stream *st, enum ica_dir dir, const uint8_t **plain, size_t *plen, ica_event *ev)
+{
+    ica_summary *sum = &st->sum;
+    if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_NONE)
+        ht_infer(st, dir, *plain, *plen);
+    if (sum->ht_state != ICA_HT_ON && sum->ht_state != ICA_HT_INFERRED_ON)
+        return 1;
+    ica_ht_header h;
+    size_t n = ica_ht_parse(*plain, *plen, &h);
+    if (!n) {
+        ev->ht_short = 1;
+        return 0;
+    }
+    ev->ht_len = h.len;
+    ev->ht_flags = h.flags;
+    ev->ht_inferred = sum->ht_state == ICA_HT_INFERRED_ON;
+    ev->ht_rtt_ms = h.rtt_ms;
+    ev->ht_bw_raw = h.bw_raw;
+    ev->ht_bw = h.bw_bytes_per_s;
+    *plain += n;
+    *plen -= n;
+    return 1;
+}
+
+static void trial_drop(ica_dir_state *d)
+{
+    if (d->trial) {
+        d->trial->n = 0;
+        d->trial->len = 0;
+    }
+}
+
+/* Decrypt the last `count` stored frames now that the key is known: the
+ * chain restarts from its state before the first of them. */
+static void trial_replay(ica_stream *st, enum ica_dir dir, unsigned count, uint8_t prev_now,
+                         ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    struct ica_keytrial *kt = d->trial;
+    uint32_t first = count < kt->n ? kt->n - count : 0;
+    ica_basic_init(&d->cipher, st->sum.session_key);
+    d->cipher.prev = first < kt->n ? kt->prev[first] : prev_now;
+    d->chain_known = 1;
+    st->replaying = 1;
+    for (uint32_t i = first; i < kt->n; i++) {
+        size_t start = i ? kt->end[i - 1] : 0;
+        const uint8_t *f = kt->buf + start;
+        uint16_t raw = le16(f);
+        handle_frame(st, dir, f, kt->end[i] - start, raw & ICA_FRAME_LEN_MASK,
+                     (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT), kt->off[i], cb, ctx);
+    }
+    st->replaying = 0;
+    trial_drop(d);
+}
+
+static void trial_keep(ica_stream *st, struct ica_keytrial *kt, const uint8_t *p, size_t total,
+                       uint64_t off, uint8_t prev)
+{
+    if (kt->n >= ICA_KEYFIND_MAX_FRAMES || kt->len + total > TRIAL_MAX_BYTES ||
+        reserve(st, &kt->buf, &kt->cap, kt->len + total) < 0) {
+        kt->kf.result = ICA_KEYFIND_FAILED;     /* cannot replay: give up rather than show half */
+        kt->n = 0;
+        return;
+    }
+    memcpy(kt->buf + kt->len, p, total);
+    kt->len += total;
+    kt->off[kt->n] = off;
+    kt->prev[kt->n] = prev;
+    kt->end[kt->n++] = (uint32_t)kt->len;
+}
+
+/* The key is known (the other direction recovered it, or it was given by
+ * hand) but this direction's chain is not: replay the frames the key has
+ * parsed, else let this frame prime the chain.  Returns 1 when this frame
+ * can be decrypted. */
+static int chain_from_trial(ica_stream *st, enum ica_dir dir, const uint8_t *ct, size_t clen,
+                            ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    struct ica_keytrial *kt = d->trial;
+    if (kt && kt->kf.have_prev) {
+        unsigned run = ica_keyfind_run(&kt->kf, st->sum.session_key, st->sum.ht_state == ICA_HT_INFERRED_ON ||
+                                       st->sum.ht_state == ICA_HT_ON);
+        if (run && kt->n) {
+            trial_replay(st, dir, run, kt->kf.prev, cb, ctx);
+        } else {
+            trial_drop(d);
+            d->cipher.prev = kt->kf.prev;
+            d->chain_known = 1;
+        }
+        return 1;
+    }
+    if (clen) {
+        d->cipher.prev = ct[clen - 1];
+        d->chain_known = 1;
+    }
+    return 0;
+}
+
+/* An encrypted frame while the key or the chain is unknown (ica_keyfind.h).
+ * Returns 1 when this frame can now be decrypted. */
+static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total, uint64_t wire_off,
+                     const uint8_t *ct, size_t clen, int wd_data, uint32_t *flags, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    if (sum->have_key)
+        return chain_from_trial(st, dir, ct, clen, cb, ctx);
+    if (!wd_data && d->trial && d->trial->kf.have_prev && clen) {
+        /* CRYPT_OFF/PERM block: not WD commands, but it moves the chain on */
+        /* frames before it can no longer be replayed with a known chain */
+        d->trial->kf.prev = ct[clen - 1];
+        trial_drop(d);
+    }
+    if (st->keyfind_disabled || !wd_data || clen == 0)
+        return 0;
+    if (!d->trial) {
+        d->trial = st->realloc_fn(st->actx, NULL, sizeof *d->trial);
+        if (!d->trial) {
+            st->alloc_failed = 1;
+            return 0;
+        }
+        memset(d->trial, 0, sizeof *d->trial);
+        /* the layouts still possible: with or without the high-throughput header */
+        uint8_t layouts = sum->ht_state == ICA_HT_ON || sum->ht_state == ICA_HT_INFERRED_ON ? ICA_KEYFIND_HT
+                          : sum->ht_state == ICA_HT_UNKNOWN ? ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT
+                          : ICA_KEYFIND_PLAIN;
+        ica_keyfind_init(&d->trial->kf, layouts);
+    }
+    struct ica_keytrial *kt = d->trial;
+    uint8_t prev_before = kt->kf.prev;
+    int had_anchor = kt->kf.have_prev;
+    int k = ica_keyfind_frame(&kt->kf, ct, clen);
+    if (k >= 0) {
+        sum->session_key = (uint8_t)k;
+        sum->have_key = 1;
+        sum->key_source = ICA_KEY_RECOVERED;
+        sum->encryption = ICA_ENC_BASIC;
+        if (sum->ht_state == ICA_HT_UNKNOWN)
+            sum->ht_state = kt->kf.result_ht ? ICA_HT_INFERRED_ON : ICA_HT_INFERRED_OFF;
+        *flags |= ICA_FR_KEY_RECOVERED;
+        /* the run includes this frame, which is decrypted by the caller */
+        trial_replay(st, dir, ica_keyfind_run(&kt->kf, (uint8_t)k, kt->kf.result_ht) - 1, prev_before, cb, ctx);
+        /* the other direction's frames seen so far are decrypted now too
+         * (its events come during this direction's feed: ev.dir tells) */
+        if (st->d[!dir].trial && !st->d[!dir].chain_known)
+            chain_from_trial(st, (enum ica_dir)!dir, NULL, 0, cb, ctx);
+        return 1;
+    }
+    if (k == ICA_KEYFIND_PENDING && had_anchor)
+        trial_keep(st, kt, p, total, wire_off, prev_before);
+    else if (k == ICA_KEYFIND_FAILED)
+        trial_drop(d);
+    return 0;
+}
+
+static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
                          uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx)
 {
     ica_dir_state *d = &st->d[dir];
@@ -681,9 +1039,12 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
                 if (blen >= 2) {
                     sum->session_key = body[1];
                     sum->have_key = 1;
+                    sum->key_source = ICA_KEY_EXCHANGE;
                     sum->encryption = ICA_ENC_BASIC;
-                    ica_basic_init(&st->d[0].cipher, body[1]);
-                    ica_basic_init(&st->d[1].cipher, body[1]);
+                    for (int i = 0; i < 2; i++) {
+                        ica_basic_init(&st->d[i].cipher, body[1]);
+                        st->d[i].chain_known = 1;
+                    }
                 }
                 break;
             case ICA_CRYPT_OFF:
@@ -707,8 +1068,11 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     size_t plain_len = 0;
     if (encrypted) {
         ev.flags |= ICA_FR_ENCRYPTED;
-        if (!sum->have_key) {
-            ev.flags |= ICA_FR_NO_KEY;
+        if (st->replaying)
+            ev.flags |= ICA_FR_REPLAY;
+        if ((!sum->have_key || !d->chain_known) &&
+            !key_trial(st, dir, p, total, wire_off, body, blen, wd_data, &ev.flags, cb, ctx)) {
+            ev.flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
             wd_data = 0;
         } else if (resync_frame) {
             /* the ciphertext byte before this frame was lost: its first
@@ -740,6 +1104,8 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         plain_len = blen;
     }
 
+    if (wd_data && plain && !ht_strip(st, dir, &plain, &plain_len, &ev))
+        wd_data = 0;
     if (wd_data && plain) {
         switch (sum->compression[dir]) {
         case ICA_COMP_NONE:
@@ -782,6 +1148,8 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && blen)
         sum->undecoded_bytes[dir] += blen;
     cb(ctx, &ev);
+    if (ev.ht_flags & ICA_HT_INTERRUPT_VIRTUAL_WRITE)
+        wd_interrupt(st, dir, cb, ctx);
     if (ev.plain)
         wd_feed(st, dir, plain, plain_len, cb, ctx);
 }
@@ -819,14 +1187,14 @@ static size_t frame_limit(const ica_summary *sum)
 {
     if (!sum->ica_buffer_len)
         return 0;
-    size_t lim = sum->ica_buffer_len > sum->max_packet_len ? sum->ica_buffer_len : sum->max_packet_len;
+    size_t lim = sum->ica_buffer_len > sum->ht_max_packet ? sum->ica_buffer_len : sum->ht_max_packet;
     return lim + ICA_FRAME_SLACK;
 }
 
 static uint16_t frame_len_at(const ica_summary *sum, const uint8_t *p)
 {
-    uint16_t raw = le16(p);
-    return sum->pdrframe_version >= 2 ? (uint16_t)(raw & 0x3fff) : raw;
+    (void)sum;
+    return (uint16_t)(le16(p) & ICA_FRAME_LEN_MASK);   /* priority bits always masked (ica-modern.md §4) */
 }
 
 static int crypt_hdr_ok(uint8_t h)
@@ -970,8 +1338,11 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
                 return pos;
             int count = -1;
             uint16_t flags = 0;
-            if (type == 0x00 && total > 3)
+            if (type == 0x00 && total > 3) {
                 sum->init_request_level = p[3];
+                if (p[3] > 6)
+                    ht_learn(sum, p + 4, total - 4, 1);
+            }
             else if (type == 0x01)
                 learn_init_response(sum, p + 3, total - 3);
             else if (type == 0x02)
@@ -1000,12 +1371,10 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
         case ICA_PHASE_FRAMED: {
             if (rem < 2)
                 return pos;
+            /* H5 masks the priority bits on every receive, whatever the
+             * agreed PDRFRAME version (ica-modern.md §4). */
             uint16_t raw = le16(p);
-            uint16_t flen = raw, prio = 0;
-            if (sum->pdrframe_version >= 2) {
-                flen = raw & 0x3fff;
-                prio = raw >> 14;
-            }
+            uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
             size_t total = 2 + (size_t)flen, lim = frame_limit(sum);
             if (lim && flen > lim) {
                 /* a stray or lost byte, not a frame: never wait for it */

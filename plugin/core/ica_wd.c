@@ -1,4 +1,16 @@
-/* ica_wd.c - WD command names and length rules (ica.md §8).
+/* ica_wd.c - WD command names and length rules (ica.md §8, corrected by
+ * ica-modern.md §3).
+ *
+ * Sources for the corrections: the RISC OS client (RO) sends SOFT_KEYBOARD
+ * 0x39 with one fixed data byte (wdica:668); the u16 rule for 0x39 in its
+ * length table is a receive-side stub named PACKET_MOUSE2 (input:287), so
+ * 0x39 is fixed 1.  The HTML5 client's (H5) WdDispatcher sizes table gives
+ * a u16 length to 0x3A COMMAND_CACHE, 0x41 COOKIE and 0x43
+ * RESUME_VIRTUAL_WRITE (channel byte, then the rest of an interrupted
+ * virtual write).  TERMINATE (0x05) has a u8 length: RO sends `05 01 01` and
+ * `05 01 02` (wdica:650,730); H5's terminate-ack writer emits `05 00 02`,
+ * which its own reader would cut as `05 00` plus a stray byte: both forms
+ * are accepted (`05 00 02` is cut as one 3-byte command, ica_terminate_form).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,13 +39,10 @@ static const ica_cmd_info cmd_table[ICA_CMD_TABLE_SIZE] = {
     /* 30 */ B("VIRTUAL_WRITE1"), W("VIRTUAL_WRITE2"), F("VIRTUAL_ACK", 3), B("SET_GRAPHICS"),
     /* 34 */ B("SET_TEXT"), F("SET_GLOBAL_ATTR", 1), F("SET_VIDEO_MODE", 3), F("SET_LED", 1),
     /* 38 */ F("VIRTUAL_FLUSH", 2),
-    /* 39: ica30 says 1 byte, the RISC OS length table says u16 */
-    { "SOFT_KEYBOARD", ICA_LEN_FIXED, 1, ICA_CMD_LEN_CONFLICT },
-    /* 3a: ica30 says u16, the RISC OS length table says 0 */
-    { "COMMAND_CACHE", ICA_LEN_U16, 0, ICA_CMD_LEN_CONFLICT },
-    /* 3b */ W("SET_CLIENT_DATA"),
+    /* 39 */ F("SOFT_KEYBOARD", 1),
+    /* 3a */ W("COMMAND_CACHE"), W("SET_CLIENT_DATA"),
     /* 3c */ W("ALT_KEYBOARD2"), U(NULL), U(NULL), B("CHANNEL_MONITORING"),
-    /* 40 */ U(NULL), U("COOKIE"), U(NULL), U(NULL),
+    /* 40 */ U(NULL), W("COOKIE"), U(NULL), W("RESUME_VIRTUAL_WRITE"),
     /* 44 */ W("WDCREDENTIALS"),
 };
 
@@ -62,6 +71,13 @@ enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t
             return ICA_CUT_NEED_MORE;
         hdr = 2;
         data = buf[1];
+        if (buf[0] == ICA_CMD_TERMINATE && data == 0) {
+            /* `05 00` alone, or H5's `05 00 02`: the next byte decides */
+            if (avail < 3)
+                return ICA_CUT_NEED_MORE;
+            if (buf[2] == ICA_TERMINATE_ACK)
+                data = 1;
+        }
         break;
     case ICA_LEN_U16:
         if (avail < 3)
@@ -75,4 +91,20 @@ enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t
     *hdr_len = hdr;
     *total = hdr + data;
     return avail >= *total ? ICA_CUT_OK : ICA_CUT_NEED_MORE;
+}
+
+enum ica_terminate_form ica_terminate_form(const uint8_t *cmd, size_t len, size_t *reason_off)
+{
+    *reason_off = 0;
+    if (len < 2 || cmd[0] != ICA_CMD_TERMINATE)
+        return ICA_TERM_NONE;
+    if (cmd[1] == 0 && len == 3 && cmd[2] == ICA_TERMINATE_ACK) {
+        *reason_off = 2;
+        return ICA_TERM_ACK_NO_LENGTH;
+    }
+    if (cmd[1] >= 1 && len >= 3) {
+        *reason_off = 2;
+        return ICA_TERM_LENGTH_REASON;
+    }
+    return ICA_TERM_NONE;
 }

@@ -93,13 +93,26 @@ static const struct { const char *proto, *service; } aliases[] = {
     { "infiniband", "roce" },
 };
 
+/* Wireshark names sub-protocols with dots ("capwap.data"), IANA joins words
+ * with hyphens ("capwap-data"): the two separators compare equal. */
+static int same_name(const char *service, const char *proto)
+{
+    for (; *service && *proto; service++, proto++) {
+        int sep_s = *service == '-' || *service == '.' || *service == '_';
+        int sep_p = *proto == '-' || *proto == '.' || *proto == '_';
+        if (*service != *proto && !(sep_s && sep_p))
+            return 0;
+    }
+    return *service == *proto;
+}
+
 int registry_service_matches(const registry_info_t *info, const char *proto)
 {
     if (!info || !proto)
         return 0;
     for (unsigned i = 0; i < info->n_names; i++) {
         const char *name = registry_name(info, i);
-        if (strcmp(name, proto) == 0)
+        if (same_name(name, proto))
             return 1;
         for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++)
             if (strcmp(aliases[a].proto, proto) == 0 && strcmp(aliases[a].service, name) == 0)

@@ -15,6 +15,7 @@ TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402
+import statstree  # noqa: E402
 from pcapgen import ACK, PcapWriter, TcpStream  # noqa: E402
 
 WS = Wireshark()
@@ -241,27 +242,42 @@ class Heartbeat(unittest.TestCase):
                    extra=["-o", "ccha.gap_floor_ms:100"])
         self.assertEqual(got, [["35", "0.601125000"], ["36", "0.601104000"]])
 
+    # -z ccha,tree is a stats tree (GUI: Statistics > Citrix > Command Center
+    # HA links); intervals are nodes in microseconds.
+    def ccha_tree(self, name):
+        out = WS.tshark(cap(name), ["-q", "-z", "ccha,tree"])
+        (top,) = statstree.parse(out)["Citrix/Command Center HA links"]
+        self.assertEqual(top.name, "Command Center HA links")
+        return top
+
+    @staticmethod
+    def link_values(link):
+        dirs = {}
+        for d in ("to service port", "from service port"):
+            n = link.child(d)
+            dirs[d] = (n.child("Messages").count, n.child("Median interval (us)").count,
+                       n.child("Max interval (us)").count, n.child("Gaps").count)
+        return ([c.name for c in link.children_starting("Carrier: ")], link.child("First frame").count,
+                dirs, link.child("Closes (FIN)").count, link.child("Resets (RST)").count)
+
     def test_stats_tree(self):
-        out = WS.tshark(cap("heartbeat"), ["-q", "-z", "ccha,tree"])
-        body = out[out.index("Citrix Command Center HA"):].splitlines()
-        self.assertEqual(body[:11], [
-            "Citrix Command Center HA (framing undocumented): 2 links",
-            "Link 1: 127.0.0.1:45938 -> 127.0.0.1:2014, carrier: opaque (nothing recognised), first frame 4",
-            "  Direction           Messages   Median interval   Max interval  Gaps",
-            "  to service port           15        0.200377 s     3.000370 s     1",
-            "  from service port         15        0.200366 s     3.000379 s     1",
-            "  Closes (FIN): 2, resets (RST): 0",
-            "Link 2: 127.0.0.1:37076 -> 127.0.0.1:2014, carrier: opaque (nothing recognised), first frame 56",
-            "  Direction           Messages   Median interval   Max interval  Gaps",
-            "  to service port            3        0.200410 s     0.200433 s     0",
-            "  from service port          3        0.200398 s     0.200440 s     0",
-            "  Closes (FIN): 0, resets (RST): 1",
-        ])
+        top = self.ccha_tree("heartbeat")
+        self.assertEqual(top.count, 2)
+        self.assertEqual([c.name for c in top.children], [
+            "Link 1: 127.0.0.1:45938 -> 127.0.0.1:2014", "Link 2: 127.0.0.1:37076 -> 127.0.0.1:2014"])
+        self.assertEqual(self.link_values(top.children[0]), (
+            ["Carrier: opaque (nothing recognised)"], 4,
+            {"to service port": (15, 200377, 3000370, 1), "from service port": (15, 200366, 3000379, 1)}, 2, 0))
+        self.assertEqual(self.link_values(top.children[1]), (
+            ["Carrier: opaque (nothing recognised)"], 56,
+            {"to service port": (3, 200410, 200433, 0), "from service port": (3, 200398, 200440, 0)}, 0, 1))
 
     def test_stats_tree_carriers(self):
-        out = WS.tshark(cap("mysql"), ["-q", "-z", "ccha,tree"])
-        self.assertIn("carrier: MySQL, first frame 4", out)
-        self.assertIn("  to service port            3", out)
+        top = self.ccha_tree("mysql")
+        link = top.children[0]
+        carriers, first, dirs, _, _ = self.link_values(link)
+        self.assertEqual((carriers, first), (["Carrier: MySQL"], 4))
+        self.assertEqual(dirs["to service port"][0], 3)
 
 
 class Registration2014Only(unittest.TestCase):

@@ -317,7 +317,8 @@ class OtherPorts(unittest.TestCase):
 
     def test_lying_lengths_are_marked(self):
         # clear mid-session frames: VIRTUAL_WRITE2 with length 0 (the length counts the
-        # channel byte), then a frame claiming 0xffff bytes that never arrive
+        # channel byte), then a frame whose length word 0xffff never completes: the top two
+        # bits are the priority, always masked (ica-modern.md §4), so it claims 0x3fff bytes
         path = os.path.join(self.tmp, "lying-lengths.pcap")
         w = pcapgen.PcapWriter(path)
         s = pcapgen.TcpStream(w, ("10.0.0.1", 40008), ("10.0.0.2", 1494))
@@ -328,7 +329,7 @@ class OtherPorts(unittest.TestCase):
                                 "_ws.expert.message"], filter="ica")
         self.assertEqual(rows[0][:2], ["1", "0x31"])
         self.assertIn("VIRTUAL_WRITE length 0: no channel byte", rows[0][4])
-        self.assertEqual(rows[1][:5], ["2", "", "6", "65537", "Incomplete ICA unit: 6 of 65537 bytes so far"])
+        self.assertEqual(rows[1][:5], ["2", "", "6", "16385", "Incomplete ICA unit: 6 of 16385 bytes so far"])
 
     def test_not_ica_on_1494_is_left_alone(self):
         path = os.path.join(self.tmp, "http-1494.pcap")

@@ -343,7 +343,7 @@ class UserTable(PortregCase):
         ws.write_config("portreg_defacto", '"2014","tcp","bogus","x",""\n')
         out, err = ws.run(["-n", "-r", ws.stage(PORTS_PCAP), "-T", "fields", "-e", "portreg.defacto",
                            "-Y", "frame.number == 1"], check=False)
-        self.assertIn("portreg_defacto:1: Kind must be one of: matches, divergent, ghost, claimed, unregistered",
+        self.assertIn("portreg_defacto:1: invalid value: bogus",
                       err)
         self.assertEqual(out, "claimed: Citrix Command Center HA (weak source)\n")
 
@@ -372,6 +372,170 @@ class RealLoopback(PortregCase):
         rows = ws.fields(REAL_PCAP, ["portreg.port", "portreg.wireshark.service", "portreg.iana.service"],
                          filter="frame.number in {1,113}", separator="\t")
         self.assertEqual(rows, [["53,38644", "my-dns", "domain"], ["8443,43128", "my-console", "pcsync-https"]])
+
+
+CAPWAP_PCAP = os.path.join(TOP, "captures", "portreg-capwap.pcap")
+
+
+def expert_summaries(ws, capture, extra=()):
+    """PortReg rows of `tshark -q -z expert` (no tree is built for it):
+    {(severity section, summary): frequency}."""
+    out = ws.tshark(capture, ["-q", "-z", "expert"] + list(extra))
+    rows, section = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*\S)\s*$", line)
+        if m and m.group(3) == "PortReg":
+            rows[(section, m.group(4))] = rows.get((section, m.group(4)), 0) + int(m.group(1))
+    return rows
+
+
+PORTS_EXPERTS = {
+    ("Notes", "Service listening on Dynamic port tcp/60314 (SYN/ACK seen)"): 1,
+    ("Notes", "Service listening on Unassigned port tcp/716 (SYN/ACK seen)"): 1,
+    ("Notes", "Service listening on Unassigned port udp/16500 (response seen)"): 1,
+    ("Notes", "Observed protocol http on tcp port 3128, IANA service there is ndl-aas"): 1,
+    ("Chats", "tcp port 2598: IANA lists citriximaclient, de facto use: "
+              "Citrix CGP: ICA/HDX with Session Reliability"): 2,
+    ("Chats", "tcp port 8443: IANA lists pcsync-https, de facto use: "
+              "Citrix Command Center HTTPS GUI / NITRO API"): 1,
+    ("Chats", "tcp port 2897 is registered (citrix-rtmp) but no product is known to use it"): 1,
+}
+
+
+class ExpertsWithoutTree(PortregCase):
+    """Issue 11: the findings reach the expert tap with no portreg field
+    referenced and no tree at all (tshark -z expert builds none)."""
+
+    def test_z_expert_one_pass(self):
+        self.assertEqual(expert_summaries(self.ws, PORTS_PCAP), PORTS_EXPERTS)
+
+    def test_z_expert_two_pass(self):
+        self.assertEqual(expert_summaries(self.ws, PORTS_PCAP, ["-2"]), PORTS_EXPERTS)
+
+    def test_same_findings_as_the_tree(self):
+        # the tree path (-Y on the expert fields) names the same frames and messages
+        out = self.ws.tshark(PORTS_PCAP, ["-Y", "portreg.listener_unregistered or portreg.observed_differs or "
+                                          "portreg.divergent_port or portreg.ghost_port",
+                                          "-T", "fields", "-E", "aggregator=\t", "-e", "_ws.expert.message"])
+        msgs = {}
+        for m in out.replace("\n", "\t").split("\t"):
+            for (sev, text) in PORTS_EXPERTS:
+                if m == text:
+                    msgs[(sev, text)] = msgs.get((sev, text), 0) + 1
+        self.assertEqual(msgs, PORTS_EXPERTS)
+
+    def test_real_capture(self):
+        rows = expert_summaries(self.ws, REAL_PCAP)
+        self.assertEqual(sorted(k[1] for k in rows), [
+            "Service listening on Dynamic port tcp/55555 (SYN/ACK seen)",
+            "Service listening on Dynamic port tcp/55556 (SYN/ACK seen)",
+            "Service listening on Unassigned port tcp/4 (SYN/ACK seen)",
+            "tcp port 8443: IANA lists pcsync-https, de facto use: Citrix Command Center HTTPS GUI / NITRO API",
+        ])
+
+
+class Capwap(PortregCase):
+    """CAPWAP data (UDP 12380 -> 5247) carrying 802.11: the 802.11 management
+    frames leave pinfo's ports at 1/1; the UDP header's ports count."""
+
+    def test_ports_from_the_udp_header(self):
+        rows = self.ws.fields(CAPWAP_PCAP, ["frame.protocols", "wlan.fc.type_subtype", "udp.srcport",
+                                            "portreg.transport", "portreg.port", "portreg.role",
+                                            "portreg.iana.service", "portreg.observed"], separator="\t")
+        self.assertEqual([r[1:] for r in rows], [
+            ["0x0004", "12380", "udp", "5247,12380", "service,client", "capwap-data", "capwap.data"],
+            ["0x0000", "12380", "udp", "5247,12380", "service,client", "capwap-data", "capwap.data"],
+            ["0x0001", "5247", "udp", "5247,12380", "service,client", "capwap-data", "capwap.data"],
+            ["0x0020", "12380", "udp", "5247,12380", "service,client", "capwap-data", "capwap.data"],
+        ])
+        self.assertTrue(all(r[0].startswith("eth:ethertype:ip:udp:capwap.data:wlan") for r in rows), rows)
+
+    def test_one_conversation_no_finding(self):
+        out = self.ws.tshark(CAPWAP_PCAP, ["-q", "-z", "portreg,tree"])
+        self.assertRegex(out, r"\nConversations \(service port\)\s+1\s")
+        # capwap.data is the IANA service capwap-data: no "observed differs"
+        self.assertEqual(expert_summaries(self.ws, CAPWAP_PCAP), {})
+
+
+class SummaryLine(PortregCase):
+    """The top item says what matters about the service port."""
+
+    def labels(self, capture, frames):
+        out = self.ws.tshark(capture, ["-T", "pdml", "-Y", "frame.number in {%s}" % ",".join(map(str, frames))])
+        tops = re.findall(r'<proto name="portreg" showname="([^"]*)"', out)
+        eps = re.findall(r'<field name="" show="((?:Service|Client) port [^"]*)"', out)
+        return [t.replace("&quot;", '"') for t in tops], eps
+
+    def test_summary(self):
+        tops, eps = self.labels(PORTS_PCAP, [1, 9, 17, 25, 34, 42, 64, 72, 75])
+        self.assertEqual(tops, [
+            "Port Registry, tcp/2014: IANA troff, claimed: Citrix Command Center HA (weak source)",
+            "Port Registry, tcp/2598: IANA citriximaclient, de facto Citrix CGP: ICA/HDX with Session "
+            "Reliability (divergent)",
+            "Port Registry, tcp/2897: IANA citrix-rtmp, no known use (ghost)",
+            "Port Registry, tcp/1494: IANA ica, de facto Citrix ICA/HDX (raw ICA)",
+            "Port Registry, tcp/60314: Dynamic (never assigned), listener on a Dynamic port",
+            "Port Registry, tcp/716: Unassigned, listener on an Unassigned port",
+            "Port Registry, tcp/3128: IANA ndl-aas, observed http (differs)",
+            "Port Registry, udp/16500: Unassigned, de facto Citrix HDX audio over RTP (VDA) (unregistered use), "
+            "listener on an Unassigned port",
+            "Port Registry, sctp/2905: IANA m3ua",
+        ])
+        # the client side names no IANA service: its port is the client stack's choice
+        self.assertEqual(eps[:4], ["Service port 2014: Assigned troff", "Client port 50001",
+                                   "Service port 2598: Assigned citriximaclient", "Client port 50002"])
+        self.assertTrue(all(re.fullmatch(r"Client port \d+", e) for e in eps if e.startswith("Client")), eps)
+
+    def test_client_port_with_an_iana_name(self):
+        # 38644 -> 53: the client's port is Unassigned; 55272 -> 80 Dynamic;
+        # neither label carries a registry name
+        tops, eps = self.labels(REAL_PCAP, [1])
+        self.assertEqual(tops, ["Port Registry, udp/53: IANA domain"])
+        self.assertEqual(eps, ["Service port 53: Assigned domain", "Client port 38644"])
+
+
+def stats_rows(out):
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"^( *)(\S.*?)\s{2,}(\d+)\s", line)
+        if m and not line.startswith("Topic"):
+            rows.append((len(m.group(1)), m.group(2), int(m.group(3))))
+    return rows
+
+
+class DefactoListing(PortregCase):
+    """tshark -z portreg_defacto,tree lists every built-in row (seen or not)
+    with the conversations that hit it, then the user's rows."""
+
+    def test_listing_and_counts(self):
+        rows = stats_rows(self.ws.tshark(PORTS_PCAP, ["-q", "-z", "portreg_defacto,tree"]))
+        top = [r for r in rows if r[0] == 0]
+        self.assertEqual(top, [(0, "Built-in table (Citrix ports)", 7),
+                               (0, "Your rows (portreg_defacto UAT; they win)", 0)])
+        builtin = {r[1]: r[2] for r in rows if r[0] == 1}
+        self.assertEqual(len(builtin), 38)
+        seen = {k: v for k, v in builtin.items() if v}
+        self.assertEqual(seen, {
+            "tcp/2598: Citrix CGP: ICA/HDX with Session Reliability (divergent; IANA citriximaclient)": 2,
+            "udp/16500-16509: Citrix HDX audio over RTP (VDA) (unregistered; IANA varies, see per port)": 1,
+            "tcp/8443: Citrix Command Center HTTPS GUI / NITRO API (divergent; IANA pcsync-https)": 1,
+            "tcp/2014: claimed: Citrix Command Center HA (weak source) (claimed; IANA troff)": 1,
+            "tcp/1494: Citrix ICA/HDX (raw ICA) (matches; IANA ica)": 1,
+            "tcp,udp/2897: registered to Citrix (citrix-rtmp), no documented current use (ghost; IANA citrix-rtmp)": 1,
+        })
+        self.assertIn("udp/7000: NetScaler cluster heartbeat (divergent; IANA afs3-fileserver)", builtin)
+
+    def test_user_rows_listed(self):
+        ws = isolated_wireshark()
+        ws.write_config("portreg_defacto", '"2014","tcp","divergent","Our HA sync","wiki/ha"\n')
+        rows = stats_rows(ws.tshark(PORTS_PCAP, ["-q", "-z", "portreg_defacto,tree"]))
+        self.assertIn((0, "Your rows (portreg_defacto UAT; they win)", 1), rows)
+        self.assertIn((1, "tcp/2014: Our HA sync (divergent; IANA troff)", 1), rows)
+        self.assertIn((1, "tcp/2014: claimed: Citrix Command Center HA (weak source) (claimed; IANA troff)", 0), rows)
 
 
 if __name__ == "__main__":

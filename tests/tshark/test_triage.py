@@ -1,59 +1,606 @@
 #!/usr/bin/env python3
-"""The README's main job: tools/triage/triage.py on the bundled real ICA session, all dissectors enabled.
+"""The README's main job: tools/citrix-triage on the project's captures.
 
-This is also the place where the plugin's protocols meet: portreg must see
-what the ICA dissector decoded on the same conversation.
+Exact content of the text, JSON and HTML reports; numbers cross-checked
+against computations that do not share the triage code (tshark's TCP
+payload counts, the ICA dissector's own -z ica,tree, the -z ccha,tree
+numbers of test_ccha); a mix of good, truncated and non-capture files and a
+folder; the same JSON as root and as an unprivileged user, with -j 1 and
+-j 2; the HTML page rendered by headless Chromium and its screenshot
+inspected.  Also -z citrix,tree itself.
 """
+import base64
+import gzip
+import html.parser
+import json
 import os
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 import unittest
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
-sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from wsrun import Wireshark  # noqa: E402
+import statstree  # noqa: E402
 
-SPIKE = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
+SRC = os.environ.get("CITRIX_SRC", TOP)
+TOOL = os.path.join(SRC, "tools", "citrix-triage")
+CAP = os.path.join(SRC, "captures")
+SPIKE, HEARTBEAT, RC5, MYSQL = "spike-ica-2001.pcap", "ccha-heartbeat.pcap", "ica-rc5.pcap", "ccha-mysql.pcap"
+RESUME, REFUSED = "cgp-resume.pcap", "cgp-resume-refused.pcap"
+WS = Wireshark()
 
 
-class Triage(unittest.TestCase):
+def triage(args, cwd=CAP, user=None):
+    """(exit status, stdout, stderr) of citrix-triage run in captures/ (short relative paths)."""
+    cmd = [TOOL, "-q"] + list(args)
+    if user:
+        cmd = ["setpriv", "--reuid=%s" % user, "--regid=nogroup", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
+                       env=dict(os.environ, CITRIX_PLUGIN_ROOT=os.environ.get(
+                           "CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))))
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+SPIKE_SESSION = {
+    "number": 1, "client_name": "spike", "client_build": 908, "client_product_id": 0x51,
+    "client": "192.168.1.100:1193", "server": "192.168.1.101:1494", "transport": "ica",
+    "encryption": "Basic", "compression": {"c2s": "none", "s2c": "none"}, "resumes": 0, "refused_resumes": 0,
+    "frames": 123, "first_frame": 8, "start_s": 0.02, "end_s": 13.85, "ica_bytes": {"c2s": 1579, "s2c": 14834},
+    "channels": [
+        {"name": "CTXTW", "number": 9, "bytes": 14169, "bytes_c2s": 0, "bytes_s2c": 14169},
+        {"name": "CTXCAM", "number": 12, "bytes": 143, "bytes_c2s": 38, "bytes_s2c": 105},
+        {"name": "CTXTWI", "number": 15, "bytes": 27, "bytes_c2s": 0, "bytes_s2c": 27}],
+    "rtt_ms": None, "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None,
+    "duration_s": 13.83, "capture_gaps": 0,
+}
+RC5_SESSION = {
+    "number": 1, "client_name": "SECURE-PC", "client_build": 6685, "client_product_id": 1,
+    "client": "10.20.0.16:1066", "server": "10.20.0.1:1494", "transport": "ica",
+    "encryption": "RC5 (SecureICA)", "compression": {"c2s": "none", "s2c": "none"}, "resumes": 0,
+    "refused_resumes": 0, "frames": 25, "first_frame": 4, "start_s": 0.003, "end_s": 0.026998,
+    "ica_bytes": {"c2s": 922, "s2c": 1889}, "channels": [], "rtt_ms": None, "rtt_estimates": None,
+    "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.023998, "capture_gaps": 0,
+}
+# The spike session carried by CGP, resumed once on a second TCP connection
+# (the server resends one message: it must not count twice).
+RESUME_SESSION = dict(SPIKE_SESSION, client="10.30.0.10:50001", server="10.30.0.20:2598", transport="cgp",
+                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05)
+REFUSED_SESSION = {
+    "number": 1, "client_name": None, "client_build": None, "client_product_id": None,
+    "client": "10.30.2.10:50021", "server": "10.30.2.20:2598", "transport": "cgp", "encryption": None,
+    "compression": {"c2s": None, "s2c": None}, "resumes": 1, "refused_resumes": 1, "frames": 6, "first_frame": 4,
+    "start_s": 0.003, "end_s": 0.011999, "ica_bytes": {"c2s": 0, "s2c": 0}, "channels": [], "rtt_ms": None,
+    "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.008999,
+    "capture_gaps": 0,
+}
+RESUME_TEXT = """\
+== cgp-resume.pcap: 105 frames over 0.000 s
+Sessions: 1
+  Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598, transport cgp, 98 frames, 0.000 s
+    client spike, build 908, product id 0x0051
+    encryption Basic; compression client to server none, server to client none
+    channel CTXTW (9)      14169 bytes (client to server 0, server to client 14169)
+    channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
+    channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
+    CGP resumes 1, refused 0
+Command Center HA links: 0
+"""
+HEARTBEAT_LINKS = [
+    {"link": 1, "peer": "127.0.0.1:45938", "service": "127.0.0.1:2014", "carrier": "opaque (nothing recognised)",
+     "first_frame": 4, "closes": 2, "resets": 0,
+     "to_service": {"messages": 15, "gaps": 1, "median_interval_s": 0.200377, "max_interval_s": 3.00037},
+     "from_service": {"messages": 15, "gaps": 1, "median_interval_s": 0.200366, "max_interval_s": 3.000379},
+     "gaps": 2, "gap_times_s": [4.804873, 4.804929]},
+    {"link": 2, "peer": "127.0.0.1:37076", "service": "127.0.0.1:2014", "carrier": "opaque (nothing recognised)",
+     "first_frame": 56, "closes": 0, "resets": 1,
+     "to_service": {"messages": 3, "gaps": 0, "median_interval_s": 0.20041, "max_interval_s": 0.200433},
+     "from_service": {"messages": 3, "gaps": 0, "median_interval_s": 0.200398, "max_interval_s": 0.20044},
+     "gaps": 0, "gap_times_s": []},
+]
+SPIKE_PORTREG = {"findings": 0, "conversations": [
+    {"transport": "tcp", "service": "192.168.1.101:1494", "client": "192.168.1.100:1193", "service_port": 1494,
+     "frames": 170, "iana_service": ["ica"], "iana_status": "Assigned", "range": "User",
+     "defacto": "Citrix ICA/HDX (raw ICA)", "defacto_kind": "matches", "divergent": False, "ghost": False,
+     "observed": "ica"},
+    {"transport": "udp", "service": "192.168.1.101:1604", "client": "192.168.1.100:1030", "service_port": 1604,
+     "frames": 3, "iana_service": ["icabrowser"], "iana_status": "Assigned", "range": "User",
+     "defacto": "Citrix ICA Browser (MetaFrame/XenApp, legacy)", "defacto_kind": "matches", "divergent": False,
+     "ghost": False, "observed": None},
+    {"transport": "udp", "service": "192.168.1.255:1604", "client": "192.168.1.100:1030", "service_port": 1604,
+     "frames": 1, "iana_service": ["icabrowser"], "iana_status": "Assigned", "range": "User",
+     "defacto": "Citrix ICA Browser (MetaFrame/XenApp, legacy)", "defacto_kind": "matches", "divergent": False,
+     "ghost": False, "observed": None}]}
+
+SPIKE_TEXT = """\
+== spike-ica-2001.pcap: 174 frames over 13.850 s
+Sessions: 1
+  Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494, transport ica, 123 frames, 13.830 s
+    client spike, build 908, product id 0x0051
+    encryption Basic; compression client to server none, server to client none
+    channel CTXTW (9)      14169 bytes (client to server 0, server to client 14169)
+    channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
+    channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
+Command Center HA links: 0
+Port registry: 3 conversations, 0 findings
+  tcp  192.168.1.101:1494 <- 192.168.1.100:1193  170 frames
+       registry: ica (Assigned, User); de facto: Citrix ICA/HDX (raw ICA) [matches]
+       observed: ica
+  udp  192.168.1.101:1604 <- 192.168.1.100:1030  3 frames
+       registry: icabrowser (Assigned, User); de facto: Citrix ICA Browser (MetaFrame/XenApp, legacy) [matches]
+       observed: (nothing beyond the transport)
+  udp  192.168.1.255:1604 <- 192.168.1.100:1030  1 frames
+       registry: icabrowser (Assigned, User); de facto: Citrix ICA Browser (MetaFrame/XenApp, legacy) [matches]
+       observed: (nothing beyond the transport)
+"""
+HEARTBEAT_TEXT_HA = """\
+Command Center HA links: 2
+  Link 1: 127.0.0.1:45938 -> 127.0.0.1:2014, carrier opaque (nothing recognised), first frame 4
+    to service port      15 messages, median interval 0.200377 s, max 3.00037 s, 1 gaps
+    from service port    15 messages, median interval 0.200366 s, max 3.00038 s, 1 gaps
+    closes (FIN) 2, resets (RST) 0
+  Link 2: 127.0.0.1:37076 -> 127.0.0.1:2014, carrier opaque (nothing recognised), first frame 56
+    to service port       3 messages, median interval 0.20041 s, max 0.200433 s, 0 gaps
+    from service port     3 messages, median interval 0.200398 s, max 0.20044 s, 0 gaps
+    closes (FIN) 0, resets (RST) 1
+"""
+
+
+class Reports(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        p = subprocess.run([sys.executable, os.path.join(TOP, "tools", "triage", "triage.py"), SPIKE],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-        cls.err = p.stderr.decode()
-        cls.out = p.stdout.decode()
-        cls.rc = p.returncode
+        cls.tmp = tempfile.mkdtemp(prefix="triage-test-")
+        os.chmod(cls.tmp, 0o755)
+        cls.html_path = os.path.join(cls.tmp, "report.html")
+        cls.rc, cls.text, cls.err = triage([SPIKE, HEARTBEAT, RESUME])
+        cls.jrc, out, cls.jerr = triage(["--json", "--html", cls.html_path, SPIKE, RC5, HEARTBEAT, RESUME, REFUSED])
+        cls.json = json.loads(out)
+        with open(cls.html_path, encoding="utf-8") as f:
+            cls.html = f.read()
 
-    def test_runs_clean(self):
-        self.assertEqual(self.rc, 0, self.err)
-        self.assertNotIn("Dissector bug", self.out + self.err)
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
 
-    def test_capture_basics(self):
-        self.assertIn("174 frames over 13.850 s", self.out)
+    def test_exit_status(self):
+        self.assertEqual((self.rc, self.jrc), (0, 0), self.err + self.jerr)
 
-    def test_conversation_rows(self):
-        lines = self.out.splitlines()
-        i = lines.index("  tcp  192.168.1.101:1494 <- 192.168.1.100:1193  170 frames")
-        self.assertEqual(lines[i + 1].strip(),
-                         "registry: ica (Assigned, User); de facto: Citrix ICA/HDX (raw ICA) [matches]")
-        self.assertEqual(lines[i + 2].strip(), "observed: ica")
-        self.assertIn("  udp  192.168.1.101:1604 <- 192.168.1.100:1030  3 frames", lines)
+    def test_text_spike_exact(self):
+        self.assertEqual(self.text[:len(SPIKE_TEXT) + 1], SPIKE_TEXT + "\n")
 
-    def test_ica_session_summary(self):
-        for text in ("Client name: spike", "Client build: 908", "Encryption: Basic (session key 0xf4)",
-                     "CTXTW (channel 9)"):
-            self.assertIn(text, self.out)
+    def test_text_heartbeat_ha(self):
+        self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
+                      self.text)
+
+    def test_text_cgp_resume(self):
+        self.assertIn("\n" + RESUME_TEXT, self.text)
+
+    def test_json_shape(self):
+        self.assertEqual(self.json["errors"], [])
+        self.assertEqual([(f["path"], f["frames"], f["duration_s"], f["complete"]) for f in self.json["files"]],
+                         [(SPIKE, 174, 13.85, True), (RC5, 28, 0.026998, True), (HEARTBEAT, 66, 6.308592, True),
+                          (RESUME, 105, 9.9e-05, True), (REFUSED, 16, 0.014999, True)])
+
+    def test_json_sessions_exact(self):
+        spike, rc5, hb, resume, refused = self.json["files"]
+        self.assertEqual(spike["sessions"], [SPIKE_SESSION])
+        self.assertEqual(rc5["sessions"], [RC5_SESSION])
+        self.assertEqual(hb["sessions"], [])
+        self.assertEqual(resume["sessions"], [RESUME_SESSION])
+        self.assertEqual(refused["sessions"], [REFUSED_SESSION])
+
+    def test_resumed_session_carries_the_same_ica(self):
+        """Across the resume, one session with exactly the plain capture's ICA bytes and channels."""
+        spike, resume = self.json["files"][0]["sessions"][0], self.json["files"][3]["sessions"][0]
+        self.assertEqual((resume["ica_bytes"], resume["channels"]), (spike["ica_bytes"], spike["channels"]))
+        self.assertEqual([c["client"] for c in self.json["files"][3]["portreg"]["conversations"]],
+                         ["10.30.0.10:50001", "10.30.0.10:50011"])    # two TCP connections, one session
+
+    def test_json_ha_links_exact(self):
+        spike, rc5, hb = self.json["files"][:3]
+        self.assertEqual(hb["ha_links"], HEARTBEAT_LINKS)
+        self.assertEqual(spike["ha_links"], [])
+
+    def test_json_portreg_exact(self):
+        self.assertEqual(self.json["files"][0]["portreg"], SPIKE_PORTREG)
+
+    def test_ica_bytes_are_the_tcp_payload(self):
+        """Independent count: tshark's own TCP payload lengths per direction (no retransmissions here)."""
+        for f in self.json["files"][:2]:
+            (s,) = f["sessions"]
+            rows = WS.fields(os.path.join(CAP, f["path"]), ["ip.src", "tcp.srcport", "tcp.len"],
+                             filter="tcp.port == 1494 && tcp.len > 0")
+            got = {"c2s": 0, "s2c": 0}
+            for src, port, n in rows:
+                got["c2s" if "%s:%s" % (src, port) == s["client"] else "s2c"] += int(n)
+            self.assertEqual(s["ica_bytes"], got, f["path"])
+
+    def test_channels_agree_with_ica_tree(self):
+        """The ICA dissector's own -z ica,tree counts the same channel bytes."""
+        out = WS.tshark(os.path.join(CAP, SPIKE), ["-q", "-z", "ica,tree"])
+        (top,) = [n for n in statstree.parse(out)["Citrix ICA/Sessions"] if n.name == "Virtual channel payload bytes"]
+        (sess,) = top.children
+        ica = {c.name: {d.name: d.count for d in c.children} for c in sess.children}
+        mine = {"%s (channel %d)" % (c["name"], c["number"]):
+                {k: v for k, v in (("client to server", c["bytes_c2s"]), ("server to client", c["bytes_s2c"])) if v}
+                for c in SPIKE_SESSION["channels"]}
+        self.assertEqual(ica, mine)
+
+    def test_html_tables_exact(self):
+        tables = Tables.of(self.html)
+        self.assertEqual(tables[0], [
+            ["#", "client", "server", "transport", "client name", "build", "encryption", "compression c2s",
+             "compression s2c", "channel bytes", "RTT ms (median)", "bandwidth B/s (median)", "resumes", "refused",
+             "capture gaps"],
+            ["1", "192.168.1.100:1193", "192.168.1.101:1494", "ica", "spike", "908", "Basic", "none", "none",
+             "14339", "-", "-", "0", "0", "0"]])
+        self.assertEqual(tables[1], [["channel", "number", "bytes", "client to server", "server to client"],
+                                     ["CTXTW", "9", "14169", "0", "14169"], ["CTXCAM", "12", "143", "38", "105"],
+                                     ["CTXTWI", "15", "27", "0", "27"]])
+        self.assertEqual(tables[2][1], ["tcp", "192.168.1.101:1494", "192.168.1.100:1193", "170", "ica", "Assigned",
+                                        "User", "Citrix ICA/HDX (raw ICA)", "matches", "no", "no", "ica"])
+        ha = [t for t in tables if t[0][:2] == ["link", "peer"]]
+        self.assertEqual(ha, [[
+            ["link", "peer", "service", "carrier", "messages to", "messages from", "median interval to (s)",
+             "median interval from (s)", "gaps", "gap times (s)", "closes", "resets"],
+            ["1", "127.0.0.1:45938", "127.0.0.1:2014", "opaque (nothing recognised)", "15", "15", "0.200377",
+             "0.200366", "2", "4.805, 4.805", "2", "0"],
+            ["2", "127.0.0.1:37076", "127.0.0.1:2014", "opaque (nothing recognised)", "3", "3", "0.20041",
+             "0.200398", "0", "-", "0", "1"]]])
+
+    def test_html_self_contained_pictures(self):
+        imgs = Tables.images(self.html)
+        self.assertEqual([alt for alt, _ in imgs], ["Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
+        for _, src in imgs:
+            self.assertTrue(src.startswith("data:image/png;base64,"))
+            png = base64.b64decode(src.split(",", 1)[1])
+            self.assertEqual(png_size(png), (900, 320))
+        self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
+        self.assertNotIn("https://", self.html)
+
+
+class Tables(html.parser.HTMLParser):
+    """Text of every <table> (list of rows of cell texts) and every <img>."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.imgs, self.cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+        elif tag == "img":
+            a = dict(attrs)
+            self.imgs.append((a.get("alt"), a.get("src")))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+    @classmethod
+    def of(cls, text):
+        p = cls()
+        p.feed(text)
+        return p.tables
+
+    @classmethod
+    def images(cls, text):
+        p = cls()
+        p.feed(text)
+        return p.imgs
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def png_pixels(data):
+    """(width, height, rows of (r, g, b)) of an 8-bit RGB/RGBA non-interlaced PNG (what Chromium writes)."""
+    w, h = png_size(data)
+    depth, ctype, _, _, interlace = data[24:29]
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, (depth, ctype, interlace)
+    bpp = 3 if ctype == 2 else 4
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(w)])
+        prev = line
+    return w, h, rows
+
+
+@unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
+class Browser(unittest.TestCase):
+    """The HTML report as a browser shows it: headless Chromium's screenshot."""
+    W, H = 1280, 2000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="triage-browser-")
+        page = os.path.join(cls.tmp, "report.html")
+        rc, _, err = triage(["--html", page, SPIKE, RESUME])
+        assert rc == 0, err
+        shot = os.path.join(cls.tmp, "shot.png")
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run",
+                        "--user-data-dir=" + os.path.join(cls.tmp, "profile"), "--hide-scrollbars",
+                        "--window-size=%d,%d" % (cls.W, cls.H), "--screenshot=" + shot, "file://" + page],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180, check=True)
+        with open(shot, "rb") as f:
+            cls.w, cls.h, cls.rows = png_pixels(f.read())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def where(self, colour, tol=12):
+        return [(x, y) for y, row in enumerate(self.rows) for x, px in enumerate(row)
+                if all(abs(p - q) <= tol for p, q in zip(px, colour))]
+
+    def test_size_and_not_blank(self):
+        self.assertEqual((self.w, self.h), (self.W, self.H))
+        white = sum(1 for row in self.rows for px in row if px == (255, 255, 255))
+        self.assertLess(white, 0.97 * self.W * self.H)      # text, tables and a picture were drawn
+
+    def test_table_headers_drawn(self):
+        self.assertGreater(len(self.where((0xdd, 0xe3, 0xf0), tol=3)), 2000)
+
+    def test_plot_drawn(self):
+        """CTXTW is the plot's second series (matplotlib's orange #ff7f0e): its line is on screen,
+        inside the 900 x 320 picture, below the tables."""
+        pts = self.where((0xff, 0x7f, 0x0e), tol=30)
+        pts = [p for p in pts if p[1] < min(y for _, y in pts) + 400]     # the first session's picture
+        self.assertGreater(len(pts), 300)
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        self.assertLess(max(xs) - min(xs), 900)
+        self.assertLess(max(ys) - min(ys), 320)
+        self.assertGreater(min(ys), 250)
+
+
+    def test_resume_drawn(self):
+        """The CGP resume's vertical line (purple #6a0dad), in the second session's picture."""
+        pts = self.where((0x6a, 0x0d, 0xad), tol=30)
+        self.assertGreater(len(pts), 150)
+        ys = [p[1] for p in pts]
+        self.assertGreater(min(ys), 1000)
+        self.assertLess(max(ys) - min(ys), 320)
+
+
+class BadInputs(unittest.TestCase):
+    """Good, truncated, not-a-capture, empty, missing files and a folder in one run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="triage-mix-")
+        os.chmod(cls.tmp, 0o755)
+        with open(os.path.join(CAP, SPIKE), "rb") as f:
+            spike = f.read()
+        os.makedirs(os.path.join(cls.tmp, "folder", "sub"))
+        files = {"trunc.pcap": spike[:3000], "notes.txt": b"hello, not a capture\n", "empty.pcap": b"",
+                 "folder/b-header-only.pcap": spike[:24], "folder/a-notes.md": b"# nothing\n"}
+        for name, data in files.items():
+            with open(os.path.join(cls.tmp, name), "wb") as f:
+                f.write(data)
+        shutil.copy(os.path.join(CAP, MYSQL), os.path.join(cls.tmp, "folder", "sub", MYSQL))
+        shutil.copy(os.path.join(CAP, RC5), os.path.join(cls.tmp, "good.pcap"))
+        for root, dirs, names in os.walk(cls.tmp):
+            for n in dirs:
+                os.chmod(os.path.join(root, n), 0o755)
+            for n in names:
+                os.chmod(os.path.join(root, n), 0o644)
+        cls.rc, out, cls.err = triage(["--json", "good.pcap", "trunc.pcap", "notes.txt", "empty.pcap", "folder",
+                                       "missing.pcap"], cwd=cls.tmp)
+        cls.result = json.loads(out)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def test_exit_status_nonzero(self):
+        self.assertEqual(self.rc, 1, self.err)
+
+    def test_every_bad_input_named_with_its_reason(self):
+        self.assertEqual(self.result["errors"], [
+            {"path": "missing.pcap", "reason": "unreadable: no such file or directory"},
+            {"path": "trunc.pcap",
+             "reason": 'truncated: The file "trunc.pcap" appears to have been cut short in the middle of a packet.'},
+            {"path": "notes.txt",
+             "reason": "not a capture: The file \"notes.txt\" isn't a capture file in a format TShark understands."},
+            {"path": "empty.pcap", "reason": "not a capture: empty file"},
+            {"path": "folder/a-notes.md", "reason": "not a capture: The file \"folder/a-notes.md\" isn't a capture "
+                                                    "file in a format TShark understands."},
+        ])
+
+    def test_good_ones_still_reported(self):
+        got = [(f["path"], f["frames"], f["complete"], len(f["sessions"]), len(f["ha_links"]))
+               for f in self.result["files"]]
+        self.assertEqual(got, [("good.pcap", 28, True, 1, 0), ("trunc.pcap", 24, False, 1, 0),
+                               ("folder/b-header-only.pcap", 0, True, 0, 0),
+                               ("folder/sub/" + MYSQL, 14, True, 0, 1)])
+        self.assertEqual(self.result["files"][0]["sessions"][0], RC5_SESSION)
+
+    def test_progress_on_stderr(self):
+        p = subprocess.run([TOOL, "-j", "1", "good.pcap"], cwd=self.tmp, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=300)
+        lines = p.stderr.decode().splitlines()
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(lines[0].startswith("citrix-triage: [1/1] good.pcap: 28 frames, 1 sessions, 0 HA links ("),
+                        lines)
+        self.assertTrue(lines[-1].startswith("citrix-triage: 1 files, 0 errors, "), lines)
+
+
+class Formats(unittest.TestCase):
+    """Whatever Wireshark reads: the spike session as pcapng (editcap) and gzip-compressed pcap."""
+
+    def test_pcapng_and_gzip(self):
+        tmp = tempfile.mkdtemp(prefix="triage-fmt-")
+        try:
+            os.chmod(tmp, 0o755)
+            subprocess.run(["editcap", "-F", "pcapng", os.path.join(CAP, SPIKE), os.path.join(tmp, "spike.ng")],
+                           check=True)
+            with open(os.path.join(CAP, SPIKE), "rb") as f, gzip.open(os.path.join(tmp, "spike.gz"), "wb") as g:
+                g.write(f.read())
+            for n in os.listdir(tmp):
+                os.chmod(os.path.join(tmp, n), 0o644)
+            rc, out, err = triage(["--json", "spike.ng", "spike.gz"], cwd=tmp)
+            self.assertEqual(rc, 0, err)
+            files = json.loads(out)["files"]
+            self.assertEqual([(f["path"], f["frames"], f["sessions"]) for f in files],
+                             [("spike.ng", 174, [SPIKE_SESSION]), ("spike.gz", 174, [SPIKE_SESSION])])
+        finally:
+            shutil.rmtree(tmp, True)
+
+
+class SameEverywhere(unittest.TestCase):
+    """Root or not, one job or two: the same JSON."""
+
+    def run_json(self, args, user=None):
+        rc, out, err = triage(["--json"] + args, user=user)
+        self.assertEqual(rc, 0, err)
+        return json.loads(out)
+
+    def test_jobs(self):
+        args = [SPIKE, HEARTBEAT, RC5, MYSQL]
+        self.assertEqual(self.run_json(["-j", "1"] + args), self.run_json(["-j", "2"] + args))
+
+    def test_personal_profile_ignored(self):
+        """A personal Wireshark profile that disables the CCHA heuristic and the plugin's
+        protocols, and a matplotlibrc, change nothing."""
+        home = tempfile.mkdtemp(prefix="triage-home-")
+        try:
+            cfg = os.path.join(home, ".config", "wireshark")
+            os.makedirs(cfg)
+            with open(os.path.join(cfg, "heuristic_protos"), "w") as f:
+                f.write("citrix_ccha_tcp,0\n")
+            with open(os.path.join(cfg, "disabled_protos"), "w") as f:
+                f.write("citrix\nica\ncgp\nportreg\n")
+            mpl = os.path.join(home, ".config", "matplotlib")
+            os.makedirs(mpl)
+            with open(os.path.join(mpl, "matplotlibrc"), "w") as f:
+                f.write("lines.linewidth: 12\nfigure.facecolor: black\n")
+            args = ["--json", SPIKE, HEARTBEAT]
+            plain = self.run_json(args)
+            env = dict(os.environ, HOME=home, WIRESHARK_CONFIG_DIR=cfg, MPLCONFIGDIR=mpl)
+            p = subprocess.run([TOOL, "-q"] + args, cwd=CAP, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=600)
+            self.assertEqual(json.loads(p.stdout), plain, p.stderr.decode())
+            pages = []
+            for e in (dict(os.environ), env):
+                page = os.path.join(home, "p%d.html" % len(pages))
+                subprocess.run([TOOL, "-q", "--html", page, SPIKE], cwd=CAP, env=e, check=True,
+                               stdout=subprocess.DEVNULL, timeout=600)
+                with open(page) as f:
+                    pages.append(Tables.images(f.read()))
+            self.assertEqual(pages[0], pages[1])        # the same picture, byte for byte
+        finally:
+            shutil.rmtree(home, True)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to run as nobody")
+    def test_as_unprivileged_user(self):
+        self.assertEqual(self.run_json([SPIKE, HEARTBEAT]), self.run_json([SPIKE, HEARTBEAT], user="nobody"))
+
+
+class CitrixTree(unittest.TestCase):
+    """-z citrix,tree (GUI: Statistics > Citrix > Sessions and HA links)."""
+
+    def tree(self, cap):
+        out = WS.tshark(os.path.join(CAP, cap), ["-q", "-z", "citrix,tree"])
+        return {n.name: n for n in statstree.parse(out)["Citrix/Sessions and HA links"]}
+
+    def test_spike_session_row(self):
+        t = self.tree(SPIKE)
+        self.assertEqual(t["Citrix sessions"].count, 1)
+        (row,) = t["Citrix sessions"].children
+        self.assertEqual(row.name, "Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494")
+        d = row.to_dict()
+        self.assertEqual(d.pop("Channel bytes"), [14339, {
+            "CTXCAM (12)": [143, {"client to server": [38, {}], "server to client": [105, {}]}],
+            "CTXTW (9)": [14169, {"client to server": [0, {}], "server to client": [14169, {}]}],
+            "CTXTWI (15)": [27, {"client to server": [0, {}], "server to client": [27, {}]}]}])
+        self.assertEqual(d, {"Client build: 908": [1, {}], "Client name: spike": [1, {}],
+                             "Client product id: 0x0051": [1, {}], "Compression client to server: none": [1, {}],
+                             "Compression server to client: none": [1, {}], "Encryption: Basic": [1, {}],
+                             "Transport: ica": [1, {}], "Undecoded bytes client to server": [0, {}],
+                             "Undecoded bytes server to client": [0, {}]})
+        self.assertEqual(t["Command Center HA links"].count, 0)
+
+    def test_ha_links(self):
+        t = self.tree(HEARTBEAT)
+        self.assertEqual(t["Citrix sessions"].count, 0)
+        links = t["Command Center HA links"]
+        self.assertEqual(links.count, 2)
+        self.assertEqual(links.children[0].to_dict(), {
+            "Carrier: opaque (nothing recognised)": [1, {}], "Closes (FIN)": [2, {}], "Resets (RST)": [0, {}],
+            "Gaps from service port": [1, {}], "Gaps to service port": [1, {}],
+            "Messages from service port": [15, {}], "Messages to service port": [15, {}]})
+
+    def test_cgp_resume_row(self):
+        t = self.tree(RESUME)
+        (row,) = t["Citrix sessions"].children
+        self.assertEqual(row.name, "Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598")
+        d = row.to_dict()
+        self.assertEqual((d["CGP resumes"], d["CGP refused resumes"], d["Transport: cgp"], d["Channel bytes"][0]),
+                         ([1, {}], [0, {}], [1, {}], 14339))
+        (row,) = self.tree(REFUSED)["Citrix sessions"].children
+        self.assertEqual(row.to_dict(), {"CGP resumes": [1, {}], "CGP refused resumes": [1, {}],
+                                         "Transport: cgp": [1, {}]})
+
+    def test_filtered_tree(self):
+        out = WS.tshark(os.path.join(CAP, HEARTBEAT), ["-q", "-z", "citrix,tree,tcp.port == 37076"])
+        t = {n.name: n for n in statstree.parse(out)["Citrix/Sessions and HA links"]}
+        (link,) = t["Command Center HA links"].children
+        self.assertEqual(link.name, "Link 2: 127.0.0.1:37076 -> 127.0.0.1:2014")
+
+    def test_fields_follow_the_session(self):
+        rows = WS.fields(os.path.join(CAP, SPIKE), ["citrix.session", "citrix.client_name", "citrix.encryption"],
+                         filter="citrix.session == 1")
+        self.assertEqual(len(rows), 123)
+        # Basic (2) once the key exchange is seen, on every later frame
+        self.assertEqual(rows[-1], ["1", "spike", "2"])
 
 
 class ProtocolsTogether(unittest.TestCase):
     """portreg's observed protocol comes from the ICA dissector when both run."""
 
     def test_observed_ica_on_every_session_frame(self):
-        ws = Wireshark()
-        rows = ws.fields(SPIKE, ["portreg.observed", "ica"], filter="tcp.port == 1494",
+        rows = WS.fields(os.path.join(CAP, SPIKE), ["portreg.observed", "ica"], filter="tcp.port == 1494",
                          extra=["-2"])
         self.assertEqual(len(rows), 170)
         self.assertEqual({r[0] for r in rows}, {"ica"})

@@ -10,7 +10,8 @@
 
 typedef struct {
     int detect[2], raw[2], frames[2], cmds[2], padding[2], undecoded[2], stops[2];
-    int no_key[2], opaque[2], undecodable[2], control[2];
+    int no_key[2], opaque[2], undecodable[2], control[2], prio[2];
+    uint16_t last_frame_len[2];
     uint64_t cmd_hash[2];       /* FNV over every command's bytes, in order */
     uint64_t last_plain_end[2];
     int gaps;                   /* command offsets that do not follow each other */
@@ -32,6 +33,8 @@ static void on_event(void *ctx, const ica_event *ev)
         if (ev->flags & ICA_FR_OPAQUE) t->opaque[d]++;
         if (ev->flags & ICA_FR_UNDECODABLE) t->undecodable[d]++;
         if (ev->flags & ICA_FR_CONTROL) t->control[d]++;
+        if (ev->flags & ICA_FR_PRIO_BITS) t->prio[d]++;
+        t->last_frame_len[d] = ev->frame_len;
         break;
     case ICA_EV_CMD:
         t->cmds[d]++;
@@ -182,8 +185,143 @@ static void test_reference_session(void)
         CHECK(memcmp(&st2.sum, &st.sum, sizeof st.sum) == 0);
         ica_stream_free(&st2);
     }
-    for (int i = 0; i < nsegs; i++)
-        free(segs[i].data);
+}
+
+/* ---- the reference capture cut to start mid-session: key recovery ------- */
+
+#define MAX_FRAMES_DIR 64
+typedef struct {
+    uint64_t base[2];           /* full-stream offset of the cut's first byte per direction */
+    uint64_t off[2][MAX_FRAMES_DIR];
+    uint8_t *plain[2][MAX_FRAMES_DIR];
+    uint32_t len[2][MAX_FRAMES_DIR];
+    int n[2];
+    int recovered_at[2], replayed[2], no_chain[2], no_key[2];
+} frame_log;
+
+static void on_frame_log(void *ctx, const ica_event *ev)
+{
+    frame_log *fl = ctx;
+    int d = ev->dir;
+    if (ev->type != ICA_EV_FRAME)
+        return;
+    if (ev->flags & ICA_FR_KEY_RECOVERED)
+        fl->recovered_at[d] = fl->n[d] + 1;
+    if (ev->flags & ICA_FR_REPLAY)
+        fl->replayed[d]++;
+    if (ev->flags & ICA_FR_NO_CHAIN)
+        fl->no_chain[d]++;
+    if (ev->flags & ICA_FR_NO_KEY)
+        fl->no_key[d]++;
+    if (!(ev->flags & ICA_FR_DECRYPTED) || fl->n[d] >= MAX_FRAMES_DIR)
+        return;
+    int i = fl->n[d]++;
+    fl->off[d][i] = ev->wire_off + fl->base[d];
+    fl->len[d][i] = ev->decrypted_len;
+    fl->plain[d][i] = malloc(ev->decrypted_len + 1);
+    memcpy(fl->plain[d][i], ev->decrypted, ev->decrypted_len);
+}
+
+static void feed_from(ica_stream *st, enum ica_phase start, int first_seg, frame_log *fl)
+{
+    memset(fl, 0, sizeof *fl);
+    for (int i = 0; i < first_seg; i++)
+        fl->base[segs[i].dir] += segs[i].len;
+    ica_stream_init(st, start, NULL, NULL);
+    for (int i = first_seg; i < nsegs; i++)
+        ica_stream_feed(st, (enum ica_dir)segs[i].dir, segs[i].data, segs[i].len, on_frame_log, fl);
+}
+
+static void free_log(frame_log *fl)
+{
+    for (int d = 0; d < 2; d++)
+        for (int i = 0; i < fl->n[d]; i++)
+            free(fl->plain[d][i]);
+}
+
+/* Every frame the cut decrypts equals the full capture's at the same offset. */
+static int same_as_full(const frame_log *cut, const frame_log *full, int d)
+{
+    int same = 0;
+    for (int i = 0; i < cut->n[d]; i++)
+        for (int j = 0; j < full->n[d]; j++)
+            if (full->off[d][j] == cut->off[d][i] && full->len[d][j] == cut->len[d][i] &&
+                memcmp(full->plain[d][j], cut->plain[d][i], cut->len[d][i]) == 0)
+                same++;
+    return same;
+}
+
+static void test_midsession_key_recovery(void)
+{
+    ica_stream full, cut;
+    frame_log lf, lc;
+    feed_from(&full, ICA_PHASE_DETECT, 0, &lf);
+    CHECK_EQ_INT(full.sum.key_source, ICA_KEY_EXCHANGE);
+    /* segment 60 is well after the key exchange (pcap frame 39) */
+    const int first = 60;
+    feed_from(&cut, ICA_PHASE_SYNC, first, &lc);
+    CHECK_EQ_INT(cut.sum.have_key, 1);
+    CHECK_EQ_INT(cut.sum.session_key, 0xf4);
+    CHECK_EQ_INT(cut.sum.key_source, ICA_KEY_RECOVERED);
+    /* no high-throughput header in a 2001 session: negotiation seen in the
+     * full capture, inferred from the frames in the cut */
+    CHECK_EQ_INT(full.sum.ht_state, ICA_HT_OFF);
+    CHECK_EQ_INT(cut.sum.ht_state, ICA_HT_INFERRED_OFF);
+    for (int d = 0; d < 2; d++) {
+        CHECK(lc.n[d] > 0);
+        CHECK_EQ_INT(same_as_full(&lc, &lf, d), lc.n[d]);
+        /* only each direction's first frame (it primes the chain) stays encrypted:
+         * the trial frames are shown encrypted first, then replayed decrypted */
+        CHECK_EQ_INT(lc.no_key[d] - lc.replayed[d], 1);
+        CHECK_EQ_INT(lc.replayed[d], 3);
+        CHECK_EQ_INT(lc.no_chain[d], 0);
+    }
+    CHECK_EQ_INT(lc.n[ICA_C2S], 30);
+    CHECK_EQ_INT(lc.n[ICA_S2C], 31);
+    CHECK_EQ_INT(lc.recovered_at[ICA_S2C], 4);  /* accepted at the server's 4th tested frame */
+    CHECK_EQ_INT(lc.recovered_at[ICA_C2S], 0);  /* the client's chain came from the same key */
+    free_log(&lc);
+    ica_stream_free(&cut);
+
+    /* the key given by hand, recovery off: each direction's first frame
+     * primes the chain, every later one is decrypted as in the full capture */
+    memset(&lc, 0, sizeof lc);
+    for (int i = 0; i < first; i++)
+        lc.base[segs[i].dir] += segs[i].len;
+    ica_stream_init(&cut, ICA_PHASE_SYNC, NULL, NULL);
+    cut.keyfind_disabled = 1;
+    ica_stream_set_key(&cut, 0xf4);
+    for (int i = first; i < nsegs; i++)
+        ica_stream_feed(&cut, (enum ica_dir)segs[i].dir, segs[i].data, segs[i].len, on_frame_log, &lc);
+    CHECK_EQ_INT(cut.sum.key_source, ICA_KEY_MANUAL);
+    for (int d = 0; d < 2; d++) {
+        CHECK_EQ_INT(lc.no_chain[d], 1);
+        CHECK_EQ_INT(lc.no_key[d], 0);
+        CHECK_EQ_INT(lc.replayed[d], 0);
+        CHECK_EQ_INT(same_as_full(&lc, &lf, d), lc.n[d]);
+    }
+    CHECK_EQ_INT(lc.n[ICA_C2S], 30);
+    CHECK_EQ_INT(lc.n[ICA_S2C], 31);
+
+    /* recovery off and no key: nothing is decrypted */
+    ica_stream_free(&cut);
+    free_log(&lc);
+    feed_from(&cut, ICA_PHASE_SYNC, first, &lc);
+    CHECK_EQ_INT(cut.sum.have_key, 1);
+    ica_stream st3;
+    frame_log l3;
+    memset(&l3, 0, sizeof l3);
+    ica_stream_init(&st3, ICA_PHASE_SYNC, NULL, NULL);
+    st3.keyfind_disabled = 1;
+    for (int i = first; i < nsegs; i++)
+        ica_stream_feed(&st3, (enum ica_dir)segs[i].dir, segs[i].data, segs[i].len, on_frame_log, &l3);
+    CHECK_EQ_INT(st3.sum.have_key, 0);
+    CHECK_EQ_INT(l3.n[0] + l3.n[1], 0);
+    ica_stream_free(&st3);
+    free_log(&lf);
+    free_log(&lc);
+    ica_stream_free(&full);
+    ica_stream_free(&cut);
 }
 
 /* ---- synthetic streams --------------------------------------------------- */
@@ -476,6 +614,38 @@ static void test_reducer_version_zero(void)
     ica_stream_free(&st);
 }
 
+/* ica-modern.md §4: the top two PDRFRAME length bits are masked on every
+ * receive, also with PDRFRAME version 1 agreed (as in the reference
+ * session's INIT_CONNECT) and before any version is known (mid-session). */
+static void test_priority_always_masked(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    handshake(&st, &t, 0x5a);
+    CHECK_EQ_INT(st.sum.pdrframe_version, 1);
+    ica_basic_state enc;
+    ica_basic_init(&enc, 0x5a);
+    uint8_t plain[] = { 0x09, 0x37, 0x01 };
+    uint8_t f[2 + 1 + sizeof plain] = { sizeof plain + 1, 0xc0, 0x01 };   /* priority 3 */
+    memcpy(f + 3, plain, sizeof plain);
+    ica_basic_encrypt(&enc, f + 3, sizeof plain);
+    ica_stream_feed(&st, ICA_C2S, f, sizeof f, on_event, &t);
+    CHECK_EQ_INT(t.prio[ICA_C2S], 1);
+    CHECK_EQ_INT(t.last_frame_len[ICA_C2S], 4);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_C2S][0x09], 1);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_C2S][0x37], 1);
+    CHECK_EQ_INT(ica_stream_pending(&st, ICA_C2S), 0);
+    ica_stream_free(&st);
+
+    tally t2 = { 0 };
+    ica_stream_init(&st, ICA_PHASE_SYNC, NULL, NULL);
+    feed_hex(&st, ICA_S2C, "03 40 00 09 09 02 80 00 09", &t2);   /* priorities 1 and 2, clear */
+    CHECK_EQ_INT(t2.frames[ICA_S2C], 2);
+    CHECK_EQ_INT(t2.prio[ICA_S2C], 2);
+    CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x09], 3);
+    ica_stream_free(&st);
+}
+
 int main(void)
 {
     test_reference_session();
@@ -484,5 +654,9 @@ int main(void)
     test_reducer_level1_and_v3();
     test_reducer_version_zero();
     test_mid_session_and_hostile();
+    test_priority_always_masked();
+    test_midsession_key_recovery();
+    for (int i = 0; i < nsegs; i++)
+        free(segs[i].data);
     return unit_report();
 }

@@ -5,7 +5,7 @@
 static void test_every_code_has_the_documented_rule(void)
 {
     /* rule per code 0x00..0x44: 'F'ixed (size in fixed[]), 'B'yte, 'W'ord, '?' unknown */
-    const char *rules = "WWWBWBWFFFFBWFBW" "FFFFFBWBWFFFFFFF" "FFFFFFFFFFFFFFFF" "BWFBBFFFFFWWW??B" "????W";
+    const char *rules = "WWWBWBWFFFFBWFBW" "FFFFFBWBWFFFFFFF" "FFFFFFFFFFFFFFFF" "BWFBBFFFFFWWW??B" "?W?WW";
     const uint8_t fixed[ICA_CMD_TABLE_SIZE] = {
         [0x07] = 0, [0x0a] = 1, [0x0d] = 5, [0x10] = 1, [0x12] = 3, [0x14] = 1,
         [0x19] = 5, [0x1a] = 6, [0x1b] = 4, [0x1c] = 4, [0x1d] = 1, [0x1e] = 2,
@@ -30,8 +30,51 @@ static void test_every_code_has_the_documented_rule(void)
     CHECK(ica_cmd_lookup(0x3d)->name == NULL);
     CHECK(ica_cmd_lookup(0x45)->name == NULL);
     CHECK(ica_cmd_lookup(0xff)->rule == ICA_LEN_UNKNOWN);
-    CHECK(ica_cmd_lookup(0x39)->flags & ICA_CMD_LEN_CONFLICT);
-    CHECK(ica_cmd_lookup(0x3a)->flags & ICA_CMD_LEN_CONFLICT);
+    CHECK_EQ_STR(ica_cmd_lookup(0x43)->name, "RESUME_VIRTUAL_WRITE");
+    CHECK_EQ_STR(ica_cmd_lookup(0x39)->name, "SOFT_KEYBOARD");
+    CHECK_EQ_STR(ica_cmd_lookup(0x3a)->name, "COMMAND_CACHE");
+    /* ica-modern.md §3 settles both conflicts: no code is flagged any more */
+    for (int c = 0; c < 256; c++)
+        CHECK(!(ica_cmd_lookup((uint8_t)c)->flags & ICA_CMD_LEN_CONFLICT));
+}
+
+/* ica-modern.md §3: each corrected code cuts as its source says. */
+static void test_corrected_codes(void)
+{
+    size_t total = 0, hdr = 0, roff = 0;
+    const uint8_t soft_kbd[] = { 0x39, 0x05, 0x09 };        /* fixed 1, then REDISPLAY */
+    CHECK_EQ_INT(ica_cmd_cut(soft_kbd, sizeof soft_kbd, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 2);
+    CHECK_EQ_INT(hdr, 1);
+    const uint8_t cache[] = { 0x3a, 0x02, 0x00, 0xaa, 0xbb };
+    CHECK_EQ_INT(ica_cmd_cut(cache, sizeof cache, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 5);
+    CHECK_EQ_INT(hdr, 3);
+    const uint8_t cookie[] = { 0x41, 0x03, 0x00, 0x01, 0xaa, 0xbb };
+    CHECK_EQ_INT(ica_cmd_cut(cookie, sizeof cookie, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 6);
+    const uint8_t resume[] = { 0x43, 0x04, 0x00, 0x07, 1, 2, 3 };
+    CHECK_EQ_INT(ica_cmd_cut(resume, sizeof resume, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 7);
+    CHECK_EQ_INT(hdr, 3);
+    /* TERMINATE, RISC OS form 05 01 01 (logoff) and 05 01 02 (ack) */
+    const uint8_t term_ro[] = { 0x05, 0x01, 0x01, 0x09 };
+    CHECK_EQ_INT(ica_cmd_cut(term_ro, sizeof term_ro, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 3);
+    CHECK_EQ_INT(ica_terminate_form(term_ro, 3, &roff), ICA_TERM_LENGTH_REASON);
+    CHECK_EQ_INT(roff, 2);
+    /* HTML5 ack form 05 00 02: one 3-byte command, not `05 00` + stray 0x02 */
+    const uint8_t term_h5[] = { 0x05, 0x00, 0x02, 0x09 };
+    CHECK_EQ_INT(ica_cmd_cut(term_h5, sizeof term_h5, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 3);
+    CHECK_EQ_INT(ica_terminate_form(term_h5, 3, &roff), ICA_TERM_ACK_NO_LENGTH);
+    CHECK_EQ_INT(term_h5[roff], ICA_TERMINATE_ACK);
+    CHECK_EQ_INT(ica_cmd_cut(term_h5, 2, &total, &hdr), ICA_CUT_NEED_MORE);
+    /* 05 00 followed by another command: an empty TERMINATE */
+    const uint8_t term_empty[] = { 0x05, 0x00, 0x09 };
+    CHECK_EQ_INT(ica_cmd_cut(term_empty, sizeof term_empty, &total, &hdr), ICA_CUT_OK);
+    CHECK_EQ_INT(total, 2);
+    CHECK_EQ_INT(ica_terminate_form(term_empty, 2, &roff), ICA_TERM_NONE);
 }
 
 static void test_cut(void)
@@ -65,5 +108,6 @@ int main(void)
 {
     test_every_code_has_the_documented_rule();
     test_cut();
+    test_corrected_codes();
     return unit_report();
 }

@@ -127,6 +127,17 @@ int main(void)
     CHECK_EQ_STR(registry_status_name(REGISTRY_LISTED), "Listed without service name");
     CHECK_EQ_STR(registry_transport_name(REGISTRY_DCCP), "dccp");
 
+    /* protocol names against service names: aliases, and "." = "-" */
+    i = look(REGISTRY_UDP, 5247);
+    CHECK_EQ_STR(registry_name(&i, 0), "capwap-data");
+    CHECK(registry_service_matches(&i, "capwap.data"));
+    CHECK(registry_service_matches(&i, "capwap-data"));
+    CHECK(!registry_service_matches(&i, "capwap"));
+    CHECK(!registry_service_matches(&i, "capwap.data.x"));
+    i = look(REGISTRY_UDP, 53);
+    CHECK(registry_service_matches(&i, "dns"));
+    CHECK(!registry_service_matches(&i, "domain.x"));
+
     /* exhaustive: every port resolves, dynamic exactly from 49152 */
     int bad = 0;
     for (unsigned p = 0; p < 65536; p++) {

@@ -7,6 +7,12 @@ captures/portreg-ports.pcap: one conversation per case the post-dissector
 must tell apart (see captures/README.md for the list). Payloads are neutral
 filler bytes: nothing here imitates a Citrix protocol.
 
+captures/portreg-capwap.pcap: CAPWAP data channel (RFC 5415, UDP 12380 ->
+5247) carrying native IEEE 802.11 frames, frame control byte-swapped as
+Cisco access points send it (Wireshark's default capwap.swap_fc). The 802.11
+management frames leave pinfo's ports at 1/1; the post-dissector must still
+report the UDP header's ports.
+
 The real-program captures (portreg-real-*.pcap) are recorded by
 tools/captures/record_portreg_captures.sh, not by this script.
 """
@@ -146,12 +152,43 @@ def build_ports(path):
     w.close()
 
 
+CAPWAP_DATA_HEADER = bytes([0x00,              # preamble: version 0, type 0
+                            0x10, 0x03, 0x00,  # HLEN 2 (8 bytes), RID 0, WBID 1 (IEEE 802.11), T=1
+                            0, 0, 0, 0])       # fragment id, fragment offset
+
+
+def wlan_frame(fc_swapped, a1, a2, a3, body, seq=1):
+    """802.11 header with the two frame-control bytes in swapped order."""
+    return fc_swapped + b"\x00\x00" + a1 + a2 + a3 + struct.pack("<H", seq << 4) + body
+
+
+def build_capwap(path):
+    w = PcapWriter(path)
+    wtp, ac = ("10.0.0.10", 12380), ("10.0.0.20", 5247)
+    bssid, sta, bcast = bytes.fromhex("0200000000aa"), bytes.fromhex("0200000000bb"), b"\xff" * 6
+    ssid, rates = b"\x00\x06" + b"portrg", b"\x01\x04\x82\x84\x8b\x96"
+    # probe request (type/subtype 0x04), association request (0x00) and response (0x01)
+    w.udp(wtp, ac, CAPWAP_DATA_HEADER + wlan_frame(b"\x00\x40", bcast, sta, bcast, ssid + rates, 1))
+    w.udp(wtp, ac, CAPWAP_DATA_HEADER + wlan_frame(b"\x00\x00", bssid, sta, bssid,
+                                                   b"\x31\x04\x0a\x00" + ssid + rates, 2))
+    w.udp(ac, wtp, CAPWAP_DATA_HEADER + wlan_frame(b"\x00\x10", sta, bssid, bssid,
+                                                   b"\x31\x04\x00\x00\x01\xc0" + rates, 3))
+    # data, To DS: LLC/SNAP ARP request from the station
+    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + sta + bytes([10, 0, 0, 5]) + b"\0" * 6 + bytes([10, 0, 0, 1])
+    w.udp(wtp, ac, CAPWAP_DATA_HEADER + wlan_frame(b"\x01\x08", bssid, sta, bcast,
+                                                   bytes.fromhex("aaaa030000000806") + arp, 4))
+    w.close()
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                               "..", "..", "captures")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "portreg-ports.pcap")
     build_ports(path)
+    print(path)
+    path = os.path.join(out, "portreg-capwap.pcap")
+    build_capwap(path)
     print(path)
 
 

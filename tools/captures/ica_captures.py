@@ -193,12 +193,14 @@ def vd_body(channel, flow=0, flow_data=bytes(4), quota=0):
     return u32(1 << channel) + u8(quota) + u8(flow) + bytes(2) + flow_data
 
 
-def connect_modules(pow2=(0, 0), reducer=2, pdclasses=(PDCLASS_FRAME, PDCLASS_ENCRYPT), code_page=1252):
+def connect_modules(pow2=(0, 0), reducer=2, pdclasses=(PDCLASS_FRAME, PDCLASS_ENCRYPT), code_page=1252,
+                    caps=(), buffer_length=2048):
     """INIT_CONNECT packets (§5.4): WD_H2C v9, the bound PDs, TD; counting down to 0."""
     mods = []
-    wd = (u16(2048) + u16(6) + u16(6) + u16(0xFFFF) + u16(0xFFFF) + u16(0) + u32(0)
+    cl = caplist(list(caps))
+    wd = (u16(buffer_length) + u16(6) + u16(6) + u16(0xFFFF) + u16(0xFFFF) + u16(0) + u32(0)
           + u16(1) + u8(pow2[0]) + u8(pow2[1]) + u16(2000) + u16(reducer)
-          + u16(4) + u16(38) + u16(code_page) + caplist([]))
+          + u16(len(cl)) + u16(38) + u16(code_page) + cl)
     mods.append((WD, 1, 9, 9, wd))
     for pc in pdclasses:
         mods.append((PD, 1, 1, 1, pd_body(pc)))
@@ -305,7 +307,7 @@ class Session:
 
 
 def win32_modules(client_ip, client_port, name, build, vcbind, seed, ui_kw=None, crypt="basic",
-                  pow2=(0, 0), product_id=0x0001):
+                  pow2=(0, 0), product_id=0x0001, wd_caps=None):
     """A MetaFrame-era Win32 client's module list with 8.3 DLL names (§5.3 [O])."""
     ch = dict(vcbind)
     if crypt == "basic":
@@ -318,7 +320,7 @@ def win32_modules(client_ip, client_port, name, build, vcbind, seed, ui_kw=None,
         Module(PD, 1, 2, "PDRFRAMN.DLL", "PDRFRAME", pd_body(PDCLASS_FRAME), 12288),
         crypt_mod,
         Module(PD, 1, 1, "PDCOMPN.DLL", "", pd_body(PDCLASS_COMPRESS, u16(0) + u16(0)), 16384),
-        Module(WD, 1, 9, "WDICA30N.DLL", "WDICA", wd_body(product_id, vcbind, pow2=pow2), 135168),
+        Module(WD, 1, 9, "WDICA30N.DLL", "WDICA", wd_body(product_id, vcbind, pow2=pow2, caps=wd_caps), 135168),
         Module(VD, 1, 4, "VDTW30N.DLL", "vdtw30", vd_body(ch["CTXTW"]), 229376),
         Module(VD, 1, 4, "VDCDM30N.DLL", "", vd_body(ch["CTXCDM"], 3, u16(6276) + u16(1046)), 94208),
         Module(VD, 4, 6, "VDCPM30N.DLL", "", vd_body(ch["CTXCPM"], 1, u16(1024) + u16(1024)), 45056),
@@ -353,6 +355,88 @@ def standard_traffic(s, tw_sizes=(1456, 300, 37), split=None):
     s.send("c2s", s.frame("c2s", vw1(ch["CTXCAM"], s.opaque(12))))
     s.send("c2s", s.frame("c2s", vw2(ch["CTXCDM"], s.opaque(400))))
     s.send("s2c", s.frame("s2c", setmou_position(101, 200) + vw0(ch["CTXCLIP"], 0x5A)))
+
+
+# ---------------------------------------------------------------- high-throughput header (ica-modern.md §2)
+#
+# Written as the HTML5 client's HighThroughputExtractor.AddHeader writes it:
+# flag byte, then the bandwidth estimate (flag 0x10), then the round-trip
+# estimate (flag 0x08), both u16 LE, then the WD bytes.  Capability 16
+# HIGH_THROUGHPUT {u32 supportMask, u16 MaxICAPacketLength, u16
+# LineLoadingPercent}; the HTML5 client uses the header when the negotiated
+# supportMask is 0.
+
+HT_RTT, HT_BW, HT_RTT_TOKEN, HT_TIME_NEXT, HT_INTERRUPT = 0x08, 0x10, 0x20, 0x40, 0x80
+CAP_PACKET_PRIORITY, CAP_HIGH_THROUGHPUT = 5, 16
+RESUME_VIRTUAL_WRITE = 0x43
+
+
+def ht_cap(mask=0, max_packet=5000, line_loading=0):
+    return (CAP_HIGH_THROUGHPUT, u32(mask) + u16(max_packet) + u16(line_loading))
+
+
+def encode_bandwidth(bytes_per_s):
+    """The H5 encoder: shift the 32-bit speed left until its top bit is set
+    (count = shifts), keep the 11 bits below it, count in bits 11-15."""
+    speed, count = bytes_per_s & 0xFFFFFFFF, 0
+    while not speed & 0x80000000:
+        speed = (speed << 1) & 0xFFFFFFFF
+        count += 1
+    return ((speed >> 20) & 0x7FF) | (count << 11)
+
+
+def ht_header(flags=0, bandwidth=None, rtt=None):
+    """Flag byte, bandwidth estimate, round-trip estimate (capped at 0xFFFF, as H5 does)."""
+    out = bytearray([flags | (HT_BW if bandwidth is not None else 0) | (HT_RTT if rtt is not None else 0)])
+    if bandwidth is not None:
+        out += u16(encode_bandwidth(bandwidth))
+    if rtt is not None:
+        out += u16(min(rtt, 0xFFFF))
+    return bytes(out)
+
+
+def packet_priority_cap(priorities, pad=1):
+    """PACKET_PRIORITY (cap 5) as a host sends it: u32 PriorityOffset, u16 ArrayLength,
+    u8 fUseLowestPriority, then (after `pad` bytes) one priority per channel; the offset
+    counts from the capability's start (H5 PacketPriority)."""
+    offset = 4 + 4 + 2 + 1 + pad
+    return (CAP_PACKET_PRIORITY, u32(offset) + u16(len(priorities)) + u8(0) + bytes(pad) + bytes(priorities))
+
+
+# Known estimates of the high-throughput sessions (tests compare with these).
+# Bandwidths are exact in the 12-bit float except 1,000,000, which encodes to
+# 0xF42 << 8 = 999,936 bytes/s.
+HT_S2C_RTT = [120, 80, 95, 300, 101]                 # count 5, min 80, median 101, max 300
+HT_S2C_BW = [786432, 1000000, 2097152]               # decoded: 786432, 999936, 2097152
+HT_C2S_RTT = [40, 35, 50, 45]                        # count 4, min 35, lower median 40, max 50
+HT_C2S_BW = [1310720, 98304]
+
+
+def ht_session_traffic(s, ch):
+    """Post-key-exchange traffic with a high-throughput header on every frame; a server
+    VIRTUAL_WRITE2 on CTXCDM interrupted and resumed; the WD codes corrected in
+    ica-modern.md §3 (0x39, 0x3A, 0x41, both TERMINATE forms)."""
+    srtt, sbw, crtt, cbw = list(HT_S2C_RTT), list(HT_S2C_BW), list(HT_C2S_RTT), list(HT_C2S_BW)
+    f = lambda d, hdr, wd: s.send(d, s.frame(d, hdr + wd))
+    f("s2c", ht_header(HT_RTT_TOKEN), SET_GRAPHICS)
+    f("c2s", ht_header(bandwidth=cbw.pop(0), rtt=crtt.pop(0)), REDISPLAY)
+    f("s2c", ht_header(rtt=srtt.pop(0)), vw2(ch["CTXTW"], s.opaque(1200)))
+    f("s2c", ht_header(bandwidth=sbw.pop(0), rtt=srtt.pop(0)), setmou_position(512, 384))
+    f("c2s", ht_header(rtt=crtt.pop(0)), mouse0(100, 200, 0x01) + mouse0(101, 200, 0x02))
+    # interrupted write: 150 of 401 payload bytes, then other data, then the rest in 0x43
+    cdm = s.opaque(400)
+    whole = vw2(ch["CTXCDM"], cdm)
+    f("s2c", ht_header(), whole[:4 + 150])
+    f("s2c", ht_header(HT_INTERRUPT, rtt=srtt.pop(0)), setmou_position(10, 20))
+    rest = cdm[150:]
+    f("s2c", ht_header(bandwidth=sbw.pop(0)), u8(RESUME_VIRTUAL_WRITE) + u16(len(rest) + 1) + u8(ch["CTXCDM"]) + rest)
+    f("c2s", ht_header(HT_TIME_NEXT, rtt=crtt.pop(0)), b"\x39\x1e")                     # SOFT_KEYBOARD, 1 byte
+    f("s2c", ht_header(rtt=srtt.pop(0)), b"\x3a\x03\x00\x01\x02\x03")               # COMMAND_CACHE, u16
+    f("s2c", ht_header(bandwidth=sbw.pop(0), rtt=srtt.pop(0)), b"\x41\x02\x00\x02\x00")  # COOKIE, u16
+    f("c2s", ht_header(bandwidth=cbw.pop(0), rtt=crtt.pop(0)), vw1(ch["CTXCAM"], s.opaque(12)))
+    f("c2s", ht_header(), b"\x05\x00\x02")                                             # TERMINATE, H5 ack form
+    f("s2c", ht_header(), b"\x05\x01\x02")                                             # TERMINATE, RISC OS form
+    assert not (srtt or sbw or crtt or cbw)
 
 
 CAPTURES = {}
@@ -503,6 +587,58 @@ def build_midsession_clear(w):
     s.send("c2s", s.frame("c2s", mouse0(40, 50, 0x01) + b"\x0a\x1e", clear))
     s.send("s2c", s.frame("s2c", vw1(17, s.opaque(25)), clear))
     s.send("c2s", s.frame("c2s", vw1(17, s.opaque(6)), clear))
+
+
+@capture("ica-ht.pcap")
+def build_ht(w):
+    """(i) High-throughput header negotiated (ica-modern.md §2): the host offers capability 16 in
+    INIT_REQUEST, the client's WD_C2H lists it with supportMask 0, the host's WD_H2C carries
+    PACKET_PRIORITY with the priorities at PriorityOffset 12 (one pad byte).  Every frame after
+    the key exchange starts with the header; known round-trip and bandwidth estimates."""
+    s = Session(w, ("10.20.0.20", 1070))
+    ch = dict(VCBIND)
+    req = init_request(caps=((2, u16(0x0003)), (1, b""), (4, u16(0x0001)), ht_cap(mask=3)))
+    mods = win32_modules("10.20.0.20", 1070, "HT-CLIENT", 7200, VCBIND, seed=0x28,
+                         wd_caps=[(5, b""), ht_cap(mask=0, max_packet=5000)])
+    s.handshake(mods, connect_modules(caps=[packet_priority_cap([0, 1, 1, 2, 3, 0, 2])]), request=req)
+    s.key_exchange(0x6D)
+    ht_session_traffic(s, ch)
+
+
+@capture("ica-ht-not-negotiated.pcap")
+def build_ht_not_negotiated(w):
+    """(j) The client lists HIGH_THROUGHPUT (supportMask 0) but the host never offers it: no
+    header.  The first bytes of its frames would read as header flags (0x08, 0x18, 0x30) if a
+    dissector applied one anyway."""
+    s = Session(w, ("10.20.0.21", 1071))
+    ch = dict(VCBIND)
+    mods = win32_modules("10.20.0.21", 1071, "NO-HT-CLIENT", 7200, VCBIND, seed=0x29,
+                         wd_caps=[(5, b""), ht_cap(mask=0)])
+    s.handshake(mods, connect_modules())
+    s.key_exchange(0x3E)
+    s.send("s2c", s.frame("s2c", b"\x08" + setmou_position(1, 2)))          # STOP_OK, SETMOU_POSITION
+    s.send("c2s", s.frame("c2s", b"\x18\x02\x00\x41\x07"))                # WRTCHARSTRATTR2 (u16 length 2)
+    s.send("s2c", s.frame("s2c", vw1(ch["CTXCAM"], s.opaque(20))))          # 0x30 VIRTUAL_WRITE1
+    s.send("c2s", s.frame("c2s", REDISPLAY))
+
+
+@capture("ica-ht-midsession.pcap")
+def build_ht_midsession(w):
+    """(k) Capture starting mid-session in a session using the high-throughput header: no
+    handshake (so no capability negotiation) and no key exchange; Basic key 0xB5, unknown to the
+    dissector.  The header must be inferred and the key recovered with that layout."""
+    s = Session(w, ("10.20.0.22", 1072), isn_c=5000000, isn_s=6000000, tcp_handshake=False)
+    s.cipher = {"c2s": BasicCipher(0xB5), "s2c": BasicCipher(0xB5)}
+    for d in ("c2s", "s2c"):
+        s.cipher[d].encrypt(s.opaque(3000 if d == "s2c" else 500))   # the part not captured
+    ch = dict(VCBIND)
+    f = lambda d, hdr, wd: s.send(d, s.frame(d, hdr + wd))
+    f("s2c", ht_header(rtt=70), vw2(ch["CTXTW"], s.opaque(600)))
+    f("c2s", ht_header(), mouse0(5, 6, 0x01))
+    for i, rtt in enumerate((64, 66, 61, 75, 68)):
+        f("s2c", ht_header(rtt=rtt), setmou_position(100 + i, 200))
+        f("c2s", ht_header(bandwidth=786432 if i == 2 else None), mouse0(100 + i, 200, 0x01))
+    f("s2c", ht_header(HT_RTT_TOKEN), vw1(ch["CTXCAM"], s.opaque(30)))
 
 
 def build(name, path):

@@ -42,6 +42,18 @@ def captures(root):
                   if p.endswith((".pcap", ".pcapng")))
 
 
+def editable(cap, work):
+    """The capture editcap can mutate: editcap 4.0 refuses to rewrite some
+    dumpcap files with injected TLS secrets that tshark rewrites, so those
+    are mutated through tshark's pcapng copy (same packets and secrets)."""
+    probe = os.path.join(work, "src-" + os.path.basename(cap))
+    if subprocess.run(["editcap", cap, probe], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+        return cap
+    subprocess.run(["tshark", "-r", cap, "-F", "pcapng", "-w", probe], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return probe
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=20)
@@ -73,13 +85,14 @@ def main():
     frames = {c: sum(1 for _ in pcapread.frames(c)) for c in caps}
     work = tempfile.mkdtemp(prefix="citrix-mutate-", dir="/tmp")
     os.chmod(work, 0o755)
+    sources = {c: editable(c, work) for c in caps}
     failures, runs, packets, malformed, peak = [], 0, 0, 0, 0
     start = time.time()
     for r in range(a.rounds):
         prob, off, seed = PROBS[r % len(PROBS)], OFFSETS[(r // len(PROBS)) % len(OFFSETS)], a.seed + r
         for cap in caps:
             mutated = os.path.join(work, "r%d-%s" % (r, os.path.basename(cap)))
-            subprocess.run(["editcap", "-E", str(prob), "-o", str(off), "--seed", str(seed), cap, mutated],
+            subprocess.run(["editcap", "-E", str(prob), "-o", str(off), "--seed", str(seed), sources[cap], mutated],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             os.chmod(mutated, 0o644)
             for args in (["-nVxr", mutated],) + (() if a.quick else (["-nr", mutated],)):

@@ -6,7 +6,8 @@ BUILD=${BUILD:-$TOP/build}
 
 # Everything the build, the tests and the benches need, from Debian 12.
 PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
-          libglib2.0-dev tshark wireshark-common clang libclang-rt-14-dev valgrind util-linux time)
+          libglib2.0-dev tshark wireshark-common clang libclang-rt-14-dev valgrind util-linux time
+          python3-matplotlib chromium)
 
 ensure_packages() {
     local missing=()

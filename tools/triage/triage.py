@@ -1,31 +1,356 @@
 #!/usr/bin/env python3
-"""Triage a capture with the plugin loaded: one report a support engineer reads top to bottom.
+"""citrix-triage: what a support engineer asks of a Citrix capture, answered from tshark with the plugin.
 
-Sections: capture basics; every conversation with the registry status of its
-service port and what was really seen on it (portreg); ICA sessions (client,
-encryption, compression, channels); Command Center HA links; the plugin's
-expert infos.  Every value comes from tshark with the plugin loaded.
+For every capture (files and folders, recursing; any format Wireshark reads:
+pcap, pcapng, NetScaler nstrace...): frames and duration; every Citrix
+session (client name, build, product, transport, encryption, compression,
+channels with bytes per direction, round-trip and bandwidth estimates, CGP
+resumes and refusals); Command Center HA links (messages, gaps, closes,
+resets); the port registry's view of every conversation.
+
+    tools/citrix-triage CAPTURE_OR_FOLDER...            text report
+    tools/citrix-triage --json ...                      one JSON object
+    tools/citrix-triage --html report.html ...          self-contained HTML (matplotlib pictures)
+
+Data: one tshark run per file for the per-frame fields of the "citrix"
+post-dissector (citrix.session, citrix.vc.bytes, ... fed by the ICA, CGP and
+CCHA taps) together with -z citrix,tree and -z ccha,tree, and one for the
+port registry (-T json of portreg); everything else is computed here.
+tshark runs through tools/lib/wsrun.py: the plugin loaded as a user loads it,
+as an unprivileged user when we are root, with a fresh HOME and a pinned
+empty configuration directory, so no personal profile or preference changes
+the results.  Bad inputs (unreadable, truncated, not a capture) are listed
+under "errors" and make the exit status 1; the others are still reported.
 """
 import argparse
+import concurrent.futures
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
+import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from wsrun import Wireshark, default_plugin_root  # noqa: E402
+import statstree  # noqa: E402
 
-# (tap, heading) in report order; taps this build does not register are skipped.
-STATS_TAPS = [("ica,tree", "ICA sessions"), ("ccha,tree", "Command Center HA links"),
-              ("portreg,tree", "Port registry totals")]
-OUR_PROTOCOLS = "ica || ccha || portreg"
+# Per-frame fields; the ones this build does not register are left out.
+FIELDS = [
+    "frame.number", "frame.time_relative",
+    "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream",
+    "tcp.analysis.lost_segment",
+    "citrix.session", "citrix.transport", "citrix.direction", "citrix.ica_bytes",
+    "citrix.vc.number", "citrix.vc.bytes", "citrix.rtt_ms", "citrix.bandwidth_bps",
+    "citrix.cgp.event", "citrix.client_name", "citrix.client_build", "citrix.client_product_id",
+    "citrix.encryption", "citrix.compression", "citrix.ha.link", "ccha.gap",
+]
+SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
+TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
+DIRS = ("c2s", "s2c")
+ENCRYPTION = {"0": None, "1": "none", "2": "Basic", "3": "RC5 (SecureICA)", "4": "TLS"}
+COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (format not public)",
+               "3": "reducer V3/V4 container", "4": "unknown", "5": "PDCOMP (format not public)"}
+CGP_RESUME, CGP_REFUSED = "2", "3"
 IANA_STATUS = {"0": "Dynamic", "1": "Assigned", "2": "Reserved", "3": "Unassigned", "4": "Listed, no name"}
 RANGE = {"0": "System", "1": "User", "2": "Dynamic"}
-TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
+
+# What tshark says about a file it cannot read (wiretap's messages, 4.0-4.6).
+NOT_A_CAPTURE = ("isn't a capture file in a format", "is a capture file of a format that isn't supported",
+                 "unknown file format", "doesn't have a format")
+TRUNCATED = ("cut short in the middle of a packet", "appears to be damaged or corrupt", "short read")
+
+
+class BadInput(Exception):
+    pass
+
+
+def true(v):
+    """tshark booleans: 1/0 on 4.0, True/False on 4.4+."""
+    return v in ("1", "True", "true")
+
+
+# ---- inputs ------------------------------------------------------------------
+
+def expand(paths):
+    """Files in argument order; folders recursed (sorted, dot files skipped).
+    Returns (files, errors) with an error for each path that does not exist."""
+    files, errors = [], []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")]
+        elif os.path.lexists(p):
+            files.append(p)
+        else:
+            errors.append({"path": p, "reason": "unreadable: no such file or directory"})
+    return files, errors
+
+
+def check_readable(path):
+    if not os.path.isfile(path):
+        raise BadInput("unreadable: not a regular file")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise BadInput("unreadable: %s" % (e.strerror or e))
+    if os.path.getsize(path) == 0:
+        raise BadInput("not a capture: empty file")
+
+
+def tshark_error(err):
+    """(kind, reason) from tshark's stderr: kind 'bad' (nothing usable) or 'truncated'."""
+    lines = [x.strip() for x in err.splitlines() if x.strip()]
+    text = " ".join(lines)
+    low = text.lower()
+    msg = lines[-1] if lines else "tshark failed"
+    for m in TRUNCATED:
+        if m in low:
+            return "truncated", "truncated: " + msg.replace("tshark: ", "")
+    for m in NOT_A_CAPTURE:
+        if m in low:
+            return "bad", "not a capture: " + msg.replace("tshark: ", "")
+    if "permission denied" in low or "can't be opened" in low or "couldn't be opened" in low:
+        return "bad", "unreadable: " + msg.replace("tshark: ", "")
+    return "bad", "tshark failed: " + msg.replace("tshark: ", "")
+
+
+# ---- one file ----------------------------------------------------------------
+
+class FieldSet:
+    """The fields this build of tshark + plugin registers (asked once)."""
+    lock = threading.Lock()
+    known = None
+
+    @classmethod
+    def get(cls, plugin):
+        with cls.lock:
+            if cls.known is None:
+                ws = Wireshark(plugin)
+                out, _ = ws.run(["-G", "fields"])
+                cls.known = {line.split("\t")[2] for line in out.splitlines()
+                             if line.startswith("F\t") and line.count("\t") >= 2}
+                shutil.rmtree(ws.tmp, True)
+            return cls.known
+
+
+class Stream:
+    """tshark's stdout line by line (memory stays bounded on big captures);
+    stderr and the exit status once the lines are read."""
+
+    def __init__(self, ws, args):
+        self.errf = tempfile.TemporaryFile()
+        self.p = subprocess.Popen(ws.prefix + ["tshark"] + list(args), env=ws.env, stdout=subprocess.PIPE,
+                                  stderr=self.errf)
+
+    def lines(self):
+        for raw in self.p.stdout:
+            yield raw.decode("utf-8", "replace").rstrip("\n")
+        self.rc = self.p.wait()
+        self.errf.seek(0)
+        self.err = self.errf.read().decode("utf-8", "replace")
+        self.errf.close()
+
+
+def read_fields(stream, fields):
+    """(frames, first time, last time, rows that carry citrix fields, statistics text)."""
+    frames, t_min, t_max, rows, stats = 0, None, None, [], []
+    in_stats = False
+    for line in stream.lines():
+        if in_stats or (line.startswith("====") and set(line) == {"="}):
+            in_stats = True
+            stats.append(line)
+            continue
+        vals = line.split(SEP)
+        if len(vals) != len(fields):
+            continue
+        row = {f: (v.split(AGG) if v else []) for f, v in zip(fields, vals)}
+        frames += 1
+        t = float(first(row, "frame.time_relative", "0"))
+        t_min = t if t_min is None or t < t_min else t_min
+        t_max = t if t_max is None or t > t_max else t_max
+        if row.get("citrix.session") or row.get("citrix.ha.link"):
+            rows.append(row)
+    return frames, t_min, t_max, rows, "\n".join(stats)
+
+
+def json_packets(stream):
+    """Packets of tshark -T json, one at a time (each is "  {" ... "  }" at indent 2)."""
+    buf = None
+    for line in stream.lines():
+        if line == "  {":
+            buf = [line]
+        elif buf is not None:
+            buf.append(line)
+            if line in ("  }", "  },"):
+                yield json.loads("\n".join(buf).rstrip(","), object_pairs_hook=_pairs_to_lists)
+                buf = None
+
+
+def first(row, f, default=None):
+    v = row.get(f) or []
+    return v[0] if v else default
+
+
+def last(row, f, default=None):
+    v = row.get(f) or []
+    return v[-1] if v else default
+
+
+def endpoint(row, side):
+    addr = first(row, "ip." + side) or first(row, "ipv6." + side)
+    port = first(row, "tcp.%sport" % ("src" if side == "src" else "dst"))
+    if not addr:
+        return None
+    return "[%s]:%s" % (addr, port) if ":" in addr else "%s:%s" % (addr, port)
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    if not n:
+        return None
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def estimate(samples):
+    """{"median", "min", "max", "samples"} of (t, value) samples, or None."""
+    if not samples:
+        return None
+    vals = [v for _, v in samples]
+    return {"median": median(vals), "min": min(vals), "max": max(vals), "samples": len(vals)}
+
+
+def sessions_from(rows, tree):
+    """Sessions from the per-frame citrix.* fields; labels and channel names from -z citrix,tree."""
+    labels, names = {}, {}
+    for top in tree.get("Citrix/Sessions and HA links", []):
+        if top.name != "Citrix sessions":
+            continue
+        for row in top.children:
+            num, _, label = row.name.partition(": ")
+            sid = num.replace("Session ", "")
+            labels[sid] = label
+            ch = row.get("Channel bytes")
+            for c in (ch.children if ch else []):
+                if c.name.endswith(")") and " (" in c.name:
+                    nm, _, n = c.name[:-1].rpartition(" (")
+                    names[(sid, n)] = nm
+    sessions = {}
+    for r in rows:
+        sids = r.get("citrix.session") or []
+        if not sids:
+            continue
+        sid = sids[0]
+        t = float(first(r, "frame.time_relative", "0"))
+        s = sessions.get(sid)
+        if s is None:
+            s = sessions[sid] = {
+                "number": int(sid), "client_name": None, "client_build": None, "client_product_id": None,
+                "client": None, "server": None, "transport": None, "encryption": None,
+                "compression": {"c2s": None, "s2c": None}, "resumes": 0, "refused_resumes": 0,
+                "frames": 0, "first_frame": int(first(r, "frame.number")), "start_s": t, "end_s": t,
+                "ica_bytes": {"c2s": 0, "s2c": 0}, "_ch": {}, "_rtt": [], "_bw": [], "_timeline": [], "_ica_t": [],
+                "_resume_t": [], "_refused_t": [], "_gap_t": []}
+        s["frames"] += 1
+        s["end_s"] = t
+        dirs = r.get("citrix.direction") or []
+        if s["client"] is None and dirs:
+            src, dst = endpoint(r, "src"), endpoint(r, "dst")
+            s["client"], s["server"] = (src, dst) if dirs[0] == "0" else (dst, src)
+        s["transport"] = last(r, "citrix.transport", s["transport"])
+        s["client_name"] = last(r, "citrix.client_name", s["client_name"])
+        if r.get("citrix.client_build"):
+            s["client_build"] = int(last(r, "citrix.client_build"))
+        if r.get("citrix.client_product_id"):
+            s["client_product_id"] = int(last(r, "citrix.client_product_id"), 0)
+        enc = ENCRYPTION.get(last(r, "citrix.encryption", "0"))
+        s["encryption"] = enc or s["encryption"]
+        # CGP records come first in a frame, each with a direction; then the ICA
+        # records, each with a direction and a byte count
+        n_ica = len(r.get("citrix.ica_bytes") or [])
+        ica_dirs = dirs[len(dirs) - n_ica:] if n_ica else []
+        for d, c in zip(ica_dirs, r.get("citrix.compression") or []):
+            s["compression"][DIRS[int(d)]] = COMPRESSION.get(c, "unknown")
+        for d, b in zip(ica_dirs, r.get("citrix.ica_bytes") or []):
+            s["ica_bytes"][DIRS[int(d)]] += int(b)
+            s["_ica_t"].append((t, DIRS[int(d)], int(b)))
+        d = DIRS[int(ica_dirs[0])] if ica_dirs else None
+        for ch, b in zip(r.get("citrix.vc.number") or [], r.get("citrix.vc.bytes") or []):
+            c = s["_ch"].setdefault(ch, {"c2s": 0, "s2c": 0})
+            c[d or "c2s"] += int(b)
+            s["_timeline"].append((t, ch, d, int(b)))
+        s["_rtt"] += [(t, int(v)) for v in r.get("citrix.rtt_ms") or []]
+        s["_bw"] += [(t, int(v)) for v in r.get("citrix.bandwidth_bps") or []]
+        for ev in r.get("citrix.cgp.event") or []:
+            if ev == CGP_RESUME:
+                s["resumes"] += 1
+                s["_resume_t"].append(t)
+            elif ev == CGP_REFUSED:
+                s["refused_resumes"] += 1
+                s["_refused_t"].append(t)
+        if r.get("tcp.analysis.lost_segment"):
+            s["_gap_t"].append(t)
+    out = []
+    for sid in sorted(sessions, key=int):
+        s = sessions[sid]
+        label = labels.get(sid)
+        if label and " -> " in label:
+            s["client"], s["server"] = label.split(" -> ", 1)
+        s["channels"] = [{"name": names.get((sid, ch), "channel %s" % ch), "number": int(ch),
+                          "bytes": v["c2s"] + v["s2c"], "bytes_c2s": v["c2s"], "bytes_s2c": v["s2c"]}
+                         for ch, v in sorted(s.pop("_ch").items(), key=lambda kv: int(kv[0]))]
+        s["_rtt_t"] = s["_rtt"]
+        rtt, bw = estimate(s.pop("_rtt")), estimate(s.pop("_bw"))
+        s["rtt_ms"] = rtt["median"] if rtt else None
+        s["rtt_estimates"] = rtt
+        s["bandwidth_bps"] = bw["median"] if bw else None
+        s["bandwidth_estimates"] = bw
+        s["duration_s"] = round(s["end_s"] - s["start_s"], 6)
+        s["capture_gaps"] = len(s["_gap_t"])
+        s["_label"] = label
+        out.append(s)
+    return out
+
+
+def ha_links_from(rows, tree):
+    links = []
+    roots = tree.get("Citrix/Command Center HA links", [])
+    top = roots[0] if roots else None
+    gaps = {}
+    for r in rows:
+        if r.get("citrix.ha.link") and any(true(g) for g in r.get("ccha.gap") or []):
+            gaps.setdefault(first(r, "citrix.ha.link"), []).append(float(first(r, "frame.time_relative")))
+    for link in (top.children if top else []):
+        num, _, label = link.name.partition(": ")
+        lid = num.replace("Link ", "")
+        peer, _, service = label.partition(" -> ")
+        entry = {"link": int(lid), "peer": peer, "service": service,
+                 "carrier": [c.name[len("Carrier: "):] for c in link.children_starting("Carrier: ")][-1:] or [None],
+                 "first_frame": link.child("First frame").count,
+                 "closes": link.child("Closes (FIN)").count, "resets": link.child("Resets (RST)").count}
+        entry["carrier"] = entry["carrier"][0]
+        for key, d in (("to_service", "to service port"), ("from_service", "from service port")):
+            n = link.get(d)
+            med = n.get("Median interval (us)") if n else None
+            mx = n.get("Max interval (us)") if n else None
+            entry[key] = {"messages": n.child("Messages").count if n else 0,
+                          "gaps": n.child("Gaps").count if n else 0,
+                          "median_interval_s": med.count / 1e6 if med else None,
+                          "max_interval_s": mx.count / 1e6 if mx else None}
+        entry["gaps"] = entry["to_service"]["gaps"] + entry["from_service"]["gaps"]
+        entry["gap_times_s"] = gaps.get(lid, [])
+        links.append(entry)
+    return links
 
 
 def _pairs_to_lists(pairs):
-    """JSON objects from tshark repeat keys (ip.addr, portreg.iana.service): keep every value."""
+    """JSON objects from tshark repeat keys: keep every value."""
     d = {}
     for k, v in pairs:
         d.setdefault(k, []).append(v)
@@ -37,11 +362,12 @@ def _one(d, key, default=""):
     return v[-1] if v else default
 
 
-def conversations(ws, cap):
-    """One row per transport conversation, from the last frame that carried it."""
-    out = ws.tshark(cap, ["-T", "json", "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)])
+def portreg_from(ws, cap):
+    """One row per transport conversation (service side first), from the last frame that carried it."""
+    stream = Stream(ws, ["-n", "-r", cap, "-Y", "portreg", "-T", "json",
+                         "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)])
     convs = {}
-    for pkt in json.loads(out, object_pairs_hook=_pairs_to_lists):
+    for pkt in json_packets(stream):
         layers = _one(_one(pkt, "_source"), "layers")
         pr = _one(layers, "portreg", None)
         if not pr:
@@ -58,86 +384,208 @@ def conversations(ws, cap):
         svc, cli = ends
         svc_addr = src if _one(svc, "portreg.port") == sport else dst
         cli_addr = dst if svc_addr == src else src
-        key = (transport, svc_addr, _one(svc, "portreg.port"), cli_addr, _one(cli, "portreg.port"))
+        key = (transport, svc_addr, int(_one(svc, "portreg.port")), cli_addr, int(_one(cli, "portreg.port")))
         row = convs.setdefault(key, {"frames": 0})
         row["frames"] += 1
         row["svc"], row["observed"] = svc, _one(pr, "portreg.observed") or row.get("observed", "")
-    return convs
+    rows = []
+    for (transport, saddr, sport, caddr, cport), row in sorted(convs.items()):
+        p = row["svc"]
+        rows.append({
+            "transport": transport, "service": "%s:%d" % (saddr, sport), "client": "%s:%d" % (caddr, cport),
+            "service_port": sport, "frames": row["frames"],
+            "iana_service": p.get("portreg.iana.service", []),
+            "iana_status": IANA_STATUS.get(_one(p, "portreg.iana.status"), None),
+            "range": RANGE.get(_one(p, "portreg.range"), None),
+            "defacto": _one(p, "portreg.defacto") or None,
+            "defacto_kind": _one(p, "portreg.defacto.kind") or None,
+            "divergent": true(_one(p, "portreg.divergent")),
+            "ghost": true(_one(p, "portreg.ghost")),
+            "observed": row["observed"] or None,
+        })
+    findings = [r for r in rows if r["divergent"] or r["ghost"] or r["iana_status"] in ("Unassigned", "Dynamic")
+                or (r["defacto_kind"] not in (None, "matches"))]
+    return {"conversations": rows, "findings": len(findings)}
 
 
-def describe_port(p):
-    names = ",".join(p.get("portreg.iana.service", [])) or "-"
-    status = IANA_STATUS.get(_one(p, "portreg.iana.status"), "?")
-    text = "%s (%s, %s)" % (names, status, RANGE.get(_one(p, "portreg.range"), "?"))
-    flags = [f.upper() for f in ("divergent", "ghost") if _one(p, "portreg." + f) == "1"]
-    if _one(p, "portreg.defacto"):
-        text += "; de facto: %s [%s]" % (_one(p, "portreg.defacto"), _one(p, "portreg.defacto.kind"))
-    return text + ("  " + " ".join(flags) if flags else "")
+def triage_file(path, plugin):
+    """One file's report, or BadInput.  A truncated file is reported with "complete": false
+    and also raises nothing: the caller adds its error."""
+    check_readable(path)
+    known = FieldSet.get(plugin)
+    fields = [f for f in FIELDS if f in known]
+    ws = Wireshark(plugin)
+    try:
+        # as root tshark runs as nobody: give it a copy it can read
+        cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
+        args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
+                "-E", "occurrence=a"]
+        for f in fields:
+            args += ["-e", f]
+        args += ["-z", "citrix,tree", "-z", "ccha,tree"]
+        stream = Stream(ws, args)
+        frames, t_min, t_max, rows, stats = read_fields(stream, fields)
+        err = stream.err
+        if "Dissector bug" in err:
+            raise BadInput("tshark reported a dissector bug (please report it)")
+        problem = None
+        if stream.rc != 0 or "tshark:" in err:
+            kind, reason = tshark_error(err.replace('"%s"' % cap, '"%s"' % path).replace(cap, path))
+            if kind == "bad" or not frames:
+                raise BadInput(reason)
+            problem = reason
+        tree = statstree.parse(stats)
+        report = {
+            "path": path, "frames": frames,
+            "duration_s": round(t_max - t_min, 6) if frames else 0.0,
+            "complete": problem is None,
+            "sessions": sessions_from(rows, tree),
+            "ha_links": ha_links_from(rows, tree),
+            "portreg": portreg_from(ws, cap),
+        }
+        if problem:
+            report["problem"] = problem
+        return report
+    finally:
+        shutil.rmtree(ws.tmp, True)
 
 
-def compact_stats_tree(text):
-    """Keep a stats tree's item and count columns; pass other text through."""
-    lines, count_col = [], None
-    for line in text.splitlines():
-        if line.startswith("Topic / Item"):
-            count_col = line.index("Count")
-            continue
-        if not line.strip() or set(line.strip()) <= {"-", "="}:
-            continue
-        if count_col is None:
-            lines.append(line)
-        else:
-            fields = line[count_col:].split()
-            lines.append("%-60s %s" % (line[:count_col].rstrip(), fields[0] if fields else ""))
-    return "\n".join(lines)
+# ---- reports -----------------------------------------------------------------
+
+def public(obj):
+    """Drop the private (_timeline...) keys for JSON."""
+    if isinstance(obj, dict):
+        return {k: public(v) for k, v in obj.items() if not k.startswith("_")}
+    if isinstance(obj, list):
+        return [public(v) for v in obj]
+    return obj
 
 
-def split_tap_blocks(out):
-    """tshark prints each -z result between lines of '='."""
-    blocks, cur = [], []
-    for line in out.splitlines():
-        if line.strip() and set(line.strip()) == {"="}:
-            if any(x.strip() for x in cur):
-                blocks.append("\n".join(cur))
-            cur = []
-        else:
-            cur.append(line)
-    if any(x.strip() for x in cur):
-        blocks.append("\n".join(cur))
-    return blocks
+def fmt_num(v):
+    return "-" if v is None else ("%g" % v if isinstance(v, float) else str(v))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("capture")
+def text_report(result):
+    out = []
+    for f in result["files"]:
+        out.append("== %s: %d frames over %.3f s%s" % (f["path"], f["frames"], f["duration_s"],
+                                                       "" if f["complete"] else " (INCOMPLETE: %s)" % f["problem"]))
+        out.append("Sessions: %d" % len(f["sessions"]))
+        for s in f["sessions"]:
+            out.append("  Session %d: %s -> %s, transport %s, %d frames, %.3f s" % (
+                s["number"], s["client"], s["server"], s["transport"], s["frames"], s["duration_s"]))
+            client = "client %s" % (s["client_name"] if s["client_name"] is not None else "(name not seen)")
+            if s["client_build"] is not None:
+                client += ", build %d" % s["client_build"]
+            if s["client_product_id"] is not None:
+                client += ", product id 0x%04x" % s["client_product_id"]
+            out.append("    " + client)
+            out.append("    encryption %s; compression client to server %s, server to client %s" % (
+                s["encryption"] or "not known", s["compression"]["c2s"] or "not known",
+                s["compression"]["s2c"] or "not known"))
+            for c in s["channels"]:
+                out.append("    channel %-10s %9d bytes (client to server %d, server to client %d)" % (
+                    "%s (%d)" % (c["name"], c["number"]) if not c["name"].startswith("channel ") else c["number"],
+                    c["bytes"], c["bytes_c2s"], c["bytes_s2c"]))
+            for key, label, unit in (("rtt_estimates", "round-trip estimate", "ms"),
+                                     ("bandwidth_estimates", "bandwidth estimate", "bytes/s")):
+                e = s[key]
+                if e:
+                    out.append("    %s: median %s %s (min %s, max %s, %d headers)" % (
+                        label, fmt_num(e["median"]), unit, fmt_num(e["min"]), fmt_num(e["max"]), e["samples"]))
+            if s["transport"] and s["transport"].startswith("cgp"):
+                out.append("    CGP resumes %d, refused %d" % (s["resumes"], s["refused_resumes"]))
+            if s["capture_gaps"]:
+                out.append("    capture gaps (segments not captured): %d" % s["capture_gaps"])
+        out.append("Command Center HA links: %d" % len(f["ha_links"]))
+        for h in f["ha_links"]:
+            out.append("  Link %d: %s -> %s, carrier %s, first frame %d" % (
+                h["link"], h["peer"], h["service"], h["carrier"], h["first_frame"]))
+            for key, label in (("to_service", "to service port"), ("from_service", "from service port")):
+                d = h[key]
+                out.append("    %-17s %5d messages, median interval %s s, max %s s, %d gaps" % (
+                    label, d["messages"], fmt_num(d["median_interval_s"]), fmt_num(d["max_interval_s"]), d["gaps"]))
+            out.append("    closes (FIN) %d, resets (RST) %d" % (h["closes"], h["resets"]))
+        pr = f["portreg"]
+        out.append("Port registry: %d conversations, %d findings" % (len(pr["conversations"]), pr["findings"]))
+        for c in pr["conversations"]:
+            out.append("  %-4s %s <- %s  %d frames" % (c["transport"], c["service"], c["client"], c["frames"]))
+            flags = [x.upper() for x in ("divergent", "ghost") if c[x]]
+            reg = "%s (%s, %s)" % (",".join(c["iana_service"]) or "-", c["iana_status"] or "?", c["range"] or "?")
+            if c["defacto"]:
+                reg += "; de facto: %s [%s]" % (c["defacto"], c["defacto_kind"])
+            out.append("       registry: %s%s" % (reg, "  " + " ".join(flags) if flags else ""))
+            out.append("       observed: %s" % (c["observed"] or "(nothing beyond the transport)"))
+        out.append("")
+    if result["errors"]:
+        out.append("Errors: %d" % len(result["errors"]))
+        for e in result["errors"]:
+            out.append("  %s: %s" % (e["path"], e["reason"]))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0])
+    ap.add_argument("inputs", nargs="+", metavar="CAPTURE_OR_FOLDER")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ap.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="files in parallel (default: cores)")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
 
-    ws = Wireshark(a.plugin)
-    cap = ws.stage(a.capture)
-    out, err = ws.run(["-z", "help"], check=False)
-    taps = {line.strip() for line in (out + err).splitlines()}
+    try:
+        FieldSet.get(a.plugin)
+    except RuntimeError as e:      # no build: nothing can be triaged
+        print("citrix-triage: %s (build first: bash tools/setup/triage.sh, or --plugin DIR)" % e, file=sys.stderr)
+        return 2
+    files, errors = expand(a.inputs)
+    results = {}
+    done = [0]
+    t0 = time.monotonic()
 
-    times = [float(x) for x in ws.tshark(cap, ["-T", "fields", "-e", "frame.time_epoch"]).split()]
-    print("Capture: %s" % os.path.basename(a.capture))
-    if times:
-        print("  %d frames over %.3f s" % (len(times), max(times) - min(times)))
+    def work(path):
+        t = time.monotonic()
+        try:
+            rep = triage_file(path, a.plugin)
+            res = (rep, {"path": path, "reason": rep["problem"]} if not rep["complete"] else None)
+        except BadInput as e:
+            res = (None, {"path": path, "reason": str(e)})
+        except Exception as e:   # a bug here must not hide the other files
+            res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)})
+        done[0] += 1
+        if not a.quiet:
+            rep, err = res
+            what = ("%d frames, %d sessions, %d HA links" % (rep["frames"], len(rep["sessions"]), len(rep["ha_links"]))
+                    if rep else err["reason"])
+            print("citrix-triage: [%d/%d] %s: %s (%.1f s)" % (done[0], len(files), path, what, time.monotonic() - t),
+                  file=sys.stderr, flush=True)
+        return res
 
-    print("\nConversations (service side first; IANA registry status of the service port)")
-    for (transport, saddr, sport, caddr, cport), row in sorted(conversations(ws, cap).items()):
-        print("  %-4s %s:%s <- %s:%s  %d frames" % (transport, saddr, sport, caddr, cport, row["frames"]))
-        print("       registry: %s" % describe_port(row["svc"]))
-        print("       observed: %s" % (row["observed"] or "(nothing beyond the transport)"))
-
-    chosen = [(tap, title) for tap, title in STATS_TAPS if tap in taps]
-    args = ["-q"]
-    for tap, _ in chosen:
-        args += ["-z", tap]
-    args += ["-z", "expert,note," + OUR_PROTOCOLS]
-    for block in split_tap_blocks(ws.tshark(cap, args)):
-        print()
-        print(compact_stats_tree(block))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
+        for path, res in zip(files, ex.map(work, files)):
+            results[path] = res
+    reports = []
+    for path in files:
+        rep, err = results[path]
+        if rep:
+            reports.append(rep)
+        if err:
+            errors.append(err)
+    result = {"files": reports, "errors": errors}
+    if a.html:
+        import report_html
+        report_html.write(a.html, result)
+    if a.json:
+        json.dump(public(result), sys.stdout, indent=1, sort_keys=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text_report(result))
+    if not a.quiet:
+        print("citrix-triage: %d files, %d errors, %.1f s" % (len(files), len(errors), time.monotonic() - t0),
+              file=sys.stderr)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
