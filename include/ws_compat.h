@@ -28,6 +28,8 @@
  *     or list every field.
  *  7. plugin_describe() (4.4+) is emitted by cmake/plugin_reg.cmake when
  *     WSC_HAVE_PLUGIN_DESCRIBE is set: nothing to do in a dissector.
+ *  8. An integer field's value from a field_info: WSC_FINFO_UINT(fi) (4.2
+ *     made field_info.value a pointer).
  *
  * Programs that link libwireshark themselves (fuzz/fuzz_citrix.c) define
  * WSC_LIBWIRESHARK_PROGRAM before including this file and get the wrappers
@@ -57,6 +59,12 @@ typedef gboolean wsc_pref_bool_t;
 #  define tvb_get_uint16        tvb_get_guint16
 #  define tvb_get_uint24        tvb_get_guint24
 #  define tvb_get_uint32        tvb_get_guint32
+#endif
+
+#if WSC_VERSION_AT_LEAST(4, 2)
+#  define WSC_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
+#else
+#  define WSC_FINFO_UINT(fi) fvalue_get_uinteger(&(fi)->value)
 #endif
 
 /* stat_tap_ui.tap_init_cb: epan/stat_tap_ui.h stat_tap_init_cb. */
