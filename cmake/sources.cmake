@@ -19,6 +19,7 @@ set(CITRIX_CORE_SOURCES
   port_range.c
   registry.c
   registry_data.c
+  seq_reorder.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -31,6 +32,7 @@ set(CITRIX_DISSECTOR_SOURCES
   packet-ica-frame.c
   packet-ica-handshake.c
   packet-ica-stats.c
+  packet-ica-tcp.c
   packet-ica-wd.c
   packet-portreg.c
 )

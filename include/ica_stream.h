@@ -83,10 +83,29 @@ enum ica_event_type {
 #define ICA_FR_BAD_HDR      0x0200  /* unknown PDCRYPT1 header value */
 #define ICA_FR_CONTROL      0x0400  /* key exchange or CRYPT_OFF/PERM: no WD data */
 #define ICA_FR_V3           0x0800  /* V3/V4 reducer container */
-/* 0x1000 and 0x2000 are left free for the resync work on branch ica (ICA_FR_RESYNC, ICA_FR_WD_RESUMED) */
+#define ICA_FR_RESYNC       0x1000  /* first frame after lost or skipped bytes: the Basic cipher state
+                                       before it is unknown, so it is not decrypted (the next one is) */
+#define ICA_FR_WD_RESUMED   0x2000  /* WD decoding resumed at this frame (its bytes parse as whole commands) */
+
 #define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
 #define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
 #define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */
+
+/* ICA_EV_UNDECODED: why (ev.code) */
+enum ica_undecoded_reason {
+    ICA_UNDEC_OTHER = 0,        /* text before the detect string, bytes before mid-session alignment, lost */
+    ICA_UNDEC_HANDSHAKE,        /* a raw handshake packet that does not parse: frames are searched for */
+    ICA_UNDEC_FRAME_TOO_LONG,   /* a PDRFRAME length beyond the negotiated ICA buffer length */
+    ICA_UNDEC_RESYNC            /* skipped while searching for the next plausible PDRFRAME frame */
+};
+
+/* Slack over the negotiated ICA buffer length before a PDRFRAME length is
+ * called implausible: the PDCRYPT1 header byte and the high-throughput
+ * header ride on top of the WD buffer (an allowance, not a documented size). */
+#define ICA_FRAME_SLACK 16
+/* A resync point needs this many consecutive plausible frames (or frames
+ * exactly covering the bytes available). */
+#define ICA_SYNC_FRAMES 3
 
 /* ICA_EV_RAW flags */
 #define ICA_RAW_COUNT_NOT_DOWN  0x0001  /* ModuleCount does not count down */
@@ -108,6 +127,8 @@ typedef struct {
     uint16_t frame_len;     /* the length field (priority bits removed) */
     const uint8_t *decrypted;   /* payload after the header byte, decrypted; NULL if not available */
     uint32_t decrypted_len;
+    uint8_t cipher_prev;        /* ICA_FR_DECRYPTED: Basic state (previous ciphertext byte) before the payload,
+                                   so a caller can decrypt the frame's wire bytes again instead of keeping them */
     const uint8_t *plain;   /* WD bytes (decrypted and expanded); NULL when not decodable */
     uint32_t plain_len;
     uint64_t plain_off;     /* offset of plain / of the command in the direction's WD stream */
@@ -137,6 +158,7 @@ typedef struct {
 
 typedef void (*ica_event_cb)(void *ctx, const ica_event *ev);
 typedef void *(*ica_realloc_fn)(void *actx, void *ptr, size_t size);
+typedef void (*ica_free_fn)(void *actx, void *ptr);
 
 /* Where the Basic key came from. */
 enum ica_key_source {
@@ -163,7 +185,9 @@ typedef struct {
     uint8_t session_key;
     uint8_t have_key;
     uint8_t key_source;             /* enum ica_key_source */
-    uint16_t reducer_level;         /* WD_H2C ReducerVersion; 0 = not negotiated */
+    uint16_t reducer_level;         /* WD_H2C ReducerVersion (0 with a history size = level 1) */
+    uint16_t ica_buffer_len;        /* WD_H2C ICABufferLength; 0 = not seen */
+    uint16_t max_packet_len;        /* HIGH_THROUGHPUT MaxICAPacketLength of the host's list; 0 = none */
     uint8_t pow2_agreed[2];         /* [ICA_C2S] = C2H_PowerOf2Agreed, [ICA_S2C] = H2C */
     uint8_t compression[2];         /* enum ica_compression per direction */
     uint8_t mid_session;            /* no handshake seen */
@@ -188,7 +212,9 @@ typedef struct {
     uint16_t raw_packets;
     int16_t last_module_count;  /* -1 before the first INIT_RESPONSE/INIT_CONNECT */
     uint8_t seen_detect;
-    uint8_t wd_stopped;
+    uint8_t wd_stopped;         /* WD bytes stopped parsing: resumes at a frame that parses */
+    uint8_t resync;             /* bytes were lost or skipped: cipher state before the next frame unknown */
+    uint8_t sync_reason;        /* enum ica_undecoded_reason of the bytes a resync search skips first */
     uint8_t expander_ok;
     uint64_t wire_off;          /* stream offset of the first pending byte */
     uint64_t plain_off;         /* WD stream offset of the first pending command byte */
@@ -212,6 +238,8 @@ typedef struct {
     ica_summary sum;
     ica_realloc_fn realloc_fn;  /* realloc(ptr, 0) is never called; memory is freed by ica_stream_free */
     void *actx;
+    ica_free_fn free_fn;        /* optional (set after init): buffers not needed between feeds are released
+                                   after each feed, so an idle session keeps none (many sessions per file) */
     uint8_t alloc_failed;
     uint8_t decrypt_disabled;   /* set by the caller: leave Basic-encrypted frames encrypted */
     uint8_t keyfind_disabled;   /* set by the caller: no key recovery (ica_keyfind.h) */
@@ -246,8 +274,9 @@ void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size
 void ica_stream_set_key(ica_stream *st, uint8_t key);
 
 /* The caller lost bytes of this direction (capture gap, reassembly off):
- * the pending partial unit is dropped and the rest of the direction is
- * reported as undecoded. */
+ * the pending partial unit and WD command are dropped; a framed direction
+ * then searches for the next plausible PDRFRAME frame (ICA_PHASE_SYNC), a
+ * direction still in the handshake is reported as undecoded. */
 void ica_stream_lose(ica_stream *st, enum ica_dir dir);
 
 /* Bytes of a partial unit waiting for more data in this direction. */

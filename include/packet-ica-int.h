@@ -21,6 +21,7 @@
 #include "ica_stream.h"
 #include "ica_carrier.h"
 #include "citrix_tap.h"
+#include "seq_reorder.h"
 
 /* ---- protocol, preferences, hand-offs (packet-ica.c) -------------------- */
 extern int proto_ica;
@@ -42,6 +43,8 @@ extern expert_field ei_ica_undecoded;
 extern int hf_ica_encryption;     /* packet-ica-chunk.c */
 extern const value_string compression_vals[];
 extern const value_string product_id_vals[];
+/* icaid.h: CLIENTID_FORCESERIALIZE_FLAG 0x4000 and CLIENTID_TERMINAL_FLAG 0x8000 ride on the id */
+#define ICA_PRODUCT_ID_MASK 0x3FFF
 
 /* WD command name from the core's table, "unknown" when it has none. */
 const char *ica_cmd_label(guint8 code);
@@ -60,25 +63,30 @@ struct ica_session {
     guint32 last_num[2];            /* ... and its frame */
 };
 
-/* One thing the core reported while this frame's bytes were fed. */
+/* One thing the core reported while this chunk's bytes were fed.  Small:
+ * bytes are referenced (offsets into the chunk's tvb, or into the chunk's
+ * WD buffer, which is rebuilt for display from the wire bytes: decrypted
+ * again from cipher_prev), copies only where bytes of earlier chunks are
+ * needed (copy) or could not be rebuilt (kept in the chunk's buf). */
+enum { REGION_NONE, REGION_KEPT, REGION_CLEAR, REGION_BASIC };
 typedef struct {
     guint8 type;
     guint8 dir;
     guint8 code;
-    guint8 encryption, compression;     /* snapshot for the frame */
-    gint16 crypt_hdr;
-    guint32 flags;
-    guint16 frame_len;
-    gint32 tvb_off;                 /* wire bytes in this frame's tvb, or -1: see wire_copy */
-    guint32 wire_len;
-    const guint8 *wire_copy;
-    gint32 buf_off;                 /* bytes in the frame's decrypted buffer, or -1: see plain_copy */
-    guint32 buf_len;
-    const guint8 *plain_copy;
-    guint64 plain_off;
+    guint8 region_src;              /* FRAME: how its WD bytes come back (REGION_*) */
+    guint8 cipher_prev;             /* REGION_BASIC: cipher state before the payload */
     guint8 region_is_plain;
     guint8 decrypt_disabled;
     guint8 cmd_flags;               /* ICA_CMDF_* (ICA_EV_CMD) */
+    gint16 crypt_hdr;
+    guint16 frame_len;
+    guint32 flags;
+    gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1: see copy */
+    guint32 wire_len;
+    gint32 buf_off;                 /* bytes in the chunk's WD buffer, or -1: see copy */
+    guint32 buf_len;
+    const guint8 *copy;             /* the unit's wire bytes (not CMD) or the command (CMD) when they reach into earlier chunks */
+    guint64 plain_off;
     guint8 ht_len;                  /* high-throughput header (ICA_EV_FRAME), 0 = none */
     guint8 ht_flags;
     guint8 ht_mark;                 /* HT_MARK_* */
@@ -92,19 +100,18 @@ typedef struct {
 
 /* What one chunk's bytes produced on the first pass. */
 typedef struct ica_frame {
-    ica_session *s;
     guint8 dir;
     guint8 encryption;
     guint8 compression;
     guint8 gap;
     guint8 not_reassembled;
     guint8 first_of_session;
-    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
-    guint nrecs;
-    ica_rec_t *recs;
-    guint8 *buf;                    /* decrypted / WD bytes of this chunk's PDRFRAME frames */
-    guint buf_len;
     guint8 buf_decrypted;           /* at least one region was decrypted */
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
+    guint32 buf_len;                /* size of the chunk's WD buffer */
+    guint8 *buf;                    /* REGION_KEPT regions at their offsets, else NULL */
+    guint32 nrecs;
+    ica_rec_t recs[];               /* allocated with the record */
 } ica_frame_t;
 
 /* Collector used while the core reports events for one chunk. */
@@ -113,7 +120,8 @@ typedef struct {
     guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
     gint32 seg_tvb_off;             /* where those bytes start in the tvb */
     wmem_array_t *recs;
-    GByteArray *buf;
+    GByteArray *buf;                /* kept regions (zeros elsewhere) */
+    gboolean kept;                  /* some region is REGION_KEPT */
     gboolean decrypted;
 } ica_collect_t;
 
@@ -127,6 +135,28 @@ tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, co
 proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dir, proto_item **item);
 void ica_register_chunk_fields(int proto, expert_module_t *expert);
 
+/* ---- packet-ica-tcp.c: the TCP carrier ------------------------------- */
+/* One TCP conversation carrying ICA (plain, or TLS on it: tls). */
+typedef struct {
+    ica_session *s;
+    address server_addr;
+    guint32 server_port;
+    gboolean tls;                   /* TLS on this conversation: ICA comes from the TLS carrier */
+    guint32 tls_note_frame;
+    seq_reorder ro[2];              /* per direction */
+    wmem_map_t *marks;              /* frame number -> what the frame shows (only frames that need it) */
+} ica_tcp_conv;
+
+ica_tcp_conv *ica_tcp_conv_find(packet_info *pinfo);
+ica_tcp_conv *ica_tcp_conv_get(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server,
+                               const char *carrier);
+enum ica_dir ica_tcp_dir(const ica_tcp_conv *conv, const packet_info *pinfo);
+/* A TCP segment's payload handed to ICA by TCP (tcpi may be NULL). */
+struct tcpinfo;
+int ica_tcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv, struct tcpinfo *tcpi);
+void ica_tcp_register(int proto, expert_module_t *expert);
+void ica_tcp_handoff(void);
+
 /* ---- packet-ica-handshake.c -------------------------------------------- */
 /* A raw WD packet of the handshake: type, u16 length, body. */
 void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info, guint16 flags);
@@ -135,7 +165,7 @@ void ica_register_handshake_fields(int proto, expert_module_t *expert);
 /* ---- packet-ica-frame.c ------------------------------------------------- */
 /* One PDRFRAME frame t; dec is the frame's decrypted/WD buffer (or NULL). */
 void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
-                       const ica_rec_t *r, wmem_strbuf_t *info);
+                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info);
 void ica_register_frame_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-wd.c ---------------------------------------------------- */

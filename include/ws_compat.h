@@ -29,6 +29,9 @@
  *  7. plugin_describe() (4.4+) is emitted by cmake/plugin_reg.cmake when
  *     WSC_HAVE_PLUGIN_DESCRIBE is set: nothing to do in a dissector.
  *
+ *  8. 4.2 made field_info.value a pointer: read an integer field's value
+ *     with WSC_FINFO_UINT(fi).
+ *
  * Programs that link libwireshark themselves (fuzz/fuzz_citrix.c) define
  * WSC_LIBWIRESHARK_PROGRAM before including this file and get the wrappers
  * at the end (logging, configuration, frame records, labels).
@@ -57,6 +60,12 @@ typedef gboolean wsc_pref_bool_t;
 #  define tvb_get_uint16        tvb_get_guint16
 #  define tvb_get_uint24        tvb_get_guint24
 #  define tvb_get_uint32        tvb_get_guint32
+#endif
+
+#if WSC_VERSION_AT_LEAST(4, 2)
+#  define WSC_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
+#else
+#  define WSC_FINFO_UINT(fi) fvalue_get_uinteger(&(fi)->value)
 #endif
 
 /* stat_tap_ui.tap_init_cb: epan/stat_tap_ui.h stat_tap_init_cb. */

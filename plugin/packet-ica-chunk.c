@@ -23,6 +23,7 @@
 #include "packet-ica-int.h"
 #include "ica_wd.h"
 #include "ica_ht.h"
+#include "ica_basic.h"
 
 static int hf_ica_direction = -1;
 int hf_ica_encryption = -1;
@@ -40,6 +41,9 @@ static expert_field ei_ica_padding = EI_INIT;
 static expert_field ei_ica_unknown_cmd = EI_INIT;
 static expert_field ei_ica_mid_session = EI_INIT;
 static expert_field ei_ica_gap = EI_INIT;
+static expert_field ei_ica_desync_handshake = EI_INIT;
+static expert_field ei_ica_desync_frame_len = EI_INIT;
+static expert_field ei_ica_desync_skipped = EI_INIT;
 static expert_field ei_ica_pending = EI_INIT;
 static expert_field ei_ica_not_reassembled = EI_INIT;
 
@@ -73,7 +77,7 @@ tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, co
 {
     if (r->tvb_off >= 0)
         return tvb_new_subset_length(tvb, r->tvb_off, r->wire_len);
-    tvbuff_t *t = tvb_new_child_real_data(tvb, r->wire_copy, r->wire_len, r->wire_len);
+    tvbuff_t *t = tvb_new_child_real_data(tvb, r->copy, r->wire_len, r->wire_len);
     add_new_data_source(pinfo, t, source);
     return t;
 }
@@ -81,6 +85,11 @@ tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, co
 void *ica_file_realloc(void *actx _U_, void *ptr, size_t size)
 {
     return wmem_realloc(wmem_file_scope(), ptr, size);
+}
+
+static void file_free(void *actx _U_, void *ptr)
+{
+    wmem_free(wmem_file_scope(), ptr);
 }
 
 static const guint8 *file_copy(const guint8 *p, size_t len)
@@ -125,7 +134,7 @@ static void collect_event(void *ctx, const ica_event *ev)
         if (ev->dir == c->dir && ev->wire_off >= c->seg_wire_off)
             r.tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
         else
-            r.wire_copy = file_copy(ev->wire, ev->wire_len);
+            r.copy = file_copy(ev->wire, ev->wire_len);
     }
     if (ev->type == ICA_EV_FRAME) {
         const guint8 *region = ev->plain ? ev->plain : (ev->flags & ICA_FR_DECRYPTED) ? ev->decrypted : NULL;
@@ -136,7 +145,16 @@ static void collect_event(void *ctx, const ica_event *ev)
             r.buf_off = (gint32)c->buf->len;
             r.buf_len = rlen;
             r.region_is_plain = ev->plain != NULL;
-            g_byte_array_append(c->buf, region, rlen);
+            /* Keep only what cannot be rebuilt from the wire bytes later. */
+            if (ev->flags & ICA_FR_EXPANDED) {
+                r.region_src = REGION_KEPT;
+                g_byte_array_append(c->buf, region, rlen);
+                c->kept = TRUE;
+            } else {
+                r.region_src = (ev->flags & ICA_FR_DECRYPTED) ? REGION_BASIC : REGION_CLEAR;
+                r.cipher_prev = ev->cipher_prev;
+                g_byte_array_set_size(c->buf, c->buf->len + rlen);
+            }
             if (ev->flags & ICA_FR_DECRYPTED)
                 c->decrypted = TRUE;
         }
@@ -154,7 +172,7 @@ static void collect_event(void *ctx, const ica_event *ev)
         }
         r.buf_len = ev->plain_len;
         if (r.buf_off < 0)
-            r.plain_copy = file_copy(ev->plain, ev->plain_len);
+            r.copy = file_copy(ev->plain, ev->plain_len);
     }
     wmem_array_append_one(c->recs, r);
 }
@@ -171,6 +189,7 @@ ica_session *ica_session_new(packet_info *pinfo, const address *client, guint32 
     s->st.keyfind_disabled = !pref_recover_key;
     if (pref_session_key >= 1 && pref_session_key <= 0xff)
         ica_stream_set_key(&s->st, (uint8_t)pref_session_key);
+    s->st.free_fn = file_free;
     s->carrier = carrier;
     s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, client),
                                   client_port, address_to_str(pinfo->pool, server), server_port);
@@ -192,38 +211,36 @@ void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
         s->lost[dir] = 1;
 }
 
-/* Store what the core reported for this chunk: records, and one buffer of
- * the decrypted / WD bytes of its frames. */
-static void store_records(ica_frame_t *fd, ica_collect_t *col)
+/* What the core reported for this chunk, in one allocation: the chunk's
+ * record with its event records, and the regions that cannot be rebuilt. */
+static ica_frame_t *store_records(const ica_frame_t *head, ica_collect_t *col)
 {
-    fd->nrecs = wmem_array_get_count(col->recs);
-    fd->recs = fd->nrecs ? (ica_rec_t *)wmem_memdup(wmem_file_scope(), wmem_array_get_raw(col->recs),
-                                                    fd->nrecs * sizeof(ica_rec_t)) : NULL;
-    for (guint i = 0; i < fd->nrecs; i++) {
-        fd->recs[i].encryption = fd->encryption;
-        fd->recs[i].compression = fd->compression;
-    }
+    guint n = wmem_array_get_count(col->recs);
+    ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(), sizeof *fd + n * sizeof(ica_rec_t));
+    *fd = *head;
+    fd->nrecs = n;
+    if (n)
+        memcpy(fd->recs, wmem_array_get_raw(col->recs), n * sizeof(ica_rec_t));
     fd->buf_len = col->buf->len;
-    fd->buf = col->buf->len ? (guint8 *)wmem_memdup(wmem_file_scope(), col->buf->data, col->buf->len) : NULL;
+    fd->buf = col->kept ? (guint8 *)wmem_memdup(wmem_file_scope(), col->buf->data, col->buf->len) : NULL;
     fd->buf_decrypted = col->decrypted;
+    return fd;
 }
 
 static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo)
 {
-    ica_frame_t *fd = wmem_new0(wmem_file_scope(), ica_frame_t);
+    ica_frame_t head;
     guint len = tvb_captured_length(tvb);
-    fd->s = s;
-    fd->dir = (guint8)dir;
+    memset(&head, 0, sizeof head);
+    head.dir = (guint8)dir;
     if (!s->seen_chunk) {
         s->seen_chunk = TRUE;
-        fd->first_of_session = 1;
+        head.first_of_session = 1;
     }
     if (s->lost[dir]) {
         s->lost[dir] = 0;
-        fd->gap = 1;
+        head.gap = 1;
     }
-    s->last[dir] = fd;
-    s->last_num[dir] = pinfo->num;
 
     ica_collect_t col;
     col.dir = (guint8)dir;
@@ -232,22 +249,25 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
     col.buf = g_byte_array_new();
     col.decrypted = FALSE;
+    col.kept = FALSE;
     s->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&s->st, dir, tvb_get_ptr(tvb, 0, len), len, collect_event, &col);
     if (!pref_desegment && ica_stream_pending(&s->st, dir)) {
-        fd->not_reassembled = 1;
+        head.not_reassembled = 1;
         ica_stream_lose(&s->st, dir);
     }
     ica_partial part;
     ica_stream_partial(&s->st, dir, &part);
-    fd->unit_seen = (guint32)part.unit_seen;
-    fd->unit_total = (guint32)part.unit_total;
-    fd->cmd_seen = (guint32)part.cmd_seen;
-    fd->cmd_total = (guint32)part.cmd_total;
-    fd->encryption = s->st.sum.encryption;
-    fd->compression = s->st.sum.compression[dir];
-    store_records(fd, &col);
+    head.unit_seen = (guint32)part.unit_seen;
+    head.unit_total = (guint32)part.unit_total;
+    head.cmd_seen = (guint32)part.cmd_seen;
+    head.cmd_total = (guint32)part.cmd_total;
+    head.encryption = s->st.sum.encryption;
+    head.compression = s->st.sum.compression[dir];
+    ica_frame_t *fd = store_records(&head, &col);
     g_byte_array_free(col.buf, TRUE);
+    s->last[dir] = fd;
+    s->last_num[dir] = pinfo->num;
     for (guint i = 0; i < fd->nrecs; i++)
         if (fd->recs[i].type == ICA_EV_FRAME && (fd->recs[i].flags & ICA_FR_COMPRESSED) &&
             s->compressed_note_frame == 0)
@@ -271,7 +291,7 @@ proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo _U_, proto_t
 }
 
 /* The virtual-channel writes of a chunk, for the tap. */
-static guint16 tap_vc_writes(const ica_frame_t *fd, packet_info *pinfo, ica_tap_vc **out)
+static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_info *pinfo, ica_tap_vc **out)
 {
     guint16 n = 0;
     *out = NULL;
@@ -279,7 +299,9 @@ static guint16 tap_vc_writes(const ica_frame_t *fd, packet_info *pinfo, ica_tap_
         const ica_rec_t *r = &fd->recs[i];
         if (r->type != ICA_EV_CMD || (r->cmd_flags & ICA_CMDF_INTERRUPTED))
             continue;       /* an interrupted part is counted once joined */
-        const guint8 *c = r->buf_off >= 0 ? fd->buf + r->buf_off : r->plain_copy;
+        const guint8 *c = r->buf_off >= 0 && buf ? buf + r->buf_off : r->copy;
+        if (!c)
+            continue;
         guint ch, bytes;
         if (r->code == ICA_CMD_VIRTUAL_WRITE0 && r->buf_len >= 3) {
             ch = c[1];
@@ -321,7 +343,7 @@ static guint16 tap_ht_values(const ica_frame_t *fd, packet_info *pinfo, ica_tap_
     return n;
 }
 
-static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, packet_info *pinfo)
+static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, const guint8 *buf, packet_info *pinfo)
 {
     ica_tap_rec *rec = wmem_new0(pinfo->pool, ica_tap_rec);
     rec->session = s;
@@ -332,7 +354,7 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, pack
     rec->first_of_session = fd->first_of_session;
     rec->wire_bytes = tvb_reported_length(tvb);
     ica_tap_vc *vc;
-    rec->n_vc = tap_vc_writes(fd, pinfo, &vc);
+    rec->n_vc = tap_vc_writes(fd, buf, pinfo, &vc);
     rec->vc = vc;
     ica_tap_ht *ht;
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
@@ -375,12 +397,41 @@ static void render_wd_stop(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *
             code = tvb_get_uint8(dec, o);
             proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, o, f->buf_off + f->buf_len - o, ENC_NA);
             expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
-                                   "WD command 0x%02x has no known length rule; "
-                                   "decoding of this direction stops here", code);
+                                   "WD command 0x%02x has no known length rule; WD decoding resumes at the "
+                                   "next frame whose bytes parse as whole commands", code);
             break;
         }
     }
     ica_info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
+}
+
+/* Bytes the core could not decode, and why (ica_stream.h ICA_UNDEC_*). */
+static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb, packet_info *pinfo,
+                             proto_tree *it, wmem_strbuf_t *info)
+{
+    proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1,
+                                         ENC_NA);
+    switch (r->code) {
+    case ICA_UNDEC_HANDSHAKE:
+        expert_add_info(pinfo, ui, &ei_ica_desync_handshake);
+        ica_info_add(info, "handshake packet does not parse");
+        break;
+    case ICA_UNDEC_FRAME_TOO_LONG:
+        expert_add_info_format(pinfo, ui, &ei_ica_desync_frame_len,
+                               "PDRFRAME length %u is beyond the negotiated ICA buffer length %u (MaxICAPacketLength "
+                               "%u): searching for the next plausible frame", r->frame_len, s->st.sum.ica_buffer_len,
+                               s->st.sum.max_packet_len);
+        ica_info_add(info, "implausible PDRFRAME length");
+        break;
+    case ICA_UNDEC_RESYNC:
+        expert_add_info(pinfo, ui, &ei_ica_desync_skipped);
+        ica_info_add(info, "skipped (resynchronising)");
+        break;
+    default:
+        expert_add_info(pinfo, ui, &ei_ica_undecoded);
+        ica_info_add(info, "undecoded data");
+        break;
+    }
 }
 
 static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session *s, tvbuff_t *tvb, tvbuff_t *dec,
@@ -397,10 +448,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                             &ei_ica_padding);
             break;
         case ICA_EV_UNDECODED:
-            expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_undecoded,
-                                                       ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA),
-                            &ei_ica_undecoded);
-            ica_info_add(info, "undecoded data");
+            render_undecoded(r, s, tvb, pinfo, it, info);
             break;
         case ICA_EV_RAW:
             ica_dissect_raw(ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
@@ -409,7 +457,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
             tvbuff_t *ft = ica_wire_tvb(tvb, pinfo, r, "Reassembled PDRFRAME");
             if (r->tvb_off < 0)
                 proto_item_set_generated(proto_tree_add_uint(it, hf_ica_reassembled, ft, 0, 0, r->wire_len));
-            ica_dissect_frame(ft, dec, pinfo, it, s, r, info);
+            ica_dissect_frame(ft, dec, pinfo, it, s, r, fd->compression, info);
             break;
         }
         case ICA_EV_CMD: {
@@ -417,7 +465,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
             if (r->buf_off >= 0 && dec) {
                 ct = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
             } else {
-                ct = tvb_new_child_real_data(tvb, r->plain_copy, r->buf_len, r->buf_len);
+                ct = tvb_new_child_real_data(tvb, r->copy, r->buf_len, r->buf_len);
                 add_new_data_source(pinfo, ct, "Reassembled WD command");
             }
             ica_dissect_command(ct, pinfo, it, s, r->cmd_flags, info);
@@ -434,12 +482,49 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
     ENDTRY;
 }
 
-static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, packet_info *pinfo,
-                           proto_tree *it, wmem_strbuf_t *info)
+/* The chunk's WD buffer for display: regions rebuilt from the frames' wire
+ * bytes (clear, or decrypted again from the stored cipher state), kept
+ * regions (reducer output) copied. */
+static const guint8 *chunk_buffer(const ica_frame_t *fd, const ica_session *s, tvbuff_t *tvb, packet_info *pinfo)
+{
+    if (!fd->buf_len)
+        return NULL;
+    guint8 *b = fd->buf ? (guint8 *)wmem_memdup(pinfo->pool, fd->buf, fd->buf_len)
+                        : (guint8 *)wmem_alloc0(pinfo->pool, fd->buf_len);
+    for (guint i = 0; i < fd->nrecs; i++) {
+        const ica_rec_t *r = &fd->recs[i];
+        if (r->type != ICA_EV_FRAME || r->buf_off < 0 || r->region_src < REGION_CLEAR)
+            continue;
+        guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
+        guint start = (guint)r->buf_off, len = r->buf_len;
+        if (r->ht_len && r->region_is_plain) {
+            /* the payload starts with the high-throughput header, stored
+             * just ahead of the WD bytes (collect_ht): rebuilt with them */
+            if (r->ht_buf_off < 0 || (guint)r->ht_buf_off + r->ht_len != start)
+                continue;
+            start = (guint)r->ht_buf_off;
+            len += r->ht_len;
+        }
+        if (body + len > r->wire_len)
+            continue;
+        if (r->copy)
+            memcpy(b + start, r->copy + body, len);
+        else
+            tvb_memcpy(tvb, b + start, r->tvb_off + body, len);
+        if (r->region_src == REGION_BASIC) {
+            ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
+            ica_basic_decrypt(&cs, b + start, len);
+        }
+    }
+    return b;
+}
+
+static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, const guint8 *buf,
+                           packet_info *pinfo, proto_tree *it, wmem_strbuf_t *info)
 {
     tvbuff_t *dec = NULL;
-    if (fd->buf_len) {
-        dec = tvb_new_child_real_data(tvb, fd->buf, fd->buf_len, fd->buf_len);
+    if (buf) {
+        dec = tvb_new_child_real_data(tvb, buf, fd->buf_len, fd->buf_len);
         add_new_data_source(pinfo, dec, fd->buf_decrypted ? "Decrypted ICA" : "ICA WD data");
     }
     for (guint i = 0; i < fd->nrecs; i++)
@@ -456,7 +541,6 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
             /* Not seen on the first pass: decoding it now would feed the
              * stream out of order, so it is shown as data only. */
             fd = wmem_new0(pinfo->pool, ica_frame_t);
-            fd->s = s;
             fd->dir = (guint8)dir;
             unseen = TRUE;
         } else {
@@ -479,7 +563,8 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
         expert_add_info(pinfo, ti, &ei_ica_not_reassembled);
     if (s->mid_session_note_frame == pinfo->num)
         expert_add_info(pinfo, ti, &ei_ica_mid_session);
-    render_records(fd, s, tvb, pinfo, it, info);
+    const guint8 *buf = chunk_buffer(fd, s, tvb, pinfo);
+    render_records(fd, s, tvb, buf, pinfo, it, info);
     add_pending(it, tvb, pinfo, fd);
     if (wmem_strbuf_get_len(info) == 0) {
         if (fd->nrecs == 0)
@@ -488,7 +573,7 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
             wmem_strbuf_append(info, "PDRFRAME (WD command continues)");
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(info));
-    queue_tap(fd, s, tvb, pinfo);
+    queue_tap(fd, s, tvb, buf, pinfo);
     return tvb_captured_length(tvb);
 }
 
@@ -513,11 +598,14 @@ ica_register_chunk_fields(int proto, expert_module_t *expert)
     };
     static ei_register_info ei[] = {
         { &ei_ica_padding, { "ica.padding.expert", PI_PROTOCOL, PI_NOTE, "Trailing zero padding after a short handshake message ignored", EXPFILL } },
-        { &ei_ica_unknown_cmd, { "ica.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown WD command; decoding of this direction stops", EXPFILL } },
+        { &ei_ica_unknown_cmd, { "ica.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown WD command; WD decoding resumes at the next frame whose bytes parse as whole commands", EXPFILL } },
+        { &ei_ica_desync_handshake, { "ica.desync.handshake", PI_MALFORMED, PI_WARN, "Handshake packet does not parse: searching for PDRFRAME frames", EXPFILL } },
+        { &ei_ica_desync_frame_len, { "ica.desync.frame_length", PI_MALFORMED, PI_WARN, "PDRFRAME length beyond the negotiated ICA buffer length: searching for the next plausible frame", EXPFILL } },
+        { &ei_ica_desync_skipped, { "ica.desync.skipped", PI_MALFORMED, PI_WARN, "Bytes skipped while searching for the next plausible PDRFRAME frame", EXPFILL } },
         { &ei_ica_mid_session, { "ica.mid_session", PI_SEQUENCE, PI_NOTE, "Capture starts in the middle of an ICA session: no handshake, no key", EXPFILL } },
-        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_gap, { "ica.gap", PI_SEQUENCE, PI_WARN, "Bytes missing (capture gap or snapshot length): this direction resumes at the next plausible PDRFRAME frame", EXPFILL } },
         { &ei_ica_pending, { "ica.pending", PI_REASSEMBLE, PI_CHAT, "Incomplete ICA unit waiting for more bytes", EXPFILL } },
-        { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: the rest of this direction is not decoded", EXPFILL } },
+        { &ei_ica_not_reassembled, { "ica.not_reassembled", PI_REASSEMBLE, PI_WARN, "A unit spans TCP segments and reassembly is off: it is not decoded, the direction resumes at the next plausible frame", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

@@ -83,6 +83,8 @@ static int ett_ica_ht = -1;
 static int ett_ica_ht_bw = -1;
 static expert_field ei_ica_encrypted = EI_INIT;
 static expert_field ei_ica_no_key = EI_INIT;
+static expert_field ei_ica_resync_cipher = EI_INIT;
+static expert_field ei_ica_wd_resumed = EI_INIT;
 static expert_field ei_ica_decrypt_off = EI_INIT;
 static expert_field ei_ica_compressed = EI_INIT;
 static expert_field ei_ica_expand_failed = EI_INIT;
@@ -208,7 +210,7 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
 }
 
 void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
-                          const ica_rec_t *r, wmem_strbuf_t *info)
+                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info)
 {
     guint len = tvb_reported_length(t);
     proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
@@ -264,6 +266,8 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             expert_add_info(pinfo, ei, &ei_ica_no_key);
         else if (r->flags & ICA_FR_NO_CHAIN)
             expert_add_info(pinfo, ei, &ei_ica_no_chain);
+        else if (r->flags & ICA_FR_RESYNC)
+            expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
     }
     dissect_key_state(t, pinfo, ft, s, r);
     if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
@@ -288,14 +292,16 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     }
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)
-            proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(r->compression, compression_vals, "unknown"));
+            proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(compression, compression_vals, "unknown"));
         if (s->compressed_note_frame == pinfo->num)
             expert_add_info_format(pinfo, fi, &ei_ica_compressed, "ICA session is compressed (%s); %s",
-                                   val_to_str_const(r->compression, compression_vals, "unknown"),
+                                   val_to_str_const(compression, compression_vals, "unknown"),
                                    (r->flags & ICA_FR_EXPANDED) ? "expanded" : "WD commands not decoded");
-        if ((r->flags & ICA_FR_UNDECODABLE) && r->compression == ICA_COMP_UNKNOWN)
+        if ((r->flags & ICA_FR_UNDECODABLE) && compression == ICA_COMP_UNKNOWN)
             expert_add_info(pinfo, fi, &ei_ica_expand_failed);
     }
+    if (r->flags & ICA_FR_WD_RESUMED)
+        expert_add_info(pinfo, fi, &ei_ica_wd_resumed);
     if (!what) {
         if (r->flags & ICA_FR_OPAQUE)
             what = "encrypted (RC5/SecureICA)";
@@ -303,6 +309,8 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             what = "encrypted (no key)";
         else if (r->flags & ICA_FR_NO_CHAIN)
             what = "encrypted (cipher chain not known yet)";
+        else if (r->flags & ICA_FR_RESYNC)
+            what = "encrypted (cipher state lost)";
         else if (r->decrypt_disabled && (r->flags & ICA_FR_ENCRYPTED))
             what = "encrypted";
         else if (r->flags & ICA_FR_UNDECODABLE)
@@ -367,6 +375,8 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
     static ei_register_info ei[] = {
         { &ei_ica_encrypted, { "ica.encrypted.rc5", PI_DECRYPTION, PI_NOTE, "RC5/SecureICA encryption: cannot be decrypted passively", EXPFILL } },
         { &ei_ica_no_key, { "ica.encrypted.no_key", PI_DECRYPTION, PI_NOTE, "Encrypted, session key not seen (capture started mid-session)", EXPFILL } },
+        { &ei_ica_resync_cipher, { "ica.desync.cipher", PI_DECRYPTION, PI_NOTE, "First frame after lost or skipped bytes: not decrypted (the Basic cipher state before it is unknown); the next frames are", EXPFILL } },
+        { &ei_ica_wd_resumed, { "ica.wd.resumed", PI_SEQUENCE, PI_NOTE, "WD decoding resumes at this frame (its bytes parse as whole commands)", EXPFILL } },
         { &ei_ica_decrypt_off, { "ica.encrypted.disabled", PI_DECRYPTION, PI_NOTE, "Basic decryption switched off by preference", EXPFILL } },
         { &ei_ica_compressed, { "ica.compressed", PI_UNDECODED, PI_NOTE, "ICA session is compressed", EXPFILL } },
         { &ei_ica_expand_failed, { "ica.reducer.failed", PI_MALFORMED, PI_WARN, "Reducer data could not be expanded; the rest of this direction is not decoded", EXPFILL } },

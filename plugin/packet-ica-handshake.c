@@ -92,6 +92,8 @@ static int hf_ica_ui_flag_seamless = -1;
 static int hf_ica_ui_flag_winkeys = -1;
 static int hf_ica_ui_flag_sg = -1;
 static int hf_ica_ui_flag_smartcard = -1;
+static int hf_ica_ui_flag_aad_ticket = -1;
+static int hf_ica_ui_flag_rcg = -1;
 static int hf_ica_ui_keyboard_layout = -1;
 static int hf_ica_ui_encryption_level = -1;
 static int hf_ica_ui_encryption_seed = -1;
@@ -106,7 +108,12 @@ static int hf_ica_ui_code_page = -1;
 static int hf_ica_ui_keyboard_type = -1;
 static int hf_ica_ui_keyboard_subtype = -1;
 static int hf_ica_ui_keyboard_function_keys = -1;
-static int hf_ica_ui_reserved = -1;
+static int hf_ica_ui_keyboard_subtype2 = -1;
+static int hf_ica_ui_icon_bpp = -1;
+static int hf_ica_ui_launcher = -1;
+static int hf_ica_ui_client_version = -1;
+static int hf_ica_ui_launch_reference = -1;
+static int hf_ica_ui_font_smoothing_offset = -1;
 static int hf_ica_ui_extra = -1;
 static int hf_ica_client_name = -1;
 static int hf_ica_ui_domain = -1;
@@ -149,6 +156,8 @@ static int hf_ica_wd_outbuf_count_client = -1;
 static int hf_ica_wd_outbuf_delay_host = -1;
 static int hf_ica_wd_outbuf_delay_client = -1;
 static int hf_ica_client_product_id = -1;
+static int hf_ica_client_product_flag_serialize = -1;
+static int hf_ica_client_product_flag_terminal = -1;
 static int hf_ica_wd_client_serial_number = -1;
 static int hf_ica_wd_vcbind_count = -1;
 static int hf_ica_wd_vcbind_offset = -1;
@@ -184,7 +193,9 @@ static int hf_ica_td_client_ip = -1;
 static int hf_ica_td_address_rest = -1;
 static int hf_ica_td_address_string = -1;
 static int hf_ica_td_address = -1;
-static int hf_ica_td_encryption_info = -1;
+static int hf_ica_td_encryption_protocol = -1;
+static int hf_ica_td_encryption_cipher = -1;
+static int hf_ica_td_encryption_strength = -1;
 static int hf_ica_pd_class = -1;
 static int hf_ica_pd_encryption_level = -1;
 static int hf_ica_pd_max_compress_disable = -1;
@@ -392,12 +403,36 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 /* ---- INIT_RESPONSE modules (§5.3) -------------------------------------- */
 
+/* UI_C2H fixed fields after version 4, present when FixedLength covers
+ * them (ica-c2h.h, packed): v5 oLauncher (88), oVersion (90); v7
+ * PreferredIconBPP (92), oLaunchReference (93); v8 oFontSmoothing (95).
+ * Returns the end of what was decoded. */
+#define UI_OFFSETS 13
+static guint dissect_ui_v5(tvbuff_t *mt, proto_tree *tree, guint fixed, proto_item **offs, guint32 *offv)
+{
+    if (fixed < 92)
+        return 88;
+    offs[10] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 88, 2, ENC_LITTLE_ENDIAN, &offv[10]);
+    proto_item_prepend_text(offs[10], "Launcher ");
+    offs[11] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 90, 2, ENC_LITTLE_ENDIAN, &offv[11]);
+    proto_item_prepend_text(offs[11], "Client version ");
+    if (fixed < 95)
+        return 92;
+    proto_tree_add_item(tree, hf_ica_ui_icon_bpp, mt, 92, 1, ENC_NA);
+    offs[12] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 93, 2, ENC_LITTLE_ENDIAN, &offv[12]);
+    proto_item_prepend_text(offs[12], "Launch reference ");
+    if (fixed < 97)
+        return 95;
+    proto_tree_add_item(tree, hf_ica_ui_font_smoothing_offset, mt, 95, 2, ENC_LITTLE_ENDIAN);
+    return 97;
+}
+
 static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
 {
     static int *const flags[] = {
         &hf_ica_ui_flag_disable_sound, &hf_ica_ui_flag_reconnect, &hf_ica_ui_flag_disable_cad,
         &hf_ica_ui_flag_prompt_password, &hf_ica_ui_flag_seamless, &hf_ica_ui_flag_winkeys,
-        &hf_ica_ui_flag_sg, &hf_ica_ui_flag_smartcard, NULL
+        &hf_ica_ui_flag_sg, &hf_ica_ui_flag_smartcard, &hf_ica_ui_flag_aad_ticket, &hf_ica_ui_flag_rcg, NULL
     };
     static const char *const offset_names[] = {
         "Domain", "User name", "Password", "Client directory", "Work directory", "Initial program"
@@ -408,8 +443,8 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
     };
     guint len = tvb_reported_length(mt);
     guint32 enc_level, seed, fixed = 64, encoding = 0;
-    proto_item *offs[12] = { NULL };
-    guint32 offv[12] = { 0 };
+    proto_item *offs[UI_OFFSETS] = { NULL };
+    guint32 offv[UI_OFFSETS] = { 0 };
     proto_tree_add_bitmask(tree, mt, 36, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_ica_ui_keyboard_layout, mt, 40, 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item_ret_uint(tree, hf_ica_ui_encryption_level, mt, 44, 1, ENC_NA, &enc_level);
@@ -443,12 +478,13 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         proto_tree_add_item(tree, hf_ica_ui_keyboard_function_keys, mt, 83, 1, ENC_NA);
         offs[9] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 84, 2, ENC_LITTLE_ENDIAN, &offv[9]);
         proto_item_prepend_text(offs[9], "IME file name ");
-        proto_tree_add_item(tree, hf_ica_ui_reserved, mt, 86, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype2, mt, 86, 2, ENC_LITTLE_ENDIAN);
     }
     if (fixed < 64 || fixed > len)
         return;
-    if (fixed > 88 && len >= 88)
-        proto_tree_add_item(tree, hf_ica_ui_extra, mt, 88, fixed - 88, ENC_NA);
+    guint done = dissect_ui_v5(mt, tree, fixed, offs, offv);
+    if (fixed > done && done >= 88)
+        proto_tree_add_item(tree, hf_ica_ui_extra, mt, done, fixed - done, ENC_NA);
     /* Offsets are module-relative, so the descrambled copy keeps the whole
      * module and only the variable part changes. */
     tvbuff_t *st = mt;
@@ -471,6 +507,10 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
         add_string_at(strings, pinfo, st, hf_ica_ui_client_license, offv[8], fixed, str_enc, offs[8]);
     if (offs[9])
         add_string_at(strings, pinfo, st, hf_ica_ui_ime_file_name, offv[9], fixed, str_enc, offs[9]);
+    static int *const v5_fields[] = { &hf_ica_ui_launcher, &hf_ica_ui_client_version, &hf_ica_ui_launch_reference };
+    for (int i = 0; i < 3; i++)
+        if (offs[10 + i])
+            add_string_at(strings, pinfo, st, *v5_fields[i], offv[10 + i], fixed, str_enc, offs[10 + i]);
 }
 
 static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
@@ -498,7 +538,9 @@ static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
     proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, 60, 2, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 62, 2, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 64, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_client_product_id, mt, 66, 2, ENC_LITTLE_ENDIAN);
+    static int *const product[] = { &hf_ica_client_product_flag_serialize, &hf_ica_client_product_flag_terminal, NULL };
+    proto_tree_add_bitmask_with_flags(tree, mt, 66, hf_ica_client_product_id, ett_ica_bits, product, ENC_LITTLE_ENDIAN,
+                                      BMT_NO_APPEND);
     proto_tree_add_item(tree, hf_ica_wd_client_serial_number, mt, 68, 4, ENC_LITTLE_ENDIAN);
     for (guint32 i = 0; i < tm_count && i < 256; i++) {
         guint o = tm_off + 12 * i;
@@ -582,6 +624,12 @@ static void dissect_vd_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tre
         proto_tree_add_item(tree, hf_ica_vd_data, mt, 48, len - 48, ENC_NA);
 }
 
+/* TD_C2H EncryptionProtocol (ica-c2h.h TD_C2H_ENCRYPT_*) */
+static const value_string td_encryption_protocol_vals[] = {
+    { 0x0000, "none" }, { 0x0300, "SSL 3.0" }, { 0x0301, "TLS 1.0" }, { 0x0302, "TLS 1.1" }, { 0x0303, "TLS 1.2" },
+    { 0x0304, "TLS 1.3" }, { 0xFEFF, "DTLS 1.0" }, { 0xFEFD, "DTLS 1.2" }, { 0, NULL }
+};
+
 static void dissect_td_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tree)
 {
     guint len = tvb_reported_length(mt);
@@ -601,7 +649,12 @@ static void dissect_td_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tre
             proto_tree_add_item(tree, hf_ica_td_address_string, mt, 40, 20, ENC_ASCII);
     }
     if (len >= 66)
-        proto_tree_add_item(tree, hf_ica_td_encryption_info, mt, 60, 6, ENC_NA);
+    {
+        /* TD_C2H version 3 (ica-c2h.h; its note says no client fills these yet) */
+        proto_tree_add_item(tree, hf_ica_td_encryption_protocol, mt, 60, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_encryption_cipher, mt, 62, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_encryption_strength, mt, 64, 2, ENC_LITTLE_ENDIAN);
+    }
 }
 
 static void dissect_pd_body(tvbuff_t *mt, guint start, proto_tree *tree)
@@ -705,7 +758,7 @@ static void dissect_wd_h2c(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, g
     proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 14, 2, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 16, 2, ENC_LITTLE_ENDIAN);
     proto_item *ai = proto_tree_add_item_ret_uint(tree, hf_ica_wd_app_server_offset, mt, 18, 2, ENC_LITTLE_ENDIAN, &app_off);
-    proto_tree_add_item(tree, hf_ica_wd_oem_id, mt, 20, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_oem_id, mt, 20, 4, ENC_ASCII);
     if (len >= 26)
         proto_tree_add_bitmask(tree, mt, 24, hf_ica_wd_wdflag, ett_ica_bits, wdflags, ENC_LITTLE_ENDIAN);
     if (len >= 32) {
@@ -864,6 +917,8 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_ui_flag_winkeys, { "Windows keys", "ica.ui.flags.winkeys", FT_BOOLEAN, 32, NULL, 0x20, NULL, HFILL } },
         { &hf_ica_ui_flag_sg, { "Secure Gateway connection", "ica.ui.flags.sg", FT_BOOLEAN, 32, NULL, 0x40, NULL, HFILL } },
         { &hf_ica_ui_flag_smartcard, { "Smart card", "ica.ui.flags.smartcard", FT_BOOLEAN, 32, NULL, 0x800, NULL, HFILL } },
+        { &hf_ica_ui_flag_aad_ticket, { "Password is an Azure AD logon ticket", "ica.ui.flags.aad_logon_ticket", FT_BOOLEAN, 32, NULL, 0x1000, "UI_C2H_CT_AADLOGONTICKET (ica-c2h.h)", HFILL } },
+        { &hf_ica_ui_flag_rcg, { "Single sign-on uses Remote Credential Guard", "ica.ui.flags.rcg", FT_BOOLEAN, 32, NULL, 0x2000, "UI_C2H_CT_RCG (ica-c2h.h)", HFILL } },
         { &hf_ica_ui_keyboard_layout, { "Keyboard layout", "ica.ui.keyboard_layout", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_ui_encryption_level, { "String encryption level", "ica.ui.encryption_level", FT_UINT8, BASE_DEC, NULL, 0x0, "1 = variable part scrambled", HFILL } },
         { &hf_ica_ui_encryption_seed, { "String encryption seed", "ica.ui.encryption_seed", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
@@ -878,8 +933,13 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_ui_keyboard_type, { "Keyboard type", "ica.ui.keyboard_type", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_ui_keyboard_subtype, { "Keyboard subtype", "ica.ui.keyboard_subtype", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_ui_keyboard_function_keys, { "Keyboard function keys", "ica.ui.keyboard_function_keys", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_ui_reserved, { "Reserved", "ica.ui.reserved", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_ui_extra, { "Later-version fixed fields", "ica.ui.extra", FT_BYTES, BASE_NONE, NULL, 0x0, "Fixed part beyond the v4 layout (not decoded)", HFILL } },
+        { &hf_ica_ui_keyboard_subtype2, { "Keyboard subtype 2", "ica.ui.keyboard_subtype2", FT_UINT16, BASE_HEX, NULL, 0x0, "KeyboardSubtype2 (ica-c2h.h)", HFILL } },
+        { &hf_ica_ui_icon_bpp, { "Preferred icon bits per pixel", "ica.ui.icon_bpp", FT_UINT8, BASE_DEC, NULL, 0x0, "PreferredIconBPP (UI_C2H v7)", HFILL } },
+        { &hf_ica_ui_launcher, { "Launcher", "ica.ui.launcher", FT_STRINGZ, BASE_NONE, NULL, 0x0, "Client launcher (UI_C2H v5 oLauncher: PNAgent, WI, ...)", HFILL } },
+        { &hf_ica_ui_client_version, { "Client version", "ica.ui.client_version", FT_STRINGZ, BASE_NONE, NULL, 0x0, "UI_C2H v5 oVersion", HFILL } },
+        { &hf_ica_ui_launch_reference, { "Launch reference", "ica.ui.launch_reference", FT_STRINGZ, BASE_NONE, NULL, 0x0, "UI_C2H v7 oLaunchReference", HFILL } },
+        { &hf_ica_ui_font_smoothing_offset, { "Font smoothing offset", "ica.ui.font_smoothing_offset", FT_UINT16, BASE_DEC, NULL, 0x0, "UI_C2H v8 oFontSmoothing (structure not decoded)", HFILL } },
+        { &hf_ica_ui_extra, { "Later-version fixed fields", "ica.ui.extra", FT_BYTES, BASE_NONE, NULL, 0x0, "Fixed part beyond the decoded layout (not decoded)", HFILL } },
         { &hf_ica_client_name, { "Client name", "ica.client_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_ui_domain, { "Domain", "ica.ui.domain", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_ui_user, { "User name", "ica.ui.user", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -920,7 +980,9 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_wd_outbuf_count_client, { "Output buffers (client)", "ica.wd.outbuf_count_client", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_outbuf_delay_host, { "Output delay (host)", "ica.wd.outbuf_delay_host", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_outbuf_delay_client, { "Output delay (client)", "ica.wd.outbuf_delay_client", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_client_product_id, { "Client product id", "ica.client_product_id", FT_UINT16, BASE_HEX, VALS(product_id_vals), 0x0, NULL, HFILL } },
+        { &hf_ica_client_product_id, { "Client product id", "ica.client_product_id", FT_UINT16, BASE_HEX, VALS(product_id_vals), ICA_PRODUCT_ID_MASK, "icaid.h CLIENTID_* (flags 0x4000 and 0x8000 removed)", HFILL } },
+        { &hf_ica_client_product_flag_serialize, { "Client requires a license number", "ica.client_product_id.force_serialize", FT_BOOLEAN, 16, NULL, 0x4000, "CLIENTID_FORCESERIALIZE_FLAG (icaid.h)", HFILL } },
+        { &hf_ica_client_product_flag_terminal, { "Terminal-based client", "ica.client_product_id.terminal", FT_BOOLEAN, 16, NULL, 0x8000, "CLIENTID_TERMINAL_FLAG (icaid.h)", HFILL } },
         { &hf_ica_wd_client_serial_number, { "Client serial number", "ica.wd.client_serial_number", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_vcbind_count, { "VcBind count", "ica.wd.vcbind_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_vcbind_offset, { "VcBind offset", "ica.wd.vcbind_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
@@ -932,7 +994,7 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_wd_cap_list_offset, { "Capability list offset", "ica.wd.cap_list_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_app_server_offset, { "App server name offset", "ica.wd.app_server_offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_app_server_name, { "App server name", "ica.wd.app_server_name", FT_STRINGZ, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_wd_oem_id, { "OEM id", "ica.wd.oem_id", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_wd_oem_id, { "OEM id", "ica.wd.oem_id", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, "char OEMId[4], ASCIIZ (RISC OS ica-h2c)", HFILL } },
         { &hf_ica_wd_wdflag, { "WdFlag", "ica.wd.wdflag", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_wd_wdflag_secured, { "Secured", "ica.wd.wdflag.secured", FT_BOOLEAN, 16, NULL, 0x1, NULL, HFILL } },
         { &hf_ica_wd_c2h_pow2_agreed, { "C2H Pow2 agreed", "ica.wd.c2h_pow2_agreed", FT_UINT8, BASE_DEC, NULL, 0x0, "0 = no reducer client to host", HFILL } },
@@ -956,7 +1018,9 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_td_address_rest, { "Address remainder", "ica.td.address_rest", FT_BYTES, BASE_NONE, NULL, 0x0, "Not zeroed by the client; not interpreted", HFILL } },
         { &hf_ica_td_address_string, { "Client address string", "ica.td.address_string", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_td_address, { "Client address bytes", "ica.td.address", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_td_encryption_info, { "Encryption protocol/cipher/strength", "ica.td.encryption_info", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_td_encryption_protocol, { "Encryption protocol", "ica.td.encryption_protocol", FT_UINT16, BASE_HEX, VALS(td_encryption_protocol_vals), 0x0, "TD_C2H v3 EncryptionProtocol", HFILL } },
+        { &hf_ica_td_encryption_cipher, { "Encryption cipher", "ica.td.encryption_cipher", FT_UINT16, BASE_HEX, NULL, 0x0, "TD_C2H v3 EncryptionCipher: an IANA TLS cipher suite number", HFILL } },
+        { &hf_ica_td_encryption_strength, { "Encryption cipher strength", "ica.td.encryption_strength", FT_UINT16, BASE_DEC, NULL, 0x0, "TD_C2H v3 EncryptionCipherStrength, bits", HFILL } },
         { &hf_ica_pd_class, { "PD class", "ica.pd.class", FT_UINT8, BASE_DEC, VALS(pd_class_vals), 0x0, NULL, HFILL } },
         { &hf_ica_pd_encryption_level, { "Encryption level", "ica.pd.encryption_level", FT_UINT8, BASE_DEC, NULL, 0x0, "1 = Basic", HFILL } },
         { &hf_ica_pd_max_compress_disable, { "Max compress disable", "ica.pd.max_compress_disable", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },

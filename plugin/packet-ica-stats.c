@@ -167,7 +167,7 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     if (sum->have_product_id && !seen->product) {
         seen->product = 1;
         snprintf(name, sizeof name, "Client product id: 0x%04x (%s)", sum->client_product_id,
-                 val_to_str_const(sum->client_product_id, product_id_vals, "unknown"));
+                 val_to_str_const(sum->client_product_id & ICA_PRODUCT_ID_MASK, product_id_vals, "unknown"));
         tick_stat_node(st, name, sid, FALSE);
     }
     /* Basic is reported once, with its key; other levels when they become known. */

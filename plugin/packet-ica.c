@@ -27,6 +27,9 @@
 #include "ica_wd.h"
 
 #define ICA_TCP_PORT 1494
+/* Relative sequence numbers up to which a segment counts as "the start of
+ * the stream, reordered" (the detect string is 6 bytes; a few segments). */
+#define ICA_EARLY_SEQ 64
 
 void proto_register_ica(void);
 void proto_reg_handoff_ica(void);
@@ -49,8 +52,6 @@ int hf_ica_vc_name = -1;
 int hf_ica_vc_number = -1;
 int ett_ica_bits = -1;
 expert_field ei_ica_undecoded = EI_INIT;
-static int hf_ica_retransmitted = -1;
-static expert_field ei_ica_retransmission = EI_INIT;
 static expert_field ei_ica_tls = EI_INIT;
 
 const value_string compression_vals[] = {
@@ -60,9 +61,13 @@ const value_string compression_vals[] = {
     { ICA_COMP_PDCOMP, "PDCOMP (not decodable)" }, { 0, NULL }
 };
 
+/* Client product ids (SDK icaid.h CLIENTID_*; id 2 is "not to be used"). */
 const value_string product_id_vals[] = {
-    { 0x0001, "DOS/Win32" }, { 0x0051, "UNIX" }, { 0x0052, "Mac" }, { 0x0101, "HTML5" },
-    { 0x1f09, "WinCE" }, { 0, NULL }
+    { 0x0001, "DOS/Win32" }, { 0x0003, "Console" }, { 0x0004, "Text terminal" }, { 0x0007, "MVGA terminal" },
+    { 0x0008, "Java" }, { 0x000A, "EPOC" }, { 0x000B, "OS/2" }, { 0x000E, "DOS32" }, { 0x0051, "UNIX" },
+    { 0x0052, "Mac" }, { 0x0053, "iPhone" }, { 0x0054, "Android" }, { 0x0055, "BlackBerry" },
+    { 0x0056, "Windows Metro" }, { 0x0057, "Windows Phone" }, { 0x0058, "BlackBerry PlayBook" },
+    { 0x0101, "HTML5" }, { 0x1f09, "WinCE" }, { 0, NULL }
 };
 /* WD command names come from the core's table (one place); built at registration. */
 static value_string cmd_vals[ICA_CMD_TABLE_SIZE + 1];
@@ -73,86 +78,6 @@ const char *ica_cmd_label(guint8 code)
     return ci->name ? ci->name : "unknown";
 }
 
-
-/* ---- the TCP carrier ---------------------------------------------------- */
-
-/* What the TCP carrier decided for one frame on the first pass; stored only
- * for frames that have something to show. */
-#define TCP_MARK_RETRANSMITTED  0x01    /* `skip` leading bytes were fed already */
-#define TCP_MARK_TRUNCATED      0x02    /* cut by the snapshot length */
-
-typedef struct {
-    guint8 flags;
-    guint32 skip;
-} ica_tcp_mark;
-
-/* One TCP conversation carrying ICA. */
-typedef struct {
-    ica_session *s;
-    address server_addr;
-    guint32 server_port;
-    guint32 next_seq[2];
-    gboolean have_seq[2];
-    gboolean tls;
-    guint32 tls_note_frame;
-    wmem_map_t *marks;              /* frame number -> ica_tcp_mark */
-} ica_tcp_conv;
-
-static ica_tcp_conv *get_conv(packet_info *pinfo, enum ica_phase start, gboolean sender_is_server, const char *carrier)
-{
-    conversation_t *c = find_or_create_conversation(pinfo);
-    ica_tcp_conv *conv = (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica);
-    if (conv)
-        return conv;
-    conv = wmem_new0(wmem_file_scope(), ica_tcp_conv);
-    conv->marks = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    if (sender_is_server) {
-        copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->src);
-        conv->server_port = pinfo->srcport;
-        conv->s = ica_session_new(pinfo, &pinfo->dst, pinfo->destport, &pinfo->src, pinfo->srcport, carrier, start);
-    } else {
-        copy_address_wmem(wmem_file_scope(), &conv->server_addr, &pinfo->dst);
-        conv->server_port = pinfo->destport;
-        conv->s = ica_session_new(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport, carrier, start);
-    }
-    conversation_add_proto_data(c, proto_ica, conv);
-    return conv;
-}
-
-/* First pass: which bytes of this segment are new.  Retransmitted or
- * overlapping bytes were fed already; a hole means bytes were lost. */
-static ica_tcp_mark tcp_first_pass(ica_tcp_conv *conv, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo,
-                                   const struct tcpinfo *tcpi)
-{
-    ica_tcp_mark m = { 0, 0 };
-    guint len = tvb_captured_length(tvb);
-    gboolean gap = FALSE;
-    if (tcpi && tcpi->nxtseq != tcpi->seq) {
-        if (conv->have_seq[dir]) {
-            guint32 next = conv->next_seq[dir];
-            if ((gint32)(tcpi->nxtseq - next) <= 0) {
-                m.flags |= TCP_MARK_RETRANSMITTED;
-                m.skip = len;
-            } else if ((gint32)(tcpi->seq - next) < 0) {
-                m.skip = next - tcpi->seq;
-                m.flags |= TCP_MARK_RETRANSMITTED;
-            } else if (tcpi->seq != next) {
-                gap = TRUE;
-            }
-        }
-        if (!(m.flags & TCP_MARK_RETRANSMITTED) || m.skip < len) {
-            conv->next_seq[dir] = tcpi->nxtseq;
-            conv->have_seq[dir] = TRUE;
-        }
-    }
-    if (len < tvb_reported_length(tvb))
-        m.flags |= TCP_MARK_TRUNCATED;
-    if (gap && !conv->tls && m.skip < len)
-        ica_session_lose(conv->s, dir, pinfo);
-    if (m.flags)
-        wmem_map_insert(conv->marks, GUINT_TO_POINTER(pinfo->num), wmem_memdup(wmem_file_scope(), &m, sizeof m));
-    return m;
-}
 
 /* ---- the TLS carrier ---------------------------------------------------- */
 
@@ -172,17 +97,11 @@ static guint32 *tls_chunk_counter(packet_info *pinfo)
     return n;
 }
 
-static enum ica_dir conv_dir(const ica_tcp_conv *conv, const packet_info *pinfo)
-{
-    return (pinfo->srcport == conv->server_port && addresses_equal(&pinfo->src, &conv->server_addr))
-           ? ICA_S2C : ICA_C2S;
-}
-
 static int dissect_tls_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv)
 {
     guint32 *n = tls_chunk_counter(pinfo);
     guint32 key = ICA_KEY_TLS_BASE + (*n)++;
-    return ica_dissect_chunk(conv->s, conv_dir(conv, pinfo), tvb, pinfo, tree, key);
+    return ica_dissect_chunk(conv->s, ica_tcp_dir(conv, pinfo), tvb, pinfo, tree, key);
 }
 
 /* A session found in decrypted TLS: the detect string (sent by the server)
@@ -197,7 +116,7 @@ static ica_tcp_conv *tls_probe_conv(tvbuff_t *tvb, packet_info *pinfo)
     if (pr != ICA_PROBE_DETECT && pr != ICA_PROBE_HANDSHAKE)
         return NULL;
     gboolean sender_is_server = pr == ICA_PROBE_DETECT || p[0] != ICA_CMD_INIT_RESPONSE;
-    ica_tcp_conv *conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW,
+    ica_tcp_conv *conv = ica_tcp_conv_get(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW,
                                   sender_is_server, ICA_CARRIER_TLS);
     conv->tls = TRUE;
     return conv;
@@ -206,8 +125,7 @@ static ica_tcp_conv *tls_probe_conv(tvbuff_t *tvb, packet_info *pinfo)
 /* Decrypted application data of a TLS session handed to ICA. */
 static int dissect_ica_tls_app(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
     if (!conv && !(conv = tls_probe_conv(tvb, pinfo)))
         return 0;
     return dissect_tls_chunk(tvb, pinfo, tree, conv);
@@ -217,8 +135,7 @@ static int dissect_ica_tls_app(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
  * (VDA TLS without Session Reliability, cgp.md §11). */
 static wsc_heur_ret_t dissect_ica_tls_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
     if (!conv && !(conv = tls_probe_conv(tvb, pinfo)))
         return FALSE;
     if (!conv->tls)
@@ -256,36 +173,25 @@ static int dissect_tls_on_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     return tvb_captured_length(tvb);
 }
 
-static int dissect_ica_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
-                           struct tcpinfo *tcpi)
+/* A session found within the first bytes of its TCP stream: both
+ * directions start at relative sequence number 1 (TCP's default relative
+ * numbering), so segments that arrive before their predecessors wait for
+ * them instead of fixing where the stream starts. */
+static void at_stream_start(ica_tcp_conv *conv, const struct tcpinfo *tcpi)
 {
-    enum ica_dir dir = conv_dir(conv, pinfo);
-    guint len = tvb_captured_length(tvb);
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
-    col_clear(pinfo->cinfo, COL_INFO);
-    ica_tcp_mark m = { 0, 0 };
-    if (!PINFO_FD_VISITED(pinfo)) {
-        m = tcp_first_pass(conv, dir, tvb, pinfo, tcpi);
-    } else {
-        const ica_tcp_mark *stored = (const ica_tcp_mark *)wmem_map_lookup(conv->marks, GUINT_TO_POINTER(pinfo->num));
-        if (stored)
-            m = *stored;
+    if (tcpi && tcpi->seq >= 1 && tcpi->seq <= ICA_EARLY_SEQ) {
+        seq_reorder_start(&conv->ro[ICA_C2S], 1);
+        seq_reorder_start(&conv->ro[ICA_S2C], 1);
     }
+}
+
+/* A segment of a conversation known to carry ICA. */
+static int dissect_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv,
+                        struct tcpinfo *tcpi)
+{
     if (conv->tls)
-        return dissect_tls_on_port(tvb, pinfo, tree, conv, dir, tcpi);
-    if (m.skip < len) {
-        ica_dissect_chunk(conv->s, dir, tvb_new_subset_remaining(tvb, m.skip), pinfo, tree, 0);
-        if ((m.flags & TCP_MARK_TRUNCATED) && !PINFO_FD_VISITED(pinfo))
-            ica_session_lose(conv->s, dir, pinfo);
-    }
-    if (m.flags & TCP_MARK_RETRANSMITTED) {
-        proto_tree *it = ica_add_protocol_item(tvb, pinfo, tree, (guint8)dir, NULL);
-        expert_add_info(pinfo, proto_tree_add_item(it, hf_ica_retransmitted, tvb, 0, -1, ENC_NA),
-                        &ei_ica_retransmission);
-        if (m.skip >= len)
-            col_add_str(pinfo->cinfo, COL_INFO, "Retransmitted data");
-    }
-    return tvb_captured_length(tvb);
+        return dissect_tls_on_port(tvb, pinfo, tree, conv, ica_tcp_dir(conv, pinfo), tcpi);
+    return ica_tcp_dissect(tvb, pinfo, tree, conv, tcpi);
 }
 
 static gboolean looks_like_tls(tvbuff_t *tvb)
@@ -297,14 +203,13 @@ static gboolean looks_like_tls(tvbuff_t *tvb)
 /* Port handle: validates, and returns 0 on data that is not ICA. */
 static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
     if (!conv) {
         guint len = tvb_captured_length(tvb);
         const guint8 *p = tvb_get_ptr(tvb, 0, len);
         gboolean to_port = pinfo->destport == pinfo->match_uint;
         if (looks_like_tls(tvb)) {
-            conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TLS);
+            conv = ica_tcp_conv_get(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TLS);
             conv->tls = TRUE;
             conv->tls_note_frame = pinfo->num;
         } else {
@@ -313,22 +218,32 @@ static int dissect_ica_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             enum ica_probe pr = ica_probe(p, len);
             if (pr == ICA_PROBE_NO && len > 0 && len < ICA_DETECT_LEN && memcmp(p, ica_detect_string, len) == 0)
                 pr = ICA_PROBE_DETECT;
+            /* On the registered port, a first segment that starts a little
+             * after the stream's first byte (relative sequence number 1) is
+             * the detect string's tail arriving before its head: reordered. */
+            struct tcpinfo *tcpi = (struct tcpinfo *)data;
+            if (pr == ICA_PROBE_NO && tcpi && tcpi->seq > 1 && tcpi->seq <= ICA_EARLY_SEQ && !to_port) {
+                conv = ica_tcp_conv_get(pinfo, ICA_PHASE_DETECT, TRUE, ICA_CARRIER_TCP);
+                at_stream_start(conv, tcpi);
+                return dissect_conv(tvb, pinfo, tree, conv, tcpi);
+            }
             switch (pr) {
             case ICA_PROBE_DETECT:
-                conv = get_conv(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TCP);
+                conv = ica_tcp_conv_get(pinfo, ICA_PHASE_DETECT, !to_port, ICA_CARRIER_TCP);
                 break;
             case ICA_PROBE_HANDSHAKE:
-                conv = get_conv(pinfo, ICA_PHASE_RAW, p[0] != ICA_CMD_INIT_RESPONSE, ICA_CARRIER_TCP);
+                conv = ica_tcp_conv_get(pinfo, ICA_PHASE_RAW, p[0] != ICA_CMD_INIT_RESPONSE, ICA_CARRIER_TCP);
                 break;
             case ICA_PROBE_FRAMES:
-                conv = get_conv(pinfo, ICA_PHASE_SYNC, !to_port, ICA_CARRIER_TCP);
+                conv = ica_tcp_conv_get(pinfo, ICA_PHASE_SYNC, !to_port, ICA_CARRIER_TCP);
                 break;
             default:
                 return 0;
             }
+            at_stream_start(conv, tcpi);
         }
     }
-    return dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    return dissect_conv(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
 }
 
 static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -345,22 +260,22 @@ static wsc_heur_ret_t dissect_ica_heur(tvbuff_t *tvb, packet_info *pinfo, proto_
     if (!conv) {
         /* The server speaks first: a detect string's sender is the server. */
         gboolean sender_is_server = pr == ICA_PROBE_DETECT || p[0] != ICA_CMD_INIT_RESPONSE;
-        conv = get_conv(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW, sender_is_server,
-                        ICA_CARRIER_TCP);
+        conv = ica_tcp_conv_get(pinfo, pr == ICA_PROBE_DETECT ? ICA_PHASE_DETECT : ICA_PHASE_RAW, sender_is_server,
+                                ICA_CARRIER_TCP);
+        at_stream_start(conv, (struct tcpinfo *)data);
     }
     conversation_set_dissector(c, ica_handle);
-    dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    dissect_conv(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
     return TRUE;
 }
 
 /* Called by the conversation dissector once the session is known. */
 static int dissect_ica(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    conversation_t *c = find_conversation_pinfo(pinfo, 0);
-    ica_tcp_conv *conv = c ? (ica_tcp_conv *)conversation_get_proto_data(c, proto_ica) : NULL;
+    ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
     if (!conv)
         return dissect_ica_port(tvb, pinfo, tree, data);
-    return dissect_ica_tcp(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
+    return dissect_conv(tvb, pinfo, tree, conv, (struct tcpinfo *)data);
 }
 
 /* ---- registration ------------------------------------------------------- */
@@ -374,12 +289,10 @@ proto_register_ica(void)
         { &hf_ica_cmd_data, { "Data", "ica.cmd.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Command data not decoded further", HFILL } },
         { &hf_ica_vc_name, { "Virtual channel name", "ica.vc.name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_vc_number, { "Virtual channel", "ica.vc.number", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_retransmitted, { "Retransmitted data", "ica.retransmitted", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes already seen in this direction (not decoded again)", HFILL } },
     };
     static int *ett[] = { &ett_ica_bits };
     static ei_register_info ei[] = {
         { &ei_ica_undecoded, { "ica.undecoded.expert", PI_UNDECODED, PI_WARN, "ICA bytes not decoded", EXPFILL } },
-        { &ei_ica_retransmission, { "ica.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted bytes ignored", EXPFILL } },
         { &ei_ica_tls, { "ica.tls", PI_DECRYPTION, PI_NOTE, "ICA over TLS: shown as encrypted", EXPFILL } },
     };
     for (int c = 0, n = 0; c < ICA_CMD_TABLE_SIZE; c++) {
@@ -400,6 +313,7 @@ proto_register_ica(void)
     ica_register_handshake_fields(proto_ica, expert_ica);
     ica_register_frame_fields(proto_ica, expert_ica);
     ica_register_wd_fields(proto_ica, expert_ica);
+    ica_tcp_register(proto_ica, expert_ica);
 
     module_t *ica_module = prefs_register_protocol(proto_ica, NULL);
     prefs_register_bool_preference(ica_module, "decrypt", "Decrypt Basic encryption",
@@ -407,7 +321,8 @@ proto_register_ica(void)
                                    "key exchange", &pref_decrypt);
     prefs_register_bool_preference(ica_module, "desegment", "Reassemble ICA units spanning TCP segments",
                                    "Follow PDRFRAME frames and WD commands across TCP segments. When off, a unit "
-                                   "that spans segments ends decoding of that direction", &pref_desegment);
+                                   "that spans segments is not decoded and the direction resumes at the next "
+                                   "plausible frame", &pref_desegment);
     prefs_register_bool_preference(ica_module, "recover_key", "Recover the Basic key of mid-session captures",
                                    "When no CRYPT_SESSIONKEY was captured, try the 256 Basic keys on the first "
                                    "frames of each direction and use the one key under which several frames "
@@ -430,6 +345,7 @@ proto_reg_handoff_ica(void)
     heur_dissector_add("tls", dissect_ica_tls_heur, "Citrix ICA over TLS", "citrix_ica_tls", proto_ica, HEURISTIC_ENABLE);
     ica_tls_app_handle = create_dissector_handle(dissect_ica_tls_app, proto_ica);
     tls_handle = find_dissector("tls");
+    ica_tcp_handoff();
     stats_tree_register_plugin("ica", "ica", "Citrix ICA/Sessions", 0, ica_stats_packet, ica_stats_init, NULL);
 }
 

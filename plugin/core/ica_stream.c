@@ -131,7 +131,15 @@ void ica_stream_lose(ica_stream *st, enum ica_dir dir)
     st->sum.undecoded_bytes[dir] += d->pend_len;
     d->pend_len = 0;
     d->cmd_len = 0;
-    d->phase = ICA_PHASE_LOST;
+    if (d->phase == ICA_PHASE_FRAMED || d->phase == ICA_PHASE_SYNC) {
+        d->phase = ICA_PHASE_SYNC;
+        d->resync = 1;
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        d->wd_stopped = 1;      /* resumes at a frame whose bytes parse as whole commands */
+        d->expander_ok = 0;     /* the reducer history is lost for good */
+    } else {
+        d->phase = ICA_PHASE_LOST;
+    }
 }
 
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir)
@@ -327,6 +335,8 @@ const char *ica_compression_name(unsigned comp)
 #define WD_C2H_CAPLIST_END 86
 #define WD_H2C_CAPLIST_LEN 32
 #define WD_H2C_CAPLIST_END 36
+/* HIGH_THROUGHPUT block (IcaCaps.h): CAP_HEAD, u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
+#define HT_CAP_MAX_PACKET_OFF (ICA_CAP_HEAD_LEN + 4)
 
 /* HIGH_THROUGHPUT (cap 16) in a host or client capability list (ica_ht.h). */
 static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host)
@@ -341,7 +351,7 @@ static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host
     }
     sum->ht_client_listed = 1;
     sum->ht_client_mask = bl >= 8 ? le32(b + 4) : 0;
-    sum->ht_max_packet = bl >= 10 ? le16(b + 8) : 0;
+    sum->ht_max_packet = bl >= HT_CAP_MAX_PACKET_OFF + 2 ? le16(b + HT_CAP_MAX_PACKET_OFF) : 0;
 }
 
 /* H5's rule (ica_ht.h): both sides list the capability and the client's
@@ -469,15 +479,24 @@ static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
     uint8_t version = m[6];
     if (m[3] == CLASS_WD) {
         sum->wd_version = version;
+        if (len >= 10)
+            sum->ica_buffer_len = le16(m + 8);
         if (version >= 6 && len >= 32) {
             sum->pow2_agreed[ICA_C2S] = m[26];
             sum->pow2_agreed[ICA_S2C] = m[27];
             sum->reducer_level = le16(m + 30);
         }
         if (version >= 8 && len >= WD_H2C_CAPLIST_END) {
-            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2);
+            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2), bl;
+            const uint8_t *ht;
             if (co <= len && cl <= len - co)
                 ht_learn(sum, m + co, cl, 1);
+            /* MaxICAPacketLength bounds PDRFRAME lengths (frame_limit): taken
+             * only from a list that exactly fills its place */
+            if (co >= MODULE_H2C_LEN && co <= len && cl <= len - co && caplist_ok(m + co, cl) &&
+                ica_caplist_find(m + co, cl, ICA_CAP_HIGH_THROUGHPUT, &ht, &bl) &&
+                bl >= HT_CAP_MAX_PACKET_OFF + 2)
+                sum->max_packet_len = le16(ht + HT_CAP_MAX_PACKET_OFF);
         }
     } else if (m[3] == CLASS_PD && len >= 9) {
         if (m[8] == PDCLASS_FRAME)
@@ -508,7 +527,9 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
         sum->compression[dir] = ICA_COMP_PDCOMP;
     else if (sum->pow2_agreed[dir] == 0)
         sum->compression[dir] = ICA_COMP_NONE;
-    else if (sum->reducer_level == 1) {
+    else if (sum->reducer_level == 1 || sum->reducer_level == 0) {
+        /* ReducerVersion 0 with a history size: the client compresses with the
+         * level-1 algorithm from the history size alone (ica-modern.md §4, RO init) */
         sum->compression[dir] = ICA_COMP_L1;
         uint8_t pow2 = sum->pow2_agreed[dir];
         if (pow2 <= ICA_REDUCER_MAX_POW2 && fixed_buffer(st, &d->hist, (size_t)1 << pow2) &&
@@ -982,6 +1003,8 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     const uint8_t *body = p + 2;
     size_t blen = flen;
     int encrypted = 0, wd_data = 1;
+    int resync_frame = d->resync;
+    d->resync = 0;
 
     if (sum->encryption == ICA_ENC_RC5) {
         ev.flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
@@ -1047,6 +1070,12 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             !key_trial(st, dir, p, total, wire_off, body, blen, wd_data, &ev.flags, cb, ctx)) {
             ev.flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
             wd_data = 0;
+        } else if (resync_frame) {
+            /* the ciphertext byte before this frame was lost: its first
+             * byte cannot be decrypted; the state after it is its last byte */
+            ica_basic_decrypt_skip(&d->cipher, body, blen);
+            ev.flags |= ICA_FR_RESYNC;
+            wd_data = 0;
         } else if (st->decrypt_disabled) {
             /* the cipher state must still advance for a consistent view */
             ica_basic_decrypt_skip(&d->cipher, body, blen);
@@ -1056,6 +1085,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         } else {
             if (blen)
                 memcpy(d->work, body, blen);
+            ev.cipher_prev = d->cipher.prev;
             ica_basic_decrypt(&d->cipher, d->work, blen);
             ev.flags |= ICA_FR_DECRYPTED;
             ev.decrypted = d->work;
@@ -1101,6 +1131,11 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             break;
         }
     }
+    if (wd_data && plain && d->wd_stopped && plain_len && parses_clean(plain, plain_len)) {
+        d->wd_stopped = 0;
+        d->cmd_len = 0;
+        ev.flags |= ICA_FR_WD_RESUMED;
+    }
     if (wd_data && plain && !d->wd_stopped) {
         ev.plain = plain;
         ev.plain_len = (uint32_t)plain_len;
@@ -1139,6 +1174,108 @@ static int all_zero(const uint8_t *p, size_t len)
         if (p[i])
             return 0;
     return len > 0;
+}
+
+/* ---- desync: plausibility and resync ------------------------------------ */
+
+/* The longest PDRFRAME length the negotiation allows, 0 = no bound known. */
+static size_t frame_limit(const ica_summary *sum)
+{
+    if (!sum->ica_buffer_len)
+        return 0;
+    size_t lim = sum->ica_buffer_len > sum->max_packet_len ? sum->ica_buffer_len : sum->max_packet_len;
+    return lim + ICA_FRAME_SLACK;
+}
+
+/* The priority bits are masked whatever the PDRFRAME version (ica-modern.md §4). */
+static uint16_t frame_len_at(const uint8_t *p)
+{
+    return (uint16_t)(le16(p) & ICA_FRAME_LEN_MASK);
+}
+
+static int crypt_hdr_ok(uint8_t h)
+{
+    return h == ICA_CRYPT_NOT_ENCRYPTED || h == ICA_CRYPT_ENCRYPTED || h == ICA_CRYPT_PUBLICKEY ||
+           h == ICA_CRYPT_SESSIONKEY || h == ICA_CRYPT_OFF || h == ICA_CRYPT_PERM;
+}
+
+/* Do frames start at p: ICA_SYNC_FRAMES plausible ones in a row, or
+ * plausible ones exactly covering the rem bytes? */
+static int chain_ok(const ica_summary *sum, const ica_dir_state *d, const uint8_t *p, size_t rem)
+{
+    size_t lim = frame_limit(sum), j = 0;
+    unsigned n = 0;
+    while (j + 2 <= rem) {
+        size_t fl = frame_len_at(p + j);
+        if (fl == 0 || (lim && fl > lim))
+            return 0;
+        if (d->crypt_mode == CRYPT_MODE_HDR && j + 2 < rem && !crypt_hdr_ok(p[j + 2]))
+            return 0;
+        j += 2 + fl;
+        if (j > rem)
+            return 0;
+        if (++n >= ICA_SYNC_FRAMES)
+            return 1;
+    }
+    return n > 0 && j == rem;
+}
+
+/* First offset of view where frames plausibly start again, or -1. */
+static long sync_point(const ica_summary *sum, const ica_dir_state *d, const uint8_t *p, size_t rem)
+{
+    for (size_t i = 0; i + 2 <= rem; i++)
+        if (chain_ok(sum, d, p + i, rem - i))
+            return (long)i;
+    return -1;
+}
+
+static void emit_undecoded(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t len, uint64_t off,
+                           uint8_t reason, uint16_t frame_len, ica_event_cb cb, void *ctx)
+{
+    ica_event ev = wire_event(ICA_EV_UNDECODED, dir, p, len, off);
+    ev.code = reason;
+    ev.frame_len = frame_len;
+    st->sum.undecoded_bytes[dir] += len;
+    cb(ctx, &ev);
+}
+
+/* Lost sync inside the stream: search for the next plausible frame. */
+static void start_resync(ica_dir_state *d, uint8_t reason)
+{
+    d->phase = ICA_PHASE_SYNC;
+    d->resync = 1;
+    d->sync_reason = reason;
+    d->wd_stopped = 1;
+    d->cmd_len = 0;
+}
+
+/* ICA_PHASE_SYNC after lost or skipped bytes: returns bytes consumed, or
+ * -1 to wait for more. */
+static long resync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                   ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    long i = sync_point(&st->sum, d, p, rem);
+    if (i < 0) {
+        /* Wait while the bytes could still hold the start of a chain; skip
+         * what cannot (bounded: at most a few frames are kept). */
+        size_t lim = frame_limit(&st->sum);
+        size_t tail = lim ? ICA_SYNC_FRAMES * (lim + 2) : 8192;
+        if (rem <= tail)
+            return -1;
+        emit_undecoded(st, dir, p, rem - tail, off, d->sync_reason, 0, cb, ctx);
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        return (long)(rem - tail);
+    }
+    if (i > 0) {
+        emit_undecoded(st, dir, p, (size_t)i, off, d->sync_reason, 0, cb, ctx);
+        d->sync_reason = ICA_UNDEC_RESYNC;
+        /* the byte before a frame is the last ciphertext byte of the previous one */
+        d->cipher.prev = p[i - 1];
+        d->resync = 0;
+    }
+    d->phase = ICA_PHASE_FRAMED;
+    return i;
 }
 
 /* Process complete units of view; returns bytes consumed. */
@@ -1184,7 +1321,12 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
                 return pos;
             uint8_t type = p[0];
             if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
-                d->phase = ICA_PHASE_LOST;
+                /* not a handshake packet: say so here, then look for frames
+                 * (the handshake may be over) */
+                emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
+                pos += 1;
+                enter_framed(st, dir);
+                start_resync(d, ICA_UNDEC_RESYNC);
                 continue;
             }
             size_t total = 3 + (size_t)le16(p + 1);
@@ -1229,7 +1371,14 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
              * agreed PDRFRAME version (ica-modern.md §4). */
             uint16_t raw = le16(p);
             uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
-            size_t total = 2 + (size_t)flen;
+            size_t total = 2 + (size_t)flen, lim = frame_limit(sum);
+            if (lim && flen > lim) {
+                /* a stray or lost byte, not a frame: never wait for it */
+                emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
+                pos += 2;
+                start_resync(d, ICA_UNDEC_RESYNC);
+                continue;
+            }
             if (rem < total)
                 return pos;
             handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
@@ -1239,6 +1388,13 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
             break;
         }
         case ICA_PHASE_SYNC:
+            if (d->resync || d->sync_reason) {
+                long n = resync(st, dir, p, rem, off, cb, ctx);
+                if (n < 0)
+                    return pos;
+                pos += (size_t)n;
+                continue;
+            }
             if (frames_cover(p, rem)) {
                 d->phase = ICA_PHASE_FRAMED;
                 d->crypt_mode = CRYPT_MODE_HDR;
@@ -1257,6 +1413,26 @@ static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, siz
         }
     }
     return pos;
+}
+
+static void release(ica_stream *st, uint8_t **buf, size_t *cap)
+{
+    st->free_fn(st->actx, *buf);
+    *buf = NULL;
+    *cap = 0;
+}
+
+/* Between feeds only the partial unit and the partial command matter. */
+static void release_idle(ica_stream *st, ica_dir_state *d)
+{
+    if (!st->free_fn)
+        return;
+    if (d->work)
+        release(st, &d->work, &d->work_cap);
+    if (d->pend && !d->pend_len)
+        release(st, &d->pend, &d->pend_cap);
+    if (d->cmd && !d->cmd_len)
+        release(st, &d->cmd, &d->cmd_cap);
 }
 
 void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_t len,
@@ -1294,4 +1470,5 @@ void ica_stream_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size
         d->pend_len = 0;
         d->wire_off += left;
     }
+    release_idle(st, d);
 }

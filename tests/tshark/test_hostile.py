@@ -62,9 +62,21 @@ CASES = {
                                       ("ica.cmd == 0x02", 2), ("ica.cmd == 0x04", 1), ("ica.cmd == 0x33", 1),
                                       ("ica.cmd == 0x09", 1), ("ica.cmd == 0x31", 1), ("ica.cmd == 0x1c", 1),
                                       ("ica.cmd == 0x0d", 1)], None),
-    # H8 answered "intended": default TCP prefs never hand the late half to ICA, which marks the gap
-    "ica_reordered_retransmitted": ("ica", [("ica.detect", 1), ("ica.gap", 1), ("ica.undecoded.expert", 1)], None),
-    "ica_gap_then_data": ("ica", [("ica.detect", 2), ("ica.gap", 1), ("ica.undecoded.expert", 5)], None),
+    # H8 (answered "intended" before): reordered and retransmitted segments now decode to the whole session
+    "ica_reordered_retransmitted": ("ica", [("ica.detect", 1), ("ica.tcp.reordered", 1), ("ica.retransmission", 1),
+                                            ("ica.cmd == 0x0d", 1)], None),
+    # a lost segment: a warning at the gap, then the direction resumes at the next frame (first one undecrypted)
+    "ica_gap_then_data": ("ica", [("ica.detect", 2), ("ica.gap", 1), ("ica.desync.cipher", 1),
+                                  ("ica.cmd == 0x1c", 1)], None),
+    # issue 10 item 8: reordering, duplicates, overlaps with different bytes, a stray byte, lying buffer lengths
+    "ica_reversed_windows": ("ica", [("ica.detect", 1), ("ica.tcp.reordered", 1), ("ica.cmd == 0x0d", 1)], None),
+    "ica_every_second_duplicated": ("ica", [("ica.detect", 1), ("ica.retransmission", 1), ("ica.cmd == 0x0d", 1)],
+                                    None),
+    "ica_overlap_different_bytes": ("ica", [("ica.detect", 1), ("ica.retransmission", 1), ("ica.cmd == 0x0d", 1)],
+                                    None),
+    "ica_stray_byte": ("ica", [("ica.detect", 1), ("ica.desync.frame_length", 1), ("ica.wd.resumed", 1)], None),
+    "ica_buffer_length_lies": ("ica", [("ica.detect", 2), ("ica.desync.frame_length", 1), ("ica.pending", 1)],
+                               None),
     # ccha: findings/ccha.md H1, H2 FIXED
     "ccha_length_prefix_lies": ("ccha", [("ccha", 4), ("ccha.inferred.misfit", 1)], None),
     "ccha_carrier_max_lengths": ("ccha", [("ccha", 3), ("ccha.undocumented", 3), ("ccha.link.incomplete", 1)], None),
@@ -132,6 +144,38 @@ def marked(name, proto, checks, pending):
                 self.fail("finding %s looks fixed: move %r into the asserted checks" % (reason, fix_checks))
             self.skipTest("finding " + reason)
     return test
+
+
+def ica_cmds(path):
+    return [c for row in WS.fields(path, ["ica.cmd"], filter="ica.cmd") for c in row[0].split(",")]
+
+
+class HostileExact(unittest.TestCase):
+    """Exact outcomes where the bytes the receiver got are a valid session."""
+
+    def test_reordering_gives_the_in_order_session(self):
+        want = ica_cmds(WS.stage(os.path.join(OUT, "ica_one_byte_segments.pcap")))
+        self.assertEqual(want, ["0x00", "0x01", "0x01", "0x02", "0x02", "0x04", "0x33", "0x09", "0x31", "0x1c",
+                                "0x0d", "0x0d", "0x0d"])
+        for name in ("ica_reordered_retransmitted", "ica_reversed_windows", "ica_every_second_duplicated",
+                     "ica_overlap_different_bytes"):
+            path = WS.stage(os.path.join(OUT, name + ".pcap"))
+            self.assertEqual(ica_cmds(path), want, name)
+            warnings = WS.fields(path, ["frame.number"], filter="ica && _ws.expert.severity >= 6291456 && !tcp.analysis")
+            self.assertEqual(warnings, [], name)
+            self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed"), [], name)
+
+    def test_stray_byte_resynchronises(self):
+        # 12 client frames of 1, 2, 3, 1, ... REDISPLAY-sized 0x0d commands; the stray byte costs the fifth
+        # frame (2 commands); the sixth, the first found again, decrypts (the byte before it is known)
+        path = WS.stage(os.path.join(OUT, "ica_stray_byte.pcap"))
+        cmds = ica_cmds(path)
+        self.assertEqual(cmds.count("0x0d"), 24 - 2)
+        self.assertEqual(len(WS.fields(path, ["frame.number"], filter="ica.desync.frame_length")), 1)
+        msgs = [m for r in WS.fields(path, ["_ws.expert.message"], filter="ica.desync.frame_length")
+                for m in r[0].split(",")]
+        self.assertIn("PDRFRAME length 3583 is beyond the negotiated ICA buffer length 2048 (MaxICAPacketLength 0): "
+                      "searching for the next plausible frame", msgs)
 
 
 for _name, (_proto, _checks, _pending) in CASES.items():

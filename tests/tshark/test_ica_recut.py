@@ -25,7 +25,7 @@ WS = Wireshark()
 REAL = capture("spike-ica-2001.pcap")
 # Fields whose values legitimately depend on how TCP cut the stream (reassembly
 # bookkeeping, "so far" counts of a unit or command still incomplete).
-SEGMENTATION_DEPENDENT = re.compile(r"segment|reassembl|fragment|pending")
+SEGMENTATION_DEPENDENT = re.compile(r"segment|reassembl|fragment|pending|retransmit|^ica\.tcp\.")
 # Conversation state repeated in every ICA packet: compared as the sequence of
 # distinct consecutive values, since the number of packets depends on the cut.
 PER_PACKET = re.compile(r"^ica\.(direction|encryption|compression|session\.)")
@@ -97,6 +97,61 @@ class Recut(unittest.TestCase):
             got = experts(WS, self.paths[mode])
             for direction in ("c2s", "s2c"):
                 self.assertEqual(sorted(got[direction]), sorted(expected[direction]), (mode, direction))
+
+
+class RecutPerturbed(unittest.TestCase):
+    """The real session with its segments reordered, duplicated, retransmitted and overlapping (identical
+    bytes), as a network or capture point does it, with Wireshark's default preferences: every variant
+    shows the original's ica.* fields, no ICA warning and nothing malformed (issue 10, item 1).  Each
+    perturbation is applied to the original segment sizes and to random ones (1..200 bytes)."""
+    KINDS = ("swap", "reverse", "dup", "retrans", "overlap")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ica-recut-perturbed-")
+        cls.fields = comparable_fields()
+        cls.original = per_direction(WS, REAL, cls.fields)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def variant(self, kind, mode, seed):
+        path = os.path.join(self.tmp, "%s-%s-%d.pcap" % (kind, mode, seed))
+        subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "ica_recut.py"), REAL, path,
+                        "--mode", mode, "--max", "200", "--perturb", kind, "--seed", str(seed)], check=True)
+        return path
+
+    def check(self, path, extra=()):
+        got = per_direction(WS, path, self.fields, extra=extra)
+        for direction in ("c2s", "s2c"):
+            for field in self.fields:
+                want, have = self.original[direction][field], got[direction][field]
+                if PER_PACKET.search(field):
+                    want, have = collapse(want), collapse(have)
+                self.assertEqual(have, want, "%s %s differs (%s)" % (direction, field, os.path.basename(path)))
+        self.assertEqual(WS.fields(path, ["frame.number"], extra=extra,
+                                   filter="ica && _ws.expert.severity >= 6291456 && !tcp.analysis"), [])
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="_ws.malformed", extra=extra), [])
+
+    def test_variants(self):
+        for kind in self.KINDS:
+            for mode in ("orig", "random"):
+                with self.subTest(kind=kind, mode=mode):
+                    path = self.variant(kind, mode, 3)
+                    # the variant really is perturbed: TCP flags segments out of order or retransmitted
+                    self.assertGreater(len(WS.fields(path, ["frame.number"],
+                                                     filter="tcp.analysis.out_of_order || tcp.analysis.retransmission"
+                                                     " || tcp.analysis.lost_segment")), 5)
+                    self.check(path)
+
+    def test_reversed_two_passes(self):
+        path = self.variant("reverse", "random", 5)
+        self.check(path, extra=("-2",))
+        # held frames point at the frame that decoded them
+        rows = WS.fields(path, ["frame.number", "ica.tcp.decoded_in"], filter="ica.tcp.held", extra=("-2",))
+        self.assertGreater(len(rows), 10)
+        self.assertTrue(all(r[1] and int(r[1]) > int(r[0]) for r in rows), rows[:5])
 
 
 class RecutSynthetic(unittest.TestCase):

@@ -575,13 +575,14 @@ static void test_mid_session_and_hostile(void)
     const uint8_t http[] = "GET / HTTP/1.1\r\n";
     CHECK_EQ_INT(ica_probe(http, sizeof http - 1), ICA_PROBE_NO);
 
-    /* garbage after the detect string: the direction is lost, never a crash */
+    /* garbage after the detect string: reported at once (one undecoded byte),
+     * then frames are searched for; never a crash */
     tally t3 = { 0 };
     ica_stream_init(&st, ICA_PHASE_DETECT, NULL, NULL);
     feed_hex(&st, ICA_S2C, "7f 7f 49 43 41 00 ff ee dd cc bb aa", &t3);
     CHECK_EQ_INT(t3.detect[ICA_S2C], 1);
     CHECK_EQ_INT(t3.undecoded[ICA_S2C], 1);
-    CHECK_EQ_INT(st.d[ICA_S2C].phase, ICA_PHASE_LOST);
+    CHECK_EQ_INT(st.d[ICA_S2C].phase, ICA_PHASE_SYNC);
     ica_stream_free(&st);
 
     /* VcBind entries with channel numbers >= 64 are ignored, names are bounded */
@@ -624,12 +625,34 @@ static void test_priority_always_masked(void)
     ica_stream_free(&st);
 }
 
+/* ReducerVersion 0 with a history size is the level-1 reducer (ica-modern.md
+ * §4: the RISC OS client never sets ReducerVersion and compresses from the
+ * history size alone); Pow2 0 still means no reducer.  The WD_H2C also
+ * gives the ICA buffer length the framing checks against. */
+static void test_reducer_version_zero(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    /* WD v9: ICABufferLength 0x0800, Pow2 agreed C2H 0 / H2C 15, ReducerVersion 0 */
+    feed_hex(&st, ICA_S2C, "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 "
+             "01 00 00 0f d0 07 00 00 04 00 26 00 e4 04 00 00 04 00 " CONNECT_PDS, &t);
+    feed_hex(&st, ICA_C2S, "04 00 00", &t);
+    CHECK_EQ_INT(st.sum.reducer_level, 0);
+    CHECK_EQ_INT(st.sum.ica_buffer_len, 0x0800);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L1);
+    CHECK_EQ_INT(st.sum.compression[ICA_C2S], ICA_COMP_NONE);
+    CHECK(st.d[ICA_S2C].expander_ok);
+    ica_stream_free(&st);
+}
+
 int main(void)
 {
     test_reference_session();
     test_padding_and_keys();
     test_reducer_level2_and_rc5();
     test_reducer_level1_and_v3();
+    test_reducer_version_zero();
     test_mid_session_and_hostile();
     test_priority_always_masked();
     test_midsession_key_recovery();

@@ -274,6 +274,100 @@ def ica_reordered_retransmitted(w):
     a.s.close()
 
 
+def segments_of(data, size):
+    return [(off, data[off:off + size]) for off in range(0, len(data), size)]
+
+
+def send_in_order(s, direction, data, order):
+    """Send data's segments [(offset, bytes)] in the given order, then account for all of it."""
+    base = s.seq[direction]
+    for off, chunk in order:
+        s.resend(direction, base + off, chunk)
+    s.seq[direction] = base + len(data)
+
+
+@case
+def ica_reversed_windows(w):
+    """The valid session cut into 2-byte segments, each run sent in reversed windows of 3-8 segments."""
+    a = IcaSession(w, 1)
+    for i, (direction, data) in enumerate(valid_session_bytes()):
+        segs, order, k = segments_of(data, 2), [], 0
+        while k < len(segs):
+            n = 3 + (i + k) % 6
+            order.extend(reversed(segs[k:k + n]))
+            k += n
+        send_in_order(a.s, direction, data, order)
+    a.s.close()
+
+
+@case
+def ica_every_second_duplicated(w):
+    """The valid session in 3-byte segments, every second segment sent twice in a row."""
+    a = IcaSession(w, 1)
+    for direction, data in valid_session_bytes():
+        segs = segments_of(data, 3)
+        send_in_order(a.s, direction, data, [x for j, seg in enumerate(segs) for x in ([seg] * (1 + j % 2))])
+    a.s.close()
+
+
+@case
+def ica_overlap_different_bytes(w):
+    """The valid session in 4-byte segments, each (after the first) sent starting 2 bytes early with those 2
+    bytes inverted: the receiver keeps the first copy of a byte, so the stream is unchanged."""
+    a = IcaSession(w, 1)
+    for direction, data in valid_session_bytes():
+        order = []
+        for off, chunk in segments_of(data, 4):
+            if off >= 2:
+                off, chunk = off - 2, bytes(b ^ 0xFF for b in data[off - 2:off]) + chunk
+            order.append((off, chunk))
+        send_in_order(a.s, direction, data, order)
+    a.s.close()
+
+
+def wd_h2c_v1(buffer_len):
+    """WD_H2C of INIT_CONNECT version 1: ICABufferLength, OutBuf counts/delays, oAppServerName, OEMId."""
+    return u16(buffer_len) + u16(6) + u16(6) + u16(0) + u16(0) + u16(0) + b"\0\0\0\0"
+
+
+def framed_session(w, n, buffer_len):
+    """A session whose INIT_CONNECT agrees ICABufferLength buffer_len, up to the key exchange."""
+    a = IcaSession(w, n)
+    a.detect()
+    a.send("s2c", INIT_REQUEST)
+    a.send("c2s", wd(1, module_c2h(1, 4, b"PDRFRAME.DLL", b"\x09\0\0\0", 1, 2, host=b"PDRFRAME")))
+    a.send("c2s", wd(1, module_c2h(0, 4, b"PDCRYPT1.DLL", b"\x0b\0\0\0\x01\0\0\0", host=b"PDCRYPT1")))
+    a.send("s2c", wd(2, module_h2c(2, 2, 1, wd_h2c_v1(buffer_len))) + wd(2, module_h2c(1, 4, 1, b"\x09\0\0\0")) +
+           wd(2, module_h2c(0, 4, 1, b"\x0b\0\0\0")))
+    a.send("c2s", b"\x04\x00\x00")
+    a.send("s2c", b"\x02\x00\x02\x00")
+    a.send("c2s", b"\x03\x00\x04\x00" + bytes([KEY]))
+    return a
+
+
+@case
+def ica_stray_byte(w):
+    """ICABufferLength 2048; a stray byte before the client's fifth data frame (a replay through another
+    TCP stack): that frame's length then reads as 0x0dff = 3583, beyond the buffer.  Seven more follow."""
+    a = framed_session(w, 1, 2048)
+    frames = [a.wd_frame("c2s", b"\x0d\x10\x00\x20\x00\x01" * (1 + i % 3)) for i in range(12)]
+    for i, f in enumerate(frames):
+        a.send("c2s", (b"\xff" if i == 4 else b"") + f)
+    a.s.close()
+
+
+@case
+def ica_buffer_length_lies(w):
+    """INIT_CONNECT claims ICABufferLength 8, then frames of 20-40 bytes; a second session claims 65535."""
+    a = framed_session(w, 1, 8)
+    for i in range(6):
+        a.send("s2c", a.wd_frame("s2c", b"\x31\x05\x00\x09ABCD" * (2 + i % 3)))
+    a.s.close()
+    b = framed_session(w, 2, 0xFFFF)
+    b.send("s2c", b"\xff\xff" + filler(100))
+    b.s.close()
+
+
 @case
 def ica_gap_then_data(w):
     """A lost server segment in the encrypted stream, then more frames."""

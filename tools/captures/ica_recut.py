@@ -13,7 +13,21 @@ only segmented differently.  Non-TCP frames are copied unchanged.
 
 Modes: "1" = every payload byte in its own segment; "random" = segment sizes
 drawn from random.Random(seed) between 1 and --max bytes, merging and
-splitting the original segments of each run.
+splitting the original segments of each run; "orig" = the original sizes.
+
+--perturb then changes the order and number of each run's segments, as a
+network or a capture point does (random.Random(seed)); every byte is still
+sent at its own sequence number and the receiver's stream is unchanged:
+  swap      adjacent segments swapped (every pair with probability 1/2)
+  reverse   windows of 3-8 segments sent in reverse order
+  dup       every second segment sent twice in a row
+  retrans   segments sent again after 1-3 later ones (retransmissions)
+  overlap   segments extended into the next one, which is then sent whole
+            (overlapping bytes identical)
+Hostile variants (bytes the receiver never saw that way; for robustness tests):
+  overlap-diff  like overlap, but the overlapping bytes differ (inverted)
+
+    tools/captures/ica_recut.py captures/spike-ica-2001.pcap out.pcap --mode orig --perturb reverse --seed 3
 """
 import argparse
 import os
@@ -113,12 +127,54 @@ def read_connections(path):
     return events, conns
 
 
-def recut(src, dst, sizes_for):
+def perturbed(kind, segs, rng):
+    """Emission order of one run's segments [(offset, bytes)] for a --perturb kind."""
+    out = list(segs)
+    if kind == "swap":
+        for i in range(0, len(out) - 1, 2):
+            if rng.random() < 0.5:
+                out[i], out[i + 1] = out[i + 1], out[i]
+    elif kind == "reverse":
+        res, i = [], 0
+        while i < len(out):
+            n = rng.randint(3, 8)
+            res.extend(reversed(out[i:i + n]))
+            i += n
+        out = res
+    elif kind == "dup":
+        out = [s for i, seg in enumerate(segs) for s in ([seg, seg] if i % 2 else [seg])]
+    elif kind == "retrans":
+        res = []
+        for i, seg in enumerate(segs):
+            res.append(seg)
+            back = rng.randint(1, 3)
+            if i >= back and rng.random() < 0.3:
+                res.append(segs[i - back])
+        out = res
+    elif kind in ("overlap", "overlap-diff"):
+        res = []
+        for i, (off, data) in enumerate(segs):
+            if i + 1 < len(segs) and rng.random() < 0.5:
+                nxt = segs[i + 1][1]
+                extra = nxt[:max(1, len(nxt) // 2)]
+                if kind == "overlap-diff":
+                    extra = bytes(b ^ 0xFF for b in extra)
+                res.append((off, data + extra))
+            else:
+                res.append((off, data))
+        out = res
+    elif kind is not None:
+        raise ValueError("unknown perturbation %r" % kind)
+    return out
+
+
+def recut(src, dst, sizes_for, perturb=None, seed=0):
     """Write dst from src; sizes_for(direction, total) gives the new segment sizes
     of one run, i.e. consecutive bytes a direction sent while the other direction
     of that connection stayed silent.  Cutting only inside runs keeps causality:
     no byte is delayed past a reply that depended on it (a session key, say)."""
     events, _ = read_connections(src)
+    rng = random.Random(seed)
     w = PcapWriter(dst, step=0.000001)
     streams, runs = {}, []
     for ev in events:
@@ -144,7 +200,19 @@ def recut(src, dst, sizes_for):
         data = b"".join(payloads)
         # keep time monotonic when many small segments outlast the original gap
         ts = max(ts, w.now + w.step)
-        streams[id(c)].send(direction, data, segments=sizes_for(direction, len(data)), ts=ts)
+        sizes = sizes_for(direction, len(data)) if sizes_for else [len(p) for p in payloads]
+        s = streams[id(c)]
+        if perturb is None:
+            s.send(direction, data, segments=sizes, ts=ts)
+            continue
+        segs, off = [], 0
+        for n in sizes:
+            segs.append((off, data[off:off + n]))
+            off += n
+        base = s.seq[direction]
+        for i, (off, chunk) in enumerate(perturbed(perturb, segs, rng)):
+            s.resend(direction, base + off, chunk, ts=ts if i == 0 else None)
+        s.seq[direction] = base + len(data)
     w.close()
 
 
@@ -152,10 +220,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("src")
     ap.add_argument("dst")
-    ap.add_argument("--mode", choices=["1", "random"], required=True)
+    ap.add_argument("--mode", choices=["1", "random", "orig"], required=True)
+    ap.add_argument("--perturb", choices=["swap", "reverse", "dup", "retrans", "overlap", "overlap-diff"])
     ap.add_argument("--seed", type=int, default=2001)
     ap.add_argument("--max", type=int, default=300, help="largest random segment")
     a = ap.parse_args()
+    sizes_for = None
     if a.mode == "1":
         def sizes_for(_d, total):
             return [1] * total
@@ -169,7 +239,7 @@ def main():
                 sizes.append(n)
                 total -= n
             return sizes
-    recut(a.src, a.dst, sizes_for)
+    recut(a.src, a.dst, sizes_for, a.perturb, a.seed)
 
 
 if __name__ == "__main__":
