@@ -86,7 +86,6 @@ enum ica_event_type {
 #define ICA_FR_RESYNC       0x1000  /* first frame after lost or skipped bytes: the Basic cipher state
                                        before it is unknown, so it is not decrypted (the next one is) */
 #define ICA_FR_WD_RESUMED   0x2000  /* WD decoding resumed at this frame (its bytes parse as whole commands) */
-
 #define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
 #define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
 #define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */

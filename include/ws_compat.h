@@ -28,9 +28,8 @@
  *     or list every field.
  *  7. plugin_describe() (4.4+) is emitted by cmake/plugin_reg.cmake when
  *     WSC_HAVE_PLUGIN_DESCRIBE is set: nothing to do in a dissector.
- *
- *  8. 4.2 made field_info.value a pointer: read an integer field's value
- *     with WSC_FINFO_UINT(fi).
+ *  8. An integer field's value from a field_info: WSC_FINFO_UINT(fi) (4.2
+ *     made field_info.value a pointer).
  *
  * Programs that link libwireshark themselves (fuzz/fuzz_citrix.c) define
  * WSC_LIBWIRESHARK_PROGRAM before including this file and get the wrappers

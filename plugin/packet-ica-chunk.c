@@ -108,7 +108,7 @@ static void collect_ht(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
     r->ht_mark = (guint8)((ev->ht_inferred ? HT_MARK_INFERRED : 0) | (ev->ht_short ? HT_MARK_SHORT : 0));
     if (ev->ht_len && ev->decrypted && ev->decrypted_len >= ev->ht_len && ev->plain) {
         r->ht_buf_off = (gint32)c->buf->len;
-        g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);
+        g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);   /* rebuilt with its frame (chunk_buffer) */
     }
 }
 
@@ -145,8 +145,16 @@ static void collect_event(void *ctx, const ica_event *ev)
             r.buf_off = (gint32)c->buf->len;
             r.buf_len = rlen;
             r.region_is_plain = ev->plain != NULL;
-            /* Keep only what cannot be rebuilt from the wire bytes later. */
-            if (ev->flags & ICA_FR_EXPANDED) {
+            /* Keep only what cannot be rebuilt from the wire bytes later: the
+             * payload after the PDCRYPT1 header (with a high-throughput header
+             * stored just ahead: collect_ht), clear or decrypted in the
+             * running chain, is rebuilt.  Reducer output and the few frames
+             * decrypted by key recovery or replayed are kept. */
+            gboolean whole = region == ev->decrypted ||
+                             (r.ht_buf_off >= 0 && region == ev->decrypted + ev->ht_len);
+            gboolean rebuild = whole &&
+                               !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
+            if (!rebuild) {
                 r.region_src = REGION_KEPT;
                 g_byte_array_append(c->buf, region, rlen);
                 c->kept = TRUE;
@@ -420,7 +428,7 @@ static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t 
         expert_add_info_format(pinfo, ui, &ei_ica_desync_frame_len,
                                "PDRFRAME length %u is beyond the negotiated ICA buffer length %u (MaxICAPacketLength "
                                "%u): searching for the next plausible frame", r->frame_len, s->st.sum.ica_buffer_len,
-                               s->st.sum.max_packet_len);
+                               MAX(s->st.sum.max_packet_len, s->st.sum.ht_max_packet));
         ica_info_add(info, "implausible PDRFRAME length");
         break;
     case ICA_UNDEC_RESYNC:

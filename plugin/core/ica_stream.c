@@ -1183,7 +1183,14 @@ static size_t frame_limit(const ica_summary *sum)
 {
     if (!sum->ica_buffer_len)
         return 0;
-    size_t lim = sum->ica_buffer_len > sum->max_packet_len ? sum->ica_buffer_len : sum->max_packet_len;
+    /* the most permissive of ICABufferLength and the MaxICAPacketLength of
+     * either side's HIGH_THROUGHPUT capability: a desync must not be
+     * reported for a frame one side allowed */
+    size_t lim = sum->ica_buffer_len;
+    if (sum->max_packet_len > lim)
+        lim = sum->max_packet_len;
+    if (sum->ht_max_packet > lim)
+        lim = sum->ht_max_packet;
     return lim + ICA_FRAME_SLACK;
 }
 
