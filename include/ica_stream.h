@@ -186,6 +186,7 @@ typedef struct {
     uint8_t key_source;             /* enum ica_key_source */
     uint16_t reducer_level;         /* WD_H2C ReducerVersion (0 with a history size = level 1) */
     uint16_t ica_buffer_len;        /* WD_H2C ICABufferLength; 0 = not seen */
+    uint16_t max_packet_len;        /* HIGH_THROUGHPUT MaxICAPacketLength of the host's list; 0 = none */
     uint8_t pow2_agreed[2];         /* [ICA_C2S] = C2H_PowerOf2Agreed, [ICA_S2C] = H2C */
     uint8_t compression[2];         /* enum ica_compression per direction */
     uint8_t mid_session;            /* no handshake seen */

@@ -77,16 +77,16 @@ typedef struct {
     guint8 cipher_prev;             /* REGION_BASIC: cipher state before the payload */
     guint8 region_is_plain;
     guint8 decrypt_disabled;
+    guint8 cmd_flags;               /* ICA_CMDF_* (ICA_EV_CMD) */
     gint16 crypt_hdr;
-    guint32 flags;
     guint16 frame_len;
+    guint32 flags;
     gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1: see copy */
     guint32 wire_len;
     gint32 buf_off;                 /* bytes in the chunk's WD buffer, or -1: see copy */
     guint32 buf_len;
     const guint8 *copy;             /* the unit's wire bytes (not CMD) or the command (CMD) when they reach into earlier chunks */
     guint64 plain_off;
-    guint8 cmd_flags;               /* ICA_CMDF_* (ICA_EV_CMD) */
     guint8 ht_len;                  /* high-throughput header (ICA_EV_FRAME), 0 = none */
     guint8 ht_flags;
     guint8 ht_mark;                 /* HT_MARK_* */

@@ -22,8 +22,8 @@
 #include <epan/to_str.h>
 #include "packet-ica-int.h"
 #include "ica_wd.h"
-#include "ica_basic.h"
 #include "ica_ht.h"
+#include "ica_basic.h"
 
 static int hf_ica_direction = -1;
 int hf_ica_encryption = -1;
@@ -108,8 +108,7 @@ static void collect_ht(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
     r->ht_mark = (guint8)((ev->ht_inferred ? HT_MARK_INFERRED : 0) | (ev->ht_short ? HT_MARK_SHORT : 0));
     if (ev->ht_len && ev->decrypted && ev->decrypted_len >= ev->ht_len && ev->plain) {
         r->ht_buf_off = (gint32)c->buf->len;
-        g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);
-        c->kept = TRUE;
+        g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);   /* rebuilt with its frame (chunk_buffer) */
     }
 }
 
@@ -147,10 +146,13 @@ static void collect_event(void *ctx, const ica_event *ev)
             r.buf_len = rlen;
             r.region_is_plain = ev->plain != NULL;
             /* Keep only what cannot be rebuilt from the wire bytes later: the
-             * whole payload after the PDCRYPT1 header, clear or decrypted in
-             * the running chain.  Reducer output, a high-throughput header,
-             * frames decrypted by key recovery or replayed are kept. */
-            gboolean rebuild = region == ev->decrypted && !ev->ht_len && !ev->ht_short &&
+             * payload after the PDCRYPT1 header (with a high-throughput header
+             * stored just ahead: collect_ht), clear or decrypted in the
+             * running chain, is rebuilt.  Reducer output and the few frames
+             * decrypted by key recovery or replayed are kept. */
+            gboolean whole = region == ev->decrypted ||
+                             (r.ht_buf_off >= 0 && region == ev->decrypted + ev->ht_len);
+            gboolean rebuild = whole &&
                                !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
             if (!rebuild) {
                 r.region_src = REGION_KEPT;
@@ -191,11 +193,11 @@ ica_session *ica_session_new(packet_info *pinfo, const address *client, guint32 
 {
     ica_session *s = wmem_new0(wmem_file_scope(), ica_session);
     ica_stream_init(&s->st, start, ica_file_realloc, NULL);
-    s->st.free_fn = file_free;
     /* mid-session captures: recover the Basic key, or take it by hand */
     s->st.keyfind_disabled = !pref_recover_key;
     if (pref_session_key >= 1 && pref_session_key <= 0xff)
         ica_stream_set_key(&s->st, (uint8_t)pref_session_key);
+    s->st.free_fn = file_free;
     s->carrier = carrier;
     s->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u -> %s:%u", address_to_str(pinfo->pool, client),
                                   client_port, address_to_str(pinfo->pool, server), server_port);
@@ -426,7 +428,7 @@ static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t 
         expert_add_info_format(pinfo, ui, &ei_ica_desync_frame_len,
                                "PDRFRAME length %u is beyond the negotiated ICA buffer length %u (MaxICAPacketLength "
                                "%u): searching for the next plausible frame", r->frame_len, s->st.sum.ica_buffer_len,
-                               s->st.sum.ht_max_packet);
+                               MAX(s->st.sum.max_packet_len, s->st.sum.ht_max_packet));
         ica_info_add(info, "implausible PDRFRAME length");
         break;
     case ICA_UNDEC_RESYNC:
@@ -502,15 +504,24 @@ static const guint8 *chunk_buffer(const ica_frame_t *fd, const ica_session *s, t
         if (r->type != ICA_EV_FRAME || r->buf_off < 0 || r->region_src < REGION_CLEAR)
             continue;
         guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
-        if (body + r->buf_len > r->wire_len)
+        guint start = (guint)r->buf_off, len = r->buf_len;
+        if (r->ht_len && r->region_is_plain) {
+            /* the payload starts with the high-throughput header, stored
+             * just ahead of the WD bytes (collect_ht): rebuilt with them */
+            if (r->ht_buf_off < 0 || (guint)r->ht_buf_off + r->ht_len != start)
+                continue;
+            start = (guint)r->ht_buf_off;
+            len += r->ht_len;
+        }
+        if (body + len > r->wire_len)
             continue;
         if (r->copy)
-            memcpy(b + r->buf_off, r->copy + body, r->buf_len);
+            memcpy(b + start, r->copy + body, len);
         else
-            tvb_memcpy(tvb, b + r->buf_off, r->tvb_off + body, r->buf_len);
+            tvb_memcpy(tvb, b + start, r->tvb_off + body, len);
         if (r->region_src == REGION_BASIC) {
             ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
-            ica_basic_decrypt(&cs, b + r->buf_off, r->buf_len);
+            ica_basic_decrypt(&cs, b + start, len);
         }
     }
     return b;

@@ -264,10 +264,10 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             expert_add_info(pinfo, ei, &ei_ica_decrypt_off);
         else if (r->flags & ICA_FR_NO_KEY)
             expert_add_info(pinfo, ei, &ei_ica_no_key);
-        else if (r->flags & ICA_FR_RESYNC)
-            expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
         else if (r->flags & ICA_FR_NO_CHAIN)
             expert_add_info(pinfo, ei, &ei_ica_no_chain);
+        else if (r->flags & ICA_FR_RESYNC)
+            expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
     }
     dissect_key_state(t, pinfo, ft, s, r);
     if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
@@ -307,10 +307,10 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
             what = "encrypted (RC5/SecureICA)";
         else if (r->flags & ICA_FR_NO_KEY)
             what = "encrypted (no key)";
-        else if (r->flags & ICA_FR_RESYNC)
-            what = "encrypted (cipher state lost)";
         else if (r->flags & ICA_FR_NO_CHAIN)
             what = "encrypted (cipher chain not known yet)";
+        else if (r->flags & ICA_FR_RESYNC)
+            what = "encrypted (cipher state lost)";
         else if (r->decrypt_disabled && (r->flags & ICA_FR_ENCRYPTED))
             what = "encrypted";
         else if (r->flags & ICA_FR_UNDECODABLE)

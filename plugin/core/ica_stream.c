@@ -335,6 +335,8 @@ const char *ica_compression_name(unsigned comp)
 #define WD_C2H_CAPLIST_END 86
 #define WD_H2C_CAPLIST_LEN 32
 #define WD_H2C_CAPLIST_END 36
+/* HIGH_THROUGHPUT block (IcaCaps.h): CAP_HEAD, u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
+#define HT_CAP_MAX_PACKET_OFF (ICA_CAP_HEAD_LEN + 4)
 
 /* HIGH_THROUGHPUT (cap 16) in a host or client capability list (ica_ht.h). */
 static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host)
@@ -349,7 +351,7 @@ static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host
     }
     sum->ht_client_listed = 1;
     sum->ht_client_mask = bl >= 8 ? le32(b + 4) : 0;
-    sum->ht_max_packet = bl >= 10 ? le16(b + 8) : 0;
+    sum->ht_max_packet = bl >= HT_CAP_MAX_PACKET_OFF + 2 ? le16(b + HT_CAP_MAX_PACKET_OFF) : 0;
 }
 
 /* H5's rule (ica_ht.h): both sides list the capability and the client's
@@ -485,9 +487,16 @@ static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
             sum->reducer_level = le16(m + 30);
         }
         if (version >= 8 && len >= WD_H2C_CAPLIST_END) {
-            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2);
+            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2), bl;
+            const uint8_t *ht;
             if (co <= len && cl <= len - co)
                 ht_learn(sum, m + co, cl, 1);
+            /* MaxICAPacketLength bounds PDRFRAME lengths (frame_limit): taken
+             * only from a list that exactly fills its place */
+            if (co >= MODULE_H2C_LEN && co <= len && cl <= len - co && caplist_ok(m + co, cl) &&
+                ica_caplist_find(m + co, cl, ICA_CAP_HIGH_THROUGHPUT, &ht, &bl) &&
+                bl >= HT_CAP_MAX_PACKET_OFF + 2)
+                sum->max_packet_len = le16(ht + HT_CAP_MAX_PACKET_OFF);
         }
     } else if (m[3] == CLASS_PD && len >= 9) {
         if (m[8] == PDCLASS_FRAME)
@@ -785,19 +794,6 @@ static void wd_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_
         memcpy(d->cmd, view + used, vlen - used);
         d->cmd_len = vlen - used;
     }
-}
-
-/* Does a frame's WD data parse as whole commands (a place to resume)? */
-static int wd_whole(const uint8_t *p, size_t len)
-{
-    size_t pos = 0;
-    while (pos < len) {
-        size_t total, hdr;
-        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
-            return 0;
-        pos += total;
-    }
-    return len > 0;
 }
 
 /* ---- frames ------------------------------------------------------------- */
@@ -1135,7 +1131,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
             break;
         }
     }
-    if (wd_data && plain && d->wd_stopped && wd_whole(plain, plain_len)) {
+    if (wd_data && plain && d->wd_stopped && plain_len && parses_clean(plain, plain_len)) {
         d->wd_stopped = 0;
         d->cmd_len = 0;
         ev.flags |= ICA_FR_WD_RESUMED;
@@ -1187,14 +1183,21 @@ static size_t frame_limit(const ica_summary *sum)
 {
     if (!sum->ica_buffer_len)
         return 0;
-    size_t lim = sum->ica_buffer_len > sum->ht_max_packet ? sum->ica_buffer_len : sum->ht_max_packet;
+    /* the most permissive of ICABufferLength and the MaxICAPacketLength of
+     * either side's HIGH_THROUGHPUT capability: a desync must not be
+     * reported for a frame one side allowed */
+    size_t lim = sum->ica_buffer_len;
+    if (sum->max_packet_len > lim)
+        lim = sum->max_packet_len;
+    if (sum->ht_max_packet > lim)
+        lim = sum->ht_max_packet;
     return lim + ICA_FRAME_SLACK;
 }
 
-static uint16_t frame_len_at(const ica_summary *sum, const uint8_t *p)
+/* The priority bits are masked whatever the PDRFRAME version (ica-modern.md §4). */
+static uint16_t frame_len_at(const uint8_t *p)
 {
-    (void)sum;
-    return (uint16_t)(le16(p) & ICA_FRAME_LEN_MASK);   /* priority bits always masked (ica-modern.md §4) */
+    return (uint16_t)(le16(p) & ICA_FRAME_LEN_MASK);
 }
 
 static int crypt_hdr_ok(uint8_t h)
@@ -1210,7 +1213,7 @@ static int chain_ok(const ica_summary *sum, const ica_dir_state *d, const uint8_
     size_t lim = frame_limit(sum), j = 0;
     unsigned n = 0;
     while (j + 2 <= rem) {
-        size_t fl = frame_len_at(sum, p + j);
+        size_t fl = frame_len_at(p + j);
         if (fl == 0 || (lim && fl > lim))
             return 0;
         if (d->crypt_mode == CRYPT_MODE_HDR && j + 2 < rem && !crypt_hdr_ok(p[j + 2]))

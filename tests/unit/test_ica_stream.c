@@ -593,27 +593,6 @@ static void test_mid_session_and_hostile(void)
     CHECK_EQ_STR(name, "\xc3\xa9");
 }
 
-/* ReducerVersion 0 with a history size is the level-1 reducer (ica-modern.md
- * §4: the RISC OS client never sets ReducerVersion and compresses from the
- * history size alone); Pow2 0 still means no reducer.  The WD_H2C also
- * gives the ICA buffer length the framing checks against. */
-static void test_reducer_version_zero(void)
-{
-    ica_stream st;
-    tally t = { 0 };
-    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
-    /* WD v9: ICABufferLength 0x0800, Pow2 agreed C2H 0 / H2C 15, ReducerVersion 0 */
-    feed_hex(&st, ICA_S2C, "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 "
-             "01 00 00 0f d0 07 00 00 04 00 26 00 e4 04 00 00 04 00 " CONNECT_PDS, &t);
-    feed_hex(&st, ICA_C2S, "04 00 00", &t);
-    CHECK_EQ_INT(st.sum.reducer_level, 0);
-    CHECK_EQ_INT(st.sum.ica_buffer_len, 0x0800);
-    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L1);
-    CHECK_EQ_INT(st.sum.compression[ICA_C2S], ICA_COMP_NONE);
-    CHECK(st.d[ICA_S2C].expander_ok);
-    ica_stream_free(&st);
-}
-
 /* ica-modern.md §4: the top two PDRFRAME length bits are masked on every
  * receive, also with PDRFRAME version 1 agreed (as in the reference
  * session's INIT_CONNECT) and before any version is known (mid-session). */
@@ -643,6 +622,27 @@ static void test_priority_always_masked(void)
     CHECK_EQ_INT(t2.frames[ICA_S2C], 2);
     CHECK_EQ_INT(t2.prio[ICA_S2C], 2);
     CHECK_EQ_INT(st.sum.cmd_count[ICA_S2C][0x09], 3);
+    ica_stream_free(&st);
+}
+
+/* ReducerVersion 0 with a history size is the level-1 reducer (ica-modern.md
+ * §4: the RISC OS client never sets ReducerVersion and compresses from the
+ * history size alone); Pow2 0 still means no reducer.  The WD_H2C also
+ * gives the ICA buffer length the framing checks against. */
+static void test_reducer_version_zero(void)
+{
+    ica_stream st;
+    tally t = { 0 };
+    ica_stream_init(&st, ICA_PHASE_RAW, NULL, NULL);
+    /* WD v9: ICABufferLength 0x0800, Pow2 agreed C2H 0 / H2C 15, ReducerVersion 0 */
+    feed_hex(&st, ICA_S2C, "02 2a 00 2a 00 03 02 01 09 09 00 00 08 06 00 06 00 ff ff ff ff 00 00 00 00 00 00 "
+             "01 00 00 0f d0 07 00 00 04 00 26 00 e4 04 00 00 04 00 " CONNECT_PDS, &t);
+    feed_hex(&st, ICA_C2S, "04 00 00", &t);
+    CHECK_EQ_INT(st.sum.reducer_level, 0);
+    CHECK_EQ_INT(st.sum.ica_buffer_len, 0x0800);
+    CHECK_EQ_INT(st.sum.compression[ICA_S2C], ICA_COMP_L1);
+    CHECK_EQ_INT(st.sum.compression[ICA_C2S], ICA_COMP_NONE);
+    CHECK(st.d[ICA_S2C].expander_ok);
     ica_stream_free(&st);
 }
 
