@@ -527,6 +527,14 @@ static tap_packet_status ccha_packet_now(void *tapdata, packet_info *pinfo, epan
     return TAP_PACKET_REDRAW;
 }
 
+/* Epan removes every listener itself when it ends (4.6: tap cleanup inside
+ * epan_cleanup(), before the stats tree's own cleanup runs): a listener it
+ * removed is not removed again by state_free(). */
+static void extra_listener_finished(void *tapdata)
+{
+    ((extra_listener *)tapdata)->registered = FALSE;
+}
+
 static void add_listeners(stats_tree *st, tree_state *ts)
 {
     static const char *const taps[L_COUNT] = { "cgp", "ica", "ccha" };
@@ -537,7 +545,8 @@ static void add_listeners(stats_tree *st, tree_state *ts)
         l->ts = ts;
         l->st = st;
         GString *err = register_tap_listener(taps[i], l, st->filter, TL_REQUIRES_NOTHING, NULL,
-                                             i == L_CCHA ? ccha_packet_now : held_packet, NULL, NULL);
+                                             i == L_CCHA ? ccha_packet_now : held_packet, NULL,
+                                             extra_listener_finished);
         if (err) {
             fprintf(stderr, "citrix,tree: cannot listen on tap %s: %s\n", taps[i], err->str);
             g_string_free(err, TRUE);

@@ -413,8 +413,9 @@ class BadInputs(unittest.TestCase):
         with open(os.path.join(CAP, SPIKE), "rb") as f:
             spike = f.read()
         os.makedirs(os.path.join(cls.tmp, "folder", "sub"))
+        # (not "# ...": 4.6 reads a file of "#" lines as a CSS Electronics CLX000 CAN log)
         files = {"trunc.pcap": spike[:3000], "notes.txt": b"hello, not a capture\n", "empty.pcap": b"",
-                 "folder/b-header-only.pcap": spike[:24], "folder/a-notes.md": b"# nothing\n"}
+                 "folder/b-header-only.pcap": spike[:24], "folder/a-notes.md": b"notes, not a capture\n"}
         for name, data in files.items():
             with open(os.path.join(cls.tmp, name), "wb") as f:
                 f.write(data)
