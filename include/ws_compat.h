@@ -31,6 +31,10 @@
  *  8. An integer field's value from a field_info: WSC_FINFO_UINT(fi) (4.2
  *     made field_info.value a pointer).
  *
+ *  9. A wmem_register_callback() callback returns wsc_wmem_cb_ret_t
+ *     (gboolean in 4.0, bool in 4.4/4.6 as their wmem_user_cb.h say; the
+ *     switch is taken to be 4.2's wmem bool conversion, not compiled here).
+ *
  * Programs that link libwireshark themselves (fuzz/fuzz_citrix.c) define
  * WSC_LIBWIRESHARK_PROGRAM before including this file and get the wrappers
  * at the end (logging, configuration, frame records, labels).
@@ -65,6 +69,13 @@ typedef gboolean wsc_pref_bool_t;
 #  define WSC_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
 #else
 #  define WSC_FINFO_UINT(fi) fvalue_get_uinteger(&(fi)->value)
+#endif
+
+/* wsutil/wmem/wmem_user_cb.h wmem_user_cb_t (rule 9). */
+#if WSC_VERSION_AT_LEAST(4, 2)
+typedef bool wsc_wmem_cb_ret_t;
+#else
+typedef gboolean wsc_wmem_cb_ret_t;
 #endif
 
 /* stat_tap_ui.tap_init_cb: epan/stat_tap_ui.h stat_tap_init_cb. */

@@ -30,6 +30,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include "ws_compat.h"
+
 #include <epan/packet.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -77,12 +79,12 @@ static int hf_tcp_payload = -1, hf_tcp_seq = -1, hf_tcp_ack = -1, hf_tcp_flags =
 
 /* ---- conversations ------------------------------------------------------ */
 
-static gboolean free_reorder(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *data)
+static wsc_wmem_cb_ret_t free_reorder(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *data)
 {
     ica_tcp_conv *conv = (ica_tcp_conv *)data;
     seq_reorder_free(&conv->ro[0]);
     seq_reorder_free(&conv->ro[1]);
-    return FALSE;
+    return false;       /* unregister: the file scope is gone */
 }
 
 ica_tcp_conv *ica_tcp_conv_find(packet_info *pinfo)
