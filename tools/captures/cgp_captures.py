@@ -13,8 +13,6 @@ read with tools/captures/ica_recut.py).  Output is byte-identical on every run.
     tools/captures/cgp_captures.py --outdir captures
     tools/captures/cgp_captures.py --outdir build/x --compare captures
 """
-import argparse
-import filecmp
 import os
 import random
 import struct
@@ -24,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import capbuild  # noqa: E402
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
 
@@ -400,24 +399,7 @@ def build(name, path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--outdir", required=True)
-    ap.add_argument("--compare", metavar="DIR", help="fail unless every built file equals DIR/<name>")
-    ap.add_argument("names", nargs="*", help="captures to build (default: the committed ones)")
-    a = ap.parse_args()
-    os.makedirs(a.outdir, exist_ok=True)
-    bad = []
-    for name in a.names or sorted(CAPTURES):
-        path = os.path.join(a.outdir, name)
-        build(name, path)
-        if a.compare:
-            ref = os.path.join(a.compare, name)
-            same = os.path.exists(ref) and filecmp.cmp(path, ref, shallow=False)
-            print("%s %s" % ("same" if same else "DIFFERS", name))
-            if not same:
-                bad.append(name)
-    if bad:
-        sys.exit("not reproduced: " + ", ".join(bad))
+    capbuild.main(__doc__.split("\n\n")[0], CAPTURES, build)
 
 
 if __name__ == "__main__":

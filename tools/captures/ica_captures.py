@@ -14,8 +14,6 @@ seeds, fixed timestamps).
 
 Section numbers in comments refer to the ICA wire-format notes (ica.md).
 """
-import argparse
-import filecmp
 import os
 import random
 import struct
@@ -23,6 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import capbuild  # noqa: E402
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 
 DETECT = b"\x7f\x7fICA\x00"                    # §4
@@ -648,24 +647,7 @@ def build(name, path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--outdir", required=True)
-    ap.add_argument("--compare", metavar="DIR", help="fail unless every built file equals DIR/<name>")
-    ap.add_argument("names", nargs="*", help="captures to build (default: all)")
-    a = ap.parse_args()
-    os.makedirs(a.outdir, exist_ok=True)
-    bad = []
-    for name in a.names or sorted(CAPTURES):
-        path = os.path.join(a.outdir, name)
-        build(name, path)
-        if a.compare:
-            ref = os.path.join(a.compare, name)
-            same = os.path.exists(ref) and filecmp.cmp(path, ref, shallow=False)
-            print("%s %s" % ("same" if same else "DIFFERS", name))
-            if not same:
-                bad.append(name)
-    if bad:
-        sys.exit("not reproduced: " + ", ".join(bad))
+    capbuild.main(__doc__.split("\n\n")[0], CAPTURES, build)
 
 
 if __name__ == "__main__":
