@@ -35,7 +35,7 @@ else()
   add_test(NAME robust.asan_tshark
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/sanitized_tests.py
             --plugin-root ${ROBUST_ASAN_DIR}/plugins --preload ${CITRIX_ASAN_RUNTIME})
-  set_tests_properties(robust.asan_tshark PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 1800
+  set_tests_properties(robust.asan_tshark PROPERTIES FIXTURES_REQUIRED robust_asan TIMEOUT 3600
     ENVIRONMENT "CITRIX_SRC=${CMAKE_SOURCE_DIR};PYTHONDONTWRITEBYTECODE=1")
 
   add_test(NAME robust.mutate

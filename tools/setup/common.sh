@@ -8,11 +8,12 @@ BUILD=${BUILD:-$TOP/build}
 # Everything the build, the tests and the benches need, whatever the release.
 # libgcrypt20-dev: epan/dissectors/packet-tls-utils.h includes <gcrypt.h>
 # (no Wireshark dev package depends on it: a fresh root lacks it).
+# file: CPack's Debian dependency scan (CPACK_DEBIAN_PACKAGE_SHLIBDEPS) runs it.
 # python3-matplotlib, chromium: the triage HTML report and its browser test;
 # wireshark ... tesseract-ocr-eng: the GUI test under Xvfb.
 BASE_PACKAGES=(build-essential cmake ninja-build pkg-config python3 wireshark-dev libwireshark-dev
                libglib2.0-dev tshark wireshark-common clang valgrind util-linux time
-               libgcrypt20-dev python3-matplotlib chromium
+               libgcrypt20-dev file python3-matplotlib chromium
                wireshark xvfb imagemagick xdotool tesseract-ocr tesseract-ocr-eng)
 
 # Major version of the clang this machine has, or else of the one `apt-get
