@@ -21,7 +21,8 @@
 # unpacks a new copy under $CITRIX_CI_WORK (default /var/tmp), which is
 # unmounted and deleted on exit.  Mirror: the first deb.debian.org-style URI of
 # /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list (CITRIX_CI_MIRROR
-# overrides).
+# overrides).  CITRIX_CI_KEEP=1 keeps the suite's root (mounted, for chroot)
+# instead of deleting it: for debugging a failure on that release by hand.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${CITRIX_CI_CACHE:-/var/cache/citrix-wireshark}
@@ -113,7 +114,13 @@ cleanup_root() {
 
 cleanup_all() {
     local r
-    for r in "${ROOTS[@]}"; do cleanup_root "$r" || true; done
+    for r in "${ROOTS[@]}"; do
+        if [ "${CITRIX_CI_KEEP:-0}" = 1 ] && [ "$r" = "${KEEP_ROOT:-}" ]; then
+            echo "ci_versions: kept $r (unmount its proc, sys, dev before deleting it)" >&2
+            continue
+        fi
+        cleanup_root "$r" || true
+    done
 }
 trap cleanup_all EXIT
 trap 'exit 130' INT TERM
@@ -131,7 +138,7 @@ cmd_suite() {
     mkdir -p "$LOGDIR"
     log="$LOGDIR/$suite.log"
     start=$(date +%s)
-    new_root "$suite"; root=$NEW_ROOT
+    new_root "$suite"; root=$NEW_ROOT; KEEP_ROOT=$root
     mkdir -p "$root/src"
     # The tree as a fresh clone has it (tracked files, working-tree content).
     (cd "$TOP" && git ls-files -z | tar --null -T - -cf -) | tar -C "$root/src" -xf -
@@ -158,7 +165,7 @@ cmd_suite() {
         rc=1
     fi
     echo "== $suite: $(( $(date +%s) - start )) s" | tee -a "$log"
-    cleanup_root "$root" || true
+    [ "${CITRIX_CI_KEEP:-0}" = 1 ] || cleanup_root "$root" || true
     return $rc
 }
 
