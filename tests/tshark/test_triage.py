@@ -468,7 +468,8 @@ class BadInputs(unittest.TestCase):
 
 
 class Formats(unittest.TestCase):
-    """Whatever Wireshark reads: the spike session as pcapng (editcap) and gzip-compressed pcap."""
+    """Whatever Wireshark reads: the spike session as pcapng (editcap), gzip-compressed pcap and a
+    NetScaler trace (nstrace 1.0, tools/captures/nstrace_from_pcap.py: editcap cannot write one)."""
 
     def test_pcapng_and_gzip(self):
         tmp = tempfile.mkdtemp(prefix="triage-fmt-")
@@ -478,13 +479,16 @@ class Formats(unittest.TestCase):
                            check=True)
             with open(os.path.join(CAP, SPIKE), "rb") as f, gzip.open(os.path.join(tmp, "spike.gz"), "wb") as g:
                 g.write(f.read())
+            subprocess.run([sys.executable, os.path.join(SRC, "tools", "captures", "nstrace_from_pcap.py"),
+                            os.path.join(CAP, SPIKE), os.path.join(tmp, "nstrace1.cap")], check=True)
             for n in os.listdir(tmp):
                 os.chmod(os.path.join(tmp, n), 0o644)
-            rc, out, err = triage(["--json", "spike.ng", "spike.gz"], cwd=tmp)
+            rc, out, err = triage(["--json", "spike.ng", "spike.gz", "nstrace1.cap"], cwd=tmp)
             self.assertEqual(rc, 0, err)
             files = json.loads(out)["files"]
             self.assertEqual([(f["path"], f["frames"], f["sessions"]) for f in files],
-                             [("spike.ng", 174, [SPIKE_SESSION]), ("spike.gz", 174, [SPIKE_SESSION])])
+                             [("spike.ng", 174, [SPIKE_SESSION]), ("spike.gz", 174, [SPIKE_SESSION]),
+                              ("nstrace1.cap", 174, [SPIKE_SESSION])])
         finally:
             shutil.rmtree(tmp, True)
 
