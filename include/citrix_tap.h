@@ -94,4 +94,14 @@ typedef struct {
     gint64 interval_ns;         /* since the start of the previous message (has_interval) */
 } ccha_tap_rec;
 
+/* ---- queueing ------------------------------------------------------------- */
+
+/* Queue rec on the tap and keep it with the packet (pinfo->pool) for the
+ * session summary postdissector (packet-citrix-stats.c): the GUI dissects
+ * the packet it shows without running taps, so fetch_tapped_data would
+ * find nothing there.  Every "ica", "cgp" and "ccha" record goes through
+ * here. */
+struct _packet_info;
+void citrix_tap_queue(int tap_id, struct _packet_info *pinfo, const void *rec);
+
 #endif

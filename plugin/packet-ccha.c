@@ -322,7 +322,7 @@ static void queue_tap(packet_info *pinfo, const ccha_link_t *link, guint8 kind, 
         rec->gap = msg->gap;
         rec->interval_ns = msg->interval_ns;
     }
-    tap_queue_packet(ccha_tap, pinfo, rec);
+    citrix_tap_queue(ccha_tap, pinfo, rec);
 }
 
 static proto_tree *add_link_header(proto_tree *tree, tvbuff_t *tvb, gint len, const ccha_link_t *link,

@@ -1133,7 +1133,7 @@ static void queue_tap(packet_info *pinfo, const cgp_conv_t *cv, const cgp_pdu_t 
     else if (pd->refused)
         t->event = CGP_TAP_RESUME_REFUSED;
     t->resumed_from = pd->resumed_from;
-    tap_queue_packet(cgp_tap, pinfo, t);
+    citrix_tap_queue(cgp_tap, pinfo, t);
 }
 
 static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded)

@@ -27,7 +27,9 @@
  * The "citrix" post-dissector shows the same records per frame as fields
  * (citrix.session: the session's number, citrix.vc.bytes per channel write,
  * citrix.rtt_ms...), so a filter or a script (tools/triage) can follow one
- * session over time; session numbers are those of the tree's rows.
+ * session over time; session numbers are those of the tree's rows.  It reads
+ * the records from the packet (citrix_tap_queue keeps them there), not from
+ * the tap queue: the GUI dissects the packet it shows without taps.
  *
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
@@ -44,6 +46,7 @@
 
 #include <epan/packet.h>
 #include <epan/tap.h>
+#include <epan/proto_data.h>
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
 
@@ -691,13 +694,34 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec, co
     }
 }
 
-/* Cheap when the frame carries nothing of ours: three scans of the frame's
- * tap queue (a handful of entries).  Records are there only while taps are
- * active, which the ccha dissector's TCP helper listener keeps on. */
-static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, void *data _U_)
+/* citrix_tap.h: every record is queued on its tap and kept with the packet,
+ * under the tap's id, for dissect_citrix. */
+void citrix_tap_queue(int tap_id, packet_info *pinfo, const void *rec)
+{
+    tap_queue_packet(tap_id, pinfo, rec);
+    if (proto_citrix <= 0 || tap_id <= 0)
+        return;
+    wmem_array_t *a = (wmem_array_t *)p_get_proto_data(pinfo->pool, pinfo, proto_citrix, (guint32)tap_id);
+    if (!a) {
+        a = wmem_array_new(pinfo->pool, sizeof rec);
+        p_add_proto_data(pinfo->pool, pinfo, proto_citrix, (guint32)tap_id, a);
+    }
+    wmem_array_append_one(a, rec);
+}
+
+/* The i-th record this packet queued on a tap, or NULL. */
+static const void *kept_rec(packet_info *pinfo, int tap_id, guint i)
+{
+    wmem_array_t *a = tap_id > 0 ? (wmem_array_t *)p_get_proto_data(pinfo->pool, pinfo, proto_citrix,
+                                                                     (guint32)tap_id) : NULL;
+    return a && i < wmem_array_get_count(a) ? *(const void **)wmem_array_index(a, i) : NULL;
+}
+
+/* Cheap when the frame carries nothing of ours: three proto-data lookups. */
+static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const void *rec, *frame_cgp = NULL;
-    for (int i = 0; tap_id_cgp > 0 && (rec = fetch_tapped_data(tap_id_cgp, i)) != NULL; i++) {
+    for (guint i = 0; (rec = kept_rec(pinfo, tap_id_cgp, i)) != NULL; i++) {
         const cgp_tap_rec *c = (const cgp_tap_rec *)rec;
         if (!c->session)
             continue;
@@ -709,9 +733,9 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tre
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_cgp_event, tvb, 0, 0, c->event));
         }
     }
-    for (int i = 0; tap_id_ica > 0 && (rec = fetch_tapped_data(tap_id_ica, i)) != NULL; i++)
+    for (guint i = 0; (rec = kept_rec(pinfo, tap_id_ica, i)) != NULL; i++)
         show_ica(tree, tvb, (const ica_tap_rec *)rec, frame_cgp);
-    for (int i = 0; tree && tap_id_ccha > 0 && (rec = fetch_tapped_data(tap_id_ccha, i)) != NULL; i++) {
+    for (guint i = 0; tree && (rec = kept_rec(pinfo, tap_id_ccha, i)) != NULL; i++) {
         proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(ti);
         proto_tree *t = proto_item_add_subtree(ti, ett_citrix);

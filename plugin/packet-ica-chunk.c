@@ -367,7 +367,7 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     ica_tap_ht *ht;
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
     rec->ht = ht;
-    tap_queue_packet(ica_tap, pinfo, rec);
+    citrix_tap_queue(ica_tap, pinfo, rec);
 }
 
 static void add_pending(proto_tree *it, tvbuff_t *tvb, packet_info *pinfo, const ica_frame_t *fd)

@@ -7,7 +7,8 @@ its Citrix ICA tree and saves a screenshot.
 
 Asserts: the main window's title names the capture file and the profile
 (the profile sets gui.window_title: "%P profile"); the screenshot is not
-blank; the status bar, read back with tesseract, shows the selected item
+blank; the packet details show the session summary line (the GUI dissects
+the shown packet without taps); the status bar, read back with tesseract, shows the selected item
 "Citrix ICA (ica), 103 byte(s)", "Packets: 174" and "Profile: Citrix"; the packet list carries the profile's coloring rules on ICA frames
 (background of the rule "ICA", which matches only if the plugin's ica
 protocol decoded them) and on the TCP handshake (rule "TCP handshake and
@@ -125,11 +126,11 @@ def status_bar_text(png, out):
     return " ".join(text.split())
 
 
-def text_line_position(png, words):
+def text_line_position(png, words, prefix=False):
     """Screen position (x, y) of the middle of the first word of the first
-    line of text that reads exactly `words`, not counting a tree's expander
-    arrow before them (tesseract's word boxes, on the left part of the
-    screenshot scaled up 2x for legibility), or None."""
+    line of text that reads exactly `words` (with prefix: starts with them),
+    not counting a tree's expander arrow before them (tesseract's word boxes,
+    on the left part of the screenshot scaled up 2x for legibility), or None."""
     big = png + ".x2.png"
     # the left 780 pixels: tree lines start there, and on 4.4+ the bytes pane
     # (hex OCR reads as words) sits beside the details pane
@@ -148,7 +149,7 @@ def text_line_position(png, words):
         line = lines[key]
         while line and not any(c.isalnum() for c in line[0][0]):
             line = line[1:]                                # the expander arrow, read as ">" or "»"
-        if [w[0] for w in line] == words:
+        if [w[0] for w in (line[:len(words)] if prefix else line)] == words:
             _, left, top, width, height = line[0]
             return (left + width // 2) // 2, (top + height // 2) // 2
     return None
@@ -281,6 +282,10 @@ def main():
         where = text_line_position(before, ["Citrix", "ICA"])
         if not where:
             fail("no line reading \"Citrix ICA\" on screen (plugin not loaded?)")
+        # the session summary post-dissector's line is there too (the GUI
+        # dissects the packet it shows without taps: issue 11)
+        if not text_line_position(before, ["[Citrix", "session", "summary"], prefix=True):
+            fail("no \"[Citrix session summary ...]\" line in the packet details")
         x(display, "xdotool", "mousemove", str(where[0]), str(where[1]), "click", "--repeat", "2", "1")
         time.sleep(1)
         x(display, "xdotool", "key", "shift+Right")
