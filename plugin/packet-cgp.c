@@ -1812,5 +1812,5 @@ proto_reg_handoff_cgp(void)
     heur_dissector_add("ws", dissect_cgp_heur_ws, "Citrix CGP over WebSocket", "cgp_ws", proto_cgp, HEURISTIC_ENABLE);
     dissector_handle_t edt = create_dissector_handle(dissect_edt, proto_edt);
     dissector_add_uint_range_with_preference("udp.port", EDT_UDP_PORTS, edt);
-    stats_tree_register_plugin("cgp", "cgp", "Citrix CGP/Sessions", 0, cgp_stats_packet, cgp_stats_init, NULL);
+    stats_tree_register_plugin("cgp", "cgp", "Citrix/CGP sessions", 0, cgp_stats_packet, cgp_stats_init, NULL);
 }

@@ -346,6 +346,6 @@ proto_reg_handoff_ica(void)
     ica_tls_app_handle = create_dissector_handle(dissect_ica_tls_app, proto_ica);
     tls_handle = find_dissector("tls");
     ica_tcp_handoff();
-    stats_tree_register_plugin("ica", "ica", "Citrix ICA/Sessions", 0, ica_stats_packet, ica_stats_init, NULL);
+    stats_tree_register_plugin("ica", "ica", "Citrix/ICA sessions", 0, ica_stats_packet, ica_stats_init, NULL);
 }
 

@@ -223,7 +223,7 @@ class Reports(unittest.TestCase):
     def test_channels_agree_with_ica_tree(self):
         """The ICA dissector's own -z ica,tree counts the same channel bytes."""
         out = WS.tshark(os.path.join(CAP, SPIKE), ["-q", "-z", "ica,tree"])
-        (top,) = [n for n in statstree.parse(out)["Citrix ICA/Sessions"] if n.name == "Virtual channel payload bytes"]
+        (top,) = [n for n in statstree.parse(out)["Citrix/ICA sessions"] if n.name == "Virtual channel payload bytes"]
         (sess,) = top.children
         ica = {c.name: {d.name: d.count for d in c.children} for c in sess.children}
         mine = {"%s (channel %d)" % (c["name"], c["number"]):
