@@ -155,6 +155,8 @@ enum ica_dir ica_tcp_dir(const ica_tcp_conv *conv, const packet_info *pinfo);
 struct tcpinfo;
 int ica_tcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp_conv *conv, struct tcpinfo *tcpi);
 void ica_tcp_register(int proto, expert_module_t *expert);
+void ica_tcp_register_prefs(module_t *module);
+void ica_tcp_prefs_apply(void);
 void ica_tcp_handoff(void);
 
 /* ---- packet-ica-handshake.c -------------------------------------------- */

@@ -9,9 +9,16 @@
  * reordering in the epan-free core (plugin/core/seq_reorder.c): segments
  * ICA gets from TCP are offered with their sequence numbers, and the
  * segments TCP keeps away from subdissectors are offered by a postdissector
- * that reads their payload and sequence numbers from TCP's own fields
- * (tcp.payload, tcp.seq, tcp.ack; wanted hfids, so they exist on every pass
- * and in tshark's single pass).  Bytes ahead of a hole wait (at most 64
+ * that reads what TCP queued for its taps in that frame: the header ("tcp":
+ * sequence, acknowledgement, flags) and the payload ("tcp_follow", whose
+ * record starts with the payload's tvb; TCP queues it for every segment
+ * while a listener exists, so this file keeps a helper listener on both,
+ * as packet-ccha.c does on "tcp").  Taps run in tshark's single pass and in
+ * the GUI's first pass, not in the first pass of `tshark -2`: there such
+ * segments are missed (a gap) unless tcp.reassemble_out_of_order is on.
+ * Reading tap records instead of TCP's fields (wanted hfids) spares every
+ * frame of every capture a protocol tree (measured: 1.29x stock tshark's
+ * instructions with the plugin, bench/portreg.py).  Bytes ahead of a hole wait (at most 64
  * segments / 256 KiB per direction) and are decoded, together with the
  * bytes that fill the hole, in the frame where it is filled; the waiting
  * frames say where (ica.tcp.decoded_in).  Retransmitted, duplicated and
@@ -35,6 +42,8 @@
 #include <epan/packet.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <epan/prefs.h>
 #include <epan/expert.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wmem/wmem_user_cb.h>
@@ -75,7 +84,15 @@ static expert_field ei_ica_retransmission = EI_INIT;
 static expert_field ei_ica_tcp_held = EI_INIT;
 
 static dissector_handle_t reorder_handle;
+static int tcp_tap_id = -1, tcp_follow_tap_id = -1;
 static int hf_tcp_payload = -1, hf_tcp_seq = -1, hf_tcp_ack = -1, hf_tcp_flags = -1;
+static gboolean pref_reorder_from_fields = FALSE;
+
+/* The start of TCP's "tcp_follow" tap record (packet-tcp.c, the same in
+ * 4.0 to 4.6): the payload of the segment, as a subset of TCP's tvb. */
+typedef struct {
+    tvbuff_t *payload;
+} tcp_follow_rec_head;
 
 /* ---- conversations ------------------------------------------------------ */
 
@@ -304,14 +321,7 @@ int ica_tcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ica_tcp
 
 /* ---- postdissector: the segments TCP kept away from ICA ----------------- */
 
-static field_info *first_field(proto_tree *tree, int hf)
-{
-    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
-    return a && a->len ? (field_info *)g_ptr_array_index(a, 0) : NULL;
-}
-
-/* Later passes: where the first pass found the payload (TCP's fields are
- * not primed for a postdissector then). */
+/* Later passes: where the first pass found the payload. */
 static tvbuff_t *stored_payload(tvbuff_t *tvb, packet_info *pinfo, const ica_tcp_mark *m)
 {
     if (m->post_copy) {
@@ -323,20 +333,64 @@ static tvbuff_t *stored_payload(tvbuff_t *tvb, packet_info *pinfo, const ica_tcp
 }
 
 /* First pass: remember where this frame's payload was, for later passes. */
-static void remember_payload(ica_tcp_conv *conv, packet_info *pinfo, tvbuff_t *tvb, const field_info *pl)
+static void remember_payload(ica_tcp_conv *conv, packet_info *pinfo, tvbuff_t *tvb, tvbuff_t *payload)
 {
+    guint32 len = tvb_captured_length(payload);
     ica_tcp_mark *m = (ica_tcp_mark *)wmem_map_lookup(conv->marks, GUINT_TO_POINTER(pinfo->num));
     if (!m) {
         m = mark_for(conv, pinfo);
         m->flags = MARK_OWN_SUBSET;
-        m->own_len = (guint32)pl->length;
+        m->own_len = len;
     }
     m->flags |= MARK_POST;
-    m->post_len = (guint32)pl->length;
-    if (pl->ds_tvb == tvb_get_ds_tvb(tvb))
-        m->post_off = (guint32)pl->start;
+    m->post_len = len;
+    if (tvb_get_ds_tvb(payload) == tvb_get_ds_tvb(tvb))
+        m->post_off = (guint32)(tvb_raw_offset(payload) - tvb_raw_offset(tvb));
     else
-        m->post_copy = (const guint8 *)tvb_memdup(wmem_file_scope(), pl->ds_tvb, pl->start, pl->length);
+        m->post_copy = (const guint8 *)tvb_memdup(wmem_file_scope(), payload, 0, len);
+}
+
+/* What TCP says of this frame's segment: seq, ack, flags and payload. */
+typedef struct {
+    guint32 seq, ack;
+    guint16 flags;
+    tvbuff_t *payload;          /* NULL: none */
+} tcp_seen;
+
+/* From what TCP queued for its taps in this frame (FALSE when taps do not run). */
+static gboolean tapped_tcp(tcp_seen *t)
+{
+    const struct tcpheader *th = (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
+    const tcp_follow_rec_head *f = (const tcp_follow_rec_head *)fetch_tapped_data(tcp_follow_tap_id, 0);
+    if (!th)
+        return FALSE;
+    t->seq = th->th_seq;
+    t->ack = th->th_ack;
+    t->flags = th->th_flags;
+    t->payload = f && th->th_have_seglen && th->th_seglen ? f->payload : NULL;
+    return TRUE;
+}
+
+static field_info *first_field(proto_tree *tree, int hf)
+{
+    GPtrArray *a = tree && hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
+    return a && a->len ? (field_info *)g_ptr_array_index(a, 0) : NULL;
+}
+
+/* From TCP's fields (ica.reorder_from_tcp_fields: wanted hfids). */
+static gboolean tcp_fields(proto_tree *tree, tcp_seen *t)
+{
+    field_info *pl = first_field(tree, hf_tcp_payload), *sq = first_field(tree, hf_tcp_seq);
+    field_info *ak = first_field(tree, hf_tcp_ack), *af = first_field(tree, hf_tcp_flags);
+    if (!sq || !af)
+        return FALSE;
+    t->seq = WSC_FINFO_UINT(sq);
+    t->ack = ak ? WSC_FINFO_UINT(ak) : 0;
+    t->flags = (guint16)WSC_FINFO_UINT(af);
+    if (!ak)
+        t->flags &= (guint16)~TH_ACK;       /* no acknowledgement number to use */
+    t->payload = pl && pl->ds_tvb && pl->length > 0 ? tvb_new_subset_length(pl->ds_tvb, pl->start, pl->length) : NULL;
+    return TRUE;
 }
 
 static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -354,25 +408,22 @@ static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         carrier_frame(payload, pinfo, tree, conv, 0, FALSE, 0);
         return tvb_captured_length(payload);
     }
-    if (!tree)
+    tcp_seen t;
+    if (!tapped_tcp(&t) && !tcp_fields(tree, &t))
         return 0;
-    field_info *pl = first_field(tree, hf_tcp_payload), *sq = first_field(tree, hf_tcp_seq);
-    field_info *ak = first_field(tree, hf_tcp_ack), *af = first_field(tree, hf_tcp_flags);
-    gboolean have_ack = ak && af && (WSC_FINFO_UINT(af) & TH_ACK);
-    tvbuff_t *payload;
-    gboolean has_payload = pl && sq && pl->ds_tvb && pl->length > 0;
-    if (has_payload) {
-        payload = tvb_new_subset_length(pl->ds_tvb, pl->start, pl->length);
-    } else {
+    tvbuff_t *payload = t.payload;
+    gboolean have_ack = (t.flags & TH_ACK) != 0;
+    gboolean has_payload = payload && tvb_captured_length(payload) > 0;
+    if (!has_payload) {
         /* no payload: only its acknowledgement can matter (a hole of the
          * other direction given up), and only with bytes held */
         if (!have_ack || !seq_reorder_held_bytes(&conv->ro[ica_tcp_dir(conv, pinfo) ^ 1]))
             return 0;
         payload = tvb_new_subset_length(tvb, 0, 0);
     }
-    carrier_frame(payload, pinfo, tree, conv, sq ? WSC_FINFO_UINT(sq) : 0, have_ack, have_ack ? WSC_FINFO_UINT(ak) : 0);
+    carrier_frame(payload, pinfo, tree, conv, t.seq, have_ack, t.ack);
     if (has_payload)
-        remember_payload(conv, pinfo, tvb, pl);
+        remember_payload(conv, pinfo, tvb, payload);
     else if (wmem_map_lookup(conv->marks, GUINT_TO_POINTER(pinfo->num)))
         ((ica_tcp_mark *)wmem_map_lookup(conv->marks, GUINT_TO_POINTER(pinfo->num)))->flags |= MARK_POST;
     return tvb_captured_length(payload);
@@ -396,6 +447,44 @@ void ica_tcp_register(int proto, expert_module_t *expert)
     reorder_handle = create_dissector_handle(dissect_reorder_post, proto);
 }
 
+/* A helper listener (no callbacks; its identity is the id's address)
+ * keeps TCP queueing a tap's records. */
+static int helper_listener(const char *tap, int *id)
+{
+    GString *err = register_tap_listener(tap, id, NULL, TL_IS_DISSECTOR_HELPER, NULL, NULL, NULL, NULL);
+    if (err)
+        g_string_free(err, TRUE);
+    *id = find_tap_id(tap);
+    return *id;
+}
+
+void ica_tcp_register_prefs(module_t *module)
+{
+    prefs_register_bool_preference(module, "reorder_from_tcp_fields",
+                                   "Reorder from TCP's fields (for tshark -2)",
+                                   "Segments TCP keeps from subdissectors (retransmitted, out of order) are read "
+                                   "from what TCP queues for taps, which the first pass of tshark -2 does not "
+                                   "produce. On: read them from TCP's fields instead, which makes every frame of "
+                                   "every capture build a protocol tree (slower)", &pref_reorder_from_fields);
+}
+
+/* Ask for TCP's fields exactly while the preference is on. */
+void ica_tcp_prefs_apply(void)
+{
+    GArray *wanted = NULL;
+    if (pref_reorder_from_fields) {
+        wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        g_array_append_val(wanted, hf_tcp_payload);
+        g_array_append_val(wanted, hf_tcp_seq);
+        g_array_append_val(wanted, hf_tcp_ack);
+        g_array_append_val(wanted, hf_tcp_flags);
+    }
+    if (reorder_handle)
+        set_postdissector_wanted_hfids(reorder_handle, wanted);
+    else if (wanted)
+        g_array_free(wanted, TRUE);
+}
+
 void ica_tcp_handoff(void)
 {
     hf_tcp_payload = proto_registrar_get_id_byname("tcp.payload");
@@ -403,10 +492,7 @@ void ica_tcp_handoff(void)
     hf_tcp_ack = proto_registrar_get_id_byname("tcp.ack");
     hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
     register_postdissector(reorder_handle);
-    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    g_array_append_val(wanted, hf_tcp_payload);
-    g_array_append_val(wanted, hf_tcp_seq);
-    g_array_append_val(wanted, hf_tcp_ack);
-    g_array_append_val(wanted, hf_tcp_flags);
-    set_postdissector_wanted_hfids(reorder_handle, wanted);
+    helper_listener("tcp", &tcp_tap_id);
+    helper_listener("tcp_follow", &tcp_follow_tap_id);
+    ica_tcp_prefs_apply();
 }

@@ -315,7 +315,8 @@ proto_register_ica(void)
     ica_register_wd_fields(proto_ica, expert_ica);
     ica_tcp_register(proto_ica, expert_ica);
 
-    module_t *ica_module = prefs_register_protocol(proto_ica, NULL);
+    module_t *ica_module = prefs_register_protocol(proto_ica, ica_tcp_prefs_apply);
+    ica_tcp_register_prefs(ica_module);
     prefs_register_bool_preference(ica_module, "decrypt", "Decrypt Basic encryption",
                                    "Decrypt PDCRYPT1 \"Basic\" encrypted frames with the session key seen in the "
                                    "key exchange", &pref_decrypt);

@@ -146,12 +146,22 @@ class RecutPerturbed(unittest.TestCase):
                     self.check(path)
 
     def test_reversed_two_passes(self):
+        # tshark -2 runs no taps in its first pass: ICA reads the segments TCP
+        # keeps from it from TCP's fields, with the preference that asks for them
+        two = ("-2", "-o", "ica.reorder_from_tcp_fields:TRUE")
         path = self.variant("reverse", "random", 5)
-        self.check(path, extra=("-2",))
+        self.check(path, extra=two)
         # held frames point at the frame that decoded them
-        rows = WS.fields(path, ["frame.number", "ica.tcp.decoded_in"], filter="ica.tcp.held", extra=("-2",))
+        rows = WS.fields(path, ["frame.number", "ica.tcp.decoded_in"], filter="ica.tcp.held", extra=two)
         self.assertGreater(len(rows), 10)
         self.assertTrue(all(r[1] and int(r[1]) > int(r[0]) for r in rows), rows[:5])
+
+    def test_reversed_two_passes_without_fields_loses_kept_segments(self):
+        # the documented limit: without the preference, tshark -2 misses them
+        # (and says where: ica.gap); one pass reads them from TCP's taps
+        path = self.variant("reverse", "random", 5)
+        self.assertGreater(len(WS.fields(path, ["frame.number"], filter="ica.gap", extra=("-2",))), 0)
+        self.assertEqual(WS.fields(path, ["frame.number"], filter="ica.gap"), [])
 
 
 class RecutSynthetic(unittest.TestCase):
