@@ -11,8 +11,12 @@
  * hands the ICA byte stream inside to the ICA decoder.
  *
  * Records are reassembled with tcp_dissect_pdus() over TCP and over TLS
- * (TLS passes its desegmentation through); WebSocket messages are dissected
- * as they come (WebSocket does no desegmentation for its subdissectors).
+ * (TLS passes its desegmentation through).  WebSocket does no
+ * desegmentation for the dissectors it calls, and a sender may cut a record
+ * across messages: the first pass follows each direction's record
+ * boundaries across messages (plugin/core/cgp.c cgp_join_message) and joins
+ * the cut records with Wireshark's reassembly table; messages that start
+ * and end on record boundaries keep no state.
  *
  * A CGP session outlives its TCP connection: a BIND_REQUEST with the
  * reconnect flag names the ticket a BIND_RESPONSE issued earlier, and the
@@ -33,6 +37,7 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
+#include <epan/reassemble.h>
 #include <epan/stats_tree.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-tls-utils.h>
@@ -151,6 +156,17 @@ static int hf_cgp_socks_ticket = -1;
 static int hf_cgp_socks_port = -1;
 static int hf_cgp_socks_reply = -1;
 static int hf_cgp_socks_data = -1;
+static int hf_cgp_continued = -1;
+static int hf_cgp_fragments = -1;
+static int hf_cgp_fragment = -1;
+static int hf_cgp_fragment_overlap = -1;
+static int hf_cgp_fragment_overlap_conflicts = -1;
+static int hf_cgp_fragment_multiple_tails = -1;
+static int hf_cgp_fragment_too_long = -1;
+static int hf_cgp_fragment_error = -1;
+static int hf_cgp_fragment_count = -1;
+static int hf_cgp_reassembled_in = -1;
+static int hf_cgp_reassembled_length = -1;
 
 static int ett_cgp = -1;
 static int ett_cgp_record = -1;
@@ -163,6 +179,17 @@ static int ett_cgp_params = -1;
 static int ett_cgp_embedded = -1;
 static int ett_cgp_data_flags = -1;
 static int ett_cgp_ui_flags = -1;
+static int ett_cgp_fragment = -1;
+static int ett_cgp_fragments = -1;
+
+/* Records joined across WebSocket messages. */
+static reassembly_table cgp_reassembly;
+static const fragment_items cgp_frag_items = {
+    &ett_cgp_fragment, &ett_cgp_fragments, &hf_cgp_fragments, &hf_cgp_fragment, &hf_cgp_fragment_overlap,
+    &hf_cgp_fragment_overlap_conflicts, &hf_cgp_fragment_multiple_tails, &hf_cgp_fragment_too_long,
+    &hf_cgp_fragment_error, &hf_cgp_fragment_count, &hf_cgp_reassembled_in, &hf_cgp_reassembled_length,
+    NULL, "CGP record fragments"
+};
 
 static expert_field ei_cgp_resume_attempt = EI_INIT;
 static expert_field ei_cgp_resume_refused = EI_INIT;
@@ -275,7 +302,24 @@ typedef struct {
     gboolean socks;             /* the Gateway SOCKS path, not CGP */
     gboolean socks_done[2];
     ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
+    struct cgp_ws *ws;          /* WebSocket carrier: records joined across messages */
 } cgp_conv_t;
+
+/* First-pass state of a WebSocket carrier, per direction. */
+typedef struct cgp_ws {
+    cgp_join join[2];
+    guint32 id[2];              /* reassembly id of the record being joined */
+} cgp_ws_t;
+
+/* What the first pass found about one WebSocket message that does not
+ * start and end on record boundaries (the others keep nothing). */
+typedef struct {
+    guint32 head_id;            /* record its first head_len bytes continue, 0 none */
+    guint32 head_len;
+    guint32 tail_id;            /* record starting at tail_off and continuing later, 0 none */
+    guint32 tail_off;
+    gboolean head_done;         /* the head completes its record */
+} cgp_ws_msg_t;
 
 typedef struct {
     guint8 dir;
@@ -307,11 +351,14 @@ typedef struct {
 
 static wmem_map_t *tickets;     /* file scope: hex of the ticket -> cgp_ticket_t */
 static guint32 session_count;
+static guint32 join_count;      /* reassembly ids: unique in the file (the table's keys of
+                                 * completed records are frame and id only) */
 
 static void cgp_init(void)
 {
     tickets = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     session_count = 0;
+    join_count = 0;
 }
 
 static cgp_session_t *session_new(packet_info *pinfo, cgp_conv_t *conv)
@@ -1213,14 +1260,10 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 
 /* ---- the stream: signature and records over TCP / TLS / WebSocket ------- */
 
+/* tcp_dissect_pdus() has 2 bytes at offset: enough for any unit's length. */
 static guint get_cgp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
-    guint8 b0 = tvb_get_uint8(tvb, offset);
-    if (b0 == cgp_signature[0] && tvb_get_uint8(tvb, offset + 1) == cgp_signature[1])
-        return CGP_SIGNATURE_LEN;   /* 1a 'C' as a record would be command 0x43: never one */
-    if (b0 < 0x80)
-        return 1u + b0;
-    return 2u + ((b0 & 0x7fu) | ((guint)tvb_get_uint8(tvb, offset + 1) << 7));
+    return cgp_unit_len(tvb_get_ptr(tvb, offset, 2), 2);
 }
 
 static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -1287,6 +1330,94 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return tvb_reported_length(tvb);
 }
 
+/* ---- WebSocket: records cut across messages ---------------------------- */
+
+/* Message keys: a record's pdu_key() with bit 31, which no record key has
+ * (the layer number is 8 bits). */
+#define WS_MSG_KEY(k) ((k) | 0x80000000u)
+
+/* First pass: where this message's record boundaries lie; the bytes of a
+ * record cut across messages go into the reassembly table. */
+static cgp_ws_msg_t *ws_first_pass(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, guint32 key)
+{
+    guint len = tvb_captured_length(tvb);
+    enum ica_dir d = conv_dir(cv, pinfo);
+    cgp_ws_t *ws = cv->ws;
+    if (!pref_desegment || len < tvb_reported_length(tvb)) {
+        /* not joining, or a message cut short by the capture: its
+         * boundaries are unknown, a record being joined is lost */
+        memset(&ws->join[d], 0, sizeof ws->join[d]);
+        ws->id[d] = 0;
+        return NULL;
+    }
+    cgp_join_split sp;
+    cgp_join_message(&ws->join[d], tvb_get_ptr(tvb, 0, len), len, &sp);
+    if (!sp.head_len && sp.tail_off == len)
+        return NULL;
+    cgp_ws_msg_t *m = wmem_new0(wmem_file_scope(), cgp_ws_msg_t);
+    if (sp.head_len) {
+        m->head_id = ws->id[d];
+        m->head_len = sp.head_len;
+        m->head_done = sp.head_done;
+        fragment_add_check(&cgp_reassembly, tvb, 0, pinfo, m->head_id, NULL, sp.head_at, sp.head_len, !sp.head_done);
+    }
+    if (sp.tail_off < len) {
+        m->tail_id = ws->id[d] = ++join_count;
+        m->tail_off = sp.tail_off;
+        fragment_add_check(&cgp_reassembly, tvb, sp.tail_off, pinfo, m->tail_id, NULL, 0, len - sp.tail_off, TRUE);
+    }
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, WS_MSG_KEY(key), m);
+    return m;
+}
+
+/* Bytes of a record cut across messages: the whole record where this
+ * piece completes it, else the piece and where the record was joined. */
+static void ws_piece(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv, guint off, guint len,
+                     guint32 id, gboolean done)
+{
+    fragment_head *fh = fragment_get_reassembled_id(&cgp_reassembly, pinfo, id);
+    if (done && fh) {
+        tvbuff_t *rec = process_reassembled_data(tvb, off, pinfo, "Reassembled CGP record", fh, &cgp_frag_items,
+                                                 NULL, tree);
+        if (rec) {
+            dissect_cgp_pdu(rec, pinfo, tree, cv);
+            return;
+        }
+    }
+    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, off, len, ENC_NA);
+    proto_item_append_text(ti, ": part of a record cut across WebSocket messages");
+    proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
+    proto_tree_add_item(ct, hf_cgp_continued, tvb, off, len, ENC_NA);
+    if (fh)
+        proto_item_set_generated(proto_tree_add_uint(ct, hf_cgp_reassembled_in, tvb, off, 0, fh->reassembled_in));
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[part of a CGP record]");
+}
+
+/* One WebSocket message: the end of a record begun earlier, whole records,
+ * the start of a record that continues in a later message. */
+static void dissect_cgp_ws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint len = tvb_captured_length(tvb), off = 0, end = len;
+    guint32 key = WS_MSG_KEY(pdu_key(tvb, pinfo));
+    cgp_ws_msg_t *m = (cgp_ws_msg_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    if (!m && !PINFO_FD_VISITED(pinfo))
+        m = ws_first_pass(tvb, pinfo, cv, key);
+    if (m && m->head_len) {
+        ws_piece(tvb, pinfo, tree, cv, 0, m->head_len, m->head_id, m->head_done);
+        off = m->head_len;
+    }
+    if (m && m->tail_id)
+        end = m->tail_off;
+    while (off < end) {
+        guint n = cgp_unit_len(tvb_get_ptr(tvb, off, MIN(end - off, 2)), MIN(end - off, 2));
+        n = n && n < end - off ? n : end - off;     /* the last unit of a message cut short */
+        dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
+        off += n;
+    }
+    if (m && m->tail_id)
+        ws_piece(tvb, pinfo, tree, cv, m->tail_off, len - m->tail_off, m->tail_id, FALSE);
+}
+
 /* Every carrier's entry: the conversation state exists. */
 static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
 {
@@ -1297,7 +1428,10 @@ static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         col_clear(pinfo->cinfo, COL_INFO);
         p_add_proto_data(pinfo->pool, pinfo, proto_cgp, 0, GUINT_TO_POINTER(1));
     }
-    tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
+    if (cv->ws)
+        dissect_cgp_ws(tvb, pinfo, tree, cv);
+    else
+        tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
     return tvb_captured_length(tvb);
 }
 
@@ -1570,6 +1704,8 @@ static wsc_heur_ret_t dissect_cgp_heur_ws(tvbuff_t *tvb, packet_info *pinfo, pro
             return FALSE;
         cv = conv_get(pinfo, ICA_CARRIER_CGP_WS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
+        if (!cv->ws)
+            cv->ws = wmem_new0(wmem_file_scope(), cgp_ws_t);
     }
     dissect_cgp_stream(tvb, pinfo, tree, cv);
     return TRUE;
@@ -1747,10 +1883,30 @@ proto_register_cgp(void)
         { &hf_cgp_socks_port, { "SOCKS port", "cgp.socks.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_socks_reply, { "SOCKS reply", "cgp.socks.reply", FT_UINT8, BASE_DEC, VALS(socks_reply_vals), 0x0, NULL, HFILL } },
         { &hf_cgp_socks_data, { "Data after SOCKS", "cgp.socks.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_continued, { "Part of a record", "cgp.continued", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Bytes of a CGP record cut across WebSocket messages", HFILL } },
+        { &hf_cgp_fragments, { "Record fragments", "cgp.fragments", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment, { "Record fragment", "cgp.fragment", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_overlap, { "Fragment overlap", "cgp.fragment.overlap", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_cgp_fragment_overlap_conflicts, { "Conflicting data in fragment overlap", "cgp.fragment.overlap.conflicts",
+            FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_multiple_tails, { "Multiple tail fragments found", "cgp.fragment.multiple_tails",
+            FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_too_long, { "Fragment too long", "cgp.fragment.too_long_fragment", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_error, { "Defragmentation error", "cgp.fragment.error", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_cgp_fragment_count, { "Fragment count", "cgp.fragment.count", FT_UINT32, BASE_DEC, NULL, 0x0, NULL,
+            HFILL } },
+        { &hf_cgp_reassembled_in, { "Reassembled in", "cgp.reassembled_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "Frame whose WebSocket message completes this record", HFILL } },
+        { &hf_cgp_reassembled_length, { "Reassembled record length", "cgp.reassembled.length", FT_UINT32, BASE_DEC,
+            NULL, 0x0, NULL, HFILL } },
     };
     static int *ett[] = {
         &ett_cgp, &ett_cgp_record, &ett_cgp_ext, &ett_cgp_rel, &ett_cgp_cap, &ett_cgp_service, &ett_cgp_sta,
-        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags,
+        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags, &ett_cgp_fragment, &ett_cgp_fragments,
     };
     static ei_register_info ei[] = {
         { &ei_cgp_resume_attempt, { "cgp.resume_attempt", PI_SEQUENCE, PI_NOTE,
@@ -1786,9 +1942,10 @@ proto_register_cgp(void)
     expert_module_t *expert_cgp = expert_register_protocol(proto_cgp);
     expert_register_field_array(expert_cgp, ei, array_length(ei));
     module_t *cgp_module = prefs_register_protocol(proto_cgp, NULL);
-    prefs_register_bool_preference(cgp_module, "desegment", "Reassemble CGP records spanning TCP segments or TLS records",
-                                   "Whether the CGP dissector reassembles records spanning several TCP segments or "
-                                   "TLS records (TCP's \"Allow subdissectors to reassemble TCP streams\" must be on)",
+    prefs_register_bool_preference(cgp_module, "desegment", "Reassemble CGP records spanning TCP segments, TLS records or WebSocket messages",
+                                   "Whether the CGP dissector reassembles records spanning several TCP segments, "
+                                   "TLS records or WebSocket messages (over TCP and TLS, TCP's \"Allow subdissectors "
+                                   "to reassemble TCP streams\" must be on)",
                                    &pref_desegment);
     prefs_register_bool_preference(cgp_module, "ica", "Decode the ICA session inside",
                                    "Hand the ICA bytes of realtime messages and of TcpProxy ICA channels to the ICA "
@@ -1797,6 +1954,7 @@ proto_register_cgp(void)
     cgp_tls_handle = register_dissector("cgp.tls", dissect_cgp_tls, proto_cgp);
     cgp_tap = register_tap("cgp");
     register_init_routine(cgp_init);
+    reassembly_table_register(&cgp_reassembly, &addresses_ports_reassembly_table_functions);
 
     proto_edt = proto_register_protocol("Citrix EDT (undocumented)", "Citrix EDT", "citrix_edt");
 }
