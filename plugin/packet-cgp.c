@@ -303,6 +303,7 @@ typedef struct {
     gboolean socks_done[2];
     ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
     struct cgp_ws *ws;          /* WebSocket carrier: records joined across messages */
+    wmem_array_t *recs;         /* cgp_rec_t of this connection's records, in first-pass order */
 } cgp_conv_t;
 
 /* First-pass state of a WebSocket carrier, per direction. */
@@ -321,9 +322,10 @@ typedef struct {
     gboolean head_done;         /* the head completes its record */
 } cgp_ws_msg_t;
 
+/* What the first pass learned about one record, as the dissection of the
+ * record uses it (on the stack); stored compactly (cgp_rec_t). */
 typedef struct {
     guint8 dir;
-    guint8 cmd;
     guint16 total;
     guint32 session_id;
     guint32 msg_num;            /* 0: not tracked */
@@ -338,9 +340,34 @@ typedef struct {
     guint8 unknown_ticket;
     guint8 self_resume;
     guint8 lost_before;         /* tracked messages of this direction were never seen */
-    guint8 first_of_session;
     guint8 channel_protocol;    /* DATA: the channel's TcpProxy protocol, 0xff unknown */
 } cgp_pdu_t;
+
+/* Stored per record for random access: 20 bytes in its connection's array
+ * (appended in frame order on the first pass, found by binary search), not
+ * a proto-data item per record (a CGP-heavy capture has 100,000s of
+ * records).  The facts of resumes and resends, rare, go in a proto-data
+ * item of their own (cgp_rec_rare_t, under RARE_KEY). */
+typedef struct {
+    guint32 frame, key;         /* pinfo->num, pdu_key() */
+    guint32 msg_num, cum_ack;
+    guint16 total;
+    guint8 flags;               /* REC_* */
+    guint8 channel_protocol;
+} cgp_rec_t;
+#define REC_S2C     0x01
+#define REC_ACK     0x02
+#define REC_RESENT  0x04
+#define REC_LOST    0x08
+#define REC_SESSION 0x10        /* the connection's session existed after the record */
+#define REC_RARE    0x20
+
+typedef struct {
+    guint32 resent_of, resumed_from, ticket_issued_in;
+    guint8 resume, refused, unknown_ticket, self_resume;
+} cgp_rec_rare_t;
+/* A record's pdu_key() with bit 30, which no record key has (the layer is 8 bits). */
+#define RARE_KEY(k) ((k) | 0x40000000u)
 
 /* Reconnect tickets issued by BIND_RESPONSEs: ticket bytes -> issuer. */
 typedef struct {
@@ -474,7 +501,8 @@ typedef struct {
     guint ica_off, ica_len;
 } cgp_ctx_t;
 
-static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded);
+static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded,
+                               cgp_record *r);
 
 static void dissect_services(tvbuff_t *tvb, guint base, guint len, proto_tree *tree, cgp_ctx_t *cx)
 {
@@ -576,7 +604,8 @@ static void dissect_sr(tvbuff_t *tvb, guint base, guint len, proto_tree *tree, c
         guint shown = r.status == CGP_OK ? r.total : len - off;
         proto_item *ei = proto_tree_add_item(tree, hf_cgp_embedded, tvb, base + off, shown, ENC_NA);
         proto_tree *et = proto_item_add_subtree(ei, ett_cgp_embedded);
-        dissect_cgp_record(tvb_new_subset_length(tvb, base + off, shown), pinfo, et, cx, TRUE);
+        cgp_record er;
+        dissect_cgp_record(tvb_new_subset_length(tvb, base + off, shown), pinfo, et, cx, TRUE, &er);
         if (r.status != CGP_OK)
             return;
         off += r.total;
@@ -1093,7 +1122,6 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
         }
         if (!cv->session) {
             cv->session = session_new(pinfo, cv);
-            pd->first_of_session = 1;
             cv->resumed_unlinked = pd->resume;
         }
         cv->expect_resume_answer = pd->resume ? pinfo->num : 0;
@@ -1102,7 +1130,6 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
     /* BIND_RESPONSE */
     if (!cv->session) {
         cv->session = session_new(pinfo, cv);
-        pd->first_of_session = 1;
     }
     if (cv->expect_resume_answer && cx->have_sr) {
         if (cx->sr_next_msg == 0) {
@@ -1183,35 +1210,36 @@ static void queue_tap(packet_info *pinfo, const cgp_conv_t *cv, const cgp_pdu_t 
     tap_queue_packet(cgp_tap, pinfo, t);
 }
 
-static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded)
+/* rp: the record as parsed, for the caller */
+static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded,
+                               cgp_record *rp)
 {
     guint len = tvb_captured_length(tvb);
-    cgp_record r;
-    cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
-    if (r.length.len == 0) {
+    cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, rp);
+    if (rp->length.len == 0) {
         proto_tree_add_expert(tree, pinfo, &ei_cgp_truncated, tvb, 0, len);
         return;
     }
-    add_vl(tree, pinfo, hf_cgp_length, tvb, 0, &r.length);
-    if (r.status == CGP_BAD && r.length.value == 0) {
-        status_expert(tree, pinfo, tvb, 0, r.status);
+    add_vl(tree, pinfo, hf_cgp_length, tvb, 0, &rp->length);
+    if (rp->status == CGP_BAD && rp->length.value == 0) {
+        status_expert(tree, pinfo, tvb, 0, rp->status);
         return;
     }
-    if (len <= r.length.len)
+    if (len <= rp->length.len)
         return;
-    proto_item *ci = proto_tree_add_item(tree, hf_cgp_cmd, tvb, r.length.len, 1, ENC_NA);
-    const char *name = cgp_cmd_name(r.cmd);
+    proto_item *ci = proto_tree_add_item(tree, hf_cgp_cmd, tvb, rp->length.len, 1, ENC_NA);
+    const char *name = cgp_cmd_name(rp->cmd);
     if (!name) {
         expert_add_info(pinfo, ci, &ei_cgp_unknown_cmd);
-        wmem_strbuf_append_printf(cx->info, "unknown command 0x%02x", r.cmd);
-        if (len > r.length.len + 1u)
-            proto_tree_add_item(tree, hf_cgp_data, tvb, r.length.len + 1, len - r.length.len - 1, ENC_NA);
+        wmem_strbuf_append_printf(cx->info, "unknown command 0x%02x", rp->cmd);
+        if (len > rp->length.len + 1u)
+            proto_tree_add_item(tree, hf_cgp_data, tvb, rp->length.len + 1, len - rp->length.len - 1, ENC_NA);
         return;
     }
     proto_item_append_text(proto_tree_get_parent(tree), ": %s", name);
     if (!embedded)
         wmem_strbuf_append(cx->info, name);
-    dissect_extensions(tvb, pinfo, tree, &r, cx);
+    dissect_extensions(tvb, pinfo, tree, rp, cx);
 
     cgp_pdu_t *saved = cx->pdu;
     if (embedded) {
@@ -1221,41 +1249,39 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         sub.pdu = NULL;
         sub.first_pass = FALSE;
         sub.info = wmem_strbuf_new(pinfo->pool, "");
-        if (r.cmd != CGP_CHANNEL_OPEN_REQUEST) {
+        if (rp->cmd != CGP_CHANNEL_OPEN_REQUEST) {
             /* only open requests are replayed (§7); anything else, a bind
              * with more embedded records say, is not followed: no nesting */
-            if (r.payload_len)
-                proto_tree_add_item(tree, hf_cgp_data, tvb, r.payload_off, r.payload_len, ENC_NA);
+            if (rp->payload_len)
+                proto_tree_add_item(tree, hf_cgp_data, tvb, rp->payload_off, rp->payload_len, ENC_NA);
             return;
         }
         sub.first_pass = cx->first_pass && cx->conv;   /* re-registers the channel on the new connection */
-        dissect_payload(tvb, pinfo, tree, &r, &sub);
-        status_expert(tree, pinfo, tvb, r.payload_off, r.status);
+        dissect_payload(tvb, pinfo, tree, rp, &sub);
+        status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
         return;
     }
     if (cx->first_pass && cx->conv) {
-        if (!cx->conv->session && r.cmd != CGP_BIND_REQUEST && r.cmd != CGP_BIND_RESPONSE) {
+        if (!cx->conv->session && rp->cmd != CGP_BIND_REQUEST && rp->cmd != CGP_BIND_RESPONSE)
             cx->conv->session = session_new(pinfo, cx->conv);
-            saved->first_of_session = 1;
-        }
         if (cx->conv->session)
-            number_message(pinfo, cx, &r);
-        if (r.cmd == CGP_DATA) {
+            number_message(pinfo, cx, rp);
+        if (rp->cmd == CGP_DATA) {
             cgp_data d;
-            cgp_parse_data(tvb_get_ptr(tvb, r.payload_off, r.payload_len), r.payload_len, &d);
+            cgp_parse_data(tvb_get_ptr(tvb, rp->payload_off, rp->payload_len), rp->payload_len, &d);
             cgp_channel_t *ch = d.status == CGP_OK ? channel_get(cx, d.channel.value) : NULL;
             saved->channel_protocol = ch ? ch->protocol : 0xff;
         }
     }
     cx->have_sr = 0;
     cx->ticket_len = 0;
-    if (!r.ext_undecodable)     /* else the payload's start is unknown: shown undecoded above */
-        dissect_payload(tvb, pinfo, tree, &r, cx);
-    if (cx->first_pass && cx->conv && (r.cmd == CGP_BIND_REQUEST || r.cmd == CGP_BIND_RESPONSE))
-        bind_state(pinfo, cx, &r);
+    if (!rp->ext_undecodable)     /* else the payload's start is unknown: shown undecoded above */
+        dissect_payload(tvb, pinfo, tree, rp, cx);
+    if (cx->first_pass && cx->conv && (rp->cmd == CGP_BIND_REQUEST || rp->cmd == CGP_BIND_RESPONSE))
+        bind_state(pinfo, cx, rp);
     if (saved && cx->conv && cx->conv->session)
         saved->session_id = cx->conv->session->id;
-    status_expert(tree, pinfo, tvb, r.payload_off, r.status);
+    status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
 }
 
 /* ---- the stream: signature and records over TCP / TLS / WebSocket ------- */
@@ -1264,6 +1290,102 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 static guint get_cgp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
     return cgp_unit_len(tvb_get_ptr(tvb, offset, 2), 2);
+}
+
+/* ---- per-record state: stored compactly (cgp_rec_t) ---------------------- */
+
+static guint32 rec_session_id(const cgp_conv_t *cv)
+{
+    return cv->session ? cv->session->id : 0;
+}
+
+/* The stored state of the record under key in this frame into *pd; FALSE
+ * when there is none or it is not this record (another length). */
+static gboolean rec_load(cgp_conv_t *cv, packet_info *pinfo, guint32 key, tvbuff_t *tvb, cgp_pdu_t *pd)
+{
+    if (!cv->recs)
+        return FALSE;
+    guint n = wmem_array_get_count(cv->recs), lo = 0, hi = n;
+    const cgp_rec_t *a = (const cgp_rec_t *)wmem_array_get_raw(cv->recs);
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (a[mid].frame < pinfo->num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && a[lo].frame == pinfo->num && a[lo].key != key; lo++)
+        ;
+    if (lo == n || a[lo].frame != pinfo->num || a[lo].total != (guint16)MIN(tvb_reported_length(tvb), 0xffff))
+        return FALSE;
+    const cgp_rec_t *e = &a[lo];
+    memset(pd, 0, sizeof *pd);
+    pd->dir = e->flags & REC_S2C ? ICA_S2C : ICA_C2S;
+    pd->total = e->total;
+    pd->session_id = e->flags & REC_SESSION ? rec_session_id(cv) : 0;
+    pd->msg_num = e->msg_num;
+    pd->cum_ack = e->cum_ack;
+    pd->has_ack = !!(e->flags & REC_ACK);
+    pd->resent = !!(e->flags & REC_RESENT);
+    pd->lost_before = !!(e->flags & REC_LOST);
+    pd->channel_protocol = e->channel_protocol;
+    const cgp_rec_rare_t *x = e->flags & REC_RARE ?
+        (const cgp_rec_rare_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, RARE_KEY(key)) : NULL;
+    if (x) {
+        pd->resent_of = x->resent_of;
+        pd->resumed_from = x->resumed_from;
+        pd->ticket_issued_in = x->ticket_issued_in;
+        pd->resume = x->resume;
+        pd->refused = x->refused;
+        pd->unknown_ticket = x->unknown_ticket;
+        pd->self_resume = x->self_resume;
+    }
+    return TRUE;
+}
+
+/* First pass, the end of the record's dissection: keep what later passes need. */
+static void rec_store(cgp_conv_t *cv, packet_info *pinfo, guint32 key, const cgp_pdu_t *pd)
+{
+    if (!cv->recs)
+        cv->recs = wmem_array_new(wmem_file_scope(), sizeof(cgp_rec_t));
+    guint n = wmem_array_get_count(cv->recs);
+    if (n && ((const cgp_rec_t *)wmem_array_index(cv->recs, n - 1))->frame > pinfo->num)
+        return;                 /* never in frame order: the search needs it */
+    cgp_rec_t e = { pinfo->num, key, pd->msg_num, pd->cum_ack, pd->total, 0, pd->channel_protocol };
+    e.flags = (guint8)((pd->dir == ICA_S2C ? REC_S2C : 0) | (pd->has_ack ? REC_ACK : 0) |
+                       (pd->resent ? REC_RESENT : 0) | (pd->lost_before ? REC_LOST : 0) |
+                       (pd->session_id ? REC_SESSION : 0));
+    if (pd->resent_of || pd->resumed_from || pd->ticket_issued_in || pd->resume || pd->refused ||
+        pd->unknown_ticket || pd->self_resume) {
+        cgp_rec_rare_t *x = wmem_new(wmem_file_scope(), cgp_rec_rare_t);
+        x->resent_of = pd->resent_of;
+        x->resumed_from = pd->resumed_from;
+        x->ticket_issued_in = pd->ticket_issued_in;
+        x->resume = pd->resume;
+        x->refused = pd->refused;
+        x->unknown_ticket = pd->unknown_ticket;
+        x->self_resume = pd->self_resume;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, RARE_KEY(key), x);
+        e.flags |= REC_RARE;
+    }
+    wmem_array_append_one(cv->recs, e);
+}
+
+/* First pass, a record not seen before: its direction (a bind says who
+ * the client is) and length. */
+static void pdu_start(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, cgp_pdu_t *pd)
+{
+    guint len = tvb_captured_length(tvb);
+    memset(pd, 0, sizeof *pd);
+    pd->channel_protocol = 0xff;
+    guint cmd_off = tvb_get_uint8(tvb, 0) < 0x80 ? 1 : 2;
+    if (cmd_off < len) {
+        guint8 cmd = tvb_get_uint8(tvb, cmd_off);
+        if (cmd == CGP_BIND_REQUEST || cmd == CGP_BIND_RESPONSE)
+            conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
+    }
+    pd->dir = (guint8)conv_dir(cv, pinfo);
+    pd->total = (guint16)MIN(tvb_reported_length(tvb), 0xffff);
 }
 
 static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -1281,33 +1403,22 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         return len;
     }
     guint32 key = pdu_key(tvb, pinfo);
-    cgp_pdu_t *pd = (cgp_pdu_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    cgp_pdu_t pdu;
     cgp_ctx_t cx;
     memset(&cx, 0, sizeof cx);
     cx.pinfo = pinfo;
     cx.conv = cv;
-    if (!pd && !PINFO_FD_VISITED(pinfo)) {
-        pd = wmem_new0(wmem_file_scope(), cgp_pdu_t);
-        pd->channel_protocol = 0xff;
-        pd->dir = (guint8)conv_dir(cv, pinfo);
-        guint cmd_off = tvb_get_uint8(tvb, 0) < 0x80 ? 1 : 2;
-        if (cmd_off < len) {
-            guint8 cmd = tvb_get_uint8(tvb, cmd_off);
-            if (cmd == CGP_BIND_REQUEST || cmd == CGP_BIND_RESPONSE) {
-                conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
-                pd->dir = (guint8)conv_dir(cv, pinfo);
-            }
-        }
-        pd->total = (guint16)MIN(tvb_reported_length(tvb), 0xffff);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, pd);
+    cx.pdu = rec_load(cv, pinfo, key, tvb, &pdu) ? &pdu : NULL;
+    if (!cx.pdu && !PINFO_FD_VISITED(pinfo)) {
+        pdu_start(tvb, pinfo, cv, &pdu);
+        cx.pdu = &pdu;
         cx.first_pass = TRUE;
-    } else if (pd && pd->total != (guint16)MIN(tvb_reported_length(tvb), 0xffff)) {
-        pd = NULL;              /* not the record stored under this key: show it without state */
     }
-    cx.pdu = pd;
+    cgp_pdu_t *pd = cx.pdu;
     cx.dir = pd ? (enum ica_dir)pd->dir : conv_dir(cv, pinfo);
     cx.info = wmem_strbuf_new(pinfo->pool, "");
-    dissect_cgp_record(tvb, pinfo, ct, &cx, FALSE);
+    cgp_record r;
+    dissect_cgp_record(tvb, pinfo, ct, &cx, FALSE, &r);
     if (pd) {
         render_state(tvb, pinfo, ct, ti, pd);
         if (pd->resent)
@@ -1319,10 +1430,10 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             wmem_strbuf_append(cx.info, " [resume refused]");
         if (cx.ica_len)
             prepare_ica(pinfo, &cx);
-        cgp_record r;
-        cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
         if (r.length.len && len > r.length.len)
             queue_tap(pinfo, cv, pd, &r);
+        if (cx.first_pass)
+            rec_store(cv, pinfo, key, pd);
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(cx.info));
     if (cx.ica_len && pd)
