@@ -1870,8 +1870,8 @@ static tap_packet_status cgp_stats_packet(stats_tree *st, packet_info *pinfo _U_
 
 /* ---- registration ------------------------------------------------------- */
 
-void
-proto_register_cgp(void)
+/* Fields: record framing, extensions, reliability, binds and the capability block header. */
+static void register_record_fields(void)
 {
     static hf_register_info hf[] = {
         { &hf_cgp_signature, { "Signature", "cgp.signature", FT_BYTES, BASE_NONE, NULL, 0x0,
@@ -1924,6 +1924,14 @@ proto_register_cgp(void)
         { &hf_cgp_service_name, { "Service name", "cgp.service.name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_endpoint_type, { "Address type", "cgp.endpoint.type", FT_UINT8, BASE_DEC, VALS(endpoint_vals), 0x0, NULL, HFILL } },
         { &hf_cgp_endpoint_address, { "Address", "cgp.endpoint.address", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+/* Fields: the capability bodies (§7). */
+static void register_capability_fields(void)
+{
+    static hf_register_info hf[] = {
         { &hf_cgp_sr_pref_version, { "Preferred version", "cgp.sr.preferred_version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_sr_min_version, { "Minimum version", "cgp.sr.min_version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_sr_c2s_algorithm, { "Client-to-server ack algorithm", "cgp.sr.c2s_ack_algorithm", FT_UINT8, BASE_DEC,
@@ -1960,6 +1968,14 @@ proto_register_cgp(void)
         { &hf_cgp_rp_ui_dimming, { "Dimming", "cgp.rp.ui_flags.dimming", FT_BOOLEAN, 16, NULL, CGP_UI_DIMMING, NULL, HFILL } },
         { &hf_cgp_rp_dimming, { "Dimming percent", "cgp.rp.dimming", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_rp_tcp_timeout, { "Estimated TCP timeout", "cgp.rp.tcp_timeout", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+/* Fields: channels, data, the SOCKS path, records joined across WebSocket messages. */
+static void register_channel_fields(void)
+{
+    static hf_register_info hf[] = {
         { &hf_cgp_channel_id, { "Channel id", "cgp.channel.id", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_channel_side, { "Channel opened by", "cgp.channel.side", FT_UINT8, BASE_DEC, VALS(side_vals), 0x0,
             "Bit 0 of the channel id", HFILL } },
@@ -2015,10 +2031,11 @@ proto_register_cgp(void)
         { &hf_cgp_reassembled_length, { "Reassembled record length", "cgp.reassembled.length", FT_UINT32, BASE_DEC,
             NULL, 0x0, NULL, HFILL } },
     };
-    static int *ett[] = {
-        &ett_cgp, &ett_cgp_record, &ett_cgp_ext, &ett_cgp_rel, &ett_cgp_cap, &ett_cgp_service, &ett_cgp_sta,
-        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags, &ett_cgp_fragment, &ett_cgp_fragments,
-    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+static void register_experts(void)
+{
     static ei_register_info ei[] = {
         { &ei_cgp_resume_attempt, { "cgp.resume_attempt", PI_SEQUENCE, PI_NOTE,
             "Session Reliability resume attempt (reconnect flag)", EXPFILL } },
@@ -2046,12 +2063,24 @@ proto_register_cgp(void)
         { &ei_cgp_lost, { "cgp.messages_lost", PI_SEQUENCE, PI_WARN,
             "Tracked messages of this direction were not captured before this one", EXPFILL } },
     };
-
-    proto_cgp = proto_register_protocol("Citrix CGP (Session Reliability)", "CGP", "cgp");
-    proto_register_field_array(proto_cgp, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert_cgp = expert_register_protocol(proto_cgp);
     expert_register_field_array(expert_cgp, ei, array_length(ei));
+}
+
+void
+proto_register_cgp(void)
+{
+    static int *ett[] = {
+        &ett_cgp, &ett_cgp_record, &ett_cgp_ext, &ett_cgp_rel, &ett_cgp_cap, &ett_cgp_service, &ett_cgp_sta,
+        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags, &ett_cgp_fragment, &ett_cgp_fragments,
+    };
+
+    proto_cgp = proto_register_protocol("Citrix CGP (Session Reliability)", "CGP", "cgp");
+    register_record_fields();
+    register_capability_fields();
+    register_channel_fields();
+    proto_register_subtree_array(ett, array_length(ett));
+    register_experts();
     module_t *cgp_module = prefs_register_protocol(proto_cgp, NULL);
     prefs_register_bool_preference(cgp_module, "desegment", "Reassemble CGP records spanning TCP segments, TLS records or WebSocket messages",
                                    "Whether the CGP dissector reassembles records spanning several TCP segments, "
