@@ -304,6 +304,8 @@ typedef struct {
     ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
     struct cgp_ws *ws;          /* WebSocket carrier: records joined across messages */
     wmem_array_t *recs;         /* cgp_rec_t of this connection's records, in first-pass order */
+    guint32 stream_rem[2];      /* first pass: ICA bytes of a streamed realtime record still to come */
+    guint8 stream_resent[2];    /* ... and that record was sent again after a resume */
 } cgp_conv_t;
 
 /* First-pass state of a WebSocket carrier, per direction. */
@@ -499,6 +501,7 @@ typedef struct {
     tvbuff_t *ticket_tvb;
     tvbuff_t *ica_tvb;          /* ICA bytes of this record, handed over after the CGP item */
     guint ica_off, ica_len;
+    gboolean streamed;          /* a realtime record whose rest follows in later segments */
 } cgp_ctx_t;
 
 static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded,
@@ -1281,7 +1284,8 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         bind_state(pinfo, cx, rp);
     if (saved && cx->conv && cx->conv->session)
         saved->session_id = cx->conv->session->id;
-    status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
+    if (!cx->streamed)
+        status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
 }
 
 /* ---- the stream: signature and records over TCP / TLS / WebSocket ------- */
@@ -1388,9 +1392,10 @@ static void pdu_start(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, cgp_pdu
     pd->total = (guint16)MIN(tvb_reported_length(tvb), 0xffff);
 }
 
-static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+/* One unit (the signature or a record); streamed: the start of a realtime
+ * record whose ICA bytes continue in later segments (stream_realtime). */
+static int dissect_cgp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv, gboolean streamed)
 {
-    cgp_conv_t *cv = (cgp_conv_t *)data;
     guint len = tvb_captured_length(tvb);
     proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, -1, ENC_NA);
     proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
@@ -1408,6 +1413,9 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     memset(&cx, 0, sizeof cx);
     cx.pinfo = pinfo;
     cx.conv = cv;
+    cx.streamed = streamed;
+    if (streamed)
+        proto_item_append_text(ti, " (continues in later segments)");
     cx.pdu = rec_load(cv, pinfo, key, tvb, &pdu) ? &pdu : NULL;
     if (!cx.pdu && !PINFO_FD_VISITED(pinfo)) {
         pdu_start(tvb, pinfo, cv, &pdu);
@@ -1428,8 +1436,8 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                " [resume, ticket of this connection]" : " [resume, ticket not seen]");
         if (pd->refused)
             wmem_strbuf_append(cx.info, " [resume refused]");
-        if (cx.ica_len)
-            prepare_ica(pinfo, &cx);
+        if (cx.ica_len || (streamed && !pd->resent && cv->session && pref_ica))
+            prepare_ica(pinfo, &cx);    /* (the bytes of a streamed record may all be in later segments) */
         if (r.length.len && len > r.length.len)
             queue_tap(pinfo, cv, pd, &r);
         if (cx.first_pass)
@@ -1438,7 +1446,14 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(cx.info));
     if (cx.ica_len && pd)
         hand_to_ica(pinfo, tree, &cx, key);
+    if (streamed && cx.first_pass)
+        cv->stream_resent[pd->dir] = pd->resent;
     return tvb_reported_length(tvb);
+}
+
+static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_cgp_unit(tvb, pinfo, tree, (cgp_conv_t *)data, FALSE);
 }
 
 /* ---- WebSocket: records cut across messages ---------------------------- */
@@ -1529,6 +1544,109 @@ static void dissect_cgp_ws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         ws_piece(tvb, pinfo, tree, cv, m->tail_off, len - m->tail_off, m->tail_id, FALSE);
 }
 
+/* ---- TCP and TLS: realtime records streamed, the others reassembled ------
+ * A DATA_REALTIME(_WITH_ACK) record that spans segments is not handed to
+ * TCP's reassembly (which would keep a copy of every such record for the
+ * file's lifetime): its header is dissected where it starts, with the ICA
+ * bytes present, and the ICA bytes at the start of the following segments
+ * go to the ICA decoder from those segments themselves (the decoder takes
+ * a byte stream, not records).  The other records that span segments (binds,
+ * channel opens: small) are reassembled by TCP or TLS as before. */
+
+/* Segments starting with the rest of a streamed record: the first pass's
+ * finding, under the tvb's pdu_key() with bit 29. */
+#define CONT_KEY(k) ((k) | 0x20000000u)
+typedef struct {
+    guint32 len;                /* ICA bytes at the start continuing a streamed record */
+    guint8 dir;
+    guint8 resent;              /* the record was sent again after a resume: not decoded twice */
+} cgp_cont_t;
+
+/* Bytes of a realtime record's header at p (length, command, and 0x0B's
+ * ack delta), 0 when not a realtime record or not all there. */
+static guint realtime_header_len(const guint8 *p, guint avail)
+{
+    cgp_vl l, a;
+    if (cgp_varlen(p, avail, 0, &l) != CGP_OK || l.len >= avail)
+        return 0;
+    guint8 cmd = p[l.len];
+    if (cmd == CGP_DATA_REALTIME)
+        return l.len + 1u;
+    if (cmd != CGP_DATA_REALTIME_WITH_ACK || cgp_varlen(p, avail, l.len + 1u, &a) != CGP_OK)
+        return 0;
+    return l.len + 1u + a.len;
+}
+
+/* The ICA bytes at the start of tvb that continue a streamed record; returns their length. */
+static guint stream_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint32 key = CONT_KEY(pdu_key(tvb, pinfo));
+    cgp_cont_t *c = (cgp_cont_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    if (!c && !PINFO_FD_VISITED(pinfo)) {
+        enum ica_dir d = conv_dir(cv, pinfo);
+        if (!cv->stream_rem[d])
+            return 0;
+        c = wmem_new(wmem_file_scope(), cgp_cont_t);
+        c->len = MIN(cv->stream_rem[d], tvb_captured_length(tvb));
+        c->dir = (guint8)d;
+        c->resent = cv->stream_resent[d];
+        cv->stream_rem[d] -= c->len;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, c);
+    }
+    if (!c)
+        return 0;
+    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, c->len, ENC_NA);
+    proto_item_append_text(ti, ": realtime record continued from an earlier segment");
+    proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
+    ica_session *ica = cv->session ? cv->session->ica : NULL;
+    if (c->resent || !ica || !pref_ica) {
+        proto_tree_add_item(ct, hf_cgp_data, tvb, 0, c->len, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[realtime record continued]");
+    } else {
+        ica_dissect_chunk(ica, (enum ica_dir)c->dir, tvb_new_subset_length(tvb, 0, c->len), pinfo, tree, key);
+    }
+    return c->len;
+}
+
+/* Records of a TCP segment (or TLS record, or what TCP reassembled). */
+static void dissect_cgp_segment(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint len = tvb_captured_length(tvb);
+    if (!pref_desegment || !pinfo->can_desegment || len < tvb_reported_length(tvb)) {
+        /* no reassembly (or a frame cut by the capture): records as they are */
+        memset(cv->stream_rem, 0, sizeof cv->stream_rem);
+        tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
+        return;
+    }
+    guint off = stream_continuation(tvb, pinfo, tree, cv);
+    while (off < len) {
+        guint avail = len - off;
+        const guint8 *p = tvb_get_ptr(tvb, off, MIN(avail, 8));
+        guint32 n = cgp_unit_len(p, MIN(avail, 8));
+        if (n && n <= avail) {
+            dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
+            off += n;
+            continue;
+        }
+        guint hdr = n ? realtime_header_len(p, MIN(avail, 8)) : 0;
+        if (hdr) {
+            if (!PINFO_FD_VISITED(pinfo))
+                cv->stream_rem[conv_dir(cv, pinfo)] = n - avail;
+            dissect_cgp_unit(tvb_new_subset_remaining(tvb, off), pinfo, tree, cv, TRUE);
+            return;
+        }
+        /* A record that is not realtime: TCP reassembles exactly it.  A
+         * header not all there (or a length or command not yet known):
+         * one more segment, then it is streamed or reassembled. */
+        guint cmd_off = p[0] >= 0x80 ? 2 : 1;
+        gboolean known = n && avail > cmd_off && p[cmd_off] != CGP_DATA_REALTIME &&
+                         p[cmd_off] != CGP_DATA_REALTIME_WITH_ACK;
+        pinfo->desegment_offset = off;
+        pinfo->desegment_len = known ? n - avail : DESEGMENT_ONE_MORE_SEGMENT;
+        return;
+    }
+}
+
 /* Every carrier's entry: the conversation state exists. */
 static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
 {
@@ -1542,7 +1660,7 @@ static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     if (cv->ws)
         dissect_cgp_ws(tvb, pinfo, tree, cv);
     else
-        tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
+        dissect_cgp_segment(tvb, pinfo, tree, cv);
     return tvb_captured_length(tvb);
 }
 

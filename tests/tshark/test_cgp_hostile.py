@@ -58,14 +58,22 @@ class Hostile(unittest.TestCase):
 
     def test_max_length(self):
         path = self.cap("cgp_max_length")
-        r = fields(path, ["cgp.length", "cgp.cmd", "tcp.reassembled.length"], filter="cgp.length == 32767")
-        self.assertEqual(len(r), 1)
-        (v,) = r.values()
-        self.assertEqual(v["tcp.reassembled.length"], ["32769"])
-        # the NOP after it is found: framing continues
+        r = fields(path, ["tcp.srcport", "tcp.len", "cgp.length", "cgp.cmd", "tcp.reassembled.length"],
+                   filter="cgp.length == 32767")
+        # both realtime records are streamed, not reassembled: their headers where they start
+        self.assertEqual(sorted(r), [6, 38])
+        self.assertEqual(r[6]["tcp.srcport"], ["40001"])
+        self.assertEqual(r[6]["tcp.reassembled.length"], [])
+        # the ICA bytes of the first continue in the 22 segments after it (the last with 649 bytes), then the
+        # NOP after it is found: framing continues
+        cont = fields(path, ["tcp.len", "cgp.cmd"], filter="cgp && !cgp.cmd && tcp.srcport == 40001")
+        self.assertEqual(sorted(cont), list(range(7, 29)))
+        self.assertEqual(cont[28]["tcp.len"], ["649"])
         self.assertEqual(len(fields(path, ["cgp.cmd"], filter="cgp.cmd == 0x05 && tcp.srcport == 40001")), 1)
-        # the claim that never arrives: no record of the second connection beyond its bind
-        self.assertEqual(fields(path, ["cgp.cmd"], filter="cgp.cmd == 0x0a && tcp.srcport == 40002"), {})
+        # the claim that never arrives: its start (103 bytes) and nothing after it
+        self.assertEqual(r[38]["tcp.srcport"], ["40002"])
+        self.assertEqual(r[38]["tcp.len"], ["103"])
+        self.assertEqual(sorted(fields(path, ["cgp.cmd"], filter="cgp && tcp.srcport == 40002")), [36, 38])
 
     def test_ws_cut(self):
         path = self.cap("cgp_ws_cut")
