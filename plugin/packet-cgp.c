@@ -10,8 +10,14 @@
  * (reliability numbering, channels, reconnect tickets, resume links) and
  * hands the ICA byte stream inside to the ICA decoder.
  *
- * Records are reassembled with tcp_dissect_pdus() over TCP and over TLS
- * (TLS passes its desegmentation through).  WebSocket does no
+ * Over TCP and TLS (TLS passes desegmentation requests through), a
+ * DATA_REALTIME(_WITH_ACK) record spanning segments is streamed: its header
+ * where it starts, its ICA bytes to the ICA decoder from each segment that
+ * holds them (dissect_cgp_segment); the other records are reassembled by
+ * TCP/TLS (exact desegmentation requests, as tcp_dissect_pdus() makes them;
+ * tcp_dissect_pdus() itself when the cgp.desegment preference is off).
+ * Streaming relies on TCP handing segments in order (it does not call
+ * subdissectors for the retransmitted or out-of-order ones).  WebSocket does no
  * desegmentation for the dissectors it calls, and a sender may cut a record
  * across messages: the first pass follows each direction's record
  * boundaries across messages (plugin/core/cgp.c cgp_join_message) and joins
