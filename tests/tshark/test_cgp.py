@@ -203,6 +203,27 @@ class IcaInside(unittest.TestCase):
     def test_random_segments(self):
         self.same(os.path.join(self.tmp, "cgp-spike-random.pcap"), 2598)
 
+    def test_retransmitted_segments(self):
+        """Every segment of the server's 14,024-byte run, whose realtime records are streamed across segments,
+        sent twice in a row: TCP flags the copies and does not hand them on, every ica.* value is the plain
+        capture's."""
+        from pcapgen import PcapWriter, TcpStream
+        path = os.path.join(self.tmp, "cgp-spike-retransmitted.pcap")
+        w = PcapWriter(path)
+        s = TcpStream(w, ("10.30.0.10", 50001), ("10.30.0.20", 2598))
+        s.handshake()
+        for d, data in cgp_captures.cgp_spike_runs():
+            if len(data) < 10000:
+                s.send(d, data)
+                continue
+            for off in range(0, len(data), 1460):
+                (seq, chunk), = s.send(d, data[off:off + 1460])
+                s.resend(d, seq, chunk)
+        s.close()
+        w.close()
+        self.assertEqual(len(WS.fields(path, ["frame.number"], filter="tcp.analysis.retransmission")), 10)
+        self.same(path, 2598)
+
     def test_data_channel(self):
         path = capture("cgp-data-channel.pcap")
         r = rows(path, ["cgp.cmd", "cgp.channel.id", "cgp.channel.protocol"], filter="cgp.cmd == 0x09")
