@@ -1619,8 +1619,12 @@ static void dissect_cgp_segment(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
 {
     guint len = tvb_captured_length(tvb);
     if (!pref_desegment || !pinfo->can_desegment || len < tvb_reported_length(tvb)) {
-        /* no reassembly (or a frame cut by the capture): records as they are */
-        memset(cv->stream_rem, 0, sizeof cv->stream_rem);
+        /* no reassembly (or a frame cut by the capture): records as they
+         * are; the rest of a streamed record is lost to the ICA decoder */
+        enum ica_dir d = conv_dir(cv, pinfo);
+        if (!PINFO_FD_VISITED(pinfo) && cv->stream_rem[d] && cv->session && cv->session->ica)
+            ica_session_lose(cv->session->ica, d, pinfo);
+        cv->stream_rem[d] = 0;
         tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
         return;
     }
