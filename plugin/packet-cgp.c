@@ -1399,7 +1399,7 @@ static void pdu_start(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, cgp_pdu
 }
 
 /* One unit (the signature or a record); streamed: the start of a realtime
- * record whose ICA bytes continue in later segments (stream_realtime). */
+ * record whose ICA bytes continue in later segments (dissect_cgp_segment). */
 static int dissect_cgp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv, gboolean streamed)
 {
     guint len = tvb_captured_length(tvb);
@@ -1452,7 +1452,7 @@ static int dissect_cgp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(cx.info));
     if (cx.ica_len && pd)
         hand_to_ica(pinfo, tree, &cx, key);
-    if (streamed && cx.first_pass)
+    if (streamed && pd && !PINFO_FD_VISITED(pinfo))
         cv->stream_resent[pd->dir] = pd->resent;
     return tvb_reported_length(tvb);
 }
