@@ -73,6 +73,35 @@ enum cgp_status cgp_varlen(const uint8_t *p, size_t len, size_t off, cgp_vl *v);
  * suffices when b0 < 0x80). */
 enum cgp_status cgp_pdu_len(const uint8_t *p, size_t avail, uint32_t *total);
 
+/* Bytes of the stream unit at p: the 7-byte signature (1a 'C': a record
+ * would be command 0x43, never one, §3) or a record.  0 while avail does
+ * not yet tell (no byte; or one byte that is 0x1a or >= 0x80). */
+uint32_t cgp_unit_len(const uint8_t *p, size_t avail);
+
+/* ---- units cut across carrier messages (WebSocket) ----------------------
+ * A WebSocket message need not end on a record boundary: a record may be
+ * cut across messages (WebSocket does no desegmentation for the dissectors
+ * it calls).  One cgp_join per direction follows the unit being joined;
+ * cgp_join_message() says, for the next message of that direction, which
+ * of its bytes continue the pending unit, where the whole units lie and
+ * where a unit starts that continues in a later message.  The pending unit
+ * is at most CGP_MAX_RECORD bytes (the join keeps only its first 2). */
+typedef struct {
+    uint32_t have;              /* bytes of the pending unit so far; 0: none pending */
+    uint32_t need;              /* its length once known, else 0 */
+    uint8_t first[2];           /* its first bytes, for the length */
+} cgp_join;
+
+typedef struct {
+    uint32_t head_len;          /* bytes at the start that continue the pending unit */
+    uint32_t head_at;           /* where they go in that unit */
+    uint8_t head_done;          /* ... and they complete it */
+    uint32_t tail_off;          /* whole units lie in [head_len, tail_off); a unit
+                                 * starting at tail_off < len continues in a later message */
+} cgp_join_split;
+
+void cgp_join_message(cgp_join *j, const uint8_t *p, size_t len, cgp_join_split *out);
+
 /* ---- one record: length, command, header extensions (§4-§6) ------------- */
 
 typedef struct {

@@ -10,9 +10,19 @@
  * (reliability numbering, channels, reconnect tickets, resume links) and
  * hands the ICA byte stream inside to the ICA decoder.
  *
- * Records are reassembled with tcp_dissect_pdus() over TCP and over TLS
- * (TLS passes its desegmentation through); WebSocket messages are dissected
- * as they come (WebSocket does no desegmentation for its subdissectors).
+ * Over TCP and TLS (TLS passes desegmentation requests through), a
+ * DATA_REALTIME(_WITH_ACK) record spanning segments is streamed: its header
+ * where it starts, its ICA bytes to the ICA decoder from each segment that
+ * holds them (dissect_cgp_segment); the other records are reassembled by
+ * TCP/TLS (exact desegmentation requests, as tcp_dissect_pdus() makes them;
+ * tcp_dissect_pdus() itself when the cgp.desegment preference is off).
+ * Streaming relies on TCP handing segments in order (it does not call
+ * subdissectors for the retransmitted or out-of-order ones).  WebSocket does no
+ * desegmentation for the dissectors it calls, and a sender may cut a record
+ * across messages: the first pass follows each direction's record
+ * boundaries across messages (plugin/core/cgp.c cgp_join_message) and joins
+ * the cut records with Wireshark's reassembly table; messages that start
+ * and end on record boundaries keep no state.
  *
  * A CGP session outlives its TCP connection: a BIND_REQUEST with the
  * reconnect flag names the ticket a BIND_RESPONSE issued earlier, and the
@@ -33,6 +43,7 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
+#include <epan/reassemble.h>
 #include <epan/stats_tree.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-tls-utils.h>
@@ -151,6 +162,17 @@ static int hf_cgp_socks_ticket = -1;
 static int hf_cgp_socks_port = -1;
 static int hf_cgp_socks_reply = -1;
 static int hf_cgp_socks_data = -1;
+static int hf_cgp_continued = -1;
+static int hf_cgp_fragments = -1;
+static int hf_cgp_fragment = -1;
+static int hf_cgp_fragment_overlap = -1;
+static int hf_cgp_fragment_overlap_conflicts = -1;
+static int hf_cgp_fragment_multiple_tails = -1;
+static int hf_cgp_fragment_too_long = -1;
+static int hf_cgp_fragment_error = -1;
+static int hf_cgp_fragment_count = -1;
+static int hf_cgp_reassembled_in = -1;
+static int hf_cgp_reassembled_length = -1;
 
 static int ett_cgp = -1;
 static int ett_cgp_record = -1;
@@ -163,6 +185,17 @@ static int ett_cgp_params = -1;
 static int ett_cgp_embedded = -1;
 static int ett_cgp_data_flags = -1;
 static int ett_cgp_ui_flags = -1;
+static int ett_cgp_fragment = -1;
+static int ett_cgp_fragments = -1;
+
+/* Records joined across WebSocket messages. */
+static reassembly_table cgp_reassembly;
+static const fragment_items cgp_frag_items = {
+    &ett_cgp_fragment, &ett_cgp_fragments, &hf_cgp_fragments, &hf_cgp_fragment, &hf_cgp_fragment_overlap,
+    &hf_cgp_fragment_overlap_conflicts, &hf_cgp_fragment_multiple_tails, &hf_cgp_fragment_too_long,
+    &hf_cgp_fragment_error, &hf_cgp_fragment_count, &hf_cgp_reassembled_in, &hf_cgp_reassembled_length,
+    NULL, "CGP record fragments"
+};
 
 static expert_field ei_cgp_resume_attempt = EI_INIT;
 static expert_field ei_cgp_resume_refused = EI_INIT;
@@ -275,11 +308,32 @@ typedef struct {
     gboolean socks;             /* the Gateway SOCKS path, not CGP */
     gboolean socks_done[2];
     ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
+    struct cgp_ws *ws;          /* WebSocket carrier: records joined across messages */
+    wmem_array_t *recs;         /* cgp_rec_t of this connection's records, in first-pass order */
+    guint32 stream_rem[2];      /* first pass: ICA bytes of a streamed realtime record still to come */
+    guint8 stream_resent[2];    /* ... and that record was sent again after a resume */
 } cgp_conv_t;
 
+/* First-pass state of a WebSocket carrier, per direction. */
+typedef struct cgp_ws {
+    cgp_join join[2];
+    guint32 id[2];              /* reassembly id of the record being joined */
+} cgp_ws_t;
+
+/* What the first pass found about one WebSocket message that does not
+ * start and end on record boundaries (the others keep nothing). */
+typedef struct {
+    guint32 head_id;            /* record its first head_len bytes continue, 0 none */
+    guint32 head_len;
+    guint32 tail_id;            /* record starting at tail_off and continuing later, 0 none */
+    guint32 tail_off;
+    gboolean head_done;         /* the head completes its record */
+} cgp_ws_msg_t;
+
+/* What the first pass learned about one record, as the dissection of the
+ * record uses it (on the stack); stored compactly (cgp_rec_t). */
 typedef struct {
     guint8 dir;
-    guint8 cmd;
     guint16 total;
     guint32 session_id;
     guint32 msg_num;            /* 0: not tracked */
@@ -294,9 +348,34 @@ typedef struct {
     guint8 unknown_ticket;
     guint8 self_resume;
     guint8 lost_before;         /* tracked messages of this direction were never seen */
-    guint8 first_of_session;
     guint8 channel_protocol;    /* DATA: the channel's TcpProxy protocol, 0xff unknown */
 } cgp_pdu_t;
+
+/* Stored per record for random access: 20 bytes in its connection's array
+ * (appended in frame order on the first pass, found by binary search), not
+ * a proto-data item per record (a CGP-heavy capture has 100,000s of
+ * records).  The facts of resumes and resends, rare, go in a proto-data
+ * item of their own (cgp_rec_rare_t, under RARE_KEY). */
+typedef struct {
+    guint32 frame, key;         /* pinfo->num, pdu_key() */
+    guint32 msg_num, cum_ack;
+    guint16 total;
+    guint8 flags;               /* REC_* */
+    guint8 channel_protocol;
+} cgp_rec_t;
+#define REC_S2C     0x01
+#define REC_ACK     0x02
+#define REC_RESENT  0x04
+#define REC_LOST    0x08
+#define REC_SESSION 0x10        /* the connection's session existed after the record */
+#define REC_RARE    0x20
+
+typedef struct {
+    guint32 resent_of, resumed_from, ticket_issued_in;
+    guint8 resume, refused, unknown_ticket, self_resume;
+} cgp_rec_rare_t;
+/* A record's pdu_key() with bit 30, which no record key has (the layer is 8 bits). */
+#define RARE_KEY(k) ((k) | 0x40000000u)
 
 /* Reconnect tickets issued by BIND_RESPONSEs: ticket bytes -> issuer. */
 typedef struct {
@@ -307,11 +386,14 @@ typedef struct {
 
 static wmem_map_t *tickets;     /* file scope: hex of the ticket -> cgp_ticket_t */
 static guint32 session_count;
+static guint32 join_count;      /* reassembly ids: unique in the file (the table's keys of
+                                 * completed records are frame and id only) */
 
 static void cgp_init(void)
 {
     tickets = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     session_count = 0;
+    join_count = 0;
 }
 
 static cgp_session_t *session_new(packet_info *pinfo, cgp_conv_t *conv)
@@ -425,9 +507,11 @@ typedef struct {
     tvbuff_t *ticket_tvb;
     tvbuff_t *ica_tvb;          /* ICA bytes of this record, handed over after the CGP item */
     guint ica_off, ica_len;
+    gboolean streamed;          /* a realtime record whose rest follows in later segments */
 } cgp_ctx_t;
 
-static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded);
+static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded,
+                               cgp_record *r);
 
 static void dissect_services(tvbuff_t *tvb, guint base, guint len, proto_tree *tree, cgp_ctx_t *cx)
 {
@@ -529,7 +613,8 @@ static void dissect_sr(tvbuff_t *tvb, guint base, guint len, proto_tree *tree, c
         guint shown = r.status == CGP_OK ? r.total : len - off;
         proto_item *ei = proto_tree_add_item(tree, hf_cgp_embedded, tvb, base + off, shown, ENC_NA);
         proto_tree *et = proto_item_add_subtree(ei, ett_cgp_embedded);
-        dissect_cgp_record(tvb_new_subset_length(tvb, base + off, shown), pinfo, et, cx, TRUE);
+        cgp_record er;
+        dissect_cgp_record(tvb_new_subset_length(tvb, base + off, shown), pinfo, et, cx, TRUE, &er);
         if (r.status != CGP_OK)
             return;
         off += r.total;
@@ -1046,7 +1131,6 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
         }
         if (!cv->session) {
             cv->session = session_new(pinfo, cv);
-            pd->first_of_session = 1;
             cv->resumed_unlinked = pd->resume;
         }
         cv->expect_resume_answer = pd->resume ? pinfo->num : 0;
@@ -1055,7 +1139,6 @@ static void bind_state(packet_info *pinfo, cgp_ctx_t *cx, const cgp_record *r)
     /* BIND_RESPONSE */
     if (!cv->session) {
         cv->session = session_new(pinfo, cv);
-        pd->first_of_session = 1;
     }
     if (cv->expect_resume_answer && cx->have_sr) {
         if (cx->sr_next_msg == 0) {
@@ -1136,35 +1219,36 @@ static void queue_tap(packet_info *pinfo, const cgp_conv_t *cv, const cgp_pdu_t 
     citrix_tap_queue(cgp_tap, pinfo, t);
 }
 
-static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded)
+/* rp: the record as parsed, for the caller */
+static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_ctx_t *cx, gboolean embedded,
+                               cgp_record *rp)
 {
     guint len = tvb_captured_length(tvb);
-    cgp_record r;
-    cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
-    if (r.length.len == 0) {
+    cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, rp);
+    if (rp->length.len == 0) {
         proto_tree_add_expert(tree, pinfo, &ei_cgp_truncated, tvb, 0, len);
         return;
     }
-    add_vl(tree, pinfo, hf_cgp_length, tvb, 0, &r.length);
-    if (r.status == CGP_BAD && r.length.value == 0) {
-        status_expert(tree, pinfo, tvb, 0, r.status);
+    add_vl(tree, pinfo, hf_cgp_length, tvb, 0, &rp->length);
+    if (rp->status == CGP_BAD && rp->length.value == 0) {
+        status_expert(tree, pinfo, tvb, 0, rp->status);
         return;
     }
-    if (len <= r.length.len)
+    if (len <= rp->length.len)
         return;
-    proto_item *ci = proto_tree_add_item(tree, hf_cgp_cmd, tvb, r.length.len, 1, ENC_NA);
-    const char *name = cgp_cmd_name(r.cmd);
+    proto_item *ci = proto_tree_add_item(tree, hf_cgp_cmd, tvb, rp->length.len, 1, ENC_NA);
+    const char *name = cgp_cmd_name(rp->cmd);
     if (!name) {
         expert_add_info(pinfo, ci, &ei_cgp_unknown_cmd);
-        wmem_strbuf_append_printf(cx->info, "unknown command 0x%02x", r.cmd);
-        if (len > r.length.len + 1u)
-            proto_tree_add_item(tree, hf_cgp_data, tvb, r.length.len + 1, len - r.length.len - 1, ENC_NA);
+        wmem_strbuf_append_printf(cx->info, "unknown command 0x%02x", rp->cmd);
+        if (len > rp->length.len + 1u)
+            proto_tree_add_item(tree, hf_cgp_data, tvb, rp->length.len + 1, len - rp->length.len - 1, ENC_NA);
         return;
     }
     proto_item_append_text(proto_tree_get_parent(tree), ": %s", name);
     if (!embedded)
         wmem_strbuf_append(cx->info, name);
-    dissect_extensions(tvb, pinfo, tree, &r, cx);
+    dissect_extensions(tvb, pinfo, tree, rp, cx);
 
     cgp_pdu_t *saved = cx->pdu;
     if (embedded) {
@@ -1174,58 +1258,150 @@ static void dissect_cgp_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         sub.pdu = NULL;
         sub.first_pass = FALSE;
         sub.info = wmem_strbuf_new(pinfo->pool, "");
-        if (r.cmd != CGP_CHANNEL_OPEN_REQUEST) {
+        if (rp->cmd != CGP_CHANNEL_OPEN_REQUEST) {
             /* only open requests are replayed (§7); anything else, a bind
              * with more embedded records say, is not followed: no nesting */
-            if (r.payload_len)
-                proto_tree_add_item(tree, hf_cgp_data, tvb, r.payload_off, r.payload_len, ENC_NA);
+            if (rp->payload_len)
+                proto_tree_add_item(tree, hf_cgp_data, tvb, rp->payload_off, rp->payload_len, ENC_NA);
             return;
         }
         sub.first_pass = cx->first_pass && cx->conv;   /* re-registers the channel on the new connection */
-        dissect_payload(tvb, pinfo, tree, &r, &sub);
-        status_expert(tree, pinfo, tvb, r.payload_off, r.status);
+        dissect_payload(tvb, pinfo, tree, rp, &sub);
+        status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
         return;
     }
     if (cx->first_pass && cx->conv) {
-        if (!cx->conv->session && r.cmd != CGP_BIND_REQUEST && r.cmd != CGP_BIND_RESPONSE) {
+        if (!cx->conv->session && rp->cmd != CGP_BIND_REQUEST && rp->cmd != CGP_BIND_RESPONSE)
             cx->conv->session = session_new(pinfo, cx->conv);
-            saved->first_of_session = 1;
-        }
         if (cx->conv->session)
-            number_message(pinfo, cx, &r);
-        if (r.cmd == CGP_DATA) {
+            number_message(pinfo, cx, rp);
+        if (rp->cmd == CGP_DATA) {
             cgp_data d;
-            cgp_parse_data(tvb_get_ptr(tvb, r.payload_off, r.payload_len), r.payload_len, &d);
+            cgp_parse_data(tvb_get_ptr(tvb, rp->payload_off, rp->payload_len), rp->payload_len, &d);
             cgp_channel_t *ch = d.status == CGP_OK ? channel_get(cx, d.channel.value) : NULL;
             saved->channel_protocol = ch ? ch->protocol : 0xff;
         }
     }
     cx->have_sr = 0;
     cx->ticket_len = 0;
-    if (!r.ext_undecodable)     /* else the payload's start is unknown: shown undecoded above */
-        dissect_payload(tvb, pinfo, tree, &r, cx);
-    if (cx->first_pass && cx->conv && (r.cmd == CGP_BIND_REQUEST || r.cmd == CGP_BIND_RESPONSE))
-        bind_state(pinfo, cx, &r);
+    if (!rp->ext_undecodable)     /* else the payload's start is unknown: shown undecoded above */
+        dissect_payload(tvb, pinfo, tree, rp, cx);
+    if (cx->first_pass && cx->conv && (rp->cmd == CGP_BIND_REQUEST || rp->cmd == CGP_BIND_RESPONSE))
+        bind_state(pinfo, cx, rp);
     if (saved && cx->conv && cx->conv->session)
         saved->session_id = cx->conv->session->id;
-    status_expert(tree, pinfo, tvb, r.payload_off, r.status);
+    if (!cx->streamed)
+        status_expert(tree, pinfo, tvb, rp->payload_off, rp->status);
 }
 
 /* ---- the stream: signature and records over TCP / TLS / WebSocket ------- */
 
+/* tcp_dissect_pdus() has 2 bytes at offset: enough for any unit's length. */
 static guint get_cgp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
-    guint8 b0 = tvb_get_uint8(tvb, offset);
-    if (b0 == cgp_signature[0] && tvb_get_uint8(tvb, offset + 1) == cgp_signature[1])
-        return CGP_SIGNATURE_LEN;   /* 1a 'C' as a record would be command 0x43: never one */
-    if (b0 < 0x80)
-        return 1u + b0;
-    return 2u + ((b0 & 0x7fu) | ((guint)tvb_get_uint8(tvb, offset + 1) << 7));
+    return cgp_unit_len(tvb_get_ptr(tvb, offset, 2), 2);
 }
 
-static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+/* ---- per-record state: stored compactly (cgp_rec_t) ---------------------- */
+
+static guint32 rec_session_id(const cgp_conv_t *cv)
 {
-    cgp_conv_t *cv = (cgp_conv_t *)data;
+    return cv->session ? cv->session->id : 0;
+}
+
+/* The stored state of the record under key in this frame into *pd; FALSE
+ * when there is none or it is not this record (another length). */
+static gboolean rec_load(cgp_conv_t *cv, packet_info *pinfo, guint32 key, tvbuff_t *tvb, cgp_pdu_t *pd)
+{
+    if (!cv->recs)
+        return FALSE;
+    guint n = wmem_array_get_count(cv->recs), lo = 0, hi = n;
+    const cgp_rec_t *a = (const cgp_rec_t *)wmem_array_get_raw(cv->recs);
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (a[mid].frame < pinfo->num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && a[lo].frame == pinfo->num && a[lo].key != key; lo++)
+        ;
+    if (lo == n || a[lo].frame != pinfo->num || a[lo].total != (guint16)MIN(tvb_reported_length(tvb), 0xffff))
+        return FALSE;
+    const cgp_rec_t *e = &a[lo];
+    memset(pd, 0, sizeof *pd);
+    pd->dir = e->flags & REC_S2C ? ICA_S2C : ICA_C2S;
+    pd->total = e->total;
+    pd->session_id = e->flags & REC_SESSION ? rec_session_id(cv) : 0;
+    pd->msg_num = e->msg_num;
+    pd->cum_ack = e->cum_ack;
+    pd->has_ack = !!(e->flags & REC_ACK);
+    pd->resent = !!(e->flags & REC_RESENT);
+    pd->lost_before = !!(e->flags & REC_LOST);
+    pd->channel_protocol = e->channel_protocol;
+    const cgp_rec_rare_t *x = e->flags & REC_RARE ?
+        (const cgp_rec_rare_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, RARE_KEY(key)) : NULL;
+    if (x) {
+        pd->resent_of = x->resent_of;
+        pd->resumed_from = x->resumed_from;
+        pd->ticket_issued_in = x->ticket_issued_in;
+        pd->resume = x->resume;
+        pd->refused = x->refused;
+        pd->unknown_ticket = x->unknown_ticket;
+        pd->self_resume = x->self_resume;
+    }
+    return TRUE;
+}
+
+/* First pass, the end of the record's dissection: keep what later passes need. */
+static void rec_store(cgp_conv_t *cv, packet_info *pinfo, guint32 key, const cgp_pdu_t *pd)
+{
+    if (!cv->recs)
+        cv->recs = wmem_array_new(wmem_file_scope(), sizeof(cgp_rec_t));
+    guint n = wmem_array_get_count(cv->recs);
+    if (n && ((const cgp_rec_t *)wmem_array_index(cv->recs, n - 1))->frame > pinfo->num)
+        return;                 /* never in frame order: the search needs it */
+    cgp_rec_t e = { pinfo->num, key, pd->msg_num, pd->cum_ack, pd->total, 0, pd->channel_protocol };
+    e.flags = (guint8)((pd->dir == ICA_S2C ? REC_S2C : 0) | (pd->has_ack ? REC_ACK : 0) |
+                       (pd->resent ? REC_RESENT : 0) | (pd->lost_before ? REC_LOST : 0) |
+                       (pd->session_id ? REC_SESSION : 0));
+    if (pd->resent_of || pd->resumed_from || pd->ticket_issued_in || pd->resume || pd->refused ||
+        pd->unknown_ticket || pd->self_resume) {
+        cgp_rec_rare_t *x = wmem_new(wmem_file_scope(), cgp_rec_rare_t);
+        x->resent_of = pd->resent_of;
+        x->resumed_from = pd->resumed_from;
+        x->ticket_issued_in = pd->ticket_issued_in;
+        x->resume = pd->resume;
+        x->refused = pd->refused;
+        x->unknown_ticket = pd->unknown_ticket;
+        x->self_resume = pd->self_resume;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, RARE_KEY(key), x);
+        e.flags |= REC_RARE;
+    }
+    wmem_array_append_one(cv->recs, e);
+}
+
+/* First pass, a record not seen before: its direction (a bind says who
+ * the client is) and length. */
+static void pdu_start(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, cgp_pdu_t *pd)
+{
+    guint len = tvb_captured_length(tvb);
+    memset(pd, 0, sizeof *pd);
+    pd->channel_protocol = 0xff;
+    guint cmd_off = tvb_get_uint8(tvb, 0) < 0x80 ? 1 : 2;
+    if (cmd_off < len) {
+        guint8 cmd = tvb_get_uint8(tvb, cmd_off);
+        if (cmd == CGP_BIND_REQUEST || cmd == CGP_BIND_RESPONSE)
+            conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
+    }
+    pd->dir = (guint8)conv_dir(cv, pinfo);
+    pd->total = (guint16)MIN(tvb_reported_length(tvb), 0xffff);
+}
+
+/* One unit (the signature or a record); streamed: the start of a realtime
+ * record whose ICA bytes continue in later segments (dissect_cgp_segment). */
+static int dissect_cgp_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv, gboolean streamed)
+{
     guint len = tvb_captured_length(tvb);
     proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, -1, ENC_NA);
     proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
@@ -1238,33 +1414,25 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         return len;
     }
     guint32 key = pdu_key(tvb, pinfo);
-    cgp_pdu_t *pd = (cgp_pdu_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    cgp_pdu_t pdu;
     cgp_ctx_t cx;
     memset(&cx, 0, sizeof cx);
     cx.pinfo = pinfo;
     cx.conv = cv;
-    if (!pd && !PINFO_FD_VISITED(pinfo)) {
-        pd = wmem_new0(wmem_file_scope(), cgp_pdu_t);
-        pd->channel_protocol = 0xff;
-        pd->dir = (guint8)conv_dir(cv, pinfo);
-        guint cmd_off = tvb_get_uint8(tvb, 0) < 0x80 ? 1 : 2;
-        if (cmd_off < len) {
-            guint8 cmd = tvb_get_uint8(tvb, cmd_off);
-            if (cmd == CGP_BIND_REQUEST || cmd == CGP_BIND_RESPONSE) {
-                conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
-                pd->dir = (guint8)conv_dir(cv, pinfo);
-            }
-        }
-        pd->total = (guint16)MIN(tvb_reported_length(tvb), 0xffff);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, pd);
+    cx.streamed = streamed;
+    if (streamed)
+        proto_item_append_text(ti, " (continues in later segments)");
+    cx.pdu = rec_load(cv, pinfo, key, tvb, &pdu) ? &pdu : NULL;
+    if (!cx.pdu && !PINFO_FD_VISITED(pinfo)) {
+        pdu_start(tvb, pinfo, cv, &pdu);
+        cx.pdu = &pdu;
         cx.first_pass = TRUE;
-    } else if (pd && pd->total != (guint16)MIN(tvb_reported_length(tvb), 0xffff)) {
-        pd = NULL;              /* not the record stored under this key: show it without state */
     }
-    cx.pdu = pd;
+    cgp_pdu_t *pd = cx.pdu;
     cx.dir = pd ? (enum ica_dir)pd->dir : conv_dir(cv, pinfo);
     cx.info = wmem_strbuf_new(pinfo->pool, "");
-    dissect_cgp_record(tvb, pinfo, ct, &cx, FALSE);
+    cgp_record r;
+    dissect_cgp_record(tvb, pinfo, ct, &cx, FALSE, &r);
     if (pd) {
         render_state(tvb, pinfo, ct, ti, pd);
         if (pd->resent)
@@ -1274,17 +1442,219 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                " [resume, ticket of this connection]" : " [resume, ticket not seen]");
         if (pd->refused)
             wmem_strbuf_append(cx.info, " [resume refused]");
-        if (cx.ica_len)
-            prepare_ica(pinfo, &cx);
-        cgp_record r;
-        cgp_parse_record(tvb_get_ptr(tvb, 0, len), len, &r);
+        if (cx.ica_len || (streamed && !pd->resent && cv->session && pref_ica))
+            prepare_ica(pinfo, &cx);    /* (the bytes of a streamed record may all be in later segments) */
         if (r.length.len && len > r.length.len)
             queue_tap(pinfo, cv, pd, &r);
+        if (cx.first_pass)
+            rec_store(cv, pinfo, key, pd);
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(cx.info));
     if (cx.ica_len && pd)
         hand_to_ica(pinfo, tree, &cx, key);
+    if (streamed && pd && !PINFO_FD_VISITED(pinfo))
+        cv->stream_resent[pd->dir] = pd->resent;
     return tvb_reported_length(tvb);
+}
+
+static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_cgp_unit(tvb, pinfo, tree, (cgp_conv_t *)data, FALSE);
+}
+
+/* ---- WebSocket: records cut across messages ---------------------------- */
+
+/* Message keys: a record's pdu_key() with bit 31, which no record key has
+ * (the layer number is 8 bits). */
+#define WS_MSG_KEY(k) ((k) | 0x80000000u)
+
+/* First pass: where this message's record boundaries lie; the bytes of a
+ * record cut across messages go into the reassembly table. */
+static cgp_ws_msg_t *ws_first_pass(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, guint32 key)
+{
+    guint len = tvb_captured_length(tvb);
+    enum ica_dir d = conv_dir(cv, pinfo);
+    cgp_ws_t *ws = cv->ws;
+    if (!pref_desegment || len < tvb_reported_length(tvb)) {
+        /* not joining, or a message cut short by the capture: its
+         * boundaries are unknown, a record being joined is lost */
+        memset(&ws->join[d], 0, sizeof ws->join[d]);
+        ws->id[d] = 0;
+        return NULL;
+    }
+    cgp_join_split sp;
+    cgp_join_message(&ws->join[d], tvb_get_ptr(tvb, 0, len), len, &sp);
+    if (!sp.head_len && sp.tail_off == len)
+        return NULL;
+    cgp_ws_msg_t *m = wmem_new0(wmem_file_scope(), cgp_ws_msg_t);
+    if (sp.head_len) {
+        m->head_id = ws->id[d];
+        m->head_len = sp.head_len;
+        m->head_done = sp.head_done;
+        fragment_add_check(&cgp_reassembly, tvb, 0, pinfo, m->head_id, NULL, sp.head_at, sp.head_len, !sp.head_done);
+    }
+    if (sp.tail_off < len) {
+        m->tail_id = ws->id[d] = ++join_count;
+        m->tail_off = sp.tail_off;
+        fragment_add_check(&cgp_reassembly, tvb, sp.tail_off, pinfo, m->tail_id, NULL, 0, len - sp.tail_off, TRUE);
+    }
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, WS_MSG_KEY(key), m);
+    return m;
+}
+
+/* Bytes of a record cut across messages: the whole record where this
+ * piece completes it, else the piece and where the record was joined. */
+static void ws_piece(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv, guint off, guint len,
+                     guint32 id, gboolean done)
+{
+    fragment_head *fh = fragment_get_reassembled_id(&cgp_reassembly, pinfo, id);
+    if (done && fh) {
+        tvbuff_t *rec = process_reassembled_data(tvb, off, pinfo, "Reassembled CGP record", fh, &cgp_frag_items,
+                                                 NULL, tree);
+        if (rec) {
+            dissect_cgp_pdu(rec, pinfo, tree, cv);
+            return;
+        }
+    }
+    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, off, len, ENC_NA);
+    proto_item_append_text(ti, ": part of a record cut across WebSocket messages");
+    proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
+    proto_tree_add_item(ct, hf_cgp_continued, tvb, off, len, ENC_NA);
+    if (fh)
+        proto_item_set_generated(proto_tree_add_uint(ct, hf_cgp_reassembled_in, tvb, off, 0, fh->reassembled_in));
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[part of a CGP record]");
+}
+
+/* One WebSocket message: the end of a record begun earlier, whole records,
+ * the start of a record that continues in a later message. */
+static void dissect_cgp_ws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint len = tvb_captured_length(tvb), off = 0, end = len;
+    guint32 key = WS_MSG_KEY(pdu_key(tvb, pinfo));
+    cgp_ws_msg_t *m = (cgp_ws_msg_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    if (!m && !PINFO_FD_VISITED(pinfo))
+        m = ws_first_pass(tvb, pinfo, cv, key);
+    if (m && m->head_len) {
+        ws_piece(tvb, pinfo, tree, cv, 0, m->head_len, m->head_id, m->head_done);
+        off = m->head_len;
+    }
+    if (m && m->tail_id)
+        end = m->tail_off;
+    while (off < end) {
+        guint n = cgp_unit_len(tvb_get_ptr(tvb, off, MIN(end - off, 2)), MIN(end - off, 2));
+        n = n && n < end - off ? n : end - off;     /* the last unit of a message cut short */
+        dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
+        off += n;
+    }
+    if (m && m->tail_id)
+        ws_piece(tvb, pinfo, tree, cv, m->tail_off, len - m->tail_off, m->tail_id, FALSE);
+}
+
+/* ---- TCP and TLS: realtime records streamed, the others reassembled ------
+ * A DATA_REALTIME(_WITH_ACK) record that spans segments is not handed to
+ * TCP's reassembly (which would keep a copy of every such record for the
+ * file's lifetime): its header is dissected where it starts, with the ICA
+ * bytes present, and the ICA bytes at the start of the following segments
+ * go to the ICA decoder from those segments themselves (the decoder takes
+ * a byte stream, not records).  The other records that span segments (binds,
+ * channel opens: small) are reassembled by TCP or TLS as before. */
+
+/* Segments starting with the rest of a streamed record: the first pass's
+ * finding, under the tvb's pdu_key() with bit 29. */
+#define CONT_KEY(k) ((k) | 0x20000000u)
+typedef struct {
+    guint32 len;                /* ICA bytes at the start continuing a streamed record */
+    guint8 dir;
+    guint8 resent;              /* the record was sent again after a resume: not decoded twice */
+} cgp_cont_t;
+
+/* Bytes of a realtime record's header at p (length, command, and 0x0B's
+ * ack delta), 0 when not a realtime record or not all there. */
+static guint realtime_header_len(const guint8 *p, guint avail)
+{
+    cgp_vl l, a;
+    if (cgp_varlen(p, avail, 0, &l) != CGP_OK || l.len >= avail)
+        return 0;
+    guint8 cmd = p[l.len];
+    if (cmd == CGP_DATA_REALTIME)
+        return l.len + 1u;
+    if (cmd != CGP_DATA_REALTIME_WITH_ACK || cgp_varlen(p, avail, l.len + 1u, &a) != CGP_OK)
+        return 0;
+    return l.len + 1u + a.len;
+}
+
+/* The ICA bytes at the start of tvb that continue a streamed record; returns their length. */
+static guint stream_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint32 key = CONT_KEY(pdu_key(tvb, pinfo));
+    cgp_cont_t *c = (cgp_cont_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_cgp, key);
+    if (!c && !PINFO_FD_VISITED(pinfo)) {
+        enum ica_dir d = conv_dir(cv, pinfo);
+        if (!cv->stream_rem[d])
+            return 0;
+        c = wmem_new(wmem_file_scope(), cgp_cont_t);
+        c->len = MIN(cv->stream_rem[d], tvb_captured_length(tvb));
+        c->dir = (guint8)d;
+        c->resent = cv->stream_resent[d];
+        cv->stream_rem[d] -= c->len;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, c);
+    }
+    if (!c)
+        return 0;
+    proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, c->len, ENC_NA);
+    proto_item_append_text(ti, ": realtime record continued from an earlier segment");
+    proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
+    ica_session *ica = cv->session ? cv->session->ica : NULL;
+    if (c->resent || !ica || !pref_ica) {
+        proto_tree_add_item(ct, hf_cgp_data, tvb, 0, c->len, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[realtime record continued]");
+    } else {
+        ica_dissect_chunk(ica, (enum ica_dir)c->dir, tvb_new_subset_length(tvb, 0, c->len), pinfo, tree, key);
+    }
+    return c->len;
+}
+
+/* Records of a TCP segment (or TLS record, or what TCP reassembled). */
+static void dissect_cgp_segment(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    guint len = tvb_captured_length(tvb);
+    if (!pref_desegment || !pinfo->can_desegment || len < tvb_reported_length(tvb)) {
+        /* no reassembly (or a frame cut by the capture): records as they
+         * are; the rest of a streamed record is lost to the ICA decoder */
+        enum ica_dir d = conv_dir(cv, pinfo);
+        if (!PINFO_FD_VISITED(pinfo) && cv->stream_rem[d] && cv->session && cv->session->ica)
+            ica_session_lose(cv->session->ica, d, pinfo);
+        cv->stream_rem[d] = 0;
+        tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
+        return;
+    }
+    guint off = stream_continuation(tvb, pinfo, tree, cv);
+    while (off < len) {
+        guint avail = len - off;
+        const guint8 *p = tvb_get_ptr(tvb, off, MIN(avail, 8));
+        guint32 n = cgp_unit_len(p, MIN(avail, 8));
+        if (n && n <= avail) {
+            dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
+            off += n;
+            continue;
+        }
+        guint hdr = n ? realtime_header_len(p, MIN(avail, 8)) : 0;
+        if (hdr) {
+            if (!PINFO_FD_VISITED(pinfo))
+                cv->stream_rem[conv_dir(cv, pinfo)] = n - avail;
+            dissect_cgp_unit(tvb_new_subset_remaining(tvb, off), pinfo, tree, cv, TRUE);
+            return;
+        }
+        /* A record that is not realtime: TCP reassembles exactly it.  A
+         * header not all there (or a length or command not yet known):
+         * one more segment, then it is streamed or reassembled. */
+        guint cmd_off = p[0] >= 0x80 ? 2 : 1;
+        gboolean known = n && avail > cmd_off && p[cmd_off] != CGP_DATA_REALTIME &&
+                         p[cmd_off] != CGP_DATA_REALTIME_WITH_ACK;
+        pinfo->desegment_offset = off;
+        pinfo->desegment_len = known ? n - avail : DESEGMENT_ONE_MORE_SEGMENT;
+        return;
+    }
 }
 
 /* Every carrier's entry: the conversation state exists. */
@@ -1297,7 +1667,10 @@ static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         col_clear(pinfo->cinfo, COL_INFO);
         p_add_proto_data(pinfo->pool, pinfo, proto_cgp, 0, GUINT_TO_POINTER(1));
     }
-    tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, 2, get_cgp_pdu_len, dissect_cgp_pdu, cv);
+    if (cv->ws)
+        dissect_cgp_ws(tvb, pinfo, tree, cv);
+    else
+        dissect_cgp_segment(tvb, pinfo, tree, cv);
     return tvb_captured_length(tvb);
 }
 
@@ -1570,6 +1943,8 @@ static wsc_heur_ret_t dissect_cgp_heur_ws(tvbuff_t *tvb, packet_info *pinfo, pro
             return FALSE;
         cv = conv_get(pinfo, ICA_CARRIER_CGP_WS, TRUE);
         conv_set_client(cv, pinfo, cmd == CGP_BIND_REQUEST);
+        if (!cv->ws)
+            cv->ws = wmem_new0(wmem_file_scope(), cgp_ws_t);
     }
     dissect_cgp_stream(tvb, pinfo, tree, cv);
     return TRUE;
@@ -1623,8 +1998,8 @@ static tap_packet_status cgp_stats_packet(stats_tree *st, packet_info *pinfo _U_
 
 /* ---- registration ------------------------------------------------------- */
 
-void
-proto_register_cgp(void)
+/* Fields: record framing, extensions, reliability, binds and the capability block header. */
+static void register_record_fields(void)
 {
     static hf_register_info hf[] = {
         { &hf_cgp_signature, { "Signature", "cgp.signature", FT_BYTES, BASE_NONE, NULL, 0x0,
@@ -1677,6 +2052,14 @@ proto_register_cgp(void)
         { &hf_cgp_service_name, { "Service name", "cgp.service.name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_endpoint_type, { "Address type", "cgp.endpoint.type", FT_UINT8, BASE_DEC, VALS(endpoint_vals), 0x0, NULL, HFILL } },
         { &hf_cgp_endpoint_address, { "Address", "cgp.endpoint.address", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+/* Fields: the capability bodies (§7). */
+static void register_capability_fields(void)
+{
+    static hf_register_info hf[] = {
         { &hf_cgp_sr_pref_version, { "Preferred version", "cgp.sr.preferred_version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_sr_min_version, { "Minimum version", "cgp.sr.min_version", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_sr_c2s_algorithm, { "Client-to-server ack algorithm", "cgp.sr.c2s_ack_algorithm", FT_UINT8, BASE_DEC,
@@ -1713,6 +2096,14 @@ proto_register_cgp(void)
         { &hf_cgp_rp_ui_dimming, { "Dimming", "cgp.rp.ui_flags.dimming", FT_BOOLEAN, 16, NULL, CGP_UI_DIMMING, NULL, HFILL } },
         { &hf_cgp_rp_dimming, { "Dimming percent", "cgp.rp.dimming", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_rp_tcp_timeout, { "Estimated TCP timeout", "cgp.rp.tcp_timeout", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+/* Fields: channels, data, the SOCKS path, records joined across WebSocket messages. */
+static void register_channel_fields(void)
+{
+    static hf_register_info hf[] = {
         { &hf_cgp_channel_id, { "Channel id", "cgp.channel.id", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_channel_side, { "Channel opened by", "cgp.channel.side", FT_UINT8, BASE_DEC, VALS(side_vals), 0x0,
             "Bit 0 of the channel id", HFILL } },
@@ -1747,11 +2138,32 @@ proto_register_cgp(void)
         { &hf_cgp_socks_port, { "SOCKS port", "cgp.socks.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_cgp_socks_reply, { "SOCKS reply", "cgp.socks.reply", FT_UINT8, BASE_DEC, VALS(socks_reply_vals), 0x0, NULL, HFILL } },
         { &hf_cgp_socks_data, { "Data after SOCKS", "cgp.socks.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_continued, { "Part of a record", "cgp.continued", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Bytes of a CGP record cut across WebSocket messages", HFILL } },
+        { &hf_cgp_fragments, { "Record fragments", "cgp.fragments", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment, { "Record fragment", "cgp.fragment", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_overlap, { "Fragment overlap", "cgp.fragment.overlap", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_cgp_fragment_overlap_conflicts, { "Conflicting data in fragment overlap", "cgp.fragment.overlap.conflicts",
+            FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_multiple_tails, { "Multiple tail fragments found", "cgp.fragment.multiple_tails",
+            FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_too_long, { "Fragment too long", "cgp.fragment.too_long_fragment", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_cgp_fragment_error, { "Defragmentation error", "cgp.fragment.error", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_cgp_fragment_count, { "Fragment count", "cgp.fragment.count", FT_UINT32, BASE_DEC, NULL, 0x0, NULL,
+            HFILL } },
+        { &hf_cgp_reassembled_in, { "Reassembled in", "cgp.reassembled_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "Frame whose WebSocket message completes this record", HFILL } },
+        { &hf_cgp_reassembled_length, { "Reassembled record length", "cgp.reassembled.length", FT_UINT32, BASE_DEC,
+            NULL, 0x0, NULL, HFILL } },
     };
-    static int *ett[] = {
-        &ett_cgp, &ett_cgp_record, &ett_cgp_ext, &ett_cgp_rel, &ett_cgp_cap, &ett_cgp_service, &ett_cgp_sta,
-        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags,
-    };
+    proto_register_field_array(proto_cgp, hf, array_length(hf));
+}
+
+static void register_experts(void)
+{
     static ei_register_info ei[] = {
         { &ei_cgp_resume_attempt, { "cgp.resume_attempt", PI_SEQUENCE, PI_NOTE,
             "Session Reliability resume attempt (reconnect flag)", EXPFILL } },
@@ -1779,16 +2191,29 @@ proto_register_cgp(void)
         { &ei_cgp_lost, { "cgp.messages_lost", PI_SEQUENCE, PI_WARN,
             "Tracked messages of this direction were not captured before this one", EXPFILL } },
     };
-
-    proto_cgp = proto_register_protocol("Citrix CGP (Session Reliability)", "CGP", "cgp");
-    proto_register_field_array(proto_cgp, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert_cgp = expert_register_protocol(proto_cgp);
     expert_register_field_array(expert_cgp, ei, array_length(ei));
+}
+
+void
+proto_register_cgp(void)
+{
+    static int *ett[] = {
+        &ett_cgp, &ett_cgp_record, &ett_cgp_ext, &ett_cgp_rel, &ett_cgp_cap, &ett_cgp_service, &ett_cgp_sta,
+        &ett_cgp_params, &ett_cgp_embedded, &ett_cgp_data_flags, &ett_cgp_ui_flags, &ett_cgp_fragment, &ett_cgp_fragments,
+    };
+
+    proto_cgp = proto_register_protocol("Citrix CGP (Session Reliability)", "CGP", "cgp");
+    register_record_fields();
+    register_capability_fields();
+    register_channel_fields();
+    proto_register_subtree_array(ett, array_length(ett));
+    register_experts();
     module_t *cgp_module = prefs_register_protocol(proto_cgp, NULL);
-    prefs_register_bool_preference(cgp_module, "desegment", "Reassemble CGP records spanning TCP segments or TLS records",
-                                   "Whether the CGP dissector reassembles records spanning several TCP segments or "
-                                   "TLS records (TCP's \"Allow subdissectors to reassemble TCP streams\" must be on)",
+    prefs_register_bool_preference(cgp_module, "desegment", "Reassemble CGP records spanning TCP segments, TLS records or WebSocket messages",
+                                   "Whether the CGP dissector reassembles records spanning several TCP segments, "
+                                   "TLS records or WebSocket messages (over TCP and TLS, TCP's \"Allow subdissectors "
+                                   "to reassemble TCP streams\" must be on)",
                                    &pref_desegment);
     prefs_register_bool_preference(cgp_module, "ica", "Decode the ICA session inside",
                                    "Hand the ICA bytes of realtime messages and of TcpProxy ICA channels to the ICA "
@@ -1797,6 +2222,7 @@ proto_register_cgp(void)
     cgp_tls_handle = register_dissector("cgp.tls", dissect_cgp_tls, proto_cgp);
     cgp_tap = register_tap("cgp");
     register_init_routine(cgp_init);
+    reassembly_table_register(&cgp_reassembly, &addresses_ports_reassembly_table_functions);
 
     proto_edt = proto_register_protocol("Citrix EDT (undocumented)", "Citrix EDT", "citrix_edt");
 }

@@ -102,6 +102,58 @@ enum cgp_status cgp_pdu_len(const uint8_t *p, size_t avail, uint32_t *total)
     return s;
 }
 
+uint32_t cgp_unit_len(const uint8_t *p, size_t avail)
+{
+    if (avail == 0 || ((p[0] == 0x1a || p[0] >= 0x80) && avail < 2))
+        return 0;
+    if (p[0] == cgp_signature[0] && p[1] == cgp_signature[1])
+        return CGP_SIGNATURE_LEN;
+    return p[0] < 0x80 ? 1u + p[0] : 2u + ((p[0] & 0x7fu) | ((uint32_t)p[1] << 7));
+}
+
+/* The pending unit of j takes the first bytes of p[0..len). */
+static size_t join_head(cgp_join *j, const uint8_t *p, size_t len, cgp_join_split *o)
+{
+    o->head_at = j->have;
+    if (!len)
+        return 0;
+    if (!j->need) {             /* one byte known: the second tells the length */
+        j->first[1] = p[0];
+        j->need = cgp_unit_len(j->first, 2);
+    }
+    size_t take = j->need - j->have < len ? j->need - j->have : len;
+    o->head_len = (uint32_t)take;
+    j->have += (uint32_t)take;
+    if (j->have == j->need) {
+        o->head_done = 1;
+        j->have = j->need = 0;
+    }
+    return take;
+}
+
+void cgp_join_message(cgp_join *j, const uint8_t *p, size_t len, cgp_join_split *o)
+{
+    memset(o, 0, sizeof *o);
+    size_t off = j->have ? join_head(j, p, len, o) : 0;
+    if (j->have) {              /* the whole message continues the pending unit */
+        o->tail_off = (uint32_t)len;
+        return;
+    }
+    for (;;) {
+        uint32_t n = cgp_unit_len(p + off, len - off);
+        if (!n || n > len - off)
+            break;
+        off += n;
+    }
+    o->tail_off = (uint32_t)off;
+    if (off < len) {
+        j->have = (uint32_t)(len - off);
+        j->first[0] = p[off];
+        j->first[1] = len - off > 1 ? p[off + 1] : 0;
+        j->need = cgp_unit_len(p + off, len - off);
+    }
+}
+
 int cgp_flag_set(const cgp_record *r, unsigned index)
 {
     unsigned byte = index / 7, bit = index % 7;

@@ -22,6 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from icacap_util import TOP, Wireshark, capture, registered_fields, per_direction  # noqa: E402
+import cgp_captures  # noqa: E402  (tools/captures, on the path from icacap_util)
 
 WS = Wireshark()
 SPIKE = capture("spike-ica-2001.pcap")
@@ -202,6 +203,27 @@ class IcaInside(unittest.TestCase):
     def test_random_segments(self):
         self.same(os.path.join(self.tmp, "cgp-spike-random.pcap"), 2598)
 
+    def test_retransmitted_segments(self):
+        """Every segment of the server's 14,024-byte run, whose realtime records are streamed across segments,
+        sent twice in a row: TCP flags the copies and does not hand them on, every ica.* value is the plain
+        capture's."""
+        from pcapgen import PcapWriter, TcpStream
+        path = os.path.join(self.tmp, "cgp-spike-retransmitted.pcap")
+        w = PcapWriter(path)
+        s = TcpStream(w, ("10.30.0.10", 50001), ("10.30.0.20", 2598))
+        s.handshake()
+        for d, data in cgp_captures.cgp_spike_runs():
+            if len(data) < 10000:
+                s.send(d, data)
+                continue
+            for off in range(0, len(data), 1460):
+                (seq, chunk), = s.send(d, data[off:off + 1460])
+                s.resend(d, seq, chunk)
+        s.close()
+        w.close()
+        self.assertEqual(len(WS.fields(path, ["frame.number"], filter="tcp.analysis.retransmission")), 10)
+        self.same(path, 2598)
+
     def test_data_channel(self):
         path = capture("cgp-data-channel.pcap")
         r = rows(path, ["cgp.cmd", "cgp.channel.id", "cgp.channel.protocol"], filter="cgp.cmd == 0x09")
@@ -230,6 +252,64 @@ class IcaInside(unittest.TestCase):
         r = rows(path, ["websocket.opcode", "cgp.cmd"], filter="cgp")
         self.assertEqual(r[min(r)]["cgp.cmd"], ["0x01"])
         self.assertEqual({x for v in r.values() for x in v["websocket.opcode"]}, {"2"})
+        self.same(path, 8080)
+
+    def test_real_websocket_records_cut_across_messages(self):
+        """cgp-ws-split.pcapng: the same CGP bytes as cgp-ws.pcapng, each side writing its stream in messages of
+        SPLIT_SIZES bytes in turn (tools/captures/cgp_peers.py): every cgp.* and ica.* value, per direction and
+        in order, equals the unsplit capture's."""
+        import cgp_peers
+        path, whole = capture("cgp-ws-split.pcapng"), capture("cgp-ws.pcapng")
+        # the capture holds exactly the messages the cutter makes
+        sizes = per_direction(WS, path, ["websocket.payload_length", "websocket.payload_length_ext_16"],
+                              server_port=8080, filter="websocket.opcode == 2")
+        runs = cgp_captures.cgp_spike_runs()
+        for d in ("c2s", "s2c"):
+            got = [int(n) if int(n) < 126 else None for n in sizes[d]["websocket.payload_length"]]
+            ext = iter(int(n) for n in sizes[d]["websocket.payload_length_ext_16"])
+            got = [n if n is not None else next(ext) for n in got]
+            cut = cgp_peers.Cutter(True)
+            self.assertEqual(got, [len(m) for r, data in runs if r == d for m in cut.messages(data)], d)
+        # the records the cutter cut: each joined once, where its last piece is; one of the server's is cut
+        # inside its 2-byte length field
+        cut_records, cut_in_length = 0, 0
+        for d in ("c2s", "s2c"):
+            stream = b"".join(data for r, data in runs if r == d)
+            ends, off, cut = set(), 0, cgp_peers.Cutter(True)
+            for m in (m for r, data in runs if r == d for m in cut.messages(data)):
+                off += len(m)
+                ends.add(off)
+            off = 0
+            while off < len(stream):
+                n = 7 if stream[off:off + 2] == b"\x1aC" else (1 + stream[off] if stream[off] < 0x80 else
+                                                                  2 + ((stream[off] & 0x7f) | stream[off + 1] << 7))
+                cut_records += any(e in ends for e in range(off + 1, off + n))
+                cut_in_length += stream[off] >= 0x80 and off + 1 in ends
+                off += n
+        self.assertEqual(cut_in_length, 1)
+        self.assertEqual(cut_records, 66)
+        joined = rows(path, ["cgp.fragment", "cgp.fragment.count", "cgp.reassembled.length", "cgp.cmd"],
+                      filter="cgp.fragment.count")
+        self.assertEqual(joined[15], {"cgp.fragment": [str(n) for n in range(8, 16)], "cgp.fragment.count": ["8"],
+                                      "cgp.reassembled.length": ["99"], "cgp.cmd": ["0x01"]})
+        self.assertEqual(sum(len(v["cgp.fragment.count"]) for v in joined.values()), cut_records)
+        self.assertEqual(max(int(n) for v in joined.values() for n in v["cgp.fragment.count"]), 11)
+        # pieces of records: each says where its record was joined
+        # (known from the second pass on: tshark -2)
+        pieces = rows(path, ["cgp.continued", "cgp.reassembled_in"], filter="cgp.continued", extra=("-2",))
+        self.assertEqual(pieces[9], {"cgp.continued": ["01"], "cgp.reassembled_in": ["15"]})
+        self.assertEqual([n for n, v in pieces.items() if len(v["cgp.reassembled_in"]) != len(v["cgp.continued"])],
+                         [])
+        # every CGP value the same as the unsplit capture's, per direction, in order
+        fields = sorted(f for f, t in registered_fields(WS, "cgp.").items()
+                        if t not in ("FT_FRAMENUM", "FT_NONE") and not SEGMENTATION_DEPENDENT.search(f)
+                        and f != "cgp.continued")
+        want, have = per_direction(WS, whole, fields, server_port=8080), per_direction(WS, path, fields, server_port=8080)
+        self.assertEqual(len(want["c2s"]["cgp.cmd"]), 43)
+        self.assertEqual(len(want["s2c"]["cgp.cmd"]), 68)
+        for d in ("c2s", "s2c"):
+            for f in fields:
+                self.assertEqual(have[d][f], want[d][f], "%s %s" % (d, f))
         self.same(path, 8080)
 
     def test_socks_gateway_path(self):
@@ -325,8 +405,14 @@ class Malformed(unittest.TestCase):
         self.assertEqual(r[17]["cgp.channel.id"], ["6"])
         self.assertEqual(r[17]["cgp.data"], ["78797a"])
         self.assertEqual(r[18]["cgp.length"], ["4"])
-        # the record the capture ends inside is never claimed complete
-        self.assertEqual(WS.fields(path, ["frame.number"], filter="cgp and tcp.stream == 3"), [["34"], ["35"]])
+        # the realtime record the capture ends inside: its start is shown (a realtime record's ICA bytes are
+        # streamed, not reassembled), its 3 ICA bytes decoded as what they are, nothing claimed beyond them
+        self.assertEqual(WS.fields(path, ["frame.number", "tcp.len", "cgp.cmd", "cgp.length", "_ws.col.Info"],
+                                   filter="cgp and tcp.stream == 3", separator="\t"),
+                         [["34", "106", "0x01", "98", "Signature, BIND_REQUEST"],
+                          ["35", "123", "0x02", "115", "Signature, BIND_RESPONSE"],
+                          ["36", "5", "0x0a", "7", "DATA_REALTIME, [continuation, 3 bytes]"]])
+        self.assertEqual(ex[36], ["Incomplete ICA unit: 3 of 6 bytes so far"])   # the ICA decoder's note, no CGP one
 
 
 class Midstream(unittest.TestCase):
@@ -336,8 +422,10 @@ class Midstream(unittest.TestCase):
         path = capture("cgp-midstream.pcap")
         r = rows(path, ["cgp.cmd", "cgp.msg_number", "cgp.signature"])
         self.assertEqual(sorted(r)[:3], [1, 2, 3])
-        self.assertEqual(r[1]["cgp.cmd"], ["0x0a", "0x0a"])
-        self.assertEqual(r[1]["cgp.msg_number"], ["1", "2"])
+        # two whole realtime records and the start of a third, whose ICA bytes continue in frame 2
+        self.assertEqual(r[1]["cgp.cmd"], ["0x0a", "0x0a", "0x0a"])
+        self.assertEqual(r[1]["cgp.msg_number"], ["1", "2", "3"])
+        self.assertEqual(r[2]["cgp.cmd"], [])
         self.assertEqual([n for n, v in r.items() if v["cgp.signature"]], [])
         self.assertIn("Capture starts in the middle of an ICA session: no handshake, no key", experts(path)[1])
         # the tcp heuristic never picks up mid-stream: on another port nothing is CGP

@@ -52,20 +52,52 @@ class Hostile(unittest.TestCase):
 
     def test_committed_copies_current(self):
         built = sorted(os.listdir(self.tmp))
-        self.assertEqual(len(built), 8)
+        self.assertEqual(len(built), 9)
         for name in built:
             self.assertTrue(filecmp.cmp(os.path.join(self.tmp, name), os.path.join(HOSTILE, name), shallow=False), name)
 
     def test_max_length(self):
         path = self.cap("cgp_max_length")
-        r = fields(path, ["cgp.length", "cgp.cmd", "tcp.reassembled.length"], filter="cgp.length == 32767")
-        self.assertEqual(len(r), 1)
-        (v,) = r.values()
-        self.assertEqual(v["tcp.reassembled.length"], ["32769"])
-        # the NOP after it is found: framing continues
+        r = fields(path, ["tcp.srcport", "tcp.len", "cgp.length", "cgp.cmd", "tcp.reassembled.length"],
+                   filter="cgp.length == 32767")
+        # both realtime records are streamed, not reassembled: their headers where they start
+        self.assertEqual(sorted(r), [6, 38])
+        self.assertEqual(r[6]["tcp.srcport"], ["40001"])
+        self.assertEqual(r[6]["tcp.reassembled.length"], [])
+        # the ICA bytes of the first continue in the 22 segments after it (the last with 649 bytes), then the
+        # NOP after it is found: framing continues
+        cont = fields(path, ["tcp.len", "cgp.cmd"], filter="cgp && !cgp.cmd && tcp.srcport == 40001")
+        self.assertEqual(sorted(cont), list(range(7, 29)))
+        self.assertEqual(cont[28]["tcp.len"], ["649"])
         self.assertEqual(len(fields(path, ["cgp.cmd"], filter="cgp.cmd == 0x05 && tcp.srcport == 40001")), 1)
-        # the claim that never arrives: no record of the second connection beyond its bind
-        self.assertEqual(fields(path, ["cgp.cmd"], filter="cgp.cmd == 0x0a && tcp.srcport == 40002"), {})
+        # the claim that never arrives: its start (103 bytes) and nothing after it
+        self.assertEqual(r[38]["tcp.srcport"], ["40002"])
+        self.assertEqual(r[38]["tcp.len"], ["103"])
+        self.assertEqual(sorted(fields(path, ["cgp.cmd"], filter="cgp && tcp.srcport == 40002")), [36, 38])
+
+    def test_ws_cut(self):
+        path = self.cap("cgp_ws_cut")
+        r = fields(path, ["tcp.srcport", "cgp.cmd", "cgp.length", "cgp.fragment", "cgp.fragment.count",
+                          "cgp.reassembled.length", "cgp.continued"])
+        # the largest record over 34 messages (one of them empty, so not in the list), the NOP after it found
+        self.assertEqual(r[42]["cgp.cmd"], ["0x0a", "0x05"])
+        self.assertEqual(r[42]["cgp.length"], ["32767", "4"])
+        self.assertEqual(r[42]["cgp.fragment"], [str(n) for n in range(9, 14)] + [str(n) for n in range(15, 43)])
+        self.assertEqual(r[42]["cgp.fragment.count"], ["33"])
+        self.assertEqual(r[42]["cgp.reassembled.length"], ["32769"])
+        # the claim of 32767 bytes that never arrive: its pieces only, nothing joined, nothing else decoded
+        v = {n: x for n, x in r.items() if x["tcp.srcport"] == ["40072"]}
+        self.assertEqual(sorted(v), [51, 52, 54, 56])
+        self.assertEqual(len(v[54]["cgp.continued"][0]) // 2, 103)
+        self.assertEqual(len(v[56]["cgp.continued"][0]) // 2, 2000)
+        self.assertEqual([x["cgp.cmd"] for x in v.values()], [[], ["0x01"], [], []])
+        # a last message holding the first byte of a 2-byte length
+        self.assertEqual(r[68]["cgp.continued"], ["80"])
+        self.assertEqual(r[68]["cgp.cmd"], [])
+        # no CGP expert but the server bind's non-minimal varlen (frame 42's ICA bytes are the ICA decoder's)
+        ex = experts(path)
+        self.assertEqual({m for n, x in ex.items() if n != 42 for m in x}, {"Value 36 written in the 2-byte varlen form"})
+        self.assertNotIn("A length or count points past the end", ex[42])
 
     def test_lying_counts(self):
         path = self.cap("cgp_lying_counts")

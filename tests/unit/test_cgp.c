@@ -1,6 +1,7 @@
 /* CGP core: every byte vector of shared notes cgp.md §10 (H5 unit-test
  * vectors and the messages rebuilt with H5's encoder), plus the bounds. */
 #include <stdlib.h>
+#include <string.h>
 #include "unit.h"
 #include "cgp.h"
 
@@ -537,6 +538,100 @@ static void test_socks(void)
     CHECK_EQ_INT(cgp_parse_sta((const uint8_t *)";40;A;", 6, &sta), 0);
 }
 
+/* Units cut across messages: every way of cutting one stream into messages
+ * of 1, 2, 3, 5 and 250 bytes, and seeded random cuts, gives back exactly
+ * the stream's units (the signature, 1- and 2-byte varlen records, the
+ * 32769-byte maximum), whole ones in place and the others joined. */
+static size_t join_stream(uint8_t *b, size_t cap, uint32_t *ends, size_t *n_units)
+{
+    size_t n = hex(b, cap, "1a 43 47 50 2f 30 31 | 03 05 08 02 | 1a 0a");   /* signature, NOP, a 27-byte record */
+    ends[0] = 7, ends[1] = 11, ends[2] = 11 + 27;
+    memset(b + 13, 0xaa, 25);
+    n = 38;
+    b[n++] = 0x80, b[n++] = 0x01, b[n++] = 0x0a;                         /* varlen 128, 2-byte form */
+    memset(b + n, 0xbb, 127);
+    n += 127;
+    ends[3] = (uint32_t)n;
+    b[n++] = 0xff, b[n++] = 0xff, b[n++] = 0x0a;                         /* the largest record */
+    memset(b + n, 0xcc, 32766);
+    n += 32766;
+    ends[4] = (uint32_t)n;
+    b[n++] = 0x01, b[n++] = 0x05;                                        /* a 2-byte NOP */
+    ends[5] = (uint32_t)n;
+    *n_units = 6;
+    (void)cap;
+    return n;
+}
+
+static int join_check(const uint8_t *b, size_t n, const uint32_t *ends, size_t n_units, const size_t *cuts, size_t n_cuts)
+{
+    cgp_join j;
+    memset(&j, 0, sizeof j);
+    size_t pos = 0, unit = 0, pending_start = 0, ok = 1;
+    for (size_t c = 0; pos < n; c++) {
+        size_t len = cuts[c % n_cuts] < n - pos ? cuts[c % n_cuts] : n - pos;
+        cgp_join_split sp;
+        cgp_join_message(&j, b + pos, len, &sp);
+        if (sp.head_len && sp.head_at != pos - pending_start)
+            ok = 0;
+        if (sp.head_done && (unit >= n_units || ends[unit++] != pos + sp.head_len))
+            ok = 0;
+        for (size_t off = sp.head_len; off < sp.tail_off;) {
+            off += cgp_unit_len(b + pos + off, len - off);
+            if (unit >= n_units || ends[unit++] != pos + off)
+                ok = 0;
+        }
+        if (sp.tail_off < len)
+            pending_start = pos + sp.tail_off;
+        pos += len;
+    }
+    return ok && unit == n_units && j.have == 0;
+}
+
+static void test_join(void)
+{
+    static uint8_t b[33000];
+    uint32_t ends[8];
+    size_t n_units, n = join_stream(b, sizeof b, ends, &n_units);
+    static const size_t sizes[] = { 1, 2, 3, 5, 250, 40000 };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        CHECK(join_check(b, n, ends, n_units, &sizes[i], 1));
+    size_t cuts[64];
+    srand(2598);
+    for (int round = 0; round < 50; round++) {
+        for (size_t i = 0; i < 64; i++)
+            cuts[i] = 1 + (size_t)rand() % (round < 25 ? 9 : 2000);
+        CHECK(join_check(b, n, ends, n_units, cuts, 64));
+    }
+    /* the signature cut after 1a, a 2-byte varlen cut between its bytes */
+    cgp_join j;
+    cgp_join_split sp;
+    memset(&j, 0, sizeof j);
+    cgp_join_message(&j, b, 1, &sp);
+    CHECK_EQ_INT(sp.tail_off, 0);
+    CHECK_EQ_INT(j.need, 0);
+    cgp_join_message(&j, b + 1, 6, &sp);
+    CHECK_EQ_INT(sp.head_len, 6);
+    CHECK_EQ_INT(sp.head_at, 1);
+    CHECK_EQ_INT(sp.head_done, 1);
+    CHECK_EQ_INT(sp.tail_off, 6);
+    cgp_join_message(&j, b + 7, 32, &sp);    /* the NOP, the 27-byte record, the 80 of 80 01 */
+    CHECK_EQ_INT(sp.head_len, 0);
+    CHECK_EQ_INT(sp.tail_off, 31);
+    CHECK_EQ_INT(j.have, 1);
+    CHECK_EQ_INT(j.need, 0);
+    cgp_join_message(&j, b + 39, 3, &sp);
+    CHECK_EQ_INT(j.need, 130);
+    CHECK_EQ_INT(sp.head_len, 3);
+    CHECK_EQ_INT(sp.head_at, 1);
+    CHECK_EQ_INT(sp.head_done, 0);
+    CHECK_EQ_INT(j.have, 4);
+    /* an empty message changes nothing */
+    cgp_join_message(&j, b + 43, 0, &sp);
+    CHECK_EQ_INT(sp.head_len, 0);
+    CHECK_EQ_INT(j.have, 4);
+}
+
 int main(void)
 {
     test_varlen();
@@ -550,5 +645,6 @@ int main(void)
     test_extensions();
     test_bounds();
     test_socks();
+    test_join();
     return unit_report();
 }

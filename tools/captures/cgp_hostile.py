@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Hostile CGP captures (issue 9): maximal lengths, counts and lengths that
 lie, 32 extension-flag bytes, a ticket longer than its record, a resume
-naming its own connection, resume chains and loops.
+naming its own connection, resume chains and loops, records cut across
+WebSocket messages that never complete.
 
     tools/captures/cgp_hostile.py OUTDIR          # writes OUTDIR/cgp_<case>.pcap
     tools/captures/cgp_hostile.py --list
@@ -132,6 +133,48 @@ def one_byte_garbage_after_bind(w):
     rng = random.Random(9)
     junk = bytes(rng.randrange(256) for _ in range(300))
     conn(w, 40051, start() + [("c2s", junk)], sizes=lambda d, n: [1] * n if n == 300 else None)
+
+
+# WebSocket (RFC 6455) by hand: the HTTP upgrade, then binary messages, the
+# client's masked (a fixed mask: any works), each message one frame.
+WS_SERVER = ("10.31.0.20", 8080)
+WS_UPGRADE = [("c2s", b"GET / HTTP/1.1\r\nHost: vda.example:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+              ("s2c", b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")]
+WS_MASK = b"\x37\xfa\x21\x3d"
+
+
+def ws_message(direction, payload):
+    n = len(payload)
+    head = bytes([0x82]) + (bytes([n]) if n < 126 else b"\x7e" + n.to_bytes(2, "big") if n < 65536
+                            else b"\x7f" + n.to_bytes(8, "big"))
+    if direction == "s2c":
+        return head + payload
+    masked = bytes(b ^ WS_MASK[i % 4] for i, b in enumerate(payload))
+    return bytes([head[0], head[1] | 0x80]) + head[2:] + WS_MASK + masked
+
+
+def ws_conn(w, port, messages):
+    """messages: (direction, payload), one WebSocket message each."""
+    runs = WS_UPGRADE + [(d, ws_message(d, m)) for d, m in messages]
+    return C.write_runs(w, runs, client=("10.31.0.10", port), server=WS_SERVER)
+
+
+@case
+def ws_cut(w):
+    """CGP inside WebSocket with records cut across messages: the largest
+    record (32769 bytes) in 1000-byte messages with an empty message among
+    them and a NOP after it in the last; a record claiming 32767 bytes of
+    which 2103 arrive before the connection closes; a connection whose last
+    message is the first byte of a 2-byte length."""
+    sig_bind = C.SIGNATURE + C.client_bind()[len(C.SIGNATURE):]
+    start = [("c2s", sig_bind[:20]), ("c2s", sig_bind[20:]), ("s2c", C.server_bind())]
+    full = C.record(C.DATA_REALTIME, bytes(range(256)) * 127 + bytes(254)) + C.record(C.NOP, C.ext(False, 1))
+    cut = [full[i:i + 1000] for i in range(0, len(full), 1000)]
+    ws_conn(w, 40071, start + [("c2s", m) for m in cut[:5] + [b""] + cut[5:]])
+    ws_conn(w, 40072, start + [("c2s", b"\xff\xff\x0a" + bytes(100)), ("c2s", bytes(2000))])
+    ws_conn(w, 40073, start + [("c2s", b"\x80")])
 
 
 def build(name, path):

@@ -9,7 +9,9 @@
 #
 # Writes ica-tls.pcapng (the SPIKE ICA session directly in TLS on 443),
 # cgp-tls.pcapng (the SPIKE session inside CGP inside TLS on 443) and
-# cgp-ws.pcapng (the same CGP bytes in WebSocket binary messages on 8080) and
+# cgp-ws.pcapng (the same CGP bytes in WebSocket binary messages on 8080),
+# cgp-ws-split.pcapng (the same, written in messages of cycling sizes that cut
+# records across messages) and
 # socks-tls.pcapng (SOCKS v5 with the STA ticket, then the SPIKE ICA session,
 # in TLS on 443: the Gateway path with Session Reliability off).
 # Needs root (unshare -n) and Debian 12 packages: tshark (dumpcap, editcap),
@@ -20,7 +22,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$TOP/captures}
 shift || true
-WANT=" ${*:-ica-tls cgp-tls cgp-ws socks-tls} "
+WANT=" ${*:-ica-tls cgp-tls cgp-ws cgp-ws-split socks-tls} "
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
 W=$(mktemp -d /tmp/cgp-rec.XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -64,6 +66,7 @@ record cgp-tls.pcapng cgp-tls 443
 record socks-tls.pcapng socks-tls 443
 if /usr/bin/python3 -c "import websockets" 2>/dev/null; then
     record cgp-ws.pcapng cgp-ws 8080
+    record cgp-ws-split.pcapng cgp-ws-split 8080
 else
-    echo "python3-websockets not installed: cgp-ws.pcapng not recorded" >&2
+    echo "python3-websockets not installed: cgp-ws.pcapng, cgp-ws-split.pcapng not recorded" >&2
 fi
