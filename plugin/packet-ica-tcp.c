@@ -86,7 +86,7 @@ static expert_field ei_ica_tcp_held = EI_INIT;
 static dissector_handle_t reorder_handle;
 static int tcp_tap_id = -1, tcp_follow_tap_id = -1;
 static int hf_tcp_payload = -1, hf_tcp_seq = -1, hf_tcp_ack = -1, hf_tcp_flags = -1;
-static gboolean pref_reorder_from_fields = FALSE;
+static wsc_pref_bool_t pref_reorder_from_fields = FALSE;
 
 /* The start of TCP's "tcp_follow" tap record (packet-tcp.c, the same in
  * 4.0 to 4.6): the payload of the segment, as a subset of TCP's tvb. */
