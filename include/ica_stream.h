@@ -18,6 +18,7 @@
 #include "ica_reducer.h"
 #include "ica_keyfind.h"
 #include "ica_ht.h"
+#include "ica_wd.h"
 
 #define ICA_DETECT_LEN 6
 extern const uint8_t ica_detect_string[ICA_DETECT_LEN];
@@ -200,7 +201,7 @@ typedef struct {
     char vc_name[ICA_MAX_VC][ICA_VC_NAME_LEN];  /* NUL-terminated, trailing blanks removed */
     uint64_t vc_bytes[2][ICA_MAX_VC + 1];
     uint32_t vc_writes[2][ICA_MAX_VC + 1];
-    uint32_t cmd_count[2][256];
+    uint32_t cmd_count[2][ICA_CMD_TABLE_SIZE];    /* commands with a length rule (ica_wd.h); no other code is counted */
     uint64_t plain_bytes[2];        /* WD bytes decoded */
     uint64_t undecoded_bytes[2];    /* wire bytes not decoded */
 } ica_summary;

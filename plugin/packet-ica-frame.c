@@ -125,7 +125,8 @@ static void dissect_ht(tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const 
         return;
     }
     /* the header's bytes are in the frame's buffer unless decoding of the direction stopped */
-    tvbuff_t *t = r->ht_buf_off >= 0 && dec ? tvb_new_subset_length(dec, r->ht_buf_off, r->ht_len) : NULL;
+    tvbuff_t *t = (r->ht_mark & HT_MARK_STORED) && r->buf_off >= r->ht_len && dec
+                  ? tvb_new_subset_length(dec, r->buf_off - r->ht_len, r->ht_len) : NULL;
     proto_item *hi = proto_tree_add_item(ft, hf_ica_ht, t, 0, t ? r->ht_len : 0, ENC_NA);
     proto_tree *ht = proto_item_add_subtree(hi, ett_ica_ht);
     guint off = 1;

@@ -549,7 +549,8 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
 
 static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, size_t len)
 {
-    sum->cmd_count[dir][c[0]]++;
+    if (c[0] < ICA_CMD_TABLE_SIZE)
+        sum->cmd_count[dir][c[0]]++;
     unsigned ch;
     size_t payload;
     switch (c[0]) {
