@@ -60,6 +60,11 @@ struct ica_session {
     gboolean seen_chunk;
     guint8 lost[2];                 /* ica_session_lose(): the next chunk of the direction shows the gap */
     struct ica_frame *last[2];      /* the last chunk record of each direction (first pass) */
+    struct {                        /* first pass: the last frame of each direction whose WD bytes its */
+        const struct ica_frame *fd; /* chunk record can rebuild alone (ica_cmd_ref_t), or fd NULL */
+        guint32 rec;
+        guint64 plain_off;
+    } tail[2];
     guint32 last_num[2];            /* ... and its frame */
 };
 
@@ -88,6 +93,7 @@ typedef struct {
     guint8 region_is_plain : 1;
     guint8 decrypt_disabled : 1;
     guint8 ht_mark : 3;             /* HT_MARK_* */
+    guint8 copy_is_ref : 1;         /* CMD: the store holds an ica_cmd_ref_t, not the copy_len bytes */
     guint8 ht_len;                  /* high-throughput header (ICA_EV_FRAME), 0 = none */
     guint8 ht_flags;
     gint16 crypt_hdr;
@@ -106,6 +112,16 @@ typedef struct {
 #define HT_MARK_INFERRED 0x01       /* applied without its negotiation seen */
 #define HT_MARK_SHORT    0x02       /* expected, frame too short for it */
 #define HT_MARK_STORED   0x04       /* its bytes are in the WD buffer just ahead of the frame's (buf_off - ht_len) */
+
+/* A command's first copy_len bytes by reference: the end of the WD bytes
+ * of a frame stored whole in an earlier chunk's record, from off (a
+ * command that spans frames usually starts in the frame before, which,
+ * itself spanning segments, is stored anyway). */
+typedef struct {
+    const struct ica_frame *fd;
+    guint32 rec;
+    guint32 off;
+} ica_cmd_ref_t;
 
 /* Incomplete at the end of a chunk (ica_stream_partial), kept only when something is. */
 typedef struct {

@@ -96,6 +96,7 @@ typedef struct {
     GByteArray *store;              /* copies of bytes that came in earlier chunks */
     gboolean kept;                  /* some region is REGION_KEPT */
     gboolean decrypted;
+    ica_session *s;
 } ica_collect_t;
 
 static void store_copy(ica_collect_t *c, ica_rec_t *r, const guint8 *p, guint32 len)
@@ -205,8 +206,19 @@ static void collect_command(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
     if (f && ev->plain_off >= fo) {
         r->buf_off = f->buf_off + (gint32)(ev->plain_off - fo);
     } else if (f) {
-        store_copy(c, r, ev->plain, (guint32)(fo - ev->plain_off));
         r->buf_off = f->buf_off;
+        /* the part before: the end of the last frame of an earlier chunk when
+         * that one is stored whole, else copied */
+        const ica_rec_t *t = c->s->tail[ev->dir].fd ? &c->s->tail[ev->dir].fd->recs[c->s->tail[ev->dir].rec] : NULL;
+        guint64 to = c->s->tail[ev->dir].plain_off;
+        if (t && ev->plain_off >= to && to + t->buf_len == fo) {
+            ica_cmd_ref_t ref = { c->s->tail[ev->dir].fd, c->s->tail[ev->dir].rec, (guint32)(ev->plain_off - to) };
+            store_copy(c, r, (const guint8 *)&ref, sizeof ref);
+            r->copy_len = (guint32)(fo - ev->plain_off);
+            r->copy_is_ref = 1;
+        } else {
+            store_copy(c, r, ev->plain, (guint32)(fo - ev->plain_off));
+        }
     } else {
         store_copy(c, r, ev->plain, ev->plain_len);
     }
@@ -286,6 +298,7 @@ const ica_summary *ica_session_summary(const ica_session *s)
 void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
 {
     ica_stream_lose(&s->st, dir);
+    s->tail[dir].fd = NULL;
     /* Shown on the chunk of this frame when there is one, else on the next. */
     if (s->last[dir] && s->last_num[dir] == pinfo->num)
         s->last[dir]->gap = 1;
@@ -293,15 +306,44 @@ void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
         s->lost[dir] = 1;
 }
 
+/* Bytes a record keeps in the store. */
+static guint32 rec_store_len(const ica_rec_t *r)
+{
+    return r->copy_is_ref ? (guint32)sizeof(ica_cmd_ref_t) : r->copy_len;
+}
+
+/* The last frame of the chunk's direction, when a WD command continues
+ * after it and it came partly in earlier chunks: stored whole (its tail is
+ * only a few bytes at the chunk's start), so that the command's first part
+ * can refer to it (ica_cmd_ref_t) instead of copying it. */
+static gint whole_frame(const ica_collect_t *col, const ica_partial *part)
+{
+    if (!part->cmd_seen)
+        return -1;
+    for (guint i = wmem_array_get_count(col->recs); i-- > 0;) {
+        const ica_rec_t *r = (const ica_rec_t *)wmem_array_index(col->recs, i);
+        if (r->type == ICA_EV_FRAME && r->dir == col->dir)
+            return r->region_is_plain && r->region_src >= REGION_CLEAR && r->copy_len && r->tvb_off >= 0 ? (gint)i : -1;
+    }
+    return -1;
+}
+
 /* What the core reported for this chunk, in one allocation: the chunk's
  * record with its event records, then the store (ica_frame_t). */
-static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *part, ica_collect_t *col)
+static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *part, ica_collect_t *col,
+                                  tvbuff_t *tvb)
 {
     guint n = wmem_array_get_count(col->recs);
     gboolean has_partial = part->unit_seen || part->unit_total || part->cmd_seen || part->cmd_total;
     gsize pre = (has_partial ? sizeof(ica_partial_rec_t) : 0) + (col->kept ? col->buf->len : 0);
+    gint whole = whole_frame(col, part);
+    gsize extra = 0;
+    if (whole >= 0) {
+        const ica_rec_t *w = (const ica_rec_t *)wmem_array_index(col->recs, whole);
+        extra = w->wire_len - w->copy_len;
+    }
     ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(),
-                                                sizeof *fd + n * sizeof(ica_rec_t) + pre + col->store->len);
+                                                sizeof *fd + n * sizeof(ica_rec_t) + pre + col->store->len + extra);
     *fd = *head;
     fd->nrecs = n;
     fd->buf_len = col->buf->len;
@@ -316,18 +358,44 @@ static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *pa
         ica_partial_rec_t pr = { (guint32)part->unit_seen, (guint32)part->unit_total, (guint32)part->cmd_seen,
                                  (guint32)part->cmd_total };
         memcpy(store, &pr, sizeof pr);
-        store += sizeof pr;
     }
-    if (col->kept) {
-        memcpy(store, col->buf->data, col->buf->len);
-        store += col->buf->len;
+    if (col->kept)
+        memcpy(store + (has_partial ? sizeof(ica_partial_rec_t) : 0), col->buf->data, col->buf->len);
+    /* the copies, record by record; offsets relative to the store */
+    guint32 at = (guint32)pre;
+    for (guint i = 0; i < n; i++) {
+        ica_rec_t *r = &recs[i];
+        guint32 len = rec_store_len(r);
+        if (len)
+            memcpy(store + at, col->store->data + r->copy_off, len);
+        r->copy_off = at;
+        at += len;
+        if ((gint)i == whole) {
+            tvb_memcpy(tvb, store + at, r->tvb_off, r->wire_len - r->copy_len);
+            at += r->wire_len - r->copy_len;
+            r->copy_len = r->wire_len;
+            r->tvb_off = -1;
+        }
     }
-    /* the copies' offsets are relative to where they start in the store */
-    for (guint i = 0; i < n; i++)
-        recs[i].copy_off += (guint32)pre;
-    if (col->store->len)
-        memcpy(store, col->store->data, col->store->len);
     return fd;
+}
+
+/* Remember the chunk's last frame of its direction for the next chunk's
+ * commands (collect_command), when its record alone rebuilds its WD bytes. */
+static void note_tail(ica_session *s, const ica_frame_t *fd, const ica_collect_t *col)
+{
+    for (guint i = fd->nrecs; i-- > 0;) {
+        const ica_rec_t *r = &fd->recs[i];
+        if (r->type != ICA_EV_FRAME || r->dir != col->dir)
+            continue;
+        gboolean alone = r->region_is_plain && r->buf_off >= 0 &&
+                         (r->region_src == REGION_KEPT ||
+                          (r->region_src >= REGION_CLEAR && r->tvb_off < 0 && r->copy_len == r->wire_len));
+        s->tail[col->dir].fd = alone ? fd : NULL;
+        s->tail[col->dir].rec = i;
+        s->tail[col->dir].plain_off = *(const guint64 *)wmem_array_index(col->plain_offs, i);
+        return;
+    }
 }
 
 /* The partial state and the kept buffer of a stored chunk (ica_frame_t). */
@@ -369,6 +437,7 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     col.store = g_byte_array_new();
     col.decrypted = FALSE;
     col.kept = FALSE;
+    col.s = s;
     s->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&s->st, dir, tvb_get_ptr(tvb, 0, len), len, collect_event, &col);
     if (!pref_desegment && ica_stream_pending(&s->st, dir)) {
@@ -379,7 +448,8 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     ica_stream_partial(&s->st, dir, &part);
     head.encryption = s->st.sum.encryption;
     head.compression = s->st.sum.compression[dir];
-    ica_frame_t *fd = store_records(&head, &part, &col);
+    ica_frame_t *fd = store_records(&head, &part, &col, tvb);
+    note_tail(s, fd, &col);
     g_byte_array_free(col.buf, TRUE);
     g_byte_array_free(col.store, TRUE);
     s->last[dir] = fd;
@@ -435,9 +505,63 @@ static tvbuff_t *wire_tvb(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *t
     return t;
 }
 
+/* A frame's WD bytes (with a high-throughput header stored ahead of them)
+ * rebuilt from its wire bytes into its place in the chunk's WD buffer b:
+ * clear, or decrypted again from the stored cipher state. */
+static gboolean rebuild_region(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb,
+                               guint8 *b)
+{
+    guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
+    guint start = (guint)r->buf_off, len = r->buf_len;
+    if (r->ht_len && r->region_is_plain) {
+        /* the payload starts with the high-throughput header, stored
+         * just ahead of the WD bytes (collect_ht): rebuilt with them */
+        if (!(r->ht_mark & HT_MARK_STORED) || start < r->ht_len)
+            return FALSE;
+        start -= r->ht_len;
+        len += r->ht_len;
+    }
+    if (body + len > r->wire_len || (guint64)start + len > fd->buf_len)
+        return FALSE;
+    wire_memcpy(fd, r, tvb, b + start, body, len);
+    if (r->region_src == REGION_BASIC) {
+        ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
+        ica_basic_decrypt(&cs, b + start, len);
+    }
+    return TRUE;
+}
+
+/* The first part of a command held by reference (ica_cmd_ref_t): the end
+ * of a frame's WD bytes in an earlier chunk's record, stored whole there. */
+static gboolean ref_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, packet_info *pinfo,
+                          guint8 *dst)
+{
+    ica_cmd_ref_t ref;
+    memcpy(&ref, ica_frame_store(fd) + r->copy_off, sizeof ref);
+    if (!ref.fd || ref.rec >= ref.fd->nrecs)
+        return FALSE;
+    const ica_rec_t *f = &ref.fd->recs[ref.rec];
+    if (f->buf_off < 0 || (guint64)ref.off + r->copy_len > f->buf_len ||
+        (guint64)f->buf_off + f->buf_len > ref.fd->buf_len)
+        return FALSE;
+    if (f->region_src == REGION_KEPT) {
+        const guint8 *kept = frame_kept(ref.fd);
+        if (!kept)
+            return FALSE;
+        memcpy(dst, kept + f->buf_off + ref.off, r->copy_len);
+        return TRUE;
+    }
+    guint8 *b = (guint8 *)wmem_alloc0(pinfo->pool, ref.fd->buf_len);
+    if (f->tvb_off >= 0 || !rebuild_region(ref.fd, f, s, NULL, b))     /* whole in its store: no tvb needed */
+        return FALSE;
+    memcpy(dst, b + f->buf_off + ref.off, r->copy_len);
+    return TRUE;
+}
+
 /* A WD command's bytes (ica_rec_t): in the chunk's WD buffer, stored, or
  * both joined (packet scope); NULL when the buffer is not available. */
-static const guint8 *cmd_bytes(const ica_frame_t *fd, const ica_rec_t *r, const guint8 *buf, packet_info *pinfo)
+static const guint8 *cmd_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, const guint8 *buf,
+                               packet_info *pinfo)
 {
     const guint8 *copy = ica_frame_store(fd) + r->copy_off;
     if (r->buf_off < 0)
@@ -447,13 +571,19 @@ static const guint8 *cmd_bytes(const ica_frame_t *fd, const ica_rec_t *r, const 
     if (!r->copy_len)
         return buf + r->buf_off;
     guint8 *b = (guint8 *)wmem_alloc(pinfo->pool, r->buf_len);
-    memcpy(b, copy, r->copy_len);
+    if (r->copy_is_ref) {
+        if (!ref_bytes(fd, r, s, pinfo, b))
+            return NULL;
+    } else {
+        memcpy(b, copy, r->copy_len);
+    }
     memcpy(b + r->copy_len, buf + r->buf_off, r->buf_len - r->copy_len);
     return b;
 }
 
 /* The virtual-channel writes of a chunk, for the tap. */
-static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_info *pinfo, ica_tap_vc **out)
+static guint16 tap_vc_writes(const ica_frame_t *fd, const ica_session *s, const guint8 *buf, packet_info *pinfo,
+                             ica_tap_vc **out)
 {
     guint16 n = 0;
     *out = NULL;
@@ -461,7 +591,7 @@ static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_in
         const ica_rec_t *r = &fd->recs[i];
         if (r->type != ICA_EV_CMD || (r->cmd_flags & ICA_CMDF_INTERRUPTED))
             continue;       /* an interrupted part is counted once joined */
-        const guint8 *c = cmd_bytes(fd, r, buf, pinfo);
+        const guint8 *c = cmd_bytes(fd, r, s, buf, pinfo);
         if (!c)
             continue;
         guint ch, bytes;
@@ -516,7 +646,7 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     rec->first_of_session = fd->first_of_session;
     rec->wire_bytes = tvb_reported_length(tvb);
     ica_tap_vc *vc;
-    rec->n_vc = tap_vc_writes(fd, buf, pinfo, &vc);
+    rec->n_vc = tap_vc_writes(fd, s, buf, pinfo, &vc);
     rec->vc = vc;
     ica_tap_ht *ht;
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
@@ -622,7 +752,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
             if (r->buf_off >= 0 && !r->copy_len && dec) {
                 ct = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
             } else {
-                const guint8 *c = cmd_bytes(fd, r, buf, pinfo);
+                const guint8 *c = cmd_bytes(fd, r, s, buf, pinfo);
                 if (!c)
                     break;
                 ct = tvb_new_child_real_data(tvb, c, r->buf_len, r->buf_len);
@@ -652,28 +782,9 @@ static const guint8 *chunk_buffer(const ica_frame_t *fd, const ica_session *s, t
     const guint8 *kept = frame_kept(fd);
     guint8 *b = kept ? (guint8 *)wmem_memdup(pinfo->pool, kept, fd->buf_len)
                      : (guint8 *)wmem_alloc0(pinfo->pool, fd->buf_len);
-    for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
-        if (r->type != ICA_EV_FRAME || r->buf_off < 0 || r->region_src < REGION_CLEAR)
-            continue;
-        guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
-        guint start = (guint)r->buf_off, len = r->buf_len;
-        if (r->ht_len && r->region_is_plain) {
-            /* the payload starts with the high-throughput header, stored
-             * just ahead of the WD bytes (collect_ht): rebuilt with them */
-            if (!(r->ht_mark & HT_MARK_STORED) || start < r->ht_len)
-                continue;
-            start -= r->ht_len;
-            len += r->ht_len;
-        }
-        if (body + len > r->wire_len)
-            continue;
-        wire_memcpy(fd, r, tvb, b + start, body, len);
-        if (r->region_src == REGION_BASIC) {
-            ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
-            ica_basic_decrypt(&cs, b + start, len);
-        }
-    }
+    for (guint i = 0; i < fd->nrecs; i++)
+        if (fd->recs[i].type == ICA_EV_FRAME && fd->recs[i].buf_off >= 0 && fd->recs[i].region_src >= REGION_CLEAR)
+            rebuild_region(fd, &fd->recs[i], s, tvb, b);
     return b;
 }
 
