@@ -62,7 +62,8 @@ struct ica_session {
     struct ica_frame *last[2];      /* the last chunk record of each direction (first pass) */
     struct {                        /* first pass: the last frame of each direction whose WD bytes its */
         const struct ica_frame *fd; /* chunk record can rebuild alone (ica_cmd_ref_t), or fd NULL */
-        guint32 rec;
+        guint32 rec;                /* its position in the packed records */
+        guint32 buf_len;
         guint64 plain_off;
     } tail[2];
     guint32 last_num[2];            /* ... and its frame */
@@ -119,7 +120,7 @@ typedef struct {
  * itself spanning segments, is stored anyway). */
 typedef struct {
     const struct ica_frame *fd;
-    guint32 rec;
+    guint32 rec;                    /* the frame record's position in the packed records */
     guint32 off;
 } ica_cmd_ref_t;
 
@@ -129,7 +130,8 @@ typedef struct {
 } ica_partial_rec_t;
 
 /* What one chunk's bytes produced on the first pass: one allocation holding
- * this header, the records, then the store: the partial state (when
+ * this header, the records (packed: WD commands and stops in a short form,
+ * packet-ica-chunk.c), then the store: the partial state (when
  * has_partial), the kept WD buffer (buf_len bytes, when has_kept) and the
  * copies. */
 typedef struct ica_frame {
@@ -144,13 +146,14 @@ typedef struct ica_frame {
     guint8 has_kept : 1;            /* REGION_KEPT regions at their offsets in a kept buffer */
     guint32 buf_len;                /* size of the chunk's WD buffer */
     guint32 nrecs;
-    ica_rec_t recs[];               /* allocated with the record, followed by the store */
+    guint32 recs_len;               /* bytes of the packed records */
+    guint8 data[];                  /* records, then the store */
 } ica_frame_t;
 
 /* The store after a chunk's records. */
 static inline const guint8 *ica_frame_store(const ica_frame_t *fd)
 {
-    return (const guint8 *)&fd->recs[fd->nrecs];
+    return fd->data + fd->recs_len;
 }
 
 /* ---- packet-ica-chunk.c ------------------------------------------------ */

@@ -83,6 +83,76 @@ static void file_free(void *actx _U_, void *ptr)
     wmem_free(wmem_file_scope(), ptr);
 }
 
+/* ---- packed records ----------------------------------------------------- */
+
+/* WD commands and stops (most records of a file) are stored in this short
+ * form; other records whole (ica_rec_t). */
+typedef struct {
+    guint8 type;
+    guint8 dir : 1;
+    guint8 copy_is_ref : 1;
+    guint8 code;
+    guint8 cmd_flags;
+    gint32 buf_off;
+    guint32 buf_len;
+    guint32 copy_off;
+    guint32 copy_len;
+} ica_rec_short_t;
+
+static gboolean rec_is_short(guint8 type)
+{
+    return type == ICA_EV_CMD || type == ICA_EV_WD_STOP;
+}
+
+static guint32 rec_packed_size(const ica_rec_t *r)
+{
+    return rec_is_short(r->type) ? (guint32)sizeof(ica_rec_short_t) : (guint32)sizeof(ica_rec_t);
+}
+
+static void rec_pack(guint8 *dst, const ica_rec_t *r)
+{
+    if (!rec_is_short(r->type)) {
+        memcpy(dst, r, sizeof *r);
+        return;
+    }
+    ica_rec_short_t sr;
+    memset(&sr, 0, sizeof sr);
+    sr.type = r->type;
+    sr.dir = r->dir;
+    sr.copy_is_ref = r->copy_is_ref;
+    sr.code = r->code;
+    sr.cmd_flags = r->cmd_flags;
+    sr.buf_off = r->buf_off;
+    sr.buf_len = r->buf_len;
+    sr.copy_off = r->copy_off;
+    sr.copy_len = r->copy_len;
+    memcpy(dst, &sr, sizeof sr);
+}
+
+/* The record at pos of a chunk's packed records into *r; returns the next position. */
+static guint32 rec_get(const ica_frame_t *fd, guint32 pos, ica_rec_t *r)
+{
+    if (!rec_is_short(fd->data[pos])) {
+        memcpy(r, fd->data + pos, sizeof *r);
+        return pos + (guint32)sizeof *r;
+    }
+    ica_rec_short_t sr;
+    memcpy(&sr, fd->data + pos, sizeof sr);
+    memset(r, 0, sizeof *r);
+    r->type = sr.type;
+    r->dir = sr.dir;
+    r->copy_is_ref = sr.copy_is_ref;
+    r->code = sr.code;
+    r->cmd_flags = sr.cmd_flags;
+    r->buf_off = sr.buf_off;
+    r->buf_len = sr.buf_len;
+    r->copy_off = sr.copy_off;
+    r->copy_len = sr.copy_len;
+    r->tvb_off = -1;
+    r->crypt_hdr = -1;
+    return pos + (guint32)sizeof sr;
+}
+
 /* ---- first pass: collect what the core reports for one chunk ----------- */
 
 /* Collector used while the core reports events for one chunk (pinfo->pool). */
@@ -209,9 +279,8 @@ static void collect_command(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
         r->buf_off = f->buf_off;
         /* the part before: the end of the last frame of an earlier chunk when
          * that one is stored whole, else copied */
-        const ica_rec_t *t = c->s->tail[ev->dir].fd ? &c->s->tail[ev->dir].fd->recs[c->s->tail[ev->dir].rec] : NULL;
         guint64 to = c->s->tail[ev->dir].plain_off;
-        if (t && ev->plain_off >= to && to + t->buf_len == fo) {
+        if (c->s->tail[ev->dir].fd && ev->plain_off >= to && to + c->s->tail[ev->dir].buf_len == fo) {
             ica_cmd_ref_t ref = { c->s->tail[ev->dir].fd, c->s->tail[ev->dir].rec, (guint32)(ev->plain_off - to) };
             store_copy(c, r, (const guint8 *)&ref, sizeof ref);
             r->copy_len = (guint32)(fo - ev->plain_off);
@@ -329,31 +398,32 @@ static gint whole_frame(const ica_collect_t *col, const ica_partial *part)
 }
 
 /* What the core reported for this chunk, in one allocation: the chunk's
- * record with its event records, then the store (ica_frame_t). */
+ * record with its packed event records, then the store (ica_frame_t).
+ * *pos receives each record's position in the packed records. */
 static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *part, ica_collect_t *col,
-                                  tvbuff_t *tvb)
+                                  tvbuff_t *tvb, guint32 *pos)
 {
     guint n = wmem_array_get_count(col->recs);
+    ica_rec_t *recs = (ica_rec_t *)wmem_array_get_raw(col->recs);
     gboolean has_partial = part->unit_seen || part->unit_total || part->cmd_seen || part->cmd_total;
     gsize pre = (has_partial ? sizeof(ica_partial_rec_t) : 0) + (col->kept ? col->buf->len : 0);
     gint whole = whole_frame(col, part);
-    gsize extra = 0;
-    if (whole >= 0) {
-        const ica_rec_t *w = (const ica_rec_t *)wmem_array_index(col->recs, whole);
-        extra = w->wire_len - w->copy_len;
+    gsize extra = whole >= 0 ? recs[whole].wire_len - recs[whole].copy_len : 0;
+    guint32 recs_len = 0;
+    for (guint i = 0; i < n; i++) {
+        pos[i] = recs_len;
+        recs_len += rec_packed_size(&recs[i]);
     }
     ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(),
-                                                sizeof *fd + n * sizeof(ica_rec_t) + pre + col->store->len + extra);
+                                                sizeof *fd + recs_len + pre + col->store->len + extra);
     *fd = *head;
     fd->nrecs = n;
+    fd->recs_len = recs_len;
     fd->buf_len = col->buf->len;
     fd->buf_decrypted = col->decrypted;
     fd->has_partial = has_partial;
     fd->has_kept = col->kept;
-    ica_rec_t *recs = fd->recs;
-    if (n)
-        memcpy(recs, wmem_array_get_raw(col->recs), n * sizeof(ica_rec_t));
-    guint8 *store = (guint8 *)&recs[n];
+    guint8 *store = fd->data + recs_len;
     if (has_partial) {
         ica_partial_rec_t pr = { (guint32)part->unit_seen, (guint32)part->unit_total, (guint32)part->cmd_seen,
                                  (guint32)part->cmd_total };
@@ -364,35 +434,38 @@ static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *pa
     /* the copies, record by record; offsets relative to the store */
     guint32 at = (guint32)pre;
     for (guint i = 0; i < n; i++) {
-        ica_rec_t *r = &recs[i];
-        guint32 len = rec_store_len(r);
+        ica_rec_t r = recs[i];
+        guint32 len = rec_store_len(&r);
         if (len)
-            memcpy(store + at, col->store->data + r->copy_off, len);
-        r->copy_off = at;
+            memcpy(store + at, col->store->data + r.copy_off, len);
+        r.copy_off = at;
         at += len;
         if ((gint)i == whole) {
-            tvb_memcpy(tvb, store + at, r->tvb_off, r->wire_len - r->copy_len);
-            at += r->wire_len - r->copy_len;
-            r->copy_len = r->wire_len;
-            r->tvb_off = -1;
+            tvb_memcpy(tvb, store + at, r.tvb_off, r.wire_len - r.copy_len);
+            at += r.wire_len - r.copy_len;
+            r.copy_len = r.wire_len;
+            r.tvb_off = -1;
         }
+        rec_pack(fd->data + pos[i], &r);
     }
     return fd;
 }
 
 /* Remember the chunk's last frame of its direction for the next chunk's
  * commands (collect_command), when its record alone rebuilds its WD bytes. */
-static void note_tail(ica_session *s, const ica_frame_t *fd, const ica_collect_t *col)
+static void note_tail(ica_session *s, const ica_frame_t *fd, const ica_collect_t *col, const guint32 *pos)
 {
     for (guint i = fd->nrecs; i-- > 0;) {
-        const ica_rec_t *r = &fd->recs[i];
-        if (r->type != ICA_EV_FRAME || r->dir != col->dir)
+        ica_rec_t r;
+        rec_get(fd, pos[i], &r);
+        if (r.type != ICA_EV_FRAME || r.dir != col->dir)
             continue;
-        gboolean alone = r->region_is_plain && r->buf_off >= 0 &&
-                         (r->region_src == REGION_KEPT ||
-                          (r->region_src >= REGION_CLEAR && r->tvb_off < 0 && r->copy_len == r->wire_len));
+        gboolean alone = r.region_is_plain && r.buf_off >= 0 &&
+                         (r.region_src == REGION_KEPT ||
+                          (r.region_src >= REGION_CLEAR && r.tvb_off < 0 && r.copy_len == r.wire_len));
         s->tail[col->dir].fd = alone ? fd : NULL;
-        s->tail[col->dir].rec = i;
+        s->tail[col->dir].rec = pos[i];
+        s->tail[col->dir].buf_len = r.buf_len;
         s->tail[col->dir].plain_off = *(const guint64 *)wmem_array_index(col->plain_offs, i);
         return;
     }
@@ -448,16 +521,19 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     ica_stream_partial(&s->st, dir, &part);
     head.encryption = s->st.sum.encryption;
     head.compression = s->st.sum.compression[dir];
-    ica_frame_t *fd = store_records(&head, &part, &col, tvb);
-    note_tail(s, fd, &col);
+    guint32 *pos = (guint32 *)wmem_alloc(pinfo->pool, (wmem_array_get_count(col.recs) + 1) * sizeof(guint32));
+    ica_frame_t *fd = store_records(&head, &part, &col, tvb, pos);
+    note_tail(s, fd, &col, pos);
     g_byte_array_free(col.buf, TRUE);
     g_byte_array_free(col.store, TRUE);
     s->last[dir] = fd;
     s->last_num[dir] = pinfo->num;
-    for (guint i = 0; i < fd->nrecs; i++)
-        if (fd->recs[i].type == ICA_EV_FRAME && (fd->recs[i].flags & ICA_FR_COMPRESSED) &&
-            s->compressed_note_frame == 0)
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        rec_get(fd, pos[i], &r);
+        if (r.type == ICA_EV_FRAME && (r.flags & ICA_FR_COMPRESSED) && s->compressed_note_frame == 0)
             s->compressed_note_frame = pinfo->num;
+    }
     if (s->st.sum.mid_session && s->mid_session_note_frame == 0 && fd->nrecs)
         s->mid_session_note_frame = pinfo->num;
     return fd;
@@ -538,9 +614,13 @@ static gboolean ref_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_s
 {
     ica_cmd_ref_t ref;
     memcpy(&ref, ica_frame_store(fd) + r->copy_off, sizeof ref);
-    if (!ref.fd || ref.rec >= ref.fd->nrecs)
+    if (!ref.fd || (guint64)ref.rec + sizeof(ica_rec_t) > ref.fd->recs_len)
         return FALSE;
-    const ica_rec_t *f = &ref.fd->recs[ref.rec];
+    ica_rec_t fr;
+    rec_get(ref.fd, ref.rec, &fr);
+    const ica_rec_t *f = &fr;
+    if (f->type != ICA_EV_FRAME)
+        return FALSE;
     if (f->buf_off < 0 || (guint64)ref.off + r->copy_len > f->buf_len ||
         (guint64)f->buf_off + f->buf_len > ref.fd->buf_len)
         return FALSE;
@@ -587,8 +667,11 @@ static guint16 tap_vc_writes(const ica_frame_t *fd, const ica_session *s, const 
 {
     guint16 n = 0;
     *out = NULL;
+    guint32 pos = 0;
     for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
+        ica_rec_t rec;
+        pos = rec_get(fd, pos, &rec);
+        const ica_rec_t *r = &rec;
         if (r->type != ICA_EV_CMD || (r->cmd_flags & ICA_CMDF_INTERRUPTED))
             continue;       /* an interrupted part is counted once joined */
         const guint8 *c = cmd_bytes(fd, r, s, buf, pinfo);
@@ -621,8 +704,11 @@ static guint16 tap_ht_values(const ica_frame_t *fd, packet_info *pinfo, ica_tap_
 {
     guint16 n = 0;
     *out = NULL;
+    guint32 pos = 0;
     for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
+        ica_rec_t rec;
+        pos = rec_get(fd, pos, &rec);
+        const ica_rec_t *r = &rec;
         if (r->type != ICA_EV_FRAME || !(r->ht_flags & (ICA_HT_ROUND_TRIP_ESTIMATE | ICA_HT_BANDWIDTH_ESTIMATE)))
             continue;
         if (!*out)
@@ -782,9 +868,13 @@ static const guint8 *chunk_buffer(const ica_frame_t *fd, const ica_session *s, t
     const guint8 *kept = frame_kept(fd);
     guint8 *b = kept ? (guint8 *)wmem_memdup(pinfo->pool, kept, fd->buf_len)
                      : (guint8 *)wmem_alloc0(pinfo->pool, fd->buf_len);
-    for (guint i = 0; i < fd->nrecs; i++)
-        if (fd->recs[i].type == ICA_EV_FRAME && fd->recs[i].buf_off >= 0 && fd->recs[i].region_src >= REGION_CLEAR)
-            rebuild_region(fd, &fd->recs[i], s, tvb, b);
+    guint32 pos = 0;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        pos = rec_get(fd, pos, &r);
+        if (r.type == ICA_EV_FRAME && r.buf_off >= 0 && r.region_src >= REGION_CLEAR)
+            rebuild_region(fd, &r, s, tvb, b);
+    }
     return b;
 }
 
@@ -796,8 +886,12 @@ static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb,
         dec = tvb_new_child_real_data(tvb, buf, fd->buf_len, fd->buf_len);
         add_new_data_source(pinfo, dec, fd->buf_decrypted ? "Decrypted ICA" : "ICA WD data");
     }
-    for (guint i = 0; i < fd->nrecs; i++)
-        render_record(fd, &fd->recs[i], s, tvb, buf, dec, pinfo, it, info);
+    guint32 pos = 0;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        pos = rec_get(fd, pos, &r);
+        render_record(fd, &r, s, tvb, buf, dec, pinfo, it, info);
+    }
 }
 
 int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
