@@ -993,6 +993,154 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
     return 0;
 }
 
+/* What handle_frame works out about one frame's payload. */
+typedef struct {
+    const uint8_t *body;    /* payload after the PDCRYPT1 header byte */
+    size_t blen;
+    int encrypted;
+    int wd_data;            /* the payload is meant to carry WD bytes */
+    const uint8_t *plain;   /* payload in the clear (decrypted), NULL when not available */
+    size_t plain_len;
+} frame_work;
+
+/* The PDCRYPT1 header byte (when this direction has one) and what it
+ * changes: key exchange, CRYPT_OFF/PERM (ica.md §6). */
+static void frame_crypt_header(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    if (sum->encryption == ICA_ENC_RC5) {
+        ev->flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
+        w->wd_data = 0;
+        return;
+    }
+    if (d->crypt_mode == CRYPT_MODE_PERM) {
+        w->encrypted = 1;
+        return;
+    }
+    if (d->crypt_mode != CRYPT_MODE_HDR)
+        return;
+    if (w->blen == 0) {
+        w->wd_data = 0;
+        return;
+    }
+    ev->flags |= ICA_FR_CRYPT_HDR;
+    ev->crypt_hdr = w->body[0];
+    w->body++;
+    w->blen--;
+    switch (ev->crypt_hdr) {
+    case ICA_CRYPT_NOT_ENCRYPTED:
+        break;
+    case ICA_CRYPT_ENCRYPTED:
+        w->encrypted = 1;
+        break;
+    case ICA_CRYPT_PUBLICKEY:
+        ev->flags |= ICA_FR_CONTROL;
+        w->wd_data = 0;
+        if (sum->encryption == ICA_ENC_UNKNOWN)
+            sum->encryption = ICA_ENC_BASIC;
+        break;
+    case ICA_CRYPT_SESSIONKEY:
+        ev->flags |= ICA_FR_CONTROL;
+        w->wd_data = 0;
+        if (w->blen >= 2) {
+            sum->session_key = w->body[1];
+            sum->have_key = 1;
+            sum->key_source = ICA_KEY_EXCHANGE;
+            sum->encryption = ICA_ENC_BASIC;
+            for (int i = 0; i < 2; i++) {
+                ica_basic_init(&st->d[i].cipher, w->body[1]);
+                st->d[i].chain_known = 1;
+            }
+        }
+        break;
+    case ICA_CRYPT_OFF:
+    case ICA_CRYPT_PERM:
+        ev->flags |= ICA_FR_CONTROL;
+        w->encrypted = 1;
+        w->wd_data = 0;
+        d->crypt_mode = ev->crypt_hdr == ICA_CRYPT_OFF ? CRYPT_MODE_CLEAR : CRYPT_MODE_PERM;
+        break;
+    default:
+        ev->flags |= ICA_FR_BAD_HDR;
+        w->wd_data = 0;
+        break;
+    }
+}
+
+/* An encrypted payload: decrypted in the running Basic chain, or left
+ * encrypted (no key yet: key recovery is tried; state lost; decryption
+ * off), keeping the chain consistent either way. */
+static void frame_decrypt(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total, uint64_t wire_off,
+                          int resync_frame, ica_event *ev, frame_work *w, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    ev->flags |= ICA_FR_ENCRYPTED;
+    if (st->replaying)
+        ev->flags |= ICA_FR_REPLAY;
+    if ((!sum->have_key || !d->chain_known) &&
+        !key_trial(st, dir, p, total, wire_off, w->body, w->blen, w->wd_data, &ev->flags, cb, ctx)) {
+        ev->flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
+        w->wd_data = 0;
+    } else if (resync_frame) {
+        /* the ciphertext byte before this frame was lost: its first
+         * byte cannot be decrypted; the state after it is its last byte */
+        ica_basic_decrypt_skip(&d->cipher, w->body, w->blen);
+        ev->flags |= ICA_FR_RESYNC;
+        w->wd_data = 0;
+    } else if (st->decrypt_disabled) {
+        /* the cipher state must still advance for a consistent view */
+        ica_basic_decrypt_skip(&d->cipher, w->body, w->blen);
+        w->wd_data = 0;
+    } else if (reserve(st, &d->work, &d->work_cap, w->blen ? w->blen : 1) < 0) {
+        w->wd_data = 0;
+    } else {
+        if (w->blen)
+            memcpy(d->work, w->body, w->blen);
+        ev->cipher_prev = d->cipher.prev;
+        ica_basic_decrypt(&d->cipher, d->work, w->blen);
+        ev->flags |= ICA_FR_DECRYPTED;
+        ev->decrypted = d->work;
+        ev->decrypted_len = (uint32_t)w->blen;
+        w->plain = d->work;
+        w->plain_len = w->blen;
+    }
+}
+
+/* The reducer (ica.md §7): level 1 expanded, other formats marked. */
+static void frame_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
+{
+    ica_dir_state *d = &st->d[dir];
+    switch (st->sum.compression[dir]) {
+    case ICA_COMP_NONE:
+        break;
+    case ICA_COMP_L1:
+        ev->flags |= ICA_FR_COMPRESSED;
+        if (d->expander_ok) {
+            long n = ica_expand_l1(&d->expander, w->plain, w->plain_len, d->expanded, EXPAND_MAX);
+            if (n >= 0) {
+                ev->flags |= ICA_FR_EXPANDED;
+                w->plain = d->expanded;
+                w->plain_len = (size_t)n;
+                break;
+            }
+            d->expander_ok = 0;     /* history is lost for good */
+        }
+        ev->flags |= ICA_FR_UNDECODABLE;
+        w->wd_data = 0;
+        break;
+    case ICA_COMP_V3:
+        ev->flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
+        w->wd_data = 0;
+        break;
+    default:
+        ev->flags |= ICA_FR_COMPRESSED | ICA_FR_UNDECODABLE;
+        w->wd_data = 0;
+        break;
+    }
+}
+
 static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
                          uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx)
 {
@@ -1001,154 +1149,41 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     ica_event ev = wire_event(ICA_EV_FRAME, dir, p, total, wire_off);
     ev.frame_len = flen;
     ev.flags = prio ? ICA_FR_PRIO_BITS : 0;
-    const uint8_t *body = p + 2;
-    size_t blen = flen;
-    int encrypted = 0, wd_data = 1;
+    frame_work w = { p + 2, flen, 0, 1, NULL, 0 };
     int resync_frame = d->resync;
     d->resync = 0;
 
-    if (sum->encryption == ICA_ENC_RC5) {
-        ev.flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
-        wd_data = 0;
-    } else if (d->crypt_mode == CRYPT_MODE_HDR) {
-        if (blen == 0) {
-            wd_data = 0;
-        } else {
-            ev.flags |= ICA_FR_CRYPT_HDR;
-            ev.crypt_hdr = body[0];
-            body++;
-            blen--;
-            switch (ev.crypt_hdr) {
-            case ICA_CRYPT_NOT_ENCRYPTED:
-                break;
-            case ICA_CRYPT_ENCRYPTED:
-                encrypted = 1;
-                break;
-            case ICA_CRYPT_PUBLICKEY:
-                ev.flags |= ICA_FR_CONTROL;
-                wd_data = 0;
-                if (sum->encryption == ICA_ENC_UNKNOWN)
-                    sum->encryption = ICA_ENC_BASIC;
-                break;
-            case ICA_CRYPT_SESSIONKEY:
-                ev.flags |= ICA_FR_CONTROL;
-                wd_data = 0;
-                if (blen >= 2) {
-                    sum->session_key = body[1];
-                    sum->have_key = 1;
-                    sum->key_source = ICA_KEY_EXCHANGE;
-                    sum->encryption = ICA_ENC_BASIC;
-                    for (int i = 0; i < 2; i++) {
-                        ica_basic_init(&st->d[i].cipher, body[1]);
-                        st->d[i].chain_known = 1;
-                    }
-                }
-                break;
-            case ICA_CRYPT_OFF:
-            case ICA_CRYPT_PERM:
-                ev.flags |= ICA_FR_CONTROL;
-                encrypted = 1;
-                wd_data = 0;
-                d->crypt_mode = ev.crypt_hdr == ICA_CRYPT_OFF ? CRYPT_MODE_CLEAR : CRYPT_MODE_PERM;
-                break;
-            default:
-                ev.flags |= ICA_FR_BAD_HDR;
-                wd_data = 0;
-                break;
-            }
-        }
-    } else if (d->crypt_mode == CRYPT_MODE_PERM) {
-        encrypted = 1;
-    }
-
-    const uint8_t *plain = NULL;
-    size_t plain_len = 0;
-    if (encrypted) {
-        ev.flags |= ICA_FR_ENCRYPTED;
-        if (st->replaying)
-            ev.flags |= ICA_FR_REPLAY;
-        if ((!sum->have_key || !d->chain_known) &&
-            !key_trial(st, dir, p, total, wire_off, body, blen, wd_data, &ev.flags, cb, ctx)) {
-            ev.flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
-            wd_data = 0;
-        } else if (resync_frame) {
-            /* the ciphertext byte before this frame was lost: its first
-             * byte cannot be decrypted; the state after it is its last byte */
-            ica_basic_decrypt_skip(&d->cipher, body, blen);
-            ev.flags |= ICA_FR_RESYNC;
-            wd_data = 0;
-        } else if (st->decrypt_disabled) {
-            /* the cipher state must still advance for a consistent view */
-            ica_basic_decrypt_skip(&d->cipher, body, blen);
-            wd_data = 0;
-        } else if (reserve(st, &d->work, &d->work_cap, blen ? blen : 1) < 0) {
-            wd_data = 0;
-        } else {
-            if (blen)
-                memcpy(d->work, body, blen);
-            ev.cipher_prev = d->cipher.prev;
-            ica_basic_decrypt(&d->cipher, d->work, blen);
-            ev.flags |= ICA_FR_DECRYPTED;
-            ev.decrypted = d->work;
-            ev.decrypted_len = (uint32_t)blen;
-            plain = d->work;
-            plain_len = blen;
-        }
+    frame_crypt_header(st, dir, &ev, &w);
+    if (w.encrypted) {
+        frame_decrypt(st, dir, p, total, wire_off, resync_frame, &ev, &w, cb, ctx);
     } else if (!(ev.flags & (ICA_FR_OPAQUE | ICA_FR_BAD_HDR))) {
-        ev.decrypted = body;
-        ev.decrypted_len = (uint32_t)blen;
-        plain = body;
-        plain_len = blen;
+        ev.decrypted = w.body;
+        ev.decrypted_len = (uint32_t)w.blen;
+        w.plain = w.body;
+        w.plain_len = w.blen;
     }
 
-    if (wd_data && plain && !ht_strip(st, dir, &plain, &plain_len, &ev))
-        wd_data = 0;
-    if (wd_data && plain) {
-        switch (sum->compression[dir]) {
-        case ICA_COMP_NONE:
-            break;
-        case ICA_COMP_L1:
-            ev.flags |= ICA_FR_COMPRESSED;
-            if (d->expander_ok) {
-                long n = ica_expand_l1(&d->expander, plain, plain_len, d->expanded, EXPAND_MAX);
-                if (n >= 0) {
-                    ev.flags |= ICA_FR_EXPANDED;
-                    plain = d->expanded;
-                    plain_len = (size_t)n;
-                    break;
-                }
-                d->expander_ok = 0;     /* history is lost for good */
-            }
-            ev.flags |= ICA_FR_UNDECODABLE;
-            wd_data = 0;
-            break;
-        case ICA_COMP_V3:
-            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
-            wd_data = 0;
-            break;
-        default:
-            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_UNDECODABLE;
-            wd_data = 0;
-            break;
-        }
-    }
-    if (wd_data && plain && d->wd_stopped && plain_len && parses_clean(plain, plain_len)) {
+    if (w.wd_data && w.plain && !ht_strip(st, dir, &w.plain, &w.plain_len, &ev))
+        w.wd_data = 0;
+    if (w.wd_data && w.plain)
+        frame_expand(st, dir, &ev, &w);
+    if (w.wd_data && w.plain && d->wd_stopped && w.plain_len && parses_clean(w.plain, w.plain_len)) {
         d->wd_stopped = 0;
         d->cmd_len = 0;
         ev.flags |= ICA_FR_WD_RESUMED;
     }
-    if (wd_data && plain && !d->wd_stopped) {
-        ev.plain = plain;
-        ev.plain_len = (uint32_t)plain_len;
+    if (w.wd_data && w.plain && !d->wd_stopped) {
+        ev.plain = w.plain;
+        ev.plain_len = (uint32_t)w.plain_len;
         ev.plain_off = d->plain_off + d->cmd_len;
     }
-    if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && blen)
-        sum->undecoded_bytes[dir] += blen;
+    if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && w.blen)
+        sum->undecoded_bytes[dir] += w.blen;
     cb(ctx, &ev);
     if (ev.ht_flags & ICA_HT_INTERRUPT_VIRTUAL_WRITE)
         wd_interrupt(st, dir, cb, ctx);
     if (ev.plain)
-        wd_feed(st, dir, plain, plain_len, cb, ctx);
+        wd_feed(st, dir, ev.plain, ev.plain_len, cb, ctx);
 }
 
 /* ---- per-direction byte stream ------------------------------------------ */
