@@ -122,6 +122,7 @@ void ica_stream_free(ica_stream *st)
         free(st->d[i].expanded);
         free(st->d[i].hist);
     }
+    free(st->sum.vc_count);
 }
 
 void ica_stream_lose(ica_stream *st, enum ica_dir dir)
@@ -547,8 +548,50 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
 
 /* ---- WD commands -------------------------------------------------------- */
 
-static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, size_t len)
+static const ica_vc_count *vc_count_get(const ica_summary *sum, unsigned ch)
 {
+    if (ch > ICA_MAX_VC)
+        ch = ICA_MAX_VC;
+    return sum->vc_slot[ch] ? &sum->vc_count[sum->vc_slot[ch] - 1] : NULL;
+}
+
+uint64_t ica_vc_bytes(const ica_summary *sum, enum ica_dir dir, unsigned channel)
+{
+    const ica_vc_count *v = vc_count_get(sum, channel);
+    return v ? v->bytes[dir] : 0;
+}
+
+uint32_t ica_vc_writes(const ica_summary *sum, enum ica_dir dir, unsigned channel)
+{
+    const ica_vc_count *v = vc_count_get(sum, channel);
+    return v ? v->writes[dir] : 0;
+}
+
+/* The counters of a channel, added on its first write (NULL when memory fails). */
+static ica_vc_count *vc_count_add(ica_stream *st, unsigned ch)
+{
+    ica_summary *sum = &st->sum;
+    if (sum->vc_slot[ch])
+        return &sum->vc_count[sum->vc_slot[ch] - 1];
+    if (sum->n_vc_count == sum->vc_count_cap) {
+        unsigned cap = sum->vc_count_cap ? sum->vc_count_cap * 2u : 4u;
+        if (cap > ICA_MAX_VC + 1)
+            cap = ICA_MAX_VC + 1;
+        ica_vc_count *nv = st->realloc_fn(st->actx, sum->vc_count, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        sum->vc_count = nv;
+        sum->vc_count_cap = (uint8_t)cap;
+    }
+    ica_vc_count *v = &sum->vc_count[sum->n_vc_count++];
+    memset(v, 0, sizeof *v);
+    sum->vc_slot[ch] = sum->n_vc_count;
+    return v;
+}
+
+static void count_command(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len)
+{
+    ica_summary *sum = &st->sum;
     if (c[0] < ICA_CMD_TABLE_SIZE)
         sum->cmd_count[dir][c[0]]++;
     unsigned ch;
@@ -575,8 +618,11 @@ static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, 
     }
     if (ch > ICA_MAX_VC)
         ch = ICA_MAX_VC;
-    sum->vc_bytes[dir][ch] += payload;
-    sum->vc_writes[dir][ch]++;
+    ica_vc_count *v = vc_count_add(st, ch);
+    if (v) {
+        v->bytes[dir] += payload;
+        v->writes[dir]++;
+    }
 }
 
 /* Every event starts zeroed, with no PDCRYPT1 header seen. */
@@ -610,7 +656,7 @@ static void emit_cmd_flags(ica_stream *st, enum ica_dir dir, const uint8_t *c, s
     ev.code = c[0];
     ev.cmd_flags = cmd_flags;
     if (count)
-        count_command(&st->sum, dir, c, len);
+        count_command(st, dir, c, len);
     cb(ctx, &ev);
 }
 
@@ -1321,135 +1367,171 @@ static long resync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t re
     return i;
 }
 
+/* One unit of each phase, at p (rem bytes, stream offset off): each step
+ * returns the bytes it consumed (0 when it only changed the phase), or
+ * STEP_WAIT when the unit is not complete yet. */
+#define STEP_WAIT (-1L)
+
+static long step_detect(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                        ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    size_t n = rem < ICA_DETECT_LEN ? rem : ICA_DETECT_LEN;
+    if (memcmp(p, ica_detect_string, n) == 0) {
+        if (n < ICA_DETECT_LEN)
+            return STEP_WAIT;
+        emit_simple(ICA_EV_DETECT, dir, p, ICA_DETECT_LEN, off, cb, ctx);
+        d->seen_detect = 1;
+        return ICA_DETECT_LEN;
+    }
+    if (d->seen_detect || raw_packet_ok(p, rem) || (rem < 3 + 36 && p[0] <= 2)) {
+        d->phase = ICA_PHASE_RAW;
+        return 0;
+    }
+    /* Text before the detect string (the client treats it as TTY output). */
+    size_t skip = 1;
+    while (skip < rem && p[skip] != ica_detect_string[0])
+        skip++;
+    emit_simple(ICA_EV_UNDECODED, dir, p, skip, off, cb, ctx);
+    st->sum.undecoded_bytes[dir] += skip;
+    return (long)skip;
+}
+
+/* One raw WD handshake packet: type, u16 length, body (ica.md §4). */
+static long step_raw(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                     int *padded_msg, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    if (rem < 3)
+        return STEP_WAIT;
+    uint8_t type = p[0];
+    if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
+        /* not a handshake packet: say so here, then look for frames
+         * (the handshake may be over) */
+        emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
+        enter_framed(st, dir);
+        start_resync(d, ICA_UNDEC_RESYNC);
+        return 1;
+    }
+    size_t total = 3 + (size_t)le16(p + 1);
+    if (rem < total)
+        return STEP_WAIT;
+    int count = -1;
+    uint16_t flags = 0;
+    if (type == 0x00 && total > 3) {
+        sum->init_request_level = p[3];
+        if (p[3] > 6)
+            ht_learn(sum, p + 4, total - 4, 1);
+    }
+    else if (type == 0x01)
+        learn_init_response(sum, p + 3, total - 3);
+    else if (type == 0x02)
+        count = learn_init_connect(sum, p + 3, total - 3);
+    if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
+        if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
+            flags |= ICA_RAW_COUNT_NOT_DOWN;
+        d->last_module_count = p[5];
+    }
+    if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
+        flags |= ICA_RAW_TOO_MANY;
+    emit_raw(dir, p, total, off, flags, cb, ctx);
+    if (flags & ICA_RAW_TOO_MANY) {
+        d->phase = ICA_PHASE_LOST;
+    } else if (type == 0x04 && dir == ICA_C2S) {
+        enter_framed(st, dir);
+        *padded_msg = 1;
+    } else if (type == 0x02 && count == 0 && dir == ICA_S2C) {
+        enter_framed(st, dir);
+    }
+    return (long)total;
+}
+
+/* One PDRFRAME frame: u16 length (priority in the top bits), body. */
+static long step_framed(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                        int *padded_msg, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (rem < 2)
+        return STEP_WAIT;
+    /* H5 masks the priority bits on every receive, whatever the
+     * agreed PDRFRAME version (ica-modern.md §4). */
+    uint16_t raw = le16(p);
+    uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
+    size_t total = 2 + (size_t)flen, lim = frame_limit(&st->sum);
+    if (lim && flen > lim) {
+        /* a stray or lost byte, not a frame: never wait for it */
+        emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
+        start_resync(d, ICA_UNDEC_RESYNC);
+        return 2;
+    }
+    if (rem < total)
+        return STEP_WAIT;
+    handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
+    *padded_msg = flen >= 1 && (p[2] == ICA_CRYPT_PUBLICKEY || p[2] == ICA_CRYPT_SESSIONKEY) &&
+                  d->crypt_mode == CRYPT_MODE_HDR;
+    return (long)total;
+}
+
+/* Framing lost: the rest of the bytes are undecoded. */
+static long step_lost(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                      ica_event_cb cb, void *ctx)
+{
+    emit_simple(ICA_EV_UNDECODED, dir, p, rem, off, cb, ctx);
+    st->sum.undecoded_bytes[dir] += rem;
+    return (long)rem;
+}
+
+/* Looking for PDRFRAME alignment (mid-session start, or after lost bytes). */
+static long step_sync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                      ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (d->resync || d->sync_reason)
+        return resync(st, dir, p, rem, off, cb, ctx);
+    if (frames_cover(p, rem)) {
+        d->phase = ICA_PHASE_FRAMED;
+        d->crypt_mode = CRYPT_MODE_HDR;
+        return 0;
+    }
+    /* not aligned here: wait for a chunk that is */
+    return step_lost(st, dir, p, rem, off, cb, ctx);
+}
+
 /* Process complete units of view; returns bytes consumed. */
 static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, size_t vlen,
                       ica_event_cb cb, void *ctx)
 {
     ica_dir_state *d = &st->d[dir];
-    ica_summary *sum = &st->sum;
     size_t pos = 0;
     while (pos < vlen) {
         const uint8_t *p = view + pos;
         size_t rem = vlen - pos;
         uint64_t off = d->wire_off + pos;
         int padded_msg = 0;
+        long n;
         if (st->alloc_failed)
             d->phase = ICA_PHASE_LOST;
         switch (d->phase) {
-        case ICA_PHASE_DETECT: {
-            size_t n = rem < ICA_DETECT_LEN ? rem : ICA_DETECT_LEN;
-            if (memcmp(p, ica_detect_string, n) == 0) {
-                if (n < ICA_DETECT_LEN)
-                    return pos;
-                emit_simple(ICA_EV_DETECT, dir, p, ICA_DETECT_LEN, off, cb, ctx);
-                d->seen_detect = 1;
-                pos += ICA_DETECT_LEN;
-                continue;
-            }
-            if (d->seen_detect || raw_packet_ok(p, rem) || (rem < 3 + 36 && p[0] <= 2)) {
-                d->phase = ICA_PHASE_RAW;
-                continue;
-            }
-            /* Text before the detect string (the client treats it as TTY output). */
-            size_t skip = 1;
-            while (skip < rem && p[skip] != ica_detect_string[0])
-                skip++;
-            emit_simple(ICA_EV_UNDECODED, dir, p, skip, off, cb, ctx);
-            sum->undecoded_bytes[dir] += skip;
-            pos += skip;
-            continue;
-        }
-        case ICA_PHASE_RAW: {
-            if (rem < 3)
-                return pos;
-            uint8_t type = p[0];
-            if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
-                /* not a handshake packet: say so here, then look for frames
-                 * (the handshake may be over) */
-                emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
-                pos += 1;
-                enter_framed(st, dir);
-                start_resync(d, ICA_UNDEC_RESYNC);
-                continue;
-            }
-            size_t total = 3 + (size_t)le16(p + 1);
-            if (rem < total)
-                return pos;
-            int count = -1;
-            uint16_t flags = 0;
-            if (type == 0x00 && total > 3) {
-                sum->init_request_level = p[3];
-                if (p[3] > 6)
-                    ht_learn(sum, p + 4, total - 4, 1);
-            }
-            else if (type == 0x01)
-                learn_init_response(sum, p + 3, total - 3);
-            else if (type == 0x02)
-                count = learn_init_connect(sum, p + 3, total - 3);
-            if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
-                if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
-                    flags |= ICA_RAW_COUNT_NOT_DOWN;
-                d->last_module_count = p[5];
-            }
-            if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
-                flags |= ICA_RAW_TOO_MANY;
-            emit_raw(dir, p, total, off, flags, cb, ctx);
-            pos += total;
-            if (flags & ICA_RAW_TOO_MANY) {
-                d->phase = ICA_PHASE_LOST;
-                continue;
-            }
-            if (type == 0x04 && dir == ICA_C2S) {
-                enter_framed(st, dir);
-                padded_msg = 1;
-            } else if (type == 0x02 && count == 0 && dir == ICA_S2C) {
-                enter_framed(st, dir);
-            }
+        case ICA_PHASE_DETECT:
+            n = step_detect(st, dir, p, rem, off, cb, ctx);
             break;
-        }
-        case ICA_PHASE_FRAMED: {
-            if (rem < 2)
-                return pos;
-            /* H5 masks the priority bits on every receive, whatever the
-             * agreed PDRFRAME version (ica-modern.md §4). */
-            uint16_t raw = le16(p);
-            uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
-            size_t total = 2 + (size_t)flen, lim = frame_limit(sum);
-            if (lim && flen > lim) {
-                /* a stray or lost byte, not a frame: never wait for it */
-                emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
-                pos += 2;
-                start_resync(d, ICA_UNDEC_RESYNC);
-                continue;
-            }
-            if (rem < total)
-                return pos;
-            handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
-            pos += total;
-            padded_msg = flen >= 1 && (p[2] == ICA_CRYPT_PUBLICKEY || p[2] == ICA_CRYPT_SESSIONKEY) &&
-                         d->crypt_mode == CRYPT_MODE_HDR;
+        case ICA_PHASE_RAW:
+            n = step_raw(st, dir, p, rem, off, &padded_msg, cb, ctx);
             break;
-        }
+        case ICA_PHASE_FRAMED:
+            n = step_framed(st, dir, p, rem, off, &padded_msg, cb, ctx);
+            break;
         case ICA_PHASE_SYNC:
-            if (d->resync || d->sync_reason) {
-                long n = resync(st, dir, p, rem, off, cb, ctx);
-                if (n < 0)
-                    return pos;
-                pos += (size_t)n;
-                continue;
-            }
-            if (frames_cover(p, rem)) {
-                d->phase = ICA_PHASE_FRAMED;
-                d->crypt_mode = CRYPT_MODE_HDR;
-                continue;
-            }
-            /* not aligned here: wait for a chunk that is */
-            /* fall through */
+            n = step_sync(st, dir, p, rem, off, cb, ctx);
+            break;
         default:
-            emit_simple(ICA_EV_UNDECODED, dir, p, rem, off, cb, ctx);
-            sum->undecoded_bytes[dir] += rem;
-            return vlen;
+            n = step_lost(st, dir, p, rem, off, cb, ctx);
+            break;
         }
+        if (n < 0)
+            return pos;
+        pos += (size_t)n;
         if (padded_msg && all_zero(view + pos, vlen - pos)) {
             emit_simple(ICA_EV_PADDING, dir, view + pos, vlen - pos, d->wire_off + pos, cb, ctx);
             pos = vlen;

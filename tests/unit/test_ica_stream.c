@@ -163,10 +163,10 @@ static void test_reference_session(void)
     CHECK_EQ_INT(v[ICA_CMD_SETMOU_POSITION], 35);
     CHECK_EQ_INT(v[ICA_CMD_SET_LED], 1);
     CHECK_EQ_INT(t.cmds[ICA_S2C], 57);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][9], 16);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][12], 2);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][15], 1);
-    CHECK_EQ_INT(s->vc_writes[ICA_C2S][12], 5);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 9), 16);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 12), 2);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 15), 1);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_C2S, 12), 5);
     CHECK_EQ_INT(s->plain_bytes[ICA_S2C], 14558);
     CHECK_EQ_INT(s->plain_bytes[ICA_C2S], 267);
     ica_stream_free(&st);
@@ -398,7 +398,7 @@ static void test_padding_and_keys(void)
     CHECK_EQ_INT(t.cmds[ICA_C2S], 1);
     frame_enc(&st, &enc, ICA_C2S, 0x01, b, sizeof b, &t);
     CHECK_EQ_INT(t.cmds[ICA_C2S], 3);
-    CHECK_EQ_INT(st.sum.vc_bytes[ICA_C2S][9], 4);
+    CHECK_EQ_INT(ica_vc_bytes(&st.sum, ICA_C2S, 9), 4);
     CHECK_EQ_INT(t.gaps, 0);
 
     /* CRYPT_PERM: 64 encrypted bytes, then no header byte, always encrypted */
