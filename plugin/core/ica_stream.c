@@ -187,18 +187,13 @@ static int frames_cover(const uint8_t *data, size_t len)
     return n > 0 && pos == len;
 }
 
-/* A capability list exactly filling len bytes (§5.6). */
+/* A capability list exactly filling len bytes (§5.6), moreData 0 or 1,
+ * its first block right after the head. */
 static int caplist_ok(const uint8_t *c, size_t len)
 {
-    if (len < 4 || c[0] > 1 || le16(c + 2) != 4)
-        return 0;
-    size_t off = 4;
-    for (unsigned i = 0; i < c[1]; i++) {
-        if (off + 4 > len || le16(c + off) < 4)
-            return 0;
-        off += le16(c + off);
-    }
-    return off == len;
+    ica_caplist cl;
+    ica_caplist_parse(c, len, &cl);
+    return cl.stop == ICA_CAPLIST_COMPLETE && cl.more <= 1 && cl.first == ICA_CAPLIST_HEAD_LEN && cl.stop_off == len;
 }
 
 static int name_ok(const uint8_t *n, size_t size)
