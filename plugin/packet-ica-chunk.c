@@ -4,7 +4,12 @@
  * The byte-level work (phases, cipher state, reducer, command reassembly,
  * channel bindings) is done by the epan-free ica_stream core on the first
  * pass; what it reports (ica_event) is stored per frame as small records so
- * that any frame can be shown later, in any order.  This file turns those
+ * that any frame can be shown later, in any order.  Memory (bench/ica.md):
+ * a record holds offsets and lengths into the chunk's tvb and into the
+ * chunk's WD buffer, which is rebuilt for display (decrypted again from a
+ * one-byte cipher state); only bytes that came in earlier chunks are
+ * copied, and a WD command that starts in the previous chunk's last frame
+ * refers to that frame's record instead (ica_cmd_ref_t).  This file turns those
  * records into the ICA tree, the Info column and expert infos, dispatching
  * to the handshake, frame and WD-command renderers, and queues the "ica"
  * tap.

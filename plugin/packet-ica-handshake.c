@@ -20,7 +20,10 @@
  *     has its channel priorities at the capability's start + PriorityOffset
  *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
- * session learns; this file renders one packet's tree.
+ * session learns; this file renders one packet's tree.  Capability lists
+ * are walked once, by the core's ica_caplist_parse, whose blocks (and the
+ * reason a walk stopped) are rendered here; the module layouts are still
+ * read at their fixed offsets both here and in the core.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
