@@ -18,6 +18,34 @@
 
 #define ICA_CAP_PACKET_PRIORITY 5
 #define ICA_CAP_HEAD_LEN 4
+#define ICA_CAPLIST_HEAD_LEN 4      /* u8 moreData, u8 blockCount, u16 offsetToFirstBlock */
+#define ICA_CAPLIST_MAX 255         /* blockCount is one byte */
+
+/* One walk of a capability list, for the stream core (what it learns) and
+ * the dissector (what it shows). */
+enum ica_caplist_stop {
+    ICA_CAPLIST_COMPLETE,           /* all blockCount blocks read */
+    ICA_CAPLIST_SHORT,              /* shorter than the list head: no list */
+    ICA_CAPLIST_FIRST_OUTSIDE,      /* offsetToFirstBlock below the head or beyond the list */
+    ICA_CAPLIST_BAD_BLOCK,          /* a block's byteCount below its head or beyond the list (at stop_off) */
+    ICA_CAPLIST_TRUNCATED           /* the list ends before blockCount blocks (at stop_off) */
+};
+typedef struct {
+    uint32_t off;                   /* from the list's start */
+    uint16_t len;                   /* byteCount, head included */
+    uint16_t sig;
+} ica_cap_block;
+typedef struct {
+    uint8_t more, count;
+    uint16_t first;
+    uint8_t stop;                   /* enum ica_caplist_stop */
+    uint8_t n;                      /* blocks read */
+    uint16_t bad_len;               /* ICA_CAPLIST_BAD_BLOCK: that byteCount */
+    uint32_t stop_off;              /* where reading stopped (the end of the last block when complete) */
+    ica_cap_block block[ICA_CAPLIST_MAX];
+} ica_caplist;
+
+void ica_caplist_parse(const uint8_t *list, size_t len, ica_caplist *out);
 #define ICA_CAP_PRIORITY_FIXED (ICA_CAP_HEAD_LEN + 7)
 
 /* Find capability `sig` in a capability list of len bytes; every block

@@ -18,6 +18,7 @@
 #include "ica_reducer.h"
 #include "ica_keyfind.h"
 #include "ica_ht.h"
+#include "ica_wd.h"
 
 #define ICA_DETECT_LEN 6
 extern const uint8_t ica_detect_string[ICA_DETECT_LEN];
@@ -164,6 +165,12 @@ enum ica_key_source {
     ICA_KEY_NONE, ICA_KEY_EXCHANGE, ICA_KEY_RECOVERED, ICA_KEY_MANUAL
 };
 
+/* Writes and payload bytes of one virtual channel, per direction. */
+typedef struct ica_vc_count {
+    uint64_t bytes[2];
+    uint32_t writes[2];
+} ica_vc_count;
+
 /* What the handshake and the data said; read by statistics and triage. */
 typedef struct {
     char client_name[ICA_CLIENT_NAME_MAX];
@@ -198,9 +205,12 @@ typedef struct {
     uint16_t ht_max_packet;         /* the client's MaxICAPacketLength */
     uint8_t vc_bound[ICA_MAX_VC];
     char vc_name[ICA_MAX_VC][ICA_VC_NAME_LEN];  /* NUL-terminated, trailing blanks removed */
-    uint64_t vc_bytes[2][ICA_MAX_VC + 1];
-    uint32_t vc_writes[2][ICA_MAX_VC + 1];
-    uint32_t cmd_count[2][256];
+    /* virtual-channel writes and payload bytes, only for channels written
+     * to (a session uses a handful of the 65 slots): ica_vc_bytes() */
+    uint8_t vc_slot[ICA_MAX_VC + 1];    /* channel -> 1 + index in vc_count, 0 = none yet */
+    uint8_t n_vc_count, vc_count_cap;
+    struct ica_vc_count *vc_count;      /* (realloc_fn) */
+    uint32_t cmd_count[2][ICA_CMD_TABLE_SIZE];    /* commands with a length rule (ica_wd.h); no other code is counted */
     uint64_t plain_bytes[2];        /* WD bytes decoded */
     uint64_t undecoded_bytes[2];    /* wire bytes not decoded */
 } ica_summary;
@@ -293,6 +303,11 @@ void ica_stream_partial(const ica_stream *st, enum ica_dir dir, ica_partial *out
 /* Channel name from the session's VcBind table, else the legacy fixed
  * numbering (vrtlclss.h), else NULL. */
 const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_table);
+
+/* Virtual-channel payload bytes and writes of a direction; channels >= 64
+ * share slot ICA_MAX_VC. */
+uint64_t ica_vc_bytes(const ica_summary *sum, enum ica_dir dir, unsigned channel);
+uint32_t ica_vc_writes(const ica_summary *sum, enum ica_dir dir, unsigned channel);
 
 /* Module-data helpers shared with the dissector. */
 const char *ica_encryption_name(unsigned enc);

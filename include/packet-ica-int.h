@@ -60,77 +60,106 @@ struct ica_session {
     gboolean seen_chunk;
     guint8 lost[2];                 /* ica_session_lose(): the next chunk of the direction shows the gap */
     struct ica_frame *last[2];      /* the last chunk record of each direction (first pass) */
+    struct {                        /* first pass: the last frame of each direction whose WD bytes its */
+        const struct ica_frame *fd; /* chunk record can rebuild alone (ica_cmd_ref_t), or fd NULL */
+        guint32 rec;                /* its position in the packed records */
+        guint32 buf_len;
+        guint64 plain_off;
+    } tail[2];
     guint32 last_num[2];            /* ... and its frame */
 };
 
-/* One thing the core reported while this chunk's bytes were fed.  Small:
- * bytes are referenced (offsets into the chunk's tvb, or into the chunk's
- * WD buffer, which is rebuilt for display from the wire bytes: decrypted
- * again from cipher_prev), copies only where bytes of earlier chunks are
- * needed (copy) or could not be rebuilt (kept in the chunk's buf). */
+/* One thing the core reported while this chunk's bytes were fed.  Small
+ * (44 bytes; one of these per frame and per WD command of a file): bytes
+ * are referenced, as offsets into the chunk's tvb or into the chunk's WD
+ * buffer, which is rebuilt for display from the wire bytes (decrypted
+ * again from cipher_prev).  Only bytes that came in earlier chunks are
+ * copied, into the chunk's store (ica_frame_t), at copy_off:
+ *   wire unit (not CMD): copy_len = 0: all in the tvb at tvb_off;
+ *     0 < copy_len < wire_len: the first copy_len bytes in the store, the
+ *     rest at tvb_off; tvb_off = -1: all wire_len bytes in the store.
+ *   CMD: copy_len = 0: all in the WD buffer at buf_off; 0 < copy_len <
+ *     buf_len: the first copy_len bytes in the store, the rest in the WD
+ *     buffer at buf_off; buf_off = -1: all buf_len bytes in the store.
+ * Reducer output and frames the running cipher chain cannot rebuild are
+ * kept (REGION_KEPT) in the chunk's kept buffer. */
 enum { REGION_NONE, REGION_KEPT, REGION_CLEAR, REGION_BASIC };
 typedef struct {
     guint8 type;
     guint8 dir;
     guint8 code;
-    guint8 region_src;              /* FRAME: how its WD bytes come back (REGION_*) */
     guint8 cipher_prev;             /* REGION_BASIC: cipher state before the payload */
-    guint8 region_is_plain;
-    guint8 decrypt_disabled;
     guint8 cmd_flags;               /* ICA_CMDF_* (ICA_EV_CMD) */
-    gint16 crypt_hdr;
-    guint16 frame_len;
-    guint32 flags;
-    gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1: see copy */
-    guint32 wire_len;
-    gint32 buf_off;                 /* bytes in the chunk's WD buffer, or -1: see copy */
-    guint32 buf_len;
-    const guint8 *copy;             /* the unit's wire bytes (not CMD) or the command (CMD) when they reach into earlier chunks */
-    guint64 plain_off;
+    guint8 region_src : 2;          /* FRAME: how its WD bytes come back (REGION_*) */
+    guint8 region_is_plain : 1;
+    guint8 decrypt_disabled : 1;
+    guint8 ht_mark : 3;             /* HT_MARK_* */
+    guint8 copy_is_ref : 1;         /* CMD: the store holds an ica_cmd_ref_t, not the copy_len bytes */
     guint8 ht_len;                  /* high-throughput header (ICA_EV_FRAME), 0 = none */
     guint8 ht_flags;
-    guint8 ht_mark;                 /* HT_MARK_* */
+    gint16 crypt_hdr;
+    guint16 frame_len;
     guint16 ht_rtt_ms;
     guint16 ht_bw_raw;
-    gint32 ht_buf_off;              /* the header's bytes in the frame's buffer, -1 = none */
+    guint32 flags;
+    gint32 tvb_off;                 /* wire bytes in this chunk's tvb, or -1 */
+    guint32 wire_len;
+    gint32 buf_off;                 /* bytes in the chunk's WD buffer, or -1 */
+    guint32 buf_len;
+    guint32 copy_off;               /* bytes of earlier chunks in the chunk's store (copy_len of them) */
+    guint32 copy_len;
 } ica_rec_t;
 
 #define HT_MARK_INFERRED 0x01       /* applied without its negotiation seen */
 #define HT_MARK_SHORT    0x02       /* expected, frame too short for it */
+#define HT_MARK_STORED   0x04       /* its bytes are in the WD buffer just ahead of the frame's (buf_off - ht_len) */
 
-/* What one chunk's bytes produced on the first pass. */
+/* A command's first copy_len bytes by reference: the end of the WD bytes
+ * of a frame stored whole in an earlier chunk's record, from off (a
+ * command that spans frames usually starts in the frame before, which,
+ * itself spanning segments, is stored anyway). */
+typedef struct {
+    const struct ica_frame *fd;
+    guint32 rec;                    /* the frame record's position in the packed records */
+    guint32 off;
+} ica_cmd_ref_t;
+
+/* Incomplete at the end of a chunk (ica_stream_partial), kept only when something is. */
+typedef struct {
+    guint32 unit_seen, unit_total, cmd_seen, cmd_total;
+} ica_partial_rec_t;
+
+/* What one chunk's bytes produced on the first pass: one allocation holding
+ * this header, the records (packed: WD commands and stops in a short form,
+ * packet-ica-chunk.c), then the store: the partial state (when
+ * has_partial), the kept WD buffer (buf_len bytes, when has_kept) and the
+ * copies. */
 typedef struct ica_frame {
     guint8 dir;
     guint8 encryption;
     guint8 compression;
-    guint8 gap;
-    guint8 not_reassembled;
-    guint8 first_of_session;
-    guint8 buf_decrypted;           /* at least one region was decrypted */
-    guint32 unit_seen, unit_total, cmd_seen, cmd_total;     /* incomplete at the end of this chunk */
+    guint8 gap : 1;
+    guint8 not_reassembled : 1;
+    guint8 first_of_session : 1;
+    guint8 buf_decrypted : 1;       /* at least one region was decrypted */
+    guint8 has_partial : 1;
+    guint8 has_kept : 1;            /* REGION_KEPT regions at their offsets in a kept buffer */
     guint32 buf_len;                /* size of the chunk's WD buffer */
-    guint8 *buf;                    /* REGION_KEPT regions at their offsets, else NULL */
     guint32 nrecs;
-    ica_rec_t recs[];               /* allocated with the record */
+    guint32 recs_len;               /* bytes of the packed records */
+    guint8 data[];                  /* records, then the store */
 } ica_frame_t;
 
-/* Collector used while the core reports events for one chunk. */
-typedef struct {
-    guint8 dir;                     /* the direction fed (events of the other one come from key recovery) */
-    guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
-    gint32 seg_tvb_off;             /* where those bytes start in the tvb */
-    wmem_array_t *recs;
-    GByteArray *buf;                /* kept regions (zeros elsewhere) */
-    gboolean kept;                  /* some region is REGION_KEPT */
-    gboolean decrypted;
-} ica_collect_t;
+/* The store after a chunk's records. */
+static inline const guint8 *ica_frame_store(const ica_frame_t *fd)
+{
+    return fd->data + fd->recs_len;
+}
 
 /* ---- packet-ica-chunk.c ------------------------------------------------ */
 void *ica_file_realloc(void *actx, void *ptr, size_t size);
 /* Info column: one item per message, bounded. */
 void ica_info_add(wmem_strbuf_t *info, const char *item);
-/* A record's wire bytes: a subset of tvb, or its stored copy as a new data source. */
-tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source);
 /* The ICA protocol item with the direction; returns its subtree. */
 proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dir, proto_item **item);
 void ica_register_chunk_fields(int proto, expert_module_t *expert);

@@ -462,7 +462,7 @@ static void row_channels(stats_tree *st, session_row *r, const ica_summary *sum)
     char name[64];
     guint64 total[2] = { 0, 0 };
     for (int ch = 0; ch <= ICA_MAX_VC; ch++) {
-        guint64 c2s = sum->vc_bytes[ICA_C2S][ch], s2c = sum->vc_bytes[ICA_S2C][ch];
+        guint64 c2s = ica_vc_bytes(sum, ICA_C2S, ch), s2c = ica_vc_bytes(sum, ICA_S2C, ch);
         total[0] += c2s;
         total[1] += s2c;
         if (c2s + s2c == 0)

@@ -4,7 +4,12 @@
  * The byte-level work (phases, cipher state, reducer, command reassembly,
  * channel bindings) is done by the epan-free ica_stream core on the first
  * pass; what it reports (ica_event) is stored per frame as small records so
- * that any frame can be shown later, in any order.  This file turns those
+ * that any frame can be shown later, in any order.  Memory (bench/ica.md):
+ * a record holds offsets and lengths into the chunk's tvb and into the
+ * chunk's WD buffer, which is rebuilt for display (decrypted again from a
+ * one-byte cipher state); only bytes that came in earlier chunks are
+ * copied, and a WD command that starts in the previous chunk's last frame
+ * refers to that frame's record instead (ica_cmd_ref_t).  This file turns those
  * records into the ICA tree, the Info column and expert infos, dispatching
  * to the handshake, frame and WD-command renderers, and queues the "ica"
  * tap.
@@ -73,15 +78,6 @@ void ica_info_add(wmem_strbuf_t *info, const char *item)
     wmem_strbuf_append(info, item);
 }
 
-tvbuff_t *ica_wire_tvb(tvbuff_t *tvb, packet_info *pinfo, const ica_rec_t *r, const char *source)
-{
-    if (r->tvb_off >= 0)
-        return tvb_new_subset_length(tvb, r->tvb_off, r->wire_len);
-    tvbuff_t *t = tvb_new_child_real_data(tvb, r->copy, r->wire_len, r->wire_len);
-    add_new_data_source(pinfo, t, source);
-    return t;
-}
-
 void *ica_file_realloc(void *actx _U_, void *ptr, size_t size)
 {
     return wmem_realloc(wmem_file_scope(), ptr, size);
@@ -92,9 +88,97 @@ static void file_free(void *actx _U_, void *ptr)
     wmem_free(wmem_file_scope(), ptr);
 }
 
-static const guint8 *file_copy(const guint8 *p, size_t len)
+/* ---- packed records ----------------------------------------------------- */
+
+/* WD commands and stops (most records of a file) are stored in this short
+ * form; other records whole (ica_rec_t). */
+typedef struct {
+    guint8 type;
+    guint8 dir : 1;
+    guint8 copy_is_ref : 1;
+    guint8 code;
+    guint8 cmd_flags;
+    gint32 buf_off;
+    guint32 buf_len;
+    guint32 copy_off;
+    guint32 copy_len;
+} ica_rec_short_t;
+
+static gboolean rec_is_short(guint8 type)
 {
-    return len ? (const guint8 *)wmem_memdup(wmem_file_scope(), p, len) : NULL;
+    return type == ICA_EV_CMD || type == ICA_EV_WD_STOP;
+}
+
+static guint32 rec_packed_size(const ica_rec_t *r)
+{
+    return rec_is_short(r->type) ? (guint32)sizeof(ica_rec_short_t) : (guint32)sizeof(ica_rec_t);
+}
+
+static void rec_pack(guint8 *dst, const ica_rec_t *r)
+{
+    if (!rec_is_short(r->type)) {
+        memcpy(dst, r, sizeof *r);
+        return;
+    }
+    ica_rec_short_t sr;
+    memset(&sr, 0, sizeof sr);
+    sr.type = r->type;
+    sr.dir = r->dir;
+    sr.copy_is_ref = r->copy_is_ref;
+    sr.code = r->code;
+    sr.cmd_flags = r->cmd_flags;
+    sr.buf_off = r->buf_off;
+    sr.buf_len = r->buf_len;
+    sr.copy_off = r->copy_off;
+    sr.copy_len = r->copy_len;
+    memcpy(dst, &sr, sizeof sr);
+}
+
+/* The record at pos of a chunk's packed records into *r; returns the next position. */
+static guint32 rec_get(const ica_frame_t *fd, guint32 pos, ica_rec_t *r)
+{
+    if (!rec_is_short(fd->data[pos])) {
+        memcpy(r, fd->data + pos, sizeof *r);
+        return pos + (guint32)sizeof *r;
+    }
+    ica_rec_short_t sr;
+    memcpy(&sr, fd->data + pos, sizeof sr);
+    memset(r, 0, sizeof *r);
+    r->type = sr.type;
+    r->dir = sr.dir;
+    r->copy_is_ref = sr.copy_is_ref;
+    r->code = sr.code;
+    r->cmd_flags = sr.cmd_flags;
+    r->buf_off = sr.buf_off;
+    r->buf_len = sr.buf_len;
+    r->copy_off = sr.copy_off;
+    r->copy_len = sr.copy_len;
+    r->tvb_off = -1;
+    r->crypt_hdr = -1;
+    return pos + (guint32)sizeof sr;
+}
+
+/* ---- first pass: collect what the core reports for one chunk ----------- */
+
+/* Collector used while the core reports events for one chunk (pinfo->pool). */
+typedef struct {
+    guint8 dir;                     /* the direction fed (events of the other one come from key recovery) */
+    guint64 seg_wire_off;           /* stream offset of the chunk's first fed byte */
+    gint32 seg_tvb_off;             /* where those bytes start in the tvb */
+    wmem_array_t *recs;
+    wmem_array_t *plain_offs;       /* guint64 per record: ica_event.plain_off (first pass only) */
+    GByteArray *buf;                /* kept regions (zeros elsewhere) */
+    GByteArray *store;              /* copies of bytes that came in earlier chunks */
+    gboolean kept;                  /* some region is REGION_KEPT */
+    gboolean decrypted;
+    ica_session *s;
+} ica_collect_t;
+
+static void store_copy(ica_collect_t *c, ica_rec_t *r, const guint8 *p, guint32 len)
+{
+    r->copy_off = c->store->len;
+    r->copy_len = len;
+    g_byte_array_append(c->store, p, len);
 }
 
 /* The high-throughput header of a frame: its values, and its bytes (the
@@ -107,8 +191,121 @@ static void collect_ht(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
     r->ht_bw_raw = ev->ht_bw_raw;
     r->ht_mark = (guint8)((ev->ht_inferred ? HT_MARK_INFERRED : 0) | (ev->ht_short ? HT_MARK_SHORT : 0));
     if (ev->ht_len && ev->decrypted && ev->decrypted_len >= ev->ht_len && ev->plain) {
-        r->ht_buf_off = (gint32)c->buf->len;
+        r->ht_mark |= HT_MARK_STORED;       /* the frame's region follows right after (collect_frame) */
         g_byte_array_append(c->buf, ev->decrypted, ev->ht_len);   /* rebuilt with its frame (chunk_buffer) */
+    }
+}
+
+/* A wire unit's bytes: those fed in this chunk are in the tvb; those that
+ * came in earlier chunks (a unit spanning TCP segments or carrier
+ * messages), or units of the other direction (key recovery replays), are
+ * copied. */
+static void collect_wire(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
+{
+    if (ev->dir == c->dir && ev->wire_off >= c->seg_wire_off) {
+        r->tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
+    } else if (ev->dir == c->dir && ev->wire_off + ev->wire_len > c->seg_wire_off) {
+        /* started in earlier chunks, ends at the start of this one */
+        store_copy(c, r, ev->wire, (guint32)(c->seg_wire_off - ev->wire_off));
+        r->tvb_off = c->seg_tvb_off;
+    } else {
+        store_copy(c, r, ev->wire, ev->wire_len);
+    }
+}
+
+static void collect_frame(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
+{
+    const guint8 *region = ev->plain ? ev->plain : (ev->flags & ICA_FR_DECRYPTED) ? ev->decrypted : NULL;
+    guint32 rlen = ev->plain ? ev->plain_len : ev->decrypted_len;
+    if (ev->ht_len || ev->ht_short)
+        collect_ht(c, ev, r);
+    if (!region)
+        return;
+    r->buf_off = (gint32)c->buf->len;
+    r->buf_len = rlen;
+    r->region_is_plain = ev->plain != NULL;
+    /* Keep only what cannot be rebuilt from the wire bytes later: the
+     * payload after the PDCRYPT1 header (with a high-throughput header
+     * stored just ahead: collect_ht), clear or decrypted in the running
+     * chain, is rebuilt.  Reducer output and the few frames decrypted by
+     * key recovery or replayed are kept. */
+    gboolean whole = region == ev->decrypted ||
+                     ((r->ht_mark & HT_MARK_STORED) && region == ev->decrypted + ev->ht_len);
+    gboolean rebuild = whole &&
+                       !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
+    if (!rebuild) {
+        r->region_src = REGION_KEPT;
+        g_byte_array_append(c->buf, region, rlen);
+        c->kept = TRUE;
+    } else {
+        r->region_src = (ev->flags & ICA_FR_DECRYPTED) ? REGION_BASIC : REGION_CLEAR;
+        r->cipher_prev = ev->cipher_prev;
+        g_byte_array_set_size(c->buf, c->buf->len + rlen);
+    }
+    if (ev->flags & ICA_FR_DECRYPTED)
+        c->decrypted = TRUE;
+}
+
+/* The frame record of this chunk whose WD bytes hold plain_off (the first
+ * such frame that starts after from, when from is given), or NULL. */
+static const ica_rec_t *plain_frame(const ica_collect_t *c, guint8 dir, guint64 plain_off, guint64 *frame_off,
+                                    gboolean any_dir)
+{
+    guint n = wmem_array_get_count(c->recs);
+    for (guint i = 0; i < n; i++) {
+        const ica_rec_t *f = (const ica_rec_t *)wmem_array_index(c->recs, i);
+        guint64 fo = *(const guint64 *)wmem_array_index(c->plain_offs, i);
+        if (f->type == ICA_EV_FRAME && f->region_is_plain && (any_dir || f->dir == dir) &&
+            plain_off >= fo && plain_off < fo + f->buf_len) {
+            *frame_off = fo;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* A WD command: in this chunk's WD buffer when it lies in one frame's
+ * bytes; when it started in earlier frames, the part before the frame of
+ * this chunk where it ends is copied and the rest referenced.  A joined
+ * write is rebuilt from several places: always copied. */
+static void collect_command(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
+{
+    guint64 fo;
+    r->buf_len = ev->plain_len;
+    if (ev->cmd_flags & ICA_CMDF_JOINED || !ev->plain_len) {
+        store_copy(c, r, ev->plain, ev->plain_len);
+        return;
+    }
+    guint64 last = ev->plain_off + ev->plain_len - 1;
+    const ica_rec_t *f = plain_frame(c, ev->dir, last, &fo, FALSE);
+    if (f && ev->plain_off >= fo) {
+        r->buf_off = f->buf_off + (gint32)(ev->plain_off - fo);
+    } else if (f) {
+        r->buf_off = f->buf_off;
+        /* the part before: the end of the last frame of an earlier chunk when
+         * that one is stored whole, else copied */
+        guint64 to = c->s->tail[ev->dir].plain_off;
+        if (c->s->tail[ev->dir].fd && ev->plain_off >= to && to + c->s->tail[ev->dir].buf_len == fo) {
+            ica_cmd_ref_t ref = { c->s->tail[ev->dir].fd, c->s->tail[ev->dir].rec, (guint32)(ev->plain_off - to) };
+            store_copy(c, r, (const guint8 *)&ref, sizeof ref);
+            r->copy_len = (guint32)(fo - ev->plain_off);
+            r->copy_is_ref = 1;
+        } else {
+            store_copy(c, r, ev->plain, (guint32)(fo - ev->plain_off));
+        }
+    } else {
+        store_copy(c, r, ev->plain, ev->plain_len);
+    }
+}
+
+/* WD decoding stopped at an unknown code: the rest of its frame's bytes. */
+static void collect_wd_stop(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
+{
+    guint64 fo;
+    const ica_rec_t *f = plain_frame(c, ev->dir, ev->plain_off, &fo, TRUE);
+    if (f) {
+        r->buf_off = f->buf_off + (gint32)(ev->plain_off - fo);
+        r->buf_len = f->buf_len - (guint32)(ev->plain_off - fo);
     }
 }
 
@@ -126,63 +323,26 @@ static void collect_event(void *ctx, const ica_event *ev)
     r.tvb_off = -1;
     r.buf_off = -1;
     r.wire_len = ev->wire_len;
-    r.plain_off = ev->plain_off;
     r.decrypt_disabled = !pref_decrypt;
     r.cmd_flags = ev->cmd_flags;
-    r.ht_buf_off = -1;
-    if (ev->type != ICA_EV_CMD && ev->type != ICA_EV_WD_STOP) {
-        if (ev->dir == c->dir && ev->wire_off >= c->seg_wire_off)
-            r.tvb_off = c->seg_tvb_off + (gint32)(ev->wire_off - c->seg_wire_off);
-        else
-            r.copy = file_copy(ev->wire, ev->wire_len);
-    }
-    if (ev->type == ICA_EV_FRAME) {
-        const guint8 *region = ev->plain ? ev->plain : (ev->flags & ICA_FR_DECRYPTED) ? ev->decrypted : NULL;
-        guint32 rlen = ev->plain ? ev->plain_len : ev->decrypted_len;
-        if (ev->ht_len || ev->ht_short)
-            collect_ht(c, ev, &r);
-        if (region) {
-            r.buf_off = (gint32)c->buf->len;
-            r.buf_len = rlen;
-            r.region_is_plain = ev->plain != NULL;
-            /* Keep only what cannot be rebuilt from the wire bytes later: the
-             * payload after the PDCRYPT1 header (with a high-throughput header
-             * stored just ahead: collect_ht), clear or decrypted in the
-             * running chain, is rebuilt.  Reducer output and the few frames
-             * decrypted by key recovery or replayed are kept. */
-            gboolean whole = region == ev->decrypted ||
-                             (r.ht_buf_off >= 0 && region == ev->decrypted + ev->ht_len);
-            gboolean rebuild = whole &&
-                               !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
-            if (!rebuild) {
-                r.region_src = REGION_KEPT;
-                g_byte_array_append(c->buf, region, rlen);
-                c->kept = TRUE;
-            } else {
-                r.region_src = (ev->flags & ICA_FR_DECRYPTED) ? REGION_BASIC : REGION_CLEAR;
-                r.cipher_prev = ev->cipher_prev;
-                g_byte_array_set_size(c->buf, c->buf->len + rlen);
-            }
-            if (ev->flags & ICA_FR_DECRYPTED)
-                c->decrypted = TRUE;
-        }
-    } else if (ev->type == ICA_EV_CMD) {
-        /* Point into this frame's buffer when the command lies in one region
-         * (a joined write is rebuilt from several places: always copied). */
-        guint n = (ev->cmd_flags & ICA_CMDF_JOINED) ? 0 : wmem_array_get_count(c->recs);
-        for (guint i = 0; i < n; i++) {
-            ica_rec_t *f = (ica_rec_t *)wmem_array_index(c->recs, i);
-            if (f->type == ICA_EV_FRAME && f->region_is_plain && f->dir == ev->dir &&
-                ev->plain_off >= f->plain_off && ev->plain_off + ev->plain_len <= f->plain_off + f->buf_len) {
-                r.buf_off = f->buf_off + (gint32)(ev->plain_off - f->plain_off);
-                break;
-            }
-        }
-        r.buf_len = ev->plain_len;
-        if (r.buf_off < 0)
-            r.copy = file_copy(ev->plain, ev->plain_len);
+    switch (ev->type) {
+    case ICA_EV_CMD:
+        collect_command(c, ev, &r);
+        break;
+    case ICA_EV_WD_STOP:
+        collect_wd_stop(c, ev, &r);
+        break;
+    case ICA_EV_FRAME:
+        collect_wire(c, ev, &r);
+        collect_frame(c, ev, &r);
+        break;
+    default:
+        collect_wire(c, ev, &r);
+        break;
     }
     wmem_array_append_one(c->recs, r);
+    guint64 po = ev->plain_off;
+    wmem_array_append_one(c->plain_offs, po);
 }
 
 /* ---- first pass: feed the stream core ----------------------------------- */
@@ -212,6 +372,7 @@ const ica_summary *ica_session_summary(const ica_session *s)
 void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
 {
     ica_stream_lose(&s->st, dir);
+    s->tail[dir].fd = NULL;
     /* Shown on the chunk of this frame when there is one, else on the next. */
     if (s->last[dir] && s->last_num[dir] == pinfo->num)
         s->last[dir]->gap = 1;
@@ -219,20 +380,114 @@ void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
         s->lost[dir] = 1;
 }
 
+/* Bytes a record keeps in the store. */
+static guint32 rec_store_len(const ica_rec_t *r)
+{
+    return r->copy_is_ref ? (guint32)sizeof(ica_cmd_ref_t) : r->copy_len;
+}
+
+/* The last frame of the chunk's direction, when a WD command continues
+ * after it and it came partly in earlier chunks: stored whole (its tail is
+ * only a few bytes at the chunk's start), so that the command's first part
+ * can refer to it (ica_cmd_ref_t) instead of copying it. */
+static gint whole_frame(const ica_collect_t *col, const ica_partial *part)
+{
+    if (!part->cmd_seen)
+        return -1;
+    for (guint i = wmem_array_get_count(col->recs); i-- > 0;) {
+        const ica_rec_t *r = (const ica_rec_t *)wmem_array_index(col->recs, i);
+        if (r->type == ICA_EV_FRAME && r->dir == col->dir)
+            return r->region_is_plain && r->region_src >= REGION_CLEAR && r->copy_len && r->tvb_off >= 0 ? (gint)i : -1;
+    }
+    return -1;
+}
+
 /* What the core reported for this chunk, in one allocation: the chunk's
- * record with its event records, and the regions that cannot be rebuilt. */
-static ica_frame_t *store_records(const ica_frame_t *head, ica_collect_t *col)
+ * record with its packed event records, then the store (ica_frame_t).
+ * *pos receives each record's position in the packed records. */
+static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *part, ica_collect_t *col,
+                                  tvbuff_t *tvb, guint32 *pos)
 {
     guint n = wmem_array_get_count(col->recs);
-    ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(), sizeof *fd + n * sizeof(ica_rec_t));
+    ica_rec_t *recs = (ica_rec_t *)wmem_array_get_raw(col->recs);
+    gboolean has_partial = part->unit_seen || part->unit_total || part->cmd_seen || part->cmd_total;
+    gsize pre = (has_partial ? sizeof(ica_partial_rec_t) : 0) + (col->kept ? col->buf->len : 0);
+    gint whole = whole_frame(col, part);
+    gsize extra = whole >= 0 ? recs[whole].wire_len - recs[whole].copy_len : 0;
+    guint32 recs_len = 0;
+    for (guint i = 0; i < n; i++) {
+        pos[i] = recs_len;
+        recs_len += rec_packed_size(&recs[i]);
+    }
+    ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(),
+                                                sizeof *fd + recs_len + pre + col->store->len + extra);
     *fd = *head;
     fd->nrecs = n;
-    if (n)
-        memcpy(fd->recs, wmem_array_get_raw(col->recs), n * sizeof(ica_rec_t));
+    fd->recs_len = recs_len;
     fd->buf_len = col->buf->len;
-    fd->buf = col->kept ? (guint8 *)wmem_memdup(wmem_file_scope(), col->buf->data, col->buf->len) : NULL;
     fd->buf_decrypted = col->decrypted;
+    fd->has_partial = has_partial;
+    fd->has_kept = col->kept;
+    guint8 *store = fd->data + recs_len;
+    if (has_partial) {
+        ica_partial_rec_t pr = { (guint32)part->unit_seen, (guint32)part->unit_total, (guint32)part->cmd_seen,
+                                 (guint32)part->cmd_total };
+        memcpy(store, &pr, sizeof pr);
+    }
+    if (col->kept)
+        memcpy(store + (has_partial ? sizeof(ica_partial_rec_t) : 0), col->buf->data, col->buf->len);
+    /* the copies, record by record; offsets relative to the store */
+    guint32 at = (guint32)pre;
+    for (guint i = 0; i < n; i++) {
+        ica_rec_t r = recs[i];
+        guint32 len = rec_store_len(&r);
+        if (len)
+            memcpy(store + at, col->store->data + r.copy_off, len);
+        r.copy_off = at;
+        at += len;
+        if ((gint)i == whole) {
+            tvb_memcpy(tvb, store + at, r.tvb_off, r.wire_len - r.copy_len);
+            at += r.wire_len - r.copy_len;
+            r.copy_len = r.wire_len;
+            r.tvb_off = -1;
+        }
+        rec_pack(fd->data + pos[i], &r);
+    }
     return fd;
+}
+
+/* Remember the chunk's last frame of its direction for the next chunk's
+ * commands (collect_command), when its record alone rebuilds its WD bytes. */
+static void note_tail(ica_session *s, const ica_frame_t *fd, const ica_collect_t *col, const guint32 *pos)
+{
+    for (guint i = fd->nrecs; i-- > 0;) {
+        ica_rec_t r;
+        rec_get(fd, pos[i], &r);
+        if (r.type != ICA_EV_FRAME || r.dir != col->dir)
+            continue;
+        gboolean alone = r.region_is_plain && r.buf_off >= 0 &&
+                         (r.region_src == REGION_KEPT ||
+                          (r.region_src >= REGION_CLEAR && r.tvb_off < 0 && r.copy_len == r.wire_len));
+        s->tail[col->dir].fd = alone ? fd : NULL;
+        s->tail[col->dir].rec = pos[i];
+        s->tail[col->dir].buf_len = r.buf_len;
+        s->tail[col->dir].plain_off = *(const guint64 *)wmem_array_index(col->plain_offs, i);
+        return;
+    }
+}
+
+/* The partial state and the kept buffer of a stored chunk (ica_frame_t). */
+static ica_partial_rec_t frame_partial(const ica_frame_t *fd)
+{
+    ica_partial_rec_t pr = { 0, 0, 0, 0 };
+    if (fd->has_partial)
+        memcpy(&pr, ica_frame_store(fd), sizeof pr);
+    return pr;
+}
+
+static const guint8 *frame_kept(const ica_frame_t *fd)
+{
+    return fd->has_kept ? ica_frame_store(fd) + (fd->has_partial ? sizeof(ica_partial_rec_t) : 0) : NULL;
 }
 
 static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo)
@@ -255,9 +510,12 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     col.seg_wire_off = s->st.d[dir].wire_off + ica_stream_pending(&s->st, dir);
     col.seg_tvb_off = 0;
     col.recs = wmem_array_new(pinfo->pool, sizeof(ica_rec_t));
+    col.plain_offs = wmem_array_new(pinfo->pool, sizeof(guint64));
     col.buf = g_byte_array_new();
+    col.store = g_byte_array_new();
     col.decrypted = FALSE;
     col.kept = FALSE;
+    col.s = s;
     s->st.decrypt_disabled = !pref_decrypt;
     ica_stream_feed(&s->st, dir, tvb_get_ptr(tvb, 0, len), len, collect_event, &col);
     if (!pref_desegment && ica_stream_pending(&s->st, dir)) {
@@ -266,20 +524,21 @@ static ica_frame_t *first_pass(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, 
     }
     ica_partial part;
     ica_stream_partial(&s->st, dir, &part);
-    head.unit_seen = (guint32)part.unit_seen;
-    head.unit_total = (guint32)part.unit_total;
-    head.cmd_seen = (guint32)part.cmd_seen;
-    head.cmd_total = (guint32)part.cmd_total;
     head.encryption = s->st.sum.encryption;
     head.compression = s->st.sum.compression[dir];
-    ica_frame_t *fd = store_records(&head, &col);
+    guint32 *pos = (guint32 *)wmem_alloc(pinfo->pool, (wmem_array_get_count(col.recs) + 1) * sizeof(guint32));
+    ica_frame_t *fd = store_records(&head, &part, &col, tvb, pos);
+    note_tail(s, fd, &col, pos);
     g_byte_array_free(col.buf, TRUE);
+    g_byte_array_free(col.store, TRUE);
     s->last[dir] = fd;
     s->last_num[dir] = pinfo->num;
-    for (guint i = 0; i < fd->nrecs; i++)
-        if (fd->recs[i].type == ICA_EV_FRAME && (fd->recs[i].flags & ICA_FR_COMPRESSED) &&
-            s->compressed_note_frame == 0)
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        rec_get(fd, pos[i], &r);
+        if (r.type == ICA_EV_FRAME && (r.flags & ICA_FR_COMPRESSED) && s->compressed_note_frame == 0)
             s->compressed_note_frame = pinfo->num;
+    }
     if (s->st.sum.mid_session && s->mid_session_note_frame == 0 && fd->nrecs)
         s->mid_session_note_frame = pinfo->num;
     return fd;
@@ -298,16 +557,129 @@ proto_tree *ica_add_protocol_item(tvbuff_t *tvb, packet_info *pinfo _U_, proto_t
     return it;
 }
 
+/* len bytes at off of a record's wire unit (off + len <= wire_len). */
+static void wire_memcpy(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *tvb, guint8 *dst, guint off, guint len)
+{
+    if (off < r->copy_len) {
+        guint n = MIN(len, r->copy_len - off);
+        memcpy(dst, ica_frame_store(fd) + r->copy_off + off, n);
+        dst += n;
+        off += n;
+        len -= n;
+    }
+    if (len)
+        tvb_memcpy(tvb, dst, r->tvb_off + (off - r->copy_len), len);
+}
+
+/* A record's wire bytes: a subset of tvb, or (a unit that came partly in
+ * earlier chunks) its stored bytes joined with those in tvb, as a new data
+ * source. */
+static tvbuff_t *wire_tvb(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *tvb, packet_info *pinfo,
+                          const char *source)
+{
+    if (!r->copy_len)
+        return tvb_new_subset_length(tvb, r->tvb_off, r->wire_len);
+    guint8 *b = (guint8 *)wmem_alloc(pinfo->pool, r->wire_len);
+    wire_memcpy(fd, r, tvb, b, 0, r->wire_len);
+    tvbuff_t *t = tvb_new_child_real_data(tvb, b, r->wire_len, r->wire_len);
+    add_new_data_source(pinfo, t, source);
+    return t;
+}
+
+/* A frame's WD bytes (with a high-throughput header stored ahead of them)
+ * rebuilt from its wire bytes into its place in the chunk's WD buffer b:
+ * clear, or decrypted again from the stored cipher state. */
+static gboolean rebuild_region(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb,
+                               guint8 *b)
+{
+    guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
+    guint start = (guint)r->buf_off, len = r->buf_len;
+    if (r->ht_len && r->region_is_plain) {
+        /* the payload starts with the high-throughput header, stored
+         * just ahead of the WD bytes (collect_ht): rebuilt with them */
+        if (!(r->ht_mark & HT_MARK_STORED) || start < r->ht_len)
+            return FALSE;
+        start -= r->ht_len;
+        len += r->ht_len;
+    }
+    if (body + len > r->wire_len || (guint64)start + len > fd->buf_len)
+        return FALSE;
+    wire_memcpy(fd, r, tvb, b + start, body, len);
+    if (r->region_src == REGION_BASIC) {
+        ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
+        ica_basic_decrypt(&cs, b + start, len);
+    }
+    return TRUE;
+}
+
+/* The first part of a command held by reference (ica_cmd_ref_t): the end
+ * of a frame's WD bytes in an earlier chunk's record, stored whole there. */
+static gboolean ref_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, packet_info *pinfo,
+                          guint8 *dst)
+{
+    ica_cmd_ref_t ref;
+    memcpy(&ref, ica_frame_store(fd) + r->copy_off, sizeof ref);
+    if (!ref.fd || (guint64)ref.rec + sizeof(ica_rec_t) > ref.fd->recs_len)
+        return FALSE;
+    ica_rec_t fr;
+    rec_get(ref.fd, ref.rec, &fr);
+    const ica_rec_t *f = &fr;
+    if (f->type != ICA_EV_FRAME)
+        return FALSE;
+    if (f->buf_off < 0 || (guint64)ref.off + r->copy_len > f->buf_len ||
+        (guint64)f->buf_off + f->buf_len > ref.fd->buf_len)
+        return FALSE;
+    if (f->region_src == REGION_KEPT) {
+        const guint8 *kept = frame_kept(ref.fd);
+        if (!kept)
+            return FALSE;
+        memcpy(dst, kept + f->buf_off + ref.off, r->copy_len);
+        return TRUE;
+    }
+    guint8 *b = (guint8 *)wmem_alloc0(pinfo->pool, ref.fd->buf_len);
+    if (f->tvb_off >= 0 || !rebuild_region(ref.fd, f, s, NULL, b))     /* whole in its store: no tvb needed */
+        return FALSE;
+    memcpy(dst, b + f->buf_off + ref.off, r->copy_len);
+    return TRUE;
+}
+
+/* A WD command's bytes (ica_rec_t): in the chunk's WD buffer, stored, or
+ * both joined (packet scope); NULL when the buffer is not available. */
+static const guint8 *cmd_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, const guint8 *buf,
+                               packet_info *pinfo)
+{
+    const guint8 *copy = ica_frame_store(fd) + r->copy_off;
+    if (r->buf_off < 0)
+        return copy;
+    if (!buf || (guint64)r->buf_off + (r->buf_len - r->copy_len) > fd->buf_len)
+        return NULL;
+    if (!r->copy_len)
+        return buf + r->buf_off;
+    guint8 *b = (guint8 *)wmem_alloc(pinfo->pool, r->buf_len);
+    if (r->copy_is_ref) {
+        if (!ref_bytes(fd, r, s, pinfo, b))
+            return NULL;
+    } else {
+        memcpy(b, copy, r->copy_len);
+    }
+    memcpy(b + r->copy_len, buf + r->buf_off, r->buf_len - r->copy_len);
+    return b;
+}
+
 /* The virtual-channel writes of a chunk, for the tap. */
-static guint16 tap_vc_writes(const ica_frame_t *fd, const guint8 *buf, packet_info *pinfo, ica_tap_vc **out)
+static guint16 tap_vc_writes(const ica_frame_t *fd, const ica_session *s, const guint8 *buf, packet_info *pinfo,
+                             ica_tap_vc **out)
 {
     guint16 n = 0;
     *out = NULL;
+    guint32 pos = 0;
     for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
+        ica_rec_t rec;
+        pos = rec_get(fd, pos, &rec);
+        const ica_rec_t *r = &rec;
         if (r->type != ICA_EV_CMD || (r->cmd_flags & ICA_CMDF_INTERRUPTED))
             continue;       /* an interrupted part is counted once joined */
-        const guint8 *c = r->buf_off >= 0 && buf ? buf + r->buf_off : r->copy;
+        const guint8 *c = cmd_bytes(fd, r, s, buf, pinfo);
         if (!c)
             continue;
         guint ch, bytes;
@@ -337,8 +709,11 @@ static guint16 tap_ht_values(const ica_frame_t *fd, packet_info *pinfo, ica_tap_
 {
     guint16 n = 0;
     *out = NULL;
+    guint32 pos = 0;
     for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
+        ica_rec_t rec;
+        pos = rec_get(fd, pos, &rec);
+        const ica_rec_t *r = &rec;
         if (r->type != ICA_EV_FRAME || !(r->ht_flags & (ICA_HT_ROUND_TRIP_ESTIMATE | ICA_HT_BANDWIDTH_ESTIMATE)))
             continue;
         if (!*out)
@@ -362,7 +737,7 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     rec->first_of_session = fd->first_of_session;
     rec->wire_bytes = tvb_reported_length(tvb);
     ica_tap_vc *vc;
-    rec->n_vc = tap_vc_writes(fd, buf, pinfo, &vc);
+    rec->n_vc = tap_vc_writes(fd, s, buf, pinfo, &vc);
     rec->vc = vc;
     ica_tap_ht *ht;
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
@@ -370,8 +745,9 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     citrix_tap_queue(ica_tap, pinfo, rec);
 }
 
-static void add_pending(proto_tree *it, tvbuff_t *tvb, packet_info *pinfo, const ica_frame_t *fd)
+static void add_pending(proto_tree *it, tvbuff_t *tvb, packet_info *pinfo, const ica_frame_t *fdr)
 {
+    ica_partial_rec_t p = frame_partial(fdr), *fd = &p;
     /* Reassembly in progress: normal for large frames, and the only trace
      * left when a claimed length never arrives (end of capture, FIN). */
     if (fd->unit_seen) {
@@ -392,32 +768,26 @@ static void add_pending(proto_tree *it, tvbuff_t *tvb, packet_info *pinfo, const
     }
 }
 
-/* The unknown code is the first byte at plain_off in this chunk's buffer, when it is here. */
-static void render_wd_stop(const ica_frame_t *fd, const ica_rec_t *r, tvbuff_t *dec, packet_info *pinfo,
-                           proto_tree *it, wmem_strbuf_t *info)
+/* The unknown code is the first byte of the rest of its frame's WD bytes, when they are here. */
+static void render_wd_stop(const ica_rec_t *r, tvbuff_t *dec, packet_info *pinfo, proto_tree *it,
+                           wmem_strbuf_t *info)
 {
     guint8 code = 0;
-    for (guint k = 0; k < fd->nrecs; k++) {
-        const ica_rec_t *f = &fd->recs[k];
-        if (f->type == ICA_EV_FRAME && f->region_is_plain && r->plain_off >= f->plain_off &&
-            r->plain_off < f->plain_off + f->buf_len && dec) {
-            guint o = f->buf_off + (guint)(r->plain_off - f->plain_off);
-            code = tvb_get_uint8(dec, o);
-            proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, o, f->buf_off + f->buf_len - o, ENC_NA);
-            expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
-                                   "WD command 0x%02x has no known length rule; WD decoding resumes at the "
-                                   "next frame whose bytes parse as whole commands", code);
-            break;
-        }
+    if (r->buf_off >= 0 && dec) {
+        code = tvb_get_uint8(dec, r->buf_off);
+        proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, dec, r->buf_off, r->buf_len, ENC_NA);
+        expert_add_info_format(pinfo, ui, &ei_ica_unknown_cmd,
+                               "WD command 0x%02x has no known length rule; WD decoding resumes at the "
+                               "next frame whose bytes parse as whole commands", code);
     }
     ica_info_add(info, wmem_strdup_printf(pinfo->pool, "unknown WD command 0x%02x", code));
 }
 
 /* Bytes the core could not decode, and why (ica_stream.h ICA_UNDEC_*). */
-static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb, packet_info *pinfo,
-                             proto_tree *it, wmem_strbuf_t *info)
+static void render_undecoded(const ica_frame_t *fd, const ica_rec_t *r, const ica_session *s, tvbuff_t *tvb,
+                             packet_info *pinfo, proto_tree *it, wmem_strbuf_t *info)
 {
-    proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1,
+    proto_item *ui = proto_tree_add_item(it, hf_ica_undecoded, wire_tvb(fd, r, tvb, pinfo, "Reassembled ICA"), 0, -1,
                                          ENC_NA);
     switch (r->code) {
     case ICA_UNDEC_HANDSHAKE:
@@ -442,13 +812,13 @@ static void render_undecoded(const ica_rec_t *r, const ica_session *s, tvbuff_t 
     }
 }
 
-static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session *s, tvbuff_t *tvb, tvbuff_t *dec,
-                          packet_info *pinfo, proto_tree *it, wmem_strbuf_t *info)
+static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session *s, tvbuff_t *tvb,
+                          const guint8 *buf, tvbuff_t *dec, packet_info *pinfo, proto_tree *it, wmem_strbuf_t *info)
 {
     TRY {
         switch (r->type) {
         case ICA_EV_DETECT:
-            proto_tree_add_item(it, hf_ica_detect, ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA"), 0, -1, ENC_NA);
+            proto_tree_add_item(it, hf_ica_detect, wire_tvb(fd, r, tvb, pinfo, "Reassembled ICA"), 0, -1, ENC_NA);
             ica_info_add(info, "Detect string");
             break;
         case ICA_EV_PADDING:
@@ -456,31 +826,34 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                             &ei_ica_padding);
             break;
         case ICA_EV_UNDECODED:
-            render_undecoded(r, s, tvb, pinfo, it, info);
+            render_undecoded(fd, r, s, tvb, pinfo, it, info);
             break;
         case ICA_EV_RAW:
-            ica_dissect_raw(ica_wire_tvb(tvb, pinfo, r, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
+            ica_dissect_raw(wire_tvb(fd, r, tvb, pinfo, "Reassembled ICA handshake"), pinfo, it, info, r->flags);
             break;
         case ICA_EV_FRAME: {
-            tvbuff_t *ft = ica_wire_tvb(tvb, pinfo, r, "Reassembled PDRFRAME");
-            if (r->tvb_off < 0)
+            tvbuff_t *ft = wire_tvb(fd, r, tvb, pinfo, "Reassembled PDRFRAME");
+            if (r->copy_len)
                 proto_item_set_generated(proto_tree_add_uint(it, hf_ica_reassembled, ft, 0, 0, r->wire_len));
             ica_dissect_frame(ft, dec, pinfo, it, s, r, fd->compression, info);
             break;
         }
         case ICA_EV_CMD: {
             tvbuff_t *ct;
-            if (r->buf_off >= 0 && dec) {
+            if (r->buf_off >= 0 && !r->copy_len && dec) {
                 ct = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
             } else {
-                ct = tvb_new_child_real_data(tvb, r->copy, r->buf_len, r->buf_len);
+                const guint8 *c = cmd_bytes(fd, r, s, buf, pinfo);
+                if (!c)
+                    break;
+                ct = tvb_new_child_real_data(tvb, c, r->buf_len, r->buf_len);
                 add_new_data_source(pinfo, ct, "Reassembled WD command");
             }
             ica_dissect_command(ct, pinfo, it, s, r->cmd_flags, info);
             break;
         }
         case ICA_EV_WD_STOP:
-            render_wd_stop(fd, r, dec, pinfo, it, info);
+            render_wd_stop(r, dec, pinfo, it, info);
             break;
         }
     }
@@ -497,32 +870,15 @@ static const guint8 *chunk_buffer(const ica_frame_t *fd, const ica_session *s, t
 {
     if (!fd->buf_len)
         return NULL;
-    guint8 *b = fd->buf ? (guint8 *)wmem_memdup(pinfo->pool, fd->buf, fd->buf_len)
-                        : (guint8 *)wmem_alloc0(pinfo->pool, fd->buf_len);
+    const guint8 *kept = frame_kept(fd);
+    guint8 *b = kept ? (guint8 *)wmem_memdup(pinfo->pool, kept, fd->buf_len)
+                     : (guint8 *)wmem_alloc0(pinfo->pool, fd->buf_len);
+    guint32 pos = 0;
     for (guint i = 0; i < fd->nrecs; i++) {
-        const ica_rec_t *r = &fd->recs[i];
-        if (r->type != ICA_EV_FRAME || r->buf_off < 0 || r->region_src < REGION_CLEAR)
-            continue;
-        guint body = 2 + ((r->flags & ICA_FR_CRYPT_HDR) ? 1 : 0);
-        guint start = (guint)r->buf_off, len = r->buf_len;
-        if (r->ht_len && r->region_is_plain) {
-            /* the payload starts with the high-throughput header, stored
-             * just ahead of the WD bytes (collect_ht): rebuilt with them */
-            if (r->ht_buf_off < 0 || (guint)r->ht_buf_off + r->ht_len != start)
-                continue;
-            start = (guint)r->ht_buf_off;
-            len += r->ht_len;
-        }
-        if (body + len > r->wire_len)
-            continue;
-        if (r->copy)
-            memcpy(b + start, r->copy + body, len);
-        else
-            tvb_memcpy(tvb, b + start, r->tvb_off + body, len);
-        if (r->region_src == REGION_BASIC) {
-            ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
-            ica_basic_decrypt(&cs, b + start, len);
-        }
+        ica_rec_t r;
+        pos = rec_get(fd, pos, &r);
+        if (r.type == ICA_EV_FRAME && r.buf_off >= 0 && r.region_src >= REGION_CLEAR)
+            rebuild_region(fd, &r, s, tvb, b);
     }
     return b;
 }
@@ -535,8 +891,12 @@ static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb,
         dec = tvb_new_child_real_data(tvb, buf, fd->buf_len, fd->buf_len);
         add_new_data_source(pinfo, dec, fd->buf_decrypted ? "Decrypted ICA" : "ICA WD data");
     }
-    for (guint i = 0; i < fd->nrecs; i++)
-        render_record(fd, &fd->recs[i], s, tvb, dec, pinfo, it, info);
+    guint32 pos = 0;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        pos = rec_get(fd, pos, &r);
+        render_record(fd, &r, s, tvb, buf, dec, pinfo, it, info);
+    }
 }
 
 int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

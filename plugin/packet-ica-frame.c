@@ -125,7 +125,8 @@ static void dissect_ht(tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const 
         return;
     }
     /* the header's bytes are in the frame's buffer unless decoding of the direction stopped */
-    tvbuff_t *t = r->ht_buf_off >= 0 && dec ? tvb_new_subset_length(dec, r->ht_buf_off, r->ht_len) : NULL;
+    tvbuff_t *t = (r->ht_mark & HT_MARK_STORED) && r->buf_off >= r->ht_len && dec
+                  ? tvb_new_subset_length(dec, r->buf_off - r->ht_len, r->ht_len) : NULL;
     proto_item *hi = proto_tree_add_item(ft, hf_ica_ht, t, 0, t ? r->ht_len : 0, ENC_NA);
     proto_tree *ht = proto_item_add_subtree(hi, ett_ica_ht);
     guint off = 1;
@@ -209,69 +210,52 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
-                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info)
+/* PDCRYPT1 header byte and the key-exchange bodies it introduces; returns
+ * the offset of the payload, *what names a control frame. */
+static guint add_crypt_header(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, const ica_rec_t *r, const char **what)
 {
     guint len = tvb_reported_length(t);
-    proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
-    proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
-    proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
-    if (r->flags & ICA_FR_PRIO_BITS || s->st.sum.pdrframe_version >= 2) {
-        proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
-        if (r->flags & ICA_FR_PRIO_BITS)
-            expert_add_info(pinfo, pi, &ei_ica_prio_bits);
-    }
-    proto_tree_add_uint(ft, hf_ica_frame_length, t, 0, 2, r->frame_len);
     guint off = 2;
-    const char *what = NULL;
-    if (r->crypt_hdr >= 0) {
-        proto_item *hi = proto_tree_add_item(ft, hf_ica_crypt_header, t, off, 1, ENC_NA);
-        if (r->flags & ICA_FR_BAD_HDR)
-            expert_add_info(pinfo, hi, &ei_ica_bad_crypt_hdr);
-        off++;
-        switch (r->crypt_hdr) {
-        case ICA_CRYPT_PUBLICKEY:
-            what = "CRYPT_PUBLICKEY";
-            if (off < len) {
-                proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
-                if (off + 1 < len)
-                    proto_tree_add_item(ft, hf_ica_crypt_public_key, t, off + 1, len - off - 1, ENC_NA);
-            }
-            off = len;
-            break;
-        case ICA_CRYPT_SESSIONKEY:
-            what = "CRYPT_SESSIONKEY";
-            if (off < len)
-                proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
+    if (r->crypt_hdr < 0)
+        return off;
+    proto_item *hi = proto_tree_add_item(ft, hf_ica_crypt_header, t, off, 1, ENC_NA);
+    if (r->flags & ICA_FR_BAD_HDR)
+        expert_add_info(pinfo, hi, &ei_ica_bad_crypt_hdr);
+    off++;
+    switch (r->crypt_hdr) {
+    case ICA_CRYPT_PUBLICKEY:
+        *what = "CRYPT_PUBLICKEY";
+        if (off < len) {
+            proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
             if (off + 1 < len)
-                proto_tree_add_item(ft, hf_ica_session_key, t, off + 1, 1, ENC_NA);
-            off = len;
-            break;
-        case ICA_CRYPT_OFF:
-            what = "CRYPT_OFF";
-            break;
-        case ICA_CRYPT_PERM:
-            what = "CRYPT_PERM";
-            break;
+                proto_tree_add_item(ft, hf_ica_crypt_public_key, t, off + 1, len - off - 1, ENC_NA);
         }
+        off = len;
+        break;
+    case ICA_CRYPT_SESSIONKEY:
+        *what = "CRYPT_SESSIONKEY";
+        if (off < len)
+            proto_tree_add_item(ft, hf_ica_crypt_version, t, off, 1, ENC_NA);
+        if (off + 1 < len)
+            proto_tree_add_item(ft, hf_ica_session_key, t, off + 1, 1, ENC_NA);
+        off = len;
+        break;
+    case ICA_CRYPT_OFF:
+        *what = "CRYPT_OFF";
+        break;
+    case ICA_CRYPT_PERM:
+        *what = "CRYPT_PERM";
+        break;
     }
+    return off;
+}
+
+/* The frame's payload as decrypted / expanded (in the chunk's WD buffer
+ * dec), or compressed bytes left as they are. */
+static void add_region(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const ica_rec_t *r, guint off)
+{
+    guint len = tvb_reported_length(t);
     guint plen = len > off ? len - off : 0;
-    if (plen && (r->flags & ICA_FR_ENCRYPTED)) {
-        proto_item *ei = proto_tree_add_item(ft, hf_ica_encrypted_data, t, off, plen, ENC_NA);
-        if (r->flags & ICA_FR_OPAQUE)
-            expert_add_info(pinfo, ei, &ei_ica_encrypted);
-        else if (r->decrypt_disabled)
-            expert_add_info(pinfo, ei, &ei_ica_decrypt_off);
-        else if (r->flags & ICA_FR_NO_KEY)
-            expert_add_info(pinfo, ei, &ei_ica_no_key);
-        else if (r->flags & ICA_FR_NO_CHAIN)
-            expert_add_info(pinfo, ei, &ei_ica_no_chain);
-        else if (r->flags & ICA_FR_RESYNC)
-            expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
-    }
-    dissect_key_state(t, pinfo, ft, s, r);
-    if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
-        dissect_ht(dec ? dec : t, pinfo, ft, r);
     if (r->buf_off >= 0 && dec) {
         tvbuff_t *region = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
         if (r->flags & ICA_FR_DECRYPTED)
@@ -290,6 +274,41 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     } else if (plen && (r->flags & ICA_FR_COMPRESSED)) {
         proto_tree_add_item(ft, hf_ica_compressed_data, t, off, plen, ENC_NA);
     }
+}
+
+void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *tree, ica_session *s,
+                       const ica_rec_t *r, guint8 compression, wmem_strbuf_t *info)
+{
+    guint len = tvb_reported_length(t);
+    proto_item *fi = proto_tree_add_item(tree, hf_ica_frame, t, 0, len, ENC_NA);
+    proto_item_set_text(fi, "PDRFRAME frame, %u bytes", r->frame_len);
+    proto_tree *ft = proto_item_add_subtree(fi, ett_ica_frame);
+    if (r->flags & ICA_FR_PRIO_BITS || s->st.sum.pdrframe_version >= 2) {
+        proto_item *pi = proto_tree_add_item(ft, hf_ica_frame_priority, t, 0, 2, ENC_LITTLE_ENDIAN);
+        if (r->flags & ICA_FR_PRIO_BITS)
+            expert_add_info(pinfo, pi, &ei_ica_prio_bits);
+    }
+    proto_tree_add_uint(ft, hf_ica_frame_length, t, 0, 2, r->frame_len);
+    const char *what = NULL;
+    guint off = add_crypt_header(t, pinfo, ft, r, &what);
+    guint plen = len > off ? len - off : 0;
+    if (plen && (r->flags & ICA_FR_ENCRYPTED)) {
+        proto_item *ei = proto_tree_add_item(ft, hf_ica_encrypted_data, t, off, plen, ENC_NA);
+        if (r->flags & ICA_FR_OPAQUE)
+            expert_add_info(pinfo, ei, &ei_ica_encrypted);
+        else if (r->decrypt_disabled)
+            expert_add_info(pinfo, ei, &ei_ica_decrypt_off);
+        else if (r->flags & ICA_FR_NO_KEY)
+            expert_add_info(pinfo, ei, &ei_ica_no_key);
+        else if (r->flags & ICA_FR_NO_CHAIN)
+            expert_add_info(pinfo, ei, &ei_ica_no_chain);
+        else if (r->flags & ICA_FR_RESYNC)
+            expert_add_info(pinfo, ei, &ei_ica_resync_cipher);
+    }
+    dissect_key_state(t, pinfo, ft, s, r);
+    if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
+        dissect_ht(dec ? dec : t, pinfo, ft, r);
+    add_region(t, dec, pinfo, ft, r, off);
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)
             proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(compression, compression_vals, "unknown"));

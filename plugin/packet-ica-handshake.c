@@ -20,7 +20,10 @@
  *     has its channel priorities at the capability's start + PriorityOffset
  *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
- * session learns; this file renders one packet's tree.
+ * session learns; this file renders one packet's tree.  Capability lists
+ * are walked once, by the core's ica_caplist_parse, whose blocks (and the
+ * reason a walk stopped) are rendered here; the module layouts are still
+ * read at their fixed offsets both here and in the core.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -306,99 +309,104 @@ static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto
     }
 }
 
+/* One capability block's body (IcaCaps.h), at off (blen bytes, head included). */
+static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, guint off, guint blen, guint sig)
+{
+    guint b = off + ICA_CAP_HEAD_LEN, bl = blen - ICA_CAP_HEAD_LEN;
+    switch (sig) {
+    case 2: {
+        static int *const bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
+                                     &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
+        if (bl >= 2)
+            proto_tree_add_bitmask(ct, tvb, b, hf_ica_cap_reducers, ett_ica_bits, bits, ENC_LITTLE_ENDIAN);
+        break;
+    }
+    case 3:
+        if (bl >= 4)
+            proto_tree_add_item(ct, hf_ica_cap_seamless, tvb, b, 4, ENC_LITTLE_ENDIAN);
+        break;
+    case 4:
+        if (bl >= 2)
+            proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case 5:
+        dissect_cap_packet_priority(tvb, pinfo, ct, off, blen);
+        break;
+    case 6:
+        if (bl >= 12) {
+            proto_tree_add_item(ct, hf_ica_cap_chanmon_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_chanmon_repeat_delay, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_chanmon_flags, tvb, b + 4, 4, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_upper, tvb, b + 8, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_lower, tvb, b + 10, 2, ENC_LITTLE_ENDIAN);
+        }
+        break;
+    case 7:
+        if (bl >= 2)
+            proto_tree_add_item(ct, hf_ica_cap_redraw, tvb, b, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case 13:
+        if (bl >= 6) {
+            proto_tree_add_item(ct, hf_ica_cap_server_family, tvb, b, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_server_family_version, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_server_variant, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
+        }
+        break;
+    case 16:
+        if (bl >= 8) {
+            proto_tree_add_item(ct, hf_ica_cap_ht_support_mask, tvb, b, 4, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_ht_max_packet, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_ht_line_loading, tvb, b + 6, 2, ENC_LITTLE_ENDIAN);
+        }
+        break;
+    case 20:
+        if (bl >= 4) {
+            proto_tree_add_item(ct, hf_ica_cap_euks_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(ct, hf_ica_cap_euks_mode, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
+        }
+        break;
+    default:
+        if (bl)
+            proto_tree_add_item(ct, hf_ica_cap_data, tvb, b, bl, ENC_NA);
+        break;
+    }
+}
+
+/* A capability list as the core walks it (ica_caplist_parse): the head, each
+ * block read, and where and why the walk stopped. */
 static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    guint len = tvb_reported_length(tvb);
-    if (len < 4)
+    guint len = tvb_captured_length(tvb);
+    ica_caplist *cl = wmem_new(pinfo->pool, ica_caplist);
+    ica_caplist_parse(tvb_get_ptr(tvb, 0, len), len, cl);
+    if (cl->stop == ICA_CAPLIST_SHORT)
         return;
     proto_item *lt_item;
     proto_tree *lt = proto_tree_add_subtree(tree, tvb, 0, len, ett_ica_caplist, &lt_item, "Capability list");
-    guint32 count, first;
     proto_tree_add_item(lt, hf_ica_caplist_more, tvb, 0, 1, ENC_NA);
-    proto_tree_add_item_ret_uint(lt, hf_ica_caplist_count, tvb, 1, 1, ENC_NA, &count);
-    proto_item *oi = proto_tree_add_item_ret_uint(lt, hf_ica_caplist_offset, tvb, 2, 2, ENC_LITTLE_ENDIAN, &first);
-    if (first < 4 || first > len) {
+    proto_tree_add_item(lt, hf_ica_caplist_count, tvb, 1, 1, ENC_NA);
+    proto_item *oi = proto_tree_add_item(lt, hf_ica_caplist_offset, tvb, 2, 2, ENC_LITTLE_ENDIAN);
+    if (cl->stop == ICA_CAPLIST_FIRST_OUTSIDE) {
         expert_add_info_format(pinfo, oi, &ei_ica_caplist, "Offset to the first block %u is outside the list (%u bytes)",
-                               first, len);
+                               cl->first, len);
         return;
     }
-    guint off = first;
-    guint32 i;
-    for (i = 0; i < count && off + 4 <= len; i++) {
-        guint32 blen = tvb_get_letohs(tvb, off);
-        guint32 sig = tvb_get_letohs(tvb, off + 2);
-        if (blen < 4 || off + blen > len) {
-            proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
-            expert_add_info_format(pinfo, bi, &ei_ica_caplist, "Capability byteCount %u does not fit (%u bytes left); "
-                                   "the rest of the list is not decoded", blen, len - off);
-            return;
-        }
-        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, off, blen, ett_ica_cap, NULL, "Capability %s",
-                                                       val_to_str_const(sig, cap_signature_vals, "unknown"));
-        proto_tree_add_item(ct, hf_ica_cap_length, tvb, off, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(ct, hf_ica_cap_signature, tvb, off + 2, 2, ENC_LITTLE_ENDIAN);
-        guint b = off + 4, bl = blen - 4;
-        switch (sig) {
-        case 2: {
-            static int *const bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
-                                         &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
-            if (bl >= 2)
-                proto_tree_add_bitmask(ct, tvb, b, hf_ica_cap_reducers, ett_ica_bits, bits, ENC_LITTLE_ENDIAN);
-            break;
-        }
-        case 3:
-            if (bl >= 4)
-                proto_tree_add_item(ct, hf_ica_cap_seamless, tvb, b, 4, ENC_LITTLE_ENDIAN);
-            break;
-        case 4:
-            if (bl >= 2)
-                proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            break;
-        case 5:
-            dissect_cap_packet_priority(tvb, pinfo, ct, off, blen);
-            break;
-        case 6:
-            if (bl >= 12) {
-                proto_tree_add_item(ct, hf_ica_cap_chanmon_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_chanmon_repeat_delay, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_chanmon_flags, tvb, b + 4, 4, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_upper, tvb, b + 8, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_lower, tvb, b + 10, 2, ENC_LITTLE_ENDIAN);
-            }
-            break;
-        case 7:
-            if (bl >= 2)
-                proto_tree_add_item(ct, hf_ica_cap_redraw, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            break;
-        case 13:
-            if (bl >= 6) {
-                proto_tree_add_item(ct, hf_ica_cap_server_family, tvb, b, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_server_family_version, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_server_variant, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-            }
-            break;
-        case 16:
-            if (bl >= 8) {
-                proto_tree_add_item(ct, hf_ica_cap_ht_support_mask, tvb, b, 4, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_ht_max_packet, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_ht_line_loading, tvb, b + 6, 2, ENC_LITTLE_ENDIAN);
-            }
-            break;
-        case 20:
-            if (bl >= 4) {
-                proto_tree_add_item(ct, hf_ica_cap_euks_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-                proto_tree_add_item(ct, hf_ica_cap_euks_mode, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-            }
-            break;
-        default:
-            if (bl)
-                proto_tree_add_item(ct, hf_ica_cap_data, tvb, b, bl, ENC_NA);
-            break;
-        }
-        off += blen;
+    for (guint i = 0; i < cl->n; i++) {
+        const ica_cap_block *bk = &cl->block[i];
+        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, bk->off, bk->len, ett_ica_cap, NULL, "Capability %s",
+                                                       val_to_str_const(bk->sig, cap_signature_vals, "unknown"));
+        proto_tree_add_item(ct, hf_ica_cap_length, tvb, bk->off, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(ct, hf_ica_cap_signature, tvb, bk->off + 2, 2, ENC_LITTLE_ENDIAN);
+        dissect_cap_body(tvb, pinfo, ct, bk->off, bk->len, bk->sig);
     }
-    if (i < count)
-        expert_add_info_format(pinfo, lt_item, &ei_ica_caplist, "Block count %u, only %u blocks present", count, i);
+    if (cl->stop == ICA_CAPLIST_BAD_BLOCK) {
+        proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, cl->stop_off, 2, ENC_LITTLE_ENDIAN);
+        expert_add_info_format(pinfo, bi, &ei_ica_caplist, "Capability byteCount %u does not fit (%u bytes left); "
+                               "the rest of the list is not decoded", cl->bad_len, len - cl->stop_off);
+    } else if (cl->stop == ICA_CAPLIST_TRUNCATED) {
+        expert_add_info_format(pinfo, lt_item, &ei_ica_caplist, "Block count %u, only %u blocks present", cl->count,
+                               cl->n);
+    }
 }
 
 /* ---- INIT_RESPONSE modules (§5.3) -------------------------------------- */

@@ -178,43 +178,56 @@ static void add_vw_state(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8
     }
 }
 
-void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
-                         guint8 cmd_flags, wmem_strbuf_t *info)
+/* VIRTUAL_WRITE0/1/2: the channel (named from the session's VcBind table
+ * or the legacy numbering) and its payload. */
+static void add_virtual_write(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, proto_item *cmd_item,
+                              const ica_session *s, guint8 code, guint hdr, guint8 cmd_flags, wmem_strbuf_t *one)
 {
-    guint8 code = tvb_get_uint8(t, 0);
-    const ica_cmd_info *ci = ica_cmd_lookup(code);
     guint len = tvb_reported_length(t);
-    guint hdr = ci->rule == ICA_LEN_U8 ? 2 : ci->rule == ICA_LEN_U16 ? 3 : 1;
-    guint dlen = len > hdr ? len - hdr : 0;
-    proto_item *ti;
-    proto_tree *ct = proto_tree_add_subtree(tree, t, 0, len, ett_ica_cmd, &ti, ica_cmd_label(code));
-    proto_item *cmd_item = proto_tree_add_item(ct, hf_ica_cmd, t, 0, 1, ENC_NA);
-    if (hdr > 1)
-        proto_tree_add_item(ct, hf_ica_cmd_length, t, 1, hdr - 1, ENC_LITTLE_ENDIAN);
-    wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, ica_cmd_label(code));
-    if (ci->flags & ICA_CMD_LEN_CONFLICT)
-        expert_add_info(pinfo, cmd_item, &ei_ica_len_conflict);
-    TRY {
+    add_vw_state(t, pinfo, ct, cmd_flags);
+    guint choff = code == ICA_CMD_VIRTUAL_WRITE0 ? 1 : hdr;
+    if (len <= choff) {
+        /* the length counts the channel byte, so it cannot be 0 */
+        expert_add_info(pinfo, cmd_item, &ei_ica_vc_no_channel);
+        return;
+    }
+    guint ch = tvb_get_uint8(t, choff);
+    guint poff = choff + 1, plen = len - poff;
+    int from_table = 0;
+    const char *name = ica_vc_name(&s->st.sum, ch, &from_table);
+    proto_tree_add_item(ct, hf_ica_vc_number, t, choff, 1, ENC_NA);
+    if (name) {
+        proto_item *ni = proto_tree_add_string(ct, hf_ica_vc_name, t, choff, 1, name);
+        proto_item_set_generated(ni);
+        proto_item *si = proto_tree_add_uint(ct, hf_ica_vc_name_source, t, choff, 1, from_table);
+        proto_item_set_generated(si);
+        if (!from_table)
+            expert_add_info(pinfo, si, &ei_ica_legacy_vc);
+    }
+    proto_item_set_generated(proto_tree_add_uint(ct, hf_ica_vc_length, t, poff, plen, plen));
+    if (plen) {
+        proto_item *pi;
+        proto_tree *pt = proto_tree_add_subtree_format(ct, t, poff, plen, ett_ica_vc_payload, &pi,
+                                                       "%s channel data (%u bytes)", name ? name : "Virtual", plen);
+        proto_tree_add_item(pt, hf_ica_vc_data, t, poff, plen, ENC_NA);
+    }
+    if (name)
+        wmem_strbuf_append_printf(one, " %s", name);
+    else
+        wmem_strbuf_append_printf(one, " channel %u", ch);
+    wmem_strbuf_append_printf(one, " %u bytes", plen);
+}
+
+/* Keyboard, mouse and redraw commands: repeated fixed-size items after the header. */
+static void add_input(tvbuff_t *t, proto_tree *ct, guint8 code, guint hdr)
+{
+    guint len = tvb_reported_length(t);
     switch (code) {
-    case ICA_CMD_TERMINATE:
-        add_terminate(t, pinfo, ct);
-        break;
-    case ICA_CMD_RESUME_VIRTUAL_WRITE:
-        add_resume(t, pinfo, ct, cmd_item, s, cmd_flags, one);
-        break;
     case ICA_CMD_REDRAW:
         for (guint o = hdr; o + 6 <= len; o += 6) {
             proto_tree *rt = proto_tree_add_subtree(ct, t, o, 6, ett_ica_rect, NULL, "Rectangle");
             add_rect_point(rt, t, o, hf_ica_redraw_x1, hf_ica_redraw_y1);
             add_rect_point(rt, t, o + 3, hf_ica_redraw_x2, hf_ica_redraw_y2);
-        }
-        break;
-    case ICA_CMD_KEYBOARD0:
-    case ICA_CMD_KEYBOARD1:
-    case ICA_CMD_KEYBOARD2:
-        for (guint o = hdr; o < len; o++) {
-            proto_tree_add_item(ct, hf_ica_keyboard_scancode, t, o, 1, ENC_NA);
-            proto_tree_add_item(ct, hf_ica_keyboard_key_up, t, o, 1, ENC_NA);
         }
         break;
     case ICA_CMD_ALT_KEYBOARD2:
@@ -229,62 +242,21 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
         for (guint o = hdr; o + 5 <= len; o += 5)
             add_mouse_data(ct, t, o);
         break;
-    case ICA_CMD_SETMOU_POSITION:
-        proto_tree_add_item(ct, hf_ica_pointer_x, t, 1, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(ct, hf_ica_pointer_y, t, 3, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case ICA_CMD_BEEP:
-        proto_tree_add_item(ct, hf_ica_beep_frequency, t, 1, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(ct, hf_ica_beep_duration, t, 3, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case ICA_CMD_VIRTUAL_WRITE0:
-    case ICA_CMD_VIRTUAL_WRITE1:
-    case ICA_CMD_VIRTUAL_WRITE2: {
-        add_vw_state(t, pinfo, ct, cmd_flags);
-        guint choff = code == ICA_CMD_VIRTUAL_WRITE0 ? 1 : hdr;
-        if (len <= choff) {
-            /* the length counts the channel byte, so it cannot be 0 */
-            expert_add_info(pinfo, cmd_item, &ei_ica_vc_no_channel);
-            break;
+    default:    /* KEYBOARD0/1/2 */
+        for (guint o = hdr; o < len; o++) {
+            proto_tree_add_item(ct, hf_ica_keyboard_scancode, t, o, 1, ENC_NA);
+            proto_tree_add_item(ct, hf_ica_keyboard_key_up, t, o, 1, ENC_NA);
         }
-        guint ch = tvb_get_uint8(t, choff);
-        guint poff = choff + 1, plen = len - poff;
-        int from_table = 0;
-        const char *name = ica_vc_name(&s->st.sum, ch, &from_table);
-        proto_tree_add_item(ct, hf_ica_vc_number, t, choff, 1, ENC_NA);
-        if (name) {
-            proto_item *ni = proto_tree_add_string(ct, hf_ica_vc_name, t, choff, 1, name);
-            proto_item_set_generated(ni);
-            proto_item *si = proto_tree_add_uint(ct, hf_ica_vc_name_source, t, choff, 1, from_table);
-            proto_item_set_generated(si);
-            if (!from_table)
-                expert_add_info(pinfo, si, &ei_ica_legacy_vc);
-        }
-        proto_item_set_generated(proto_tree_add_uint(ct, hf_ica_vc_length, t, poff, plen, plen));
-        if (plen) {
-            proto_item *pi;
-            proto_tree *pt = proto_tree_add_subtree_format(ct, t, poff, plen, ett_ica_vc_payload, &pi,
-                                                           "%s channel data (%u bytes)", name ? name : "Virtual", plen);
-            proto_tree_add_item(pt, hf_ica_vc_data, t, poff, plen, ENC_NA);
-        }
-        if (name)
-            wmem_strbuf_append_printf(one, " %s", name);
-        else
-            wmem_strbuf_append_printf(one, " channel %u", ch);
-        wmem_strbuf_append_printf(one, " %u bytes", plen);
         break;
     }
-    case ICA_CMD_VIRTUAL_ACK:
-        proto_tree_add_item(ct, hf_ica_vc_number, t, 1, 1, ENC_NA);
-        proto_tree_add_item(ct, hf_ica_vc_window, t, 2, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case ICA_CMD_VIRTUAL_FLUSH:
-        proto_tree_add_item(ct, hf_ica_vc_number, t, 1, 1, ENC_NA);
-        proto_tree_add_item(ct, hf_ica_vc_flush_mask, t, 2, 1, ENC_NA);
-        break;
-    case ICA_CMD_SET_LED:
-        proto_tree_add_item(ct, hf_ica_led, t, 1, 1, ENC_NA);
-        break;
+}
+
+/* Commands whose data starts with a sub-command or tag. */
+static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 code, guint hdr, wmem_strbuf_t *one)
+{
+    guint len = tvb_reported_length(t);
+    guint dlen = len > hdr ? len - hdr : 0;
+    switch (code) {
     case ICA_CMD_SET_CLIENT_DATA:
         if (dlen >= 8) {
             proto_tree_add_item(ct, hf_ica_client_data_tag, t, hdr, 8, ENC_ASCII);
@@ -314,6 +286,72 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
             if (dlen > 2)
                 proto_tree_add_item(ct, hf_ica_cmd_data, t, hdr + 2, dlen - 2, ENC_NA);
         }
+        break;
+    }
+}
+
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
+                         guint8 cmd_flags, wmem_strbuf_t *info)
+{
+    guint8 code = tvb_get_uint8(t, 0);
+    const ica_cmd_info *ci = ica_cmd_lookup(code);
+    guint len = tvb_reported_length(t);
+    guint hdr = ci->rule == ICA_LEN_U8 ? 2 : ci->rule == ICA_LEN_U16 ? 3 : 1;
+    guint dlen = len > hdr ? len - hdr : 0;
+    proto_item *ti;
+    proto_tree *ct = proto_tree_add_subtree(tree, t, 0, len, ett_ica_cmd, &ti, ica_cmd_label(code));
+    proto_item *cmd_item = proto_tree_add_item(ct, hf_ica_cmd, t, 0, 1, ENC_NA);
+    if (hdr > 1)
+        proto_tree_add_item(ct, hf_ica_cmd_length, t, 1, hdr - 1, ENC_LITTLE_ENDIAN);
+    wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, ica_cmd_label(code));
+    if (ci->flags & ICA_CMD_LEN_CONFLICT)
+        expert_add_info(pinfo, cmd_item, &ei_ica_len_conflict);
+    TRY {
+    switch (code) {
+    case ICA_CMD_TERMINATE:
+        add_terminate(t, pinfo, ct);
+        break;
+    case ICA_CMD_RESUME_VIRTUAL_WRITE:
+        add_resume(t, pinfo, ct, cmd_item, s, cmd_flags, one);
+        break;
+    case ICA_CMD_REDRAW:
+    case ICA_CMD_KEYBOARD0:
+    case ICA_CMD_KEYBOARD1:
+    case ICA_CMD_KEYBOARD2:
+    case ICA_CMD_ALT_KEYBOARD2:
+    case ICA_CMD_MOUSE0:
+    case ICA_CMD_MOUSE1:
+    case ICA_CMD_MOUSE2:
+        add_input(t, ct, code, hdr);
+        break;
+    case ICA_CMD_SETMOU_POSITION:
+        proto_tree_add_item(ct, hf_ica_pointer_x, t, 1, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(ct, hf_ica_pointer_y, t, 3, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case ICA_CMD_BEEP:
+        proto_tree_add_item(ct, hf_ica_beep_frequency, t, 1, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(ct, hf_ica_beep_duration, t, 3, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case ICA_CMD_VIRTUAL_WRITE0:
+    case ICA_CMD_VIRTUAL_WRITE1:
+    case ICA_CMD_VIRTUAL_WRITE2:
+        add_virtual_write(t, pinfo, ct, cmd_item, s, code, hdr, cmd_flags, one);
+        break;
+    case ICA_CMD_VIRTUAL_ACK:
+        proto_tree_add_item(ct, hf_ica_vc_number, t, 1, 1, ENC_NA);
+        proto_tree_add_item(ct, hf_ica_vc_window, t, 2, 2, ENC_LITTLE_ENDIAN);
+        break;
+    case ICA_CMD_VIRTUAL_FLUSH:
+        proto_tree_add_item(ct, hf_ica_vc_number, t, 1, 1, ENC_NA);
+        proto_tree_add_item(ct, hf_ica_vc_flush_mask, t, 2, 1, ENC_NA);
+        break;
+    case ICA_CMD_SET_LED:
+        proto_tree_add_item(ct, hf_ica_led, t, 1, 1, ENC_NA);
+        break;
+    case ICA_CMD_SET_CLIENT_DATA:
+    case ICA_CMD_CHANNEL_MONITORING:
+    case ICA_CMD_WDCREDENTIALS:
+        add_tagged(t, pinfo, ct, code, hdr, one);
         break;
     default:
         if (dlen)

@@ -1,32 +1,62 @@
-/* ica_caps.c - capability list lookup and PACKET_PRIORITY (see ica_caps.h).
+/* ica_caps.c - capability list walk and lookup, PACKET_PRIORITY (see ica_caps.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
 #include "ica_caps.h"
 
-#define CAP_LIST_HEAD 4     /* u8 moreData, u8 blockCount, u16 offsetToFirstBlock */
-
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+void ica_caplist_parse(const uint8_t *list, size_t len, ica_caplist *out)
+{
+    out->more = out->count = 0;
+    out->first = 0;
+    out->n = 0;
+    out->bad_len = 0;
+    out->stop_off = 0;
+    if (len < ICA_CAPLIST_HEAD_LEN) {
+        out->stop = ICA_CAPLIST_SHORT;
+        return;
+    }
+    out->more = list[0];
+    out->count = list[1];
+    out->first = le16(list + 2);
+    if (out->first < ICA_CAPLIST_HEAD_LEN || out->first > len) {
+        out->stop = ICA_CAPLIST_FIRST_OUTSIDE;
+        return;
+    }
+    size_t off = out->first;
+    out->stop = ICA_CAPLIST_COMPLETE;
+    while (out->n < out->count) {
+        if (off + ICA_CAP_HEAD_LEN > len) {
+            out->stop = ICA_CAPLIST_TRUNCATED;
+            break;
+        }
+        uint16_t bl = le16(list + off);
+        if (bl < ICA_CAP_HEAD_LEN || bl > len - off) {
+            out->stop = ICA_CAPLIST_BAD_BLOCK;
+            out->bad_len = bl;
+            break;
+        }
+        ica_cap_block *b = &out->block[out->n++];
+        b->off = (uint32_t)off;
+        b->len = bl;
+        b->sig = le16(list + off + 2);
+        off += bl;
+    }
+    out->stop_off = (uint32_t)off;
+}
 
 int ica_caplist_find(const uint8_t *list, size_t len, uint16_t sig, const uint8_t **block, size_t *block_len)
 {
-    if (len < CAP_LIST_HEAD)
-        return 0;
-    unsigned count = list[1];
-    size_t off = le16(list + 2);
-    for (unsigned i = 0; i < count; i++) {
-        if (off < CAP_LIST_HEAD || off + ICA_CAP_HEAD_LEN > len)
-            return 0;
-        size_t bl = le16(list + off);
-        if (bl < ICA_CAP_HEAD_LEN || bl > len - off)
-            return 0;
-        if (le16(list + off + 2) == sig) {
-            *block = list + off;
-            *block_len = bl;
+    ica_caplist cl;
+    ica_caplist_parse(list, len, &cl);
+    for (unsigned i = 0; i < cl.n; i++) {
+        if (cl.block[i].sig == sig) {
+            *block = list + cl.block[i].off;
+            *block_len = cl.block[i].len;
             return 1;
         }
-        off += bl;
     }
     return 0;
 }

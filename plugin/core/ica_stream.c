@@ -122,6 +122,7 @@ void ica_stream_free(ica_stream *st)
         free(st->d[i].expanded);
         free(st->d[i].hist);
     }
+    free(st->sum.vc_count);
 }
 
 void ica_stream_lose(ica_stream *st, enum ica_dir dir)
@@ -186,18 +187,13 @@ static int frames_cover(const uint8_t *data, size_t len)
     return n > 0 && pos == len;
 }
 
-/* A capability list exactly filling len bytes (§5.6). */
+/* A capability list exactly filling len bytes (§5.6), moreData 0 or 1,
+ * its first block right after the head. */
 static int caplist_ok(const uint8_t *c, size_t len)
 {
-    if (len < 4 || c[0] > 1 || le16(c + 2) != 4)
-        return 0;
-    size_t off = 4;
-    for (unsigned i = 0; i < c[1]; i++) {
-        if (off + 4 > len || le16(c + off) < 4)
-            return 0;
-        off += le16(c + off);
-    }
-    return off == len;
+    ica_caplist cl;
+    ica_caplist_parse(c, len, &cl);
+    return cl.stop == ICA_CAPLIST_COMPLETE && cl.more <= 1 && cl.first == ICA_CAPLIST_HEAD_LEN && cl.stop_off == len;
 }
 
 static int name_ok(const uint8_t *n, size_t size)
@@ -547,9 +543,52 @@ static void enter_framed(ica_stream *st, enum ica_dir dir)
 
 /* ---- WD commands -------------------------------------------------------- */
 
-static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, size_t len)
+static const ica_vc_count *vc_count_get(const ica_summary *sum, unsigned ch)
 {
-    sum->cmd_count[dir][c[0]]++;
+    if (ch > ICA_MAX_VC)
+        ch = ICA_MAX_VC;
+    return sum->vc_slot[ch] ? &sum->vc_count[sum->vc_slot[ch] - 1] : NULL;
+}
+
+uint64_t ica_vc_bytes(const ica_summary *sum, enum ica_dir dir, unsigned channel)
+{
+    const ica_vc_count *v = vc_count_get(sum, channel);
+    return v ? v->bytes[dir] : 0;
+}
+
+uint32_t ica_vc_writes(const ica_summary *sum, enum ica_dir dir, unsigned channel)
+{
+    const ica_vc_count *v = vc_count_get(sum, channel);
+    return v ? v->writes[dir] : 0;
+}
+
+/* The counters of a channel, added on its first write (NULL when memory fails). */
+static ica_vc_count *vc_count_add(ica_stream *st, unsigned ch)
+{
+    ica_summary *sum = &st->sum;
+    if (sum->vc_slot[ch])
+        return &sum->vc_count[sum->vc_slot[ch] - 1];
+    if (sum->n_vc_count == sum->vc_count_cap) {
+        unsigned cap = sum->vc_count_cap ? sum->vc_count_cap * 2u : 4u;
+        if (cap > ICA_MAX_VC + 1)
+            cap = ICA_MAX_VC + 1;
+        ica_vc_count *nv = st->realloc_fn(st->actx, sum->vc_count, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        sum->vc_count = nv;
+        sum->vc_count_cap = (uint8_t)cap;
+    }
+    ica_vc_count *v = &sum->vc_count[sum->n_vc_count++];
+    memset(v, 0, sizeof *v);
+    sum->vc_slot[ch] = sum->n_vc_count;
+    return v;
+}
+
+static void count_command(ica_stream *st, enum ica_dir dir, const uint8_t *c, size_t len)
+{
+    ica_summary *sum = &st->sum;
+    if (c[0] < ICA_CMD_TABLE_SIZE)
+        sum->cmd_count[dir][c[0]]++;
     unsigned ch;
     size_t payload;
     switch (c[0]) {
@@ -574,8 +613,11 @@ static void count_command(ica_summary *sum, enum ica_dir dir, const uint8_t *c, 
     }
     if (ch > ICA_MAX_VC)
         ch = ICA_MAX_VC;
-    sum->vc_bytes[dir][ch] += payload;
-    sum->vc_writes[dir][ch]++;
+    ica_vc_count *v = vc_count_add(st, ch);
+    if (v) {
+        v->bytes[dir] += payload;
+        v->writes[dir]++;
+    }
 }
 
 /* Every event starts zeroed, with no PDCRYPT1 header seen. */
@@ -609,7 +651,7 @@ static void emit_cmd_flags(ica_stream *st, enum ica_dir dir, const uint8_t *c, s
     ev.code = c[0];
     ev.cmd_flags = cmd_flags;
     if (count)
-        count_command(&st->sum, dir, c, len);
+        count_command(st, dir, c, len);
     cb(ctx, &ev);
 }
 
@@ -992,6 +1034,154 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
     return 0;
 }
 
+/* What handle_frame works out about one frame's payload. */
+typedef struct {
+    const uint8_t *body;    /* payload after the PDCRYPT1 header byte */
+    size_t blen;
+    int encrypted;
+    int wd_data;            /* the payload is meant to carry WD bytes */
+    const uint8_t *plain;   /* payload in the clear (decrypted), NULL when not available */
+    size_t plain_len;
+} frame_work;
+
+/* The PDCRYPT1 header byte (when this direction has one) and what it
+ * changes: key exchange, CRYPT_OFF/PERM (ica.md §6). */
+static void frame_crypt_header(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    if (sum->encryption == ICA_ENC_RC5) {
+        ev->flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
+        w->wd_data = 0;
+        return;
+    }
+    if (d->crypt_mode == CRYPT_MODE_PERM) {
+        w->encrypted = 1;
+        return;
+    }
+    if (d->crypt_mode != CRYPT_MODE_HDR)
+        return;
+    if (w->blen == 0) {
+        w->wd_data = 0;
+        return;
+    }
+    ev->flags |= ICA_FR_CRYPT_HDR;
+    ev->crypt_hdr = w->body[0];
+    w->body++;
+    w->blen--;
+    switch (ev->crypt_hdr) {
+    case ICA_CRYPT_NOT_ENCRYPTED:
+        break;
+    case ICA_CRYPT_ENCRYPTED:
+        w->encrypted = 1;
+        break;
+    case ICA_CRYPT_PUBLICKEY:
+        ev->flags |= ICA_FR_CONTROL;
+        w->wd_data = 0;
+        if (sum->encryption == ICA_ENC_UNKNOWN)
+            sum->encryption = ICA_ENC_BASIC;
+        break;
+    case ICA_CRYPT_SESSIONKEY:
+        ev->flags |= ICA_FR_CONTROL;
+        w->wd_data = 0;
+        if (w->blen >= 2) {
+            sum->session_key = w->body[1];
+            sum->have_key = 1;
+            sum->key_source = ICA_KEY_EXCHANGE;
+            sum->encryption = ICA_ENC_BASIC;
+            for (int i = 0; i < 2; i++) {
+                ica_basic_init(&st->d[i].cipher, w->body[1]);
+                st->d[i].chain_known = 1;
+            }
+        }
+        break;
+    case ICA_CRYPT_OFF:
+    case ICA_CRYPT_PERM:
+        ev->flags |= ICA_FR_CONTROL;
+        w->encrypted = 1;
+        w->wd_data = 0;
+        d->crypt_mode = ev->crypt_hdr == ICA_CRYPT_OFF ? CRYPT_MODE_CLEAR : CRYPT_MODE_PERM;
+        break;
+    default:
+        ev->flags |= ICA_FR_BAD_HDR;
+        w->wd_data = 0;
+        break;
+    }
+}
+
+/* An encrypted payload: decrypted in the running Basic chain, or left
+ * encrypted (no key yet: key recovery is tried; state lost; decryption
+ * off), keeping the chain consistent either way. */
+static void frame_decrypt(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total, uint64_t wire_off,
+                          int resync_frame, ica_event *ev, frame_work *w, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    ev->flags |= ICA_FR_ENCRYPTED;
+    if (st->replaying)
+        ev->flags |= ICA_FR_REPLAY;
+    if ((!sum->have_key || !d->chain_known) &&
+        !key_trial(st, dir, p, total, wire_off, w->body, w->blen, w->wd_data, &ev->flags, cb, ctx)) {
+        ev->flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
+        w->wd_data = 0;
+    } else if (resync_frame) {
+        /* the ciphertext byte before this frame was lost: its first
+         * byte cannot be decrypted; the state after it is its last byte */
+        ica_basic_decrypt_skip(&d->cipher, w->body, w->blen);
+        ev->flags |= ICA_FR_RESYNC;
+        w->wd_data = 0;
+    } else if (st->decrypt_disabled) {
+        /* the cipher state must still advance for a consistent view */
+        ica_basic_decrypt_skip(&d->cipher, w->body, w->blen);
+        w->wd_data = 0;
+    } else if (reserve(st, &d->work, &d->work_cap, w->blen ? w->blen : 1) < 0) {
+        w->wd_data = 0;
+    } else {
+        if (w->blen)
+            memcpy(d->work, w->body, w->blen);
+        ev->cipher_prev = d->cipher.prev;
+        ica_basic_decrypt(&d->cipher, d->work, w->blen);
+        ev->flags |= ICA_FR_DECRYPTED;
+        ev->decrypted = d->work;
+        ev->decrypted_len = (uint32_t)w->blen;
+        w->plain = d->work;
+        w->plain_len = w->blen;
+    }
+}
+
+/* The reducer (ica.md §7): level 1 expanded, other formats marked. */
+static void frame_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
+{
+    ica_dir_state *d = &st->d[dir];
+    switch (st->sum.compression[dir]) {
+    case ICA_COMP_NONE:
+        break;
+    case ICA_COMP_L1:
+        ev->flags |= ICA_FR_COMPRESSED;
+        if (d->expander_ok) {
+            long n = ica_expand_l1(&d->expander, w->plain, w->plain_len, d->expanded, EXPAND_MAX);
+            if (n >= 0) {
+                ev->flags |= ICA_FR_EXPANDED;
+                w->plain = d->expanded;
+                w->plain_len = (size_t)n;
+                break;
+            }
+            d->expander_ok = 0;     /* history is lost for good */
+        }
+        ev->flags |= ICA_FR_UNDECODABLE;
+        w->wd_data = 0;
+        break;
+    case ICA_COMP_V3:
+        ev->flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
+        w->wd_data = 0;
+        break;
+    default:
+        ev->flags |= ICA_FR_COMPRESSED | ICA_FR_UNDECODABLE;
+        w->wd_data = 0;
+        break;
+    }
+}
+
 static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
                          uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx)
 {
@@ -1000,154 +1190,41 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
     ica_event ev = wire_event(ICA_EV_FRAME, dir, p, total, wire_off);
     ev.frame_len = flen;
     ev.flags = prio ? ICA_FR_PRIO_BITS : 0;
-    const uint8_t *body = p + 2;
-    size_t blen = flen;
-    int encrypted = 0, wd_data = 1;
+    frame_work w = { p + 2, flen, 0, 1, NULL, 0 };
     int resync_frame = d->resync;
     d->resync = 0;
 
-    if (sum->encryption == ICA_ENC_RC5) {
-        ev.flags |= ICA_FR_ENCRYPTED | ICA_FR_OPAQUE;
-        wd_data = 0;
-    } else if (d->crypt_mode == CRYPT_MODE_HDR) {
-        if (blen == 0) {
-            wd_data = 0;
-        } else {
-            ev.flags |= ICA_FR_CRYPT_HDR;
-            ev.crypt_hdr = body[0];
-            body++;
-            blen--;
-            switch (ev.crypt_hdr) {
-            case ICA_CRYPT_NOT_ENCRYPTED:
-                break;
-            case ICA_CRYPT_ENCRYPTED:
-                encrypted = 1;
-                break;
-            case ICA_CRYPT_PUBLICKEY:
-                ev.flags |= ICA_FR_CONTROL;
-                wd_data = 0;
-                if (sum->encryption == ICA_ENC_UNKNOWN)
-                    sum->encryption = ICA_ENC_BASIC;
-                break;
-            case ICA_CRYPT_SESSIONKEY:
-                ev.flags |= ICA_FR_CONTROL;
-                wd_data = 0;
-                if (blen >= 2) {
-                    sum->session_key = body[1];
-                    sum->have_key = 1;
-                    sum->key_source = ICA_KEY_EXCHANGE;
-                    sum->encryption = ICA_ENC_BASIC;
-                    for (int i = 0; i < 2; i++) {
-                        ica_basic_init(&st->d[i].cipher, body[1]);
-                        st->d[i].chain_known = 1;
-                    }
-                }
-                break;
-            case ICA_CRYPT_OFF:
-            case ICA_CRYPT_PERM:
-                ev.flags |= ICA_FR_CONTROL;
-                encrypted = 1;
-                wd_data = 0;
-                d->crypt_mode = ev.crypt_hdr == ICA_CRYPT_OFF ? CRYPT_MODE_CLEAR : CRYPT_MODE_PERM;
-                break;
-            default:
-                ev.flags |= ICA_FR_BAD_HDR;
-                wd_data = 0;
-                break;
-            }
-        }
-    } else if (d->crypt_mode == CRYPT_MODE_PERM) {
-        encrypted = 1;
-    }
-
-    const uint8_t *plain = NULL;
-    size_t plain_len = 0;
-    if (encrypted) {
-        ev.flags |= ICA_FR_ENCRYPTED;
-        if (st->replaying)
-            ev.flags |= ICA_FR_REPLAY;
-        if ((!sum->have_key || !d->chain_known) &&
-            !key_trial(st, dir, p, total, wire_off, body, blen, wd_data, &ev.flags, cb, ctx)) {
-            ev.flags |= sum->have_key ? ICA_FR_NO_CHAIN : ICA_FR_NO_KEY;
-            wd_data = 0;
-        } else if (resync_frame) {
-            /* the ciphertext byte before this frame was lost: its first
-             * byte cannot be decrypted; the state after it is its last byte */
-            ica_basic_decrypt_skip(&d->cipher, body, blen);
-            ev.flags |= ICA_FR_RESYNC;
-            wd_data = 0;
-        } else if (st->decrypt_disabled) {
-            /* the cipher state must still advance for a consistent view */
-            ica_basic_decrypt_skip(&d->cipher, body, blen);
-            wd_data = 0;
-        } else if (reserve(st, &d->work, &d->work_cap, blen ? blen : 1) < 0) {
-            wd_data = 0;
-        } else {
-            if (blen)
-                memcpy(d->work, body, blen);
-            ev.cipher_prev = d->cipher.prev;
-            ica_basic_decrypt(&d->cipher, d->work, blen);
-            ev.flags |= ICA_FR_DECRYPTED;
-            ev.decrypted = d->work;
-            ev.decrypted_len = (uint32_t)blen;
-            plain = d->work;
-            plain_len = blen;
-        }
+    frame_crypt_header(st, dir, &ev, &w);
+    if (w.encrypted) {
+        frame_decrypt(st, dir, p, total, wire_off, resync_frame, &ev, &w, cb, ctx);
     } else if (!(ev.flags & (ICA_FR_OPAQUE | ICA_FR_BAD_HDR))) {
-        ev.decrypted = body;
-        ev.decrypted_len = (uint32_t)blen;
-        plain = body;
-        plain_len = blen;
+        ev.decrypted = w.body;
+        ev.decrypted_len = (uint32_t)w.blen;
+        w.plain = w.body;
+        w.plain_len = w.blen;
     }
 
-    if (wd_data && plain && !ht_strip(st, dir, &plain, &plain_len, &ev))
-        wd_data = 0;
-    if (wd_data && plain) {
-        switch (sum->compression[dir]) {
-        case ICA_COMP_NONE:
-            break;
-        case ICA_COMP_L1:
-            ev.flags |= ICA_FR_COMPRESSED;
-            if (d->expander_ok) {
-                long n = ica_expand_l1(&d->expander, plain, plain_len, d->expanded, EXPAND_MAX);
-                if (n >= 0) {
-                    ev.flags |= ICA_FR_EXPANDED;
-                    plain = d->expanded;
-                    plain_len = (size_t)n;
-                    break;
-                }
-                d->expander_ok = 0;     /* history is lost for good */
-            }
-            ev.flags |= ICA_FR_UNDECODABLE;
-            wd_data = 0;
-            break;
-        case ICA_COMP_V3:
-            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
-            wd_data = 0;
-            break;
-        default:
-            ev.flags |= ICA_FR_COMPRESSED | ICA_FR_UNDECODABLE;
-            wd_data = 0;
-            break;
-        }
-    }
-    if (wd_data && plain && d->wd_stopped && plain_len && parses_clean(plain, plain_len)) {
+    if (w.wd_data && w.plain && !ht_strip(st, dir, &w.plain, &w.plain_len, &ev))
+        w.wd_data = 0;
+    if (w.wd_data && w.plain)
+        frame_expand(st, dir, &ev, &w);
+    if (w.wd_data && w.plain && d->wd_stopped && w.plain_len && parses_clean(w.plain, w.plain_len)) {
         d->wd_stopped = 0;
         d->cmd_len = 0;
         ev.flags |= ICA_FR_WD_RESUMED;
     }
-    if (wd_data && plain && !d->wd_stopped) {
-        ev.plain = plain;
-        ev.plain_len = (uint32_t)plain_len;
+    if (w.wd_data && w.plain && !d->wd_stopped) {
+        ev.plain = w.plain;
+        ev.plain_len = (uint32_t)w.plain_len;
         ev.plain_off = d->plain_off + d->cmd_len;
     }
-    if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && blen)
-        sum->undecoded_bytes[dir] += blen;
+    if (!ev.plain && !(ev.flags & ICA_FR_CONTROL) && w.blen)
+        sum->undecoded_bytes[dir] += w.blen;
     cb(ctx, &ev);
     if (ev.ht_flags & ICA_HT_INTERRUPT_VIRTUAL_WRITE)
         wd_interrupt(st, dir, cb, ctx);
     if (ev.plain)
-        wd_feed(st, dir, plain, plain_len, cb, ctx);
+        wd_feed(st, dir, ev.plain, ev.plain_len, cb, ctx);
 }
 
 /* ---- per-direction byte stream ------------------------------------------ */
@@ -1285,135 +1362,171 @@ static long resync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t re
     return i;
 }
 
+/* One unit of each phase, at p (rem bytes, stream offset off): each step
+ * returns the bytes it consumed (0 when it only changed the phase), or
+ * STEP_WAIT when the unit is not complete yet. */
+#define STEP_WAIT (-1L)
+
+static long step_detect(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                        ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    size_t n = rem < ICA_DETECT_LEN ? rem : ICA_DETECT_LEN;
+    if (memcmp(p, ica_detect_string, n) == 0) {
+        if (n < ICA_DETECT_LEN)
+            return STEP_WAIT;
+        emit_simple(ICA_EV_DETECT, dir, p, ICA_DETECT_LEN, off, cb, ctx);
+        d->seen_detect = 1;
+        return ICA_DETECT_LEN;
+    }
+    if (d->seen_detect || raw_packet_ok(p, rem) || (rem < 3 + 36 && p[0] <= 2)) {
+        d->phase = ICA_PHASE_RAW;
+        return 0;
+    }
+    /* Text before the detect string (the client treats it as TTY output). */
+    size_t skip = 1;
+    while (skip < rem && p[skip] != ica_detect_string[0])
+        skip++;
+    emit_simple(ICA_EV_UNDECODED, dir, p, skip, off, cb, ctx);
+    st->sum.undecoded_bytes[dir] += skip;
+    return (long)skip;
+}
+
+/* One raw WD handshake packet: type, u16 length, body (ica.md §4). */
+static long step_raw(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                     int *padded_msg, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    ica_summary *sum = &st->sum;
+    if (rem < 3)
+        return STEP_WAIT;
+    uint8_t type = p[0];
+    if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
+        /* not a handshake packet: say so here, then look for frames
+         * (the handshake may be over) */
+        emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
+        enter_framed(st, dir);
+        start_resync(d, ICA_UNDEC_RESYNC);
+        return 1;
+    }
+    size_t total = 3 + (size_t)le16(p + 1);
+    if (rem < total)
+        return STEP_WAIT;
+    int count = -1;
+    uint16_t flags = 0;
+    if (type == 0x00 && total > 3) {
+        sum->init_request_level = p[3];
+        if (p[3] > 6)
+            ht_learn(sum, p + 4, total - 4, 1);
+    }
+    else if (type == 0x01)
+        learn_init_response(sum, p + 3, total - 3);
+    else if (type == 0x02)
+        count = learn_init_connect(sum, p + 3, total - 3);
+    if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
+        if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
+            flags |= ICA_RAW_COUNT_NOT_DOWN;
+        d->last_module_count = p[5];
+    }
+    if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
+        flags |= ICA_RAW_TOO_MANY;
+    emit_raw(dir, p, total, off, flags, cb, ctx);
+    if (flags & ICA_RAW_TOO_MANY) {
+        d->phase = ICA_PHASE_LOST;
+    } else if (type == 0x04 && dir == ICA_C2S) {
+        enter_framed(st, dir);
+        *padded_msg = 1;
+    } else if (type == 0x02 && count == 0 && dir == ICA_S2C) {
+        enter_framed(st, dir);
+    }
+    return (long)total;
+}
+
+/* One PDRFRAME frame: u16 length (priority in the top bits), body. */
+static long step_framed(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                        int *padded_msg, ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (rem < 2)
+        return STEP_WAIT;
+    /* H5 masks the priority bits on every receive, whatever the
+     * agreed PDRFRAME version (ica-modern.md §4). */
+    uint16_t raw = le16(p);
+    uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
+    size_t total = 2 + (size_t)flen, lim = frame_limit(&st->sum);
+    if (lim && flen > lim) {
+        /* a stray or lost byte, not a frame: never wait for it */
+        emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
+        start_resync(d, ICA_UNDEC_RESYNC);
+        return 2;
+    }
+    if (rem < total)
+        return STEP_WAIT;
+    handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
+    *padded_msg = flen >= 1 && (p[2] == ICA_CRYPT_PUBLICKEY || p[2] == ICA_CRYPT_SESSIONKEY) &&
+                  d->crypt_mode == CRYPT_MODE_HDR;
+    return (long)total;
+}
+
+/* Framing lost: the rest of the bytes are undecoded. */
+static long step_lost(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                      ica_event_cb cb, void *ctx)
+{
+    emit_simple(ICA_EV_UNDECODED, dir, p, rem, off, cb, ctx);
+    st->sum.undecoded_bytes[dir] += rem;
+    return (long)rem;
+}
+
+/* Looking for PDRFRAME alignment (mid-session start, or after lost bytes). */
+static long step_sync(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t rem, uint64_t off,
+                      ica_event_cb cb, void *ctx)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (d->resync || d->sync_reason)
+        return resync(st, dir, p, rem, off, cb, ctx);
+    if (frames_cover(p, rem)) {
+        d->phase = ICA_PHASE_FRAMED;
+        d->crypt_mode = CRYPT_MODE_HDR;
+        return 0;
+    }
+    /* not aligned here: wait for a chunk that is */
+    return step_lost(st, dir, p, rem, off, cb, ctx);
+}
+
 /* Process complete units of view; returns bytes consumed. */
 static size_t process(ica_stream *st, enum ica_dir dir, const uint8_t *view, size_t vlen,
                       ica_event_cb cb, void *ctx)
 {
     ica_dir_state *d = &st->d[dir];
-    ica_summary *sum = &st->sum;
     size_t pos = 0;
     while (pos < vlen) {
         const uint8_t *p = view + pos;
         size_t rem = vlen - pos;
         uint64_t off = d->wire_off + pos;
         int padded_msg = 0;
+        long n;
         if (st->alloc_failed)
             d->phase = ICA_PHASE_LOST;
         switch (d->phase) {
-        case ICA_PHASE_DETECT: {
-            size_t n = rem < ICA_DETECT_LEN ? rem : ICA_DETECT_LEN;
-            if (memcmp(p, ica_detect_string, n) == 0) {
-                if (n < ICA_DETECT_LEN)
-                    return pos;
-                emit_simple(ICA_EV_DETECT, dir, p, ICA_DETECT_LEN, off, cb, ctx);
-                d->seen_detect = 1;
-                pos += ICA_DETECT_LEN;
-                continue;
-            }
-            if (d->seen_detect || raw_packet_ok(p, rem) || (rem < 3 + 36 && p[0] <= 2)) {
-                d->phase = ICA_PHASE_RAW;
-                continue;
-            }
-            /* Text before the detect string (the client treats it as TTY output). */
-            size_t skip = 1;
-            while (skip < rem && p[skip] != ica_detect_string[0])
-                skip++;
-            emit_simple(ICA_EV_UNDECODED, dir, p, skip, off, cb, ctx);
-            sum->undecoded_bytes[dir] += skip;
-            pos += skip;
-            continue;
-        }
-        case ICA_PHASE_RAW: {
-            if (rem < 3)
-                return pos;
-            uint8_t type = p[0];
-            if (type != 0x00 && type != 0x01 && type != 0x02 && type != 0x04) {
-                /* not a handshake packet: say so here, then look for frames
-                 * (the handshake may be over) */
-                emit_undecoded(st, dir, p, 1, off, ICA_UNDEC_HANDSHAKE, 0, cb, ctx);
-                pos += 1;
-                enter_framed(st, dir);
-                start_resync(d, ICA_UNDEC_RESYNC);
-                continue;
-            }
-            size_t total = 3 + (size_t)le16(p + 1);
-            if (rem < total)
-                return pos;
-            int count = -1;
-            uint16_t flags = 0;
-            if (type == 0x00 && total > 3) {
-                sum->init_request_level = p[3];
-                if (p[3] > 6)
-                    ht_learn(sum, p + 4, total - 4, 1);
-            }
-            else if (type == 0x01)
-                learn_init_response(sum, p + 3, total - 3);
-            else if (type == 0x02)
-                count = learn_init_connect(sum, p + 3, total - 3);
-            if ((type == 0x01 || type == 0x02) && total >= 3 + 3) {
-                if (d->last_module_count >= 0 && p[5] >= d->last_module_count)
-                    flags |= ICA_RAW_COUNT_NOT_DOWN;
-                d->last_module_count = p[5];
-            }
-            if (++d->raw_packets > ICA_MAX_RAW_PACKETS)
-                flags |= ICA_RAW_TOO_MANY;
-            emit_raw(dir, p, total, off, flags, cb, ctx);
-            pos += total;
-            if (flags & ICA_RAW_TOO_MANY) {
-                d->phase = ICA_PHASE_LOST;
-                continue;
-            }
-            if (type == 0x04 && dir == ICA_C2S) {
-                enter_framed(st, dir);
-                padded_msg = 1;
-            } else if (type == 0x02 && count == 0 && dir == ICA_S2C) {
-                enter_framed(st, dir);
-            }
+        case ICA_PHASE_DETECT:
+            n = step_detect(st, dir, p, rem, off, cb, ctx);
             break;
-        }
-        case ICA_PHASE_FRAMED: {
-            if (rem < 2)
-                return pos;
-            /* H5 masks the priority bits on every receive, whatever the
-             * agreed PDRFRAME version (ica-modern.md §4). */
-            uint16_t raw = le16(p);
-            uint16_t flen = raw & ICA_FRAME_LEN_MASK, prio = (uint16_t)(raw >> ICA_FRAME_PRIO_SHIFT);
-            size_t total = 2 + (size_t)flen, lim = frame_limit(sum);
-            if (lim && flen > lim) {
-                /* a stray or lost byte, not a frame: never wait for it */
-                emit_undecoded(st, dir, p, 2, off, ICA_UNDEC_FRAME_TOO_LONG, flen, cb, ctx);
-                pos += 2;
-                start_resync(d, ICA_UNDEC_RESYNC);
-                continue;
-            }
-            if (rem < total)
-                return pos;
-            handle_frame(st, dir, p, total, flen, prio, off, cb, ctx);
-            pos += total;
-            padded_msg = flen >= 1 && (p[2] == ICA_CRYPT_PUBLICKEY || p[2] == ICA_CRYPT_SESSIONKEY) &&
-                         d->crypt_mode == CRYPT_MODE_HDR;
+        case ICA_PHASE_RAW:
+            n = step_raw(st, dir, p, rem, off, &padded_msg, cb, ctx);
             break;
-        }
+        case ICA_PHASE_FRAMED:
+            n = step_framed(st, dir, p, rem, off, &padded_msg, cb, ctx);
+            break;
         case ICA_PHASE_SYNC:
-            if (d->resync || d->sync_reason) {
-                long n = resync(st, dir, p, rem, off, cb, ctx);
-                if (n < 0)
-                    return pos;
-                pos += (size_t)n;
-                continue;
-            }
-            if (frames_cover(p, rem)) {
-                d->phase = ICA_PHASE_FRAMED;
-                d->crypt_mode = CRYPT_MODE_HDR;
-                continue;
-            }
-            /* not aligned here: wait for a chunk that is */
-            /* fall through */
+            n = step_sync(st, dir, p, rem, off, cb, ctx);
+            break;
         default:
-            emit_simple(ICA_EV_UNDECODED, dir, p, rem, off, cb, ctx);
-            sum->undecoded_bytes[dir] += rem;
-            return vlen;
+            n = step_lost(st, dir, p, rem, off, cb, ctx);
+            break;
         }
+        if (n < 0)
+            return pos;
+        pos += (size_t)n;
         if (padded_msg && all_zero(view + pos, vlen - pos)) {
             emit_simple(ICA_EV_PADDING, dir, view + pos, vlen - pos, d->wire_off + pos, cb, ctx);
             pos = vlen;

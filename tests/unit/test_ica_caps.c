@@ -56,9 +56,55 @@ static void test_caplist_find(void)
     CHECK(!ica_caplist_find(bad_first, sizeof bad_first, 16, &b, &bl));
 }
 
+/* One walk for the core and the dissector: blocks, and where and why it stops. */
+static void test_caplist_parse(void)
+{
+    ica_caplist cl;
+    const uint8_t list[] = { 1, 2, 4, 0, 4, 0, 5, 0, 6, 0, 2, 0, 3, 0 };
+    ica_caplist_parse(list, sizeof list, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_COMPLETE);
+    CHECK_EQ_INT(cl.more, 1);
+    CHECK_EQ_INT(cl.count, 2);
+    CHECK_EQ_INT(cl.first, 4);
+    CHECK_EQ_INT(cl.n, 2);
+    CHECK_EQ_INT(cl.block[0].off, 4);
+    CHECK_EQ_INT(cl.block[0].len, 4);
+    CHECK_EQ_INT(cl.block[0].sig, 5);
+    CHECK_EQ_INT(cl.block[1].off, 8);
+    CHECK_EQ_INT(cl.block[1].len, 6);
+    CHECK_EQ_INT(cl.block[1].sig, 2);
+    CHECK_EQ_INT(cl.stop_off, sizeof list);
+    ica_caplist_parse(list, 3, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_SHORT);
+    /* the second block's byteCount runs past the end */
+    ica_caplist_parse(list, sizeof list - 1, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_BAD_BLOCK);
+    CHECK_EQ_INT(cl.n, 1);
+    CHECK_EQ_INT(cl.stop_off, 8);
+    CHECK_EQ_INT(cl.bad_len, 6);
+    /* three blocks claimed, two present */
+    uint8_t more[sizeof list];
+    memcpy(more, list, sizeof list);
+    more[1] = 3;
+    ica_caplist_parse(more, sizeof more, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_TRUNCATED);
+    CHECK_EQ_INT(cl.n, 2);
+    CHECK_EQ_INT(cl.stop_off, sizeof more);
+    const uint8_t bad_first[] = { 0, 1, 0xff, 0xff, 4, 0, 16, 0 };
+    ica_caplist_parse(bad_first, sizeof bad_first, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_FIRST_OUTSIDE);
+    CHECK_EQ_INT(cl.first, 0xffff);
+    const uint8_t zero_len[] = { 0, 1, 4, 0, 0, 0, 16, 0 };
+    ica_caplist_parse(zero_len, sizeof zero_len, &cl);
+    CHECK_EQ_INT(cl.stop, ICA_CAPLIST_BAD_BLOCK);
+    CHECK_EQ_INT(cl.n, 0);
+    CHECK_EQ_INT(cl.bad_len, 0);
+}
+
 int main(void)
 {
     test_packet_priority();
     test_caplist_find();
+    test_caplist_parse();
     return unit_report();
 }

@@ -266,8 +266,8 @@ static void test_interrupted_write(void)
     const uint8_t want[] = { 0x31, 0x0a, 0x00, 0x05, 0xa1, 0xa2, 0xa3, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6 };
     CHECK_EQ_INT(t.joined_len, sizeof want);
     CHECK_EQ_MEM(t.joined, want, sizeof want);
-    CHECK_EQ_INT(st.sum.vc_writes[ICA_S2C][5], 1);
-    CHECK_EQ_INT(st.sum.vc_bytes[ICA_S2C][5], 9);
+    CHECK_EQ_INT(ica_vc_writes(&st.sum, ICA_S2C, 5), 1);
+    CHECK_EQ_INT(ica_vc_bytes(&st.sum, ICA_S2C, 5), 9);
     /* a resume for a channel with nothing interrupted */
     clear_frame(&st, ICA_S2C, "00 43 02 00 06 ff", &t);
     CHECK_EQ_INT(t.cmd_flags[4], ICA_CMDF_RESUME_ORPHAN);

@@ -114,6 +114,17 @@ static void run_reference(ica_stream *st, tally *t, unsigned chunking)
     }
 }
 
+/* Two summaries say the same: every field, and the per-channel counters
+ * (held outside the struct, ica_vc_bytes) by content. */
+static int same_summary(const ica_summary *a, const ica_summary *b)
+{
+    ica_summary x = *a, y = *b;
+    x.vc_count = y.vc_count = NULL;
+    if (memcmp(&x, &y, sizeof x) != 0)
+        return 0;
+    return a->n_vc_count == 0 || memcmp(a->vc_count, b->vc_count, a->n_vc_count * sizeof *a->vc_count) == 0;
+}
+
 static void test_reference_session(void)
 {
     load_capture();
@@ -163,13 +174,12 @@ static void test_reference_session(void)
     CHECK_EQ_INT(v[ICA_CMD_SETMOU_POSITION], 35);
     CHECK_EQ_INT(v[ICA_CMD_SET_LED], 1);
     CHECK_EQ_INT(t.cmds[ICA_S2C], 57);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][9], 16);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][12], 2);
-    CHECK_EQ_INT(s->vc_writes[ICA_S2C][15], 1);
-    CHECK_EQ_INT(s->vc_writes[ICA_C2S][12], 5);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 9), 16);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 12), 2);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_S2C, 15), 1);
+    CHECK_EQ_INT(ica_vc_writes(s, ICA_C2S, 12), 5);
     CHECK_EQ_INT(s->plain_bytes[ICA_S2C], 14558);
     CHECK_EQ_INT(s->plain_bytes[ICA_C2S], 267);
-    ica_stream_free(&st);
 
     /* Same result however the bytes are cut. */
     unsigned cuts[] = { 1, 7, 12345, 999 };
@@ -182,9 +192,10 @@ static void test_reference_session(void)
         CHECK_EQ_INT(t2.cmds[0] + t2.cmds[1], t.cmds[0] + t.cmds[1]);
         CHECK_EQ_INT(t2.frames[0] + t2.frames[1], t.frames[0] + t.frames[1]);
         CHECK_EQ_INT(t2.gaps, 0);
-        CHECK(memcmp(&st2.sum, &st.sum, sizeof st.sum) == 0);
+        CHECK(same_summary(&st2.sum, &st.sum));
         ica_stream_free(&st2);
     }
+    ica_stream_free(&st);
 }
 
 /* ---- the reference capture cut to start mid-session: key recovery ------- */
@@ -398,7 +409,7 @@ static void test_padding_and_keys(void)
     CHECK_EQ_INT(t.cmds[ICA_C2S], 1);
     frame_enc(&st, &enc, ICA_C2S, 0x01, b, sizeof b, &t);
     CHECK_EQ_INT(t.cmds[ICA_C2S], 3);
-    CHECK_EQ_INT(st.sum.vc_bytes[ICA_C2S][9], 4);
+    CHECK_EQ_INT(ica_vc_bytes(&st.sum, ICA_C2S, 9), 4);
     CHECK_EQ_INT(t.gaps, 0);
 
     /* CRYPT_PERM: 64 encrypted bytes, then no header byte, always encrypted */
