@@ -632,9 +632,12 @@ static const value_string cgp_event_vals[] = {
     { 0, NULL }
 };
 
+static guint32 last_rec_frame;     /* the last frame that kept a record: dissect_citrix's fast exit */
+
 static void citrix_init(void)
 {
     n_session_numbers = 0;
+    last_rec_frame = 0;
 }
 
 static guint32 session_number(const void *session, const void *same_as)
@@ -701,6 +704,7 @@ void citrix_tap_queue(int tap_id, packet_info *pinfo, const void *rec)
     tap_queue_packet(tap_id, pinfo, rec);
     if (proto_citrix <= 0 || tap_id <= 0)
         return;
+    last_rec_frame = pinfo->num;
     wmem_array_t *a = (wmem_array_t *)p_get_proto_data(pinfo->pool, pinfo, proto_citrix, (guint32)tap_id);
     if (!a) {
         a = wmem_array_new(pinfo->pool, sizeof rec);
@@ -717,10 +721,14 @@ static const void *kept_rec(packet_info *pinfo, int tap_id, guint i)
     return a && i < wmem_array_get_count(a) ? *(const void **)wmem_array_index(a, i) : NULL;
 }
 
-/* Cheap when the frame carries nothing of ours: three proto-data lookups. */
+/* Nothing to do, at once, on a frame that kept no record (most frames of
+ * most captures); a stale match (the frame dissected again without
+ * records) only costs the three lookups, which then find nothing. */
 static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const void *rec, *frame_cgp = NULL;
+    if (pinfo->num != last_rec_frame)
+        return 0;
     for (guint i = 0; (rec = kept_rec(pinfo, tap_id_cgp, i)) != NULL; i++) {
         const cgp_tap_rec *c = (const cgp_tap_rec *)rec;
         if (!c->session)

@@ -84,6 +84,7 @@ static expert_field ei_ica_retransmission = EI_INIT;
 static expert_field ei_ica_tcp_held = EI_INIT;
 
 static dissector_handle_t reorder_handle;
+static guint n_conversations;       /* in this file: none means the postdissector has nothing to do */
 static int tcp_tap_id = -1, tcp_follow_tap_id = -1;
 static int hf_tcp_payload = -1, hf_tcp_seq = -1, hf_tcp_ack = -1, hf_tcp_flags = -1;
 static wsc_pref_bool_t pref_reorder_from_fields = FALSE;
@@ -118,6 +119,7 @@ ica_tcp_conv *ica_tcp_conv_get(packet_info *pinfo, enum ica_phase start, gboolea
     if (conv)
         return conv;
     conv = wmem_new0(wmem_file_scope(), ica_tcp_conv);
+    n_conversations++;
     conv->marks = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     seq_reorder_init(&conv->ro[0]);
     seq_reorder_init(&conv->ro[1]);
@@ -393,9 +395,14 @@ static gboolean tcp_fields(proto_tree *tree, tcp_seen *t)
     return TRUE;
 }
 
+static void reset_conversations(void)
+{
+    n_conversations = 0;
+}
+
 static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (pinfo->ptype != PT_TCP || p_get_proto_data(pinfo->pool, pinfo, proto_ica, PKEY_SEEN))
+    if (!n_conversations || pinfo->ptype != PT_TCP || p_get_proto_data(pinfo->pool, pinfo, proto_ica, PKEY_SEEN))
         return 0;
     ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
     if (!conv || conv->tls || !conv->s)
@@ -445,6 +452,7 @@ void ica_tcp_register(int proto, expert_module_t *expert)
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert, ei, array_length(ei));
     reorder_handle = create_dissector_handle(dissect_reorder_post, proto);
+    register_init_routine(reset_conversations);
 }
 
 /* A helper listener (no callbacks; its identity is the id's address)
