@@ -26,6 +26,7 @@ list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 set(CITRIX_DISSECTOR_SOURCES
   packet-ccha.c
   packet-cgp.c
+  packet-citrix-post.c
   packet-citrix-stats.c
   packet-ica.c
   packet-ica-chunk.c

@@ -37,6 +37,7 @@
 #include <epan/dissectors/packet-tcp.h>
 
 #include "ccha_classify.h"
+#include "citrix_post.h"
 #include "citrix_tap.h"
 
 #define CCHA_TCP_PORT 2014
@@ -517,10 +518,15 @@ static int dissect_ccha_link_event(tvbuff_t *tvb, packet_info *pinfo, proto_tree
 {
     if (!ccha_links_seen || pinfo->ptype != PT_TCP || pinfo->flags.in_error_pkt)
         return 0;
+    /* only FIN and RST make events: most frames stop here, before the
+     * frame's proto data is searched (without taps, as in the GUI's
+     * redissection, there is no header and the stored event decides) */
+    const struct tcpheader *th = current_tcp_header(pinfo);
+    if (th && !(th->th_flags & (TH_FIN | TH_RST)))
+        return 0;
     ccha_event_t *ev = (ccha_event_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccha, KEY_EVENT);
     if (!ev) {
-        const struct tcpheader *th = current_tcp_header(pinfo);
-        if (!th || !(th->th_flags & (TH_FIN | TH_RST)))
+        if (!th)
             return 0;
         conversation_t *conv = find_conversation(pinfo->num, &th->ip_src, &th->ip_dst, CONVERSATION_TCP,
                                                  th->th_sport, th->th_dport, 0);
@@ -665,7 +671,7 @@ proto_reg_handoff_ccha(void)
     heur_dissector_add("tcp", dissect_ccha_heur, "Citrix Command Center HA over TCP 2014 (port attribution unverified)",
                        "citrix_ccha_tcp", proto_ccha, HEURISTIC_ENABLE);
     dissector_add_for_decode_as_with_preference("tcp.port", ccha_handle);
-    register_postdissector(create_dissector_handle(dissect_ccha_link_event, proto_ccha));
+    citrix_post_add(CITRIX_POST_CCHA, proto_ccha, dissect_ccha_link_event);
 
     carrier_handles[CCHA_CARRIER_TLS] = find_dissector("tls");
     carrier_handles[CCHA_CARRIER_MYSQL] = find_dissector("mysql");

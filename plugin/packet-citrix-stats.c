@@ -50,6 +50,7 @@
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
 
+#include "citrix_post.h"
 #include "citrix_tap.h"
 
 void proto_register_citrix_stats(void);
@@ -815,7 +816,7 @@ proto_reg_handoff_citrix_stats(void)
     tap_id_ica = find_tap_id("ica");
     tap_id_cgp = find_tap_id("cgp");
     tap_id_ccha = find_tap_id("ccha");
-    register_postdissector(create_dissector_handle(dissect_citrix, proto_citrix));
+    citrix_post_add(CITRIX_POST_SUMMARY, proto_citrix, dissect_citrix);
     /* A dissector may queue its records only when someone listens (CGP
      * does): these helpers make the records exist for the post-dissector
      * (as packet-ccha.c does for the TCP header). */

@@ -47,6 +47,7 @@
 #include <epan/expert.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wmem/wmem_user_cb.h>
+#include "citrix_post.h"
 #include "packet-ica-int.h"
 
 /* Chunk keys of this carrier in a frame: its own direction's bytes, and
@@ -83,8 +84,14 @@ static int hf_ica_tcp_decoded_in = -1;
 static expert_field ei_ica_retransmission = EI_INIT;
 static expert_field ei_ica_tcp_held = EI_INIT;
 
-static dissector_handle_t reorder_handle;
 static guint n_conversations;       /* in this file: none means the postdissector has nothing to do */
+/* The file's conversations by TCP stream index (th_stream of TCP's tap
+ * record), so that the postdissector finds a frame's conversation, or that
+ * it has none, without find_conversation() on every TCP frame of the file;
+ * n_unindexed counts conversations created while taps did not run (the
+ * first pass of tshark -2): then every frame is looked up the slow way. */
+static wmem_map_t *by_stream;
+static guint n_unindexed;
 static int tcp_tap_id = -1, tcp_follow_tap_id = -1;
 static int hf_tcp_payload = -1, hf_tcp_seq = -1, hf_tcp_ack = -1, hf_tcp_flags = -1;
 static wsc_pref_bool_t pref_reorder_from_fields = FALSE;
@@ -105,6 +112,16 @@ static wsc_wmem_cb_ret_t free_reorder(wmem_allocator_t *allocator _U_, wmem_cb_e
     return false;       /* unregister: the file scope is gone */
 }
 
+/* TCP queued this frame's header for its taps before calling ICA. */
+static void index_stream(ica_tcp_conv *conv)
+{
+    const struct tcpheader *th = (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
+    if (th)
+        wmem_map_insert(by_stream, GUINT_TO_POINTER(th->th_stream), conv);
+    else
+        n_unindexed++;
+}
+
 ica_tcp_conv *ica_tcp_conv_find(packet_info *pinfo)
 {
     conversation_t *c = find_conversation_pinfo(pinfo, 0);
@@ -120,6 +137,7 @@ ica_tcp_conv *ica_tcp_conv_get(packet_info *pinfo, enum ica_phase start, gboolea
         return conv;
     conv = wmem_new0(wmem_file_scope(), ica_tcp_conv);
     n_conversations++;
+    index_stream(conv);
     conv->marks = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     seq_reorder_init(&conv->ro[0]);
     seq_reorder_init(&conv->ro[1]);
@@ -398,13 +416,24 @@ static gboolean tcp_fields(proto_tree *tree, tcp_seen *t)
 static void reset_conversations(void)
 {
     n_conversations = 0;
+    n_unindexed = 0;
+}
+
+/* The postdissector's conversation: by stream index while every
+ * conversation is indexed and TCP's tap record is there. */
+static ica_tcp_conv *post_conv(packet_info *pinfo)
+{
+    const struct tcpheader *th = n_unindexed ? NULL : (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
+    if (th)
+        return (ica_tcp_conv *)wmem_map_lookup(by_stream, GUINT_TO_POINTER(th->th_stream));
+    return ica_tcp_conv_find(pinfo);
 }
 
 static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!n_conversations || pinfo->ptype != PT_TCP || p_get_proto_data(pinfo->pool, pinfo, proto_ica, PKEY_SEEN))
         return 0;
-    ica_tcp_conv *conv = ica_tcp_conv_find(pinfo);
+    ica_tcp_conv *conv = post_conv(pinfo);
     if (!conv || conv->tls || !conv->s)
         return 0;
     if (PINFO_FD_VISITED(pinfo)) {
@@ -451,7 +480,7 @@ void ica_tcp_register(int proto, expert_module_t *expert)
     };
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert, ei, array_length(ei));
-    reorder_handle = create_dissector_handle(dissect_reorder_post, proto);
+    by_stream = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(reset_conversations);
 }
 
@@ -487,10 +516,7 @@ void ica_tcp_prefs_apply(void)
         g_array_append_val(wanted, hf_tcp_ack);
         g_array_append_val(wanted, hf_tcp_flags);
     }
-    if (reorder_handle)
-        set_postdissector_wanted_hfids(reorder_handle, wanted);
-    else if (wanted)
-        g_array_free(wanted, TRUE);
+    citrix_post_set_wanted(wanted);
 }
 
 void ica_tcp_handoff(void)
@@ -499,7 +525,7 @@ void ica_tcp_handoff(void)
     hf_tcp_seq = proto_registrar_get_id_byname("tcp.seq");
     hf_tcp_ack = proto_registrar_get_id_byname("tcp.ack");
     hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
-    register_postdissector(reorder_handle);
+    citrix_post_add(CITRIX_POST_ICA_TCP, proto_ica, dissect_reorder_post);
     helper_listener("tcp", &tcp_tap_id);
     helper_listener("tcp_follow", &tcp_follow_tap_id);
     ica_tcp_prefs_apply();

@@ -25,6 +25,7 @@
 #include <epan/addr_resolv.h>
 #include <epan/dissectors/packet-tcp.h>
 
+#include "citrix_post.h"
 #include "registry.h"
 #include "defacto.h"
 #include "port_range.h"
@@ -411,8 +412,8 @@ find_transport(packet_info *pinfo, registry_transport_t *t, int *app_proto, guin
             transport_proto = id;
             icmp_before = icmp_seen;
             after = -1;
-        } else if (transport_pos >= 0 && after < 0 && id != proto_portreg) {
-            /* first layer above the transport; post-dissectors (us) come last */
+        } else if (transport_pos >= 0 && after < 0 && id != citrix_post_proto()) {
+            /* first layer above the transport; the post-dissector (us) comes last */
             after = id;
         }
     }
@@ -1070,7 +1071,7 @@ proto_register_portreg(void)
     prefs_register_uat_preference(module, "defacto", "De facto port uses",
                                   "Your organisation's port uses; rows win over the built-in Citrix table", uat);
 
-    register_postdissector(create_dissector_handle(dissect_portreg, proto_portreg));
+    citrix_post_add(CITRIX_POST_PORTREG, proto_portreg, dissect_portreg);
     register_cleanup_routine(portreg_cleanup);
     portreg_tap = register_tap("portreg");
 }

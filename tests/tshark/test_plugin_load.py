@@ -31,5 +31,29 @@ class PluginLoad(unittest.TestCase):
         self.assertNotIn("Warning", err)
 
 
+class OnePostDissector(unittest.TestCase):
+    """include/citrix_post.h: the ICA TCP reordering, CCHA link events, the
+    citrix summary and the port registry run inside one registered
+    post-dissector; disabling one part's protocol stops that part only, and
+    the post-dissector itself cannot be disabled."""
+    CAPTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "captures", "spike-ica-2001.pcap")
+
+    def counts(self, extra=()):
+        rows = WS.fields(self.CAPTURE, ["portreg.port", "citrix.session", "ica.cmd"], separator="\t",
+                         extra=list(extra))
+        return [sum(1 for r in rows if r[i]) for i in range(3)]
+
+    def test_parts_disabled_one_by_one(self):
+        # frames with a portreg tree, with a citrix summary, with ICA commands
+        self.assertEqual(self.counts(), [174, 123, 109])
+        self.assertEqual(self.counts(["--disable-protocol", "portreg"]), [0, 123, 109])
+        self.assertEqual(self.counts(["--disable-protocol", "citrix"]), [174, 0, 109])
+
+    def test_post_dissector_cannot_be_disabled(self):
+        self.assertEqual(self.counts(["--disable-protocol", "citrix_post"]), [174, 123, 109])
+        row = [r for r in WS.listing("protocols") if r["filter_name"] == "citrix_post"]
+        self.assertEqual([r["short_name"] for r in row], ["Citrix post"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
