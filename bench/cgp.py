@@ -8,8 +8,8 @@ SPIKE ICA session inside CGP as tools/captures/cgp_captures.py builds it
 client address and port, then runs tshark without and with the plugin in the
 same sandbox and prints wall-time and peak-memory ratios for plain -r, -V and
 -T fields (stock: -e tcp.len; plugin: -e tcp.len -e cgp.cmd -e ica.cmd).
-Measurement as in bench/ica.py (best wall of --repeat runs alternating stock
-and plugin; peak RSS from wait4).
+Measurement: tools/lib/benchpair.py (best wall of --repeat runs alternating
+stock and plugin; peak RSS from wait4).
 
     bench/cgp.py [--sessions 1000] [--repeat 3] [--build build]
 """
@@ -20,10 +20,9 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 import cgp_captures  # noqa: E402
-from ica import measure  # noqa: E402
+from benchpair import compare  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
 
@@ -52,7 +51,6 @@ def main():
     cap = build_capture(os.path.join(a.out, "cgp-sessions-%d.pcap" % a.sessions), a.sessions)
     stock = Wireshark(with_plugin=False)
     plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
-    staged = {id(stock): stock.stage(cap), id(plugin): plugin.stage(cap)}
     print("capture: %s (%d sessions, %d bytes)" % (cap, a.sessions, os.path.getsize(cap)))
     cases = [
         ("plain -r", [], []),
@@ -60,19 +58,8 @@ def main():
         ("-T fields", ["-T", "fields", "-e", "tcp.len"],
          ["-T", "fields", "-e", "tcp.len", "-e", "cgp.cmd", "-e", "ica.cmd"]),
     ]
-    print("%-10s %10s %10s %7s %12s %12s %7s" % ("case", "stock s", "plugin s", "ratio",
-                                                 "stock KiB", "plugin KiB", "ratio"))
     fields_out = os.path.join(a.out, "cgp-fields.txt")
-    for name, stock_args, plugin_args in cases:
-        runs = {id(stock): [], id(plugin): []}
-        for _ in range(a.repeat):      # alternate so drift on a shared machine hits both alike
-            for ws, extra in ((stock, stock_args), (plugin, plugin_args)):
-                out = fields_out if ws is plugin and name == "-T fields" else None
-                runs[id(ws)].append(measure(ws, ["-n", "-r", staged[id(ws)]] + extra, out))
-        (sw, sm), (pw, pm) = [(min(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
-                              for k in (id(stock), id(plugin))]
-        print("%-10s %10.2f %10.2f %6.2fx %12d %12d %6.2fx" % (name, sw, pw, pw / sw, sm, pm, pm / sm))
-        sys.stdout.flush()
+    compare(stock, plugin, cap, cases, a.repeat, fields_out)
     # Proof that the plugin run decoded CGP and the ICA inside.
     cgp = ica = 0
     with open(fields_out) as f:

@@ -9,21 +9,19 @@ for: plain -r, -V, and -T fields (stock: -e tcp.len; plugin: -e tcp.len -e ica.c
 
     bench/ica.py [--sessions 1000] [--repeat 3] [--build build]
 
-Wall time is the best of --repeat runs; peak memory is the child's ru_maxrss
-(from wait4, the same number /usr/bin/time -v reports as "Maximum resident
-set size").
+Measurement: tools/lib/benchpair.py (best wall time of --repeat runs
+alternating stock and plugin; peak memory from wait4).
 """
 import argparse
 import os
-import subprocess
 import sys
-import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
+from benchpair import compare  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
 REAL = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
@@ -46,24 +44,6 @@ def build_capture(path, sessions):
     return path
 
 
-def measure(ws, args, out=None):
-    """(wall seconds, peak RSS in KiB) of one tshark run; output discarded or written to out."""
-    cmd = ws.prefix + ["tshark"] + args
-    sink = open(out, "wb") if out else subprocess.DEVNULL
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, env=ws.env, stdout=sink, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.monotonic() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if out:
-        sink.close()
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stderr.close()
-    if p.returncode != 0 or "Dissector bug" in err:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, err[-2000:]))
-    return wall, usage.ru_maxrss
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=1000)
@@ -75,26 +55,14 @@ def main():
     cap = build_capture(os.path.join(a.out, "ica-replicated-%d.pcap" % a.sessions), a.sessions)
     stock = Wireshark(with_plugin=False)
     plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
-    staged = {id(stock): stock.stage(cap), id(plugin): plugin.stage(cap)}
     print("capture: %s (%d sessions, %d bytes)" % (cap, a.sessions, os.path.getsize(cap)))
     cases = [
         ("plain -r", [], []),
         ("-V", ["-V"], ["-V"]),
         ("-T fields", ["-T", "fields", "-e", "tcp.len"], ["-T", "fields", "-e", "tcp.len", "-e", "ica.cmd"]),
     ]
-    print("%-10s %10s %10s %7s %12s %12s %7s" % ("case", "stock s", "plugin s", "ratio",
-                                                 "stock KiB", "plugin KiB", "ratio"))
     fields_out = os.path.join(a.out, "fields.txt")
-    for name, stock_args, plugin_args in cases:
-        runs = {id(stock): [], id(plugin): []}
-        for _ in range(a.repeat):      # alternate so drift on a shared machine hits both alike
-            for ws, extra in ((stock, stock_args), (plugin, plugin_args)):
-                out = fields_out if ws is plugin and name == "-T fields" else None
-                runs[id(ws)].append(measure(ws, ["-n", "-r", staged[id(ws)]] + extra, out))
-        (sw, sm), (pw, pm) = [(min(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
-                              for k in (id(stock), id(plugin))]
-        print("%-10s %10.2f %10.2f %6.2fx %12d %12d %6.2fx" % (name, sw, pw, pw / sw, sm, pm, pm / sm))
-        sys.stdout.flush()
+    compare(stock, plugin, cap, cases, a.repeat, fields_out)
     # Proof that the plugin run decoded ICA: WD commands seen in the -T fields output.
     with open(fields_out) as f:
         cmds = sum(len(line.split("\t")[1].split(",")) for line in f if line.rstrip("\n").split("\t")[-1])

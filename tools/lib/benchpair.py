@@ -1,0 +1,50 @@
+"""Stock tshark against tshark with the plugin on one capture, in one run:
+the driver bench/ica.py and bench/cgp.py share.
+
+measure() runs one tshark and returns its wall time and peak RSS (the
+child's ru_maxrss from wait4, the number /usr/bin/time -v reports as
+"Maximum resident set size"); compare() runs each case --repeat times,
+alternating stock and plugin so that drift on a shared machine hits both
+alike, and prints the best wall time and the largest peak RSS of each side
+with their ratios.
+"""
+import os
+import subprocess
+import sys
+import time
+
+
+def measure(ws, args, out=None):
+    """(wall seconds, peak RSS in KiB) of one tshark run; output discarded or written to out."""
+    cmd = ws.prefix + ["tshark"] + args
+    sink = open(out, "wb") if out else subprocess.DEVNULL
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, env=ws.env, stdout=sink, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if out:
+        sink.close()
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.stderr.close()
+    if p.returncode != 0 or "Dissector bug" in err:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, err[-2000:]))
+    return wall, usage.ru_maxrss
+
+
+def compare(stock, plugin, capture, cases, repeat, fields_out):
+    """cases: (name, stock args, plugin args); the plugin's "-T fields" case
+    writes its output to fields_out (for the caller's proof of decoding)."""
+    staged = {id(stock): stock.stage(capture), id(plugin): plugin.stage(capture)}
+    print("%-10s %10s %10s %7s %12s %12s %7s" % ("case", "stock s", "plugin s", "ratio",
+                                                 "stock KiB", "plugin KiB", "ratio"))
+    for name, stock_args, plugin_args in cases:
+        runs = {id(stock): [], id(plugin): []}
+        for _ in range(repeat):
+            for ws, extra in ((stock, stock_args), (plugin, plugin_args)):
+                out = fields_out if ws is plugin and name == "-T fields" else None
+                runs[id(ws)].append(measure(ws, ["-n", "-r", staged[id(ws)]] + extra, out))
+        (sw, sm), (pw, pm) = [(min(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
+                              for k in (id(stock), id(plugin))]
+        print("%-10s %10.2f %10.2f %6.2fx %12d %12d %6.2fx" % (name, sw, pw, pw / sw, sm, pm, pm / sm))
+        sys.stdout.flush()
