@@ -277,6 +277,75 @@ static guint32 rec_get(const ica_frame_t *fd, guint32 pos, ica_rec_t *r)
     return pos + n;
 }
 
+/* ---- chunk records by frame ---------------------------------------------
+ * One chunk record (ica_frame_t) per carrier message or segment, found again
+ * by (frame number, key).  Kept in first-pass order, which is frame order,
+ * in fixed blocks (never moved) and found by binary search: 16 bytes a
+ * chunk, where a proto-data item and its list node cost about 40.  A chunk
+ * that would break the order (none known) goes to proto data instead. */
+#define CHUNK_BLOCK 1024
+typedef struct {
+    guint32 num, key;
+    ica_frame_t *fd;
+} chunk_ent_t;
+static chunk_ent_t **chunk_blocks;      /* file scope; chunk_nblocks used, chunk_cap allocated */
+static guint32 chunk_nblocks, chunk_cap, chunk_count;
+
+static void chunk_index_init(void)
+{
+    chunk_blocks = NULL;                /* freed with the file scope */
+    chunk_nblocks = chunk_cap = chunk_count = 0;
+}
+
+static int chunk_cmp(guint32 num, guint32 key, const chunk_ent_t *e)
+{
+    if (num != e->num)
+        return num < e->num ? -1 : 1;
+    return key < e->key ? -1 : key > e->key ? 1 : 0;
+}
+
+static const chunk_ent_t *chunk_at(guint32 i)
+{
+    return &chunk_blocks[i / CHUNK_BLOCK][i % CHUNK_BLOCK];
+}
+
+static ica_frame_t *chunk_find(packet_info *pinfo, guint32 key)
+{
+    guint32 lo = 0, hi = chunk_count;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        int c = chunk_cmp(pinfo->num, key, chunk_at(mid));
+        if (c == 0)
+            return chunk_at(mid)->fd;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, key);
+}
+
+static void chunk_add(packet_info *pinfo, guint32 key, ica_frame_t *fd)
+{
+    if (chunk_count && chunk_cmp(pinfo->num, key, chunk_at(chunk_count - 1)) <= 0) {
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, key, fd);
+        return;
+    }
+    if (chunk_count == chunk_nblocks * CHUNK_BLOCK) {
+        if (chunk_nblocks == chunk_cap) {
+            chunk_cap = chunk_cap ? 2 * chunk_cap : 16;
+            chunk_blocks = (chunk_ent_t **)wmem_realloc(wmem_file_scope(), chunk_blocks,
+                                                        chunk_cap * sizeof *chunk_blocks);
+        }
+        chunk_blocks[chunk_nblocks++] = wmem_alloc_array(wmem_file_scope(), chunk_ent_t, CHUNK_BLOCK);
+    }
+    chunk_ent_t *e = &chunk_blocks[chunk_count / CHUNK_BLOCK][chunk_count % CHUNK_BLOCK];
+    e->num = pinfo->num;
+    e->key = key;
+    e->fd = fd;
+    chunk_count++;
+}
+
 /* ---- first pass: collect what the core reports for one chunk ----------- */
 
 /* Collector used while the core reports events for one chunk (pinfo->pool). */
@@ -1035,7 +1104,7 @@ static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb,
 int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                       guint32 key)
 {
-    ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, key);
+    ica_frame_t *fd = chunk_find(pinfo, key);
     gboolean unseen = FALSE;
     if (!fd) {
         if (PINFO_FD_VISITED(pinfo)) {
@@ -1046,7 +1115,7 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
             unseen = TRUE;
         } else {
             fd = first_pass(s, dir, tvb, pinfo);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, key, fd);
+            chunk_add(pinfo, key, fd);
         }
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
@@ -1111,4 +1180,5 @@ ica_register_chunk_fields(int proto, expert_module_t *expert)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
+    register_init_routine(chunk_index_init);
 }
