@@ -9,10 +9,13 @@
  * chunk's WD buffer, which is rebuilt for display (decrypted again from a
  * one-byte cipher state); only bytes that came in earlier chunks are
  * copied, and a WD command that starts in the previous chunk's last frame
- * refers to that frame's record instead (ica_cmd_ref_t).  This file turns those
- * records into the ICA tree, the Info column and expert infos, dispatching
- * to the handshake, frame and WD-command renderers, and queues the "ica"
- * tap.
+ * refers to that frame's record instead (ica_cmd_ref_t).  Records are stored
+ * packed (compact forms when offsets fit 16 bits), and each chunk's record is
+ * found again through a file-wide index in frame order, not proto data
+ * (bench/cgp.md: a CGP capture has one chunk per CGP record and per segment
+ * continuing one).  This file turns those records into the ICA tree, the
+ * Info column and expert infos, dispatching to the handshake, frame and
+ * WD-command renderers, and queues the "ica" tap.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
