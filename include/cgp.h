@@ -135,6 +135,8 @@ typedef struct {
     uint8_t ext_undecodable;
     uint8_t ext_len_mismatch;   /* decoded extensions do not end where EXT_LENGTH says */
     uint8_t tracked;            /* counts for acking: TRACK_MESSAGE, or 0x0A/0x0B */
+    uint8_t header_complete;    /* the payload's start is known and within the bytes given, also when
+                                 * the record continues past them (CGP_SHORT): its start can be shown */
     uint32_t payload_off, payload_len;
 } cgp_record;
 

@@ -11,9 +11,10 @@
  * hands the ICA byte stream inside to the ICA decoder.
  *
  * Over TCP and TLS (TLS passes desegmentation requests through), a
- * DATA_REALTIME(_WITH_ACK) record spanning segments is streamed: its header
- * where it starts, its ICA bytes to the ICA decoder from each segment that
- * holds them (dissect_cgp_segment); the other records are reassembled by
+ * DATA_REALTIME(_WITH_ACK) record spanning segments, and a DATA record on a
+ * channel whose TcpProxy protocol is ICA, is streamed: its header where it
+ * starts, its ICA bytes to the ICA decoder from each segment that holds them
+ * (dissect_cgp_segment); the other records are reassembled by
  * TCP/TLS (exact desegmentation requests, as tcp_dissect_pdus() makes them;
  * tcp_dissect_pdus() itself when the cgp.desegment preference is off).
  * Streaming relies on TCP handing segments in order (it does not call
@@ -310,8 +311,9 @@ typedef struct {
     ica_session *socks_ica;     /* the ICA stream after the SOCKS exchange */
     struct cgp_ws *ws;          /* WebSocket carrier: records joined across messages */
     wmem_array_t *recs;         /* cgp_rec_t of this connection's records, in first-pass order */
-    guint32 stream_rem[2];      /* first pass: ICA bytes of a streamed realtime record still to come */
+    guint32 stream_rem[2];      /* first pass: ICA bytes of a streamed record still to come */
     guint8 stream_resent[2];    /* ... and that record was sent again after a resume */
+    guint8 stream_data[2];      /* ... and it is a DATA record (else realtime) */
 } cgp_conv_t;
 
 /* First-pass state of a WebSocket carrier, per direction. */
@@ -1550,14 +1552,16 @@ static void dissect_cgp_ws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         ws_piece(tvb, pinfo, tree, cv, m->tail_off, len - m->tail_off, m->tail_id, FALSE);
 }
 
-/* ---- TCP and TLS: realtime records streamed, the others reassembled ------
- * A DATA_REALTIME(_WITH_ACK) record that spans segments is not handed to
- * TCP's reassembly (which would keep a copy of every such record for the
- * file's lifetime): its header is dissected where it starts, with the ICA
- * bytes present, and the ICA bytes at the start of the following segments
- * go to the ICA decoder from those segments themselves (the decoder takes
- * a byte stream, not records).  The other records that span segments (binds,
- * channel opens: small) are reassembled by TCP or TLS as before. */
+/* ---- TCP and TLS: ICA-carrying records streamed, the others reassembled -
+ * A DATA_REALTIME(_WITH_ACK) record that spans segments, or a DATA record
+ * on an ICA channel (known from its open request when the record starts), is
+ * not handed to TCP's reassembly (which would keep a copy of every such
+ * record for the file's lifetime): its header is dissected where it starts,
+ * with the ICA bytes present, and the ICA bytes at the start of the
+ * following segments go to the ICA decoder from those segments themselves
+ * (the decoder takes a byte stream, not records).  The other records that
+ * span segments (binds, channel opens: small; DATA on other channels) are
+ * reassembled by TCP or TLS as before. */
 
 /* Segments starting with the rest of a streamed record: the first pass's
  * finding, under the tvb's pdu_key() with bit 29. */
@@ -1566,6 +1570,7 @@ typedef struct {
     guint32 len;                /* ICA bytes at the start continuing a streamed record */
     guint8 dir;
     guint8 resent;              /* the record was sent again after a resume: not decoded twice */
+    guint8 data;                /* a DATA record on an ICA channel, else DATA_REALTIME(_WITH_ACK) */
 } cgp_cont_t;
 
 /* Bytes of a realtime record's header at p (length, command, and 0x0B's
@@ -1583,6 +1588,48 @@ static guint realtime_header_len(const guint8 *p, guint avail)
     return l.len + 1u + a.len;
 }
 
+/* The header of a DATA record at p (avail bytes, not all of the record),
+ * with its data flags and channel id, when all there. */
+static gboolean data_header(const guint8 *p, guint avail, cgp_data *d)
+{
+    cgp_record r;
+    cgp_parse_record(p, avail, &r);
+    if (r.cmd != CGP_DATA || !r.header_complete)
+        return FALSE;
+    cgp_parse_data(p + r.payload_off, r.payload_len, d);
+    return d->status == CGP_OK;
+}
+
+/* ... and the channel's TcpProxy protocol is ICA: its ICA bytes can be
+ * streamed like a realtime record's (first pass; the channel table is the
+ * one of this point in the stream). */
+static gboolean data_streamable(const cgp_conv_t *cv, const guint8 *p, guint avail)
+{
+    cgp_data d;
+    if (!data_header(p, avail, &d))
+        return FALSE;
+    const cgp_channel_t *ch = (const cgp_channel_t *)wmem_map_lookup(cv->channels, GUINT_TO_POINTER(d.channel.value));
+    return ch && ch->protocol == CGP_PROTO_ICA;
+}
+
+/* Whether the record starting tvb (spanning segments) is streamed: a
+ * realtime record always; a DATA record when data_streamable() said so on
+ * the first pass (later passes: it left its state here, in the segment
+ * where it starts, rather than where TCP completed it). *data: it is DATA. */
+static gboolean stream_record(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv, gboolean *data)
+{
+    guint avail = tvb_captured_length(tvb);
+    const guint8 *p = tvb_get_ptr(tvb, 0, avail);
+    *data = FALSE;
+    if (realtime_header_len(p, MIN(avail, 8)))
+        return TRUE;
+    *data = TRUE;
+    if (!PINFO_FD_VISITED(pinfo))
+        return data_streamable(cv, p, avail);
+    cgp_pdu_t pd;
+    return rec_load(cv, pinfo, pdu_key(tvb, pinfo), tvb, &pd);
+}
+
 /* The ICA bytes at the start of tvb that continue a streamed record; returns their length. */
 static guint stream_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
 {
@@ -1596,18 +1643,21 @@ static guint stream_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
         c->len = MIN(cv->stream_rem[d], tvb_captured_length(tvb));
         c->dir = (guint8)d;
         c->resent = cv->stream_resent[d];
+        c->data = cv->stream_data[d];
         cv->stream_rem[d] -= c->len;
         p_add_proto_data(wmem_file_scope(), pinfo, proto_cgp, key, c);
     }
     if (!c)
         return 0;
     proto_item *ti = proto_tree_add_item(tree, proto_cgp, tvb, 0, c->len, ENC_NA);
-    proto_item_append_text(ti, ": realtime record continued from an earlier segment");
+    proto_item_append_text(ti, c->data ? ": DATA record continued from an earlier segment"
+                                       : ": realtime record continued from an earlier segment");
     proto_tree *ct = proto_item_add_subtree(ti, ett_cgp);
     ica_session *ica = cv->session ? cv->session->ica : NULL;
     if (c->resent || !ica || !pref_ica) {
         proto_tree_add_item(ct, hf_cgp_data, tvb, 0, c->len, ENC_NA);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[realtime record continued]");
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", c->data ? "[DATA record continued]"
+                                                                 : "[realtime record continued]");
     } else {
         ica_dissect_chunk(ica, (enum ica_dir)c->dir, tvb_new_subset_length(tvb, 0, c->len), pinfo, tree, key);
     }
@@ -1638,19 +1688,24 @@ static void dissect_cgp_segment(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
             off += n;
             continue;
         }
-        guint hdr = n ? realtime_header_len(p, MIN(avail, 8)) : 0;
-        if (hdr) {
-            if (!PINFO_FD_VISITED(pinfo))
+        tvbuff_t *rest = tvb_new_subset_remaining(tvb, off);
+        gboolean data;
+        if (n && stream_record(rest, pinfo, cv, &data)) {
+            if (!PINFO_FD_VISITED(pinfo)) {
                 cv->stream_rem[conv_dir(cv, pinfo)] = n - avail;
-            dissect_cgp_unit(tvb_new_subset_remaining(tvb, off), pinfo, tree, cv, TRUE);
+                cv->stream_data[conv_dir(cv, pinfo)] = (guint8)data;
+            }
+            dissect_cgp_unit(rest, pinfo, tree, cv, TRUE);
             return;
         }
-        /* A record that is not realtime: TCP reassembles exactly it.  A
-         * header not all there (or a length or command not yet known):
-         * one more segment, then it is streamed or reassembled. */
+        /* A record that is not streamed: TCP reassembles exactly it.  A
+         * realtime or DATA header not all there (or a length or command not
+         * yet known): one more segment, then it is streamed or reassembled. */
         guint cmd_off = p[0] >= 0x80 ? 2 : 1;
+        cgp_data d;
         gboolean known = n && avail > cmd_off && p[cmd_off] != CGP_DATA_REALTIME &&
-                         p[cmd_off] != CGP_DATA_REALTIME_WITH_ACK;
+                         p[cmd_off] != CGP_DATA_REALTIME_WITH_ACK &&
+                         (p[cmd_off] != CGP_DATA || data_header(tvb_get_ptr(tvb, off, avail), avail, &d));
         pinfo->desegment_offset = off;
         pinfo->desegment_len = known ? n - avail : DESEGMENT_ONE_MORE_SEGMENT;
         return;

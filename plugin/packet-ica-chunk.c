@@ -9,10 +9,13 @@
  * chunk's WD buffer, which is rebuilt for display (decrypted again from a
  * one-byte cipher state); only bytes that came in earlier chunks are
  * copied, and a WD command that starts in the previous chunk's last frame
- * refers to that frame's record instead (ica_cmd_ref_t).  This file turns those
- * records into the ICA tree, the Info column and expert infos, dispatching
- * to the handshake, frame and WD-command renderers, and queues the "ica"
- * tap.
+ * refers to that frame's record instead (ica_cmd_ref_t).  Records are stored
+ * packed (compact forms when offsets fit 16 bits), and each chunk's record is
+ * found again through a file-wide index in frame order, not proto data
+ * (bench/cgp.md: a CGP capture has one chunk per CGP record and per segment
+ * continuing one).  This file turns those records into the ICA tree, the
+ * Info column and expert infos, dispatching to the handshake, frame and
+ * WD-command renderers, and queues the "ica" tap.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -90,72 +93,260 @@ static void file_free(void *actx _U_, void *ptr)
 
 /* ---- packed records ----------------------------------------------------- */
 
-/* WD commands and stops (most records of a file) are stored in this short
- * form; other records whole (ica_rec_t). */
+/* Records are stored packed, in one of three forms told apart by the type
+ * byte: the whole ica_rec_t (44 bytes), or, when every offset and length
+ * fits in 16 bits and there is no high-throughput header, a compact form:
+ * 12 bytes for WD commands and stops (most records of a file), 24 bytes
+ * for the others (frames).  The compact forms carry REC_COMPACT in the
+ * type byte (ICA_EV_* values are small). */
+#define REC_COMPACT 0x80
+
 typedef struct {
-    guint8 type;
+    guint8 type;                    /* ICA_EV_CMD or ICA_EV_WD_STOP, | REC_COMPACT */
     guint8 dir : 1;
     guint8 copy_is_ref : 1;
     guint8 code;
     guint8 cmd_flags;
-    gint32 buf_off;
-    guint32 buf_len;
-    guint32 copy_off;
-    guint32 copy_len;
-} ica_rec_short_t;
+    gint16 buf_off;
+    guint16 buf_len;
+    guint16 copy_off;
+    guint16 copy_len;
+} ica_rec_cmd_t;
 
-static gboolean rec_is_short(guint8 type)
+typedef struct {
+    guint8 type;                    /* | REC_COMPACT */
+    guint8 dir : 1;
+    guint8 region_src : 2;
+    guint8 region_is_plain : 1;
+    guint8 decrypt_disabled : 1;
+    guint8 copy_is_ref : 1;
+    guint8 code;
+    guint8 cipher_prev;
+    guint8 cmd_flags;
+    guint8 spare;
+    gint16 crypt_hdr;
+    guint16 frame_len;
+    guint16 flags;
+    gint16 tvb_off;
+    guint16 wire_len;
+    gint16 buf_off;
+    guint16 buf_len;
+    guint16 copy_off;
+    guint16 copy_len;
+} ica_rec_small_t;
+
+static gboolean rec_is_cmd(guint8 type)
 {
     return type == ICA_EV_CMD || type == ICA_EV_WD_STOP;
 }
 
+static gboolean fits_u16(guint32 v)
+{
+    return v <= G_MAXUINT16;
+}
+
+static gboolean fits_off16(gint32 v)
+{
+    return v >= -1 && v <= G_MAXINT16;
+}
+
+/* Whether r fits a compact form. */
+static gboolean rec_compact(const ica_rec_t *r)
+{
+    if (!fits_off16(r->buf_off) || !fits_u16(r->buf_len) || !fits_u16(r->copy_off) || !fits_u16(r->copy_len))
+        return FALSE;
+    if (rec_is_cmd(r->type))
+        return TRUE;
+    return !r->ht_len && !r->ht_flags && !r->ht_rtt_ms && !r->ht_bw_raw && !r->ht_mark &&
+           r->flags <= G_MAXUINT16 && fits_off16(r->tvb_off) && fits_u16(r->wire_len);
+}
+
 static guint32 rec_packed_size(const ica_rec_t *r)
 {
-    return rec_is_short(r->type) ? (guint32)sizeof(ica_rec_short_t) : (guint32)sizeof(ica_rec_t);
+    if (!rec_compact(r))
+        return (guint32)sizeof(ica_rec_t);
+    return rec_is_cmd(r->type) ? (guint32)sizeof(ica_rec_cmd_t) : (guint32)sizeof(ica_rec_small_t);
 }
 
 static void rec_pack(guint8 *dst, const ica_rec_t *r)
 {
-    if (!rec_is_short(r->type)) {
+    if (!rec_compact(r)) {
         memcpy(dst, r, sizeof *r);
-        return;
+    } else if (rec_is_cmd(r->type)) {
+        ica_rec_cmd_t c;
+        memset(&c, 0, sizeof c);
+        c.type = (guint8)(r->type | REC_COMPACT);
+        c.dir = r->dir;
+        c.copy_is_ref = r->copy_is_ref;
+        c.code = r->code;
+        c.cmd_flags = r->cmd_flags;
+        c.buf_off = (gint16)r->buf_off;
+        c.buf_len = (guint16)r->buf_len;
+        c.copy_off = (guint16)r->copy_off;
+        c.copy_len = (guint16)r->copy_len;
+        memcpy(dst, &c, sizeof c);
+    } else {
+        ica_rec_small_t m;
+        memset(&m, 0, sizeof m);
+        m.type = (guint8)(r->type | REC_COMPACT);
+        m.dir = r->dir;
+        m.region_src = r->region_src;
+        m.region_is_plain = r->region_is_plain;
+        m.decrypt_disabled = r->decrypt_disabled;
+        m.copy_is_ref = r->copy_is_ref;
+        m.code = r->code;
+        m.cipher_prev = r->cipher_prev;
+        m.cmd_flags = r->cmd_flags;
+        m.crypt_hdr = r->crypt_hdr;
+        m.frame_len = r->frame_len;
+        m.flags = (guint16)r->flags;
+        m.tvb_off = (gint16)r->tvb_off;
+        m.wire_len = (guint16)r->wire_len;
+        m.buf_off = (gint16)r->buf_off;
+        m.buf_len = (guint16)r->buf_len;
+        m.copy_off = (guint16)r->copy_off;
+        m.copy_len = (guint16)r->copy_len;
+        memcpy(dst, &m, sizeof m);
     }
-    ica_rec_short_t sr;
-    memset(&sr, 0, sizeof sr);
-    sr.type = r->type;
-    sr.dir = r->dir;
-    sr.copy_is_ref = r->copy_is_ref;
-    sr.code = r->code;
-    sr.cmd_flags = r->cmd_flags;
-    sr.buf_off = r->buf_off;
-    sr.buf_len = r->buf_len;
-    sr.copy_off = r->copy_off;
-    sr.copy_len = r->copy_len;
-    memcpy(dst, &sr, sizeof sr);
 }
 
-/* The record at pos of a chunk's packed records into *r; returns the next position. */
-static guint32 rec_get(const ica_frame_t *fd, guint32 pos, ica_rec_t *r)
+/* Bytes of the packed record at pos (0 when it does not fit in the records). */
+static guint32 rec_size_at(const ica_frame_t *fd, guint32 pos)
 {
-    if (!rec_is_short(fd->data[pos])) {
-        memcpy(r, fd->data + pos, sizeof *r);
-        return pos + (guint32)sizeof *r;
-    }
-    ica_rec_short_t sr;
-    memcpy(&sr, fd->data + pos, sizeof sr);
-    memset(r, 0, sizeof *r);
-    r->type = sr.type;
-    r->dir = sr.dir;
-    r->copy_is_ref = sr.copy_is_ref;
-    r->code = sr.code;
-    r->cmd_flags = sr.cmd_flags;
-    r->buf_off = sr.buf_off;
-    r->buf_len = sr.buf_len;
-    r->copy_off = sr.copy_off;
-    r->copy_len = sr.copy_len;
+    if (pos >= fd->recs_len)
+        return 0;
+    guint8 t = fd->data[pos];
+    guint32 n = !(t & REC_COMPACT) ? (guint32)sizeof(ica_rec_t) :
+                rec_is_cmd((guint8)(t & ~REC_COMPACT)) ? (guint32)sizeof(ica_rec_cmd_t) : (guint32)sizeof(ica_rec_small_t);
+    return n <= fd->recs_len - pos ? n : 0;
+}
+
+static void rec_unpack_cmd(const guint8 *src, ica_rec_t *r)
+{
+    ica_rec_cmd_t c;
+    memcpy(&c, src, sizeof c);
+    r->type = (guint8)(c.type & ~REC_COMPACT);
+    r->dir = c.dir;
+    r->copy_is_ref = c.copy_is_ref;
+    r->code = c.code;
+    r->cmd_flags = c.cmd_flags;
+    r->buf_off = c.buf_off;
+    r->buf_len = c.buf_len;
+    r->copy_off = c.copy_off;
+    r->copy_len = c.copy_len;
     r->tvb_off = -1;
     r->crypt_hdr = -1;
-    return pos + (guint32)sizeof sr;
+}
+
+static void rec_unpack_small(const guint8 *src, ica_rec_t *r)
+{
+    ica_rec_small_t m;
+    memcpy(&m, src, sizeof m);
+    r->type = (guint8)(m.type & ~REC_COMPACT);
+    r->dir = m.dir;
+    r->region_src = m.region_src;
+    r->region_is_plain = m.region_is_plain;
+    r->decrypt_disabled = m.decrypt_disabled;
+    r->copy_is_ref = m.copy_is_ref;
+    r->code = m.code;
+    r->cipher_prev = m.cipher_prev;
+    r->cmd_flags = m.cmd_flags;
+    r->crypt_hdr = m.crypt_hdr;
+    r->frame_len = m.frame_len;
+    r->flags = m.flags;
+    r->tvb_off = m.tvb_off;
+    r->wire_len = m.wire_len;
+    r->buf_off = m.buf_off;
+    r->buf_len = m.buf_len;
+    r->copy_off = m.copy_off;
+    r->copy_len = m.copy_len;
+}
+
+/* The record at pos of a chunk's packed records into *r (pos: one that
+ * store_records() gave, or checked with rec_size_at()); returns the next
+ * position. */
+static guint32 rec_get(const ica_frame_t *fd, guint32 pos, ica_rec_t *r)
+{
+    guint32 n = rec_size_at(fd, pos);
+    DISSECTOR_ASSERT(n);
+    memset(r, 0, sizeof *r);
+    guint8 t = fd->data[pos];
+    if (!(t & REC_COMPACT))
+        memcpy(r, fd->data + pos, sizeof *r);
+    else if (rec_is_cmd((guint8)(t & ~REC_COMPACT)))
+        rec_unpack_cmd(fd->data + pos, r);
+    else
+        rec_unpack_small(fd->data + pos, r);
+    return pos + n;
+}
+
+/* ---- chunk records by frame ---------------------------------------------
+ * One chunk record (ica_frame_t) per carrier message or segment, found again
+ * by (frame number, key).  Kept in first-pass order, which is frame order,
+ * in fixed blocks (never moved) and found by binary search: 16 bytes a
+ * chunk, where a proto-data item and its list node cost about 40.  A chunk
+ * that would break the order (none known) goes to proto data instead. */
+#define CHUNK_BLOCK 1024
+typedef struct {
+    guint32 num, key;
+    ica_frame_t *fd;
+} chunk_ent_t;
+static chunk_ent_t **chunk_blocks;      /* file scope; chunk_nblocks used, chunk_cap allocated */
+static guint32 chunk_nblocks, chunk_cap, chunk_count;
+
+static void chunk_index_init(void)
+{
+    chunk_blocks = NULL;                /* freed with the file scope */
+    chunk_nblocks = chunk_cap = chunk_count = 0;
+}
+
+static int chunk_cmp(guint32 num, guint32 key, const chunk_ent_t *e)
+{
+    if (num != e->num)
+        return num < e->num ? -1 : 1;
+    return key < e->key ? -1 : key > e->key ? 1 : 0;
+}
+
+static const chunk_ent_t *chunk_at(guint32 i)
+{
+    return &chunk_blocks[i / CHUNK_BLOCK][i % CHUNK_BLOCK];
+}
+
+static ica_frame_t *chunk_find(packet_info *pinfo, guint32 key)
+{
+    guint32 lo = 0, hi = chunk_count;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        int c = chunk_cmp(pinfo->num, key, chunk_at(mid));
+        if (c == 0)
+            return chunk_at(mid)->fd;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, key);
+}
+
+static void chunk_add(packet_info *pinfo, guint32 key, ica_frame_t *fd)
+{
+    if (chunk_count && chunk_cmp(pinfo->num, key, chunk_at(chunk_count - 1)) <= 0) {
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, key, fd);
+        return;
+    }
+    if (chunk_count == chunk_nblocks * CHUNK_BLOCK) {
+        if (chunk_nblocks == chunk_cap) {
+            chunk_cap = chunk_cap ? 2 * chunk_cap : 16;
+            chunk_blocks = (chunk_ent_t **)wmem_realloc(wmem_file_scope(), chunk_blocks,
+                                                        chunk_cap * sizeof *chunk_blocks);
+        }
+        chunk_blocks[chunk_nblocks++] = wmem_alloc_array(wmem_file_scope(), chunk_ent_t, CHUNK_BLOCK);
+    }
+    chunk_ent_t *e = &chunk_blocks[chunk_count / CHUNK_BLOCK][chunk_count % CHUNK_BLOCK];
+    e->num = pinfo->num;
+    e->key = key;
+    e->fd = fd;
+    chunk_count++;
 }
 
 /* ---- first pass: collect what the core reports for one chunk ----------- */
@@ -387,19 +578,39 @@ static guint32 rec_store_len(const ica_rec_t *r)
 }
 
 /* The last frame of the chunk's direction, when a WD command continues
- * after it and it came partly in earlier chunks: stored whole (its tail is
- * only a few bytes at the chunk's start), so that the command's first part
- * can refer to it (ica_cmd_ref_t) instead of copying it. */
+ * after it, started in it, and it came partly in earlier chunks: stored
+ * whole so that the command's first part can refer to it (ica_cmd_ref_t)
+ * instead of copying it -- when its tail, in this chunk, is shorter than
+ * that part (a few bytes over TCP segments; CGP records cut frames
+ * anywhere). */
 static gint whole_frame(const ica_collect_t *col, const ica_partial *part)
 {
     if (!part->cmd_seen)
         return -1;
     for (guint i = wmem_array_get_count(col->recs); i-- > 0;) {
         const ica_rec_t *r = (const ica_rec_t *)wmem_array_index(col->recs, i);
-        if (r->type == ICA_EV_FRAME && r->dir == col->dir)
-            return r->region_is_plain && r->region_src >= REGION_CLEAR && r->copy_len && r->tvb_off >= 0 ? (gint)i : -1;
+        if (r->type != ICA_EV_FRAME || r->dir != col->dir)
+            continue;
+        if (!r->region_is_plain || r->region_src < REGION_CLEAR || !r->copy_len || r->tvb_off < 0 ||
+            part->cmd_seen > r->buf_len)
+            return -1;
+        return r->wire_len - r->copy_len + sizeof(ica_cmd_ref_t) < part->cmd_seen ? (gint)i : -1;
     }
     return -1;
+}
+
+/* Record in as stored: its copies at *at in the store (advanced past
+ * them); whole: the frame's bytes in this chunk's tvb stored too. */
+static void final_rec(const ica_rec_t *in, gboolean whole, guint32 *at, ica_rec_t *out)
+{
+    *out = *in;
+    out->copy_off = *at;
+    *at += rec_store_len(in);
+    if (whole) {
+        *at += in->wire_len - in->copy_len;
+        out->copy_len = in->wire_len;
+        out->tvb_off = -1;
+    }
 }
 
 /* What the core reported for this chunk, in one allocation: the chunk's
@@ -409,18 +620,18 @@ static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *pa
                                   tvbuff_t *tvb, guint32 *pos)
 {
     guint n = wmem_array_get_count(col->recs);
-    ica_rec_t *recs = (ica_rec_t *)wmem_array_get_raw(col->recs);
+    const ica_rec_t *recs = (const ica_rec_t *)wmem_array_get_raw(col->recs);
     gboolean has_partial = part->unit_seen || part->unit_total || part->cmd_seen || part->cmd_total;
     gsize pre = (has_partial ? sizeof(ica_partial_rec_t) : 0) + (col->kept ? col->buf->len : 0);
     gint whole = whole_frame(col, part);
-    gsize extra = whole >= 0 ? recs[whole].wire_len - recs[whole].copy_len : 0;
-    guint32 recs_len = 0;
+    guint32 recs_len = 0, at = (guint32)pre;
+    ica_rec_t r;
     for (guint i = 0; i < n; i++) {
+        final_rec(&recs[i], (gint)i == whole, &at, &r);
         pos[i] = recs_len;
-        recs_len += rec_packed_size(&recs[i]);
+        recs_len += rec_packed_size(&r);
     }
-    ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(),
-                                                sizeof *fd + recs_len + pre + col->store->len + extra);
+    ica_frame_t *fd = (ica_frame_t *)wmem_alloc(wmem_file_scope(), sizeof *fd + recs_len + at);
     *fd = *head;
     fd->nrecs = n;
     fd->recs_len = recs_len;
@@ -437,20 +648,14 @@ static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *pa
     if (col->kept)
         memcpy(store + (has_partial ? sizeof(ica_partial_rec_t) : 0), col->buf->data, col->buf->len);
     /* the copies, record by record; offsets relative to the store */
-    guint32 at = (guint32)pre;
+    at = (guint32)pre;
     for (guint i = 0; i < n; i++) {
-        ica_rec_t r = recs[i];
-        guint32 len = rec_store_len(&r);
+        final_rec(&recs[i], (gint)i == whole, &at, &r);
+        guint32 len = rec_store_len(&recs[i]);
         if (len)
-            memcpy(store + at, col->store->data + r.copy_off, len);
-        r.copy_off = at;
-        at += len;
-        if ((gint)i == whole) {
-            tvb_memcpy(tvb, store + at, r.tvb_off, r.wire_len - r.copy_len);
-            at += r.wire_len - r.copy_len;
-            r.copy_len = r.wire_len;
-            r.tvb_off = -1;
-        }
+            memcpy(store + r.copy_off, col->store->data + recs[i].copy_off, len);
+        if ((gint)i == whole)
+            tvb_memcpy(tvb, store + r.copy_off + len, recs[i].tvb_off, recs[i].wire_len - recs[i].copy_len);
         rec_pack(fd->data + pos[i], &r);
     }
     return fd;
@@ -619,7 +824,7 @@ static gboolean ref_bytes(const ica_frame_t *fd, const ica_rec_t *r, const ica_s
 {
     ica_cmd_ref_t ref;
     memcpy(&ref, ica_frame_store(fd) + r->copy_off, sizeof ref);
-    if (!ref.fd || (guint64)ref.rec + sizeof(ica_rec_t) > ref.fd->recs_len)
+    if (!ref.fd || !rec_size_at(ref.fd, ref.rec))
         return FALSE;
     ica_rec_t fr;
     rec_get(ref.fd, ref.rec, &fr);
@@ -902,7 +1107,7 @@ static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb,
 int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                       guint32 key)
 {
-    ica_frame_t *fd = (ica_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ica, key);
+    ica_frame_t *fd = chunk_find(pinfo, key);
     gboolean unseen = FALSE;
     if (!fd) {
         if (PINFO_FD_VISITED(pinfo)) {
@@ -913,7 +1118,7 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
             unseen = TRUE;
         } else {
             fd = first_pass(s, dir, tvb, pinfo);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ica, key, fd);
+            chunk_add(pinfo, key, fd);
         }
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "ICA");
@@ -978,4 +1183,5 @@ ica_register_chunk_fields(int proto, expert_module_t *expert)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
+    register_init_routine(chunk_index_init);
 }

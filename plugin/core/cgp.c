@@ -291,6 +291,7 @@ void cgp_parse_record(const uint8_t *p, size_t len, cgp_record *r)
     }
     if (r->ext_undecodable && c.st == CGP_OK)
         r->undecoded_off = (uint32_t)c.off;
+    r->header_complete = c.st == CGP_OK && !r->ext_undecodable;
     r->payload_off = (uint32_t)(c.off < c.len ? c.off : c.len);
     r->payload_len = (uint32_t)(c.len - r->payload_off);
     if (r->status == CGP_OK)

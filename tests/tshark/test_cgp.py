@@ -170,7 +170,8 @@ class IcaInside(unittest.TestCase):
         cls.original = per_direction(WS, SPIKE, cls.fields)
         cls.tmp = tempfile.mkdtemp(prefix="cgp-test-")
         subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "cgp_captures.py"), "--outdir",
-                        cls.tmp, "cgp-spike-1byte.pcap", "cgp-spike-random.pcap"], check=True)
+                        cls.tmp, "cgp-spike-1byte.pcap", "cgp-spike-random.pcap", "cgp-data-channel-1byte.pcap",
+                        "cgp-data-channel-random.pcap"], check=True)
 
     @classmethod
     def tearDownClass(cls):
@@ -231,6 +232,38 @@ class IcaInside(unittest.TestCase):
         self.assertEqual({x for v in r.values() for x in v["cgp.channel.id"]}, {"2"})
         self.assertEqual({x for v in r.values() for x in v["cgp.channel.protocol"]}, {"3"})
         self.same(path, 2598)
+
+    def test_data_channel_streamed(self):
+        """DATA records on the ICA channel that span segments are streamed like realtime records, not
+        reassembled by TCP: none is in cgp-data-channel.pcap (MSS-sized segments; 9 records spanning them
+        were reassembled before), the ICA bytes of the segments that continue a record go to ICA from those
+        segments; cut into 1-byte and random segments, every cgp.* and ica.* value per direction, in order, is
+        that capture's."""
+        whole = capture("cgp-data-channel.pcap")
+        self.assertEqual(WS.fields(whole, ["frame.number"], filter="tcp.segment.count"), [])
+        # frames whose records are longer than the segment (the bytes at its start that continue an earlier
+        # record not counted, so not all of them): each last record shown where it starts
+        spanning = [int(num) for num, tcp_len, lengths in
+                    WS.fields(whole, ["frame.number", "tcp.len", "cgp.length"], filter="cgp.cmd == 0x09")
+                    if sum(int(n) + (1 if int(n) < 128 else 2) for n in lengths.split(",")) > int(tcp_len)]
+        self.assertEqual(spanning, [21, 22, 23, 24, 25, 28])
+        # (cgp.signature left out: cut into 1-byte segments, the client's shows twice, in its first segment
+        # and where TCP reassembled it with the bind -- so before this change too)
+        fields = sorted(f for f, t in registered_fields(WS, "cgp.").items()
+                        if t not in ("FT_FRAMENUM", "FT_NONE") and not SEGMENTATION_DEPENDENT.search(f)
+                        and f != "cgp.signature")
+        want = per_direction(WS, whole, fields, server_port=2598)
+        self.assertEqual(len(want["s2c"]["cgp.cmd"]), 68)
+        self.assertEqual(sum(c == "0x09" for d in ("c2s", "s2c") for c in want[d]["cgp.cmd"]), 107)
+        # a later pass streams the same records (tshark -2: the records' state, not the channel table)
+        self.assertEqual(per_direction(WS, whole, fields, server_port=2598, extra=("-2",)), want)
+        for name in ("cgp-data-channel-1byte.pcap", "cgp-data-channel-random.pcap"):
+            path = os.path.join(self.tmp, name)
+            have = per_direction(WS, path, fields, server_port=2598)
+            for d in ("c2s", "s2c"):
+                for f in fields:
+                    self.assertEqual(have[d][f], want[d][f], "%s %s %s" % (name, d, f))
+            self.same(path, 2598)
 
     def test_real_tls(self):
         path = capture("cgp-tls.pcapng")

@@ -326,6 +326,30 @@ static void test_small_messages(void)
     CHECK_EQ_INT(r.ack_delta.value, 3);
     CHECK_EQ_INT(r.payload_off, 3);
     CHECK_EQ_INT(r.payload_len, 3);
+    CHECK_EQ_INT(r.header_complete, 1);
+    /* a tracked DATA record cut short: L = 16, 7 bytes given.  Its header
+     * (flag byte, reliability flags) and the payload's start are there. */
+    n = hex(b, sizeof b, "10 09 08 01 00 02 aa");
+    cgp_parse_record(b, n, &r);
+    CHECK_EQ_INT(r.status, CGP_SHORT);
+    CHECK_EQ_INT(r.cmd, CGP_DATA);
+    CHECK_EQ_INT(r.tracked, 1);
+    CHECK_EQ_INT(r.header_complete, 1);
+    CHECK_EQ_INT(r.payload_off, 4);
+    CHECK_EQ_INT(r.payload_len, 3);
+    cgp_data d;
+    cgp_parse_data(b + r.payload_off, r.payload_len, &d);
+    CHECK_EQ_INT(d.status, CGP_OK);
+    CHECK_EQ_INT(d.channel.value, 2);
+    CHECK_EQ_INT(d.data_len, 1);
+    /* ... cut inside its extensions: the payload's start is not known */
+    cgp_parse_record(b, 3, &r);
+    CHECK_EQ_INT(r.status, CGP_SHORT);
+    CHECK_EQ_INT(r.header_complete, 0);
+    /* ... and an ack delta cut in its 2-byte form */
+    n = hex(b, sizeof b, "10 09 08 02 80");
+    cgp_parse_record(b, n, &r);
+    CHECK_EQ_INT(r.header_complete, 0);
 }
 
 /* §10.2: the CHANNEL_OPEN_REQUEST and, inside it, §10.1's TcpProxy params. */

@@ -391,6 +391,8 @@ CAPTURES = {
 EXTRA = {
     "cgp-spike-1byte.pcap": lambda p: cap_spike(p, one_byte),
     "cgp-spike-random.pcap": lambda p: cap_spike(p, random_sizes(2598)),
+    "cgp-data-channel-1byte.pcap": lambda p: cap_spike(p, one_byte, channel=2),
+    "cgp-data-channel-random.pcap": lambda p: cap_spike(p, random_sizes(2598), channel=2),
 }
 
 
