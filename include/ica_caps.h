@@ -1,8 +1,17 @@
-/* ica_caps.h - capability lists (ica.md §5.6) and the capability bodies
- * the high-throughput and priority work reads.  Epan-free.
+/* ica_caps.h - capability lists (ica.md §5.6) and the capability bodies.
+ * Epan-free.
  *
  *   CapabilityList: u8 moreData, u8 blockCount, u16 offsetToFirstBlock, blocks
  *   CAP_HEAD:       u16 byteCount (head included), u16 signature, body
+ *   Bodies: the CAP_* structures of Citrix IcaCaps.h (1998-2015), packed
+ *     little-endian (the Citrix WD marshals them field by field, wdwire.h;
+ *     the HTML5 client writes TIME_ZONE as the packed 64 bytes, its string
+ *     offsets counting from the block's start); WANSCALER_SUPPORT (30) from
+ *     the HTML5 client's WanscalerSupport reader (five u8 version + u32
+ *     flags pairs).  ica_cap_layouts lists every fixed layout, one row per
+ *     member, named after the header's member names; ids the header names
+ *     without a layout (35 MULTI_STREAM_ICA, 39 WATERMARK, 998) and the
+ *     head-only ones (1, 9, 11, 12, 28) have none.
  *   PACKET_PRIORITY (5): u32 PriorityOffset, u16 ArrayLength, u8
  *     fUseLowestPriority; the ArrayLength priorities (one byte per channel)
  *     start at the capability's start + PriorityOffset (the HTML5 client's
@@ -16,7 +25,49 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Capability ids (IcaCaps.h CAPABILITY_*; 30 from the HTML5 client) */
+#define ICA_CAP_MTU 1
+#define ICA_CAP_REDUCERS_SUPPORTED 2
+#define ICA_CAP_SEAMLESS 3
+#define ICA_CAP_INTELLIMOUSE 4
 #define ICA_CAP_PACKET_PRIORITY 5
+#define ICA_CAP_CHANNEL_MONITORING 6
+#define ICA_CAP_REDRAW 7
+#define ICA_CAP_TIME_ZONE 8
+#define ICA_CAP_LONG_UNICODE_USERNAME 9
+#define ICA_CAP_COOKIE 10
+#define ICA_CAP_PRT_BW_CTRL 11
+#define ICA_CAP_TW2_CACHE_FIX 12
+#define ICA_CAP_SERVER_VERSION 13
+#define ICA_CAP_KEYBOARD_XKEYSYM 14
+#define ICA_CAP_CGP_PACKET_OVERHEAD 15
+#define ICA_CAP_HIGH_THROUGHPUT 16
+#define ICA_CAP_SSL_PACKET_OVERHEAD 17
+#define ICA_CAP_WD_CREDENTIAL_PASSING 18
+#define ICA_CAP_MAX_VIDEO 19
+#define ICA_CAP_EUKS 20
+#define ICA_CAP_MOUSE_BUTTON_SWAP 21
+#define ICA_CAP_CLIENT_TS_LICENSE_INFO 22
+#define ICA_CAP_FARM_NAME 23
+#define ICA_CAP_DRIVE_MAPPING_ACCELERATION 25
+#define ICA_CAP_INPUT_LOCALE 26
+#define ICA_CAP_LICENSED_FEATURES 27
+#define ICA_CAP_EXTENDED_TERMINATE 28
+#define ICA_CAP_CODEPAGE_UTF8 29
+#define ICA_CAP_WANSCALER_SUPPORT 30
+#define ICA_CAP_DYNAMIC_VIRTUAL_CHANNELS 31
+#define ICA_CAP_EARLY_AUTHENTICATION 32
+#define ICA_CAP_VIRTUAL_MAXIMUM 33
+#define ICA_CAP_CLIENT_SELFLOOP_CHECK 34
+#define ICA_CAP_MULTI_STREAM_ICA 35
+#define ICA_CAP_RTP_AUDIO_ICA 36
+#define ICA_CAP_SYSTEM_FLOW_CONTROL 37
+#define ICA_CAP_DYNAMIC_TIME_ZONE 38
+#define ICA_CAP_WATERMARK 39
+#define ICA_CAP_BUFFER_RESIZE 40
+#define ICA_CAP_NSAP_SUPPORTED 41
+#define ICA_CAP_FILE_STREAMING 998
+#define ICA_CAP_CONGESTION_MONITORING 999
 #define ICA_CAP_HEAD_LEN 4
 #define ICA_CAPLIST_HEAD_LEN 4      /* u8 moreData, u8 blockCount, u16 offsetToFirstBlock */
 #define ICA_CAPLIST_MAX 255         /* blockCount is one byte */
@@ -65,5 +116,57 @@ typedef struct {
  * form), else 1 with *out filled; out->in_block says whether
  * block[offset .. offset+count) may be read. */
 int ica_cap_packet_priority(const uint8_t *block, size_t blen, ica_cap_priority *out);
+
+/* ---- capability bodies as tables (IcaCaps.h CAP_* members) ------------ */
+
+enum ica_cap_kind {
+    ICA_CAPF_UINT,                  /* unsigned, shown decimal */
+    ICA_CAPF_HEX,                   /* a mask or flags word */
+    ICA_CAPF_INT,                   /* LONG: signed */
+    ICA_CAPF_BYTES                  /* an array the header gives no meaning per element */
+};
+/* Value names the dissector attaches (the values the header defines). */
+enum ica_cap_vals {
+    ICA_CAPV_NONE,
+    ICA_CAPV_SERVER_FAMILY,         /* SERVER_FAMILY_* */
+    ICA_CAPV_TZ_MODE,               /* TIME_ZONE_MODE_* */
+    ICA_CAPV_TZ_ENCODING,           /* TIME_ZONE EncodingType: 0 ANSI, 1 Unicode */
+    ICA_CAPV_DTZ_ENCODING,          /* DYNAMIC_TIME_ZONE EncodingType: 0 UTF-8, 1 UTF-16 */
+    ICA_CAPV_MOUSE_SWAP             /* CAP_MOUSE_BUTTON_* */
+};
+typedef struct {
+    const char *abbrev;             /* ica.cap.<layout abbrev>.<abbrev>; "" = ica.cap.<layout abbrev> */
+    const char *name;               /* the IcaCaps.h member name */
+    uint8_t off;                    /* from the block's start (CAP_HEAD included) */
+    uint8_t size;                   /* 1, 2, 4, or the array's bytes */
+    uint8_t kind;                   /* enum ica_cap_kind */
+    uint8_t vals;                   /* enum ica_cap_vals */
+} ica_cap_field;
+typedef struct {
+    uint16_t sig;
+    const char *abbrev;             /* ica.cap.<abbrev> */
+    uint8_t min_len;                /* block length (head included) of the fields every version has;
+                                     * 0: all the fields (ica_cap_layout_min) */
+    uint8_t nfields;
+    const ica_cap_field *field;     /* in wire order, packed */
+} ica_cap_layout;
+
+extern const ica_cap_layout ica_cap_layouts[];
+extern const size_t ica_cap_layout_count;
+
+/* The layout of capability `sig`, or NULL (no public layout, or one the
+ * dissector renders itself: REDUCERS_SUPPORTED's bits, PACKET_PRIORITY). */
+const ica_cap_layout *ica_cap_layout_find(uint16_t sig);
+
+/* The shortest block (head included) that holds the layout's fixed fields. */
+size_t ica_cap_layout_min(const ica_cap_layout *l);
+
+/* What of a layout a block of blen bytes (head included) holds. */
+typedef struct {
+    uint8_t short_body;             /* blen < min_len: no field decoded */
+    uint8_t n;                      /* fields that lie wholly inside the block */
+    uint16_t end;                   /* end of those fields (ICA_CAP_HEAD_LEN when none) */
+} ica_cap_fit;
+void ica_cap_layout_fit(const ica_cap_layout *l, size_t blen, ica_cap_fit *out);
 
 #endif

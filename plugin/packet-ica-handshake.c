@@ -16,9 +16,15 @@
  *   INIT_CONNECT (0x02, S->C): one per module the host binds; an 8-byte
  *     MODULE_H2C header and the WD_H2C / PD_H2C body.
  *   Capability lists: more flag, count, offset to the first block, then
- *     blocks "byteCount (u16), signature (u16), body".  PACKET_PRIORITY (5)
- *     has its channel priorities at the capability's start + PriorityOffset
- *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
+ *     blocks "byteCount (u16), signature (u16), body".  The bodies are the
+ *     packed CAP_* structures of IcaCaps.h (WANSCALER_SUPPORT from the HTML5
+ *     client), one table in ica_caps.c (ica_cap_layouts) from which the
+ *     ica.cap.<capability>.<member> fields are registered and rendered; a
+ *     body shorter than its fixed fields gets an expert note, bytes beyond
+ *     the layout (or of a body with no public layout) stay ica.cap.data.
+ *     PACKET_PRIORITY (5) has its channel priorities at the capability's
+ *     start + PriorityOffset (ica-modern.md §4, from the HTML5 client; read
+ *     by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
  * session learns; this file renders one packet's tree.  Capability lists
  * are walked once, by the core's ica_caplist_parse, whose blocks (and the
@@ -53,27 +59,11 @@ static int hf_ica_cap_reducers_l1 = -1;
 static int hf_ica_cap_reducers_l2 = -1;
 static int hf_ica_cap_reducers_l3 = -1;
 static int hf_ica_cap_reducers_l4 = -1;
-static int hf_ica_cap_intellimouse = -1;
-static int hf_ica_cap_redraw = -1;
-static int hf_ica_cap_seamless = -1;
 static int hf_ica_cap_prio_offset = -1;
 static int hf_ica_cap_prio_array_length = -1;
 static int hf_ica_cap_prio_use_lowest = -1;
 static int hf_ica_cap_prio_priorities = -1;
 static int hf_ica_cap_prio_priority = -1;
-static int hf_ica_cap_chanmon_version = -1;
-static int hf_ica_cap_chanmon_repeat_delay = -1;
-static int hf_ica_cap_chanmon_flags = -1;
-static int hf_ica_cap_chanmon_mouse_upper = -1;
-static int hf_ica_cap_chanmon_mouse_lower = -1;
-static int hf_ica_cap_server_family = -1;
-static int hf_ica_cap_server_family_version = -1;
-static int hf_ica_cap_server_variant = -1;
-static int hf_ica_cap_ht_support_mask = -1;
-static int hf_ica_cap_ht_max_packet = -1;
-static int hf_ica_cap_ht_line_loading = -1;
-static int hf_ica_cap_euks_version = -1;
-static int hf_ica_cap_euks_mode = -1;
 static int hf_ica_module_byte_count = -1;
 static int hf_ica_module_count = -1;
 static int hf_ica_module_class = -1;
@@ -214,6 +204,7 @@ static expert_field ei_ica_count_not_down = EI_INIT;
 static expert_field ei_ica_too_many = EI_INIT;
 static expert_field ei_ica_bytecount = EI_INIT;
 static expert_field ei_ica_caplist = EI_INIT;
+static expert_field ei_ica_cap_short = EI_INIT;
 
 static const value_string module_class_vals[] = {
     { 0, "User interface" }, { 1, "User interface extension" }, { 2, "WinStation driver" },
@@ -255,7 +246,15 @@ static const value_string vd_flow_vals[] = {
 
 static const value_string address_family_vals[] = { { 2, "AF_INET" }, { 0, NULL } };
 
+/* Values IcaCaps.h defines for capability fields (enum ica_cap_vals) */
 static const value_string server_family_vals[] = { { 1, "Windows" }, { 2, "Unix" }, { 0, NULL } };
+static const value_string tz_mode_vals[] = { { 1, "Standard" }, { 2, "Daylight" }, { 0, NULL } };
+static const value_string tz_encoding_vals[] = { { 0, "ANSI" }, { 1, "Unicode" }, { 0, NULL } };
+static const value_string dtz_encoding_vals[] = { { 0, "UTF-8" }, { 1, "UTF-16" }, { 0, NULL } };
+static const value_string mouse_swap_vals[] = { { 0, "Not swapped" }, { 1, "Swapped" }, { 0, NULL } };
+
+/* REDUCERS_SUPPORTED: CAP_HEAD, u16 reducersSupportedMask */
+#define ICA_CAP_REDUCERS_LEN (ICA_CAP_HEAD_LEN + 2)
 
 static void dos_date_fmt(gchar *buf, guint32 v)
 {
@@ -309,67 +308,62 @@ static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto
     }
 }
 
-/* One capability block's body (IcaCaps.h), at off (blen bytes, head included). */
-static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, guint off, guint blen, guint sig)
+/* hf ids of the table's fields (ica_cap_layouts), registered from the table
+ * (register_cap_layout_fields): cap_hf[cap_hf_first[layout] + field]. */
+static int *cap_hf;
+static guint *cap_hf_first;
+
+/* A body laid out by ica_cap_layouts: the fields the block holds.  Returns
+ * where the decoded part ends (from the block's start). */
+static guint dissect_cap_layout(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                                guint blen, const ica_cap_layout *l)
 {
-    guint b = off + ICA_CAP_HEAD_LEN, bl = blen - ICA_CAP_HEAD_LEN;
+    ica_cap_fit fit;
+    ica_cap_layout_fit(l, blen, &fit);
+    if (fit.short_body) {
+        expert_add_info_format(pinfo, ci, &ei_ica_cap_short, "Capability body of %u bytes: the fixed fields of "
+                               "ica.cap.%s need %u", blen - ICA_CAP_HEAD_LEN, l->abbrev,
+                               (guint)ica_cap_layout_min(l) - ICA_CAP_HEAD_LEN);
+        return ICA_CAP_HEAD_LEN;
+    }
+    guint first = cap_hf_first[l - ica_cap_layouts];
+    for (guint k = 0; k < fit.n; k++) {
+        const ica_cap_field *f = &l->field[k];
+        proto_tree_add_item(ct, cap_hf[first + k], tvb, off + f->off, f->size,
+                            f->kind == ICA_CAPF_BYTES ? ENC_NA : ENC_LITTLE_ENDIAN);
+    }
+    return fit.end;
+}
+
+/* One capability block's body (IcaCaps.h), at off (blen bytes, head
+ * included): the table's layout, REDUCERS_SUPPORTED's bits or
+ * PACKET_PRIORITY; bytes beyond the known layout (or of a body without a
+ * public layout) as ica.cap.data. */
+static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off, guint blen,
+                             guint sig)
+{
+    static int *const reducer_bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
+                                         &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
+    guint end = ICA_CAP_HEAD_LEN;
+    const ica_cap_layout *l;
     switch (sig) {
-    case 2: {
-        static int *const bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
-                                     &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
-        if (bl >= 2)
-            proto_tree_add_bitmask(ct, tvb, b, hf_ica_cap_reducers, ett_ica_bits, bits, ENC_LITTLE_ENDIAN);
+    case ICA_CAP_REDUCERS_SUPPORTED:
+        if (blen >= ICA_CAP_REDUCERS_LEN) {
+            proto_tree_add_bitmask(ct, tvb, off + ICA_CAP_HEAD_LEN, hf_ica_cap_reducers, ett_ica_bits, reducer_bits,
+                                   ENC_LITTLE_ENDIAN);
+            end = ICA_CAP_REDUCERS_LEN;
+        }
         break;
-    }
-    case 3:
-        if (bl >= 4)
-            proto_tree_add_item(ct, hf_ica_cap_seamless, tvb, b, 4, ENC_LITTLE_ENDIAN);
-        break;
-    case 4:
-        if (bl >= 2)
-            proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case 5:
+    case ICA_CAP_PACKET_PRIORITY:
         dissect_cap_packet_priority(tvb, pinfo, ct, off, blen);
-        break;
-    case 6:
-        if (bl >= 12) {
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_repeat_delay, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_flags, tvb, b + 4, 4, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_upper, tvb, b + 8, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_lower, tvb, b + 10, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 7:
-        if (bl >= 2)
-            proto_tree_add_item(ct, hf_ica_cap_redraw, tvb, b, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case 13:
-        if (bl >= 6) {
-            proto_tree_add_item(ct, hf_ica_cap_server_family, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_server_family_version, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_server_variant, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 16:
-        if (bl >= 8) {
-            proto_tree_add_item(ct, hf_ica_cap_ht_support_mask, tvb, b, 4, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_ht_max_packet, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_ht_line_loading, tvb, b + 6, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 20:
-        if (bl >= 4) {
-            proto_tree_add_item(ct, hf_ica_cap_euks_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_euks_mode, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
+        return;     /* the priorities may lie anywhere in the block */
     default:
-        if (bl)
-            proto_tree_add_item(ct, hf_ica_cap_data, tvb, b, bl, ENC_NA);
+        if ((l = ica_cap_layout_find((guint16)sig)) != NULL)
+            end = dissect_cap_layout(tvb, pinfo, ct, ci, off, blen, l);
         break;
     }
+    if (blen > end)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + end, blen - end, ENC_NA);
 }
 
 /* A capability list as the core walks it (ica_caplist_parse): the head, each
@@ -393,11 +387,12 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     for (guint i = 0; i < cl->n; i++) {
         const ica_cap_block *bk = &cl->block[i];
-        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, bk->off, bk->len, ett_ica_cap, NULL, "Capability %s",
+        proto_item *ci;
+        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, bk->off, bk->len, ett_ica_cap, &ci, "Capability %s",
                                                        val_to_str_const(bk->sig, cap_signature_vals, "unknown"));
         proto_tree_add_item(ct, hf_ica_cap_length, tvb, bk->off, 2, ENC_LITTLE_ENDIAN);
         proto_tree_add_item(ct, hf_ica_cap_signature, tvb, bk->off + 2, 2, ENC_LITTLE_ENDIAN);
-        dissect_cap_body(tvb, pinfo, ct, bk->off, bk->len, bk->sig);
+        dissect_cap_body(tvb, pinfo, ct, ci, bk->off, bk->len, bk->sig);
     }
     if (cl->stop == ICA_CAPLIST_BAD_BLOCK) {
         proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, cl->stop_off, 2, ENC_LITTLE_ENDIAN);
@@ -867,6 +862,48 @@ void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_str
     ica_info_add(info, wmem_strbuf_get_str(one));
 }
 
+static const value_string *cap_field_vals(guint8 vals)
+{
+    switch (vals) {
+    case ICA_CAPV_SERVER_FAMILY: return server_family_vals;
+    case ICA_CAPV_TZ_MODE: return tz_mode_vals;
+    case ICA_CAPV_TZ_ENCODING: return tz_encoding_vals;
+    case ICA_CAPV_DTZ_ENCODING: return dtz_encoding_vals;
+    case ICA_CAPV_MOUSE_SWAP: return mouse_swap_vals;
+    default: return NULL;
+    }
+}
+
+/* One field per row of ica_cap_layouts: ica.cap.<layout>.<field>, named
+ * after the IcaCaps.h member.  The array, ids and names live as long as the
+ * field registrations (the whole run). */
+static void register_cap_layout_fields(int proto)
+{
+    guint total = 0;
+    for (size_t i = 0; i < ica_cap_layout_count; i++)
+        total += ica_cap_layouts[i].nfields;
+    cap_hf = g_new(int, total);
+    cap_hf_first = g_new(guint, ica_cap_layout_count);
+    hf_register_info *hf = g_new0(hf_register_info, total);
+    guint n = 0;
+    for (size_t i = 0; i < ica_cap_layout_count; i++) {
+        const ica_cap_layout *l = &ica_cap_layouts[i];
+        cap_hf_first[i] = n;
+        for (guint k = 0; k < l->nfields; k++, n++) {
+            const ica_cap_field *f = &l->field[k];
+            enum ftenum type = f->kind == ICA_CAPF_BYTES ? FT_BYTES : f->kind == ICA_CAPF_INT ? FT_INT32
+                             : f->size == 1 ? FT_UINT8 : f->size == 2 ? FT_UINT16 : FT_UINT32;
+            int display = f->kind == ICA_CAPF_BYTES ? BASE_NONE : f->kind == ICA_CAPF_HEX ? BASE_HEX : BASE_DEC;
+            char *abbrev = *f->abbrev ? g_strdup_printf("ica.cap.%s.%s", l->abbrev, f->abbrev)
+                                      : g_strdup_printf("ica.cap.%s", l->abbrev);
+            cap_hf[n] = -1;
+            hf[n] = (hf_register_info){ &cap_hf[n], { f->name, abbrev, type, display, VALS(cap_field_vals(f->vals)),
+                                                      0x0, NULL, HFILL } };
+        }
+    }
+    proto_register_field_array(proto, hf, (int)total);
+}
+
 void
 ica_register_handshake_fields(int proto, expert_module_t *expert)
 {
@@ -877,33 +914,17 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_caplist_offset, { "Offset to first block", "ica.caplist.offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_length, { "Capability length", "ica.cap.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_signature, { "Capability", "ica.cap.signature", FT_UINT16, BASE_DEC, VALS(cap_signature_vals), 0x0, NULL, HFILL } },
-        { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Body not publicly documented", HFILL } },
+        { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes beyond the known layout of the capability, or a body without a public layout (not decoded)", HFILL } },
         { &hf_ica_cap_reducers, { "Reducers supported", "ica.cap.reducers", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_reducers_l1, { "Level 1 (Perverse)", "ica.cap.reducers.level1", FT_BOOLEAN, 16, NULL, 0x0001, NULL, HFILL } },
         { &hf_ica_cap_reducers_l2, { "Level 2 (Mark II)", "ica.cap.reducers.level2", FT_BOOLEAN, 16, NULL, 0x0002, NULL, HFILL } },
         { &hf_ica_cap_reducers_l3, { "Level 3 (V3)", "ica.cap.reducers.level3", FT_BOOLEAN, 16, NULL, 0x0004, NULL, HFILL } },
         { &hf_ica_cap_reducers_l4, { "Level 4 (V4)", "ica.cap.reducers.level4", FT_BOOLEAN, 16, NULL, 0x0008, NULL, HFILL } },
-        { &hf_ica_cap_intellimouse, { "Intellimouse", "ica.cap.intellimouse", FT_UINT16, BASE_HEX, NULL, 0x0, "1 wheel, 2 X1, 4 X2, 8 raw", HFILL } },
-        { &hf_ica_cap_redraw, { "Redraw", "ica.cap.redraw", FT_UINT16, BASE_HEX, NULL, 0x0, "1 extended, 2 complex region", HFILL } },
-        { &hf_ica_cap_seamless, { "Seamless", "ica.cap.seamless", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_offset, { "Priority offset", "ica.cap.packet_priority.offset", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_array_length, { "Priority array length", "ica.cap.packet_priority.array_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_use_lowest, { "Use lowest priority", "ica.cap.packet_priority.use_lowest", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_priorities, { "Channel priorities", "ica.cap.packet_priority.priorities", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_priority, { "priority", "ica.cap.packet_priority.priority", FT_UINT8, BASE_DEC, NULL, 0x0, "One channel's priority, in channel-number order from PriorityOffset", HFILL } },
-        { &hf_ica_cap_chanmon_version, { "Version", "ica.cap.channel_monitoring.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_repeat_delay, { "Repeat delay", "ica.cap.channel_monitoring.repeat_delay", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_flags, { "Flags", "ica.cap.channel_monitoring.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_mouse_upper, { "Mouse upper", "ica.cap.channel_monitoring.mouse_upper", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_mouse_lower, { "Mouse lower", "ica.cap.channel_monitoring.mouse_lower", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_family, { "Server family", "ica.cap.server_version.family", FT_UINT16, BASE_DEC, VALS(server_family_vals), 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_family_version, { "Family version", "ica.cap.server_version.family_version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_variant, { "Variant", "ica.cap.server_version.variant", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_support_mask, { "Support mask", "ica.cap.high_throughput.support_mask", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_max_packet, { "Max ICA packet length", "ica.cap.high_throughput.max_packet_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_line_loading, { "Line loading percent", "ica.cap.high_throughput.line_loading", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_euks_version, { "EUKS version", "ica.cap.euks.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_euks_mode, { "EUKS mode", "ica.cap.euks.mode", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_byte_count, { "Byte count", "ica.module.byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_count, { "Modules remaining", "ica.module.count", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_class, { "Module class", "ica.module.class", FT_UINT8, BASE_DEC, VALS(module_class_vals), 0x0, NULL, HFILL } },
@@ -1048,8 +1069,10 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &ei_ica_too_many, { "ica.handshake.too_long", PI_MALFORMED, PI_WARN, "Handshake never completes: decoding of this direction stops", EXPFILL } },
         { &ei_ica_bytecount, { "ica.module.byte_count.mismatch", PI_MALFORMED, PI_WARN, "Module ByteCount does not match the WD length", EXPFILL } },
         { &ei_ica_caplist, { "ica.caplist.bad", PI_MALFORMED, PI_WARN, "Capability list does not fit", EXPFILL } },
+        { &ei_ica_cap_short, { "ica.cap.short", PI_MALFORMED, PI_WARN, "Capability body shorter than its fixed fields", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
+    register_cap_layout_fields(proto);
 }
