@@ -97,6 +97,10 @@ typedef struct {
 } ica_caplist;
 
 void ica_caplist_parse(const uint8_t *list, size_t len, ica_caplist *out);
+/* PACKET_PRIORITY fixed fields, from the block's start */
+#define ICA_CAP_PRIORITY_OFFSET 4           /* u32 PriorityOffset */
+#define ICA_CAP_PRIORITY_ARRAY_LENGTH 8     /* u16 ArrayLength */
+#define ICA_CAP_PRIORITY_USE_LOWEST 10      /* u8 fUseLowestPriority */
 #define ICA_CAP_PRIORITY_FIXED (ICA_CAP_HEAD_LEN + 7)
 
 /* Find capability `sig` in a capability list of len bytes; every block

@@ -276,9 +276,11 @@ static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto
     ica_cap_priority cp;
     if (!ica_cap_packet_priority(tvb_get_ptr(tvb, off, blen), blen, &cp))
         return;     /* the client's form is the header alone */
-    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + 8, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + 10, 1, ENC_NA);
+    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + ICA_CAP_PRIORITY_OFFSET, 4,
+                                         ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + ICA_CAP_PRIORITY_ARRAY_LENGTH, 2,
+                        ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + ICA_CAP_PRIORITY_USE_LOWEST, 1, ENC_NA);
     if (cp.count == 0)
         return;
     if (!cp.in_block) {
@@ -520,6 +522,13 @@ static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, c
     dissect_ui_strings(mt, pinfo, tree, ui, items);
 }
 
+/* One WD_C2H text mode (ICA_TEXT_MODE_LEN bytes): u8 index, u8 flags, u16
+ * columns, u16 rows, u16 resolution x, u16 resolution y, u8 font x, u8 font y. */
+enum {
+    TEXT_MODE_INDEX = 0, TEXT_MODE_FLAGS = 1, TEXT_MODE_COLUMNS = 2, TEXT_MODE_ROWS = 4, TEXT_MODE_RES_X = 6,
+    TEXT_MODE_RES_Y = 8, TEXT_MODE_FONT_X = 10, TEXT_MODE_FONT_Y = 11
+};
+
 static void dissect_text_modes(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const ica_wd_c2h *wd,
                                proto_item *offset_item)
 {
@@ -527,14 +536,14 @@ static void dissect_text_modes(tvbuff_t *mt, packet_info *pinfo, proto_tree *tre
         guint o = wd->tm_off + ICA_TEXT_MODE_LEN * i;
         proto_tree *t = proto_tree_add_subtree_format(tree, mt, o, ICA_TEXT_MODE_LEN, ett_ica_text_mode, NULL,
                                                       "Text mode %u", i);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_index, mt, o, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_flags, mt, o + 1, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_columns, mt, o + 2, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_rows, mt, o + 4, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_res_x, mt, o + 6, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_res_y, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_font_x, mt, o + 10, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_font_y, mt, o + 11, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_index, mt, o + TEXT_MODE_INDEX, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_flags, mt, o + TEXT_MODE_FLAGS, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_columns, mt, o + TEXT_MODE_COLUMNS, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_rows, mt, o + TEXT_MODE_ROWS, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_x, mt, o + TEXT_MODE_RES_X, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_y, mt, o + TEXT_MODE_RES_Y, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_x, mt, o + TEXT_MODE_FONT_X, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_y, mt, o + TEXT_MODE_FONT_Y, 1, ENC_NA);
     }
     if (wd->tm_n < MIN(wd->tm_count, ICA_TEXT_MODE_MAX))
         expert_add_info(pinfo, offset_item, &ei_ica_bad_offset);

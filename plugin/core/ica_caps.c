@@ -66,9 +66,10 @@ int ica_cap_packet_priority(const uint8_t *block, size_t blen, ica_cap_priority 
     memset(out, 0, sizeof *out);
     if (blen < ICA_CAP_PRIORITY_FIXED)
         return 0;
-    out->offset = le16(block + 4) | ((uint32_t)le16(block + 6) << 16);
-    out->count = le16(block + 8);
-    out->use_lowest = block[10];
+    const uint8_t *po = block + ICA_CAP_PRIORITY_OFFSET;
+    out->offset = le16(po) | ((uint32_t)le16(po + 2) << 16);
+    out->count = le16(block + ICA_CAP_PRIORITY_ARRAY_LENGTH);
+    out->use_lowest = block[ICA_CAP_PRIORITY_USE_LOWEST];
     out->in_block = out->offset >= ICA_CAP_PRIORITY_FIXED && out->offset <= blen &&
                     out->count <= blen - out->offset;
     return 1;
