@@ -502,6 +502,7 @@ const char *ica_compression_name(unsigned comp)
 
 /* capListLength/oCapList: WD_C2H v8 at 82/84, WD_H2C v8 at 32/34 (ica.md §5.3, §5.4) */
 /* HIGH_THROUGHPUT block (IcaCaps.h): CAP_HEAD, u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
+#define HT_CAP_SUPPORT_MASK_OFF ICA_CAP_HEAD_LEN
 #define HT_CAP_MAX_PACKET_OFF (ICA_CAP_HEAD_LEN + 4)
 
 /* HIGH_THROUGHPUT (cap 16) in a host or client capability list (ica_ht.h). */
@@ -516,7 +517,7 @@ static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host
         return;
     }
     sum->ht_client_listed = 1;
-    sum->ht_client_mask = bl >= 8 ? le32(b + 4) : 0;
+    sum->ht_client_mask = bl >= HT_CAP_SUPPORT_MASK_OFF + 4 ? le32(b + HT_CAP_SUPPORT_MASK_OFF) : 0;
     sum->ht_max_packet = bl >= HT_CAP_MAX_PACKET_OFF + 2 ? le16(b + HT_CAP_MAX_PACKET_OFF) : 0;
 }
 

@@ -139,6 +139,15 @@ static void test_cap_layouts(void)
         }
         CHECK_EQ_INT(end, want[i].full);
     }
+    /* every field name unique (they become ica.cap.<layout>.<field>), every layout name too */
+    for (size_t i = 0; i < ica_cap_layout_count; i++) {
+        const ica_cap_layout *l = &ica_cap_layouts[i];
+        for (size_t j = i + 1; j < ica_cap_layout_count; j++)
+            CHECK(strcmp(l->abbrev, ica_cap_layouts[j].abbrev) != 0 && l->sig != ica_cap_layouts[j].sig);
+        for (unsigned k = 0; k < l->nfields; k++)
+            for (unsigned m = k + 1; m < l->nfields; m++)
+                CHECK(strcmp(l->field[k].abbrev, l->field[m].abbrev) != 0);
+    }
     /* no layout: rendered by the dissector itself, head-only, or named without a layout */
     static const uint16_t none[] = { ICA_CAP_MTU, ICA_CAP_REDUCERS_SUPPORTED, ICA_CAP_PACKET_PRIORITY,
                                      ICA_CAP_LONG_UNICODE_USERNAME, ICA_CAP_EXTENDED_TERMINATE,
