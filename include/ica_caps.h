@@ -11,7 +11,12 @@
  *     flags pairs).  ica_cap_layouts lists every fixed layout, one row per
  *     member, named after the header's member names; ids the header names
  *     without a layout (35 MULTI_STREAM_ICA, 39 WATERMARK, 998) and the
- *     head-only ones (1, 9, 11, 12, 28) have none.
+ *     head-only ones (1, 9, 11, 12, 28) have none.  TIME_ZONE's names are
+ *     read at their offsets (ica_cap_time_zone_names); the string offsets
+ *     of DYNAMIC_TIME_ZONE, CLIENT_SELFLOOP_CHECK and FARM_NAME are shown as
+ *     numbers only (no source shows what they count from on the wire), and
+ *     the DVC_BIND entries DYNAMIC_VIRTUAL_CHANNELS points at are left
+ *     undecoded.
  *   PACKET_PRIORITY (5): u32 PriorityOffset, u16 ArrayLength, u8
  *     fUseLowestPriority; the ArrayLength priorities (one byte per channel)
  *     start at the capability's start + PriorityOffset (the HTML5 client's
@@ -164,6 +169,26 @@ const ica_cap_layout *ica_cap_layout_find(uint16_t sig);
 
 /* The shortest block (head included) that holds the layout's fixed fields. */
 size_t ica_cap_layout_min(const ica_cap_layout *l);
+
+/* TIME_ZONE (8) names: oStandardName and oDaylightName count from the
+ * block's start (the HTML5 client writes its zone name right after the
+ * 64 fixed bytes and points oStandardName there); NUL-terminated, UTF-16LE
+ * when EncodingType is 1, else ANSI. */
+#define ICA_CAP_TZ_O_STANDARD_NAME 16
+#define ICA_CAP_TZ_O_DAYLIGHT_NAME 38
+#define ICA_CAP_TZ_ENCODING_TYPE 60
+#define ICA_CAP_TZ_FIXED 64
+enum ica_cap_str_state { ICA_CAPSTR_ABSENT, ICA_CAPSTR_AT, ICA_CAPSTR_BAD };
+typedef struct {
+    uint16_t off, len;              /* len: up to and with the terminator, or to the block's end */
+    uint8_t state;                  /* enum ica_cap_str_state */
+} ica_cap_str;
+typedef struct {
+    ica_cap_str standard, daylight;
+    uint8_t utf16;
+} ica_cap_tz_names;
+/* 0 when the block is shorter than the TIME_ZONE fixed part. */
+int ica_cap_time_zone_names(const uint8_t *block, size_t blen, ica_cap_tz_names *out);
 
 /* What of a layout a block of blen bytes (head included) holds. */
 typedef struct {

@@ -54,6 +54,8 @@ static int hf_ica_caplist_offset = -1;
 static int hf_ica_cap_length = -1;
 static int hf_ica_cap_signature = -1;
 static int hf_ica_cap_data = -1;
+static int hf_ica_cap_tz_standard_name = -1;
+static int hf_ica_cap_tz_daylight_name = -1;
 static int hf_ica_cap_reducers = -1;
 static int hf_ica_cap_reducers_l1 = -1;
 static int hf_ica_cap_reducers_l2 = -1;
@@ -324,6 +326,55 @@ static guint dissect_cap_layout(tvbuff_t *tvb, packet_info *pinfo, proto_tree *c
     return fit.end;
 }
 
+/* The bytes after a body's decoded part [end, blen) that no string covers,
+ * as ica.cap.data (spans sorted by offset). */
+static void add_cap_gaps(tvbuff_t *tvb, proto_tree *ct, guint off, guint end, guint blen, const ica_cap_str **spans,
+                         guint n)
+{
+    guint pos = end;
+    for (guint i = 0; i < n; i++) {
+        if (spans[i]->off > pos)
+            proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, spans[i]->off - pos, ENC_NA);
+        pos = MAX(pos, (guint)spans[i]->off + spans[i]->len);
+    }
+    if (blen > pos)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, blen - pos, ENC_NA);
+}
+
+/* TIME_ZONE's names at their offsets (ica_cap_time_zone_names), the rest undecoded. */
+static void dissect_cap_tz_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                                 guint blen, guint end)
+{
+    ica_cap_tz_names tz;
+    const ica_cap_str *spans[2];
+    guint n = 0;
+    if (!ica_cap_time_zone_names(tvb_get_ptr(tvb, off, blen), blen, &tz)) {
+        if (blen > end)
+            proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + end, blen - end, ENC_NA);
+        return;
+    }
+    const struct { const ica_cap_str *s; int hf; const char *member; } names[] = {
+        { &tz.standard, hf_ica_cap_tz_standard_name, "oStandardName" },
+        { &tz.daylight, hf_ica_cap_tz_daylight_name, "oDaylightName" },
+    };
+    guint enc = tz.utf16 ? (ENC_UTF_16 | ENC_LITTLE_ENDIAN) : ENC_ASCII;
+    for (guint i = 0; i < array_length(names); i++) {
+        if (names[i].s->state == ICA_CAPSTR_AT) {
+            proto_tree_add_item(ct, names[i].hf, tvb, off + names[i].s->off, names[i].s->len, enc);
+            spans[n++] = names[i].s;
+        } else if (names[i].s->state == ICA_CAPSTR_BAD) {
+            expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "%s %u is outside the capability's strings "
+                                   "(%u to %u)", names[i].member, names[i].s->off, ICA_CAP_TZ_FIXED, blen);
+        }
+    }
+    if (n == 2 && spans[1]->off < spans[0]->off) {
+        const ica_cap_str *t = spans[0];
+        spans[0] = spans[1];
+        spans[1] = t;
+    }
+    add_cap_gaps(tvb, ct, off, end, blen, spans, n);
+}
+
 /* One capability block's body (IcaCaps.h), at off (blen bytes, head
  * included): the table's layout, REDUCERS_SUPPORTED's bits or
  * PACKET_PRIORITY; bytes beyond the known layout (or of a body without a
@@ -349,6 +400,10 @@ static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, 
     default:
         if ((l = ica_cap_layout_find((guint16)sig)) != NULL)
             end = dissect_cap_layout(tvb, pinfo, ct, ci, off, blen, l);
+        if (sig == ICA_CAP_TIME_ZONE) {
+            dissect_cap_tz_names(tvb, pinfo, ct, ci, off, blen, end);
+            return;
+        }
         break;
     }
     if (blen > end)
@@ -986,6 +1041,8 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_cap_length, { "Capability length", "ica.cap.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_signature, { "Capability", "ica.cap.signature", FT_UINT16, BASE_DEC, VALS(cap_signature_vals), 0x0, NULL, HFILL } },
         { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes beyond the known layout of the capability, or a body without a public layout (not decoded)", HFILL } },
+        { &hf_ica_cap_tz_standard_name, { "Standard name", "ica.cap.time_zone.standard_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in standard time, at oStandardName from the capability's start (IcaCaps.h CAP_TIME_ZONE_INFO)", HFILL } },
+        { &hf_ica_cap_tz_daylight_name, { "Daylight name", "ica.cap.time_zone.daylight_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in daylight time, at oDaylightName from the capability's start", HFILL } },
         { &hf_ica_cap_reducers, { "Reducers supported", "ica.cap.reducers", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_reducers_l1, { "Level 1 (Perverse)", "ica.cap.reducers.level1", FT_BOOLEAN, 16, NULL, 0x0001, NULL, HFILL } },
         { &hf_ica_cap_reducers_l2, { "Level 2 (Mark II)", "ica.cap.reducers.level2", FT_BOOLEAN, 16, NULL, 0x0002, NULL, HFILL } },

@@ -257,3 +257,38 @@ void ica_cap_layout_fit(const ica_cap_layout *l, size_t blen, ica_cap_fit *out)
         out->n++;
     }
 }
+
+/* A NUL-terminated string at the offset read at `field`, inside the part
+ * after the fixed fields. */
+static ica_cap_str cap_str(const uint8_t *block, size_t blen, size_t field, size_t fixed, int utf16)
+{
+    ica_cap_str r = { le16(block + field), 0, ICA_CAPSTR_ABSENT };
+    if (r.off == 0)
+        return r;
+    if (r.off < fixed || r.off >= blen) {
+        r.state = ICA_CAPSTR_BAD;
+        return r;
+    }
+    r.state = ICA_CAPSTR_AT;
+    size_t unit = utf16 ? 2 : 1, end = r.off;
+    int found = 0;
+    while (!found && end + unit <= blen) {
+        found = block[end] == 0 && (!utf16 || block[end + 1] == 0);
+        end += unit;
+    }
+    if (!found)
+        end = blen;                 /* unterminated: to the block's end (an odd UTF-16 byte included) */
+    r.len = (uint16_t)(end - r.off);
+    return r;
+}
+
+int ica_cap_time_zone_names(const uint8_t *block, size_t blen, ica_cap_tz_names *out)
+{
+    memset(out, 0, sizeof *out);
+    if (blen < ICA_CAP_TZ_FIXED)
+        return 0;
+    out->utf16 = le16(block + ICA_CAP_TZ_ENCODING_TYPE) == 1;
+    out->standard = cap_str(block, blen, ICA_CAP_TZ_O_STANDARD_NAME, ICA_CAP_TZ_FIXED, out->utf16);
+    out->daylight = cap_str(block, blen, ICA_CAP_TZ_O_DAYLIGHT_NAME, ICA_CAP_TZ_FIXED, out->utf16);
+    return 1;
+}

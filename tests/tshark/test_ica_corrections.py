@@ -14,8 +14,9 @@ tools/captures/hostile_captures.py) carries:
 Capability bodies (class CapabilityBodies): a WD_H2C v9 whose capability list holds one block of
 every layout IcaCaps.h defines (packed, little-endian; WANSCALER_SUPPORT from the HTML5 client's
 WanscalerSupport reader), each packed here from the header's member list with distinct values,
-plus a short COOKIE (expert note, bytes undecoded), a TIME_ZONE followed by its name (bytes beyond
-the layout undecoded), MTU (head only) and WATERMARK (a name without a layout).
+plus a short COOKIE (expert note, bytes undecoded), a TIME_ZONE followed by its name (UTF-16, at
+oStandardName from the block's start, as the HTML5 client writes it), one whose oDaylightName points
+past the block, MTU (head only) and WATERMARK (a name without a layout).
 """
 import os
 import struct
@@ -146,7 +147,10 @@ def pk(fmt, *v):
 
 DATE_STD = (2026, 10, 0, 5, 3, 0, 0, 0)       # Year Month DayOfWeek Day Hour Minute Second Milliseconds
 DATE_DST = (2026, 3, 0, 5, 2, 0, 0, 0)
-TZ_COMMON = pk("IIiH8HiH8Hi", 1, 2, -60, 64, *DATE_STD, 0, 0, *DATE_DST, -60)
+
+
+def tz_common(o_standard=0, o_daylight=0):
+    return pk("IIiH8HiH8Hi", 1, 2, -60, o_standard, *DATE_STD, 0, o_daylight, *DATE_DST, -60)
 
 # (signature, body, {field: expected value as tshark prints it})
 CAP_BLOCKS = [
@@ -157,8 +161,8 @@ CAP_BLOCKS = [
                                           "ica.cap.channel_monitoring.mouse_upper": "500",
                                           "ica.cap.channel_monitoring.mouse_lower": "250"}),
     (7, pk("H", 3), {"ica.cap.redraw": "0x0003"}),
-    (8, TZ_COMMON + pk("HH", 1, 1252), {"ica.cap.time_zone.version": "1", "ica.cap.time_zone.operating_mode": "2",
-                                        "ica.cap.time_zone.bias": "-60", "ica.cap.time_zone.o_standard_name": "64",
+    (8, tz_common() + pk("HH", 1, 1252), {"ica.cap.time_zone.version": "1", "ica.cap.time_zone.operating_mode": "2",
+                                        "ica.cap.time_zone.bias": "-60", "ica.cap.time_zone.o_standard_name": "0",
                                         "ica.cap.time_zone.standard_date.month": "10",
                                         "ica.cap.time_zone.standard_date.day": "5",
                                         "ica.cap.time_zone.daylight_date.hour": "2",
@@ -208,7 +212,7 @@ CAP_BLOCKS = [
                                 "ica.cap.client_selfloop_check.o_domain_name": "20"}),
     (36, pk("HH", 2, 0), {"ica.cap.rtp_audio_ica.level_supported": "2", "ica.cap.rtp_audio_ica.reserved": "0"}),
     (37, pk("H", 1), {"ica.cap.system_flow_control.version_number": "1"}),
-    (38, TZ_COMMON + pk("HHHH", 1, 68, 0, 1), {"ica.cap.dynamic_time_zone.bias": "-60",
+    (38, tz_common(68) + pk("HHHH", 1, 68, 0, 1), {"ica.cap.dynamic_time_zone.bias": "-60",
                                               "ica.cap.dynamic_time_zone.time_zone_name_type": "0x0001",
                                               "ica.cap.dynamic_time_zone.o_time_zone_name": "68",
                                               "ica.cap.dynamic_time_zone.dynamic_daylight_time_disabled": "0",
@@ -229,7 +233,8 @@ TZ_NAME = "UTC\0".encode("utf-16-le")
 EXTRA_BLOCKS = [
     (1, b""),                                   # MTU: head only
     (10, pk("BB", 1, 0)),                       # COOKIE shorter than version 1 (3 bytes needed)
-    (8, TZ_COMMON + pk("HH", 1, 0) + TZ_NAME),  # TIME_ZONE with its name after the fixed part
+    (8, tz_common(64) + pk("HH", 1, 0) + TZ_NAME),      # TIME_ZONE with its name after the fixed part
+    (8, tz_common(0, 200) + pk("HH", 0, 0) + b"x"),     # oDaylightName beyond the block: expert, byte undecoded
     (39, b"\x01\x02\x03"),                      # WATERMARK: named, no layout
 ]
 
@@ -278,16 +283,19 @@ class CapabilityBodies(unittest.TestCase):
 
     def test_blocks_and_undecoded_bytes(self):
         self.assertEqual(len(self.values("ica.cap.signature")), len(CAP_BLOCKS) + len(EXTRA_BLOCKS))
-        # undecoded: the short COOKIE's 2 bytes, the TIME_ZONE name, the WATERMARK body; nothing else
-        self.assertEqual(self.values("ica.cap.data"), ["0100", TZ_NAME.hex(), "010203"])
+        # undecoded: the short COOKIE's 2 bytes, the byte after the last TIME_ZONE, the WATERMARK body
+        self.assertEqual(self.values("ica.cap.data"), ["0100", "78", "010203"])
         self.assertEqual(self.values("ica.cap.cookie.version"), ["2"])   # the short one decodes nothing
-        self.assertEqual(self.values("ica.cap.time_zone.encoding_data"), ["1252", "0"])
+        self.assertEqual(self.values("ica.cap.time_zone.encoding_data"), ["1252", "0", "0"])
+        self.assertEqual(self.values("ica.cap.time_zone.standard_name", "ica.cap.time_zone.daylight_name"),
+                         [["UTC"], []])
 
     def test_short_body_expert(self):
         rows = WS.fields(self.path, ["_ws.expert.message"], filter="ica.cap.short", aggregator="\x1e")
         self.assertEqual(len(rows), 1)
-        msgs = [m for m in rows[0][0].split("\x1e") if m.startswith("Capability body")]
-        self.assertEqual(msgs, ["Capability body of 2 bytes: the fixed fields of ica.cap.cookie need 3"])
+        msgs = [m for m in rows[0][0].split("\x1e") if m.startswith(("Capability body", "oStandard", "oDaylight"))]
+        self.assertEqual(msgs, ["Capability body of 2 bytes: the fixed fields of ica.cap.cookie need 3",
+                                "oDaylightName 200 is outside the capability's strings (64 to 65)"])
 
     def test_field_types(self):
         fields = {r["abbrev"]: r for r in WS.listing("fields") if r["kind"] == "F"}

@@ -183,8 +183,50 @@ static void test_cap_layout_fit(void)
     CHECK_EQ_INT(fit.short_body, 1);
 }
 
+static size_t field_off(const ica_cap_layout *l, const char *abbrev)
+{
+    for (unsigned k = 0; k < l->nfields; k++)
+        if (strcmp(l->field[k].abbrev, abbrev) == 0)
+            return l->field[k].off;
+    return 0;
+}
+
+/* TIME_ZONE names at oStandardName / oDaylightName, from the block's start. */
+static void test_time_zone_names(void)
+{
+    const ica_cap_layout *tz = ica_cap_layout_find(ICA_CAP_TIME_ZONE);
+    CHECK_EQ_INT(field_off(tz, "o_standard_name"), ICA_CAP_TZ_O_STANDARD_NAME);
+    CHECK_EQ_INT(field_off(tz, "o_daylight_name"), ICA_CAP_TZ_O_DAYLIGHT_NAME);
+    CHECK_EQ_INT(field_off(tz, "encoding_type"), ICA_CAP_TZ_ENCODING_TYPE);
+    CHECK_EQ_INT(ica_cap_layout_min(tz), ICA_CAP_TZ_FIXED);
+    uint8_t b[80] = { 0 };
+    ica_cap_tz_names n;
+    CHECK_EQ_INT(ica_cap_time_zone_names(b, ICA_CAP_TZ_FIXED - 1, &n), 0);
+    b[ICA_CAP_TZ_O_STANDARD_NAME] = 64;
+    b[ICA_CAP_TZ_ENCODING_TYPE] = 1;                 /* UTF-16LE */
+    memcpy(b + 64, "U\0T\0C\0\0\0", 8);
+    CHECK_EQ_INT(ica_cap_time_zone_names(b, 72, &n), 1);
+    CHECK_EQ_INT(n.utf16, 1);
+    CHECK_EQ_INT(n.standard.state, ICA_CAPSTR_AT);
+    CHECK_EQ_INT(n.standard.off, 64);
+    CHECK_EQ_INT(n.standard.len, 8);                 /* terminator included */
+    CHECK_EQ_INT(n.daylight.state, ICA_CAPSTR_ABSENT);
+    ica_cap_time_zone_names(b, 69, &n);              /* cut: "U T" and one byte */
+    CHECK_EQ_INT(n.standard.len, 5);
+    b[ICA_CAP_TZ_ENCODING_TYPE] = 0;                 /* ANSI: "U" then NUL */
+    ica_cap_time_zone_names(b, 72, &n);
+    CHECK_EQ_INT(n.standard.len, 2);
+    b[ICA_CAP_TZ_O_DAYLIGHT_NAME] = 72;              /* at the block's end */
+    ica_cap_time_zone_names(b, 72, &n);
+    CHECK_EQ_INT(n.daylight.state, ICA_CAPSTR_BAD);
+    b[ICA_CAP_TZ_O_DAYLIGHT_NAME] = 40;              /* inside the fixed part */
+    ica_cap_time_zone_names(b, 72, &n);
+    CHECK_EQ_INT(n.daylight.state, ICA_CAPSTR_BAD);
+}
+
 int main(void)
 {
+    test_time_zone_names();
     test_cap_layouts();
     test_cap_layout_fit();
     test_packet_priority();
