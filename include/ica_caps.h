@@ -14,9 +14,12 @@
  *     head-only ones (1, 9, 11, 12, 28) have none.  TIME_ZONE's names are
  *     read at their offsets (ica_cap_time_zone_names); the string offsets
  *     of DYNAMIC_TIME_ZONE, CLIENT_SELFLOOP_CHECK and FARM_NAME are shown as
- *     numbers only (no source shows what they count from on the wire), and
- *     the DVC_BIND entries DYNAMIC_VIRTUAL_CHANNELS points at are left
- *     undecoded.
+ *     numbers only (no source shows what they count from on the wire).
+ *     DYNAMIC_VIRTUAL_CHANNELS points (Offset, from the block's start) at
+ *     Count DVC_BIND entries, each "u16 ByteCount (the entry and its
+ *     friendly name), char[8] StaticChannelName, u16 cbFriendlyName, u16
+ *     oFriendlyName (from the entry's start, UTF-16)", one after the other
+ *     (ica_cap_dvc_binds).
  *   PACKET_PRIORITY (5): u32 PriorityOffset, u16 ArrayLength, u8
  *     fUseLowestPriority; the ArrayLength priorities (one byte per channel)
  *     start at the capability's start + PriorityOffset (the HTML5 client's
@@ -189,6 +192,38 @@ typedef struct {
 } ica_cap_tz_names;
 /* 0 when the block is shorter than the TIME_ZONE fixed part. */
 int ica_cap_time_zone_names(const uint8_t *block, size_t blen, ica_cap_tz_names *out);
+
+/* DYNAMIC_VIRTUAL_CHANNELS (31) and its DVC_BIND entries */
+#define ICA_CAP_DVC_COUNT 4
+#define ICA_CAP_DVC_OFFSET 6
+#define ICA_CAP_DVC_FIXED 8
+#define ICA_DVC_BIND_BYTE_COUNT 0
+#define ICA_DVC_BIND_NAME 2         /* VIRTUALNAME: 7 characters + NUL */
+#define ICA_DVC_BIND_NAME_LEN 8
+#define ICA_DVC_BIND_CB_FRIENDLY 10
+#define ICA_DVC_BIND_O_FRIENDLY 12
+#define ICA_DVC_BIND_LEN 14
+#define ICA_DVC_BIND_MAX 64         /* entries read; more are reported, not read */
+enum ica_dvc_stop {
+    ICA_DVC_COMPLETE,
+    ICA_DVC_OUTSIDE,                /* Offset inside the fixed part or beyond the block */
+    ICA_DVC_BAD_ENTRY,              /* an entry's ByteCount below the entry or beyond the block (at stop_off) */
+    ICA_DVC_TRUNCATED,              /* the block ends before Count entries (at stop_off) */
+    ICA_DVC_TOO_MANY                /* more than ICA_DVC_BIND_MAX entries */
+};
+typedef struct {
+    uint16_t off, byte_count;       /* off from the block's start */
+    uint16_t cb_friendly, o_friendly;
+    uint8_t friendly_ok;            /* the name lies inside the entry, after its fixed part */
+} ica_dvc_bind;
+typedef struct {
+    uint16_t count, first;
+    uint8_t stop, n;                /* enum ica_dvc_stop; entries read */
+    uint16_t stop_off;
+    ica_dvc_bind bind[ICA_DVC_BIND_MAX];
+} ica_dvc_binds;
+/* 0 when the block is shorter than the DYNAMIC_VIRTUAL_CHANNELS fixed part. */
+int ica_cap_dvc_binds(const uint8_t *block, size_t blen, ica_dvc_binds *out);
 
 /* What of a layout a block of blen bytes (head included) holds. */
 typedef struct {

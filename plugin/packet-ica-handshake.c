@@ -56,6 +56,11 @@ static int hf_ica_cap_signature = -1;
 static int hf_ica_cap_data = -1;
 static int hf_ica_cap_tz_standard_name = -1;
 static int hf_ica_cap_tz_daylight_name = -1;
+static int hf_ica_cap_dvc_byte_count = -1;
+static int hf_ica_cap_dvc_channel = -1;
+static int hf_ica_cap_dvc_cb_friendly = -1;
+static int hf_ica_cap_dvc_o_friendly = -1;
+static int hf_ica_cap_dvc_friendly = -1;
 static int hf_ica_cap_reducers = -1;
 static int hf_ica_cap_reducers_l1 = -1;
 static int hf_ica_cap_reducers_l2 = -1;
@@ -375,6 +380,62 @@ static void dissect_cap_tz_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     add_cap_gaps(tvb, ct, off, end, blen, spans, n);
 }
 
+static void dvc_stop_expert(packet_info *pinfo, proto_item *ci, const ica_dvc_binds *d, guint blen)
+{
+    switch (d->stop) {
+    case ICA_DVC_OUTSIDE:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Offset %u to the DVC_BIND entries is outside the "
+                               "capability (%u bytes)", d->first, blen);
+        break;
+    case ICA_DVC_BAD_ENTRY:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "DVC_BIND at %u: its ByteCount does not fit; the "
+                               "rest is not decoded", d->stop_off);
+        break;
+    case ICA_DVC_TRUNCATED:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Count %u, only %u DVC_BIND entries present",
+                               d->count, d->n);
+        break;
+    case ICA_DVC_TOO_MANY:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Count %u: only the first %u DVC_BIND entries are "
+                               "decoded", d->count, d->n);
+        break;
+    }
+}
+
+/* DYNAMIC_VIRTUAL_CHANNELS' DVC_BIND entries (ica_cap_dvc_binds); bytes no
+ * entry covers, ica.cap.data. */
+static void dissect_cap_dvc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                            guint blen, guint end)
+{
+    ica_dvc_binds *d = wmem_new(pinfo->pool, ica_dvc_binds);
+    guint pos = end;
+    if (ica_cap_dvc_binds(tvb_get_ptr(tvb, off, blen), blen, d)) {
+        for (guint i = 0; i < d->n; i++) {
+            const ica_dvc_bind *b = &d->bind[i];
+            guint e = off + b->off;
+            if (b->off > pos)
+                proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, b->off - pos, ENC_NA);
+            proto_item *bi;
+            proto_tree *bt = proto_tree_add_subtree_format(ct, tvb, e, b->byte_count, ett_ica_cap, &bi,
+                                                           "DVC binding %u", i);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_byte_count, tvb, e + ICA_DVC_BIND_BYTE_COUNT, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_channel, tvb, e + ICA_DVC_BIND_NAME, ICA_DVC_BIND_NAME_LEN,
+                                ENC_ASCII);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_cb_friendly, tvb, e + ICA_DVC_BIND_CB_FRIENDLY, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_o_friendly, tvb, e + ICA_DVC_BIND_O_FRIENDLY, 2, ENC_LITTLE_ENDIAN);
+            if (b->friendly_ok)
+                proto_tree_add_item(bt, hf_ica_cap_dvc_friendly, tvb, e + b->o_friendly, b->cb_friendly,
+                                    ENC_UTF_16 | ENC_LITTLE_ENDIAN);
+            else if (b->cb_friendly || b->o_friendly)
+                expert_add_info(pinfo, bi, &ei_ica_bad_offset);
+            pos = MAX(pos, (guint)b->off + b->byte_count);
+        }
+        dvc_stop_expert(pinfo, ci, d, blen);
+    }
+    if (blen > pos)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, blen - pos, ENC_NA);
+}
+
 /* One capability block's body (IcaCaps.h), at off (blen bytes, head
  * included): the table's layout, REDUCERS_SUPPORTED's bits or
  * PACKET_PRIORITY; bytes beyond the known layout (or of a body without a
@@ -402,6 +463,10 @@ static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, 
             end = dissect_cap_layout(tvb, pinfo, ct, ci, off, blen, l);
         if (sig == ICA_CAP_TIME_ZONE) {
             dissect_cap_tz_names(tvb, pinfo, ct, ci, off, blen, end);
+            return;
+        }
+        if (sig == ICA_CAP_DYNAMIC_VIRTUAL_CHANNELS) {
+            dissect_cap_dvc(tvb, pinfo, ct, ci, off, blen, end);
             return;
         }
         break;
@@ -1043,6 +1108,11 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes beyond the known layout of the capability, or a body without a public layout (not decoded)", HFILL } },
         { &hf_ica_cap_tz_standard_name, { "Standard name", "ica.cap.time_zone.standard_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in standard time, at oStandardName from the capability's start (IcaCaps.h CAP_TIME_ZONE_INFO)", HFILL } },
         { &hf_ica_cap_tz_daylight_name, { "Daylight name", "ica.cap.time_zone.daylight_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in daylight time, at oDaylightName from the capability's start", HFILL } },
+        { &hf_ica_cap_dvc_byte_count, { "ByteCount", "ica.cap.dynamic_virtual_channels.bind.byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, "DVC_BIND entry and its friendly name, bytes (IcaCaps.h)", HFILL } },
+        { &hf_ica_cap_dvc_channel, { "StaticChannelName", "ica.cap.dynamic_virtual_channels.bind.static_channel_name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, "Static virtual channel used with DVC", HFILL } },
+        { &hf_ica_cap_dvc_cb_friendly, { "cbFriendlyName", "ica.cap.dynamic_virtual_channels.bind.cb_friendly_name", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_dvc_o_friendly, { "oFriendlyName", "ica.cap.dynamic_virtual_channels.bind.o_friendly_name", FT_UINT16, BASE_DEC, NULL, 0x0, "From the DVC_BIND entry's start", HFILL } },
+        { &hf_ica_cap_dvc_friendly, { "Friendly name", "ica.cap.dynamic_virtual_channels.bind.friendly_name", FT_STRING, BASE_NONE, NULL, 0x0, "Client DVC plug-in friendly name (UTF-16)", HFILL } },
         { &hf_ica_cap_reducers, { "Reducers supported", "ica.cap.reducers", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_reducers_l1, { "Level 1 (Perverse)", "ica.cap.reducers.level1", FT_BOOLEAN, 16, NULL, 0x0001, NULL, HFILL } },
         { &hf_ica_cap_reducers_l2, { "Level 2 (Mark II)", "ica.cap.reducers.level2", FT_BOOLEAN, 16, NULL, 0x0002, NULL, HFILL } },

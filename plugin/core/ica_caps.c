@@ -292,3 +292,50 @@ int ica_cap_time_zone_names(const uint8_t *block, size_t blen, ica_cap_tz_names 
     out->daylight = cap_str(block, blen, ICA_CAP_TZ_O_DAYLIGHT_NAME, ICA_CAP_TZ_FIXED, out->utf16);
     return 1;
 }
+
+/* One DVC_BIND at off, ByteCount already checked against the block. */
+static void dvc_bind_read(const uint8_t *block, uint16_t off, uint16_t byte_count, ica_dvc_bind *b)
+{
+    b->off = off;
+    b->byte_count = byte_count;
+    b->cb_friendly = le16(block + off + ICA_DVC_BIND_CB_FRIENDLY);
+    b->o_friendly = le16(block + off + ICA_DVC_BIND_O_FRIENDLY);
+    b->friendly_ok = b->cb_friendly && b->o_friendly >= ICA_DVC_BIND_LEN && b->o_friendly <= byte_count &&
+                     b->cb_friendly <= byte_count - b->o_friendly;
+}
+
+int ica_cap_dvc_binds(const uint8_t *block, size_t blen, ica_dvc_binds *out)
+{
+    memset(out, 0, sizeof *out);
+    if (blen < ICA_CAP_DVC_FIXED)
+        return 0;
+    out->count = le16(block + ICA_CAP_DVC_COUNT);
+    out->first = le16(block + ICA_CAP_DVC_OFFSET);
+    out->stop = ICA_DVC_COMPLETE;
+    if (out->count == 0)
+        return 1;
+    if (out->first < ICA_CAP_DVC_FIXED || out->first > blen) {
+        out->stop = ICA_DVC_OUTSIDE;
+        return 1;
+    }
+    size_t off = out->first;
+    while (out->n < out->count) {
+        if (out->n == ICA_DVC_BIND_MAX) {
+            out->stop = ICA_DVC_TOO_MANY;
+            break;
+        }
+        if (off + ICA_DVC_BIND_LEN > blen) {
+            out->stop = ICA_DVC_TRUNCATED;
+            break;
+        }
+        uint16_t bc = le16(block + off + ICA_DVC_BIND_BYTE_COUNT);
+        if (bc < ICA_DVC_BIND_LEN || bc > blen - off) {
+            out->stop = ICA_DVC_BAD_ENTRY;
+            break;
+        }
+        dvc_bind_read(block, (uint16_t)off, bc, &out->bind[out->n++]);
+        off += bc;
+    }
+    out->stop_off = (uint16_t)off;
+    return 1;
+}

@@ -16,7 +16,8 @@ every layout IcaCaps.h defines (packed, little-endian; WANSCALER_SUPPORT from th
 WanscalerSupport reader), each packed here from the header's member list with distinct values,
 plus a short COOKIE (expert note, bytes undecoded), a TIME_ZONE followed by its name (UTF-16, at
 oStandardName from the block's start, as the HTML5 client writes it), one whose oDaylightName points
-past the block, MTU (head only) and WATERMARK (a name without a layout).
+past the block, DYNAMIC_VIRTUAL_CHANNELS with two DVC_BIND entries (one with a friendly name) and
+one whose Offset points into its head, MTU (head only) and WATERMARK (a name without a layout).
 """
 import os
 import struct
@@ -152,6 +153,12 @@ DATE_DST = (2026, 3, 0, 5, 2, 0, 0, 0)
 def tz_common(o_standard=0, o_daylight=0):
     return pk("IIiH8HiH8Hi", 1, 2, -60, o_standard, *DATE_STD, 0, o_daylight, *DATE_DST, -60)
 
+# DVC_BIND {u16 ByteCount, char[8] StaticChannelName, u16 cbFriendlyName, u16 oFriendlyName}, the
+# friendly name (UTF-16) at oFriendlyName from the entry's start; entries follow each other
+DVC_FRIENDLY = "Cam\0".encode("utf-16-le")
+DVC_BINDS = (pk("H", 14 + len(DVC_FRIENDLY)) + b"DVCPLG1\0" + pk("HH", len(DVC_FRIENDLY), 14) + DVC_FRIENDLY
+             + pk("H", 14) + b"CTXGFX\0\0" + pk("HH", 0, 0))
+
 # (signature, body, {field: expected value as tshark prints it})
 CAP_BLOCKS = [
     (3, pk("I", 0x11), {"ica.cap.seamless": "0x00000011"}),
@@ -204,7 +211,8 @@ CAP_BLOCKS = [
       "ica.cap.wanscaler_support.server_ws_flags": "0x00000020",
       "ica.cap.wanscaler_support.cps_server_protocol_version": "5",
       "ica.cap.wanscaler_support.session_flags": "0x00000040"}),
-    (31, pk("HH", 2, 8), {"ica.cap.dynamic_virtual_channels.count": "2", "ica.cap.dynamic_virtual_channels.offset": "8"}),
+    (31, pk("HH", 2, 8) + DVC_BINDS, {"ica.cap.dynamic_virtual_channels.count": "2",
+                                      "ica.cap.dynamic_virtual_channels.offset": "8"}),
     (32, pk("H", 0), {"ica.cap.early_authentication.version": "0"}),
     (33, pk("H", 64), {"ica.cap.virtual_maximum.virtual_maximum": "64"}),
     (34, pk("IHH", 7, 12, 20), {"ica.cap.client_selfloop_check.session_id": "7",
@@ -236,6 +244,7 @@ EXTRA_BLOCKS = [
     (8, tz_common(64) + pk("HH", 1, 0) + TZ_NAME),      # TIME_ZONE with its name after the fixed part
     (8, tz_common(0, 200) + pk("HH", 0, 0) + b"x"),     # oDaylightName beyond the block: expert, byte undecoded
     (39, b"\x01\x02\x03"),                      # WATERMARK: named, no layout
+    (31, pk("HH", 1, 4)),                       # DYNAMIC_VIRTUAL_CHANNELS whose Offset points into its head
 ]
 
 
@@ -290,12 +299,21 @@ class CapabilityBodies(unittest.TestCase):
         self.assertEqual(self.values("ica.cap.time_zone.standard_name", "ica.cap.time_zone.daylight_name"),
                          [["UTC"], []])
 
+    def test_dvc_binds(self):
+        self.assertEqual(self.values("ica.cap.dynamic_virtual_channels.bind.byte_count",
+                                     "ica.cap.dynamic_virtual_channels.bind.static_channel_name",
+                                     "ica.cap.dynamic_virtual_channels.bind.cb_friendly_name",
+                                     "ica.cap.dynamic_virtual_channels.bind.friendly_name"),
+                         [["22", "14"], ["DVCPLG1", "CTXGFX"], ["8", "0"], ["Cam"]])
+
     def test_short_body_expert(self):
         rows = WS.fields(self.path, ["_ws.expert.message"], filter="ica.cap.short", aggregator="\x1e")
         self.assertEqual(len(rows), 1)
-        msgs = [m for m in rows[0][0].split("\x1e") if m.startswith(("Capability body", "oStandard", "oDaylight"))]
+        msgs = [m for m in rows[0][0].split("\x1e")
+                if m.startswith(("Capability body", "oStandard", "oDaylight", "Offset", "DVC_BIND", "Count"))]
         self.assertEqual(msgs, ["Capability body of 2 bytes: the fixed fields of ica.cap.cookie need 3",
-                                "oDaylightName 200 is outside the capability's strings (64 to 65)"])
+                                "oDaylightName 200 is outside the capability's strings (64 to 65)",
+                                "Offset 4 to the DVC_BIND entries is outside the capability (8 bytes)"])
 
     def test_field_types(self):
         fields = {r["abbrev"]: r for r in WS.listing("fields") if r["kind"] == "F"}

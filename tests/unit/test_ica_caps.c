@@ -224,8 +224,51 @@ static void test_time_zone_names(void)
     CHECK_EQ_INT(n.daylight.state, ICA_CAPSTR_BAD);
 }
 
+/* DYNAMIC_VIRTUAL_CHANNELS: Count DVC_BIND entries from Offset, chained by ByteCount. */
+static void test_dvc_binds(void)
+{
+    const ica_cap_layout *dvc = ica_cap_layout_find(ICA_CAP_DYNAMIC_VIRTUAL_CHANNELS);
+    CHECK_EQ_INT(field_off(dvc, "count"), ICA_CAP_DVC_COUNT);
+    CHECK_EQ_INT(field_off(dvc, "offset"), ICA_CAP_DVC_OFFSET);
+    CHECK_EQ_INT(ica_cap_layout_min(dvc), ICA_CAP_DVC_FIXED);
+    uint8_t b[8 + 22 + 14] = { 44, 0, 31, 0, 2, 0, 8, 0,
+                               22, 0, 'D', 'V', 'C', 0, 0, 0, 0, 0, 8, 0, 14, 0, 'C', 0, 'a', 0, 'm', 0, 0, 0,
+                               14, 0, 'G', 'F', 'X', 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    ica_dvc_binds d;
+    CHECK_EQ_INT(ica_cap_dvc_binds(b, ICA_CAP_DVC_FIXED - 1, &d), 0);
+    CHECK_EQ_INT(ica_cap_dvc_binds(b, sizeof b, &d), 1);
+    CHECK_EQ_INT(d.stop, ICA_DVC_COMPLETE);
+    CHECK_EQ_INT(d.n, 2);
+    CHECK_EQ_INT(d.bind[0].off, 8);
+    CHECK_EQ_INT(d.bind[0].friendly_ok, 1);
+    CHECK_EQ_INT(d.bind[0].o_friendly, 14);
+    CHECK_EQ_INT(d.bind[1].off, 30);
+    CHECK_EQ_INT(d.bind[1].friendly_ok, 0);
+    CHECK_EQ_INT(d.stop_off, sizeof b);
+    ica_cap_dvc_binds(b, sizeof b - 1, &d);          /* the second entry cut */
+    CHECK_EQ_INT(d.stop, ICA_DVC_TRUNCATED);
+    CHECK_EQ_INT(d.n, 1);
+    b[8] = 200;                                      /* ByteCount beyond the block */
+    ica_cap_dvc_binds(b, sizeof b, &d);
+    CHECK_EQ_INT(d.stop, ICA_DVC_BAD_ENTRY);
+    CHECK_EQ_INT(d.n, 0);
+    CHECK_EQ_INT(d.stop_off, 8);
+    b[8] = 22;
+    b[20] = 16;                                      /* oFriendlyName + cb past the entry */
+    ica_cap_dvc_binds(b, sizeof b, &d);
+    CHECK_EQ_INT(d.bind[0].friendly_ok, 0);
+    b[6] = 4;                                        /* Offset inside the fixed part */
+    ica_cap_dvc_binds(b, sizeof b, &d);
+    CHECK_EQ_INT(d.stop, ICA_DVC_OUTSIDE);
+    b[4] = 0;                                        /* Count 0: nothing to read */
+    ica_cap_dvc_binds(b, sizeof b, &d);
+    CHECK_EQ_INT(d.stop, ICA_DVC_COMPLETE);
+    CHECK_EQ_INT(d.n, 0);
+}
+
 int main(void)
 {
+    test_dvc_binds();
     test_time_zone_names();
     test_cap_layouts();
     test_cap_layout_fit();
