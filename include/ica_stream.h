@@ -317,4 +317,213 @@ const char *ica_compression_name(unsigned comp);
  * end, converted to UTF-8 into out (always NUL-terminated, truncated). */
 size_t ica_string_to_utf8(const uint8_t *data, size_t end, size_t off, int utf16, char *out, size_t out_size);
 
+/* ---- handshake module layouts (ica.md §5.3-§5.4), parsed once ------------
+ * The stream core learns from these structs and the dissector renders them:
+ * every offset below is from the module's start (the first byte after the
+ * raw WD packet's type and length), little-endian, packed.  Sources: the
+ * RISC OS client (ica-c2h / ica-h2c), the Citrix VC SDK ica-c2h.h (UI_C2H
+ * versions 5-8, TD_C2H v3). */
+
+/* INIT_REQUEST: u8 request level, then (level 7 and later) a capability
+ * list; the packet is at most 255 bytes (IcaCaps.h). */
+#define ICA_INIT_REQUEST_LEVEL 0
+#define ICA_INIT_REQUEST_CAPLIST 1
+#define ICA_INIT_REQUEST_CAPS_LEVEL 7
+#define ICA_INIT_REQUEST_MAX_LEVEL 16   /* the highest level the probe accepts */
+#define ICA_INIT_REQUEST_MAX 255
+#define ICA_RAW_HEAD_LEN 3              /* raw WD packet: u8 type, u16 length */
+
+/* MODULE_C2H (36 bytes) */
+#define ICA_MC2H_BYTE_COUNT 0       /* u16: the WD length */
+#define ICA_MC2H_COUNT 2            /* u8 ModuleCount, counting down */
+#define ICA_MC2H_CLASS 3            /* u8 ModuleClass */
+#define ICA_MC2H_VERSION_L 4
+#define ICA_MC2H_VERSION_H 5
+#define ICA_MC2H_NAME 6             /* char[13] module file name */
+#define ICA_MC2H_NAME_LEN 13
+#define ICA_MC2H_HOST_NAME 19       /* char[9] host module name */
+#define ICA_MC2H_HOST_NAME_LEN 9
+#define ICA_MC2H_DATE 28            /* u16 DOS date */
+#define ICA_MC2H_TIME 30            /* u16 DOS time */
+#define ICA_MC2H_SIZE 32            /* u32 module size */
+#define ICA_MC2H_LEN 36
+/* MODULE_H2C (8 bytes) */
+#define ICA_MH2C_BYTE_COUNT 0
+#define ICA_MH2C_COUNT 2
+#define ICA_MH2C_CLASS 3
+#define ICA_MH2C_VERSION_L 4
+#define ICA_MH2C_VERSION_H 5
+#define ICA_MH2C_VERSION 6          /* u8 agreed version */
+#define ICA_MH2C_LEN 8
+#define ICA_MODULE_CLASS_MAX 9
+
+enum ica_module_class {
+    ICA_MODULE_UI = 0, ICA_MODULE_UI_EXT = 1, ICA_MODULE_WD = 2, ICA_MODULE_VD = 3, ICA_MODULE_PD = 4,
+    ICA_MODULE_TD = 5
+};
+enum ica_pd_class { ICA_PDCLASS_FRAME = 9, ICA_PDCLASS_RELIABLE = 10, ICA_PDCLASS_ENCRYPT = 11, ICA_PDCLASS_COMPRESS = 12 };
+
+typedef struct {
+    uint16_t byte_count;
+    uint8_t count, mclass, version_low, version_high;
+    uint8_t version;                /* MODULE_H2C only */
+} ica_module_head;
+/* The header of a module of len bytes; 0 when len is below the header. */
+int ica_module_c2h_parse(const uint8_t *m, size_t len, ica_module_head *out);
+int ica_module_h2c_parse(const uint8_t *m, size_t len, ica_module_head *out);
+
+/* UI_C2H: fixed fields by version (a field is read when the module holds
+ * its group), strings at module-relative offsets in the variable part
+ * (FixedLength on), scrambled when EncryptionLevel is 1. */
+#define ICA_UI_FLAGS 36             /* u32 */
+#define ICA_UI_KEYBOARD_LAYOUT 40   /* u32 */
+#define ICA_UI_ENCRYPTION_LEVEL 44
+#define ICA_UI_ENCRYPTION_SEED 45
+#define ICA_UI_O_DOMAIN 46          /* six u16 offsets: domain, user, password, client dir, work dir, program */
+#define ICA_UI_LPT 58               /* three u8 LPT, u8 port pairs */
+#define ICA_UI_LPT_COUNT 3
+#define ICA_UI_V1_LEN 64
+#define ICA_UI_O_CLOUD_NAME 64
+#define ICA_UI_CLIENT_BUILD 66
+#define ICA_UI_O_CLIENT_NAME 68
+#define ICA_UI_FIXED_LENGTH 70
+#define ICA_UI_OFFSET_LENGTH 72
+#define ICA_UI_V2_LEN 74
+#define ICA_UI_O_CLIENT_LICENSE 74
+#define ICA_UI_V3_LEN 76
+#define ICA_UI_ENCODING_TYPE 76
+#define ICA_UI_CODE_PAGE 78
+#define ICA_UI_KEYBOARD_TYPE 80
+#define ICA_UI_KEYBOARD_SUBTYPE 82
+#define ICA_UI_FUNCTION_KEYS 83
+#define ICA_UI_O_IME_FILE_NAME 84
+#define ICA_UI_KEYBOARD_SUBTYPE2 86
+#define ICA_UI_V4_LEN 88
+#define ICA_UI_O_LAUNCHER 88        /* v5 */
+#define ICA_UI_O_VERSION 90
+#define ICA_UI_V5_LEN 92
+#define ICA_UI_ICON_BPP 92          /* v7 */
+#define ICA_UI_O_LAUNCH_REFERENCE 93
+#define ICA_UI_V7_LEN 95
+#define ICA_UI_O_FONT_SMOOTHING 95  /* v8 */
+#define ICA_UI_V8_LEN 97
+
+enum ica_ui_str {
+    ICA_UI_DOMAIN, ICA_UI_USER, ICA_UI_PASSWORD, ICA_UI_CLIENT_DIR, ICA_UI_WORK_DIR, ICA_UI_INITIAL_PROGRAM,
+    ICA_UI_CLOUD_NAME, ICA_UI_CLIENT_NAME, ICA_UI_CLIENT_LICENSE, ICA_UI_IME_FILE_NAME, ICA_UI_LAUNCHER,
+    ICA_UI_VERSION, ICA_UI_LAUNCH_REFERENCE, ICA_UI_STR_COUNT
+};
+enum ica_str_state {
+    ICA_STR_NONE,                   /* the offset field is not in the module */
+    ICA_STR_ABSENT,                 /* offset 0 */
+    ICA_STR_AT,                     /* a string at value, inside the variable part */
+    ICA_STR_BAD                     /* an offset outside the variable part */
+};
+typedef struct {
+    uint16_t field;                 /* where the offset word is */
+    uint16_t value;                 /* the offset */
+    uint8_t state;                  /* enum ica_str_state */
+} ica_str_ref;
+typedef struct {
+    uint8_t enc_level, seed;
+    uint8_t has_v2, has_v3, has_v4; /* the groups ending at ICA_UI_V2/V3/V4_LEN */
+    uint8_t fixed_ok;               /* FixedLength within [ICA_UI_V1_LEN, module length] */
+    uint16_t client_build, fixed, encoding;
+    uint16_t v5_end;                /* end of the later-version fields FixedLength covers (ICA_UI_V4_LEN: none) */
+    ica_str_ref str[ICA_UI_STR_COUNT];
+} ica_ui_c2h;
+/* 0 when the module is shorter than UI_C2H version 1 (ICA_UI_V1_LEN). */
+int ica_ui_c2h_parse(const uint8_t *m, size_t len, ica_ui_c2h *out);
+
+/* WD_C2H */
+#define ICA_WDC2H_SERIAL 36         /* u32 */
+#define ICA_WDC2H_DATE 40           /* u8 day, u8 month, u16 year */
+#define ICA_WDC2H_TIME 44           /* u8 hour, minute, second, hundredths */
+#define ICA_WDC2H_FLAGS 48          /* u32 */
+#define ICA_WDC2H_TEXT_MODE_COUNT 52
+#define ICA_WDC2H_TEXT_MODE_OFFSET 54
+#define ICA_WDC2H_BUFFER_LENGTH 56
+#define ICA_WDC2H_OUTBUF_COUNT_HOST 58
+#define ICA_WDC2H_OUTBUF_COUNT_CLIENT 60
+#define ICA_WDC2H_OUTBUF_DELAY_HOST 62
+#define ICA_WDC2H_OUTBUF_DELAY_CLIENT 64
+#define ICA_WDC2H_PRODUCT_ID 66
+#define ICA_WDC2H_CLIENT_SERIAL 68  /* u32 */
+#define ICA_WDC2H_V1_LEN 72
+#define ICA_WDC2H_VCBIND_COUNT 72
+#define ICA_WDC2H_VCBIND_OFFSET 74
+#define ICA_WDC2H_VCBIND_END 76
+#define ICA_WDC2H_C2H_POW2 76
+#define ICA_WDC2H_H2C_POW2 77
+#define ICA_WDC2H_H2C_MAX_NEW_DATA 78
+#define ICA_WDC2H_REDUCER_VERSION 80
+#define ICA_WDC2H_REDUCER_END 82
+#define ICA_WDC2H_CAPLIST_LEN 82
+#define ICA_WDC2H_CAPLIST_OFFSET 84
+#define ICA_WDC2H_CAPLIST_END 86
+#define ICA_TEXT_MODE_LEN 12        /* index, flags, columns, rows, res x/y, font x/y */
+#define ICA_TEXT_MODE_MAX 256
+#define ICA_VCBIND_LEN 10           /* char[8] name (7 + NUL, blank-padded), u16 channel */
+#define ICA_VCBIND_CHANNEL 8
+typedef struct {
+    uint16_t product_id;
+    uint16_t tm_count, tm_off, tm_n;        /* text modes announced / that fit */
+    uint8_t has_vcbind, has_reducer, has_caplist;
+    uint8_t caplist_ok;                     /* the list lies after the header, inside the module */
+    uint16_t vc_count, vc_off, vc_n;        /* bindings announced / that fit */
+    uint16_t cap_len, cap_off;
+} ica_wd_c2h;
+/* 0 when the module is shorter than WD_C2H version 1 (ICA_WDC2H_V1_LEN). */
+int ica_wd_c2h_parse(const uint8_t *m, size_t len, ica_wd_c2h *out);
+/* Binding i (< vc_n): its name (trailing blanks and NULs removed) and channel. */
+void ica_vcbind_get(const uint8_t *m, const ica_wd_c2h *wd, unsigned i, char name[ICA_VC_NAME_LEN],
+                    uint16_t *channel);
+
+/* WD_H2C */
+#define ICA_WDH2C_BUFFER_LENGTH 8
+#define ICA_WDH2C_OUTBUF_COUNT_HOST 10
+#define ICA_WDH2C_OUTBUF_COUNT_CLIENT 12
+#define ICA_WDH2C_OUTBUF_DELAY_HOST 14
+#define ICA_WDH2C_OUTBUF_DELAY_CLIENT 16
+#define ICA_WDH2C_APP_SERVER_OFFSET 18
+#define ICA_WDH2C_OEM_ID 20         /* char[4] ASCIIZ */
+#define ICA_WDH2C_V1_LEN 24
+#define ICA_WDH2C_WDFLAG 24
+#define ICA_WDH2C_WDFLAG_END 26
+#define ICA_WDH2C_C2H_POW2 26
+#define ICA_WDH2C_H2C_POW2 27
+#define ICA_WDH2C_C2H_MAX_NEW_DATA 28
+#define ICA_WDH2C_REDUCER_LEVEL 30
+#define ICA_WDH2C_REDUCER_END 32
+#define ICA_WDH2C_CAPLIST_LEN 32
+#define ICA_WDH2C_CAPLIST_OFFSET 34
+#define ICA_WDH2C_CAPLIST_END 36
+#define ICA_WDH2C_SERVER_CODE_PAGE 36   /* version 9 */
+#define ICA_WDH2C_CODE_PAGE_END 38
+#define ICA_WDH2C_CODE_PAGE_VERSION 9
+typedef struct {
+    uint16_t buffer_len, app_off;
+    uint8_t app_state;                      /* enum ica_str_state of the app server name */
+    uint8_t has_wdflag, has_reducer, has_caplist, has_code_page;
+    uint8_t pow2_c2h, pow2_h2c;
+    uint16_t reducer_level;
+    uint16_t cap_len, cap_off;
+    uint8_t caplist_ok;                     /* the list lies after the header, inside the module */
+} ica_wd_h2c;
+/* 0 when the module is shorter than WD_H2C version 1 (ICA_WDH2C_V1_LEN). */
+int ica_wd_h2c_parse(const uint8_t *m, size_t len, uint8_t version, ica_wd_h2c *out);
+
+/* PD_C2H / PD_H2C: u8 PdClass (3 bytes reserved), then in PD_C2H the class
+ * data: EncryptionLevel (u8, Encrypt), MaxCompressDisable (u16, Compress),
+ * three u32 timers (Reliable). */
+#define ICA_PD_CLASS_LEN 4
+#define ICA_PD_TIMER_COUNT 3
+typedef struct {
+    uint8_t pdclass;
+    uint16_t data;                  /* class data offset (PD_C2H) */
+    uint8_t has_enc_level, enc_level;
+} ica_pd_module;
+/* header = ICA_MC2H_LEN or ICA_MH2C_LEN; 0 when the class is absent. */
+int ica_pd_parse(const uint8_t *m, size_t len, size_t header, ica_pd_module *out);
+
 #endif

@@ -16,14 +16,24 @@
  *   INIT_CONNECT (0x02, S->C): one per module the host binds; an 8-byte
  *     MODULE_H2C header and the WD_H2C / PD_H2C body.
  *   Capability lists: more flag, count, offset to the first block, then
- *     blocks "byteCount (u16), signature (u16), body".  PACKET_PRIORITY (5)
- *     has its channel priorities at the capability's start + PriorityOffset
- *     (ica-modern.md §4, from the HTML5 client; read by ica_caps.c).
+ *     blocks "byteCount (u16), signature (u16), body".  The bodies are the
+ *     packed CAP_* structures of IcaCaps.h (WANSCALER_SUPPORT from the HTML5
+ *     client), one table in ica_caps.c (ica_cap_layouts) from which the
+ *     ica.cap.<capability>.<member> fields are registered and rendered; a
+ *     body shorter than its fixed fields gets an expert note, bytes beyond
+ *     the layout (or of a body with no public layout) stay ica.cap.data.
+ *     PACKET_PRIORITY (5) has its channel priorities at the capability's
+ *     start + PriorityOffset (ica-modern.md §4, from the HTML5 client; read
+ *     by ica_caps.c).
  * The stream core (ica_stream.c) walks the packets and keeps what the
- * session learns; this file renders one packet's tree.  Capability lists
- * are walked once, by the core's ica_caplist_parse, whose blocks (and the
- * reason a walk stopped) are rendered here; the module layouts are still
- * read at their fixed offsets both here and in the core.
+ * session learns; this file renders one packet's tree from the core's
+ * parses: the module headers, UI_C2H (which fields each version has, where
+ * each string is and whether its offset is sane), WD_C2H (text modes and
+ * VcBind entries that fit, the capability list), WD_H2C and the PD bodies
+ * are read once by ica_*_parse (ica_stream.h, offsets named there), and
+ * capability lists by ica_caplist_parse, whose blocks (and the reason a
+ * walk stopped) are rendered here.  VD_C2H and TD_C2H, which the core does
+ * not read, are read here only, at the offsets named below.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -37,10 +47,6 @@
 #include "ica_wd.h"
 #include "ica_basic.h"
 
-/* MODULE_C2H / MODULE_H2C header sizes (ica.md §5.3, §5.4) */
-#define MODULE_C2H_SIZE 36
-#define MODULE_H2C_SIZE 8
-
 static int hf_ica_init_request_level = -1;
 static int hf_ica_caplist_more = -1;
 static int hf_ica_caplist_count = -1;
@@ -48,32 +54,23 @@ static int hf_ica_caplist_offset = -1;
 static int hf_ica_cap_length = -1;
 static int hf_ica_cap_signature = -1;
 static int hf_ica_cap_data = -1;
+static int hf_ica_cap_tz_standard_name = -1;
+static int hf_ica_cap_tz_daylight_name = -1;
+static int hf_ica_cap_dvc_byte_count = -1;
+static int hf_ica_cap_dvc_channel = -1;
+static int hf_ica_cap_dvc_cb_friendly = -1;
+static int hf_ica_cap_dvc_o_friendly = -1;
+static int hf_ica_cap_dvc_friendly = -1;
 static int hf_ica_cap_reducers = -1;
 static int hf_ica_cap_reducers_l1 = -1;
 static int hf_ica_cap_reducers_l2 = -1;
 static int hf_ica_cap_reducers_l3 = -1;
 static int hf_ica_cap_reducers_l4 = -1;
-static int hf_ica_cap_intellimouse = -1;
-static int hf_ica_cap_redraw = -1;
-static int hf_ica_cap_seamless = -1;
 static int hf_ica_cap_prio_offset = -1;
 static int hf_ica_cap_prio_array_length = -1;
 static int hf_ica_cap_prio_use_lowest = -1;
 static int hf_ica_cap_prio_priorities = -1;
 static int hf_ica_cap_prio_priority = -1;
-static int hf_ica_cap_chanmon_version = -1;
-static int hf_ica_cap_chanmon_repeat_delay = -1;
-static int hf_ica_cap_chanmon_flags = -1;
-static int hf_ica_cap_chanmon_mouse_upper = -1;
-static int hf_ica_cap_chanmon_mouse_lower = -1;
-static int hf_ica_cap_server_family = -1;
-static int hf_ica_cap_server_family_version = -1;
-static int hf_ica_cap_server_variant = -1;
-static int hf_ica_cap_ht_support_mask = -1;
-static int hf_ica_cap_ht_max_packet = -1;
-static int hf_ica_cap_ht_line_loading = -1;
-static int hf_ica_cap_euks_version = -1;
-static int hf_ica_cap_euks_mode = -1;
 static int hf_ica_module_byte_count = -1;
 static int hf_ica_module_count = -1;
 static int hf_ica_module_class = -1;
@@ -214,6 +211,7 @@ static expert_field ei_ica_count_not_down = EI_INIT;
 static expert_field ei_ica_too_many = EI_INIT;
 static expert_field ei_ica_bytecount = EI_INIT;
 static expert_field ei_ica_caplist = EI_INIT;
+static expert_field ei_ica_cap_short = EI_INIT;
 
 static const value_string module_class_vals[] = {
     { 0, "User interface" }, { 1, "User interface extension" }, { 2, "WinStation driver" },
@@ -255,7 +253,15 @@ static const value_string vd_flow_vals[] = {
 
 static const value_string address_family_vals[] = { { 2, "AF_INET" }, { 0, NULL } };
 
+/* Values IcaCaps.h defines for capability fields (enum ica_cap_vals) */
 static const value_string server_family_vals[] = { { 1, "Windows" }, { 2, "Unix" }, { 0, NULL } };
+static const value_string tz_mode_vals[] = { { 1, "Standard" }, { 2, "Daylight" }, { 0, NULL } };
+static const value_string tz_encoding_vals[] = { { 0, "ANSI" }, { 1, "Unicode" }, { 0, NULL } };
+static const value_string dtz_encoding_vals[] = { { 0, "UTF-8" }, { 1, "UTF-16" }, { 0, NULL } };
+static const value_string mouse_swap_vals[] = { { 0, "Not swapped" }, { 1, "Swapped" }, { 0, NULL } };
+
+/* REDUCERS_SUPPORTED: CAP_HEAD, u16 reducersSupportedMask */
+#define ICA_CAP_REDUCERS_LEN (ICA_CAP_HEAD_LEN + 2)
 
 static void dos_date_fmt(gchar *buf, guint32 v)
 {
@@ -265,19 +271,6 @@ static void dos_date_fmt(gchar *buf, guint32 v)
 static void dos_time_fmt(gchar *buf, guint32 v)
 {
     snprintf(buf, ITEM_LABEL_LENGTH, "%02u:%02u:%02u (0x%04x)", v >> 11, (v >> 5) & 0x3f, (v & 0x1f) * 2, v);
-}
-
-static void add_string_at(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, int hf, guint off,
-                          guint fixed, guint encoding, proto_item *offset_item)
-{
-    guint len = tvb_reported_length(mt);
-    if (off == 0)
-        return;
-    if (off < fixed || off >= len) {
-        expert_add_info(pinfo, offset_item, &ei_ica_bad_offset);
-        return;
-    }
-    proto_tree_add_item(tree, hf, mt, off, -1, encoding);
 }
 
 /* ---- capability lists (§5.6) ------------------------------------------- */
@@ -290,9 +283,11 @@ static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto
     ica_cap_priority cp;
     if (!ica_cap_packet_priority(tvb_get_ptr(tvb, off, blen), blen, &cp))
         return;     /* the client's form is the header alone */
-    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + 8, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + 10, 1, ENC_NA);
+    proto_item *oi = proto_tree_add_item(ct, hf_ica_cap_prio_offset, tvb, off + ICA_CAP_PRIORITY_OFFSET, 4,
+                                         ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_array_length, tvb, off + ICA_CAP_PRIORITY_ARRAY_LENGTH, 2,
+                        ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(ct, hf_ica_cap_prio_use_lowest, tvb, off + ICA_CAP_PRIORITY_USE_LOWEST, 1, ENC_NA);
     if (cp.count == 0)
         return;
     if (!cp.in_block) {
@@ -309,67 +304,175 @@ static void dissect_cap_packet_priority(tvbuff_t *tvb, packet_info *pinfo, proto
     }
 }
 
-/* One capability block's body (IcaCaps.h), at off (blen bytes, head included). */
-static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, guint off, guint blen, guint sig)
+/* hf ids of the table's fields (ica_cap_layouts), registered from the table
+ * (register_cap_layout_fields): cap_hf[cap_hf_first[layout] + field]. */
+static int *cap_hf;
+static guint *cap_hf_first;
+
+/* A body laid out by ica_cap_layouts: the fields the block holds.  Returns
+ * where the decoded part ends (from the block's start). */
+static guint dissect_cap_layout(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                                guint blen, const ica_cap_layout *l)
 {
-    guint b = off + ICA_CAP_HEAD_LEN, bl = blen - ICA_CAP_HEAD_LEN;
+    ica_cap_fit fit;
+    ica_cap_layout_fit(l, blen, &fit);
+    if (fit.short_body) {
+        expert_add_info_format(pinfo, ci, &ei_ica_cap_short, "Capability body of %u bytes: the fixed fields of "
+                               "ica.cap.%s need %u", blen - ICA_CAP_HEAD_LEN, l->abbrev,
+                               (guint)ica_cap_layout_min(l) - ICA_CAP_HEAD_LEN);
+        return ICA_CAP_HEAD_LEN;
+    }
+    guint first = cap_hf_first[l - ica_cap_layouts];
+    for (guint k = 0; k < fit.n; k++) {
+        const ica_cap_field *f = &l->field[k];
+        proto_tree_add_item(ct, cap_hf[first + k], tvb, off + f->off, f->size,
+                            f->kind == ICA_CAPF_BYTES ? ENC_NA : ENC_LITTLE_ENDIAN);
+    }
+    return fit.end;
+}
+
+/* The bytes after a body's decoded part [end, blen) that no string covers,
+ * as ica.cap.data (spans sorted by offset). */
+static void add_cap_gaps(tvbuff_t *tvb, proto_tree *ct, guint off, guint end, guint blen, const ica_cap_str **spans,
+                         guint n)
+{
+    guint pos = end;
+    for (guint i = 0; i < n; i++) {
+        if (spans[i]->off > pos)
+            proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, spans[i]->off - pos, ENC_NA);
+        pos = MAX(pos, (guint)spans[i]->off + spans[i]->len);
+    }
+    if (blen > pos)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, blen - pos, ENC_NA);
+}
+
+/* TIME_ZONE's names at their offsets (ica_cap_time_zone_names), the rest undecoded. */
+static void dissect_cap_tz_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                                 guint blen, guint end)
+{
+    ica_cap_tz_names tz;
+    const ica_cap_str *spans[2];
+    guint n = 0;
+    if (!ica_cap_time_zone_names(tvb_get_ptr(tvb, off, blen), blen, &tz)) {
+        if (blen > end)
+            proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + end, blen - end, ENC_NA);
+        return;
+    }
+    const struct { const ica_cap_str *s; int hf; const char *member; } names[] = {
+        { &tz.standard, hf_ica_cap_tz_standard_name, "oStandardName" },
+        { &tz.daylight, hf_ica_cap_tz_daylight_name, "oDaylightName" },
+    };
+    guint enc = tz.utf16 ? (ENC_UTF_16 | ENC_LITTLE_ENDIAN) : ENC_ASCII;
+    for (guint i = 0; i < array_length(names); i++) {
+        if (names[i].s->state == ICA_CAPSTR_AT) {
+            proto_tree_add_item(ct, names[i].hf, tvb, off + names[i].s->off, names[i].s->len, enc);
+            spans[n++] = names[i].s;
+        } else if (names[i].s->state == ICA_CAPSTR_BAD) {
+            expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "%s %u is outside the capability's strings "
+                                   "(%u to %u)", names[i].member, names[i].s->off, ICA_CAP_TZ_FIXED, blen);
+        }
+    }
+    if (n == 2 && spans[1]->off < spans[0]->off) {
+        const ica_cap_str *t = spans[0];
+        spans[0] = spans[1];
+        spans[1] = t;
+    }
+    add_cap_gaps(tvb, ct, off, end, blen, spans, n);
+}
+
+static void dvc_stop_expert(packet_info *pinfo, proto_item *ci, const ica_dvc_binds *d, guint blen)
+{
+    switch (d->stop) {
+    case ICA_DVC_OUTSIDE:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Offset %u to the DVC_BIND entries is outside the "
+                               "capability (%u bytes)", d->first, blen);
+        break;
+    case ICA_DVC_BAD_ENTRY:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "DVC_BIND at %u: its ByteCount does not fit; the "
+                               "rest is not decoded", d->stop_off);
+        break;
+    case ICA_DVC_TRUNCATED:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Count %u, only %u DVC_BIND entries present",
+                               d->count, d->n);
+        break;
+    case ICA_DVC_TOO_MANY:
+        expert_add_info_format(pinfo, ci, &ei_ica_bad_offset, "Count %u: only the first %u DVC_BIND entries are "
+                               "decoded", d->count, d->n);
+        break;
+    }
+}
+
+/* DYNAMIC_VIRTUAL_CHANNELS' DVC_BIND entries (ica_cap_dvc_binds); bytes no
+ * entry covers, ica.cap.data. */
+static void dissect_cap_dvc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off,
+                            guint blen, guint end)
+{
+    ica_dvc_binds *d = wmem_new(pinfo->pool, ica_dvc_binds);
+    guint pos = end;
+    if (ica_cap_dvc_binds(tvb_get_ptr(tvb, off, blen), blen, d)) {
+        for (guint i = 0; i < d->n; i++) {
+            const ica_dvc_bind *b = &d->bind[i];
+            guint e = off + b->off;
+            if (b->off > pos)
+                proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, b->off - pos, ENC_NA);
+            proto_item *bi;
+            proto_tree *bt = proto_tree_add_subtree_format(ct, tvb, e, b->byte_count, ett_ica_cap, &bi,
+                                                           "DVC binding %u", i);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_byte_count, tvb, e + ICA_DVC_BIND_BYTE_COUNT, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_channel, tvb, e + ICA_DVC_BIND_NAME, ICA_DVC_BIND_NAME_LEN,
+                                ENC_ASCII);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_cb_friendly, tvb, e + ICA_DVC_BIND_CB_FRIENDLY, 2, ENC_LITTLE_ENDIAN);
+            proto_tree_add_item(bt, hf_ica_cap_dvc_o_friendly, tvb, e + ICA_DVC_BIND_O_FRIENDLY, 2, ENC_LITTLE_ENDIAN);
+            if (b->friendly_ok)
+                proto_tree_add_item(bt, hf_ica_cap_dvc_friendly, tvb, e + b->o_friendly, b->cb_friendly,
+                                    ENC_UTF_16 | ENC_LITTLE_ENDIAN);
+            else if (b->cb_friendly || b->o_friendly)
+                expert_add_info(pinfo, bi, &ei_ica_bad_offset);
+            pos = MAX(pos, (guint)b->off + b->byte_count);
+        }
+        dvc_stop_expert(pinfo, ci, d, blen);
+    }
+    if (blen > pos)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + pos, blen - pos, ENC_NA);
+}
+
+/* One capability block's body (IcaCaps.h), at off (blen bytes, head
+ * included): the table's layout, REDUCERS_SUPPORTED's bits or
+ * PACKET_PRIORITY; bytes beyond the known layout (or of a body without a
+ * public layout) as ica.cap.data. */
+static void dissect_cap_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ct, proto_item *ci, guint off, guint blen,
+                             guint sig)
+{
+    static int *const reducer_bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
+                                         &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
+    guint end = ICA_CAP_HEAD_LEN;
+    const ica_cap_layout *l;
     switch (sig) {
-    case 2: {
-        static int *const bits[] = { &hf_ica_cap_reducers_l1, &hf_ica_cap_reducers_l2,
-                                     &hf_ica_cap_reducers_l3, &hf_ica_cap_reducers_l4, NULL };
-        if (bl >= 2)
-            proto_tree_add_bitmask(ct, tvb, b, hf_ica_cap_reducers, ett_ica_bits, bits, ENC_LITTLE_ENDIAN);
+    case ICA_CAP_REDUCERS_SUPPORTED:
+        if (blen >= ICA_CAP_REDUCERS_LEN) {
+            proto_tree_add_bitmask(ct, tvb, off + ICA_CAP_HEAD_LEN, hf_ica_cap_reducers, ett_ica_bits, reducer_bits,
+                                   ENC_LITTLE_ENDIAN);
+            end = ICA_CAP_REDUCERS_LEN;
+        }
         break;
-    }
-    case 3:
-        if (bl >= 4)
-            proto_tree_add_item(ct, hf_ica_cap_seamless, tvb, b, 4, ENC_LITTLE_ENDIAN);
-        break;
-    case 4:
-        if (bl >= 2)
-            proto_tree_add_item(ct, hf_ica_cap_intellimouse, tvb, b, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case 5:
+    case ICA_CAP_PACKET_PRIORITY:
         dissect_cap_packet_priority(tvb, pinfo, ct, off, blen);
-        break;
-    case 6:
-        if (bl >= 12) {
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_repeat_delay, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_flags, tvb, b + 4, 4, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_upper, tvb, b + 8, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_chanmon_mouse_lower, tvb, b + 10, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 7:
-        if (bl >= 2)
-            proto_tree_add_item(ct, hf_ica_cap_redraw, tvb, b, 2, ENC_LITTLE_ENDIAN);
-        break;
-    case 13:
-        if (bl >= 6) {
-            proto_tree_add_item(ct, hf_ica_cap_server_family, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_server_family_version, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_server_variant, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 16:
-        if (bl >= 8) {
-            proto_tree_add_item(ct, hf_ica_cap_ht_support_mask, tvb, b, 4, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_ht_max_packet, tvb, b + 4, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_ht_line_loading, tvb, b + 6, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
-    case 20:
-        if (bl >= 4) {
-            proto_tree_add_item(ct, hf_ica_cap_euks_version, tvb, b, 2, ENC_LITTLE_ENDIAN);
-            proto_tree_add_item(ct, hf_ica_cap_euks_mode, tvb, b + 2, 2, ENC_LITTLE_ENDIAN);
-        }
-        break;
+        return;     /* the priorities may lie anywhere in the block */
     default:
-        if (bl)
-            proto_tree_add_item(ct, hf_ica_cap_data, tvb, b, bl, ENC_NA);
+        if ((l = ica_cap_layout_find((guint16)sig)) != NULL)
+            end = dissect_cap_layout(tvb, pinfo, ct, ci, off, blen, l);
+        if (sig == ICA_CAP_TIME_ZONE) {
+            dissect_cap_tz_names(tvb, pinfo, ct, ci, off, blen, end);
+            return;
+        }
+        if (sig == ICA_CAP_DYNAMIC_VIRTUAL_CHANNELS) {
+            dissect_cap_dvc(tvb, pinfo, ct, ci, off, blen, end);
+            return;
+        }
         break;
     }
+    if (blen > end)
+        proto_tree_add_item(ct, hf_ica_cap_data, tvb, off + end, blen - end, ENC_NA);
 }
 
 /* A capability list as the core walks it (ica_caplist_parse): the head, each
@@ -393,11 +496,12 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     for (guint i = 0; i < cl->n; i++) {
         const ica_cap_block *bk = &cl->block[i];
-        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, bk->off, bk->len, ett_ica_cap, NULL, "Capability %s",
+        proto_item *ci;
+        proto_tree *ct = proto_tree_add_subtree_format(lt, tvb, bk->off, bk->len, ett_ica_cap, &ci, "Capability %s",
                                                        val_to_str_const(bk->sig, cap_signature_vals, "unknown"));
         proto_tree_add_item(ct, hf_ica_cap_length, tvb, bk->off, 2, ENC_LITTLE_ENDIAN);
         proto_tree_add_item(ct, hf_ica_cap_signature, tvb, bk->off + 2, 2, ENC_LITTLE_ENDIAN);
-        dissect_cap_body(tvb, pinfo, ct, bk->off, bk->len, bk->sig);
+        dissect_cap_body(tvb, pinfo, ct, ci, bk->off, bk->len, bk->sig);
     }
     if (cl->stop == ICA_CAPLIST_BAD_BLOCK) {
         proto_item *bi = proto_tree_add_item(lt, hf_ica_cap_length, tvb, cl->stop_off, 2, ENC_LITTLE_ENDIAN);
@@ -411,225 +515,273 @@ static void dissect_caplist(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 /* ---- INIT_RESPONSE modules (§5.3) -------------------------------------- */
 
-/* UI_C2H fixed fields after version 4, present when FixedLength covers
- * them (ica-c2h.h, packed): v5 oLauncher (88), oVersion (90); v7
- * PreferredIconBPP (92), oLaunchReference (93); v8 oFontSmoothing (95).
- * Returns the end of what was decoded. */
-#define UI_OFFSETS 13
-static guint dissect_ui_v5(tvbuff_t *mt, proto_tree *tree, guint fixed, proto_item **offs, guint32 *offv)
+/* The module's bytes for the core's parsers: what was captured.  A body the
+ * capture cut short is rendered as far as it goes, then reported by
+ * module_end (the exception ica_dissect_raw shows). */
+static const guint8 *module_bytes(tvbuff_t *mt, guint *len)
 {
-    if (fixed < 92)
-        return 88;
-    offs[10] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 88, 2, ENC_LITTLE_ENDIAN, &offv[10]);
-    proto_item_prepend_text(offs[10], "Launcher ");
-    offs[11] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 90, 2, ENC_LITTLE_ENDIAN, &offv[11]);
-    proto_item_prepend_text(offs[11], "Client version ");
-    if (fixed < 95)
-        return 92;
-    proto_tree_add_item(tree, hf_ica_ui_icon_bpp, mt, 92, 1, ENC_NA);
-    offs[12] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 93, 2, ENC_LITTLE_ENDIAN, &offv[12]);
-    proto_item_prepend_text(offs[12], "Launch reference ");
-    if (fixed < 97)
-        return 95;
-    proto_tree_add_item(tree, hf_ica_ui_font_smoothing_offset, mt, 95, 2, ENC_LITTLE_ENDIAN);
-    return 97;
+    *len = tvb_captured_length(mt);
+    return tvb_get_ptr(mt, 0, *len);
 }
 
-static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
+static void module_end(tvbuff_t *mt)
+{
+    tvb_ensure_bytes_exist(mt, 0, tvb_reported_length(mt));
+}
+
+/* The UI_C2H strings (enum ica_ui_str): label of the offset, string field. */
+static const struct { const char *label; int *hf; } ui_strings[ICA_UI_STR_COUNT] = {
+    [ICA_UI_DOMAIN] = { "Domain", &hf_ica_ui_domain },
+    [ICA_UI_USER] = { "User name", &hf_ica_ui_user },
+    [ICA_UI_PASSWORD] = { "Password", &hf_ica_ui_password },
+    [ICA_UI_CLIENT_DIR] = { "Client directory", &hf_ica_ui_client_directory },
+    [ICA_UI_WORK_DIR] = { "Work directory", &hf_ica_ui_work_directory },
+    [ICA_UI_INITIAL_PROGRAM] = { "Initial program", &hf_ica_ui_initial_program },
+    [ICA_UI_CLOUD_NAME] = { "Cloud name", &hf_ica_ui_cloud_name },
+    [ICA_UI_CLIENT_NAME] = { "Client name", &hf_ica_client_name },
+    [ICA_UI_CLIENT_LICENSE] = { "Client license", &hf_ica_ui_client_license },
+    [ICA_UI_IME_FILE_NAME] = { "IME file name", &hf_ica_ui_ime_file_name },
+    [ICA_UI_LAUNCHER] = { "Launcher", &hf_ica_ui_launcher },
+    [ICA_UI_VERSION] = { "Client version", &hf_ica_ui_client_version },
+    [ICA_UI_LAUNCH_REFERENCE] = { "Launch reference", &hf_ica_ui_launch_reference },
+};
+
+static void add_ui_offset(proto_tree *tree, tvbuff_t *mt, const ica_ui_c2h *ui, unsigned i, proto_item **items)
+{
+    if (ui->str[i].state == ICA_STR_NONE)
+        return;
+    items[i] = proto_tree_add_item(tree, hf_ica_ui_offset, mt, ui->str[i].field, 2, ENC_LITTLE_ENDIAN);
+    proto_item_prepend_text(items[i], "%s ", ui_strings[i].label);
+}
+
+/* UI_C2H version 2-4 fixed fields, each group where the module holds it. */
+static void dissect_ui_v2(tvbuff_t *mt, proto_tree *tree, const ica_ui_c2h *ui, proto_item **items)
+{
+    if (ui->has_v2) {
+        add_ui_offset(tree, mt, ui, ICA_UI_CLOUD_NAME, items);
+        proto_tree_add_item(tree, hf_ica_client_build, mt, ICA_UI_CLIENT_BUILD, 2, ENC_LITTLE_ENDIAN);
+        add_ui_offset(tree, mt, ui, ICA_UI_CLIENT_NAME, items);
+        proto_tree_add_item(tree, hf_ica_ui_fixed_length, mt, ICA_UI_FIXED_LENGTH, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_ui_offset_length, mt, ICA_UI_OFFSET_LENGTH, 2, ENC_LITTLE_ENDIAN);
+    }
+    add_ui_offset(tree, mt, ui, ICA_UI_CLIENT_LICENSE, items);
+    if (!ui->has_v4)
+        return;
+    proto_tree_add_item(tree, hf_ica_ui_encoding_type, mt, ICA_UI_ENCODING_TYPE, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_code_page, mt, ICA_UI_CODE_PAGE, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_type, mt, ICA_UI_KEYBOARD_TYPE, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype, mt, ICA_UI_KEYBOARD_SUBTYPE, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_function_keys, mt, ICA_UI_FUNCTION_KEYS, 1, ENC_NA);
+    add_ui_offset(tree, mt, ui, ICA_UI_IME_FILE_NAME, items);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype2, mt, ICA_UI_KEYBOARD_SUBTYPE2, 2, ENC_LITTLE_ENDIAN);
+}
+
+/* UI_C2H fixed fields after version 4 that FixedLength covers (ica-c2h.h):
+ * v5 oLauncher, oVersion; v7 PreferredIconBPP, oLaunchReference; v8
+ * oFontSmoothing; anything FixedLength covers beyond, undecoded. */
+static void dissect_ui_v5(tvbuff_t *mt, proto_tree *tree, const ica_ui_c2h *ui, proto_item **items)
+{
+    add_ui_offset(tree, mt, ui, ICA_UI_LAUNCHER, items);
+    add_ui_offset(tree, mt, ui, ICA_UI_VERSION, items);
+    if (ui->v5_end >= ICA_UI_V7_LEN)
+        proto_tree_add_item(tree, hf_ica_ui_icon_bpp, mt, ICA_UI_ICON_BPP, 1, ENC_NA);
+    add_ui_offset(tree, mt, ui, ICA_UI_LAUNCH_REFERENCE, items);
+    if (ui->v5_end >= ICA_UI_V8_LEN)
+        proto_tree_add_item(tree, hf_ica_ui_font_smoothing_offset, mt, ICA_UI_O_FONT_SMOOTHING, 2, ENC_LITTLE_ENDIAN);
+    if (ui->fixed > ui->v5_end && ui->has_v4)
+        proto_tree_add_item(tree, hf_ica_ui_extra, mt, ui->v5_end, ui->fixed - ui->v5_end, ENC_NA);
+}
+
+/* The variable part's strings, descrambled when EncryptionLevel is 1.
+ * Offsets are module-relative, so the descrambled copy keeps the whole
+ * module and only the variable part changes. */
+static void dissect_ui_strings(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const ica_ui_c2h *ui,
+                               proto_item **items)
+{
+    guint len = tvb_captured_length(mt);
+    tvbuff_t *st = mt;
+    if (ui->enc_level == 1 && len > ui->fixed) {
+        guint8 *copy = (guint8 *)tvb_memdup(pinfo->pool, mt, 0, len);
+        ica_ui_descramble(copy + ui->fixed, len - ui->fixed, ui->seed);
+        st = tvb_new_child_real_data(mt, copy, len, len);
+        add_new_data_source(pinfo, st, "Descrambled ICA UI strings");
+    }
+    guint str_enc = ui->encoding == 1 ? (ENC_UTF_16 | ENC_LITTLE_ENDIAN) : ENC_ASCII;
+    proto_tree *strings = proto_tree_add_subtree(tree, st, ui->fixed, len - ui->fixed, ett_ica_strings, NULL,
+                                                 ui->enc_level == 1 ? "Strings (descrambled)" : "Strings");
+    for (unsigned i = 0; i < ICA_UI_STR_COUNT; i++) {
+        if (ui->str[i].state == ICA_STR_AT)
+            proto_tree_add_item(strings, *ui_strings[i].hf, st, ui->str[i].value, -1, str_enc);
+        else if (ui->str[i].state == ICA_STR_BAD)
+            expert_add_info(pinfo, items[i], &ei_ica_bad_offset);
+    }
+}
+
+static void dissect_ui_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const ica_ui_c2h *ui)
 {
     static int *const flags[] = {
         &hf_ica_ui_flag_disable_sound, &hf_ica_ui_flag_reconnect, &hf_ica_ui_flag_disable_cad,
         &hf_ica_ui_flag_prompt_password, &hf_ica_ui_flag_seamless, &hf_ica_ui_flag_winkeys,
         &hf_ica_ui_flag_sg, &hf_ica_ui_flag_smartcard, &hf_ica_ui_flag_aad_ticket, &hf_ica_ui_flag_rcg, NULL
     };
-    static const char *const offset_names[] = {
-        "Domain", "User name", "Password", "Client directory", "Work directory", "Initial program"
-    };
-    static int *const offset_fields[] = {
-        &hf_ica_ui_domain, &hf_ica_ui_user, &hf_ica_ui_password, &hf_ica_ui_client_directory,
-        &hf_ica_ui_work_directory, &hf_ica_ui_initial_program
-    };
-    guint len = tvb_reported_length(mt);
-    guint32 enc_level, seed, fixed = 64, encoding = 0;
-    proto_item *offs[UI_OFFSETS] = { NULL };
-    guint32 offv[UI_OFFSETS] = { 0 };
-    proto_tree_add_bitmask(tree, mt, 36, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_ui_keyboard_layout, mt, 40, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item_ret_uint(tree, hf_ica_ui_encryption_level, mt, 44, 1, ENC_NA, &enc_level);
-    proto_tree_add_item_ret_uint(tree, hf_ica_ui_encryption_seed, mt, 45, 1, ENC_NA, &seed);
-    for (int i = 0; i < 6; i++) {
-        offs[i] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 46 + 2 * i, 2, ENC_LITTLE_ENDIAN, &offv[i]);
-        proto_item_prepend_text(offs[i], "%s ", offset_names[i]);
+    proto_item *items[ICA_UI_STR_COUNT] = { NULL };
+    proto_tree_add_bitmask(tree, mt, ICA_UI_FLAGS, hf_ica_ui_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_keyboard_layout, mt, ICA_UI_KEYBOARD_LAYOUT, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_ui_encryption_level, mt, ICA_UI_ENCRYPTION_LEVEL, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_ui_encryption_seed, mt, ICA_UI_ENCRYPTION_SEED, 1, ENC_NA);
+    for (unsigned i = ICA_UI_DOMAIN; i <= ICA_UI_INITIAL_PROGRAM; i++)
+        add_ui_offset(tree, mt, ui, i, items);
+    for (guint i = 0; i < ICA_UI_LPT_COUNT; i++) {
+        proto_tree_add_item(tree, hf_ica_ui_lpt, mt, ICA_UI_LPT + 2 * i, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_ui_port, mt, ICA_UI_LPT + 2 * i + 1, 1, ENC_NA);
     }
-    for (int i = 0; i < 3; i++) {
-        proto_tree_add_item(tree, hf_ica_ui_lpt, mt, 58 + 2 * i, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_ica_ui_port, mt, 59 + 2 * i, 1, ENC_NA);
-    }
-    if (len >= 74) {
-        offs[6] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 64, 2, ENC_LITTLE_ENDIAN, &offv[6]);
-        proto_item_prepend_text(offs[6], "Cloud name ");
-        proto_tree_add_item(tree, hf_ica_client_build, mt, 66, 2, ENC_LITTLE_ENDIAN);
-        offs[7] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 68, 2, ENC_LITTLE_ENDIAN, &offv[7]);
-        proto_item_prepend_text(offs[7], "Client name ");
-        proto_tree_add_item_ret_uint(tree, hf_ica_ui_fixed_length, mt, 70, 2, ENC_LITTLE_ENDIAN, &fixed);
-        proto_tree_add_item(tree, hf_ica_ui_offset_length, mt, 72, 2, ENC_LITTLE_ENDIAN);
-    }
-    if (len >= 76) {
-        offs[8] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 74, 2, ENC_LITTLE_ENDIAN, &offv[8]);
-        proto_item_prepend_text(offs[8], "Client license ");
-    }
-    if (len >= 88) {
-        proto_tree_add_item_ret_uint(tree, hf_ica_ui_encoding_type, mt, 76, 2, ENC_LITTLE_ENDIAN, &encoding);
-        proto_tree_add_item(tree, hf_ica_ui_code_page, mt, 78, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_ui_keyboard_type, mt, 80, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype, mt, 82, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_ica_ui_keyboard_function_keys, mt, 83, 1, ENC_NA);
-        offs[9] = proto_tree_add_item_ret_uint(tree, hf_ica_ui_offset, mt, 84, 2, ENC_LITTLE_ENDIAN, &offv[9]);
-        proto_item_prepend_text(offs[9], "IME file name ");
-        proto_tree_add_item(tree, hf_ica_ui_keyboard_subtype2, mt, 86, 2, ENC_LITTLE_ENDIAN);
-    }
-    if (fixed < 64 || fixed > len)
+    dissect_ui_v2(mt, tree, ui, items);
+    if (!ui->fixed_ok)
         return;
-    guint done = dissect_ui_v5(mt, tree, fixed, offs, offv);
-    if (fixed > done && done >= 88)
-        proto_tree_add_item(tree, hf_ica_ui_extra, mt, done, fixed - done, ENC_NA);
-    /* Offsets are module-relative, so the descrambled copy keeps the whole
-     * module and only the variable part changes. */
-    tvbuff_t *st = mt;
-    if (enc_level == 1 && len > fixed) {
-        guint8 *copy = (guint8 *)tvb_memdup(pinfo->pool, mt, 0, len);
-        ica_ui_descramble(copy + fixed, len - fixed, (guint8)seed);
-        st = tvb_new_child_real_data(mt, copy, len, len);
-        add_new_data_source(pinfo, st, "Descrambled ICA UI strings");
-    }
-    guint str_enc = encoding == 1 ? (ENC_UTF_16 | ENC_LITTLE_ENDIAN) : ENC_ASCII;
-    proto_tree *strings = proto_tree_add_subtree(tree, st, fixed, len - fixed, ett_ica_strings, NULL,
-                                                 enc_level == 1 ? "Strings (descrambled)" : "Strings");
-    for (int i = 0; i < 6; i++)
-        add_string_at(strings, pinfo, st, *offset_fields[i], offv[i], fixed, str_enc, offs[i]);
-    if (offs[6])
-        add_string_at(strings, pinfo, st, hf_ica_ui_cloud_name, offv[6], fixed, str_enc, offs[6]);
-    if (offs[7])
-        add_string_at(strings, pinfo, st, hf_ica_client_name, offv[7], fixed, str_enc, offs[7]);
-    if (offs[8])
-        add_string_at(strings, pinfo, st, hf_ica_ui_client_license, offv[8], fixed, str_enc, offs[8]);
-    if (offs[9])
-        add_string_at(strings, pinfo, st, hf_ica_ui_ime_file_name, offv[9], fixed, str_enc, offs[9]);
-    static int *const v5_fields[] = { &hf_ica_ui_launcher, &hf_ica_ui_client_version, &hf_ica_ui_launch_reference };
-    for (int i = 0; i < 3; i++)
-        if (offs[10 + i])
-            add_string_at(strings, pinfo, st, *v5_fields[i], offv[10 + i], fixed, str_enc, offs[10 + i]);
+    dissect_ui_v5(mt, tree, ui, items);
+    dissect_ui_strings(mt, pinfo, tree, ui, items);
 }
 
-static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree)
+/* One WD_C2H text mode (ICA_TEXT_MODE_LEN bytes): u8 index, u8 flags, u16
+ * columns, u16 rows, u16 resolution x, u16 resolution y, u8 font x, u8 font y. */
+enum {
+    TEXT_MODE_INDEX = 0, TEXT_MODE_FLAGS = 1, TEXT_MODE_COLUMNS = 2, TEXT_MODE_ROWS = 4, TEXT_MODE_RES_X = 6,
+    TEXT_MODE_RES_Y = 8, TEXT_MODE_FONT_X = 10, TEXT_MODE_FONT_Y = 11
+};
+
+static void dissect_text_modes(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const ica_wd_c2h *wd,
+                               proto_item *offset_item)
+{
+    for (guint i = 0; i < wd->tm_n; i++) {
+        guint o = wd->tm_off + ICA_TEXT_MODE_LEN * i;
+        proto_tree *t = proto_tree_add_subtree_format(tree, mt, o, ICA_TEXT_MODE_LEN, ett_ica_text_mode, NULL,
+                                                      "Text mode %u", i);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_index, mt, o + TEXT_MODE_INDEX, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_flags, mt, o + TEXT_MODE_FLAGS, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_columns, mt, o + TEXT_MODE_COLUMNS, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_rows, mt, o + TEXT_MODE_ROWS, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_x, mt, o + TEXT_MODE_RES_X, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_res_y, mt, o + TEXT_MODE_RES_Y, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_x, mt, o + TEXT_MODE_FONT_X, 1, ENC_NA);
+        proto_tree_add_item(t, hf_ica_wd_text_mode_font_y, mt, o + TEXT_MODE_FONT_Y, 1, ENC_NA);
+    }
+    if (wd->tm_n < MIN(wd->tm_count, ICA_TEXT_MODE_MAX))
+        expert_add_info(pinfo, offset_item, &ei_ica_bad_offset);
+}
+
+/* The VcBind table as the core reads it (ica_vcbind_get). */
+static void dissect_vcbind(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const guint8 *m, const ica_wd_c2h *wd)
+{
+    proto_tree_add_item(tree, hf_ica_wd_vcbind_count, mt, ICA_WDC2H_VCBIND_COUNT, 2, ENC_LITTLE_ENDIAN);
+    proto_item *it = proto_tree_add_item(tree, hf_ica_wd_vcbind_offset, mt, ICA_WDC2H_VCBIND_OFFSET, 2,
+                                         ENC_LITTLE_ENDIAN);
+    for (guint i = 0; i < wd->vc_n; i++) {
+        guint o = wd->vc_off + ICA_VCBIND_LEN * i;
+        char name[ICA_VC_NAME_LEN];
+        guint16 ch;
+        ica_vcbind_get(m, wd, i, name, &ch);
+        proto_item *bi;
+        proto_tree *t = proto_tree_add_subtree(tree, mt, o, ICA_VCBIND_LEN, ett_ica_vcbind, &bi,
+                                               "Virtual channel binding");
+        /* 7 characters + NUL, blank-padded: the trimmed name is what
+         * VIRTUAL_WRITE items show, so one filter matches both. */
+        const char *shown = (const char *)tvb_get_string_enc(pinfo->pool, mt, o, (gint)strlen(name), ENC_ASCII);
+        proto_tree_add_string(t, hf_ica_vc_name, mt, o, ICA_VC_NAME_LEN, shown);
+        proto_tree_add_item(t, hf_ica_vc_number, mt, o + ICA_VCBIND_CHANNEL, 2, ENC_LITTLE_ENDIAN);
+        proto_item_append_text(bi, ": %s = %u", shown, ch);
+    }
+    if (wd->vc_n < wd->vc_count)
+        expert_add_info(pinfo, it, &ei_ica_bad_offset);
+}
+
+static void dissect_wd_c2h(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const guint8 *m, const ica_wd_c2h *wd)
 {
     static int *const flags[] = {
         &hf_ica_wd_flag_graphics, &hf_ica_wd_flag_mouse, &hf_ica_wd_flag_double_click,
         &hf_ica_wd_flag_windows_key, &hf_ica_wd_flag_auto_reconnect, &hf_ica_wd_flag_pass_through, NULL
     };
-    guint len = tvb_reported_length(mt);
-    guint32 tm_count, tm_off, vc_count, vc_off, cap_len, cap_off;
-    proto_item *it;
-    proto_tree_add_item(tree, hf_ica_wd_serial_number, mt, 36, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_date_day, mt, 40, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_date_month, mt, 41, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_date_year, mt, 42, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_time_hour, mt, 44, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_time_minute, mt, 45, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_time_second, mt, 46, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_time_hundredths, mt, 47, 1, ENC_NA);
-    proto_tree_add_bitmask(tree, mt, 48, hf_ica_wd_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item_ret_uint(tree, hf_ica_wd_text_mode_count, mt, 52, 2, ENC_LITTLE_ENDIAN, &tm_count);
-    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_text_mode_offset, mt, 54, 2, ENC_LITTLE_ENDIAN, &tm_off);
-    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, 56, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, 58, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, 60, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 62, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 64, 2, ENC_LITTLE_ENDIAN);
     static int *const product[] = { &hf_ica_client_product_flag_serialize, &hf_ica_client_product_flag_terminal, NULL };
-    proto_tree_add_bitmask_with_flags(tree, mt, 66, hf_ica_client_product_id, ett_ica_bits, product, ENC_LITTLE_ENDIAN,
-                                      BMT_NO_APPEND);
-    proto_tree_add_item(tree, hf_ica_wd_client_serial_number, mt, 68, 4, ENC_LITTLE_ENDIAN);
-    for (guint32 i = 0; i < tm_count && i < 256; i++) {
-        guint o = tm_off + 12 * i;
-        if (o + 12 > len) {
-            expert_add_info(pinfo, it, &ei_ica_bad_offset);
-            break;
-        }
-        proto_tree *t = proto_tree_add_subtree_format(tree, mt, o, 12, ett_ica_text_mode, NULL, "Text mode %u", i);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_index, mt, o, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_flags, mt, o + 1, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_columns, mt, o + 2, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_rows, mt, o + 4, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_res_x, mt, o + 6, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_res_y, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_font_x, mt, o + 10, 1, ENC_NA);
-        proto_tree_add_item(t, hf_ica_wd_text_mode_font_y, mt, o + 11, 1, ENC_NA);
-    }
-    if (len < 76)
+    proto_tree_add_item(tree, hf_ica_wd_serial_number, mt, ICA_WDC2H_SERIAL, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_date_day, mt, ICA_WDC2H_DATE, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_date_month, mt, ICA_WDC2H_DATE + 1, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_date_year, mt, ICA_WDC2H_DATE + 2, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_time_hour, mt, ICA_WDC2H_TIME, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_minute, mt, ICA_WDC2H_TIME + 1, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_second, mt, ICA_WDC2H_TIME + 2, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_time_hundredths, mt, ICA_WDC2H_TIME + 3, 1, ENC_NA);
+    proto_tree_add_bitmask(tree, mt, ICA_WDC2H_FLAGS, hf_ica_wd_flags, ett_ica_bits, flags, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_text_mode_count, mt, ICA_WDC2H_TEXT_MODE_COUNT, 2, ENC_LITTLE_ENDIAN);
+    proto_item *tm = proto_tree_add_item(tree, hf_ica_wd_text_mode_offset, mt, ICA_WDC2H_TEXT_MODE_OFFSET, 2,
+                                         ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, ICA_WDC2H_BUFFER_LENGTH, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, ICA_WDC2H_OUTBUF_COUNT_HOST, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, ICA_WDC2H_OUTBUF_COUNT_CLIENT, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, ICA_WDC2H_OUTBUF_DELAY_HOST, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, ICA_WDC2H_OUTBUF_DELAY_CLIENT, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_bitmask_with_flags(tree, mt, ICA_WDC2H_PRODUCT_ID, hf_ica_client_product_id, ett_ica_bits, product,
+                                      ENC_LITTLE_ENDIAN, BMT_NO_APPEND);
+    proto_tree_add_item(tree, hf_ica_wd_client_serial_number, mt, ICA_WDC2H_CLIENT_SERIAL, 4, ENC_LITTLE_ENDIAN);
+    dissect_text_modes(mt, pinfo, tree, wd, tm);
+    if (!wd->has_vcbind)
         return;
-    proto_tree_add_item_ret_uint(tree, hf_ica_wd_vcbind_count, mt, 72, 2, ENC_LITTLE_ENDIAN, &vc_count);
-    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_vcbind_offset, mt, 74, 2, ENC_LITTLE_ENDIAN, &vc_off);
-    for (guint32 i = 0; i < vc_count; i++) {
-        guint o = vc_off + 10 * i;
-        if (o + 10 > len) {
-            expert_add_info(pinfo, it, &ei_ica_bad_offset);
-            break;
-        }
-        proto_item *bi;
-        proto_tree *t = proto_tree_add_subtree(tree, mt, o, 10, ett_ica_vcbind, &bi, "Virtual channel binding");
-        /* 7 characters + NUL, blank-padded: the trimmed name is what
-         * VIRTUAL_WRITE items show, so one filter matches both. */
-        char *name = (char *)tvb_get_string_enc(pinfo->pool, mt, o, 7, ENC_ASCII);
-        g_strchomp(name);
-        proto_tree_add_string(t, hf_ica_vc_name, mt, o, 8, name);
-        proto_tree_add_item(t, hf_ica_vc_number, mt, o + 8, 2, ENC_LITTLE_ENDIAN);
-        proto_item_append_text(bi, ": %s = %u", name, tvb_get_letohs(mt, o + 8));
-    }
-    if (len < 82)
+    dissect_vcbind(mt, pinfo, tree, m, wd);
+    if (!wd->has_reducer)
         return;
-    proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_wanted, mt, 76, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_wanted, mt, 77, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_wd_h2c_max_new_data, mt, 78, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_reducer_version, mt, 80, 2, ENC_LITTLE_ENDIAN);
-    if (len < 86)
+    proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_wanted, mt, ICA_WDC2H_C2H_POW2, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_wanted, mt, ICA_WDC2H_H2C_POW2, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_wd_h2c_max_new_data, mt, ICA_WDC2H_H2C_MAX_NEW_DATA, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_reducer_version, mt, ICA_WDC2H_REDUCER_VERSION, 2, ENC_LITTLE_ENDIAN);
+    if (!wd->has_caplist)
         return;
-    proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_length, mt, 82, 2, ENC_LITTLE_ENDIAN, &cap_len);
-    it = proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_offset, mt, 84, 2, ENC_LITTLE_ENDIAN, &cap_off);
-    if (cap_len && cap_off + cap_len <= len)
-        dissect_caplist(tvb_new_subset_length(mt, cap_off, cap_len), pinfo, tree);
-    else if (cap_len)
-        expert_add_info(pinfo, it, &ei_ica_bad_offset);
+    proto_tree_add_item(tree, hf_ica_wd_cap_list_length, mt, ICA_WDC2H_CAPLIST_LEN, 2, ENC_LITTLE_ENDIAN);
+    proto_item *ci = proto_tree_add_item(tree, hf_ica_wd_cap_list_offset, mt, ICA_WDC2H_CAPLIST_OFFSET, 2,
+                                         ENC_LITTLE_ENDIAN);
+    if (wd->caplist_ok)
+        dissect_caplist(tvb_new_subset_length(mt, wd->cap_off, wd->cap_len), pinfo, tree);
+    else if (wd->cap_len)
+        expert_add_info(pinfo, ci, &ei_ica_bad_offset);
 }
 
-static void dissect_vd_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tree)
+/* VD_C2H: u32 ChannelMask, u8 BandwidthQuota, u8 Flow (2 bytes reserved),
+ * then the flow control's parameters; the rest is the VD's own. */
+#define VD_C2H_CHANNEL_MASK 36
+#define VD_C2H_BANDWIDTH_QUOTA 40
+#define VD_C2H_FLOW 41
+#define VD_C2H_FLOW_PARAM 44
+#define VD_C2H_FLOW_PARAM2 46
+#define VD_C2H_MIN_LEN 40
+#define VD_C2H_FIXED_LEN 48
+enum { VD_FLOW_NONE = 0, VD_FLOW_ACK = 1, VD_FLOW_DELAY = 2, VD_FLOW_CDM = 3 };
+
+static void dissect_vd_c2h(tvbuff_t *mt, proto_tree *tree)
 {
-    guint len = tvb_reported_length(mt);
+    guint len = tvb_captured_length(mt);
     guint32 mask, flow;
-    proto_item *mi = proto_tree_add_item_ret_uint(tree, hf_ica_vd_channel_mask, mt, 36, 4, ENC_LITTLE_ENDIAN, &mask);
+    proto_item *mi = proto_tree_add_item_ret_uint(tree, hf_ica_vd_channel_mask, mt, VD_C2H_CHANNEL_MASK, 4,
+                                                  ENC_LITTLE_ENDIAN, &mask);
     proto_tree *mtree = proto_item_add_subtree(mi, ett_ica_bits);
     for (guint ch = 1; ch < 32; ch++)
         if (mask & (1u << ch))
-            proto_item_set_generated(proto_tree_add_uint(mtree, hf_ica_vd_channel, mt, 36, 4, ch));
-    if (len < 48)
+            proto_item_set_generated(proto_tree_add_uint(mtree, hf_ica_vd_channel, mt, VD_C2H_CHANNEL_MASK, 4, ch));
+    if (len < VD_C2H_FIXED_LEN)
         return;
-    proto_tree_add_item(tree, hf_ica_vd_bandwidth_quota, mt, 40, 1, ENC_NA);
-    proto_tree_add_item_ret_uint(tree, hf_ica_vd_flow, mt, 41, 1, ENC_NA, &flow);
+    proto_tree_add_item(tree, hf_ica_vd_bandwidth_quota, mt, VD_C2H_BANDWIDTH_QUOTA, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_ica_vd_flow, mt, VD_C2H_FLOW, 1, ENC_NA, &flow);
     switch (flow) {
-    case 1:
-        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, 44, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_vd_window, mt, 46, 2, ENC_LITTLE_ENDIAN);
+    case VD_FLOW_ACK:
+        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, VD_C2H_FLOW_PARAM, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_vd_window, mt, VD_C2H_FLOW_PARAM2, 2, ENC_LITTLE_ENDIAN);
         break;
-    case 2:
-        proto_tree_add_item(tree, hf_ica_vd_delay, mt, 44, 4, ENC_LITTLE_ENDIAN);
+    case VD_FLOW_DELAY:
+        proto_tree_add_item(tree, hf_ica_vd_delay, mt, VD_C2H_FLOW_PARAM, 4, ENC_LITTLE_ENDIAN);
         break;
-    case 3:
-        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, 44, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_vd_max_byte_count, mt, 46, 2, ENC_LITTLE_ENDIAN);
+    case VD_FLOW_CDM:
+        proto_tree_add_item(tree, hf_ica_vd_max_window, mt, VD_C2H_FLOW_PARAM, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_vd_max_byte_count, mt, VD_C2H_FLOW_PARAM2, 2, ENC_LITTLE_ENDIAN);
         break;
     }
-    if (len > 48)
-        proto_tree_add_item(tree, hf_ica_vd_data, mt, 48, len - 48, ENC_NA);
+    if (len > VD_C2H_FIXED_LEN)
+        proto_tree_add_item(tree, hf_ica_vd_data, mt, VD_C2H_FIXED_LEN, len - VD_C2H_FIXED_LEN, ENC_NA);
 }
 
 /* TD_C2H EncryptionProtocol (ica-c2h.h TD_C2H_ENCRYPT_*) */
@@ -638,185 +790,219 @@ static const value_string td_encryption_protocol_vals[] = {
     { 0x0304, "TLS 1.3" }, { 0xFEFF, "DTLS 1.0" }, { 0xFEFD, "DTLS 1.2" }, { 0, NULL }
 };
 
-static void dissect_td_c2h(tvbuff_t *mt, packet_info *pinfo _U_, proto_tree *tree)
+/* TD_C2H: u16 OutBufLength, u16 address family, 20 address bytes; version 3
+ * adds u16 EncryptionProtocol, EncryptionCipher, EncryptionCipherStrength. */
+#define TD_C2H_OUTBUF_LENGTH 36
+#define TD_C2H_MIN_LEN 38
+#define TD_C2H_ADDRESS_FAMILY 38
+#define TD_C2H_ADDRESS 40
+#define TD_C2H_ADDRESS_LEN 20
+#define TD_C2H_V2_LEN 60
+#define TD_C2H_ENCRYPTION_PROTOCOL 60
+#define TD_C2H_ENCRYPTION_CIPHER 62
+#define TD_C2H_ENCRYPTION_STRENGTH 64
+#define TD_C2H_V3_LEN 66
+#define TD_AF_INET 2
+#define TD_INET_PORT 40             /* big-endian */
+#define TD_INET_ADDRESS 42
+#define TD_INET_REST 46
+
+static void dissect_td_c2h(tvbuff_t *mt, proto_tree *tree)
 {
-    guint len = tvb_reported_length(mt);
+    guint len = tvb_captured_length(mt);
     guint32 family;
-    proto_tree_add_item(tree, hf_ica_td_outbuf_length, mt, 36, 2, ENC_LITTLE_ENDIAN);
-    if (len < 60)
+    proto_tree_add_item(tree, hf_ica_td_outbuf_length, mt, TD_C2H_OUTBUF_LENGTH, 2, ENC_LITTLE_ENDIAN);
+    if (len < TD_C2H_V2_LEN)
         return;
-    proto_tree_add_item_ret_uint(tree, hf_ica_td_address_family, mt, 38, 2, ENC_LITTLE_ENDIAN, &family);
-    if (family == 2) {
+    proto_tree_add_item_ret_uint(tree, hf_ica_td_address_family, mt, TD_C2H_ADDRESS_FAMILY, 2, ENC_LITTLE_ENDIAN,
+                                 &family);
+    if (family == TD_AF_INET) {
         /* Old clients: TCP port big-endian, then the IPv4 address; the rest is not zeroed. */
-        proto_tree_add_item(tree, hf_ica_td_client_port, mt, 40, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_td_client_ip, mt, 42, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_td_address_rest, mt, 46, 14, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_td_client_port, mt, TD_INET_PORT, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_client_ip, mt, TD_INET_ADDRESS, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_address_rest, mt, TD_INET_REST, TD_C2H_V2_LEN - TD_INET_REST, ENC_NA);
     } else {
-        proto_tree_add_item(tree, hf_ica_td_address, mt, 40, 20, ENC_NA);
-        if (tvb_get_uint8(mt, 40) >= 0x20 && tvb_get_uint8(mt, 40) < 0x7f)
-            proto_tree_add_item(tree, hf_ica_td_address_string, mt, 40, 20, ENC_ASCII);
+        proto_tree_add_item(tree, hf_ica_td_address, mt, TD_C2H_ADDRESS, TD_C2H_ADDRESS_LEN, ENC_NA);
+        guint8 c = tvb_get_uint8(mt, TD_C2H_ADDRESS);
+        if (c >= 0x20 && c < 0x7f)
+            proto_tree_add_item(tree, hf_ica_td_address_string, mt, TD_C2H_ADDRESS, TD_C2H_ADDRESS_LEN, ENC_ASCII);
     }
-    if (len >= 66)
-    {
+    if (len >= TD_C2H_V3_LEN) {
         /* TD_C2H version 3 (ica-c2h.h; its note says no client fills these yet) */
-        proto_tree_add_item(tree, hf_ica_td_encryption_protocol, mt, 60, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_td_encryption_cipher, mt, 62, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_td_encryption_strength, mt, 64, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_encryption_protocol, mt, TD_C2H_ENCRYPTION_PROTOCOL, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_encryption_cipher, mt, TD_C2H_ENCRYPTION_CIPHER, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_td_encryption_strength, mt, TD_C2H_ENCRYPTION_STRENGTH, 2, ENC_LITTLE_ENDIAN);
     }
 }
 
-static void dissect_pd_body(tvbuff_t *mt, guint start, proto_tree *tree)
+/* PD_C2H / PD_H2C as the core parses it (ica_pd_parse). */
+static void dissect_pd_body(tvbuff_t *mt, proto_tree *tree, guint header)
 {
-    guint len = tvb_reported_length(mt);
-    guint32 pdclass;
-    if (len < start + 4)
+    guint len;
+    const guint8 *m = module_bytes(mt, &len);
+    ica_pd_module pd;
+    if (!ica_pd_parse(m, len, header, &pd))
         return;
-    proto_tree_add_item_ret_uint(tree, hf_ica_pd_class, mt, start, 1, ENC_NA, &pdclass);
-    guint b = start + 4;
-    if (start != MODULE_C2H_SIZE)
+    proto_tree_add_item(tree, hf_ica_pd_class, mt, header, 1, ENC_NA);
+    if (header != ICA_MC2H_LEN)
         return;     /* PD_H2C carries only the class */
-    if (pdclass == 11 && len >= b + 1)
-        proto_tree_add_item(tree, hf_ica_pd_encryption_level, mt, b, 1, ENC_NA);
-    else if (pdclass == 12 && len >= b + 2)
-        proto_tree_add_item(tree, hf_ica_pd_max_compress_disable, mt, b, 2, ENC_LITTLE_ENDIAN);
-    else if (pdclass == 10)
-        for (guint i = 0; i < 3 && b + 4 * i + 4 <= len; i++)
-            proto_tree_add_item(tree, hf_ica_pd_timer, mt, b + 4 * i, 4, ENC_LITTLE_ENDIAN);
-    else if (len > b)
-        proto_tree_add_item(tree, hf_ica_module_data, mt, b, len - b, ENC_NA);
+    if (pd.has_enc_level)
+        proto_tree_add_item(tree, hf_ica_pd_encryption_level, mt, pd.data, 1, ENC_NA);
+    else if (pd.pdclass == ICA_PDCLASS_COMPRESS && len >= pd.data + 2u)
+        proto_tree_add_item(tree, hf_ica_pd_max_compress_disable, mt, pd.data, 2, ENC_LITTLE_ENDIAN);
+    else if (pd.pdclass == ICA_PDCLASS_RELIABLE)
+        for (guint i = 0; i < ICA_PD_TIMER_COUNT && pd.data + 4 * i + 4 <= len; i++)
+            proto_tree_add_item(tree, hf_ica_pd_timer, mt, pd.data + 4 * i, 4, ENC_LITTLE_ENDIAN);
+    else if (len > pd.data)
+        proto_tree_add_item(tree, hf_ica_module_data, mt, pd.data, len - pd.data, ENC_NA);
 }
 
 /* ByteCount equals the WD length in every real handshake (ica.md §5.1). */
-static void add_byte_count(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, guint header)
+static void add_byte_count(proto_tree *tree, packet_info *pinfo, tvbuff_t *mt, const ica_module_head *h,
+                           guint header)
 {
-    guint32 bc;
-    proto_item *bi = proto_tree_add_item_ret_uint(tree, hf_ica_module_byte_count, mt, 0, 2, ENC_LITTLE_ENDIAN, &bc);
-    if (bc != tvb_reported_length(mt) || bc < header)
+    proto_item *bi = proto_tree_add_item(tree, hf_ica_module_byte_count, mt, ICA_MC2H_BYTE_COUNT, 2,
+                                         ENC_LITTLE_ENDIAN);
+    if (h->byte_count != tvb_reported_length(mt) || h->byte_count < header)
         expert_add_info_format(pinfo, bi, &ei_ica_bytecount, "Module ByteCount %u does not match the WD length %u",
-                               bc, tvb_reported_length(mt));
+                               h->byte_count, tvb_reported_length(mt));
 }
 
 static const char *module_label(tvbuff_t *mt, packet_info *pinfo)
 {
-    const char *host = (const char *)tvb_get_stringz_enc(pinfo->pool, mt, 19, NULL, ENC_ASCII);
-    if (tvb_get_uint8(mt, 19) != 0 && strlen(host) <= 8)
+    const char *host = (const char *)tvb_get_stringz_enc(pinfo->pool, mt, ICA_MC2H_HOST_NAME, NULL, ENC_ASCII);
+    if (tvb_get_uint8(mt, ICA_MC2H_HOST_NAME) != 0 && strlen(host) < ICA_MC2H_HOST_NAME_LEN)
         return host;
-    return (const char *)tvb_get_string_enc(pinfo->pool, mt, 6, 13, ENC_ASCII);
+    return (const char *)tvb_get_string_enc(pinfo->pool, mt, ICA_MC2H_NAME, ICA_MC2H_NAME_LEN, ENC_ASCII);
+}
+
+/* The class body of a client module, from the core's parse of its layout. */
+static void dissect_c2h_body(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, const guint8 *m, guint len,
+                             guint mclass)
+{
+    ica_ui_c2h ui;
+    ica_wd_c2h wd;
+    switch (mclass) {
+    case ICA_MODULE_UI:
+        if (ica_ui_c2h_parse(m, len, &ui))
+            dissect_ui_c2h(mt, pinfo, tree, &ui);
+        break;
+    case ICA_MODULE_WD:
+        if (ica_wd_c2h_parse(m, len, &wd))
+            dissect_wd_c2h(mt, pinfo, tree, m, &wd);
+        break;
+    case ICA_MODULE_VD:
+        if (len >= VD_C2H_MIN_LEN)
+            dissect_vd_c2h(mt, tree);
+        break;
+    case ICA_MODULE_PD:
+        dissect_pd_body(mt, tree, ICA_MC2H_LEN);
+        break;
+    case ICA_MODULE_TD:
+        if (len >= TD_C2H_MIN_LEN)
+            dissect_td_c2h(mt, tree);
+        break;
+    default:
+        if (len > ICA_MC2H_LEN)
+            proto_tree_add_item(tree, hf_ica_module_data, mt, ICA_MC2H_LEN, len - ICA_MC2H_LEN, ENC_NA);
+        break;
+    }
 }
 
 static void dissect_init_response(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
 {
-    guint len = tvb_reported_length(mt);
-    guint32 mclass;
-    if (len < MODULE_C2H_SIZE) {
-        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
+    guint len;
+    const guint8 *m = module_bytes(mt, &len);
+    ica_module_head h;
+    if (!ica_module_c2h_parse(m, len, &h)) {
+        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, tvb_reported_length(mt), ENC_NA);
         return;
     }
-    add_byte_count(tree, pinfo, mt, MODULE_C2H_SIZE);
-    proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
-    proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
-    proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_module_version_high, mt, 5, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_module_name, mt, 6, 13, ENC_ASCII);
-    proto_tree_add_item(tree, hf_ica_module_host_name, mt, 19, 9, ENC_ASCII);
-    proto_tree_add_item(tree, hf_ica_module_date, mt, 28, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_module_time, mt, 30, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_module_size, mt, 32, 4, ENC_LITTLE_ENDIAN);
+    add_byte_count(tree, pinfo, mt, &h, ICA_MC2H_LEN);
+    proto_tree_add_item(tree, hf_ica_module_count, mt, ICA_MC2H_COUNT, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_class, mt, ICA_MC2H_CLASS, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_low, mt, ICA_MC2H_VERSION_L, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_high, mt, ICA_MC2H_VERSION_H, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_name, mt, ICA_MC2H_NAME, ICA_MC2H_NAME_LEN, ENC_ASCII);
+    proto_tree_add_item(tree, hf_ica_module_host_name, mt, ICA_MC2H_HOST_NAME, ICA_MC2H_HOST_NAME_LEN, ENC_ASCII);
+    proto_tree_add_item(tree, hf_ica_module_date, mt, ICA_MC2H_DATE, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_module_time, mt, ICA_MC2H_TIME, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_module_size, mt, ICA_MC2H_SIZE, 4, ENC_LITTLE_ENDIAN);
     wmem_strbuf_append_printf(info, " %s (%s)", module_label(mt, pinfo),
-                              val_to_str_const(mclass, module_class_vals, "unknown class"));
-    switch (mclass) {
-    case 0:
-        if (len >= 64)
-            dissect_ui_c2h(mt, pinfo, tree);
-        break;
-    case 2:
-        if (len >= 72)
-            dissect_wd_c2h(mt, pinfo, tree);
-        break;
-    case 3:
-        if (len >= 40)
-            dissect_vd_c2h(mt, pinfo, tree);
-        break;
-    case 4:
-        dissect_pd_body(mt, MODULE_C2H_SIZE, tree);
-        break;
-    case 5:
-        if (len >= 38)
-            dissect_td_c2h(mt, pinfo, tree);
-        break;
-    default:
-        if (len > MODULE_C2H_SIZE)
-            proto_tree_add_item(tree, hf_ica_module_data, mt, MODULE_C2H_SIZE, len - MODULE_C2H_SIZE, ENC_NA);
-        break;
-    }
+                              val_to_str_const(h.mclass, module_class_vals, "unknown class"));
+    dissect_c2h_body(mt, pinfo, tree, m, len, h.mclass);
+    module_end(mt);
 }
 
 /* ---- INIT_CONNECT (§5.4) ------------------------------------------------ */
 
-static void dissect_wd_h2c(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, guint32 version)
+static void dissect_wd_h2c(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, guint8 version)
 {
     static int *const wdflags[] = { &hf_ica_wd_wdflag_secured, NULL };
-    guint len = tvb_reported_length(mt);
-    guint32 app_off, cap_len, cap_off;
-    if (len < 24)
+    guint len;
+    const guint8 *m = module_bytes(mt, &len);
+    ica_wd_h2c wd;
+    if (!ica_wd_h2c_parse(m, len, version, &wd))
         return;
-    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, 8, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, 10, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, 12, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, 14, 2, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, 16, 2, ENC_LITTLE_ENDIAN);
-    proto_item *ai = proto_tree_add_item_ret_uint(tree, hf_ica_wd_app_server_offset, mt, 18, 2, ENC_LITTLE_ENDIAN, &app_off);
-    proto_tree_add_item(tree, hf_ica_wd_oem_id, mt, 20, 4, ENC_ASCII);
-    if (len >= 26)
-        proto_tree_add_bitmask(tree, mt, 24, hf_ica_wd_wdflag, ett_ica_bits, wdflags, ENC_LITTLE_ENDIAN);
-    if (len >= 32) {
-        proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_agreed, mt, 26, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_agreed, mt, 27, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_ica_wd_c2h_max_new_data, mt, 28, 2, ENC_LITTLE_ENDIAN);
-        proto_tree_add_item(tree, hf_ica_reducer_level, mt, 30, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_buffer_length, mt, ICA_WDH2C_BUFFER_LENGTH, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_host, mt, ICA_WDH2C_OUTBUF_COUNT_HOST, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_count_client, mt, ICA_WDH2C_OUTBUF_COUNT_CLIENT, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_host, mt, ICA_WDH2C_OUTBUF_DELAY_HOST, 2, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_outbuf_delay_client, mt, ICA_WDH2C_OUTBUF_DELAY_CLIENT, 2, ENC_LITTLE_ENDIAN);
+    proto_item *ai = proto_tree_add_item(tree, hf_ica_wd_app_server_offset, mt, ICA_WDH2C_APP_SERVER_OFFSET, 2,
+                                         ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(tree, hf_ica_wd_oem_id, mt, ICA_WDH2C_OEM_ID, 4, ENC_ASCII);
+    if (wd.has_wdflag)
+        proto_tree_add_bitmask(tree, mt, ICA_WDH2C_WDFLAG, hf_ica_wd_wdflag, ett_ica_bits, wdflags, ENC_LITTLE_ENDIAN);
+    if (wd.has_reducer) {
+        proto_tree_add_item(tree, hf_ica_wd_c2h_pow2_agreed, mt, ICA_WDH2C_C2H_POW2, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_wd_h2c_pow2_agreed, mt, ICA_WDH2C_H2C_POW2, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_ica_wd_c2h_max_new_data, mt, ICA_WDH2C_C2H_MAX_NEW_DATA, 2, ENC_LITTLE_ENDIAN);
+        proto_tree_add_item(tree, hf_ica_reducer_level, mt, ICA_WDH2C_REDUCER_LEVEL, 2, ENC_LITTLE_ENDIAN);
     }
-    if (len >= 36) {
-        proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_length, mt, 32, 2, ENC_LITTLE_ENDIAN, &cap_len);
-        proto_item *ci = proto_tree_add_item_ret_uint(tree, hf_ica_wd_cap_list_offset, mt, 34, 2, ENC_LITTLE_ENDIAN, &cap_off);
-        if (version >= 9 && len >= 38)
-            proto_tree_add_item(tree, hf_ica_wd_server_code_page, mt, 36, 2, ENC_LITTLE_ENDIAN);
-        if (cap_len && cap_off >= MODULE_H2C_SIZE && cap_off + cap_len <= len)
-            dissect_caplist(tvb_new_subset_length(mt, cap_off, cap_len), pinfo, tree);
-        else if (cap_len)
+    if (wd.has_caplist) {
+        proto_tree_add_item(tree, hf_ica_wd_cap_list_length, mt, ICA_WDH2C_CAPLIST_LEN, 2, ENC_LITTLE_ENDIAN);
+        proto_item *ci = proto_tree_add_item(tree, hf_ica_wd_cap_list_offset, mt, ICA_WDH2C_CAPLIST_OFFSET, 2,
+                                             ENC_LITTLE_ENDIAN);
+        if (wd.has_code_page)
+            proto_tree_add_item(tree, hf_ica_wd_server_code_page, mt, ICA_WDH2C_SERVER_CODE_PAGE, 2, ENC_LITTLE_ENDIAN);
+        if (wd.caplist_ok)
+            dissect_caplist(tvb_new_subset_length(mt, wd.cap_off, wd.cap_len), pinfo, tree);
+        else if (wd.cap_len)
             expert_add_info(pinfo, ci, &ei_ica_bad_offset);
     }
-    if (app_off) {
-        if (app_off < len)
-            proto_tree_add_item(tree, hf_ica_wd_app_server_name, mt, app_off, -1, ENC_ASCII);
-        else
-            expert_add_info(pinfo, ai, &ei_ica_bad_offset);
-    }
+    if (wd.app_state == ICA_STR_AT)
+        proto_tree_add_item(tree, hf_ica_wd_app_server_name, mt, wd.app_off, -1, ENC_ASCII);
+    else if (wd.app_state == ICA_STR_BAD)
+        expert_add_info(pinfo, ai, &ei_ica_bad_offset);
 }
 
 static void dissect_init_connect(tvbuff_t *mt, packet_info *pinfo, proto_tree *tree, wmem_strbuf_t *info)
 {
-    guint len = tvb_reported_length(mt);
-    guint32 mclass, version;
-    if (len < MODULE_H2C_SIZE) {
-        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, len, ENC_NA);
+    guint len;
+    const guint8 *m = module_bytes(mt, &len);
+    ica_module_head h;
+    if (!ica_module_h2c_parse(m, len, &h)) {
+        proto_tree_add_item(tree, hf_ica_module_data, mt, 0, tvb_reported_length(mt), ENC_NA);
         return;
     }
-    add_byte_count(tree, pinfo, mt, MODULE_H2C_SIZE);
-    proto_tree_add_item(tree, hf_ica_module_count, mt, 2, 1, ENC_NA);
-    proto_tree_add_item_ret_uint(tree, hf_ica_module_class, mt, 3, 1, ENC_NA, &mclass);
-    proto_tree_add_item(tree, hf_ica_module_version_low, mt, 4, 1, ENC_NA);
-    proto_tree_add_item(tree, hf_ica_module_version_high, mt, 5, 1, ENC_NA);
-    proto_tree_add_item_ret_uint(tree, hf_ica_module_version, mt, 6, 1, ENC_NA, &version);
-    wmem_strbuf_append_printf(info, " %s", val_to_str_const(mclass, module_class_vals, "unknown class"));
-    if (mclass == 4 && len >= 9)
-        wmem_strbuf_append_printf(info, " %s", val_to_str_const(tvb_get_uint8(mt, 8), pd_class_vals, "unknown"));
-    wmem_strbuf_append_printf(info, " v%u", version);
-    if (mclass == 2)
-        dissect_wd_h2c(mt, pinfo, tree, version);
-    else if (mclass == 4)
-        dissect_pd_body(mt, MODULE_H2C_SIZE, tree);
-    else if (len > MODULE_H2C_SIZE)
-        proto_tree_add_item(tree, hf_ica_module_data, mt, MODULE_H2C_SIZE, len - MODULE_H2C_SIZE, ENC_NA);
+    add_byte_count(tree, pinfo, mt, &h, ICA_MH2C_LEN);
+    proto_tree_add_item(tree, hf_ica_module_count, mt, ICA_MH2C_COUNT, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_class, mt, ICA_MH2C_CLASS, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_low, mt, ICA_MH2C_VERSION_L, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version_high, mt, ICA_MH2C_VERSION_H, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_ica_module_version, mt, ICA_MH2C_VERSION, 1, ENC_NA);
+    wmem_strbuf_append_printf(info, " %s", val_to_str_const(h.mclass, module_class_vals, "unknown class"));
+    if (h.mclass == ICA_MODULE_PD && len > ICA_MH2C_LEN)
+        wmem_strbuf_append_printf(info, " %s", val_to_str_const(m[ICA_MH2C_LEN], pd_class_vals, "unknown"));
+    wmem_strbuf_append_printf(info, " v%u", h.version);
+    if (h.mclass == ICA_MODULE_WD)
+        dissect_wd_h2c(mt, pinfo, tree, h.version);
+    else if (h.mclass == ICA_MODULE_PD)
+        dissect_pd_body(mt, tree, ICA_MH2C_LEN);
+    else if (len > ICA_MH2C_LEN)
+        proto_tree_add_item(tree, hf_ica_module_data, mt, ICA_MH2C_LEN, len - ICA_MH2C_LEN, ENC_NA);
+    module_end(mt);
 }
 
 /* A raw WD packet of the handshake: type, u16 length, body. */
@@ -832,19 +1018,19 @@ void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_str
         expert_add_info(pinfo, ci, &ei_ica_count_not_down);
     if (flags & ICA_RAW_TOO_MANY)
         expert_add_info(pinfo, ci, &ei_ica_too_many);
-    tvbuff_t *body = tvb_new_subset_length(t, 3, len);
+    tvbuff_t *body = tvb_new_subset_length(t, ICA_RAW_HEAD_LEN, len);
     wmem_strbuf_t *one = wmem_strbuf_new(pinfo->pool, ica_cmd_label(type));
     /* The Info text is kept even when a lying length ends the body early. */
     TRY {
     switch (type) {
     case ICA_CMD_INIT_REQUEST: {
         guint32 level;
-        if (len < 1)
+        if (len <= ICA_INIT_REQUEST_LEVEL)
             break;
-        proto_tree_add_item_ret_uint(rt, hf_ica_init_request_level, body, 0, 1, ENC_NA, &level);
+        proto_tree_add_item_ret_uint(rt, hf_ica_init_request_level, body, ICA_INIT_REQUEST_LEVEL, 1, ENC_NA, &level);
         wmem_strbuf_append_printf(one, " level %u", level);
-        if (level > 6 && len > 1)
-            dissect_caplist(tvb_new_subset_remaining(body, 1), pinfo, rt);
+        if (level >= ICA_INIT_REQUEST_CAPS_LEVEL && len > ICA_INIT_REQUEST_CAPLIST)
+            dissect_caplist(tvb_new_subset_remaining(body, ICA_INIT_REQUEST_CAPLIST), pinfo, rt);
         break;
     }
     case ICA_CMD_INIT_RESPONSE:
@@ -867,6 +1053,48 @@ void ica_dissect_raw(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem_str
     ica_info_add(info, wmem_strbuf_get_str(one));
 }
 
+static const value_string *cap_field_vals(guint8 vals)
+{
+    switch (vals) {
+    case ICA_CAPV_SERVER_FAMILY: return server_family_vals;
+    case ICA_CAPV_TZ_MODE: return tz_mode_vals;
+    case ICA_CAPV_TZ_ENCODING: return tz_encoding_vals;
+    case ICA_CAPV_DTZ_ENCODING: return dtz_encoding_vals;
+    case ICA_CAPV_MOUSE_SWAP: return mouse_swap_vals;
+    default: return NULL;
+    }
+}
+
+/* One field per row of ica_cap_layouts: ica.cap.<layout>.<field>, named
+ * after the IcaCaps.h member.  The array, ids and names live as long as the
+ * field registrations (the whole run). */
+static void register_cap_layout_fields(int proto)
+{
+    guint total = 0;
+    for (size_t i = 0; i < ica_cap_layout_count; i++)
+        total += ica_cap_layouts[i].nfields;
+    cap_hf = g_new(int, total);
+    cap_hf_first = g_new(guint, ica_cap_layout_count);
+    hf_register_info *hf = g_new0(hf_register_info, total);
+    guint n = 0;
+    for (size_t i = 0; i < ica_cap_layout_count; i++) {
+        const ica_cap_layout *l = &ica_cap_layouts[i];
+        cap_hf_first[i] = n;
+        for (guint k = 0; k < l->nfields; k++, n++) {
+            const ica_cap_field *f = &l->field[k];
+            enum ftenum type = f->kind == ICA_CAPF_BYTES ? FT_BYTES : f->kind == ICA_CAPF_INT ? FT_INT32
+                             : f->size == 1 ? FT_UINT8 : f->size == 2 ? FT_UINT16 : FT_UINT32;
+            int display = f->kind == ICA_CAPF_BYTES ? BASE_NONE : f->kind == ICA_CAPF_HEX ? BASE_HEX : BASE_DEC;
+            char *abbrev = *f->abbrev ? g_strdup_printf("ica.cap.%s.%s", l->abbrev, f->abbrev)
+                                      : g_strdup_printf("ica.cap.%s", l->abbrev);
+            cap_hf[n] = -1;
+            hf[n] = (hf_register_info){ &cap_hf[n], { f->name, abbrev, type, display, VALS(cap_field_vals(f->vals)),
+                                                      0x0, NULL, HFILL } };
+        }
+    }
+    proto_register_field_array(proto, hf, (int)total);
+}
+
 void
 ica_register_handshake_fields(int proto, expert_module_t *expert)
 {
@@ -877,33 +1105,24 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &hf_ica_caplist_offset, { "Offset to first block", "ica.caplist.offset", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_length, { "Capability length", "ica.cap.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_signature, { "Capability", "ica.cap.signature", FT_UINT16, BASE_DEC, VALS(cap_signature_vals), 0x0, NULL, HFILL } },
-        { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Body not publicly documented", HFILL } },
+        { &hf_ica_cap_data, { "Capability data", "ica.cap.data", FT_BYTES, BASE_NONE, NULL, 0x0, "Bytes beyond the known layout of the capability, or a body without a public layout (not decoded)", HFILL } },
+        { &hf_ica_cap_tz_standard_name, { "Standard name", "ica.cap.time_zone.standard_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in standard time, at oStandardName from the capability's start (IcaCaps.h CAP_TIME_ZONE_INFO)", HFILL } },
+        { &hf_ica_cap_tz_daylight_name, { "Daylight name", "ica.cap.time_zone.daylight_name", FT_STRING, BASE_NONE, NULL, 0x0, "Time zone name in daylight time, at oDaylightName from the capability's start", HFILL } },
+        { &hf_ica_cap_dvc_byte_count, { "ByteCount", "ica.cap.dynamic_virtual_channels.bind.byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, "DVC_BIND entry and its friendly name, bytes (IcaCaps.h)", HFILL } },
+        { &hf_ica_cap_dvc_channel, { "StaticChannelName", "ica.cap.dynamic_virtual_channels.bind.static_channel_name", FT_STRINGZPAD, BASE_NONE, NULL, 0x0, "Static virtual channel used with DVC", HFILL } },
+        { &hf_ica_cap_dvc_cb_friendly, { "cbFriendlyName", "ica.cap.dynamic_virtual_channels.bind.cb_friendly_name", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_cap_dvc_o_friendly, { "oFriendlyName", "ica.cap.dynamic_virtual_channels.bind.o_friendly_name", FT_UINT16, BASE_DEC, NULL, 0x0, "From the DVC_BIND entry's start", HFILL } },
+        { &hf_ica_cap_dvc_friendly, { "Friendly name", "ica.cap.dynamic_virtual_channels.bind.friendly_name", FT_STRING, BASE_NONE, NULL, 0x0, "Client DVC plug-in friendly name (UTF-16)", HFILL } },
         { &hf_ica_cap_reducers, { "Reducers supported", "ica.cap.reducers", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_reducers_l1, { "Level 1 (Perverse)", "ica.cap.reducers.level1", FT_BOOLEAN, 16, NULL, 0x0001, NULL, HFILL } },
         { &hf_ica_cap_reducers_l2, { "Level 2 (Mark II)", "ica.cap.reducers.level2", FT_BOOLEAN, 16, NULL, 0x0002, NULL, HFILL } },
         { &hf_ica_cap_reducers_l3, { "Level 3 (V3)", "ica.cap.reducers.level3", FT_BOOLEAN, 16, NULL, 0x0004, NULL, HFILL } },
         { &hf_ica_cap_reducers_l4, { "Level 4 (V4)", "ica.cap.reducers.level4", FT_BOOLEAN, 16, NULL, 0x0008, NULL, HFILL } },
-        { &hf_ica_cap_intellimouse, { "Intellimouse", "ica.cap.intellimouse", FT_UINT16, BASE_HEX, NULL, 0x0, "1 wheel, 2 X1, 4 X2, 8 raw", HFILL } },
-        { &hf_ica_cap_redraw, { "Redraw", "ica.cap.redraw", FT_UINT16, BASE_HEX, NULL, 0x0, "1 extended, 2 complex region", HFILL } },
-        { &hf_ica_cap_seamless, { "Seamless", "ica.cap.seamless", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_offset, { "Priority offset", "ica.cap.packet_priority.offset", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_array_length, { "Priority array length", "ica.cap.packet_priority.array_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_use_lowest, { "Use lowest priority", "ica.cap.packet_priority.use_lowest", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_priorities, { "Channel priorities", "ica.cap.packet_priority.priorities", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_cap_prio_priority, { "priority", "ica.cap.packet_priority.priority", FT_UINT8, BASE_DEC, NULL, 0x0, "One channel's priority, in channel-number order from PriorityOffset", HFILL } },
-        { &hf_ica_cap_chanmon_version, { "Version", "ica.cap.channel_monitoring.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_repeat_delay, { "Repeat delay", "ica.cap.channel_monitoring.repeat_delay", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_flags, { "Flags", "ica.cap.channel_monitoring.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_mouse_upper, { "Mouse upper", "ica.cap.channel_monitoring.mouse_upper", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_chanmon_mouse_lower, { "Mouse lower", "ica.cap.channel_monitoring.mouse_lower", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_family, { "Server family", "ica.cap.server_version.family", FT_UINT16, BASE_DEC, VALS(server_family_vals), 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_family_version, { "Family version", "ica.cap.server_version.family_version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_server_variant, { "Variant", "ica.cap.server_version.variant", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_support_mask, { "Support mask", "ica.cap.high_throughput.support_mask", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_max_packet, { "Max ICA packet length", "ica.cap.high_throughput.max_packet_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_ht_line_loading, { "Line loading percent", "ica.cap.high_throughput.line_loading", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_euks_version, { "EUKS version", "ica.cap.euks.version", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_cap_euks_mode, { "EUKS mode", "ica.cap.euks.mode", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_byte_count, { "Byte count", "ica.module.byte_count", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_count, { "Modules remaining", "ica.module.count", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_module_class, { "Module class", "ica.module.class", FT_UINT8, BASE_DEC, VALS(module_class_vals), 0x0, NULL, HFILL } },
@@ -1048,8 +1267,10 @@ ica_register_handshake_fields(int proto, expert_module_t *expert)
         { &ei_ica_too_many, { "ica.handshake.too_long", PI_MALFORMED, PI_WARN, "Handshake never completes: decoding of this direction stops", EXPFILL } },
         { &ei_ica_bytecount, { "ica.module.byte_count.mismatch", PI_MALFORMED, PI_WARN, "Module ByteCount does not match the WD length", EXPFILL } },
         { &ei_ica_caplist, { "ica.caplist.bad", PI_MALFORMED, PI_WARN, "Capability list does not fit", EXPFILL } },
+        { &ei_ica_cap_short, { "ica.cap.short", PI_MALFORMED, PI_WARN, "Capability body shorter than its fixed fields", EXPFILL } },
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
+    register_cap_layout_fields(proto);
 }

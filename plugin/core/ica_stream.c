@@ -9,8 +9,6 @@
 
 const uint8_t ica_detect_string[ICA_DETECT_LEN] = { 0x7f, 0x7f, 'I', 'C', 'A', 0x00 };
 
-#define MODULE_C2H_LEN 36
-#define MODULE_H2C_LEN 8
 #define EXPAND_MAX 65536u      /* reducer output bound per frame */
 #define TRIAL_MAX_BYTES 65536u /* wire bytes kept for replay during a key trial */
 
@@ -42,11 +40,181 @@ struct ica_ivw {
 
 enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
 
-enum { CLASS_UI = 0, CLASS_WD = 2, CLASS_PD = 4 };
-enum { PDCLASS_FRAME = 9, PDCLASS_ENCRYPT = 11, PDCLASS_COMPRESS = 12 };
-
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static uint32_t le32(const uint8_t *p) { return le16(p) | ((uint32_t)le16(p + 2) << 16); }
+
+/* ---- handshake module layouts (ica_stream.h), read once for the core and the dissector */
+
+int ica_module_c2h_parse(const uint8_t *m, size_t len, ica_module_head *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < ICA_MC2H_LEN)
+        return 0;
+    out->byte_count = le16(m + ICA_MC2H_BYTE_COUNT);
+    out->count = m[ICA_MC2H_COUNT];
+    out->mclass = m[ICA_MC2H_CLASS];
+    out->version_low = m[ICA_MC2H_VERSION_L];
+    out->version_high = m[ICA_MC2H_VERSION_H];
+    return 1;
+}
+
+int ica_module_h2c_parse(const uint8_t *m, size_t len, ica_module_head *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < ICA_MH2C_LEN)
+        return 0;
+    out->byte_count = le16(m + ICA_MH2C_BYTE_COUNT);
+    out->count = m[ICA_MH2C_COUNT];
+    out->mclass = m[ICA_MH2C_CLASS];
+    out->version_low = m[ICA_MH2C_VERSION_L];
+    out->version_high = m[ICA_MH2C_VERSION_H];
+    out->version = m[ICA_MH2C_VERSION];
+    return 1;
+}
+
+/* A string offset inside [lo, len): 0 = absent. */
+static ica_str_ref str_ref(const uint8_t *m, size_t field, size_t lo, size_t len)
+{
+    ica_str_ref r = { (uint16_t)field, le16(m + field), ICA_STR_ABSENT };
+    if (r.value != 0)
+        r.state = r.value >= lo && r.value < len ? ICA_STR_AT : ICA_STR_BAD;
+    return r;
+}
+
+/* The later-version UI_C2H offsets FixedLength covers; returns their end. */
+static uint16_t ui_v5_parse(const uint8_t *m, ica_ui_c2h *out, size_t len)
+{
+    static const struct { uint16_t end, field; uint8_t str; } later[] = {
+        { ICA_UI_V5_LEN, ICA_UI_O_LAUNCHER, ICA_UI_LAUNCHER },
+        { ICA_UI_V5_LEN, ICA_UI_O_VERSION, ICA_UI_VERSION },
+        { ICA_UI_V7_LEN, ICA_UI_O_LAUNCH_REFERENCE, ICA_UI_LAUNCH_REFERENCE },
+    };
+    uint16_t end = ICA_UI_V4_LEN;
+    for (size_t i = 0; i < sizeof later / sizeof later[0] && out->fixed >= later[i].end; i++) {
+        out->str[later[i].str] = str_ref(m, later[i].field, out->fixed, len);
+        end = later[i].end;
+    }
+    if (out->fixed >= ICA_UI_V8_LEN)
+        end = ICA_UI_V8_LEN;
+    return end;
+}
+
+int ica_ui_c2h_parse(const uint8_t *m, size_t len, ica_ui_c2h *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < ICA_UI_V1_LEN)
+        return 0;
+    out->enc_level = m[ICA_UI_ENCRYPTION_LEVEL];
+    out->seed = m[ICA_UI_ENCRYPTION_SEED];
+    out->fixed = ICA_UI_V1_LEN;
+    out->has_v2 = len >= ICA_UI_V2_LEN;
+    out->has_v3 = len >= ICA_UI_V3_LEN;
+    out->has_v4 = len >= ICA_UI_V4_LEN;
+    if (out->has_v2) {
+        out->client_build = le16(m + ICA_UI_CLIENT_BUILD);
+        out->fixed = le16(m + ICA_UI_FIXED_LENGTH);
+    }
+    if (out->has_v4)
+        out->encoding = le16(m + ICA_UI_ENCODING_TYPE);
+    out->fixed_ok = out->fixed >= ICA_UI_V1_LEN && out->fixed <= len;
+    out->v5_end = ICA_UI_V4_LEN;
+    /* the strings count only where FixedLength is sane: they live after it */
+    size_t lo = out->fixed_ok ? out->fixed : len;
+    for (unsigned i = ICA_UI_DOMAIN; i <= ICA_UI_INITIAL_PROGRAM; i++)
+        out->str[i] = str_ref(m, ICA_UI_O_DOMAIN + 2 * i, lo, len);
+    if (out->has_v2) {
+        out->str[ICA_UI_CLOUD_NAME] = str_ref(m, ICA_UI_O_CLOUD_NAME, lo, len);
+        out->str[ICA_UI_CLIENT_NAME] = str_ref(m, ICA_UI_O_CLIENT_NAME, lo, len);
+    }
+    if (out->has_v3)
+        out->str[ICA_UI_CLIENT_LICENSE] = str_ref(m, ICA_UI_O_CLIENT_LICENSE, lo, len);
+    if (out->has_v4)
+        out->str[ICA_UI_IME_FILE_NAME] = str_ref(m, ICA_UI_O_IME_FILE_NAME, lo, len);
+    if (out->fixed_ok)
+        out->v5_end = ui_v5_parse(m, out, len);
+    return 1;
+}
+
+int ica_wd_c2h_parse(const uint8_t *m, size_t len, ica_wd_c2h *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < ICA_WDC2H_V1_LEN)
+        return 0;
+    out->product_id = le16(m + ICA_WDC2H_PRODUCT_ID);
+    out->tm_count = le16(m + ICA_WDC2H_TEXT_MODE_COUNT);
+    out->tm_off = le16(m + ICA_WDC2H_TEXT_MODE_OFFSET);
+    while (out->tm_n < out->tm_count && out->tm_n < ICA_TEXT_MODE_MAX &&
+           (size_t)out->tm_off + ICA_TEXT_MODE_LEN * (out->tm_n + 1u) <= len)
+        out->tm_n++;
+    out->has_vcbind = len >= ICA_WDC2H_VCBIND_END;
+    out->has_reducer = len >= ICA_WDC2H_REDUCER_END;
+    out->has_caplist = len >= ICA_WDC2H_CAPLIST_END;
+    if (out->has_vcbind) {
+        out->vc_count = le16(m + ICA_WDC2H_VCBIND_COUNT);
+        out->vc_off = le16(m + ICA_WDC2H_VCBIND_OFFSET);
+        while (out->vc_n < out->vc_count && (size_t)out->vc_off + ICA_VCBIND_LEN * (out->vc_n + 1u) <= len)
+            out->vc_n++;
+    }
+    if (out->has_caplist) {
+        out->cap_len = le16(m + ICA_WDC2H_CAPLIST_LEN);
+        out->cap_off = le16(m + ICA_WDC2H_CAPLIST_OFFSET);
+        out->caplist_ok = out->cap_len && out->cap_off >= ICA_MC2H_LEN && out->cap_off <= len &&
+                          out->cap_len <= len - out->cap_off;
+    }
+    return 1;
+}
+
+void ica_vcbind_get(const uint8_t *m, const ica_wd_c2h *wd, unsigned i, char name[ICA_VC_NAME_LEN],
+                    uint16_t *channel)
+{
+    const uint8_t *b = m + wd->vc_off + ICA_VCBIND_LEN * i;
+    memcpy(name, b, ICA_VC_NAME_LEN - 1);
+    name[ICA_VC_NAME_LEN - 1] = '\0';
+    for (int k = ICA_VC_NAME_LEN - 2; k >= 0 && (name[k] == ' ' || name[k] == '\0'); k--)
+        name[k] = '\0';
+    *channel = le16(b + ICA_VCBIND_CHANNEL);
+}
+
+int ica_wd_h2c_parse(const uint8_t *m, size_t len, uint8_t version, ica_wd_h2c *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < ICA_WDH2C_V1_LEN)
+        return 0;
+    out->buffer_len = le16(m + ICA_WDH2C_BUFFER_LENGTH);
+    ica_str_ref app = str_ref(m, ICA_WDH2C_APP_SERVER_OFFSET, 0, len);
+    out->app_off = app.value;
+    out->app_state = app.state;
+    out->has_wdflag = len >= ICA_WDH2C_WDFLAG_END;
+    out->has_reducer = len >= ICA_WDH2C_REDUCER_END;
+    out->has_caplist = len >= ICA_WDH2C_CAPLIST_END;
+    out->has_code_page = version >= ICA_WDH2C_CODE_PAGE_VERSION && len >= ICA_WDH2C_CODE_PAGE_END;
+    if (out->has_reducer) {
+        out->pow2_c2h = m[ICA_WDH2C_C2H_POW2];
+        out->pow2_h2c = m[ICA_WDH2C_H2C_POW2];
+        out->reducer_level = le16(m + ICA_WDH2C_REDUCER_LEVEL);
+    }
+    if (out->has_caplist) {
+        out->cap_len = le16(m + ICA_WDH2C_CAPLIST_LEN);
+        out->cap_off = le16(m + ICA_WDH2C_CAPLIST_OFFSET);
+        out->caplist_ok = out->cap_len && out->cap_off >= ICA_MH2C_LEN && out->cap_off <= len &&
+                          out->cap_len <= len - out->cap_off;
+    }
+    return 1;
+}
+
+int ica_pd_parse(const uint8_t *m, size_t len, size_t header, ica_pd_module *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < header + ICA_PD_CLASS_LEN)
+        return 0;
+    out->pdclass = m[header];
+    out->data = (uint16_t)(header + ICA_PD_CLASS_LEN);
+    if (header == ICA_MC2H_LEN && out->pdclass == ICA_PDCLASS_ENCRYPT && len > out->data) {
+        out->has_enc_level = 1;
+        out->enc_level = m[out->data];
+    }
+    return 1;
+}
 
 static void *libc_realloc(void *actx, void *ptr, size_t size)
 {
@@ -210,20 +378,26 @@ static int name_ok(const uint8_t *n, size_t size)
  * heuristic must not take other protocols' traffic. */
 static int raw_packet_ok(const uint8_t *p, size_t len)
 {
-    if (len < 3)
+    if (len < ICA_RAW_HEAD_LEN)
         return 0;
     size_t blen = le16(p + 1);
-    if (len < 3 + blen)
+    if (len < ICA_RAW_HEAD_LEN + blen)
         return 0;
-    const uint8_t *m = p + 3;
+    const uint8_t *m = p + ICA_RAW_HEAD_LEN;
+    ica_module_head h;
     switch (p[0]) {
-    case 0x00:      /* INIT_REQUEST with a capability list (level 7 and later) */
-        return blen >= 5 && blen <= 255 && m[0] >= 7 && m[0] <= 16 && caplist_ok(m + 1, blen - 1);
-    case 0x01:      /* INIT_RESPONSE: MODULE_C2H whose ByteCount equals the WD length */
-        return blen >= MODULE_C2H_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[5] &&
-               name_ok(m + 6, 13) && name_ok(m + 19, 9);
-    case 0x02:      /* INIT_CONNECT: MODULE_H2C, agreed version within the range */
-        return blen >= MODULE_H2C_LEN && le16(m) == blen && m[3] <= 9 && m[4] <= m[6] && m[6] <= m[5];
+    case ICA_CMD_INIT_REQUEST:      /* with a capability list (level 7 and later) */
+        return blen >= ICA_INIT_REQUEST_CAPLIST + ICA_CAPLIST_HEAD_LEN && blen <= ICA_INIT_REQUEST_MAX &&
+               m[ICA_INIT_REQUEST_LEVEL] >= ICA_INIT_REQUEST_CAPS_LEVEL &&
+               m[ICA_INIT_REQUEST_LEVEL] <= ICA_INIT_REQUEST_MAX_LEVEL &&
+               caplist_ok(m + ICA_INIT_REQUEST_CAPLIST, blen - ICA_INIT_REQUEST_CAPLIST);
+    case ICA_CMD_INIT_RESPONSE:     /* MODULE_C2H whose ByteCount equals the WD length */
+        return ica_module_c2h_parse(m, blen, &h) && h.byte_count == blen && h.mclass <= ICA_MODULE_CLASS_MAX &&
+               h.version_low <= h.version_high && name_ok(m + ICA_MC2H_NAME, ICA_MC2H_NAME_LEN) &&
+               name_ok(m + ICA_MC2H_HOST_NAME, ICA_MC2H_HOST_NAME_LEN);
+    case ICA_CMD_INIT_CONNECT:      /* MODULE_H2C, agreed version within the range */
+        return ica_module_h2c_parse(m, blen, &h) && h.byte_count == blen && h.mclass <= ICA_MODULE_CLASS_MAX &&
+               h.version_low <= h.version && h.version <= h.version_high;
     default:
         return 0;
     }
@@ -327,11 +501,8 @@ const char *ica_compression_name(unsigned comp)
 /* ---- handshake state ---------------------------------------------------- */
 
 /* capListLength/oCapList: WD_C2H v8 at 82/84, WD_H2C v8 at 32/34 (ica.md §5.3, §5.4) */
-#define WD_C2H_CAPLIST_LEN 82
-#define WD_C2H_CAPLIST_END 86
-#define WD_H2C_CAPLIST_LEN 32
-#define WD_H2C_CAPLIST_END 36
 /* HIGH_THROUGHPUT block (IcaCaps.h): CAP_HEAD, u32 supportMask, u16 MaxICAPacketLength, u16 LineLoading */
+#define HT_CAP_SUPPORT_MASK_OFF ICA_CAP_HEAD_LEN
 #define HT_CAP_MAX_PACKET_OFF (ICA_CAP_HEAD_LEN + 4)
 
 /* HIGH_THROUGHPUT (cap 16) in a host or client capability list (ica_ht.h). */
@@ -346,7 +517,7 @@ static void ht_learn(ica_summary *sum, const uint8_t *list, size_t len, int host
         return;
     }
     sum->ht_client_listed = 1;
-    sum->ht_client_mask = bl >= 8 ? le32(b + 4) : 0;
+    sum->ht_client_mask = bl >= HT_CAP_SUPPORT_MASK_OFF + 4 ? le32(b + HT_CAP_SUPPORT_MASK_OFF) : 0;
     sum->ht_max_packet = bl >= HT_CAP_MAX_PACKET_OFF + 2 ? le16(b + HT_CAP_MAX_PACKET_OFF) : 0;
 }
 
@@ -365,51 +536,42 @@ static void ht_decide(ica_summary *sum)
 
 static void learn_ui(ica_summary *sum, const uint8_t *m, size_t len)
 {
-    if (len < 74)
+    ica_ui_c2h ui;
+    if (!ica_ui_c2h_parse(m, len, &ui) || !ui.has_v2)
         return;
-    uint8_t enc_level = m[44], seed = m[45];
-    sum->client_build = le16(m + 66);
+    sum->client_build = ui.client_build;
     sum->have_client_build = 1;
-    size_t o_name = le16(m + 68), fixed = le16(m + 70);
-    int utf16 = len >= 78 && le16(m + 76) == 1;
-    if (fixed < 64 || fixed > len || o_name < fixed || o_name >= len)
+    const ica_str_ref *name_ref = &ui.str[ICA_UI_CLIENT_NAME];
+    if (!ui.fixed_ok || name_ref->state != ICA_STR_AT)
         return;
     /* Only the name's own bytes are descrambled (no copy of the whole part). */
     uint8_t name[2 * ICA_CLIENT_NAME_MAX];
-    const uint8_t *var = m + fixed;
-    size_t vlen = len - fixed, start = o_name - fixed, n = 0;
+    const uint8_t *var = m + ui.fixed;
+    size_t vlen = len - ui.fixed, start = name_ref->value - ui.fixed, n = 0;
     for (; start + n < vlen && n < sizeof name; n++)
-        name[n] = enc_level == 1 ? ica_ui_descrambled_byte(var, start + n, seed) : var[start + n];
-    ica_string_to_utf8(name, n, 0, utf16, sum->client_name, sizeof sum->client_name);
+        name[n] = ui.enc_level == 1 ? ica_ui_descrambled_byte(var, start + n, ui.seed) : var[start + n];
+    ica_string_to_utf8(name, n, 0, ui.encoding == 1, sum->client_name, sizeof sum->client_name);
     sum->have_client_name = 1;
 }
 
 static void learn_wd_c2h(ica_summary *sum, const uint8_t *m, size_t len)
 {
-    if (len < 68)
+    ica_wd_c2h wd;
+    if (!ica_wd_c2h_parse(m, len, &wd))
         return;
-    sum->client_product_id = le16(m + 66);
+    sum->client_product_id = wd.product_id;
     sum->have_product_id = 1;
-    if (len < 76)
-        return;
-    size_t count = le16(m + 72), off = le16(m + 74);
-    for (size_t i = 0; i < count && off + 10 * (i + 1) <= len; i++) {
-        const uint8_t *b = m + off + 10 * i;
-        unsigned ch = le16(b + 8);
+    for (unsigned i = 0; i < wd.vc_n; i++) {
+        char name[ICA_VC_NAME_LEN];
+        uint16_t ch;
+        ica_vcbind_get(m, &wd, i, name, &ch);
         if (ch >= ICA_MAX_VC)
             continue;
-        char *name = sum->vc_name[ch];
-        memcpy(name, b, ICA_VC_NAME_LEN - 1);
-        name[ICA_VC_NAME_LEN - 1] = '\0';
-        for (int k = ICA_VC_NAME_LEN - 2; k >= 0 && (name[k] == ' ' || name[k] == '\0'); k--)
-            name[k] = '\0';
+        memcpy(sum->vc_name[ch], name, ICA_VC_NAME_LEN);
         sum->vc_bound[ch] = 1;
     }
-    if (len >= WD_C2H_CAPLIST_END) {
-        size_t cl = le16(m + WD_C2H_CAPLIST_LEN), co = le16(m + WD_C2H_CAPLIST_LEN + 2);
-        if (co <= len && cl <= len - co)
-            ht_learn(sum, m + co, cl, 0);
-    }
+    if (wd.caplist_ok)
+        ht_learn(sum, m + wd.cap_off, wd.cap_len, 0);
 }
 
 static int name_starts(const uint8_t *field, size_t size, const char *prefix)
@@ -430,18 +592,18 @@ static int name_starts(const uint8_t *field, size_t size, const char *prefix)
 /* Basic is PDCRYPT1; the SecureICA PDs are pdc0/40/56/128 (ica.md §5.3
  * PDCLASS); the module or host module name tells them apart, the
  * EncryptionLevel byte (1 = Basic) where the name is not conclusive. */
-static void learn_encrypt_pd(ica_summary *sum, const uint8_t *m, size_t len)
+static void learn_encrypt_pd(ica_summary *sum, const uint8_t *m, const ica_pd_module *pd)
 {
-    const uint8_t *name = m + 6, *host = m + 19;
-    int basic = name_starts(name, 13, "PDCRYPT") || name_starts(host, 9, "PDCRYPT");
-    int rc5 = !basic && ((name_starts(name, 13, "PDC") && name[3] >= '0' && name[3] <= '9') ||
-                         (name_starts(host, 9, "PDC") && host[3] >= '0' && host[3] <= '9'));
-    if (len >= 41) {
+    const uint8_t *name = m + ICA_MC2H_NAME, *host = m + ICA_MC2H_HOST_NAME;
+    int basic = name_starts(name, ICA_MC2H_NAME_LEN, "PDCRYPT") || name_starts(host, ICA_MC2H_HOST_NAME_LEN, "PDCRYPT");
+    int rc5 = !basic && ((name_starts(name, ICA_MC2H_NAME_LEN, "PDC") && name[3] >= '0' && name[3] <= '9') ||
+                         (name_starts(host, ICA_MC2H_HOST_NAME_LEN, "PDC") && host[3] >= '0' && host[3] <= '9'));
+    if (pd->has_enc_level) {
         if (sum->client_enc_level == 0)
-            sum->client_enc_level = m[40];
+            sum->client_enc_level = pd->enc_level;
         if (!basic && !rc5) {
-            basic = m[40] == 1;
-            rc5 = m[40] > 1;
+            basic = pd->enc_level == 1;
+            rc5 = pd->enc_level > 1;
         }
     }
     sum->offered_basic |= (uint8_t)basic;
@@ -450,59 +612,69 @@ static void learn_encrypt_pd(ica_summary *sum, const uint8_t *m, size_t len)
 
 static void learn_init_response(ica_summary *sum, const uint8_t *m, size_t len)
 {
-    if (len < MODULE_C2H_LEN)
+    ica_module_head h;
+    ica_pd_module pd;
+    if (!ica_module_c2h_parse(m, len, &h))
         return;
-    switch (m[3]) {
-    case CLASS_UI:
+    switch (h.mclass) {
+    case ICA_MODULE_UI:
         learn_ui(sum, m, len);
         break;
-    case CLASS_WD:
+    case ICA_MODULE_WD:
         learn_wd_c2h(sum, m, len);
         break;
-    case CLASS_PD:
-        if (len >= 37 && m[36] == PDCLASS_ENCRYPT)
-            learn_encrypt_pd(sum, m, len);
+    case ICA_MODULE_PD:
+        if (ica_pd_parse(m, len, ICA_MC2H_LEN, &pd) && pd.pdclass == ICA_PDCLASS_ENCRYPT)
+            learn_encrypt_pd(sum, m, &pd);
         break;
     }
+}
+
+/* WD_H2C: the buffer size, the reducer (version 6+) and the capability list (version 8+). */
+static void learn_wd_h2c(ica_summary *sum, const uint8_t *m, size_t len, uint8_t version)
+{
+    ica_wd_h2c wd;
+    const uint8_t *ht;
+    size_t bl;
+    sum->wd_version = version;
+    if (!ica_wd_h2c_parse(m, len, version, &wd))
+        return;
+    sum->ica_buffer_len = wd.buffer_len;
+    if (version >= 6 && wd.has_reducer) {
+        sum->pow2_agreed[ICA_C2S] = wd.pow2_c2h;
+        sum->pow2_agreed[ICA_S2C] = wd.pow2_h2c;
+        sum->reducer_level = wd.reducer_level;
+    }
+    if (version < 8 || !wd.caplist_ok)
+        return;
+    ht_learn(sum, m + wd.cap_off, wd.cap_len, 1);
+    /* MaxICAPacketLength bounds PDRFRAME lengths (frame_limit): taken only
+     * from a list that exactly fills its place */
+    if (caplist_ok(m + wd.cap_off, wd.cap_len) &&
+        ica_caplist_find(m + wd.cap_off, wd.cap_len, ICA_CAP_HIGH_THROUGHPUT, &ht, &bl) &&
+        bl >= HT_CAP_MAX_PACKET_OFF + 2)
+        sum->max_packet_len = le16(ht + HT_CAP_MAX_PACKET_OFF);
 }
 
 /* Returns the module count (remaining modules) or -1. */
 static int learn_init_connect(ica_summary *sum, const uint8_t *m, size_t len)
 {
-    if (len < MODULE_H2C_LEN)
+    ica_module_head h;
+    ica_pd_module pd;
+    if (!ica_module_h2c_parse(m, len, &h))
         return -1;
     sum->seen_connect = 1;
-    uint8_t version = m[6];
-    if (m[3] == CLASS_WD) {
-        sum->wd_version = version;
-        if (len >= 10)
-            sum->ica_buffer_len = le16(m + 8);
-        if (version >= 6 && len >= 32) {
-            sum->pow2_agreed[ICA_C2S] = m[26];
-            sum->pow2_agreed[ICA_S2C] = m[27];
-            sum->reducer_level = le16(m + 30);
-        }
-        if (version >= 8 && len >= WD_H2C_CAPLIST_END) {
-            size_t cl = le16(m + WD_H2C_CAPLIST_LEN), co = le16(m + WD_H2C_CAPLIST_LEN + 2), bl;
-            const uint8_t *ht;
-            if (co <= len && cl <= len - co)
-                ht_learn(sum, m + co, cl, 1);
-            /* MaxICAPacketLength bounds PDRFRAME lengths (frame_limit): taken
-             * only from a list that exactly fills its place */
-            if (co >= MODULE_H2C_LEN && co <= len && cl <= len - co && caplist_ok(m + co, cl) &&
-                ica_caplist_find(m + co, cl, ICA_CAP_HIGH_THROUGHPUT, &ht, &bl) &&
-                bl >= HT_CAP_MAX_PACKET_OFF + 2)
-                sum->max_packet_len = le16(ht + HT_CAP_MAX_PACKET_OFF);
-        }
-    } else if (m[3] == CLASS_PD && len >= 9) {
-        if (m[8] == PDCLASS_FRAME)
-            sum->pdrframe_version = version;
-        else if (m[8] == PDCLASS_ENCRYPT)
+    if (h.mclass == ICA_MODULE_WD) {
+        learn_wd_h2c(sum, m, len, h.version);
+    } else if (h.mclass == ICA_MODULE_PD && ica_pd_parse(m, len, ICA_MH2C_LEN, &pd)) {
+        if (pd.pdclass == ICA_PDCLASS_FRAME)
+            sum->pdrframe_version = h.version;
+        else if (pd.pdclass == ICA_PDCLASS_ENCRYPT)
             sum->pd_encrypt_bound = 1;
-        else if (m[8] == PDCLASS_COMPRESS)
+        else if (pd.pdclass == ICA_PDCLASS_COMPRESS)
             sum->pd_compress_bound = 1;
     }
-    return m[2];
+    return h.count;
 }
 
 static void enter_framed(ica_stream *st, enum ica_dir dir)

@@ -10,6 +10,14 @@ tools/captures/hostile_captures.py) carries:
   * TD_C2H version 3: EncryptionProtocol 0x0303 (TLS 1.2), cipher 0xC02F, strength 128 [SDK ica-c2h.h]
   * WD_H2C OEMId "CTX" as char[4] ASCIIZ                           [RO ica-h2c]
   * WD_H2C v6 ReducerVersion 0 with H2C_PowerOf2Agreed 15: level 1 (compression 1)  [RO init, wdica]
+
+Capability bodies (class CapabilityBodies): a WD_H2C v9 whose capability list holds one block of
+every layout IcaCaps.h defines (packed, little-endian; WANSCALER_SUPPORT from the HTML5 client's
+WanscalerSupport reader), each packed here from the header's member list with distinct values,
+plus a short COOKIE (expert note, bytes undecoded), a TIME_ZONE followed by its name (UTF-16, at
+oStandardName from the block's start, as the HTML5 client writes it), one whose oDaylightName points
+past the block, DYNAMIC_VIRTUAL_CHANNELS with two DVC_BIND entries (one with a friendly name) and
+one whose Offset points into its head, MTU (head only) and WATERMARK (a name without a layout).
 """
 import os
 import struct
@@ -130,6 +138,189 @@ class Corrections(unittest.TestCase):
         self.assertEqual(self.one(["ica.reducer.level"], "ica.reducer.level"), ["0"])
         rows = WS.fields(self.path, ["ica.compression"], filter="ica.frame && tcp.srcport == 1494")
         self.assertEqual(rows, [["1"]])
+
+
+# ---- capability bodies (IcaCaps.h) ----------------------------------------------------------
+
+def pk(fmt, *v):
+    return struct.pack("<" + fmt, *v)
+
+
+DATE_STD = (2026, 10, 0, 5, 3, 0, 0, 0)       # Year Month DayOfWeek Day Hour Minute Second Milliseconds
+DATE_DST = (2026, 3, 0, 5, 2, 0, 0, 0)
+
+
+def tz_common(o_standard=0, o_daylight=0):
+    return pk("IIiH8HiH8Hi", 1, 2, -60, o_standard, *DATE_STD, 0, o_daylight, *DATE_DST, -60)
+
+# DVC_BIND {u16 ByteCount, char[8] StaticChannelName, u16 cbFriendlyName, u16 oFriendlyName}, the
+# friendly name (UTF-16) at oFriendlyName from the entry's start; entries follow each other
+DVC_FRIENDLY = "Cam\0".encode("utf-16-le")
+DVC_BINDS = (pk("H", 14 + len(DVC_FRIENDLY)) + b"DVCPLG1\0" + pk("HH", len(DVC_FRIENDLY), 14) + DVC_FRIENDLY
+             + pk("H", 14) + b"CTXGFX\0\0" + pk("HH", 0, 0))
+
+# (signature, body, {field: expected value as tshark prints it})
+CAP_BLOCKS = [
+    (3, pk("I", 0x11), {"ica.cap.seamless": "0x00000011"}),
+    (4, pk("H", 0x0f), {"ica.cap.intellimouse": "0x000f"}),
+    (6, pk("HHIHH", 1, 30, 6, 500, 250), {"ica.cap.channel_monitoring.repeat_delay": "30",
+                                          "ica.cap.channel_monitoring.flags": "0x00000006",
+                                          "ica.cap.channel_monitoring.mouse_upper": "500",
+                                          "ica.cap.channel_monitoring.mouse_lower": "250"}),
+    (7, pk("H", 3), {"ica.cap.redraw": "0x0003"}),
+    (8, tz_common() + pk("HH", 1, 1252), {"ica.cap.time_zone.version": "1", "ica.cap.time_zone.operating_mode": "2",
+                                        "ica.cap.time_zone.bias": "-60", "ica.cap.time_zone.o_standard_name": "0",
+                                        "ica.cap.time_zone.standard_date.month": "10",
+                                        "ica.cap.time_zone.standard_date.day": "5",
+                                        "ica.cap.time_zone.daylight_date.hour": "2",
+                                        "ica.cap.time_zone.daylight_bias": "-60",
+                                        "ica.cap.time_zone.encoding_type": "1",
+                                        "ica.cap.time_zone.encoding_data": "1252"}),
+    (10, pk("BHHHHH", 2, 4096, 180, 1, 40, 120), {"ica.cap.cookie.version": "2",
+                                                   "ica.cap.cookie.max_cookie_size": "4096",
+                                                   "ica.cap.cookie.acr_timeout": "180",
+                                                   "ica.cap.cookie.acr_ui_flags": "0x0001",
+                                                   "ica.cap.cookie.acr_ui_dimming_percentage": "40",
+                                                   "ica.cap.cookie.acr_estimated_tcp_timeout": "120"}),
+    (13, pk("HHH", 1, 2, 2), {"ica.cap.server_version.family": "1", "ica.cap.server_version.family_version": "2",
+                              "ica.cap.server_version.variant": "2"}),
+    (14, pk("B", 1), {"ica.cap.keyboard_xkeysym.version": "1"}),
+    (15, pk("HII", 1, 26, 0xdeadbeef), {"ica.cap.cgp_packet_overhead.version": "1",
+                                        "ica.cap.cgp_packet_overhead.cgp_packet_overhead": "26",
+                                        "ica.cap.cgp_packet_overhead.cgp_session": "0xdeadbeef"}),
+    (16, pk("IHH", 3, 5000, 100), {"ica.cap.high_throughput.support_mask": "0x00000003",
+                                   "ica.cap.high_throughput.max_packet_length": "5000",
+                                   "ica.cap.high_throughput.line_loading": "100"}),
+    (17, pk("H", 37), {"ica.cap.ssl_packet_overhead.ssl_packet_overhead": "37"}),
+    (18, pk("B", 3), {"ica.cap.wd_credential_passing.version": "3"}),
+    (19, pk("IB", 0x2000000, 1), {"ica.cap.max_video.max_server_lvb_mem": "33554432",
+                                  "ica.cap.max_video.degrade_color_first": "1"}),
+    (20, pk("HH", 1, 2), {"ica.cap.euks.version": "1", "ica.cap.euks.mode": "2"}),
+    (21, pk("B", 1), {"ica.cap.mouse_button_swap.mouse_button_swapped": "1"}),
+    (22, pk("II", 0x04030201, 0x08070605), {"ica.cap.client_ts_license_info.buffer": "0102030405060708"}),
+    (23, pk("HHH", 1, 12, 0), {"ica.cap.farm_name.version": "1", "ica.cap.farm_name.farm_name_size": "12",
+                               "ica.cap.farm_name.farm_name_offset": "0"}),
+    (25, pk("HH", 7, 256), {"ica.cap.drive_mapping_acceleration.features_supported": "0x0007",
+                            "ica.cap.drive_mapping_acceleration.total_max_read_ahead_k": "256"}),
+    (26, pk("I", 0x0409), {"ica.cap.input_locale.active_input_locale": "0x00000409"}),
+    (27, pk("I", 1), {"ica.cap.licensed_features.licensed_features": "0x00000001"}),
+    (29, pk("H", 1), {"ica.cap.codepage_utf8.version": "1"}),
+    (30, pk("BIBIBIBIBI", 1, 3, 2, 0x10, 4, 0x20, 5, 0x30, 6, 0x40),
+     {"ica.cap.wanscaler_support.ica_protocol_version": "1", "ica.cap.wanscaler_support.ica_client_flags": "0x00000003",
+      "ica.cap.wanscaler_support.client_ws_protocol_version": "2",
+      "ica.cap.wanscaler_support.server_ws_flags": "0x00000020",
+      "ica.cap.wanscaler_support.cps_server_protocol_version": "5",
+      "ica.cap.wanscaler_support.session_flags": "0x00000040"}),
+    (31, pk("HH", 2, 8) + DVC_BINDS, {"ica.cap.dynamic_virtual_channels.count": "2",
+                                      "ica.cap.dynamic_virtual_channels.offset": "8"}),
+    (32, pk("H", 0), {"ica.cap.early_authentication.version": "0"}),
+    (33, pk("H", 64), {"ica.cap.virtual_maximum.virtual_maximum": "64"}),
+    (34, pk("IHH", 7, 12, 20), {"ica.cap.client_selfloop_check.session_id": "7",
+                                "ica.cap.client_selfloop_check.o_client_name": "12",
+                                "ica.cap.client_selfloop_check.o_domain_name": "20"}),
+    (36, pk("HH", 2, 0), {"ica.cap.rtp_audio_ica.level_supported": "2", "ica.cap.rtp_audio_ica.reserved": "0"}),
+    (37, pk("H", 1), {"ica.cap.system_flow_control.version_number": "1"}),
+    (38, tz_common(68) + pk("HHHH", 1, 68, 0, 1), {"ica.cap.dynamic_time_zone.bias": "-60",
+                                              "ica.cap.dynamic_time_zone.time_zone_name_type": "0x0001",
+                                              "ica.cap.dynamic_time_zone.o_time_zone_name": "68",
+                                              "ica.cap.dynamic_time_zone.dynamic_daylight_time_disabled": "0",
+                                              "ica.cap.dynamic_time_zone.encoding_type": "1"}),
+    (40, pk("BBBB", 1, 1, 0, 0), {"ica.cap.buffer_resize.out_buf_length_resize": "1",
+                                  "ica.cap.buffer_resize.ssl_overhead_resize": "1",
+                                  "ica.cap.buffer_resize.cgp_overhead_resize": "0"}),
+    (41, pk("BIBIBIBIBIBI", 1, 0x11, 2, 0x22, 3, 0x33, 4, 0x44, 5, 0x55, 6, 0x66),
+     {"ica.cap.nsap_supported.host_protocol_version": "1", "ica.cap.nsap_supported.host_flags": "0x00000011",
+      "ica.cap.nsap_supported.netscaler_flags": "0x00000022",
+      "ica.cap.nsap_supported.host_sdwan_protocol_version": "3",
+      "ica.cap.nsap_supported.client_sdwan_flags": "0x00000044",
+      "ica.cap.nsap_supported.client_protocol_version": "5",
+      "ica.cap.nsap_supported.session_protocol_version": "6",
+      "ica.cap.nsap_supported.session_protocol_flags": "0x00000066"}),
+]
+TZ_NAME = "UTC\0".encode("utf-16-le")
+EXTRA_BLOCKS = [
+    (1, b""),                                   # MTU: head only
+    (10, pk("BB", 1, 0)),                       # COOKIE shorter than version 1 (3 bytes needed)
+    (8, tz_common(64) + pk("HH", 1, 0) + TZ_NAME),      # TIME_ZONE with its name after the fixed part
+    (8, tz_common(0, 200) + pk("HH", 0, 0) + b"x"),     # oDaylightName beyond the block: expert, byte undecoded
+    (39, b"\x01\x02\x03"),                      # WATERMARK: named, no layout
+    (31, pk("HH", 1, 4)),                       # DYNAMIC_VIRTUAL_CHANNELS whose Offset points into its head
+]
+
+
+def cap_block(sig, body):
+    return u16(4 + len(body)) + u16(sig) + body
+
+
+def build_caps(path):
+    blocks = [cap_block(sig, body) for sig, body, _ in CAP_BLOCKS] + [cap_block(*b) for b in EXTRA_BLOCKS]
+    clist = bytes([0, len(blocks)]) + u16(4) + b"".join(blocks)
+    fixed = 38                                                  # WD_H2C v9: ServerCodePage ends at 38
+    body = u16(2048) + u16(6) + u16(6) + u16(0) + u16(0) + u16(0) + b"CTX\0" + u16(0)
+    body += bytes([0, 0]) + u16(0) + u16(0) + u16(len(clist)) + u16(fixed) + u16(1252) + clist
+    w = pcapgen.PcapWriter(path)
+    s = pcapgen.TcpStream(w, ("10.5.0.1", 40101), ("10.5.0.2", 1494))
+    s.handshake()
+    s.send("s2c", DETECT)
+    s.send("c2s", DETECT)
+    s.send("s2c", INIT_REQUEST)
+    s.send("c2s", wd(1, module_c2h(0, 4, b"PDRFRAME.DLL", b"\x09\0\0\0", 1, 1, host=b"PDRFRAME")))
+    s.send("s2c", wd(2, module_h2c(0, 2, 9, body)))
+    w.close()
+
+
+class CapabilityBodies(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ica-caps-")
+        cls.path = os.path.join(cls.tmp, "caps.pcap")
+        build_caps(cls.path)
+
+    def values(self, *fields):
+        """The values of each field in the frame of the big list, every occurrence."""
+        rows = WS.fields(self.path, list(fields), filter="ica.cap.signature == 41", aggregator="\x1e")
+        self.assertEqual(len(rows), 1, rows)
+        got = [[v for v in col.split("\x1e") if v != ""] for col in rows[0]]
+        return got if len(fields) > 1 else got[0]
+
+    def test_every_layout_decoded(self):
+        want = [(sig, f, v) for sig, _, fields in CAP_BLOCKS for f, v in fields.items()]
+        got = self.values(*[f for _, f, _ in want])
+        for (sig, field, value), values in zip(want, got):
+            # TIME_ZONE appears twice (the second one with its name after the fixed part)
+            self.assertEqual(values[:1], [value], (sig, field, values))
+
+    def test_blocks_and_undecoded_bytes(self):
+        self.assertEqual(len(self.values("ica.cap.signature")), len(CAP_BLOCKS) + len(EXTRA_BLOCKS))
+        # undecoded: the short COOKIE's 2 bytes, the byte after the last TIME_ZONE, the WATERMARK body
+        self.assertEqual(self.values("ica.cap.data"), ["0100", "78", "010203"])
+        self.assertEqual(self.values("ica.cap.cookie.version"), ["2"])   # the short one decodes nothing
+        self.assertEqual(self.values("ica.cap.time_zone.encoding_data"), ["1252", "0", "0"])
+        self.assertEqual(self.values("ica.cap.time_zone.standard_name", "ica.cap.time_zone.daylight_name"),
+                         [["UTC"], []])
+
+    def test_dvc_binds(self):
+        self.assertEqual(self.values("ica.cap.dynamic_virtual_channels.bind.byte_count",
+                                     "ica.cap.dynamic_virtual_channels.bind.static_channel_name",
+                                     "ica.cap.dynamic_virtual_channels.bind.cb_friendly_name",
+                                     "ica.cap.dynamic_virtual_channels.bind.friendly_name"),
+                         [["22", "14"], ["DVCPLG1", "CTXGFX"], ["8", "0"], ["Cam"]])
+
+    def test_short_body_expert(self):
+        rows = WS.fields(self.path, ["_ws.expert.message"], filter="ica.cap.short", aggregator="\x1e")
+        self.assertEqual(len(rows), 1)
+        msgs = [m for m in rows[0][0].split("\x1e")
+                if m.startswith(("Capability body", "oStandard", "oDaylight", "Offset", "DVC_BIND", "Count"))]
+        self.assertEqual(msgs, ["Capability body of 2 bytes: the fixed fields of ica.cap.cookie need 3",
+                                "oDaylightName 200 is outside the capability's strings (64 to 65)",
+                                "Offset 4 to the DVC_BIND entries is outside the capability (8 bytes)"])
+
+    def test_field_types(self):
+        fields = {r["abbrev"]: r for r in WS.listing("fields") if r["kind"] == "F"}
+        self.assertEqual(fields["ica.cap.time_zone.bias"]["type"], "FT_INT32")
+        self.assertEqual(fields["ica.cap.cookie.max_cookie_size"]["type"], "FT_UINT16")
+        self.assertEqual(fields["ica.cap.client_ts_license_info.buffer"]["type"], "FT_BYTES")
+        self.assertEqual(fields["ica.cap.nsap_supported.host_flags"]["name"], "HostFlags")
 
 
 if __name__ == "__main__":

@@ -657,8 +657,169 @@ static void test_reducer_version_zero(void)
     ica_stream_free(&st);
 }
 
+/* ---- module layouts parsed once (ica_stream.h) ---- */
+
+static void put16(uint8_t *m, size_t off, unsigned v)
+{
+    m[off] = (uint8_t)v;
+    m[off + 1] = (uint8_t)(v >> 8);
+}
+
+static void test_module_heads(void)
+{
+    uint8_t m[40] = { 0 };
+    ica_module_head h;
+    put16(m, ICA_MC2H_BYTE_COUNT, 40);
+    m[ICA_MC2H_COUNT] = 3;
+    m[ICA_MC2H_CLASS] = ICA_MODULE_PD;
+    m[ICA_MC2H_VERSION_L] = 1;
+    m[ICA_MC2H_VERSION_H] = 2;
+    CHECK_EQ_INT(ica_module_c2h_parse(m, ICA_MC2H_LEN - 1, &h), 0);
+    CHECK_EQ_INT(ica_module_c2h_parse(m, sizeof m, &h), 1);
+    CHECK_EQ_INT(h.byte_count, 40);
+    CHECK_EQ_INT(h.count, 3);
+    CHECK_EQ_INT(h.mclass, ICA_MODULE_PD);
+    CHECK_EQ_INT(h.version_high, 2);
+    ica_pd_module pd;
+    CHECK_EQ_INT(ica_pd_parse(m, ICA_MC2H_LEN + 3, ICA_MC2H_LEN, &pd), 0);   /* class word cut */
+    m[ICA_MC2H_LEN] = ICA_PDCLASS_ENCRYPT;
+    CHECK_EQ_INT(ica_pd_parse(m, ICA_MC2H_LEN + 4, ICA_MC2H_LEN, &pd), 1);
+    CHECK_EQ_INT(pd.has_enc_level, 0);                                       /* EncryptionLevel absent */
+    uint8_t pdm[41];
+    memcpy(pdm, m, 40);
+    pdm[40] = 1;
+    CHECK_EQ_INT(ica_pd_parse(pdm, sizeof pdm, ICA_MC2H_LEN, &pd), 1);
+    CHECK_EQ_INT(pd.has_enc_level, 1);
+    CHECK_EQ_INT(pd.enc_level, 1);
+    CHECK_EQ_INT(pd.data, 40);
+    uint8_t c[ICA_MH2C_LEN + 4] = { 12, 0, 0, ICA_MODULE_PD, 1, 2, 2, 0, ICA_PDCLASS_FRAME };
+    CHECK_EQ_INT(ica_module_h2c_parse(c, ICA_MH2C_LEN - 1, &h), 0);
+    CHECK_EQ_INT(ica_module_h2c_parse(c, sizeof c, &h), 1);
+    CHECK_EQ_INT(h.version, 2);
+    CHECK_EQ_INT(ica_pd_parse(c, sizeof c, ICA_MH2C_LEN, &pd), 1);
+    CHECK_EQ_INT(pd.pdclass, ICA_PDCLASS_FRAME);
+    CHECK_EQ_INT(pd.has_enc_level, 0);                                       /* PD_H2C: class only */
+}
+
+/* UI_C2H v8 (FixedLength 97): every group, the later-version offsets and
+ * the three states of a string offset; then a version-1 module. */
+static void test_ui_c2h_layout(void)
+{
+    uint8_t m[120] = { 0 };
+    ica_ui_c2h ui;
+    m[ICA_UI_ENCRYPTION_LEVEL] = 1;
+    m[ICA_UI_ENCRYPTION_SEED] = 0x5a;
+    put16(m, ICA_UI_O_DOMAIN, 100);                  /* inside the variable part */
+    put16(m, ICA_UI_O_DOMAIN + 2, 50);               /* inside the fixed part: bad */
+    put16(m, ICA_UI_CLIENT_BUILD, 1234);
+    put16(m, ICA_UI_O_CLIENT_NAME, 110);
+    put16(m, ICA_UI_FIXED_LENGTH, 97);
+    put16(m, ICA_UI_ENCODING_TYPE, 1);
+    put16(m, ICA_UI_O_LAUNCHER, 97);
+    put16(m, ICA_UI_O_LAUNCH_REFERENCE, 200);        /* beyond the module: bad */
+    CHECK_EQ_INT(ica_ui_c2h_parse(m, ICA_UI_V1_LEN - 1, &ui), 0);
+    CHECK_EQ_INT(ica_ui_c2h_parse(m, sizeof m, &ui), 1);
+    CHECK_EQ_INT(ui.has_v2 && ui.has_v3 && ui.has_v4, 1);
+    CHECK_EQ_INT(ui.fixed, 97);
+    CHECK_EQ_INT(ui.fixed_ok, 1);
+    CHECK_EQ_INT(ui.client_build, 1234);
+    CHECK_EQ_INT(ui.encoding, 1);
+    CHECK_EQ_INT(ui.seed, 0x5a);
+    CHECK_EQ_INT(ui.v5_end, ICA_UI_V8_LEN);
+    CHECK_EQ_INT(ui.str[ICA_UI_DOMAIN].state, ICA_STR_AT);
+    CHECK_EQ_INT(ui.str[ICA_UI_DOMAIN].value, 100);
+    CHECK_EQ_INT(ui.str[ICA_UI_USER].state, ICA_STR_BAD);
+    CHECK_EQ_INT(ui.str[ICA_UI_USER].field, ICA_UI_O_DOMAIN + 2);
+    CHECK_EQ_INT(ui.str[ICA_UI_PASSWORD].state, ICA_STR_ABSENT);
+    CHECK_EQ_INT(ui.str[ICA_UI_CLIENT_NAME].state, ICA_STR_AT);
+    CHECK_EQ_INT(ui.str[ICA_UI_LAUNCHER].state, ICA_STR_AT);
+    CHECK_EQ_INT(ui.str[ICA_UI_LAUNCH_REFERENCE].state, ICA_STR_BAD);
+    /* FixedLength 92 covers only v5: no v7 offsets */
+    put16(m, ICA_UI_FIXED_LENGTH, 92);
+    ica_ui_c2h_parse(m, sizeof m, &ui);
+    CHECK_EQ_INT(ui.v5_end, ICA_UI_V5_LEN);
+    CHECK_EQ_INT(ui.str[ICA_UI_LAUNCH_REFERENCE].state, ICA_STR_NONE);
+    /* FixedLength beyond the module: no strings */
+    put16(m, ICA_UI_FIXED_LENGTH, 500);
+    ica_ui_c2h_parse(m, sizeof m, &ui);
+    CHECK_EQ_INT(ui.fixed_ok, 0);
+    CHECK_EQ_INT(ui.str[ICA_UI_LAUNCHER].state, ICA_STR_NONE);
+    /* version 1 (64 bytes): FixedLength is 64, no later group */
+    ica_ui_c2h_parse(m, ICA_UI_V1_LEN, &ui);
+    CHECK_EQ_INT(ui.has_v2, 0);
+    CHECK_EQ_INT(ui.fixed, ICA_UI_V1_LEN);
+    CHECK_EQ_INT(ui.fixed_ok, 1);
+    CHECK_EQ_INT(ui.str[ICA_UI_CLIENT_NAME].state, ICA_STR_NONE);
+    CHECK_EQ_INT(ui.str[ICA_UI_DOMAIN].state, ICA_STR_BAD);   /* 100 is past the 64 bytes */
+}
+
+static void test_wd_layouts(void)
+{
+    uint8_t m[120] = { 0 };
+    ica_wd_c2h wd;
+    put16(m, ICA_WDC2H_PRODUCT_ID, 0x4054);
+    put16(m, ICA_WDC2H_TEXT_MODE_COUNT, 5);
+    put16(m, ICA_WDC2H_TEXT_MODE_OFFSET, 96);        /* two 12-byte modes fit in 120 */
+    put16(m, ICA_WDC2H_VCBIND_COUNT, 3);
+    put16(m, ICA_WDC2H_VCBIND_OFFSET, 90);           /* 90, 100, 110: all fit */
+    memcpy(m + 90, "CTXTW  \0", 8);
+    put16(m, 90 + ICA_VCBIND_CHANNEL, 1);
+    memcpy(m + 100, "CTXCAM\0\0", 8);
+    put16(m, 100 + ICA_VCBIND_CHANNEL, 70);
+    put16(m, ICA_WDC2H_CAPLIST_LEN, 8);
+    put16(m, ICA_WDC2H_CAPLIST_OFFSET, 30);          /* inside the module header */
+    CHECK_EQ_INT(ica_wd_c2h_parse(m, ICA_WDC2H_V1_LEN - 1, &wd), 0);
+    CHECK_EQ_INT(ica_wd_c2h_parse(m, sizeof m, &wd), 1);
+    CHECK_EQ_INT(wd.product_id, 0x4054);
+    CHECK_EQ_INT(wd.tm_n, 2);
+    CHECK_EQ_INT(wd.vc_n, 3);
+    CHECK_EQ_INT(wd.caplist_ok, 0);
+    char name[ICA_VC_NAME_LEN];
+    uint16_t ch;
+    ica_vcbind_get(m, &wd, 0, name, &ch);
+    CHECK_EQ_STR(name, "CTXTW");
+    CHECK_EQ_INT(ch, 1);
+    ica_vcbind_get(m, &wd, 1, name, &ch);
+    CHECK_EQ_STR(name, "CTXCAM");
+    CHECK_EQ_INT(ch, 70);
+    CHECK_EQ_INT(ica_wd_c2h_parse(m, 105, &wd), 1);  /* the second binding cut */
+    CHECK_EQ_INT(wd.vc_n, 1);
+    CHECK_EQ_INT(wd.tm_n, 0);
+    ica_wd_c2h_parse(m, ICA_WDC2H_VCBIND_END, &wd);
+    CHECK_EQ_INT(wd.has_vcbind, 1);
+    CHECK_EQ_INT(wd.has_reducer, 0);
+    CHECK_EQ_INT(wd.has_caplist, 0);
+
+    uint8_t h[48] = { 0 };
+    ica_wd_h2c w2;
+    put16(h, ICA_WDH2C_BUFFER_LENGTH, 2048);
+    put16(h, ICA_WDH2C_APP_SERVER_OFFSET, 60);       /* beyond the module: bad */
+    h[ICA_WDH2C_C2H_POW2] = 0;
+    h[ICA_WDH2C_H2C_POW2] = 15;
+    put16(h, ICA_WDH2C_REDUCER_LEVEL, 2);
+    put16(h, ICA_WDH2C_CAPLIST_LEN, 4);
+    put16(h, ICA_WDH2C_CAPLIST_OFFSET, ICA_WDH2C_CODE_PAGE_END);
+    put16(h, ICA_WDH2C_SERVER_CODE_PAGE, 1252);
+    CHECK_EQ_INT(ica_wd_h2c_parse(h, ICA_WDH2C_V1_LEN - 1, 9, &w2), 0);
+    CHECK_EQ_INT(ica_wd_h2c_parse(h, sizeof h, 9, &w2), 1);
+    CHECK_EQ_INT(w2.buffer_len, 2048);
+    CHECK_EQ_INT(w2.app_state, ICA_STR_BAD);
+    CHECK_EQ_INT(w2.pow2_h2c, 15);
+    CHECK_EQ_INT(w2.reducer_level, 2);
+    CHECK_EQ_INT(w2.has_code_page, 1);
+    CHECK_EQ_INT(w2.caplist_ok, 1);
+    CHECK_EQ_INT(w2.cap_off, ICA_WDH2C_CODE_PAGE_END);
+    ica_wd_h2c_parse(h, sizeof h, 8, &w2);
+    CHECK_EQ_INT(w2.has_code_page, 0);               /* ServerCodePage is version 9 */
+    ica_wd_h2c_parse(h, ICA_WDH2C_V1_LEN, 9, &w2);
+    CHECK_EQ_INT(w2.has_wdflag || w2.has_reducer || w2.has_caplist, 0);
+}
+
 int main(void)
 {
+    test_module_heads();
+    test_ui_c2h_layout();
+    test_wd_layouts();
     test_reference_session();
     test_padding_and_keys();
     test_reducer_level2_and_rc5();
