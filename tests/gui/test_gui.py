@@ -126,6 +126,12 @@ def status_bar_text(png, out):
     return " ".join(text.split())
 
 
+def ocr_word(word):
+    """A word as compared: tesseract reads the brackets of a generated
+    item's line as "[" or "{" (seen on 4.6), so brackets do not count."""
+    return word.strip("[]{}()")
+
+
 def text_line_position(png, words, prefix=False):
     """Screen position (x, y) of the middle of the first word of the first
     line of text that reads exactly `words` (with prefix: starts with them),
@@ -149,7 +155,7 @@ def text_line_position(png, words, prefix=False):
         line = lines[key]
         while line and not any(c.isalnum() for c in line[0][0]):
             line = line[1:]                                # the expander arrow, read as ">" or "»"
-        if [w[0] for w in (line[:len(words)] if prefix else line)] == words:
+        if [ocr_word(w[0]) for w in (line[:len(words)] if prefix else line)] == [ocr_word(w) for w in words]:
             _, left, top, width, height = line[0]
             return (left + width // 2) // 2, (top + height // 2) // 2
     return None
