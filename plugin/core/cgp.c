@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include "cgp.h"
+#include "le_bytes.h"
 
 const uint8_t cgp_signature[CGP_SIGNATURE_LEN] = { 0x1a, 'C', 'G', 'P', '/', '0', '1' };
 
@@ -26,8 +27,6 @@ const char *cgp_cmd_name(unsigned cmd)
 }
 
 /* Little-endian fixed-width reads; the caller has checked the bounds. */
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 
 /* Cursor over one buffer: every read checks the end and latches the first failure. */
 typedef struct {

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 #include "ica_caps.h"
+#include "le_bytes.h"
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 void ica_caplist_parse(const uint8_t *list, size_t len, ica_caplist *out)
 {

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 #include "ica_ht.h"
+#include "le_bytes.h"
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 uint32_t ica_ht_bandwidth(uint16_t raw)
 {

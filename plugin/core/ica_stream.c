@@ -6,6 +6,7 @@
 #include <string.h>
 #include "ica_stream.h"
 #include "ica_wd.h"
+#include "le_bytes.h"
 
 const uint8_t ica_detect_string[ICA_DETECT_LEN] = { 0x7f, 0x7f, 'I', 'C', 'A', 0x00 };
 
@@ -40,8 +41,6 @@ struct ica_ivw {
 
 enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | ((uint32_t)le16(p + 2) << 16); }
 
 /* ---- handshake module layouts (ica_stream.h), read once for the core and the dissector */
 
