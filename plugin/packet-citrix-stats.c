@@ -722,6 +722,20 @@ static const void *kept_rec(packet_info *pinfo, int tap_id, guint i)
     return a && i < wmem_array_get_count(a) ? *(const void **)wmem_array_index(a, i) : NULL;
 }
 
+/* A CGP record that says what an earlier record of this frame said (same
+ * session, direction and event: a segment holding several messages)
+ * would only repeat its summary. */
+static gboolean cgp_rec_repeats(packet_info *pinfo, guint i)
+{
+    const cgp_tap_rec *c = (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, i);
+    for (guint j = 0; j < i; j++) {
+        const cgp_tap_rec *e = (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, j);
+        if (e->session == c->session && e->dir == c->dir && e->event == c->event)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Nothing to do, at once, on a frame that kept no record (most frames of
  * most captures); a stale match (the frame dissected again without
  * records) only costs the three lookups, which then find nothing. */
@@ -736,7 +750,7 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
             continue;
         frame_cgp = c->session;
         guint32 n = session_number(c->session, c->ica);
-        if (tree) {
+        if (tree && !cgp_rec_repeats(pinfo, i)) {
             proto_tree *t = citrix_tree(tree, tvb, n, c->transport);
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_direction, tvb, 0, 0, c->dir));
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_cgp_event, tvb, 0, 0, c->event));

@@ -417,6 +417,19 @@ class Resume(unittest.TestCase):
         self.assertEqual((st["CGP sessions"], st["Resume attempts"], st["Resumes refused"]), (1, 1, 1))
 
 
+class SessionSummary(unittest.TestCase):
+    def test_one_cgp_summary_per_event(self):
+        # frame 22 of cgp-spike.pcap holds the end of one DATA_REALTIME message and three more of
+        # the same direction: the session summary shows their CGP facts once, and each of the four
+        # ICA chunks with its own bytes
+        r = rows(capture("cgp-spike.pcap"), ["cgp.cmd", "citrix.cgp.event", "citrix.direction", "citrix.ica_bytes"],
+                 filter="frame.number == 22")[22]
+        self.assertEqual(r["cgp.cmd"], ["0x0a"] * 3)
+        self.assertEqual(r["citrix.cgp.event"], ["0"])
+        self.assertEqual(r["citrix.ica_bytes"], ["80", "57", "700", "615"])
+        self.assertEqual(r["citrix.direction"], ["1"] * 5)
+
+
 class Malformed(unittest.TestCase):
     def test_experts(self):
         path = capture("cgp-malformed.pcap")
