@@ -722,18 +722,14 @@ static const void *kept_rec(packet_info *pinfo, int tap_id, guint i)
     return a && i < wmem_array_get_count(a) ? *(const void **)wmem_array_index(a, i) : NULL;
 }
 
-/* A CGP record that says what an earlier record of this frame said (same
- * session, direction and event: a segment holding several messages)
- * would only repeat its summary. */
+/* A CGP record that says what the record before it said (same session,
+ * direction and event: a segment holding several messages) would only
+ * repeat its summary.  Only the one before: a frame can hold thousands. */
 static gboolean cgp_rec_repeats(packet_info *pinfo, guint i)
 {
     const cgp_tap_rec *c = (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, i);
-    for (guint j = 0; j < i; j++) {
-        const cgp_tap_rec *e = (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, j);
-        if (e->session == c->session && e->dir == c->dir && e->event == c->event)
-            return TRUE;
-    }
-    return FALSE;
+    const cgp_tap_rec *e = i ? (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, i - 1) : NULL;
+    return e && e->session == c->session && e->dir == c->dir && e->event == c->event;
 }
 
 /* Nothing to do, at once, on a frame that kept no record (most frames of
