@@ -26,8 +26,6 @@ const char *cgp_cmd_name(unsigned cmd)
     return cmd < sizeof cmd_names / sizeof cmd_names[0] ? cmd_names[cmd] : NULL;
 }
 
-/* Little-endian fixed-width reads; the caller has checked the bounds. */
-
 /* Cursor over one buffer: every read checks the end and latches the first failure. */
 typedef struct {
     const uint8_t *p;

@@ -6,7 +6,6 @@
 #include "ica_caps.h"
 #include "le_bytes.h"
 
-
 void ica_caplist_parse(const uint8_t *list, size_t len, ica_caplist *out)
 {
     out->more = out->count = 0;

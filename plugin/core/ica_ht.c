@@ -6,7 +6,6 @@
 #include "ica_ht.h"
 #include "le_bytes.h"
 
-
 uint32_t ica_ht_bandwidth(uint16_t raw)
 {
     uint32_t mantissa = (raw & 0x7ffu) | 0x800u;

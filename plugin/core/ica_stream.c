@@ -41,7 +41,6 @@ struct ica_ivw {
 
 enum { CRYPT_MODE_HDR, CRYPT_MODE_CLEAR, CRYPT_MODE_PERM };
 
-
 /* ---- handshake module layouts (ica_stream.h), read once for the core and the dissector */
 
 int ica_module_c2h_parse(const uint8_t *m, size_t len, ica_module_head *out)
