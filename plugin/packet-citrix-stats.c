@@ -722,31 +722,26 @@ static const void *kept_rec(packet_info *pinfo, int tap_id, guint i)
     return a && i < wmem_array_get_count(a) ? *(const void **)wmem_array_index(a, i) : NULL;
 }
 
-/* A CGP record that says what the record before it said (same session,
- * direction and event: a segment holding several messages) would only
- * repeat its summary.  Only the one before: a frame can hold thousands. */
-static gboolean cgp_rec_repeats(packet_info *pinfo, guint i)
-{
-    const cgp_tap_rec *c = (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, i);
-    const cgp_tap_rec *e = i ? (const cgp_tap_rec *)kept_rec(pinfo, tap_id_cgp, i - 1) : NULL;
-    return e && e->session == c->session && e->dir == c->dir && e->event == c->event;
-}
-
 /* Nothing to do, at once, on a frame that kept no record (most frames of
  * most captures); a stale match (the frame dissected again without
  * records) only costs the three lookups, which then find nothing. */
 static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const void *rec, *frame_cgp = NULL;
+    const cgp_tap_rec *c, *prev = NULL;
     if (pinfo->num != last_rec_frame)
         return 0;
-    for (guint i = 0; (rec = kept_rec(pinfo, tap_id_cgp, i)) != NULL; i++) {
-        const cgp_tap_rec *c = (const cgp_tap_rec *)rec;
+    /* A CGP record that says what the record before it said (same session,
+     * direction and event: a segment holding several messages) would only
+     * repeat its summary. */
+    for (guint i = 0; (rec = kept_rec(pinfo, tap_id_cgp, i)) != NULL; i++, prev = c) {
+        c = (const cgp_tap_rec *)rec;
         if (!c->session)
             continue;
         frame_cgp = c->session;
         guint32 n = session_number(c->session, c->ica);
-        if (tree && !cgp_rec_repeats(pinfo, i)) {
+        gboolean repeats = prev && prev->session == c->session && prev->dir == c->dir && prev->event == c->event;
+        if (tree && !repeats) {
             proto_tree *t = citrix_tree(tree, tvb, n, c->transport);
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_direction, tvb, 0, 0, c->dir));
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_cgp_event, tvb, 0, 0, c->event));
