@@ -14,6 +14,7 @@ set(CITRIX_CORE_SOURCES
   ica_ht.c
   ica_keyfind.c
   ica_reducer.c
+  ica_v3.c
   ica_stream.c
   ica_wd.c
   port_range.c

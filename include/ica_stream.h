@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "ica_basic.h"
 #include "ica_reducer.h"
+#include "ica_v3.h"
 #include "ica_keyfind.h"
 #include "ica_ht.h"
 #include "ica_wd.h"
@@ -90,6 +91,8 @@ enum ica_event_type {
 #define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
 #define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
 #define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */
+#define ICA_FR_V3_FAILED    0x20000 /* V3 expansion failed at this frame (ev.v3_error says why); the
+                                       direction stops expanding, later frames carry the same reason */
 
 /* ICA_EV_UNDECODED: why (ev.code) */
 enum ica_undecoded_reason {
@@ -140,6 +143,8 @@ typedef struct {
     uint16_t ht_rtt_ms;     /* with ICA_HT_ROUND_TRIP_ESTIMATE */
     uint16_t ht_bw_raw;     /* with ICA_HT_BANDWIDTH_ESTIMATE */
     uint32_t ht_bw;         /* ... bytes per second */
+    /* ICA_EV_FRAME with ICA_FR_V3 not expanded: enum ica_v3_error */
+    uint8_t v3_error;
     /* ICA_EV_CMD */
     uint8_t code;
     uint8_t cmd_flags;      /* ICA_CMDF_* */
@@ -237,6 +242,8 @@ typedef struct {
     uint8_t *hist;              /* reducer history */
     ica_basic_state cipher;
     ica_expander expander;
+    ica_v3 *v3;                 /* reducer V3/V4 expander, on the first V3 frame; released on error */
+    uint8_t v3_error;           /* enum ica_v3_error: why this direction stopped expanding */
     uint8_t chain_known;        /* the cipher's previous-byte state is known */
     struct ica_keytrial *trial; /* key recovery in progress (mid-session only) */
     struct ica_ivw *ivw;        /* interrupted virtual writes (ICA_MAX_INTERRUPTED), on first need */

@@ -35,7 +35,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 #include "packet-ica-int.h"
-#include "ica_reducer.h"
+#include "ica_v3.h"
 #include "ica_ht.h"
 
 static int hf_ica_frame = -1;
@@ -181,10 +181,11 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
     guint len = tvb_reported_length(t);
     ica_v3_chunk chunks[64];
     const guint8 *p = tvb_get_ptr(t, 0, len);
-    int n = ica_v3_parse(p, len, chunks, 64);
+    int complete = 0;
+    int n = ica_v3_parse(p, len, chunks, 64, &complete);
     if (n < 0) {
         proto_tree_add_expert_format(tree, pinfo, &ei_ica_undecoded, t, 0, len,
-                                     "V3 chunk headers do not cover the packet");
+                                     "V3 chunk headers do not fit the packet");
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -204,7 +205,7 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
         proto_tree_add_boolean(vt, hf_ica_v3_compressed, t, c->hdr_off + c->hdr_len - 1, 1, c->compressed);
         if (!c->compressed)
             proto_tree_add_boolean(vt, hf_ica_v3_add_to_history, t, c->hdr_off, c->hdr_len - 1, c->add_to_history);
-        proto_tree_add_uint(vt, hf_ica_v3_length, t, c->hdr_off, c->hdr_len - 1, c->data_len);
+        proto_tree_add_uint(vt, hf_ica_v3_length, t, c->hdr_off, c->hdr_len - 1, c->out_len);
         if (c->data_len)
             proto_tree_add_item(vt, hf_ica_v3_data, t, c->data_off, c->data_len, ENC_NA);
     }

@@ -1,4 +1,4 @@
-/* ica_reducer.c - reducer level 1 expander and V3 chunk headers (ica.md §7.2).
+/* ica_reducer.c - reducer level 1 expander (ica.md §7.2).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -126,71 +126,4 @@ long ica_expand_l1(ica_expander *ex, const uint8_t *in, size_t in_len, uint8_t *
         }
     }
     return (long)n;
-}
-
-/* A 7-bit varint read backwards from *pos (exclusive), low group first. */
-static int read_back_varint(const uint8_t *pkt, size_t floor, size_t *pos, uint32_t *val)
-{
-    uint32_t v = 0;
-    for (unsigned shift = 0; shift < 28; shift += 7) {
-        if (*pos <= floor)
-            return -1;
-        uint8_t b = pkt[--*pos];
-        v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *val = v;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-int ica_v3_parse(const uint8_t *pkt, size_t len, ica_v3_chunk *chunks, int max)
-{
-    size_t data = 0, hdr = len;
-    int count = 0;
-    while (data < hdr) {
-        if (count >= max)
-            return -1;
-        ica_v3_chunk *c = &chunks[count];
-        size_t top = hdr;
-        uint8_t first = pkt[--hdr];
-        c->channel = first >> 2;
-        c->completion = (first >> 1) & 1;
-        c->compressed = first & 1;
-        c->add_to_history = 0;
-        c->is_command = 0;
-        c->command = 0;
-        c->nparams = 0;
-        c->params_off = 0;
-        c->data_off = (uint32_t)data;
-        c->data_len = 0;
-        if (first == (ICA_V3_NULL_CHANNEL << 2)) {
-            if (hdr < data + 2)
-                return -1;
-            c->is_command = 1;
-            c->nparams = pkt[--hdr];
-            c->command = pkt[--hdr];
-            if (hdr < data + c->nparams)
-                return -1;
-            hdr -= c->nparams;
-            c->params_off = (uint32_t)hdr;
-        } else {
-            uint32_t l;
-            if (read_back_varint(pkt, data, &hdr, &l) < 0)
-                return -1;
-            if (!c->compressed) {
-                c->add_to_history = l & 1;
-                l >>= 1;
-            }
-            if (l > hdr - data)
-                return -1;
-            c->data_len = l;
-            data += l;
-        }
-        c->hdr_off = (uint32_t)hdr;
-        c->hdr_len = (uint32_t)(top - hdr);
-        count++;
-    }
-    return data == hdr ? count : -1;
 }

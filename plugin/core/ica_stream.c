@@ -237,6 +237,25 @@ static int reserve(ica_stream *st, uint8_t **buf, size_t *cap, size_t need)
     return 0;
 }
 
+static void libc_free(void *actx, void *ptr)
+{
+    (void)actx;
+    free(ptr);
+}
+
+/* The V3 expander of a direction stops for good: its memory (history,
+ * hash table, coders) goes at once when the allocator can free. */
+static void v3_stop(ica_stream *st, ica_dir_state *d, int reason)
+{
+    if (!d->v3_error)
+        d->v3_error = (uint8_t)reason;
+    if (d->v3 && (st->free_fn || st->realloc_fn == libc_realloc)) {
+        ica_v3_free(d->v3, st->free_fn ? st->free_fn : libc_free);
+        (st->free_fn ? st->free_fn : libc_free)(st->actx, d->v3);
+        d->v3 = NULL;
+    }
+}
+
 static uint8_t *fixed_buffer(ica_stream *st, uint8_t **buf, size_t size)
 {
     if (!*buf) {
@@ -287,6 +306,9 @@ void ica_stream_free(ica_stream *st)
         free(st->d[i].work);
         free(st->d[i].expanded);
         free(st->d[i].hist);
+        if (st->d[i].v3)
+            ica_v3_free(st->d[i].v3, libc_free);
+        free(st->d[i].v3);
     }
     free(st->sum.vc_count);
 }
@@ -304,6 +326,7 @@ void ica_stream_lose(ica_stream *st, enum ica_dir dir)
         d->sync_reason = ICA_UNDEC_RESYNC;
         d->wd_stopped = 1;      /* resumes at a frame whose bytes parse as whole commands */
         d->expander_ok = 0;     /* the reducer history is lost for good */
+        v3_stop(st, d, ICA_V3_ERR_LOST);
     } else {
         d->phase = ICA_PHASE_LOST;
     }
@@ -1046,6 +1069,36 @@ static void ht_infer(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
         sum->ht_state = ICA_HT_INFERRED_OFF;
 }
 
+/* A V3 packet whose chunk headers fit: they cover it exactly, or the walk
+ * reaches a compressed chunk (whose size only the expander knows). */
+static int v3_fits(const uint8_t *p, size_t len)
+{
+    ica_v3_chunk chunks[64];
+    int complete = 0;
+    int n = ica_v3_parse(p, len, chunks, 64, &complete);
+    return n > 0 && (complete || chunks[n - 1].compressed);
+}
+
+/* The same for a V3 session whose client did not ask for the header the
+ * way the HTML5 client does (the real Win32 session of
+ * captures/edt-citrixudp.pcap sends supportMask 0x1F and uses the header
+ * both ways: an inference from that capture, ica-modern.md §2): the V3
+ * packet fits only with the header, or only without it. */
+static void ht_infer_v3(ica_stream *st, const uint8_t *p, size_t len)
+{
+    ica_summary *sum = &st->sum;
+    ica_ht_header h;
+    size_t n = len ? ica_ht_parse(p, len, &h) : 0;
+    int with = n && !(p[0] & ICA_HT_UNNAMED_BITS) && v3_fits(p + n, len - n);
+    int without = v3_fits(p, len);
+    if (with && !without)
+        sum->ht_state = ICA_HT_INFERRED_ON;
+    else if (without && !with)
+        sum->ht_state = ICA_HT_INFERRED_OFF;
+    else if (++sum->ht_infer_tries >= HT_INFER_FRAMES)
+        sum->ht_state = ICA_HT_INFERRED_OFF;
+}
+
 /* The high-throughput header at the start of a frame's WD bytes (before the
  * expander); 0 when it is expected but the frame is too short for it. */
 static int ht_strip(ica_stream *st, enum ica_dir dir, const uint8_t **plain, size_t *plen, ica_event *ev)
@@ -1053,6 +1106,8 @@ static int ht_strip(ica_stream *st, enum ica_dir dir, const uint8_t **plain, siz
     ica_summary *sum = &st->sum;
     if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_NONE)
         ht_infer(st, dir, *plain, *plen);
+    else if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_V3)
+        ht_infer_v3(st, *plain, *plen);
     if (sum->ht_state != ICA_HT_ON && sum->ht_state != ICA_HT_INFERRED_ON)
         return 1;
     ica_ht_header h;
@@ -1319,6 +1374,39 @@ static void frame_decrypt(ica_stream *st, enum ica_dir dir, const uint8_t *p, si
     }
 }
 
+/* Reducer V3/V4 (ica_v3.h): the expander is made on the direction's first
+ * V3 frame with the negotiated history size. */
+static int v3_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
+{
+    ica_dir_state *d = &st->d[dir];
+    if (!d->v3 && !d->v3_error) {
+        d->v3 = st->realloc_fn(st->actx, NULL, sizeof *d->v3);
+        if (!d->v3) {
+            st->alloc_failed = 1;
+            d->v3_error = ICA_V3_ERR_NOMEM;
+        } else if (ica_v3_init(d->v3, st->sum.pow2_agreed[dir],
+                               dir == ICA_S2C ? ICA_V3_DEFAULT_CODERS_S2C : ICA_V3_DEFAULT_CODERS_C2S,
+                               st->realloc_fn, st->actx) != 0) {
+            ev->flags |= ICA_FR_V3_FAILED;
+            v3_stop(st, d, d->v3->error);
+        }
+    }
+    if (!d->v3_error) {
+        const uint8_t *out;
+        size_t n;
+        if (ica_v3_expand(d->v3, w->plain, w->plain_len, &out, &n) == 0) {
+            ev->flags |= ICA_FR_EXPANDED;
+            w->plain = out;
+            w->plain_len = n;
+            return 1;
+        }
+        ev->flags |= ICA_FR_V3_FAILED;
+        v3_stop(st, d, d->v3->error);
+    }
+    ev->v3_error = d->v3_error;
+    return 0;
+}
+
 /* The reducer (ica.md §7): level 1 expanded, other formats marked. */
 static void frame_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
 {
@@ -1343,6 +1431,9 @@ static void frame_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_
         break;
     case ICA_COMP_V3:
         ev->flags |= ICA_FR_COMPRESSED | ICA_FR_V3;
+        if (v3_expand(st, dir, ev, w))
+            break;
+        ev->flags |= ICA_FR_UNDECODABLE;
         w->wd_data = 0;
         break;
     default:

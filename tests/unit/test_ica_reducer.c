@@ -85,42 +85,10 @@ static void test_bounds(void)
     CHECK_EQ_INT(ica_expand_l1(&ex, trunc, 1, out, sizeof out), -1);
 }
 
-static void test_v3(void)
-{
-    ica_v3_chunk c[4];
-    const uint8_t one[] = { 'H', 'E', 'L', 'L', 'O', 0x0b, 0xfe };
-    CHECK_EQ_INT(ica_v3_parse(one, sizeof one, c, 4), 1);
-    CHECK_EQ_INT(c[0].channel, ICA_V3_BASE_CHANNEL);
-    CHECK_EQ_INT(c[0].completion, 1);
-    CHECK_EQ_INT(c[0].compressed, 0);
-    CHECK_EQ_INT(c[0].add_to_history, 1);
-    CHECK_EQ_INT(c[0].data_off, 0);
-    CHECK_EQ_INT(c[0].data_len, 5);
-    CHECK_EQ_INT(c[0].hdr_off, 5);
-    CHECK_EQ_INT(c[0].hdr_len, 2);
-
-    const uint8_t two[] = { 'A', 'B', 0x04, 0x24, 0x07, 0x01, 0x01, 0xf8 };
-    CHECK_EQ_INT(ica_v3_parse(two, sizeof two, c, 4), 2);
-    CHECK_EQ_INT(c[0].is_command, 1);
-    CHECK_EQ_INT(c[0].command, 1);
-    CHECK_EQ_INT(c[0].nparams, 1);
-    CHECK_EQ_INT(c[0].params_off, 4);
-    CHECK_EQ_INT(c[1].channel, 9);
-    CHECK_EQ_INT(c[1].data_len, 2);
-
-    const uint8_t multi[] = { 'x', 0x81, 0x01, 0x25 };  /* compressed, varint 0x81 0x01 = 129: too long */
-    CHECK_EQ_INT(ica_v3_parse(multi, sizeof multi, c, 4), -1);
-    const uint8_t gap[] = { 'x', 'y', 0x02, 0xfe };     /* covers 1 of 2 data bytes */
-    CHECK_EQ_INT(ica_v3_parse(gap, sizeof gap, c, 4), -1);
-    CHECK_EQ_INT(ica_v3_parse(two, sizeof two, c, 1), -1);
-    CHECK_EQ_INT(ica_v3_parse(one, 0, c, 4), 0);
-}
-
 int main(void)
 {
     test_raw_block();
     test_literals_and_matches();
     test_bounds();
-    test_v3();
     return unit_report();
 }
