@@ -17,6 +17,8 @@ enum ica_len_rule {
 
 /* Sources disagree on the length (ica.md §13): decode with `rule` but flag it. */
 #define ICA_CMD_LEN_CONFLICT 0x01
+/* No source gives the length; a real capture does (ica_wd.c). */
+#define ICA_CMD_LEN_INFERRED 0x02
 
 typedef struct {
     const char *name;       /* NULL: code not in any source */

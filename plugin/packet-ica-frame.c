@@ -60,6 +60,7 @@ static int hf_ica_v3_length = -1;
 static int hf_ica_v3_command = -1;
 static int hf_ica_v3_params = -1;
 static int hf_ica_v3_data = -1;
+static int hf_ica_v3_error = -1;
 static int hf_ica_ht = -1;
 static int hf_ica_ht_flags = -1;
 static int hf_ica_ht_flag_rtt = -1;
@@ -96,6 +97,11 @@ static expert_field ei_ica_ht_unnamed = EI_INIT;
 static expert_field ei_ica_key_recovered = EI_INIT;
 static expert_field ei_ica_no_chain = EI_INIT;
 static expert_field ei_ica_replayed = EI_INIT;
+static expert_field ei_ica_v3_failed = EI_INIT;
+static expert_field ei_ica_v3_stopped = EI_INIT;
+
+/* ica_v3_reason_str() by value, filled at registration */
+static value_string v3_error_vals[ICA_V3_ERR_COUNT + 1];
 
 static const value_string crypt_header_vals[] = {
     { ICA_CRYPT_NOT_ENCRYPTED, "CRYPT_NOT_ENCRYPTED" }, { ICA_CRYPT_ENCRYPTED, "CRYPT_ENCRYPTED" },
@@ -211,6 +217,23 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
     }
 }
 
+/* A V3 frame not expanded: why (the direction's first error, kept by the
+ * core); a warning where it happened, a note on every later frame. */
+static void add_v3_stop(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, ica_session *s, const ica_rec_t *r)
+{
+    guint8 err = s->st.d[r->dir].v3_error;
+    proto_item *vi = proto_tree_add_uint(ft, hf_ica_v3_error, t, 0, 0, err);
+    proto_item_set_generated(vi);
+    if (r->flags & ICA_FR_V3_FAILED)
+        expert_add_info_format(pinfo, vi, &ei_ica_v3_failed,
+                               "Reducer V3 data could not be expanded (%s); this direction is not expanded from here on",
+                               ica_v3_reason_str(err));
+    else
+        expert_add_info_format(pinfo, vi, &ei_ica_v3_stopped,
+                               "Not expanded: reducer V3 expansion of this direction stopped at an earlier frame (%s)",
+                               ica_v3_reason_str(err));
+}
+
 /* PDCRYPT1 header byte and the key-exchange bodies it introduces; returns
  * the offset of the payload, *what names a control frame. */
 static guint add_crypt_header(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, const ica_rec_t *r, const char **what)
@@ -270,8 +293,8 @@ static void add_region(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
         }
         if ((r->flags & ICA_FR_COMPRESSED) && !(r->flags & ICA_FR_EXPANDED))
             proto_tree_add_item(ft, hf_ica_compressed_data, dec, r->buf_off, r->buf_len, ENC_NA);
-        if (r->flags & ICA_FR_V3)
-            dissect_v3(region, pinfo, ft);
+        if ((r->flags & ICA_FR_V3) && !(r->flags & ICA_FR_EXPANDED))
+            dissect_v3(region, pinfo, ft);  /* expanded frames keep their WD bytes only */
     } else if (plen && (r->flags & ICA_FR_COMPRESSED)) {
         proto_tree_add_item(ft, hf_ica_compressed_data, t, off, plen, ENC_NA);
     }
@@ -310,6 +333,8 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
         dissect_ht(dec ? dec : t, pinfo, ft, r);
     add_region(t, dec, pinfo, ft, r, off);
+    if ((r->flags & ICA_FR_V3) && !(r->flags & ICA_FR_EXPANDED))
+        add_v3_stop(t, pinfo, ft, s, r);
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)
             proto_item_append_text(fi, " (compressed: %s)", val_to_str_const(compression, compression_vals, "unknown"));
@@ -385,6 +410,7 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
         { &hf_ica_v3_command, { "Chunk command", "ica.v3.command", FT_UINT8, BASE_DEC, VALS(v3_command_vals), 0x0, NULL, HFILL } },
         { &hf_ica_v3_params, { "Command parameters", "ica.v3.params", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_v3_data, { "Chunk data", "ica.v3.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_v3_error, { "V3 expansion stopped", "ica.v3.error", FT_UINT8, BASE_DEC, VALS(v3_error_vals), 0x0, "Why this direction's reducer V3 data is not expanded (the first error; the direction stops there)", HFILL } },
     };
     static int *ett[] = {
         &ett_ica_frame,
@@ -408,7 +434,13 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
         { &ei_ica_key_recovered, { "ica.session_key.recovered.expert", PI_DECRYPTION, PI_NOTE, "Basic session key recovered from the data", EXPFILL } },
         { &ei_ica_no_chain, { "ica.encrypted.no_chain", PI_DECRYPTION, PI_NOTE, "Encrypted: the key is known, but this first frame depends on bytes before the capture", EXPFILL } },
         { &ei_ica_replayed, { "ica.frame.replayed.expert", PI_DECRYPTION, PI_NOTE, "Frame captured earlier, decrypted after the key was recovered", EXPFILL } },
+        { &ei_ica_v3_failed, { "ica.v3.failed", PI_MALFORMED, PI_WARN, "Reducer V3 data could not be expanded; this direction is not expanded from here on", EXPFILL } },
+        { &ei_ica_v3_stopped, { "ica.v3.stopped", PI_UNDECODED, PI_NOTE, "Not expanded: reducer V3 expansion of this direction stopped at an earlier frame", EXPFILL } },
     };
+    for (int i = 0; i < ICA_V3_ERR_COUNT; i++) {
+        v3_error_vals[i].value = (guint32)i;
+        v3_error_vals[i].strptr = ica_v3_reason_str(i);
+    }
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));

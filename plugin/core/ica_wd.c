@@ -11,6 +11,9 @@
  * `05 01 02` (wdica:650,730); H5's terminate-ack writer emits `05 00 02`,
  * which its own reader would cut as `05 00` plus a stray byte: both forms
  * are accepted (`05 00 02` is cut as one 3-byte command, ica_terminate_form).
+ * 0x40 (no name in any source): a u16 length, an inference from the real
+ * Win32 client of captures/edt-citrixudp.pcap, whose one `40 08 00` + 8
+ * bytes fills its V3 chunk exactly (ica-modern.md §6).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,6 +23,7 @@
 #define B(n)      { n, ICA_LEN_U8, 0, 0 }
 #define W(n)      { n, ICA_LEN_U16, 0, 0 }
 #define U(n)      { n, ICA_LEN_UNKNOWN, 0, 0 }
+#define WI(n)     { n, ICA_LEN_U16, 0, ICA_CMD_LEN_INFERRED }
 
 static const ica_cmd_info cmd_table[ICA_CMD_TABLE_SIZE] = {
     /* 00 */ W("INIT_REQUEST"), W("INIT_RESPONSE"), W("INIT_CONNECT"), B("CALLBACK"),
@@ -42,7 +46,7 @@ static const ica_cmd_info cmd_table[ICA_CMD_TABLE_SIZE] = {
     /* 39 */ F("SOFT_KEYBOARD", 1),
     /* 3a */ W("COMMAND_CACHE"), W("SET_CLIENT_DATA"),
     /* 3c */ W("ALT_KEYBOARD2"), U(NULL), U(NULL), B("CHANNEL_MONITORING"),
-    /* 40 */ U(NULL), W("COOKIE"), U(NULL), W("RESUME_VIRTUAL_WRITE"),
+    /* 40 */ WI(NULL), W("COOKIE"), U(NULL), W("RESUME_VIRTUAL_WRITE"),
     /* 44 */ W("WDCREDENTIALS"),
 };
 
