@@ -10,3 +10,10 @@ add_test(NAME ica.midsession_cut_reproducible
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/ica_cut_midsession.py
           ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001.pcap ${CMAKE_BINARY_DIR}/spike-ica-2001-midsession.pcap
           --compare ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001-midsession.pcap)
+
+# The real EDT session re-carried on TCP 2598 (V3 expander tests) must be what
+# tools/captures/edt_to_tcp.py makes of captures/edt-citrixudp.pcap.
+add_test(NAME ica.edt_tcp_reproducible
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/edt_to_tcp.py
+          ${CMAKE_SOURCE_DIR}/captures/edt-citrixudp.pcap --pcap ${CMAKE_BINARY_DIR}/edt-citrixudp-tcp.pcap
+          --compare ${CMAKE_SOURCE_DIR}/captures/edt-citrixudp-tcp.pcap)

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Reducer V3/V4 (issue 16 item 2) on the real current session: captures/edt-citrixudp.pcap
+re-carried on TCP 2598 (captures/edt-citrixudp-tcp.pcap, tools/captures/edt_to_tcp.py),
+whole and cut into 1-byte segments.
+
+Expected values are not the plugin's: the command counts and per-channel bytes are those
+of the independent check data tests/data/v3/edt-citrixudp-expanded.json (the WD bytes
+after expansion per frame), walked by the WD length rules of ica.md §8 and
+ica-modern.md §3 (0x40: u16, inferred from this capture); the issue states the
+counts (server to client 125 commands, client to server 55).
+"""
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from icacap_util import TOP, Wireshark, capture  # noqa: E402
+
+WS = Wireshark()
+TCP = capture("edt-citrixudp-tcp.pcap")
+EDT = capture("edt-citrixudp.pcap")
+PORT = 2598
+FIELDS = ["ica.cmd", "ica.vc.name", "ica.vc.number", "ica.vc.length", "ica.reducer.expanded_length",
+          "ica.v3.error", "_ws.expert.severity", "_ws.malformed"]
+
+# per direction: {channel number: (name, virtual-write payload bytes)}
+VC = {
+    "s2c": {9: ("CTXTW", 14631), 12: ("CTXLIC", 5638), 13: ("CTXTWI", 515), 21: ("CTXTUI", 3236),
+            22: ("CITRIXD", 10), 23: ("PNPREDI", 10)},
+    "c2s": {12: ("CTXLIC", 5399), 13: ("CTXTWI", 973), 21: ("CTXTUI", 8), 22: ("CITRIXD", 49),
+            23: ("PNPREDI", 173)},
+}
+COMMANDS = {"s2c": 125, "c2s": 55}
+FRAMES = {"s2c": 74, "c2s": 49}     # V3 frames (the check data lists 123)
+PI_WARN = 0x00600000
+
+
+def measure(path):
+    """{dir: {"frames", "commands", "vc": {number: (name, bytes)}, "errors", "warnings", "malformed"}}."""
+    rows = WS.fields(path, ["tcp.srcport"] + FIELDS, filter="ica", separator="\t", aggregator="\x1e")
+    out = {d: {"frames": 0, "commands": 0, "vc": collections.defaultdict(int), "names": {}, "errors": 0,
+               "warnings": 0, "malformed": 0} for d in ("s2c", "c2s")}
+    for row in rows:
+        vals = {f: [x for x in v.split("\x1e") if x] for f, v in zip(FIELDS, row[1:])}
+        r = out["s2c" if int(row[0]) == PORT else "c2s"]
+        r["errors"] += len(vals["ica.v3.error"])
+        r["warnings"] += sum(1 for s in vals["_ws.expert.severity"] if int(s, 0) >= PI_WARN)
+        r["malformed"] += len(vals["_ws.malformed"])
+        if not vals["ica.reducer.expanded_length"]:
+            continue
+        r["frames"] += len(vals["ica.reducer.expanded_length"])
+        r["commands"] += len(vals["ica.cmd"])
+        for name, num, length in zip(vals["ica.vc.name"], vals["ica.vc.number"], vals["ica.vc.length"]):
+            r["vc"][int(num, 0)] += int(length)
+            r["names"][int(num, 0)] = name
+    return out
+
+
+class V3Session(unittest.TestCase):
+    def check(self, got):
+        for d in ("s2c", "c2s"):
+            g = got[d]
+            self.assertEqual(g["frames"], FRAMES[d], d)
+            self.assertEqual(g["commands"], COMMANDS[d], d)
+            self.assertEqual({n: (g["names"][n], b) for n, b in g["vc"].items()}, VC[d], d)
+            self.assertEqual((g["errors"], g["warnings"], g["malformed"]), (0, 0, 0), d)
+
+    def test_whole_segments(self):
+        self.check(measure(TCP))
+
+    def test_one_byte_segments(self):
+        with tempfile.TemporaryDirectory(prefix="ica-v3-") as tmp:
+            path = os.path.join(tmp, "edt-citrixudp-tcp-1byte.pcap")
+            subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "edt_to_tcp.py"), EDT,
+                            "--pcap", path, "--segments", "1"], check=True, stdout=subprocess.DEVNULL)
+            self.check(measure(path))
+
+
+if __name__ == "__main__":
+    unittest.main()
