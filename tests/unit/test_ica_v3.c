@@ -170,6 +170,37 @@ static void compare(const item *exp, int nexp, const item *got, int ngot, size_t
     CHECK_EQ_INT(matched, nexp);
 }
 
+/* A ThinWire chunk of the real session cut in half: its header announces
+ * half the bytes, so its last command stops in the middle. */
+static void test_thinwire_cut(const item *packets, int n)
+{
+    ica_v3 x;
+    const uint8_t *out;
+    size_t len;
+    int cut = 0;
+    ica_v3_init(&x, 18, ICA_V3_DEFAULT_CODERS_S2C, NULL, NULL);
+    for (int i = 0; i < n && !cut; i++) {
+        if (packets[i].dir != ICA_S2C)
+            continue;
+        ica_v3_chunk c[64];
+        int complete;
+        int k = ica_v3_parse(packets[i].bytes, packets[i].len, c, 64, &complete);
+        const ica_v3_chunk *tw = k > 0 ? &c[k - 1] : NULL;
+        if (tw && tw->compressed && tw->channel == ICA_V3_SPECIAL_TW && tw->hdr_len == 2 && tw->out_len >= 8) {
+            uint8_t *p = malloc(packets[i].len);
+            memcpy(p, packets[i].bytes, packets[i].len);
+            p[tw->hdr_off] = (uint8_t)(tw->out_len / 2 + 1);
+            CHECK_EQ_INT(ica_v3_expand(&x, p, packets[i].len, &out, &len), ICA_V3_ERR_TERMINATION);
+            free(p);
+            cut = 1;
+        } else {
+            CHECK_EQ_INT(ica_v3_expand(&x, packets[i].bytes, packets[i].len, &out, &len), 0);
+        }
+    }
+    CHECK(cut);
+    ica_v3_free(&x, NULL);
+}
+
 static void test_real_session(void)
 {
     static item input[MAX_FRAMES], expected[MAX_FRAMES];
@@ -236,12 +267,225 @@ static void test_real_session(void)
            x[0].packets, x[0].chunks_compressed, x[0].chunks_copied, x[0].chunks_recompressed, x[0].escapes);
     for (int d = 0; d < 2; d++)
         ica_v3_free(&x[d], NULL);
+    test_thinwire_cut(r.packets, r.ngot);
 
     ica_stream_free(&st);
 }
 
+/* ---- container and hostile input --------------------------------------- */
+
+/* A packet from chunks: data in order, then every chunk's header bytes
+ * (given in reading order) reversed, the first chunk's at the end. */
+typedef struct {
+    uint8_t data[512], hdr[256];
+    size_t ndata, nhdr;
+} builder;
+
+static void b_hdr(builder *b, const uint8_t *h, size_t n)
+{
+    memcpy(b->hdr + b->nhdr, h, n);
+    b->nhdr += n;
+}
+
+static void b_define(builder *b, uint8_t count) { b_hdr(b, (const uint8_t[]){ 0xf8, 1, 0, count }, 4); }
+static void b_assign(builder *b, uint8_t ch, uint8_t coder) { b_hdr(b, (const uint8_t[]){ 0xf8, 2, 1, ch, coder }, 5); }
+
+static void b_copy(builder *b, uint8_t ch, const char *text, int recompress)
+{
+    size_t n = strlen(text);
+    uint32_t len = (uint32_t)n << 1 | (recompress ? 1 : 0);
+    b_hdr(b, (const uint8_t[]){ (uint8_t)(ch << 2 | 2) }, 1);
+    do {
+        uint8_t g = len & 0x7f;
+        len >>= 7;
+        b_hdr(b, (const uint8_t[]){ (uint8_t)(g | (len ? 0x80 : 0)) }, 1);
+    } while (len);
+    memcpy(b->data + b->ndata, text, n);
+    b->ndata += n;
+}
+
+/* a compressed chunk header announcing `make` bytes, and its data */
+static void b_compressed(builder *b, uint8_t ch, uint8_t make, const uint8_t *data, size_t n)
+{
+    b_hdr(b, (const uint8_t[]){ (uint8_t)(ch << 2 | 3), make }, 2);
+    memcpy(b->data + b->ndata, data, n);
+    b->ndata += n;
+}
+
+static size_t b_packet(const builder *b, uint8_t *out)
+{
+    memcpy(out, b->data, b->ndata);
+    for (size_t i = 0; i < b->nhdr; i++)
+        out[b->ndata + i] = b->hdr[b->nhdr - 1 - i];
+    return b->ndata + b->nhdr;
+}
+
+static int expand_one(ica_v3 *x, const builder *b, const uint8_t **out, size_t *n)
+{
+    uint8_t pkt[1024];
+    size_t len = b_packet(b, pkt);
+    return ica_v3_expand(x, pkt, len, out, n);
+}
+
+static void test_container(void)
+{
+    ica_v3 x;
+    const uint8_t *out;
+    size_t n;
+    CHECK_EQ_INT(ica_v3_init(&x, 16, ICA_V3_DEFAULT_CODERS_C2S, NULL, NULL), 0);
+    builder b = { .ndata = 0 };
+    b_define(&b, 4);
+    b_assign(&b, 0x3f, 1);
+    b_assign(&b, 12, 1);
+    b_copy(&b, 0x3f, "\x09", 1);                    /* a base-channel byte, through the compressor */
+    b_copy(&b, 13, "", 0);                          /* an empty write: PACKET_VIRTUAL_WRITE0, channel only */
+    b_copy(&b, 12, "LICENSE", 1);                   /* a virtual write on channel 12 */
+    CHECK_EQ_INT(expand_one(&x, &b, &out, &n), 0);
+    const uint8_t want[] = { 0x09, 0x2f, 13, 0x30, 8, 12, 'L', 'I', 'C', 'E', 'N', 'S', 'E' };
+    CHECK_EQ_INT(n, sizeof want);
+    CHECK_EQ_MEM(out, want, sizeof want);
+    CHECK_EQ_INT(x.ncoders, 4);
+    CHECK_EQ_INT(x.chunks_recompressed, 2);
+    /* a copy of 300 bytes: two length groups, VIRTUAL_WRITE2 */
+    char big[301];
+    memset(big, 'z', 300);
+    big[300] = 0;
+    builder b2 = { .ndata = 0 };
+    b_copy(&b2, 21, big, 0);
+    CHECK_EQ_INT(expand_one(&x, &b2, &out, &n), 0);
+    CHECK_EQ_INT(n, 304);
+    CHECK(out[0] == 0x31 && out[1] == (301 & 0xff) && out[2] == (301 >> 8) && out[3] == 21);
+    ica_v3_free(&x, NULL);
+
+    /* the header walk alone (no expansion) */
+    ica_v3_chunk c[8];
+    int complete;
+    const uint8_t one[] = { 'H', 'E', 'L', 'L', 'O', 0x0b, 0xfe };
+    CHECK_EQ_INT(ica_v3_parse(one, sizeof one, c, 8, &complete), 1);
+    CHECK_EQ_INT(complete, 1);
+    CHECK_EQ_INT(c[0].channel, ICA_V3_BASE_CHANNEL);
+    CHECK_EQ_INT(c[0].completion, 1);
+    CHECK_EQ_INT(c[0].add_to_history, 1);
+    CHECK_EQ_INT(c[0].data_len, 5);
+    CHECK_EQ_INT(c[0].hdr_off, 5);
+    CHECK_EQ_INT(c[0].hdr_len, 2);
+    const uint8_t two[] = { 'A', 'B', 0x04, 0x24, 0x07, 0x01, 0x01, 0xf8 };
+    CHECK_EQ_INT(ica_v3_parse(two, sizeof two, c, 8, &complete), 2);
+    CHECK_EQ_INT(c[0].is_command, 1);
+    CHECK_EQ_INT(c[0].command, 1);
+    CHECK_EQ_INT(c[0].params_off, 4);
+    CHECK_EQ_INT(c[1].channel, 9);
+    CHECK_EQ_INT(c[1].data_len, 2);
+    /* a compressed chunk ends the walk: its size is known only after expanding */
+    const uint8_t comp[] = { 'x', 'y', 'z', 0x01, 0x81, 0x25 };
+    CHECK_EQ_INT(ica_v3_parse(comp, sizeof comp, c, 8, &complete), 1);
+    CHECK_EQ_INT(complete, 0);
+    CHECK_EQ_INT(c[0].compressed, 1);
+    CHECK_EQ_INT(c[0].out_len, 129);
+    const uint8_t gap[] = { 'x', 'y', 0x02, 0xfe };     /* covers 1 of 2 data bytes */
+    CHECK(ica_v3_parse(gap, sizeof gap, c, 8, &complete) < 0 || !complete);
+    CHECK_EQ_INT(ica_v3_parse(two, sizeof two, c, 1, &complete), -1);
+}
+
+/* One hostile packet to a fresh expander: the error it gives. */
+static int hostile(const builder *b, unsigned pow2)
+{
+    ica_v3 x;
+    const uint8_t *out;
+    size_t n;
+    int err = ica_v3_init(&x, pow2, ICA_V3_DEFAULT_CODERS_S2C, NULL, NULL);
+    if (!err) {
+        err = expand_one(&x, b, &out, &n);
+        /* the direction stays stopped, keeping the first reason */
+        CHECK_EQ_INT(ica_v3_expand(&x, (const uint8_t *)"\x09\x02\xfe", 3, &out, &n), err ? ICA_V3_ERR_STOPPED : 0);
+        if (err)
+            CHECK_EQ_INT(x.error, err);
+    }
+    ica_v3_free(&x, NULL);
+    return err;
+}
+
+static void test_hostile(void)
+{
+    builder b = { .ndata = 0 };
+    /* a copy chunk longer than the packet */
+    b_copy(&b, 12, "AB", 0);
+    b.hdr[1] = 0x20;                        /* 16 bytes announced */
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_COPY_PAST);
+    /* escape parameter count past the header */
+    b = (builder){ .ndata = 0 };
+    b_hdr(&b, (const uint8_t[]){ 0xf8, 9, 0 }, 3);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_ESCAPE_PARAMS);
+    /* a length in more than three groups, and one running into the data */
+    const uint8_t longlen[] = { 0x80, 0x80, 0x80, 0x80, 0xfe };
+    ica_v3 x;
+    const uint8_t *out;
+    size_t n;
+    ica_v3_init(&x, 16, 4, NULL, NULL);
+    CHECK_EQ_INT(ica_v3_expand(&x, longlen, sizeof longlen, &out, &n), ICA_V3_ERR_LENGTH);
+    ica_v3_free(&x, NULL);
+    ica_v3_init(&x, 16, 4, NULL, NULL);
+    CHECK_EQ_INT(ica_v3_expand(&x, longlen + 2, 3, &out, &n), ICA_V3_ERR_HEADER);
+    ica_v3_free(&x, NULL);
+    /* coder numbers beyond the defined count */
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 4);
+    b_assign(&b, 12, 7);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_CODER_RANGE);
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 32);
+    b_hdr(&b, (const uint8_t[]){ 0xf8, 3, 2, 20, 20, 1 }, 6);   /* ThinWire coders 20..39 of 32 */
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_TW_INIT);
+    /* more coders than the history holds, defining twice, assigning before defining */
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 255);
+    CHECK_EQ_INT(hostile(&b, 12), ICA_V3_ERR_CODER_COUNT);
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 4);
+    b_define(&b, 4);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_DEFINE);
+    b = (builder){ .ndata = 0 };
+    b_assign(&b, 12, 0);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_CODER_RANGE);
+    /* undefined decoders: compressed data before any coder, on a channel without one */
+    const uint8_t bits[] = { 0x55, 0xaa, 0x55, 0xaa };
+    b = (builder){ .ndata = 0 };
+    b_compressed(&b, 12, 4, bits, sizeof bits);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_NOT_DEFINED);
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 4);
+    b_compressed(&b, 12, 4, bits, sizeof bits);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_UNDEFINED_CODER);
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 4);
+    b_copy(&b, 12, "abc", 1);               /* through the compressor without a coder */
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_UNDEFINED_CODER);
+    /* a compressed chunk using more bytes than the packet has */
+    b = (builder){ .ndata = 0 };
+    b_define(&b, 4);
+    b_assign(&b, 12, 1);
+    const uint8_t ones[] = { 0xff, 0xff };
+    b_compressed(&b, 12, 6, ones, 1);
+    CHECK_EQ_INT(hostile(&b, 16), ICA_V3_ERR_CONSUMED);
+    /* bytes left that no chunk covers */
+    b = (builder){ .ndata = 0 };
+    b_copy(&b, 12, "abc", 0);
+    b.data[b.ndata++] = 'x';
+    b.data[b.ndata++] = 'y';
+    b.data[b.ndata++] = 'z';
+    CHECK(hostile(&b, 16) != 0);
+    /* history sizes from the negotiation */
+    CHECK_EQ_INT(hostile(&b, 0), ICA_V3_ERR_POW2);
+    CHECK_EQ_INT(hostile(&b, 23), ICA_V3_ERR_POW2);
+    CHECK_EQ_INT(hostile(&b, 255), ICA_V3_ERR_POW2);
+    for (int e = 0; e <= ICA_V3_ERR_COUNT; e++)
+        CHECK(ica_v3_reason_str(e) != NULL);
+}
+
 int main(void)
 {
+    test_container();
+    test_hostile();
     test_real_session();
     return unit_report();
 }
