@@ -62,6 +62,12 @@ else()
     set_tests_properties(robust.fuzz_${target} PROPERTIES FIXTURES_REQUIRED robust_fuzz
       SKIP_RETURN_CODE 77 TIMEOUT 900 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
   endforeach()
+  # the reducer V3 expander and the ICA pipeline without libwireshark (fuzz/fuzz_ica_v3.c)
+  add_test(NAME robust.fuzz_v3
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/robust/fuzz_v3_seeds.py --build ${CMAKE_BINARY_DIR}
+            --corpus ${ROBUST_FUZZ_DIR}/corpus-v3 --fuzzer ${ROBUST_FUZZ_DIR}/citrix_fuzz_v3 --runs ${CITRIX_FUZZ_RUNS})
+  set_tests_properties(robust.fuzz_v3 PROPERTIES FIXTURES_REQUIRED robust_fuzz TIMEOUT 900
+    ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 endif()
 
 find_program(CITRIX_VALGRIND valgrind)

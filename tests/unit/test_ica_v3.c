@@ -170,6 +170,33 @@ static void compare(const item *exp, int nexp, const item *got, int ngot, size_t
     CHECK_EQ_INT(matched, nexp);
 }
 
+/* With ICA_V3_SEED_DIR set: the V3 packets of each direction as inputs of
+ * fuzz/fuzz_ica_v3.c's expander mode (tools/robust/fuzz_v3_seeds.py). */
+static void write_fuzz_seeds(const item *packets, int n)
+{
+    const char *dir = getenv("ICA_V3_SEED_DIR");
+    if (!dir)
+        return;
+    for (int d = 0; d < 2; d++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/v3-packets-%s", dir, d == ICA_S2C ? "s2c" : "c2s");
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            continue;
+        /* mode byte (odd: expander), then 2^18 / 2^16 and the direction's default coders */
+        uint8_t head[2] = { 1, (uint8_t)(d == ICA_S2C ? 0x80 | (18 - 10) : 16 - 10) };
+        fwrite(head, 1, 2, f);
+        for (int i = 0; i < n; i++) {
+            if (packets[i].dir != d)
+                continue;
+            uint8_t len[2] = { (uint8_t)packets[i].len, (uint8_t)(packets[i].len >> 8) };
+            fwrite(len, 1, 2, f);
+            fwrite(packets[i].bytes, 1, packets[i].len, f);
+        }
+        fclose(f);
+    }
+}
+
 /* A ThinWire chunk of the real session cut in half: its header announces
  * half the bytes, so its last command stops in the middle. */
 static void test_thinwire_cut(const item *packets, int n)
@@ -268,6 +295,7 @@ static void test_real_session(void)
     for (int d = 0; d < 2; d++)
         ica_v3_free(&x[d], NULL);
     test_thinwire_cut(r.packets, r.ngot);
+    write_fuzz_seeds(r.packets, r.ngot);
 
     ica_stream_free(&st);
 }
