@@ -38,9 +38,10 @@ FRAMES = {"s2c": 74, "c2s": 49}     # V3 frames (the check data lists 123)
 PI_WARN = 0x00600000
 
 
-def measure(path):
+def measure(path, extra=()):
     """{dir: {"frames", "commands", "vc": {number: (name, bytes)}, "errors", "warnings", "malformed"}}."""
-    rows = WS.fields(path, ["tcp.srcport"] + FIELDS, filter="ica", separator="\t", aggregator="\x1e")
+    rows = WS.fields(path, ["tcp.srcport"] + FIELDS, filter="ica", separator="\t", aggregator="\x1e",
+                     extra=extra)
     out = {d: {"frames": 0, "commands": 0, "vc": collections.defaultdict(int), "names": {}, "errors": 0,
                "warnings": 0, "malformed": 0} for d in ("s2c", "c2s")}
     for row in rows:
@@ -70,6 +71,10 @@ class V3Session(unittest.TestCase):
 
     def test_whole_segments(self):
         self.check(measure(TCP))
+
+    def test_two_passes(self):
+        # later passes render what the first pass stored (the expander is not run again)
+        self.check(measure(TCP, extra=["-2"]))
 
     def test_one_byte_segments(self):
         with tempfile.TemporaryDirectory(prefix="ica-v3-") as tmp:
