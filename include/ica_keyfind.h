@@ -23,6 +23,14 @@
  * (key, layout) pair and the accepted pair also says whether the session
  * uses the header.
  *
+ * Reducer V3 sessions (ica-modern.md §6) carry no WD commands a cutter
+ * could follow: there a key (with or without the header) survives a frame
+ * whose V3 chunk headers fit it exactly (or up to a compressed chunk, whose
+ * size only an expander knows) and whose base-channel copy chunks that
+ * start on a command boundary hold whole WD commands (a key K with the
+ * header and K ^ 0x02 without it fit the same chunk headers on many
+ * frames; the WD bytes tell them apart).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef CITRIX_ICA_KEYFIND_H
@@ -45,15 +53,21 @@ typedef struct {
     uint8_t alive;
     uint8_t streak;         /* consecutive frames that ended clean (capped) */
     uint16_t run;           /* frames parsed since this key's run began */
+    uint8_t v3_open;        /* V3 layouts: the last base-channel chunk did not end a command */
 } ica_keyfind_cand;
 
 #define ICA_KEYFIND_PLAIN 0x01       /* try the classic layout */
 #define ICA_KEYFIND_HT    0x02       /* try the high-throughput header layout */
+#define ICA_KEYFIND_V3    0x04       /* reducer V3 packets */
+#define ICA_KEYFIND_V3_HT 0x08       /* reducer V3 packets after the high-throughput header */
+#define ICA_KEYFIND_LAYOUTS 4
 
 typedef struct {
-    ica_keyfind_cand cand[2][256];  /* [0] classic layout, [1] with the high-throughput header */
-    uint8_t layouts;        /* ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT */
+    ica_keyfind_cand cand[ICA_KEYFIND_LAYOUTS][256];   /* by layout: classic, HT, V3, V3 after HT */
+    uint8_t layouts;        /* ICA_KEYFIND_* */
     uint8_t result_ht;      /* the accepted candidate uses the high-throughput header */
+    uint8_t result_v3;      /* ... carries reducer V3 packets */
+    uint8_t result_layout;  /* its layout index (for ica_keyfind_run) */
     uint16_t seen;          /* frames seen, anchor included */
     uint8_t have_prev;      /* the chain is known */
     uint8_t prev;           /* last ciphertext byte seen */
@@ -68,8 +82,9 @@ void ica_keyfind_init(ica_keyfind *kf, uint8_t layouts);
  * frame, else ICA_KEYFIND_PENDING or ICA_KEYFIND_FAILED. */
 int ica_keyfind_frame(ica_keyfind *kf, const uint8_t *ct, size_t len);
 
-/* Frames (the latest included) that key k has parsed since its run began;
- * the earliest of them started on a command boundary under k. */
-unsigned ica_keyfind_run(const ica_keyfind *kf, uint8_t k, int ht);
+/* Frames (the latest included) that key k has parsed in layout index
+ * `layout` (0 classic, 1 HT, 2 V3, 3 V3 after HT) since its run began; the
+ * earliest of them started on a command boundary under k. */
+unsigned ica_keyfind_run(const ica_keyfind *kf, uint8_t k, int layout);
 
 #endif

@@ -91,6 +91,8 @@ enum ica_event_type {
 #define ICA_FR_NO_CHAIN     0x4000  /* key known, but this frame's first byte depends on bytes never captured */
 #define ICA_FR_KEY_RECOVERED 0x8000 /* the key was recovered at this frame (ica_keyfind.h) */
 #define ICA_FR_REPLAY       0x10000 /* an earlier frame, decrypted now that the key is recovered */
+#define ICA_FR_V3_PARTIAL   0x40000 /* no V3 history (mid-session): the copy chunks are shown, the
+                                       compressed chunks are not (ev.v3_error) */
 #define ICA_FR_V3_FAILED    0x20000 /* V3 expansion failed at this frame (ev.v3_error says why); the
                                        direction stops expanding, later frames carry the same reason */
 

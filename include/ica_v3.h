@@ -61,6 +61,13 @@ typedef struct {
  * than max.  *complete is set when the chunks cover the packet exactly. */
 int ica_v3_parse(const uint8_t *pkt, size_t len, ica_v3_chunk *chunks, int max, int *complete);
 
+/* Without a history (a capture started mid-session): the packet's copy
+ * chunks rebuilt as by ica_v3_expand, up to its first compressed chunk
+ * (whose data size only an expander knows).  out must hold 3 * len + 16
+ * bytes.  Returns 0, setting *complete when no compressed chunk was met
+ * (the whole packet is in out), or an ica_v3_error. */
+int ica_v3_copies(const uint8_t *pkt, size_t len, uint8_t *out, size_t *out_len, int *complete);
+
 /* Why expansion stopped (ica_v3_reason_str gives the text). */
 enum ica_v3_error {
     ICA_V3_OK = 0,
@@ -91,6 +98,7 @@ enum ica_v3_error {
     ICA_V3_ERR_COVER,           /* chunks do not cover the packet exactly */
     ICA_V3_ERR_STOPPED,         /* an earlier error stopped this direction */
     ICA_V3_ERR_LOST,            /* bytes of the direction were lost: the history is out of step */
+    ICA_V3_ERR_NO_HISTORY,      /* capture started mid-session: compressed chunks need a history it does not hold */
     ICA_V3_ERR_COUNT
 };
 const char *ica_v3_reason_str(int err);

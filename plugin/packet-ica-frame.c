@@ -217,14 +217,19 @@ static void dissect_v3(tvbuff_t *t, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-/* A V3 frame not expanded: why (the direction's first error, kept by the
- * core); a warning where it happened, a note on every later frame. */
+/* A V3 frame not (wholly) expanded: why (the direction's first error, kept
+ * by the core); a warning where it happened, a note on every later frame;
+ * mid-session (no history) a note on every frame. */
 static void add_v3_stop(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, ica_session *s, const ica_rec_t *r)
 {
     guint8 err = s->st.d[r->dir].v3_error;
     proto_item *vi = proto_tree_add_uint(ft, hf_ica_v3_error, t, 0, 0, err);
     proto_item_set_generated(vi);
-    if (r->flags & ICA_FR_V3_FAILED)
+    if (err == ICA_V3_ERR_NO_HISTORY)
+        expert_add_info_format(pinfo, vi, &ei_ica_v3_stopped,
+                               "Reducer V3: %s; copy chunks shown, compressed chunks not expanded",
+                               ica_v3_reason_str(err));
+    else if (r->flags & ICA_FR_V3_FAILED)
         expert_add_info_format(pinfo, vi, &ei_ica_v3_failed,
                                "Reducer V3 data could not be expanded (%s); this direction is not expanded from here on",
                                ica_v3_reason_str(err));
@@ -333,7 +338,7 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
         dissect_ht(dec ? dec : t, pinfo, ft, r);
     add_region(t, dec, pinfo, ft, r, off);
-    if ((r->flags & ICA_FR_V3) && !(r->flags & ICA_FR_EXPANDED))
+    if ((r->flags & ICA_FR_V3) && (!(r->flags & ICA_FR_EXPANDED) || (r->flags & ICA_FR_V3_PARTIAL)))
         add_v3_stop(t, pinfo, ft, s, r);
     if (r->flags & ICA_FR_COMPRESSED) {
         if (r->flags & ICA_FR_UNDECODABLE)

@@ -1204,6 +1204,16 @@ static int chain_from_trial(ica_stream *st, enum ica_dir dir, const uint8_t *ct,
 
 /* An encrypted frame while the key or the chain is unknown (ica_keyfind.h).
  * Returns 1 when this frame can now be decrypted. */
+/* The recovered key reads the frames as reducer V3 packets: both
+ * directions are V3, without the history the capture does not hold. */
+static void v3_midsession(ica_stream *st)
+{
+    for (int i = 0; i < 2; i++) {
+        st->sum.compression[i] = ICA_COMP_V3;
+        v3_stop(st, &st->d[i], ICA_V3_ERR_NO_HISTORY);
+    }
+}
+
 static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total, uint64_t wire_off,
                      const uint8_t *ct, size_t clen, int wd_data, uint32_t *flags, ica_event_cb cb, void *ctx)
 {
@@ -1230,6 +1240,10 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
         uint8_t layouts = sum->ht_state == ICA_HT_ON || sum->ht_state == ICA_HT_INFERRED_ON ? ICA_KEYFIND_HT
                           : sum->ht_state == ICA_HT_UNKNOWN ? ICA_KEYFIND_PLAIN | ICA_KEYFIND_HT
                           : ICA_KEYFIND_PLAIN;
+        /* without the negotiation the session may be reducer V3 too */
+        if (!sum->seen_connect)
+            layouts |= (uint8_t)((layouts & ICA_KEYFIND_PLAIN ? ICA_KEYFIND_V3 : 0) |
+                                 (layouts & ICA_KEYFIND_HT ? ICA_KEYFIND_V3_HT : 0));
         ica_keyfind_init(&d->trial->kf, layouts);
     }
     struct ica_keytrial *kt = d->trial;
@@ -1243,9 +1257,11 @@ static int key_trial(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t 
         sum->encryption = ICA_ENC_BASIC;
         if (sum->ht_state == ICA_HT_UNKNOWN)
             sum->ht_state = kt->kf.result_ht ? ICA_HT_INFERRED_ON : ICA_HT_INFERRED_OFF;
+        if (kt->kf.result_v3)
+            v3_midsession(st);
         *flags |= ICA_FR_KEY_RECOVERED;
         /* the run includes this frame, which is decrypted by the caller */
-        trial_replay(st, dir, ica_keyfind_run(&kt->kf, (uint8_t)k, kt->kf.result_ht) - 1, prev_before, cb, ctx);
+        trial_replay(st, dir, ica_keyfind_run(&kt->kf, (uint8_t)k, kt->kf.result_layout) - 1, prev_before, cb, ctx);
         /* the other direction's frames seen so far are decrypted now too
          * (its events come during this direction's feed: ev.dir tells) */
         if (st->d[!dir].trial && !st->d[!dir].chain_known)
@@ -1374,6 +1390,22 @@ static void frame_decrypt(ica_stream *st, enum ica_dir dir, const uint8_t *p, si
     }
 }
 
+/* A V3 session picked up mid-session: what copy chunks carry is shown
+ * (when its bytes are whole WD commands), compressed chunks are not. */
+static int v3_copies(ica_stream *st, ica_dir_state *d, ica_event *ev, frame_work *w)
+{
+    size_t n;
+    int complete;
+    ev->v3_error = ICA_V3_ERR_NO_HISTORY;
+    if (w->plain_len > (EXPAND_MAX - 16) / 3 || !fixed_buffer(st, &d->expanded, EXPAND_MAX) ||
+        ica_v3_copies(w->plain, w->plain_len, d->expanded, &n, &complete) != 0 || !parses_clean(d->expanded, n))
+        return 0;
+    ev->flags |= ICA_FR_EXPANDED | (complete ? 0 : ICA_FR_V3_PARTIAL);
+    w->plain = d->expanded;
+    w->plain_len = n;
+    return 1;
+}
+
 /* Reducer V3/V4 (ica_v3.h): the expander is made on the direction's first
  * V3 frame with the negotiated history size. */
 static int v3_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work *w)
@@ -1391,6 +1423,8 @@ static int v3_expand(ica_stream *st, enum ica_dir dir, ica_event *ev, frame_work
             v3_stop(st, d, d->v3->error);
         }
     }
+    if (d->v3_error == ICA_V3_ERR_NO_HISTORY)
+        return v3_copies(st, d, ev, w);
     if (!d->v3_error) {
         const uint8_t *out;
         size_t n;

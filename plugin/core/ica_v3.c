@@ -88,6 +88,7 @@ const char *ica_v3_reason_str(int err)
         "chunks do not cover the packet",
         "expansion stopped by an earlier error",
         "bytes of this direction were lost: the history is out of step",
+        "capture started mid-session: compressed chunks need history it does not hold",
     };
     return err >= 0 && err < ICA_V3_ERR_COUNT ? text[err] : "unknown error";
 }
@@ -1292,29 +1293,15 @@ static int out_put(ica_v3 *x, const uint8_t *p, uint32_t n, uint32_t limit)
     return 0;
 }
 
+static size_t write_header_to(uint8_t *h, unsigned channel, uint32_t n);
+
 /* The PACKET_VIRTUAL_WRITE a virtual-channel chunk becomes. */
 static int out_write_header(ica_v3 *x, unsigned channel, uint32_t n, uint32_t limit)
 {
     uint8_t h[4];
-    uint32_t count = n + 1;     /* the channel byte counts */
-    if (count >= 0x10000)
+    if (n + 1 >= 0x10000)       /* the count includes the channel byte */
         return ICA_V3_ERR_TOO_MUCH;
-    if (count == 1) {
-        h[0] = 0x2f;
-        h[1] = (uint8_t)channel;
-        return out_put(x, h, 2, limit);
-    }
-    if (count < 0x100) {
-        h[0] = 0x30;
-        h[1] = (uint8_t)count;
-        h[2] = (uint8_t)channel;
-        return out_put(x, h, 3, limit);
-    }
-    h[0] = 0x31;
-    h[1] = (uint8_t)count;
-    h[2] = (uint8_t)(count >> 8);
-    h[3] = (uint8_t)channel;
-    return out_put(x, h, 4, limit);
+    return out_put(x, h, (uint32_t)write_header_to(h, channel, n), limit);
 }
 
 /* Read one chunk header backwards: *top is the count of bytes before it
@@ -1533,6 +1520,59 @@ static int expand_packet(ica_v3 *x, const uint8_t *pkt, size_t len)
         start += c.data_len;
     }
     return top == start ? 0 : ICA_V3_ERR_COVER;
+}
+
+/* A virtual-write header as out_write_header makes it, into a buffer. */
+static size_t write_header_to(uint8_t *h, unsigned channel, uint32_t n)
+{
+    uint32_t count = n + 1;
+    if (count == 1) {
+        h[0] = 0x2f;
+        h[1] = (uint8_t)channel;
+        return 2;
+    }
+    if (count < 0x100) {
+        h[0] = 0x30;
+        h[1] = (uint8_t)count;
+        h[2] = (uint8_t)channel;
+        return 3;
+    }
+    h[0] = 0x31;
+    h[1] = (uint8_t)count;
+    h[2] = (uint8_t)(count >> 8);
+    h[3] = (uint8_t)channel;
+    return 4;
+}
+
+int ica_v3_copies(const uint8_t *pkt, size_t len, uint8_t *out, size_t *out_len, int *complete)
+{
+    size_t start = 0, top = len, n = 0;
+    *out_len = 0;
+    *complete = 0;
+    while (top >= start + 3) {
+        ica_v3_chunk c;
+        int err = read_header(pkt, start, &top, &c);
+        if (err)
+            return err;
+        if (c.is_command)
+            continue;
+        if (c.compressed)
+            return 0;
+        if (c.data_len > top - start)
+            return ICA_V3_ERR_COPY_PAST;
+        if (c.data_len + 1 >= 0x10000)
+            return ICA_V3_ERR_TOO_MUCH;
+        if (c.channel != ICA_V3_BASE_CHANNEL)
+            n += write_header_to(out + n, c.channel, c.data_len);
+        memcpy(out + n, pkt + start, c.data_len);
+        n += c.data_len;
+        start += c.data_len;
+        *out_len = n;
+    }
+    if (top != start)
+        return ICA_V3_ERR_COVER;
+    *complete = 1;
+    return 0;
 }
 
 int ica_v3_expand(ica_v3 *x, const uint8_t *pkt, size_t len, const uint8_t **out, size_t *out_len)
