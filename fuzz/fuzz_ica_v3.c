@@ -2,7 +2,9 @@
  * without libwireshark.  The first input byte picks the mode:
  *
  *   even: the ICA pipeline (ica_stream: PDRFRAME, Basic decryption, the
- *     high-throughput header, the expander, the WD decoder); the rest is
+ *     high-throughput header, the expander, the WD decoder), from the
+ *     start of the session, or (bit 1 set) picked up mid-session (key
+ *     recovery, V3 without history); the rest is
  *     records [dir:1][length:2 LE][bytes] of the two directions' byte
  *     streams (bit 0 of dir: server to client).  Seeds: the real session,
  *     tests/data/v3/edt-citrixudp-ica.txt (tools/robust/fuzz_v3_seeds.py).
@@ -45,11 +47,11 @@ static size_t record(const uint8_t **p, const uint8_t *end, size_t hdr)
     return len;
 }
 
-static void pipeline(const uint8_t *p, const uint8_t *end)
+static void pipeline(const uint8_t *p, const uint8_t *end, int midsession)
 {
     ica_stream st;
     size_t sum = 0;
-    ica_stream_init(&st, ICA_PHASE_DETECT, NULL, NULL);
+    ica_stream_init(&st, midsession ? ICA_PHASE_SYNC : ICA_PHASE_DETECT, NULL, NULL);
     while (p < end) {
         uint8_t dir = p[0] & 1;
         size_t len = record(&p, end, 1);
@@ -93,6 +95,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (data[0] & 1)
         expander(data + 1, data + size);
     else
-        pipeline(data + 1, data + size);
+        pipeline(data + 1, data + size, data[0] & 2);
     return 0;
 }

@@ -5,7 +5,8 @@
     tools/robust/fuzz_v3_seeds.py --build build --corpus fuzz-corpus/v3 --fuzzer build/fuzz/citrix_fuzz_v3 --seconds 300
 
 Pipeline mode (first byte even): the ICA bytes of tests/data/v3/edt-citrixudp-ica.txt as
-[dir][u16 length][bytes] records (the whole session, and its first 40 and 80 packets).
+[dir][u16 length][bytes] records (the whole session, and its first 40 and 80 packets; and
+from its 41st packet on, picked up mid-session).
 Expander mode (odd): the V3 packets of each direction, written by the unit test
 (build/tests/test_ica_v3 with ICA_V3_SEED_DIR).
 """
@@ -18,8 +19,8 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def pipeline_seed(lines):
-    out = bytearray(b"\x00")
+def pipeline_seed(lines, mode=0):
+    out = bytearray([mode])
     for frame, direction, hexdata in lines:
         data = bytes.fromhex(hexdata)
         out += struct.pack("<BH", 1 if direction == "s2c" else 0, len(data)) + data
@@ -40,6 +41,9 @@ def main():
     for n in (40, 80, len(lines)):
         with open(os.path.join(a.corpus, "session-%d" % n), "wb") as f:
             f.write(pipeline_seed(lines[:n]))
+    # picked up mid-session: from the 41st packet on (key recovery, V3 without history)
+    with open(os.path.join(a.corpus, "midsession-40"), "wb") as f:
+        f.write(pipeline_seed(lines[40:], mode=2))
     env = dict(os.environ, ICA_V3_SEED_DIR=os.path.abspath(a.corpus))
     subprocess.run([os.path.join(a.build, "tests", "test_ica_v3")], env=env, check=True, stdout=subprocess.DEVNULL)
     print("%s: %d seeds" % (a.corpus, len(os.listdir(a.corpus))))
