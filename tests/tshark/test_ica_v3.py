@@ -84,5 +84,30 @@ class V3Session(unittest.TestCase):
             self.check(measure(path))
 
 
+class CorruptV3(unittest.TestCase):
+    """Frame 182 of the real capture (server to client) with its last byte inverted: its V3
+    chunk headers are wrong.  A warning there, the reason on every later server-to-client
+    V3 frame (the check data lists 34 from frame 182 on), the client's direction untouched."""
+
+    def test_stop_with_reason(self):
+        with tempfile.TemporaryDirectory(prefix="ica-v3-") as tmp:
+            path = os.path.join(tmp, "edt-citrixudp-tcp-corrupt.pcap")
+            subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "edt_to_tcp.py"), EDT,
+                            "--pcap", path, "--corrupt", "182"], check=True, stdout=subprocess.DEVNULL)
+            rows = WS.fields(path, ["tcp.srcport", "ica.v3.error", "_ws.expert.message"], filter="ica.v3.error",
+                             separator="\t", aggregator="\x1e")
+            got = measure(path)
+        self.assertEqual({r[0] for r in rows}, {str(PORT)})
+        self.assertEqual(len(rows), 34)
+        self.assertEqual(len({r[1] for r in rows}), 1)      # one reason, the first error's
+        failed = [i for i, r in enumerate(rows) if "could not be expanded" in r[2]]
+        self.assertEqual(failed, [0])
+        self.assertTrue(all("stopped at an earlier frame" in r[2] for r in rows[1:]))
+        self.assertEqual(got["s2c"]["frames"], FRAMES["s2c"] - 34)
+        c = got["c2s"]
+        self.assertEqual((c["frames"], c["commands"]), (FRAMES["c2s"], COMMANDS["c2s"]))
+        self.assertEqual({n: (c["names"][n], b) for n, b in c["vc"].items()}, VC["c2s"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -5,6 +5,7 @@ dump its ICA byte stream per UDT data packet for the V3 expander's unit test.
     tools/captures/edt_to_tcp.py captures/edt-citrixudp.pcap --pcap captures/edt-citrixudp-tcp.pcap
     tools/captures/edt_to_tcp.py captures/edt-citrixudp.pcap --ica tests/data/v3/edt-citrixudp-ica.txt
     ... --segments 1    (every payload cut into 1-byte TCP segments)
+    ... --corrupt 182   (the last byte of frame 182's datagram inverted: corrupt V3 data)
 
 EDT is UDT version 4 (edt.md §3): a 16-byte header whose word 0 has bit 31 set
 for control packets; data packets carry the sequence number in word 0.  Every
@@ -113,12 +114,14 @@ def in_sequence(packets):
     return sorted(out, key=lambda p: p[0])
 
 
-def write_tcp(packets, path, seg):
+def write_tcp(packets, path, seg, corrupt=0):
     w = PcapWriter(path)
     first = packets[0]
     s = TcpStream(w, first[2], first[3])
     s.handshake(ts=first[1] - 0.003)
     for num, ts, _c, _s, s2c, _seq, payload in packets:
+        if num == corrupt:
+            payload = payload[:-1] + bytes([payload[-1] ^ 0xFF])
         s.send("s2c" if s2c else "c2s", payload, segments=[seg] * len(payload) if seg == 1 else None, ts=ts)
     s.close()
     w.close()
@@ -141,11 +144,12 @@ def main():
     ap.add_argument("--pcap", help="write the TCP 2598 capture here")
     ap.add_argument("--segments", type=int, default=0, help="1: cut every payload into 1-byte segments")
     ap.add_argument("--ica", help="write the ICA bytes per packet here")
+    ap.add_argument("--corrupt", type=int, default=0, help="invert the last byte of this frame's datagram")
     ap.add_argument("--compare", metavar="FILE", help="fail unless the --pcap output equals FILE")
     a = ap.parse_args()
     packets = in_sequence(list(data_packets(a.source)))
     if a.pcap:
-        write_tcp(packets, a.pcap, a.segments)
+        write_tcp(packets, a.pcap, a.segments, a.corrupt)
         if a.compare:
             with open(a.pcap, "rb") as x, open(a.compare, "rb") as y:
                 if x.read() != y.read():
