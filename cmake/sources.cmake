@@ -9,6 +9,7 @@ set(CITRIX_CORE_SOURCES
   ccha_classify.c
   cgp.c
   defacto.c
+  edt.c
   ica_basic.c
   ica_caps.c
   ica_ht.c
