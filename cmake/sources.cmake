@@ -29,6 +29,7 @@ set(CITRIX_DISSECTOR_SOURCES
   packet-cgp.c
   packet-citrix-post.c
   packet-citrix-stats.c
+  packet-edt.c
   packet-ica.c
   packet-ica-chunk.c
   packet-ica-frame.c
