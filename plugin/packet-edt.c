@@ -320,8 +320,9 @@ static void deliver(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_t
                                "these bytes", fr->lost, plurality(fr->lost, "", "s"));
     }
     if (!fr->n_delivered) {
-        if (fr->fate != EDT_FATE_IN_ORDER && !tvb_captured_length_remaining(tvb, 0))
-            return;
+        /* a held payload goes on with a later frame (edt.delivered_from there), a duplicate never */
+        if (tvb_captured_length(tvb))
+            proto_tree_add_item(et, hf_edt_payload, tvb, 0, -1, ENC_NA);
         col_append_str(pinfo->cinfo, COL_INFO, fr->fate == EDT_FATE_HELD ? " [held: out of order]"
                        : fr->fate == EDT_FATE_DUP ? " [duplicate]" : "");
         return;
@@ -484,7 +485,8 @@ proto_register_edt(void)
         { &hf_edt_midsession, { "Picked up mid-session", "edt.midsession", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "No handshake seen: the flow was accepted once its headers agreed", HFILL } },
         { &hf_edt_payload, { "Payload", "edt.payload", FT_BYTES, BASE_NONE, NULL, 0x0,
-          "Data payload not handed on (neither CGP nor ICA recognised)", HFILL } },
+          "Data payload not handed on in this frame: held (delivered later), a duplicate, or neither CGP nor ICA",
+          HFILL } },
     };
     static int *ett[] = { &ett_edt };
     static ei_register_info ei[] = {
