@@ -210,7 +210,7 @@ static edt_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, edt_conv_t *cv
 }
 
 /* First pass: whether this datagram belongs to an accepted EDT flow. */
-static edt_conv_t *accept(tvbuff_t *tvb, packet_info *pinfo, const edt_header *h)
+static edt_conv_t *accept(tvbuff_t *tvb, packet_info *pinfo, const edt_header *h, gboolean in_dtls)
 {
     conversation_t *c = find_or_create_conversation(pinfo);
     edt_conv_t *cv = (edt_conv_t *)conversation_get_proto_data(c, proto_edt);
@@ -240,7 +240,8 @@ static edt_conv_t *accept(tvbuff_t *tvb, packet_info *pinfo, const edt_header *h
         set_client(cv, pinfo, to_server);
         cv->midsession = TRUE;
     }
-    conversation_set_dissector(c, edt_handle);
+    if (!in_dtls)       /* DTLS stays the dissector of record of an encrypted conversation */
+        conversation_set_dissector(c, edt_handle);
     return cv;
 }
 
@@ -403,11 +404,10 @@ static void queue_tap(tvbuff_t *tvb, packet_info *pinfo, const edt_conv_t *cv, c
     citrix_tap_queue(edt_tap, pinfo, t);
 }
 
-static int dissect_edt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static int dissect_edt_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean in_dtls)
 {
     guint len = tvb_captured_length(tvb);
     edt_header h;
-    edt_parse_header(tvb_get_ptr(tvb, 0, MIN(len, EDT_HEADER_LEN)), MIN(len, EDT_HEADER_LEN), &h);
     if (len < EDT_HEADER_LEN)
         return 0;
     edt_parse_header(tvb_get_ptr(tvb, 0, len), len, &h);
@@ -419,7 +419,7 @@ static int dissect_edt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
         if (!fr || !cv)
             return 0;
     } else {
-        if (!(cv = accept(tvb, pinfo, &h)))
+        if (!(cv = accept(tvb, pinfo, &h, in_dtls)))
             return 0;
         fr = first_pass(tvb, pinfo, cv, &h);
     }
@@ -453,10 +453,15 @@ static int dissect_edt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     return len;
 }
 
+static int dissect_edt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dissect_edt_common(tvb, pinfo, tree, data, FALSE);
+}
+
 /* Decrypted DTLS (UDP 443 with keys): a handshake or a flow whose headers agree. */
 static wsc_heur_ret_t dissect_edt_heur_dtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    return dissect_edt(tvb, pinfo, tree, data) > 0;
+    return dissect_edt_common(tvb, pinfo, tree, data, TRUE) > 0;
 }
 
 void
