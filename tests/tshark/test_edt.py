@@ -172,6 +172,28 @@ class Variants(unittest.TestCase):
         self.assertEqual(rows(path, [], filter="ica"), realtime)
         no_errors(self, path)
 
+    def test_midsession_tcp_single_records(self):
+        """Issue 16 item 3: CGP on TCP 2598 picked up mid-session from single-record segments (the old probe
+        wanted two records in one segment: none has them here)."""
+        path = capture("edt-midsession-tcp.pcap")
+        segs = rows(path, ["tcp.len"], filter="tcp.len > 0")
+        self.assertEqual(len(segs), 110)
+        cgp = [int(x[0]) for x in rows(path, [], filter="cgp")]
+        # frames 1 and 2 on probation, the third record accepts: CGP from frame 3 on, every frame
+        self.assertEqual(cgp, list(range(3, 111)))
+        realtime = rows(path, [], filter="cgp.cmd == 0x0a || cgp.cmd == 0x0b")
+        self.assertEqual(len(realtime), 106)
+        self.assertEqual(rows(path, [], filter="ica"), realtime)
+        no_errors(self, path)
+
+    def test_second_pass_same(self):
+        """tshark -2 (and the GUI) show what the first pass decided."""
+        fields = ["edt.order", "edt.lost", "edt.delivered_from", "edt.midsession", "cgp.cmd", "cgp.msg_number",
+                  "ica.client_name", "_ws.col.Protocol"]
+        for name in ("edt-midsession.pcap", "edt-lost.pcap", "edt-reordered.pcap", "edt-midsession-tcp.pcap"):
+            path = capture(name)
+            self.assertEqual(rows(path, fields, extra=["-2"]), rows(path, fields), name)
+
     def test_ica_on_1494(self):
         path = capture("edt-ica-1494.pcap")
         self.assertEqual(len(rows(path, [], filter="udp")), len(rows(path, [], filter="edt")))

@@ -19,6 +19,10 @@ the records rewritten only where a variant says so; deterministic:
                        (sequence and message numbers renumbered, ACKs mapped,
                        CGP-only records dropped); no public capture has it
   edt-rtp-16500.pcap   RTP audio (PCMA, 20 ms) on UDP 16500-16502: not EDT
+  edt-midsession-tcp.pcap  the data payloads of edt-midsession.pcap in UDT
+                       order re-carried on TCP 2598, one CGP record per segment,
+                       no TCP handshake: CGP picked up mid-session from
+                       single-record segments
 """
 import os
 import struct
@@ -26,7 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import capbuild  # noqa: E402
-from pcapgen import PcapWriter  # noqa: E402
+from pcapgen import PcapWriter, TcpStream  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE = os.path.join(TOP, "captures", "edt-citrixudp.pcap")
@@ -185,6 +189,24 @@ def cap_ica_1494(path):
     w.close()
 
 
+def cap_midsession_tcp(path):
+    _, recs = read_records(SOURCE)
+    w = PcapWriter(path, step=0.0001)
+    first = None
+    for _, _, pkt, _ in recs[MID_FIRST - 1:]:
+        if not is_data(pkt):
+            continue
+        sport, dport = ports(pkt)
+        src = ".".join(str(x) for x in pkt[26:30])
+        dst = ".".join(str(x) for x in pkt[30:34])
+        if first is None:
+            client = (src, sport) if dport == 2598 else (dst, dport)
+            server = (dst, dport) if dport == 2598 else (src, sport)
+            first = TcpStream(w, client, server, isn_c=70000, isn_s=900000)
+        first.send("c2s" if dport == 2598 else "s2c", udp_payload(pkt)[16:], segments=[len(udp_payload(pkt)) - 16])
+    w.close()
+
+
 def cap_rtp(path):
     w = PcapWriter(path, step=0.02)
     a, b = ("10.40.0.5", 16500), ("10.40.0.6", 16502)
@@ -201,6 +223,7 @@ CAPTURES = {
     "edt-midsession.pcap": cap_midsession,
     "edt-ica-1494.pcap": cap_ica_1494,
     "edt-rtp-16500.pcap": cap_rtp,
+    "edt-midsession-tcp.pcap": cap_midsession_tcp,
 }
 
 
