@@ -36,7 +36,8 @@
 #include "ica_carrier.h"
 
 #define EDT_UDP_PORTS "1494,2598"
-#define EDT_ICA_PORT 1494
+#define EDT_ICA_PORT 1494          /* EDT without Session Reliability: ICA directly */
+#define EDT_CGP_PORT 2598
 #define EDT_PAYLOAD_KEY 0x0ED70000u   /* ica_dissect_chunk key of the one chunk per frame */
 
 void proto_register_edt(void);
@@ -158,7 +159,7 @@ static void set_client(edt_conv_t *cv, packet_info *pinfo, gboolean sender_is_cl
 /* The server side of a flow without handshake: the EDT port (or the Decode As port). */
 static gboolean sender_is_client_guess(packet_info *pinfo)
 {
-    if (pinfo->match_uint == pinfo->destport || pinfo->destport == 2598 || pinfo->destport == EDT_ICA_PORT)
+    if (pinfo->match_uint == pinfo->destport || pinfo->destport == EDT_CGP_PORT || pinfo->destport == EDT_ICA_PORT)
         return pinfo->srcport != pinfo->destport;
     return FALSE;
 }
