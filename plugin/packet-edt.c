@@ -14,7 +14,9 @@
  * datagrams give one stream; a hole the receiver's ACK passes, or too many
  * datagrams behind it, is a gap the ICA decoder is told about) and hands
  * them to CGP (cgp_carry.h) or ICA (ica_carrier.h) through UDT's "udt"
- * payload heuristic list, where that release has one.
+ * payload heuristic list (measured in 4.0.17: the "udt" handle and list
+ * exist; so in upstream's packet-udt.c).  Where a release lacks the list,
+ * or UDT is disabled, dissect_edt() delivers the payload itself after UDT.
  *
  * First pass: what each frame delivers is stored with it (its own payload,
  * or a copy of the held payloads it releases); later passes replay it.
@@ -76,7 +78,7 @@ static const value_string fate_vals[] = {
     { 0, NULL }
 };
 
-enum edt_carried { EDT_CARRY_UNKNOWN = 0, EDT_CARRY_CGP, EDT_CARRY_ICA, EDT_CARRY_OTHER };
+enum edt_carried { EDT_CARRY_UNKNOWN = 0, EDT_CARRY_CGP, EDT_CARRY_ICA };
 
 typedef struct {
     gboolean have_client;
@@ -97,6 +99,7 @@ typedef struct {
 typedef struct {
     guint8 dir;
     guint8 fate;                /* enum edt_fate, data packets */
+    guint8 carried;             /* enum edt_carried: where the delivered bytes went */
     guint32 lost;               /* datagrams lost before this frame's delivery */
     guint32 n_delivered;        /* payloads delivered in this frame */
     guint32 len;                /* their bytes */
@@ -249,7 +252,7 @@ static edt_conv_t *accept(tvbuff_t *tvb, packet_info *pinfo, const edt_header *h
 /* ---- the payloads: CGP or ICA ------------------------------------------- */
 
 /* pinfo's source is the bytes' sender here (deliver() sees to it). */
-static void hand_on(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, edt_conv_t *cv, const edt_frame_t *fr)
+static void hand_on(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, edt_conv_t *cv, edt_frame_t *fr)
 {
     gboolean sender_is_client = fr->dir == ICA_C2S;
     guint len = tvb_captured_length(payload);
@@ -261,18 +264,19 @@ static void hand_on(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, edt
         else if ((len >= sizeof detect && tvb_memeql(payload, 0, detect, sizeof detect) == 0) ||
                  (cv->midsession && ica_port))
             cv->carried = EDT_CARRY_ICA;
-        else
-            cv->carried = EDT_CARRY_OTHER;
+        /* else undecided: the next payload is asked again */
         if (cv->carried == EDT_CARRY_ICA)
             cv->ica = ica_session_new(pinfo, &cv->client, cv->client_port,
                                       sender_is_client ? &pinfo->dst : &pinfo->src,
                                       sender_is_client ? pinfo->destport : pinfo->srcport, ICA_CARRIER_EDT,
                                       cv->midsession ? ICA_PHASE_SYNC : ICA_PHASE_DETECT);
     }
+    if (!PINFO_FD_VISITED(pinfo))
+        fr->carried = cv->carried;      /* later passes: what this frame's bytes went to then */
     gboolean shown = FALSE;
-    if (cv->carried == EDT_CARRY_CGP) {
+    if (fr->carried == EDT_CARRY_CGP) {
         shown = cgp_carry_dissect(payload, pinfo, tree, sender_is_client, fr->lost);
-    } else if (cv->carried == EDT_CARRY_ICA && cv->ica) {
+    } else if (fr->carried == EDT_CARRY_ICA && cv->ica) {
         if (fr->lost && !PINFO_FD_VISITED(pinfo))
             ica_session_lose(cv->ica, (enum ica_dir)fr->dir, pinfo);
         ica_dissect_chunk(cv->ica, (enum ica_dir)fr->dir, payload, pinfo, tree, EDT_PAYLOAD_KEY);
@@ -286,7 +290,7 @@ static void hand_on(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, edt
  * direction: they are handed on as sent by their sender (CGP and ICA take
  * a record's direction from pinfo's source). */
 static void hand_on_as_sender(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, edt_conv_t *cv,
-                              const edt_frame_t *fr)
+                              edt_frame_t *fr)
 {
     if (edt_dir(cv, pinfo) == (enum ica_dir)fr->dir) {
         hand_on(payload, pinfo, tree, cv, fr);
@@ -436,6 +440,9 @@ static int dissect_edt_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     p_add_proto_data(pinfo->pool, pinfo, proto_edt, 0, pd);
     /* UDT renders the header and body; its "udt" list hands the data payload to dissect_edt_payload_heur */
     int n = udt_handle ? call_dissector_only(udt_handle, tvb, pinfo, tree, data) : 0;
+    if (!n)
+        col_add_fstr(pinfo->cinfo, COL_INFO, "%s", h.control ? edt_ctrl_name(h.type) ? edt_ctrl_name(h.type) : "control"
+                                                             : "data");
     if (!pd->done) {
         /* a control packet (an ACK may release held data), or no UDT dissector */
         pd->done = TRUE;
@@ -445,9 +452,6 @@ static int dissect_edt_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     p_remove_proto_data(pinfo->pool, pinfo, proto_edt, 0);
     if (!fr->n_delivered)
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "EDT");
-    if (!n)
-        col_add_fstr(pinfo->cinfo, COL_INFO, "%s", h.control ? edt_ctrl_name(h.type) ? edt_ctrl_name(h.type) : "control"
-                                                             : "data");
     if (h.control && h.type == EDT_CT_HANDSHAKE && h.status == EDT_OK)
         col_append_str(pinfo->cinfo, COL_INFO, tvb_get_ntohs(tvb, 2) ? " (Citrix variant)" : "");
     queue_tap(tvb, pinfo, cv, &h, fr);

@@ -118,6 +118,15 @@ class RealCapture(unittest.TestCase):
                          ["WFICA32.EXE", "TDWSTCPN.DLL", "PDRFRAMN.DLL", "PDCRYPTN.DLL", "PDCOMPN.DLL"])
 
 
+    def test_without_udt(self):
+        """Wireshark's UDT dissector disabled: EDT still finds the flow and hands the payloads on itself."""
+        off = ["--disable-protocol", "udt"]
+        self.assertEqual(len(rows(REAL, [], filter="edt", extra=off)), 400)
+        self.assertEqual(rows(REAL, [], filter="udt", extra=off), [])
+        self.assertEqual(column(REAL, "ica.client_name", extra=off), {20: ["PCIDEA153"]})
+        self.assertEqual(column(REAL, "cgp.channel.target", extra=off), {7: ["127.0.0.1:1494"]})
+
+
 class Variants(unittest.TestCase):
     maxDiff = None
 
