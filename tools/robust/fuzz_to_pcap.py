@@ -5,7 +5,8 @@
 
 Stream targets get the harness's conversation (handshake, one segment per
 record, retransmitted or lost ones as the flags say, client FIN); portreg
-inputs are written frame by frame.  Addresses differ from the harness's.
+inputs are written frame by frame; edt inputs as UDP datagrams (sent twice or
+dropped as the flags say).  Addresses differ from the harness's.
 """
 import argparse
 import os
@@ -14,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fuzz import PORTS  # noqa: E402
+from fuzz import PORTS, UDP_PORTS  # noqa: E402
 from pcapgen import ACK, FIN, PSH, PcapWriter, TcpStream  # noqa: E402
 
 
@@ -32,6 +33,15 @@ def main():
             n = min(struct.unpack("<H", data[:2])[0], len(data) - 2)
             w.frame(data[2:2 + n])
             data = data[2 + n:]
+    elif a.target in UDP_PORTS:
+        client, server = ("10.0.0.1", 40001), ("192.168.0.2", a.port or UDP_PORTS[a.target])
+        while len(data) >= 3:
+            flags = data[0]
+            n = min(struct.unpack("<H", data[1:3])[0], len(data) - 3, 65487)
+            chunk, data = data[3:3 + n], data[3 + n:]
+            src, dst = (server, client) if flags & 1 else (client, server)
+            for _ in range(0 if flags & 4 else 2 if flags & 2 else 1):
+                w.udp(src, dst, chunk)
     else:
         s = TcpStream(w, ("10.0.0.1", 40001), ("192.168.0.2", a.port or PORTS[a.target]))
         s.handshake()
