@@ -382,7 +382,13 @@ static tap_packet_status ccha_tree_packet(stats_tree *st, packet_info *pinfo, ep
 
 static guint32 session_number(const void *session, const void *same_as);
 
-/* Row names carry the session's number (citrix.session). */
+/* Row names carry the session's number (citrix.session), zero-padded to
+ * SESSION_DIGITS: stats_tree sorts rows by name as strings (strcmp or
+ * g_ascii_strcasecmp, 4.0 to 4.6), so "Session 0002" comes before
+ * "Session 0010" where "Session 2" would come after "Session 10".  Past
+ * 9999 sessions in one capture the order is by string again ("Session
+ * 10000" before "Session 9999"): a wider pad would cost every row. */
+#define SESSION_DIGITS 4
 static session_row *row_get(stats_tree *st, tree_state *ts, guint32 number, const char *label)
 {
     session_row *r = (session_row *)g_hash_table_lookup(ts->rows, GUINT_TO_POINTER(number));
@@ -391,7 +397,7 @@ static session_row *row_get(stats_tree *st, tree_state *ts, guint32 number, cons
     char name[200];
     r = g_new0(session_row, 1);
     ts->n_sessions++;
-    snprintf(name, sizeof name, "Session %u: %s", number, label ? label : "?");
+    snprintf(name, sizeof name, "Session %0*u: %s", SESSION_DIGITS, number, label ? label : "?");
     tick_stat_node(st, "Citrix sessions", 0, TRUE);
     r->node = tick_stat_node(st, name, ts->sessions_node, TRUE);
     r->channels_node = -1;

@@ -14,6 +14,7 @@ import gzip
 import html.parser
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -27,6 +28,8 @@ TOP = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 from wsrun import Wireshark  # noqa: E402
 import statstree  # noqa: E402
+import pcapgen  # noqa: E402
+import pcapread  # noqa: E402
 
 SRC = os.environ.get("CITRIX_SRC", TOP)
 TOOL = os.path.join(SRC, "tools", "citrix-triage")
@@ -36,14 +39,48 @@ RESUME, REFUSED = "cgp-resume.pcap", "cgp-resume-refused.pcap"
 WS = Wireshark()
 
 
+def plugin_root():
+    return os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
+
+
+def staged_for_other_user(tmp):
+    """(tool, captures folder, plugin root) copied under tmp, world-readable: another
+    user (nobody) may not read the checkout (a clone in /root/src) nor its build."""
+    tools = os.path.join(tmp, "tools")
+    shutil.copytree(os.path.join(SRC, "tools", "triage"), os.path.join(tools, "triage"))
+    shutil.copytree(os.path.join(SRC, "tools", "lib"), os.path.join(tools, "lib"))
+    shutil.copy(TOOL, os.path.join(tools, "citrix-triage"))
+    shutil.copytree(CAP, os.path.join(tmp, "captures"))
+    plugins = os.path.join(tmp, "build", "plugins")
+    shutil.copytree(plugin_root(), plugins)
+    version = os.path.join(plugin_root(), os.pardir, "triage-version.json")
+    if os.path.exists(version):
+        shutil.copy(version, os.path.join(tmp, "build"))
+    for root, dirs, names in os.walk(tmp):
+        os.chmod(root, 0o755)
+        for n in names:
+            p = os.path.join(root, n)
+            os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
+    return os.path.join(tools, "citrix-triage"), os.path.join(tmp, "captures"), plugins
+
+
 def triage(args, cwd=CAP, user=None):
-    """(exit status, stdout, stderr) of citrix-triage run in captures/ (short relative paths)."""
-    cmd = [TOOL, "-q"] + list(args)
+    """(exit status, stdout, stderr) of citrix-triage run in captures/ (short relative paths).
+    As another user: from a world-readable copy of the tool, the captures and the plugin."""
+    tool, root, tmp = TOOL, plugin_root(), None
+    if user:
+        tmp = tempfile.mkdtemp(prefix="triage-user-")
+        tool, staged_cap, root = staged_for_other_user(tmp)
+        cwd = staged_cap if cwd == CAP else cwd
+    cmd = [tool, "-q"] + list(args)
     if user:
         cmd = ["setpriv", "--reuid=%s" % user, "--regid=nogroup", "--clear-groups"] + cmd
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
-                       env=dict(os.environ, CITRIX_PLUGIN_ROOT=os.environ.get(
-                           "CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))))
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, True)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -542,6 +579,19 @@ class SameEverywhere(unittest.TestCase):
         self.assertEqual(self.run_json([SPIKE, HEARTBEAT]), self.run_json([SPIKE, HEARTBEAT], user="nobody"))
 
 
+class Version(unittest.TestCase):
+    def test_names_plugin_and_wireshark(self):
+        """--version: the project's version (CMakeLists.txt) and the Wireshark the build
+        was configured against, which is the tshark that runs here."""
+        p = subprocess.run([TOOL, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=plugin_root()))
+        with open(os.path.join(SRC, "CMakeLists.txt")) as f:
+            project = re.search(r"project\(citrix_wireshark VERSION (\S+)", f.read()).group(1)
+        self.assertEqual((p.returncode, p.stdout.decode()),
+                         (0, "citrix-triage: citrix-wireshark plugin %s, built for Wireshark %s (build tree)\n"
+                          % (project, "%d.%d.%d" % WS.version)))
+
+
 class CitrixTree(unittest.TestCase):
     """-z citrix,tree (GUI: Statistics > Citrix > Sessions and HA links)."""
 
@@ -553,7 +603,7 @@ class CitrixTree(unittest.TestCase):
         t = self.tree(SPIKE)
         self.assertEqual(t["Citrix sessions"].count, 1)
         (row,) = t["Citrix sessions"].children
-        self.assertEqual(row.name, "Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494")
+        self.assertEqual(row.name, "Session 0001: 192.168.1.100:1193 -> 192.168.1.101:1494")
         d = row.to_dict()
         self.assertEqual(d.pop("Channel bytes"), [14339, {
             "CTXCAM (12)": [143, {"client to server": [38, {}], "server to client": [105, {}]}],
@@ -579,13 +629,39 @@ class CitrixTree(unittest.TestCase):
     def test_cgp_resume_row(self):
         t = self.tree(RESUME)
         (row,) = t["Citrix sessions"].children
-        self.assertEqual(row.name, "Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598")
+        self.assertEqual(row.name, "Session 0001: 10.30.0.10:50001 -> 10.30.0.20:2598")
         d = row.to_dict()
         self.assertEqual((d["CGP resumes"], d["CGP refused resumes"], d["Transport: cgp"], d["Channel bytes"][0]),
                          ([1, {}], [0, {}], [1, {}], 14339))
         (row,) = self.tree(REFUSED)["Citrix sessions"].children
         self.assertEqual(row.to_dict(), {"CGP resumes": [1, {}], "CGP refused resumes": [1, {}],
                                          "Transport: cgp": [1, {}]})
+
+    def test_sessions_in_number_order(self):
+        """Eleven sessions (the spike session replayed from eleven client ports): rows
+        list Session 1, 2 ... 11, not 1, 10, 11, 2 (stats trees sort names as strings)."""
+        tmp = tempfile.mkdtemp(prefix="triage-order-")
+        try:
+            path = os.path.join(tmp, "eleven.pcap")
+            ((_, turns),) = pcapread.tcp_streams(os.path.join(CAP, SPIKE), 1494).items()
+            w = pcapgen.PcapWriter(path)
+            for i in range(11):
+                s = pcapgen.TcpStream(w, ("10.9.0.1", 40001 + i), ("10.9.0.2", 1494))
+                s.handshake()
+                for to_client, payload in turns:
+                    s.send("s2c" if to_client else "c2s", payload)
+                s.close()
+            w.close()
+            rows = self.tree_of(path)["Citrix sessions"].children
+            self.assertEqual([r.name for r in rows],
+                             ["Session %04d: 10.9.0.1:%d -> 10.9.0.2:1494" % (i, 40000 + i) for i in range(1, 12)])
+            self.assertEqual({r.child("Client name: spike").count for r in rows}, {1})
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def tree_of(self, path):
+        out = WS.tshark(path, ["-q", "-z", "citrix,tree"])
+        return {n.name: n for n in statstree.parse(out)["Citrix/Sessions and HA links"]}
 
     def test_filtered_tree(self):
         out = WS.tshark(os.path.join(CAP, HEARTBEAT), ["-q", "-z", "citrix,tree,tcp.port == 37076"])

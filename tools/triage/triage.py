@@ -38,6 +38,30 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from wsrun import Wireshark, default_plugin_root  # noqa: E402
 import statstree  # noqa: E402
 
+
+def build_info(plugin_root):
+    """{"plugin", "wireshark", "installed"} from version.json beside this file (the
+    package installs it there) or triage-version.json beside the build's plugins/
+    folder (cmake writes it), or None when neither exists (nothing built yet)."""
+    for path in (os.path.join(HERE, "version.json"),
+                 os.path.join(plugin_root or "", os.pardir, "triage-version.json")):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+INFO = build_info(default_plugin_root())
+# Installed by the package: tshark loads the plugin from Wireshark's global
+# folder, so no copy of a build's plugin is put in a personal folder.
+INSTALLED = bool(INFO and INFO.get("installed"))
+
+
+def wireshark(plugin):
+    return Wireshark(plugin) if plugin else Wireshark(with_plugin=False)
+
 # Per-frame fields; the ones this build does not register are left out.
 FIELDS = [
     "frame.number", "frame.time_relative",
@@ -131,7 +155,7 @@ class FieldSet:
     def get(cls, plugin):
         with cls.lock:
             if cls.known is None:
-                ws = Wireshark(plugin)
+                ws = wireshark(plugin)
                 out, _ = ws.run(["-G", "fields"])
                 cls.known = {line.split("\t")[2] for line in out.splitlines()
                              if line.startswith("F\t") and line.count("\t") >= 2}
@@ -234,7 +258,7 @@ def sessions_from(rows, tree):
             continue
         for row in top.children:
             num, _, label = row.name.partition(": ")
-            sid = num.replace("Session ", "")
+            sid = str(int(num.replace("Session ", "")))      # "Session 0002" -> "2"
             labels[sid] = label
             ch = row.get("Channel bytes")
             for c in (ch.children if ch else []):
@@ -414,7 +438,7 @@ def triage_file(path, plugin):
     check_readable(path)
     known = FieldSet.get(plugin)
     fields = [f for f in FIELDS if f in known]
-    ws = Wireshark(plugin)
+    ws = wireshark(plugin)
     try:
         # as root tshark runs as nobody: give it a copy it can read
         cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
@@ -524,15 +548,30 @@ def text_report(result):
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def version_text():
+    if INFO is None:
+        return "citrix-triage: plugin not built (no triage-version.json beside %s)" % default_plugin_root()
+    return "citrix-triage: citrix-wireshark plugin %s, built for Wireshark %s (%s)" % (
+        INFO["plugin"], INFO["wireshark"], "installed" if INSTALLED else "build tree")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0])
-    ap.add_argument("inputs", nargs="+", metavar="CAPTURE_OR_FOLDER")
+    ap.add_argument("inputs", nargs="*", metavar="CAPTURE_OR_FOLDER")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ap.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="files in parallel (default: cores)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
+    ap.add_argument("--plugin", default=None if INSTALLED else default_plugin_root(),
+                    help="build/plugins directory (default: %s)" % (
+                        "none: the installed plugin" if INSTALLED else "this tree's build/plugins"))
+    ap.add_argument("--version", action="store_true", help="the plugin version and the Wireshark it was built for")
     a = ap.parse_args(argv)
+    if a.version:
+        print(version_text())
+        return 0 if INFO else 2
+    if not a.inputs:
+        ap.error("the following arguments are required: CAPTURE_OR_FOLDER")
 
     try:
         FieldSet.get(a.plugin)
