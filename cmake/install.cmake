@@ -58,6 +58,7 @@ file(WRITE "${CMAKE_BINARY_DIR}/triage-installed/citrix-triage"
   "from triage import main  # noqa: E402\n"
   "sys.exit(main())\n")
 install(FILES ${CMAKE_SOURCE_DIR}/tools/triage/triage.py ${CMAKE_SOURCE_DIR}/tools/triage/report_html.py
+              ${CMAKE_SOURCE_DIR}/tools/triage/verdicts.py
               ${CMAKE_SOURCE_DIR}/tools/lib/wsrun.py ${CMAKE_SOURCE_DIR}/tools/lib/statstree.py
               ${CMAKE_BINARY_DIR}/triage-installed/version.json
         DESTINATION "${WSC_TRIAGE_DIR}")

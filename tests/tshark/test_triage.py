@@ -84,6 +84,37 @@ def triage(args, cwd=CAP, user=None):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
+NO_SAMPLES = {"count": 0, "min": None, "median": None, "max": None}
+
+
+def rtt(count, lo, med, hi):
+    return {"count": count, "min": lo, "median": med, "max": hi}
+
+
+def latency(client, server, retrans=(0, 0), zero=(0, 0)):
+    return {"client_side_rtt_ms": client, "server_side_rtt_ms": server, "edt_rtt_ms": NO_SAMPLES,
+            "ht_rtt_ms": NO_SAMPLES, "ica_rtt_ms": NO_SAMPLES,
+            "retransmissions": {"client": retrans[0], "server": retrans[1]},
+            "zero_windows": {"client": zero[0], "server": zero[1]}}
+
+
+def end(how, by, frame, time_s, silence_s, reason=None):
+    return {"how": how, "by": by, "frame": frame, "time_s": time_s, "silence_s": silence_s, "reason": reason}
+
+
+def launch(connect, detect, handshake, key, graphics):
+    return {"connect_s": connect, "detect_s": detect, "handshake_s": handshake, "key_exchange_s": key,
+            "first_graphics_s": graphics, "app": None, "launch_mechanism": None, "startup_ms": None}
+
+
+def conn(client, server, first_frame, start_s, e):
+    return {"client": client, "server": server, "first_frame": first_frame, "start_s": start_s, "end": e}
+
+
+# Ends, latency and launch of the real spike session: checked by hand in Wireshark once
+# (the capture stops while the session runs; tcp.analysis.ack_rtt per sender; ICA detect
+# in frame 8, INIT_CONNECT frame 36, CRYPT SESSIONKEY frame 39, first CTXTW write frame 41).
+SPIKE_END = end("capture_end", None, 174, 13.85, 0.0)
 SPIKE_SESSION = {
     "number": 1, "client_name": "spike", "client_build": 908, "client_product_id": 0x51,
     "client": "192.168.1.100:1193", "server": "192.168.1.101:1494", "transport": "ica",
@@ -95,7 +126,11 @@ SPIKE_SESSION = {
         {"name": "CTXTWI", "number": 15, "bytes": 27, "bytes_c2s": 0, "bytes_s2c": 27}],
     "rtt_ms": None, "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None,
     "duration_s": 13.83, "capture_gaps": 0,
+    "end": SPIKE_END, "connections": [conn("192.168.1.100:1193", "192.168.1.101:1494", 5, 0.02, SPIKE_END)],
+    "latency": latency(rtt(33, 10.0, 20.0, 40.0), rtt(9, 10.0, 10.0, 120.0)),
+    "launch": launch(0.02, 0.02, 1.54, 1.54, 1.73),
 }
+RC5_END = end("capture_end", None, 28, 0.026998, 0.0)
 RC5_SESSION = {
     "number": 1, "client_name": "SECURE-PC", "client_build": 6685, "client_product_id": 1,
     "client": "10.20.0.16:1066", "server": "10.20.0.1:1494", "transport": "ica",
@@ -103,21 +138,39 @@ RC5_SESSION = {
     "refused_resumes": 0, "frames": 25, "first_frame": 4, "start_s": 0.003, "end_s": 0.026998,
     "ica_bytes": {"c2s": 922, "s2c": 1889}, "channels": [], "rtt_ms": None, "rtt_estimates": None,
     "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.023998, "capture_gaps": 0,
+    "end": RC5_END, "connections": [conn("10.20.0.16:1066", "10.20.0.1:1494", 1, 0.0, RC5_END)],
+    "latency": latency(rtt(7, 0.999, 1.0, 1.0), rtt(6, 1.0, 1.0, 1.0)),
+    "launch": launch(0.0, 0.003, 0.018999, None, None),     # RC5: no key exchange or channel decoded
 }
 # The spike session carried by CGP, resumed once on a second TCP connection
 # (the server resends one message: it must not count twice).
+# The first connection was reset by the server (frame 32), the session goes on over the second.
+RESUME_END = end("capture_end", None, 105, 9.9e-05, 0.0)
 RESUME_SESSION = dict(SPIKE_SESSION, client="10.30.0.10:50001", server="10.30.0.20:2598", transport="cgp",
-                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05)
+                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05,
+                      end=RESUME_END,
+                      connections=[conn("10.30.0.10:50001", "10.30.0.20:2598", 1, 0.0,
+                                        end("reset", "server", 32, 3e-05, 1e-06)),
+                                   conn("10.30.0.10:50011", "10.30.0.20:2598", 33, 3e-05, RESUME_END)],
+                      latency=latency(rtt(42, 0.001, 0.001, 0.001), rtt(46, 0.001, 0.001, 0.001)),
+                      launch=launch(0.0, 6e-06, 9e-06, 1.2e-05, 1.3e-05))
+REFUSED_END = end("tcp_fin", "client", 14, 0.012999, 0.001)
 REFUSED_SESSION = {
     "number": 1, "client_name": None, "client_build": None, "client_product_id": None,
     "client": "10.30.2.10:50021", "server": "10.30.2.20:2598", "transport": "cgp", "encryption": None,
     "compression": {"c2s": None, "s2c": None}, "resumes": 1, "refused_resumes": 1, "frames": 6, "first_frame": 4,
     "start_s": 0.003, "end_s": 0.011999, "ica_bytes": {"c2s": 0, "s2c": 0}, "channels": [], "rtt_ms": None,
     "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.008999,
-    "capture_gaps": 0,
+    "capture_gaps": 0, "end": REFUSED_END,
+    "connections": [conn("10.30.2.10:50021", "10.30.2.20:2598", 1, 0.0, end("reset", "client", 8, 0.006999, 0.001)),
+                    conn("10.30.2.10:50022", "10.30.2.20:2598", 9, 0.007999, REFUSED_END)],
+    "latency": latency(rtt(6, 1.0, 1.0, 1.0), rtt(6, 0.999, 1.0, 1.0)),
+    "launch": launch(0.0, None, None, None, None),
 }
 RESUME_TEXT = """\
 == cgp-resume.pcap: 105 frames over 0.000 s
+Findings: 1
+  [high] reset: session 1, frame 32: connection 10.30.0.10:50001 -> 10.30.0.20:2598 reset by the server after 0.000 s of silence
 Sessions: 1
   Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598, transport cgp, 98 frames, 0.000 s
     client spike, build 908, product id 0x0051
@@ -126,6 +179,13 @@ Sessions: 1
     channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
     channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
     CGP resumes 1, refused 0
+    ended: capture_end at frame 105, 9.9e-05 s, after 0 s of silence
+      connection 10.30.0.10:50001 -> 10.30.0.20:2598 (frame 1): reset by the server at frame 32, 3e-05 s, after 1e-06 s of silence
+      connection 10.30.0.10:50011 -> 10.30.0.20:2598 (frame 33): capture_end at frame 105, 9.9e-05 s, after 0 s of silence
+    TCP round trip client side: median 0.001 ms (min 0.001, max 0.001, 42 samples)
+    TCP round trip server side: median 0.001 ms (min 0.001, max 0.001, 46 samples)
+    retransmissions client 0, server 0; zero windows client 0, server 0
+    launch: connect 0 s, detect 6e-06 s, handshake 9e-06 s, key exchange 1.2e-05 s, first graphics 1.3e-05 s
 Command Center HA links: 0
 """
 HEARTBEAT_LINKS = [
@@ -156,6 +216,7 @@ SPIKE_PORTREG = {"findings": 0, "conversations": [
 
 SPIKE_TEXT = """\
 == spike-ica-2001.pcap: 174 frames over 13.850 s
+Findings: 0
 Sessions: 1
   Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494, transport ica, 123 frames, 13.830 s
     client spike, build 908, product id 0x0051
@@ -163,6 +224,11 @@ Sessions: 1
     channel CTXTW (9)      14169 bytes (client to server 0, server to client 14169)
     channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
     channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
+    ended: capture_end at frame 174, 13.85 s, after 0 s of silence
+    TCP round trip client side: median 20 ms (min 10, max 40, 33 samples)
+    TCP round trip server side: median 10 ms (min 10, max 120, 9 samples)
+    retransmissions client 0, server 0; zero windows client 0, server 0
+    launch: connect 0.02 s, detect 0.02 s, handshake 1.54 s, key exchange 1.54 s, first graphics 1.73 s
 Command Center HA links: 0
 Port registry: 3 conversations, 0 findings
   tcp  192.168.1.101:1494 <- 192.168.1.100:1193  170 frames
@@ -211,7 +277,7 @@ class Reports(unittest.TestCase):
         self.assertEqual(self.text[:len(SPIKE_TEXT) + 1], SPIKE_TEXT + "\n")
 
     def test_text_heartbeat_ha(self):
-        self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
+        self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nFindings: 0\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
                       self.text)
 
     def test_text_cgp_resume(self):
@@ -299,6 +365,80 @@ class Reports(unittest.TestCase):
             self.assertEqual(png_size(png), (900, 320))
         self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
         self.assertNotIn("https://", self.html)
+
+
+ENDS = "triage-ends.pcap"
+
+
+def finding(kind, severity, session, frame, text):
+    return {"kind": kind, "severity": severity, "session": session, "frame": frame, "text": text}
+
+
+class Verdicts(unittest.TestCase):
+    """How sessions ended, by which side, after how much silence; the latency split; the
+    launch steps; the ranked findings: on triage-ends.pcap, whose sessions were built
+    with exactly these ends and timings (tools/captures/triage_captures.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        rc, out, err = triage(["--json", ENDS, REFUSED])
+        assert rc == 0, err
+        cls.ends, cls.refused = json.loads(out)["files"]
+        cls.s = {s["number"]: s for s in cls.ends["sessions"]}
+
+    def test_findings_ranked(self):
+        self.assertEqual(self.ends["findings"], [
+            finding("reset", "high", 1, 71,
+                    "connection 10.40.0.11:1101 -> 10.40.0.1:1494 reset by the server after 30.000 s of silence"),
+            finding("launch_failed", "high", 4, 174, "the session ended (reset) before its first graphics"),
+            finding("reset", "high", 4, 174,
+                    "connection 10.40.0.14:1104 -> 10.40.0.1:1494 reset by the client after 2.000 s of silence"),
+            finding("high_rtt", "medium", 1, 70, "client-side TCP round trip up to 200.0 ms (over 150 ms)")])
+        self.assertEqual(self.refused["findings"], [
+            finding("reset", "high", 1, 8,
+                    "connection 10.30.2.10:50021 -> 10.30.2.20:2598 reset by the client after 0.001 s of silence"),
+            finding("refused_resume", "high", 1, 13, "Session Reliability resume refused by the server")])
+
+    def test_ends(self):
+        self.assertEqual({n: s["end"] for n, s in self.s.items()}, {
+            1: end("reset", "server", 71, 32.664, 30.0),
+            2: end("tcp_fin", "client", 109, 33.701997, 0.001),
+            3: end("ica_terminate", "server", 149, 34.741994, 0.001, "logoff"),
+            4: end("reset", "client", 174, 37.765993, 2.0)})
+        for s in self.s.values():
+            (c,) = s["connections"]
+            self.assertEqual(c["end"], s["end"])
+
+    def test_latency_on_one_side_only(self):
+        lat = self.s[1]["latency"]
+        self.assertEqual(lat, latency(rtt(12, 200.0, 200.0, 200.0), rtt(23, 10.0, 10.0, 10.0)))
+
+    def test_latency_split_agrees_with_tshark(self):
+        """Independent count: tshark's tcp.analysis.ack_rtt of each sender, in ms."""
+        for path, f in ((ENDS, self.ends), (SPIKE, None)):
+            report = f or json.loads(triage(["--json", SPIKE])[1])["files"][0]
+            for s in report["sessions"]:
+                (c,) = s["connections"]
+                client, server = c["client"].rsplit(":", 1), c["server"].rsplit(":", 1)
+                got = {"client": [], "server": []}
+                rows = WS.fields(os.path.join(CAP, path), ["ip.src", "tcp.srcport", "tcp.analysis.ack_rtt"],
+                                 filter="tcp.analysis.ack_rtt && ip.addr == %s && tcp.port == %s" % tuple(client))
+                for src, port, v in rows:
+                    side = "client" if [src, port] == client else "server"
+                    self.assertEqual(side == "server", [src, port] == server)
+                    got[side].append(float(v) * 1000)
+                for side in ("client", "server"):
+                    v = sorted(got[side])
+                    self.assertEqual((s["latency"][side + "_side_rtt_ms"]["count"],
+                                      s["latency"][side + "_side_rtt_ms"]["max"]),
+                                     (len(v), round(v[-1], 3)), (path, s["number"], side))
+
+    def test_launch_steps(self):
+        self.assertEqual(self.s[1]["launch"], launch(0.0, 0.211, 0.767, 1.18, 1.415))
+        self.assertEqual(self.s[4]["launch"], launch(35.745994, 35.748994, 35.764993, None, None))
+
+    def test_refused_session_connections(self):
+        self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
 
 
 class Tables(html.parser.HTMLParser):
