@@ -334,8 +334,30 @@ class Reports(unittest.TestCase):
                 for c in SPIKE_SESSION["channels"]}
         self.assertEqual(ica, mine)
 
+    def test_html_findings_first(self):
+        """The findings of every file, ranked, in the page's first table (inside id="findings")."""
+        self.assertLess(self.html.index('<section id="findings">'), self.html.index("<table"))
+        self.assertEqual(Tables.of(self.html)[0], [
+            ["severity", "kind", "file", "session", "frame", "what"],
+            ["high", "reset", RESUME, "1", "32",
+             "connection 10.30.0.10:50001 -> 10.30.0.20:2598 reset by the server after 0.000 s of silence"],
+            ["high", "reset", REFUSED, "1", "8",
+             "connection 10.30.2.10:50021 -> 10.30.2.20:2598 reset by the client after 0.001 s of silence"],
+            ["high", "refused_resume", REFUSED, "1", "13", "Session Reliability resume refused by the server"]])
+
+    def test_html_latency_table(self):
+        (first,) = [t for t in Tables.of(self.html) if t[0][0] == "latency"][:1]
+        self.assertEqual(first, [
+            ["latency", "count", "min", "median", "max"],
+            ["TCP round trip, client side (ms)", "33", "10.0", "20.0", "40.0"],
+            ["TCP round trip, server side (ms)", "9", "10.0", "10.0", "120.0"],
+            ["high-throughput estimate (ms)", "0", "-", "-", "-"], ["EDT round trip (ms)", "0", "-", "-", "-"],
+            ["ICA round trip, EUEM (ms)", "0", "-", "-", "-"],
+            ["retransmissions (client / server)", "-", "-", "0 / 0", "-"],
+            ["zero windows (client / server)", "-", "-", "0 / 0", "-"]])
+
     def test_html_tables_exact(self):
-        tables = Tables.of(self.html)
+        tables = [t for t in Tables.of(self.html) if t[0][0] not in ("severity", "latency")]
         self.assertEqual(tables[0], [
             ["#", "client", "server", "transport", "client name", "build", "encryption", "compression c2s",
              "compression s2c", "channel bytes", "RTT ms (median)", "bandwidth B/s (median)", "resumes", "refused",
@@ -358,11 +380,12 @@ class Reports(unittest.TestCase):
 
     def test_html_self_contained_pictures(self):
         imgs = Tables.images(self.html)
-        self.assertEqual([alt for alt, _ in imgs], ["Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
-        for _, src in imgs:
+        self.assertEqual([alt for alt, _ in imgs],
+                         ["Session 1: timeline", "Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
+        for alt, src in imgs:
             self.assertTrue(src.startswith("data:image/png;base64,"))
             png = base64.b64decode(src.split(",", 1)[1])
-            self.assertEqual(png_size(png), (900, 320))
+            self.assertEqual(png_size(png), (900, 200) if alt.endswith("timeline") else (900, 320))
         self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
         self.assertNotIn("https://", self.html)
 
@@ -526,7 +549,7 @@ def png_pixels(data):
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class Browser(unittest.TestCase):
     """The HTML report as a browser shows it: headless Chromium's screenshot."""
-    W, H = 1280, 2000
+    W, H = 1280, 3200
 
     @classmethod
     def setUpClass(cls):
@@ -570,6 +593,29 @@ class Browser(unittest.TestCase):
         self.assertLess(max(ys) - min(ys), 320)
         self.assertGreater(min(ys), 250)
 
+
+    def test_findings_first(self):
+        """The findings box (#fff1b8) is drawn, above every timeline and plot."""
+        box = self.where((0xff, 0xf1, 0xb8), tol=3)
+        self.assertGreater(len(box), 20000)
+        bars = self.where((0x5b, 0x8d, 0xb8), tol=3)
+        self.assertLess(max(y for _, y in box), min(y for _, y in bars))
+
+    def test_timeline_drawn(self):
+        """Each session's timeline: connection bars (#5b8db8: one bar for the spike session,
+        two lanes for the resumed one), end markers (#e0007a), launch steps (#2e8b57); the first
+        timeline above the first session's bytes plot."""
+        bars = self.where((0x5b, 0x8d, 0xb8), tol=3)
+        self.assertGreater(len(bars), 5000)
+        self.assertGreater(len(self.where((0xe0, 0x00, 0x7a), tol=20)), 100)
+        self.assertGreater(len(self.where((0x2e, 0x8b, 0x57), tol=20)), 200)
+        orange = self.where((0xff, 0x7f, 0x0e), tol=30)
+        self.assertLess(min(y for _, y in bars), min(y for _, y in orange))
+        # the resumed session's two connections: bar rows at two heights in its timeline
+        lower = [y for _, y in bars if y > min(y for _, y in orange) + 320]
+        rows = sorted({y for y in lower})
+        lanes = 1 + sum(1 for a, b in zip(rows, rows[1:]) if b - a > 5)
+        self.assertEqual(lanes, 2)
 
     def test_resume_drawn(self):
         """The CGP resume's vertical line (purple #6a0dad), in the second session's picture."""
