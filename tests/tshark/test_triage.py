@@ -460,6 +460,28 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(self.s[1]["launch"], launch(0.0, 0.211, 0.767, 1.18, 1.415))
         self.assertEqual(self.s[4]["launch"], launch(35.745994, 35.748994, 35.764993, None, None))
 
+    def test_same_findings_in_the_gui(self):
+        """citrix.finding and its expert infos (Analyze > Expert Information) on the frames the
+        report names: resets with their side, the refused resume, a high-throughput round trip
+        over 150 ms (ica-ht.pcap: 300 ms in frame 33; frame 31's header carries no estimate)."""
+        def gui(cap):
+            rows = WS.fields(os.path.join(CAP, cap), ["frame.number", "citrix.finding", "_ws.expert.message"],
+                             filter="citrix.finding", aggregator="\x1e")
+            return [(int(n), k, [m for m in msgs.split("\x1e") if m.startswith("Session ")]) for n, k, msgs in rows]
+        self.assertEqual(gui(ENDS), [(71, "reset", ["Session 1: connection reset by the server"]),
+                                     (174, "reset", ["Session 4: connection reset by the client"])])
+        self.assertEqual(gui(REFUSED), [
+            (8, "reset", ["Session 1: connection reset by the client"]),
+            (13, "refused_resume", ["Session 1: Session Reliability resume refused by the server"])])
+        self.assertEqual(gui("ica-ht.pcap"), [(33, "high_rtt", ["Session 1: round-trip estimate 300 ms (over 150 ms)"])])
+        rc, out, err = triage(["--json", "ica-ht.pcap"])
+        self.assertEqual(json.loads(out)["files"][0]["findings"], [finding(
+            "high_rtt", "medium", 1, 33, "high-throughput round-trip estimate up to 300 ms (over 150 ms)")])
+        gui_frames = {(n, k) for cap in (ENDS, REFUSED) for n, k, _ in gui(cap)}
+        report = {(x["frame"], x["kind"]) for x in self.ends["findings"] + self.refused["findings"]
+                  if x["kind"] in ("reset", "refused_resume")}
+        self.assertEqual(gui_frames, report)
+
     def test_refused_session_connections(self):
         self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
 

@@ -85,6 +85,7 @@ ENCRYPTION = {"0": None, "1": "none", "2": "Basic", "3": "RC5 (SecureICA)", "4":
 COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (format not public)",
                "3": "reducer V3/V4 container", "4": "unknown", "5": "PDCOMP (format not public)"}
 CGP_RESUME, CGP_REFUSED = "2", "3"
+HT_ABSENT = 0xFFFFFFFF          # ICA_TAP_HT_ABSENT: a high-throughput header without that estimate
 IANA_STATUS = {"0": "Dynamic", "1": "Assigned", "2": "Reserved", "3": "Unassigned", "4": "Listed, no name"}
 RANGE = {"0": "System", "1": "User", "2": "Dynamic"}
 
@@ -292,7 +293,7 @@ def sessions_from(rows, tree):
                 "_resume_t": [], "_refused_t": [], "_gap_t": [],
                 "_streams": [], "_stream_client": {}, "_stream_server": {}, "_marks": {}, "_refused_frames": [],
                 "_password_frames": [], "_gap_frames": [], "_desync_frames": [], "_edt_rtt": [], "_edt_end": None,
-                "_ch_t": []}
+                "_ch_t": [], "_ht_frames": []}
         s["frames"] += 1
         s["end_s"] = t
         frame = int(first(r, "frame.number"))
@@ -323,8 +324,10 @@ def sessions_from(rows, tree):
             c = s["_ch"].setdefault(ch, {"c2s": 0, "s2c": 0})
             c[d or "c2s"] += int(b)
             s["_timeline"].append((t, ch, d, int(b)))
-        s["_rtt"] += [(t, int(v)) for v in r.get("citrix.rtt_ms") or []]
-        s["_bw"] += [(t, int(v)) for v in r.get("citrix.bandwidth_bps") or []]
+        # a header without the estimate shows ICA_TAP_HT_ABSENT (citrix_tap.h)
+        s["_rtt"] += [(t, int(v)) for v in r.get("citrix.rtt_ms") or [] if int(v) != HT_ABSENT]
+        s["_ht_frames"] += [(int(v), frame) for v in r.get("citrix.rtt_ms") or [] if int(v) != HT_ABSENT]
+        s["_bw"] += [(t, int(v)) for v in r.get("citrix.bandwidth_bps") or [] if int(v) != HT_ABSENT]
         for ev in r.get("citrix.cgp.event") or []:
             if ev == CGP_RESUME:
                 s["resumes"] += 1

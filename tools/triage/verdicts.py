@@ -198,6 +198,12 @@ def findings_of(s, conns, rtt):
             out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
                                "%s-side TCP round trip up to %.1f ms (over %d ms)" % (
                                    side, worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
+    if s["_ht_frames"]:
+        worst, frame = max(s["_ht_frames"], key=lambda vf: (vf[0], -vf[1]))
+        if worst > RTT_MEDIUM_MS:
+            out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
+                               "high-throughput round-trip estimate up to %d ms (over %d ms)" % (
+                                   worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
     return out
 
 
