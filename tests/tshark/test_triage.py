@@ -72,7 +72,7 @@ def triage(args, cwd=CAP, user=None):
         tmp = tempfile.mkdtemp(prefix="triage-user-")
         tool, staged_cap, root = staged_for_other_user(tmp)
         cwd = staged_cap if cwd == CAP else cwd
-    cmd = [tool, "-q"] + list(args)
+    cmd = [tool] + (list(args) if args[:1] == ["merge"] else ["-q"] + list(args))
     if user:
         cmd = ["setpriv", "--reuid=%s" % user, "--regid=nogroup", "--clear-groups"] + cmd
     try:
@@ -484,6 +484,50 @@ class Verdicts(unittest.TestCase):
 
     def test_refused_session_connections(self):
         self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
+
+
+class Merge(unittest.TestCase):
+    """citrix-triage merge: triage file by file (as separate machines would), merge the JSON,
+    and get what one run over the same files gives, byte for byte; bad inputs included."""
+
+    def test_split_run_and_merge_equals_one_run(self):
+        tmp = tempfile.mkdtemp(prefix="triage-merge-")
+        try:
+            os.chmod(tmp, 0o755)
+            with open(os.path.join(tmp, "notes.txt"), "w") as f:
+                f.write("not a capture\n")
+            os.chmod(os.path.join(tmp, "notes.txt"), 0o644)
+            notes = os.path.join(tmp, "notes.txt")
+            inputs = [SPIKE, ENDS, notes, REFUSED, HEARTBEAT]
+            rc, one, err = triage(["--json"] + inputs)
+            self.assertEqual(rc, 1, err)          # notes.txt is an error, in both
+            parts = []
+            for i, path in enumerate(inputs):
+                prc, out, err = triage(["--json", path])
+                self.assertEqual(prc, 1 if path == notes else 0, err)
+                parts.append(os.path.join(tmp, "part%d.json" % i))
+                with open(parts[-1], "w") as f:
+                    f.write(out)
+            page = os.path.join(tmp, "merged.html")
+            mrc, merged, err = triage(["merge", "--json", "--html", page] + parts)
+            self.assertEqual(mrc, 1, err)
+            self.assertEqual(merged, one)
+            self.assertEqual([f["path"] for f in json.loads(merged)["files"]], [SPIKE, ENDS, REFUSED, HEARTBEAT])
+            with open(page, encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual(Tables.of(text)[0][1][:5], ["high", "reset", ENDS, "1", "71"])
+            self.assertEqual([alt for alt, _ in Tables.images(text)],
+                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4)]
+                             + ["Session 1: timeline"])
+            trc, txt, _ = triage(["merge"] + parts)
+            self.assertEqual(txt, triage(inputs)[1])
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def test_not_a_report(self):
+        rc, _, err = triage(["merge", os.path.join(CAP, SPIKE)])
+        self.assertEqual(rc, 2)
+        self.assertIn("not a citrix-triage --json report", err)
 
 
 class Tables(html.parser.HTMLParser):

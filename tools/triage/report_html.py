@@ -216,8 +216,9 @@ def render(result):
                 parts.append(_table(["channel", "number", "bytes", "client to server", "server to client"],
                                     [[c["name"], c["number"], c["bytes"], c["bytes_c2s"], c["bytes_s2c"]]
                                      for c in s["channels"]]))
-            parts.append('<img class="plot" alt="Session %d: bytes over time" src="data:image/png;base64,%s">'
-                         % (s["number"], session_picture(s)))
+            if "_timeline" in s:     # not in merged --json reports (citrix-triage merge)
+                parts.append('<img class="plot" alt="Session %d: bytes over time" src="data:image/png;base64,%s">'
+                             % (s["number"], session_picture(s)))
         parts.append("<h3>Command Center HA links (%d)</h3>" % len(f["ha_links"]))
         if f["ha_links"]:
             parts.append(_table(

@@ -11,6 +11,8 @@ resets); the port registry's view of every conversation.
     tools/citrix-triage CAPTURE_OR_FOLDER...            text report
     tools/citrix-triage --json ...                      one JSON object
     tools/citrix-triage --html report.html ...          self-contained HTML (matplotlib pictures)
+    tools/citrix-triage merge A.json B.json ... [--json] [--html out.html]
+                                                        one report from per-file --json outputs
 
 Data: one tshark run per file for the per-frame fields of the "citrix"
 post-dissector (citrix.session, citrix.vc.bytes, ... fed by the ICA, CGP and
@@ -637,8 +639,45 @@ def version_text():
         INFO["plugin"], INFO["wireshark"], "installed" if INSTALLED else "build tree")
 
 
+def merge_main(argv):
+    """citrix-triage merge: the --json outputs of separate runs (one file each, or any split of
+    an archive) as one report, files and errors in argument order: the same JSON as one run
+    over the same files when no input path was missing (one run lists missing paths first)."""
+    ap = argparse.ArgumentParser(prog="citrix-triage merge", description=merge_main.__doc__.split("\n")[0])
+    ap.add_argument("reports", nargs="+", metavar="REPORT.json")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ap.add_argument("--html", metavar="FILE", help="also write an HTML report (no bytes-over-time pictures: "
+                                                   "the JSON does not carry them)")
+    a = ap.parse_args(argv)
+    result = {"files": [], "errors": []}
+    for path in a.reports:
+        try:
+            with open(path, encoding="utf-8") as f:
+                part = json.load(f)
+            files, errors = part["files"], part["errors"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print("citrix-triage merge: %s: not a citrix-triage --json report (%s)" % (path, e), file=sys.stderr)
+            return 2
+        result["files"] += files
+        result["errors"] += errors
+    if a.html:
+        import report_html
+        report_html.write(a.html, result)
+    if a.json:
+        json.dump(result, sys.stdout, indent=1, sort_keys=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text_report(result))
+    return 1 if result["errors"] else 0
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["merge"]:       # a capture named "merge": ./merge
+        return merge_main(argv[1:])
+    ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0],
+                                 epilog="citrix-triage merge A.json B.json ... [--json] [--html FILE]: "
+                                        "one report from separate --json runs")
     ap.add_argument("inputs", nargs="*", metavar="CAPTURE_OR_FOLDER")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ap.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
