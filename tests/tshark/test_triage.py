@@ -416,6 +416,8 @@ class Verdicts(unittest.TestCase):
             finding("launch_failed", "high", 4, 174, "the session ended (reset) before its first graphics"),
             finding("reset", "high", 4, 174,
                     "connection 10.40.0.14:1104 -> 10.40.0.1:1494 reset by the client after 2.000 s of silence"),
+            finding("credentials_exposed", "high", 5, 181,
+                    "the client sent a password under Basic encryption (readable from the capture)"),
             finding("high_rtt", "medium", 1, 70, "client-side TCP round trip up to 200.0 ms (over 150 ms)")])
         self.assertEqual(self.refused["findings"], [
             finding("reset", "high", 1, 8,
@@ -427,7 +429,9 @@ class Verdicts(unittest.TestCase):
             1: end("reset", "server", 71, 32.664, 30.0),
             2: end("tcp_fin", "client", 109, 33.701997, 0.001),
             3: end("ica_terminate", "server", 149, 34.741994, 0.001, "logoff"),
-            4: end("reset", "client", 174, 37.765993, 2.0)})
+            4: end("reset", "client", 174, 37.765993, 2.0),
+            5: end("tcp_fin", "client", 212, 38.80399, 0.001)})
+        self.assertEqual(self.s[5]["encryption"], "Basic")
         for s in self.s.values():
             (c,) = s["connections"]
             self.assertEqual(c["end"], s["end"])
@@ -517,7 +521,7 @@ class Merge(unittest.TestCase):
                 text = f.read()
             self.assertEqual(Tables.of(text)[0][1][:5], ["high", "reset", ENDS, "1", "71"])
             self.assertEqual([alt for alt, _ in Tables.images(text)],
-                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4)]
+                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4, 5)]
                              + ["Session 1: timeline"])
             trc, txt, _ = triage(["merge"] + parts)
             self.assertEqual(txt, triage(inputs)[1])

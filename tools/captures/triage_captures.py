@@ -2,7 +2,7 @@
 """Build the captures that prove citrix-triage's verdicts (stdlib only): sessions
 with known ends, sides and timings.
 
-triage-ends.pcap holds four ICA sessions on TCP 1494, one after the other, each
+triage-ends.pcap holds five ICA sessions on TCP 1494, one after the other, each
 the synthetic Win32 session of ica_captures.py (detect strings, INIT exchange,
 Basic key exchange, standard traffic with CTXTW writes) on its own client port:
 
@@ -15,6 +15,9 @@ Basic key exchange, standard traffic with CTXTW writes) on its own client port:
      Basic encryption, then closes with FIN (server first).
   4. 10.40.0.14:1104  launch failure: detect strings and INIT exchange, then the
      client resets the connection before the key exchange.
+  5. 10.40.0.15:1105  the client sends user "bob" and password "hunter2" in its
+     UI module (scrambled, seed 0x35) and the session uses Basic encryption;
+     closed by a client FIN.
 
 Output is byte-identical on every run (fixed seeds, fixed time stamps).
 
@@ -58,8 +61,8 @@ class LaggedSession(ica.Session):
         self.tcp.ack("s2c" if direction == "c2s" else "c2s", ts=round(self.w.now, 6) + self.lag[direction])
 
 
-def session_body(s, client, name, seed, key):
-    mods = ica.win32_modules(client[0], client[1], name, 6685, ica.VCBIND, seed=seed)
+def session_body(s, client, name, seed, key, ui_kw=None):
+    mods = ica.win32_modules(client[0], client[1], name, 6685, ica.VCBIND, seed=seed, ui_kw=ui_kw)
     s.handshake(mods, ica.connect_modules())
     s.key_exchange(key)
     ica.standard_traffic(s)
@@ -87,6 +90,11 @@ def build_ends(w):
     mods = ica.win32_modules("10.40.0.14", 1104, "FAILED-PC", 6685, ica.VCBIND, seed=0x34)
     s.handshake(mods, ica.connect_modules())
     s.tcp.reset("c2s", ts=w.now + 2.0)
+    # 5. a password under Basic encryption
+    w.now += 1.0
+    s = ica.Session(w, ("10.40.0.15", 1105), server=SERVER)
+    session_body(s, ("10.40.0.15", 1105), "SHARED-PC", 0x35, 0x45, ui_kw=dict(user="bob", password="hunter2"))
+    s.tcp.close()
 
 
 def server_close(tcp):
