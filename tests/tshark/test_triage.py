@@ -486,6 +486,19 @@ class Verdicts(unittest.TestCase):
                   if x["kind"] in ("reset", "refused_resume")}
         self.assertEqual(gui_frames, report)
 
+    def test_keepalive_gap(self):
+        """10 s without a frame on a CGP connection whose keep-alive interval is 3 s
+        (triage-keepalive.pcap); the session then ends with the client's CGP FINISH."""
+        rc, out, err = triage(["--json", "triage-keepalive.pcap"])
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual(f["findings"], [finding(
+            "keepalive_gap", "medium", 1, 54, "no frame for 10.000 s on connection 10.40.1.10:50101 -> "
+                                              "10.40.1.20:2598 (CGP keep-alive interval 3.000 s)")])
+        (s,) = f["sessions"]
+        self.assertEqual(s["end"], end("cgp_finish", "client", 100, 10.097993, 0.001))
+        self.assertEqual((s["transport"], s["client_name"]), ("cgp", "spike"))
+
     def test_refused_session_connections(self):
         self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
 

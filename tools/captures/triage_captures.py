@@ -106,7 +106,25 @@ def server_close(tcp):
     tcp._segment("s2c", ACK)
 
 
-CAPTURES = {"triage-ends.pcap": build_ends}
+def build_keepalive(w):
+    """The SPIKE session inside CGP (cgp_captures.py: keep-alive capability 3000 ms each way),
+    silent for 10 s after its 40th run (acknowledged at once), then on to the end, a client
+    FINISH and FIN."""
+    import cgp_captures as cgp
+    runs = cgp.cgp_spike_runs()
+    s = cgp.TcpStream(w, ("10.40.1.10", 50101), ("10.40.1.20", 2598))
+    s.handshake()
+    for i, (d, data) in enumerate(runs):
+        if i == 40:     # the last run acknowledged at once, then the silence
+            s.ack("s2c" if runs[i - 1][0] == "c2s" else "c2s")
+        s.send(d, data, ts=w.now + KEEPALIVE_SILENCE if i == 40 else None)
+    s.send("c2s", cgp.finish(cgp.FINISH_REQUEST, 0))
+    s.send("s2c", cgp.finish(cgp.FINISH_RESPONSE, 0))
+    s.close()
+
+
+KEEPALIVE_SILENCE = 10.0
+CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive}
 
 
 def build(name, path):

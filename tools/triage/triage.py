@@ -78,7 +78,7 @@ FIELDS = [
     "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.analysis.ack_rtt",
     "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
     "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.desync.frame_length",
-    "ica.desync.handshake", "udt.type", "udt.rtt",
+    "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
 TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
@@ -295,7 +295,7 @@ def sessions_from(rows, tree):
                 "_resume_t": [], "_refused_t": [], "_gap_t": [],
                 "_streams": [], "_stream_client": {}, "_stream_server": {}, "_marks": {}, "_refused_frames": [],
                 "_password_frames": [], "_gap_frames": [], "_desync_frames": [], "_edt_rtt": [], "_edt_end": None,
-                "_ch_t": [], "_ht_frames": []}
+                "_ch_t": [], "_ht_frames": [], "_keepalive_ms": []}
         s["frames"] += 1
         s["end_s"] = t
         frame = int(first(r, "frame.number"))
@@ -374,6 +374,7 @@ def note_verdict_rows(s, r, t, frame, dirs):
         src, dst = endpoint(r, "src"), endpoint(r, "dst")
         s["_stream_client"][sid], s["_stream_server"][sid] = (src, dst) if dirs[0] == "0" else (dst, src)
         s["_streams"].append(sid)
+    s["_keepalive_ms"] += [int(v) for f in ("cgp.keepalive.c2s", "cgp.keepalive.s2c") for v in r.get(f) or [] if v]
     marks = s["_marks"]
     for key, hit in (("detect", bool(r.get("ica.detect"))),
                      ("handshake", verdicts.ICA_INIT_CONNECT in verdicts.ints(r, "ica.cmd")),

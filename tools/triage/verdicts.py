@@ -54,13 +54,16 @@ class Streams:
         c = self.tcp.get(sid)
         if c is None:
             c = self.tcp[sid] = {"first_frame": frame, "first_t": t, "syn": None, "client": None,
-                                 "frames": [], "rtt": {}, "retrans": {}, "zero": {}, "events": []}
+                                 "frames": [], "rtt": {}, "retrans": {}, "zero": {}, "events": [],
+                                 "max_gap": (0.0, None)}
         syn, ack = present(row, "tcp.flags.syn"), present(row, "tcp.flags.ack")
         if syn and not ack and c["syn"] is None:
             c["syn"] = (frame, t)
             c["client"] = src
         # (frame, time) of the last two frames: the silence before an end
         c["frames"] = (c["frames"] + [(frame, t)])[-2:]
+        if len(c["frames"]) == 2 and t - c["frames"][0][1] > c["max_gap"][0]:
+            c["max_gap"] = (t - c["frames"][0][1], frame)      # the longest silence, and the frame after it
         for v in row.get("tcp.analysis.ack_rtt") or []:
             c["rtt"].setdefault(src, []).append((float(v) * 1000.0, frame))
         if present(row, "tcp.analysis.retransmission"):
@@ -198,6 +201,13 @@ def findings_of(s, conns, rtt):
             out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
                                "%s-side TCP round trip up to %.1f ms (over %d ms)" % (
                                    side, worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
+    interval = max(s["_keepalive_ms"]) / 1000.0 if s["_keepalive_ms"] else None
+    for conn in conns:
+        gap, frame = conn["_c"]["max_gap"]
+        if interval and gap > interval:
+            out.append(finding("keepalive_gap", "medium", n, frame,
+                               "no frame for %.3f s on connection %s -> %s (CGP keep-alive interval %.3f s)"
+                               % (gap, conn["client"], conn["server"], interval)))
     if s["_ht_frames"]:
         worst, frame = max(s["_ht_frames"], key=lambda vf: (vf[0], -vf[1]))
         if worst > RTT_MEDIUM_MS:
