@@ -35,6 +35,44 @@ install(CODE "
   endif()
 ")
 
+# ---- citrix-triage -----------------------------------------------------------
+# The triage command beside the plugin: its Python modules in
+# <datadir>/citrix-wireshark/triage, a launcher on the PATH, a man page and
+# the README (its "Triage and statistics" and "Field reference" sections)
+# with a bundled capture under <datadir>/doc/citrix-wireshark.
+# triage-version.json names the plugin version and the Wireshark it is built
+# for (citrix-triage --version); in the build tree it sits beside plugins/,
+# where the uninstalled tools/citrix-triage finds it.
+include(GNUInstallDirs)
+set(WSC_TRIAGE_DIR "${CMAKE_INSTALL_DATADIR}/citrix-wireshark/triage")
+set(WSC_DOC_DIR "${CMAKE_INSTALL_DATADIR}/doc/citrix-wireshark")
+file(WRITE "${CMAKE_BINARY_DIR}/triage-version.json"
+  "{\"plugin\": \"${PROJECT_VERSION}\", \"wireshark\": \"${Wireshark_VERSION}\", \"installed\": false}\n")
+file(WRITE "${CMAKE_BINARY_DIR}/triage-installed/version.json"
+  "{\"plugin\": \"${PROJECT_VERSION}\", \"wireshark\": \"${Wireshark_VERSION}\", \"installed\": true}\n")
+file(WRITE "${CMAKE_BINARY_DIR}/triage-installed/citrix-triage"
+  "#!/usr/bin/python3\n"
+  "\"\"\"citrix-triage (installed by the citrix-wireshark package; see citrix-triage(1)).\"\"\"\n"
+  "import sys\n"
+  "sys.path.insert(0, \"${CMAKE_INSTALL_FULL_DATADIR}/citrix-wireshark/triage\")\n"
+  "from triage import main  # noqa: E402\n"
+  "sys.exit(main())\n")
+install(FILES ${CMAKE_SOURCE_DIR}/tools/triage/triage.py ${CMAKE_SOURCE_DIR}/tools/triage/report_html.py
+              ${CMAKE_SOURCE_DIR}/tools/triage/verdicts.py
+              ${CMAKE_SOURCE_DIR}/tools/lib/wsrun.py ${CMAKE_SOURCE_DIR}/tools/lib/statstree.py
+              ${CMAKE_BINARY_DIR}/triage-installed/version.json
+        DESTINATION "${WSC_TRIAGE_DIR}")
+install(PROGRAMS ${CMAKE_BINARY_DIR}/triage-installed/citrix-triage DESTINATION "${CMAKE_INSTALL_BINDIR}")
+# Debian wants man pages compressed (gzip -n: no time stamp, the same bytes every build).
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/triage-installed/citrix-triage.1.gz
+  COMMAND gzip -n -9 -c ${CMAKE_SOURCE_DIR}/docs/citrix-triage.1 > ${CMAKE_BINARY_DIR}/triage-installed/citrix-triage.1.gz
+  DEPENDS ${CMAKE_SOURCE_DIR}/docs/citrix-triage.1 VERBATIM)
+add_custom_target(triage_man ALL DEPENDS ${CMAKE_BINARY_DIR}/triage-installed/citrix-triage.1.gz)
+install(FILES ${CMAKE_BINARY_DIR}/triage-installed/citrix-triage.1.gz DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/NOTICE DESTINATION "${WSC_DOC_DIR}")
+install(FILES ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001.pcap ${CMAKE_SOURCE_DIR}/captures/cgp-resume.pcap
+        DESTINATION "${WSC_DOC_DIR}/examples")
+
 # ---- Debian package ---------------------------------------------------------
 # Which package holds the libwireshark this build links (libwireshark16 on
 # Debian 12, 18 on 13, 19 on sid as of 2026-12): asked of dpkg, not listed.
@@ -62,14 +100,18 @@ if(WSC_LIBWIRESHARK_PACKAGE)
   set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
   set(CPACK_PACKAGE_CONTACT "citrix-wireshark local build (no maintainer address)")
   set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
-      "Wireshark ${WSC_ABI} plugin: Citrix ICA, CGP, Command Center HA, port registry")
+      "Wireshark ${WSC_ABI} plugin: Citrix ICA, CGP, Command Center HA, port registry; citrix-triage")
   set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
   set(CPACK_STRIP_FILES ON)
   set(CPACK_DEBIAN_PACKAGE_RELEASE "1+ws${WSC_ABI}")
   set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # citrix-wireshark_<version>-1+ws<maj.min>_<arch>.deb
   set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${_arch})
   set(CPACK_DEBIAN_PACKAGE_SECTION net)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${WSC_LIBWIRESHARK_PACKAGE} (>= ${WSC_LIBWIRESHARK_VERSION})")
+  # citrix-triage: python3 runs it, tshark does the dissection, setpriv
+  # (util-linux) drops root; matplotlib only draws the --html pictures.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+      "${WSC_LIBWIRESHARK_PACKAGE} (>= ${WSC_LIBWIRESHARK_VERSION}), python3, tshark, util-linux")
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-matplotlib")
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)     # glib, libc: from dpkg-shlibdeps
   set(CPACK_DEBIAN_PACKAGE_ENHANCES "tshark, wireshark")
   set(CPACK_OUTPUT_FILE_PREFIX "${CMAKE_BINARY_DIR}/package")

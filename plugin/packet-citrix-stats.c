@@ -31,6 +31,15 @@
  * the records from the packet (citrix_tap_queue keeps them there), not from
  * the tap queue: the GUI dissects the packet it shows without taps.
  *
+ * Findings (citrix.finding, with an expert info each, the same kinds as
+ * tools/triage's report): "reset", a TCP RST on a connection that carries a
+ * session (which side sent it: the client is the side that sent the
+ * session's client-to-server records); "refused_resume", a CGP resume the
+ * server refused; "high_rtt", a high-throughput round-trip estimate over
+ * 150 ms.  A reset frame carries no record: the TCP header TCP queued for
+ * its tap says RST on the first pass (taps run then), and the verdict is
+ * kept with the frame for later passes.
+ *
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
  * a node is ticked each time the session's value changes to it, so a value
@@ -47,6 +56,9 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/proto_data.h>
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>   /* stats_tree.filter: the extra listeners use the same */
 
@@ -382,7 +394,13 @@ static tap_packet_status ccha_tree_packet(stats_tree *st, packet_info *pinfo, ep
 
 static guint32 session_number(const void *session, const void *same_as);
 
-/* Row names carry the session's number (citrix.session). */
+/* Row names carry the session's number (citrix.session), zero-padded to
+ * SESSION_DIGITS: stats_tree sorts rows by name as strings (strcmp or
+ * g_ascii_strcasecmp, 4.0 to 4.6), so "Session 0002" comes before
+ * "Session 0010" where "Session 2" would come after "Session 10".  Past
+ * 9999 sessions in one capture the order is by string again ("Session
+ * 10000" before "Session 9999"): a wider pad would cost every row. */
+#define SESSION_DIGITS 4
 static session_row *row_get(stats_tree *st, tree_state *ts, guint32 number, const char *label)
 {
     session_row *r = (session_row *)g_hash_table_lookup(ts->rows, GUINT_TO_POINTER(number));
@@ -391,7 +409,7 @@ static session_row *row_get(stats_tree *st, tree_state *ts, guint32 number, cons
     char name[200];
     r = g_new0(session_row, 1);
     ts->n_sessions++;
-    snprintf(name, sizeof name, "Session %u: %s", number, label ? label : "?");
+    snprintf(name, sizeof name, "Session %0*u: %s", SESSION_DIGITS, number, label ? label : "?");
     tick_stat_node(st, "Citrix sessions", 0, TRUE);
     r->node = tick_stat_node(st, name, ts->sessions_node, TRUE);
     r->channels_node = -1;
@@ -614,7 +632,26 @@ static int hf_citrix_product_id = -1;
 static int hf_citrix_encryption = -1;
 static int hf_citrix_compression = -1;
 static int hf_citrix_ha_link = -1;
+static int hf_citrix_finding = -1;
 static int ett_citrix = -1;
+static expert_field ei_citrix_finding_reset = EI_INIT;
+static expert_field ei_citrix_finding_refused = EI_INIT;
+static expert_field ei_citrix_finding_high_rtt = EI_INIT;
+static int tcp_tap_id = -1;
+
+#define FINDING_RTT_MS 150      /* round trips over this are a finding (issue 17; HDX Insight's threshold) */
+#define FINDING_KEY 0           /* file-scope per-frame data: the reset verdict (tap ids key pool data) */
+
+typedef struct {                /* per TCP conversation that carries a session */
+    guint32 number;             /* its session */
+    address client;
+    guint32 client_port;
+} citrix_conv;
+
+typedef struct {                /* a reset seen on the first pass */
+    guint32 number;
+    gboolean by_client;
+} reset_verdict;
 
 static wmem_map_t *session_numbers;     /* session pointer -> number (file scope) */
 static guint32 n_session_numbers;
@@ -667,9 +704,60 @@ static proto_tree *citrix_tree(proto_tree *tree, tvbuff_t *tvb, guint32 number, 
     return t;
 }
 
-static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec, const void *frame_cgp)
+/* First pass: remember which session a TCP conversation carries and which end is its client. */
+static void note_conversation(packet_info *pinfo, guint32 number, guint8 dir)
+{
+    if (PINFO_FD_VISITED(pinfo) || pinfo->ptype != PT_TCP)
+        return;
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if (!conv || conversation_get_proto_data(conv, proto_citrix))
+        return;
+    citrix_conv *cc = wmem_new0(wmem_file_scope(), citrix_conv);
+    cc->number = number;
+    gboolean c2s = dir == ICA_C2S;
+    copy_address_wmem(wmem_file_scope(), &cc->client, c2s ? &pinfo->src : &pinfo->dst);
+    cc->client_port = c2s ? pinfo->srcport : pinfo->destport;
+    conversation_add_proto_data(conv, proto_citrix, cc);
+}
+
+static proto_item *add_finding(proto_tree *tree, tvbuff_t *tvb, const char *kind)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, ", finding: %s", kind);
+    proto_tree *t = proto_item_add_subtree(ti, ett_citrix);
+    proto_item *fi = proto_tree_add_string(t, hf_citrix_finding, tvb, 0, 0, kind);
+    proto_item_set_generated(fi);
+    return fi;
+}
+
+/* A TCP RST on a conversation that carries a session: judged on the first
+ * pass from TCP's tap record, shown from the kept verdict on every pass. */
+static void reset_finding(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    reset_verdict *v = (reset_verdict *)p_get_proto_data(wmem_file_scope(), pinfo, proto_citrix, FINDING_KEY);
+    if (!v && !PINFO_FD_VISITED(pinfo) && tcp_tap_id > 0) {
+        const struct tcpheader *th = (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
+        conversation_t *conv = th && (th->th_flags & TH_RST) ? find_conversation_pinfo(pinfo, 0) : NULL;
+        const citrix_conv *cc = conv ? (const citrix_conv *)conversation_get_proto_data(conv, proto_citrix) : NULL;
+        if (cc) {
+            v = wmem_new0(wmem_file_scope(), reset_verdict);
+            v->number = cc->number;
+            v->by_client = addresses_equal(&pinfo->src, &cc->client) && pinfo->srcport == cc->client_port;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_citrix, FINDING_KEY, v);
+        }
+    }
+    if (v && tree)
+        expert_add_info_format(pinfo, add_finding(tree, tvb, "reset"), &ei_citrix_finding_reset,
+                               "Session %u: connection reset by the %s", v->number,
+                               v->by_client ? "client" : "server");
+}
+
+static void show_ica(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ica_tap_rec *rec,
+                     const void *frame_cgp)
 {
     guint32 n = session_number(rec->session, frame_cgp);
+    note_conversation(pinfo, n, rec->dir);
     if (!tree)
         return;
     proto_tree *t = citrix_tree(tree, tvb, n, rec->transport);
@@ -695,6 +783,10 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, const ica_tap_rec *rec, co
     for (guint i = 0; rec->ht && i < rec->n_ht; i++) {
         proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_rtt, tvb, 0, 0, rec->ht[i].rtt_ms));
         proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_bandwidth, tvb, 0, 0, rec->ht[i].bandwidth_bps));
+        if (rec->ht[i].rtt_ms > FINDING_RTT_MS && rec->ht[i].rtt_ms != ICA_TAP_HT_ABSENT)
+            expert_add_info_format(pinfo, add_finding(tree, tvb, "high_rtt"), &ei_citrix_finding_high_rtt,
+                                   "Session %u: round-trip estimate %u ms (over %u ms)", n, rec->ht[i].rtt_ms,
+                                   FINDING_RTT_MS);
     }
 }
 
@@ -729,6 +821,7 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 {
     const void *rec, *frame_cgp = NULL;
     const cgp_tap_rec *c, *prev = NULL;
+    reset_finding(tvb, pinfo, tree);
     if (pinfo->num != last_rec_frame)
         return 0;
     /* A CGP record that says what the record before it said (same session,
@@ -740,15 +833,19 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
             continue;
         frame_cgp = c->session;
         guint32 n = session_number(c->session, c->ica);
+        note_conversation(pinfo, n, c->dir);
         gboolean repeats = prev && prev->session == c->session && prev->dir == c->dir && prev->event == c->event;
         if (tree && !repeats) {
             proto_tree *t = citrix_tree(tree, tvb, n, c->transport);
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_direction, tvb, 0, 0, c->dir));
             proto_item_set_generated(proto_tree_add_uint(t, hf_citrix_cgp_event, tvb, 0, 0, c->event));
+            if (c->event == CGP_TAP_RESUME_REFUSED)
+                expert_add_info_format(pinfo, add_finding(tree, tvb, "refused_resume"), &ei_citrix_finding_refused,
+                                       "Session %u: Session Reliability resume refused by the server", n);
         }
     }
     for (guint i = 0; (rec = kept_rec(pinfo, tap_id_ica, i)) != NULL; i++)
-        show_ica(tree, tvb, (const ica_tap_rec *)rec, frame_cgp);
+        show_ica(tree, tvb, pinfo, (const ica_tap_rec *)rec, frame_cgp);
     for (guint i = 0; tree && (rec = kept_rec(pinfo, tap_id_ccha, i)) != NULL; i++) {
         proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(ti);
@@ -805,12 +902,24 @@ proto_register_citrix_stats(void)
             "Compression of this frame's direction: as learned up to this frame on the first pass, the whole session's later", HFILL } },
         { &hf_citrix_ha_link, { "Command Center HA link", "citrix.ha.link", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Link number (row of -z ccha,tree)", HFILL } },
+        { &hf_citrix_finding, { "Finding", "citrix.finding", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What citrix-triage would report here: reset (TCP RST on a session's connection), refused_resume, "
+            "high_rtt (high-throughput round-trip estimate over 150 ms); with an expert info", HFILL } },
+    };
+    static ei_register_info ei[] = {
+        { &ei_citrix_finding_reset, { "citrix.finding.reset", PI_SEQUENCE, PI_WARN,
+            "Connection of a Citrix session reset", EXPFILL } },
+        { &ei_citrix_finding_refused, { "citrix.finding.refused_resume", PI_SEQUENCE, PI_WARN,
+            "Session Reliability resume refused", EXPFILL } },
+        { &ei_citrix_finding_high_rtt, { "citrix.finding.high_rtt", PI_SEQUENCE, PI_NOTE,
+            "High-throughput round-trip estimate over 150 ms", EXPFILL } },
     };
     static gint *ett[] = { &ett_citrix };
     proto_citrix = proto_register_protocol("Citrix session summary (from the ICA, CGP and CCHA taps)",
                                            "Citrix", "citrix");
     proto_register_field_array(proto_citrix, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto_citrix), ei, array_length(ei));
     session_numbers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(citrix_init);
 }
@@ -825,7 +934,7 @@ proto_reg_handoff_citrix_stats(void)
     /* A dissector may queue its records only when someone listens (CGP
      * does): these helpers make the records exist for the post-dissector
      * (as packet-ccha.c does for the TCP header). */
-    static const char *const taps[] = { "ica", "cgp", "ccha" };
+    static const char *const taps[] = { "ica", "cgp", "ccha", "tcp" };
     static int helper_ids[array_length(taps)];
     for (guint i = 0; i < array_length(taps); i++) {
         if (find_tap_id(taps[i]) == 0)
@@ -835,4 +944,5 @@ proto_reg_handoff_citrix_stats(void)
         if (err)
             g_string_free(err, TRUE);
     }
+    tcp_tap_id = find_tap_id("tcp");        /* its header record: reset_finding */
 }

@@ -14,6 +14,7 @@ import gzip
 import html.parser
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -27,6 +28,8 @@ TOP = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 from wsrun import Wireshark  # noqa: E402
 import statstree  # noqa: E402
+import pcapgen  # noqa: E402
+import pcapread  # noqa: E402
 
 SRC = os.environ.get("CITRIX_SRC", TOP)
 TOOL = os.path.join(SRC, "tools", "citrix-triage")
@@ -36,17 +39,82 @@ RESUME, REFUSED = "cgp-resume.pcap", "cgp-resume-refused.pcap"
 WS = Wireshark()
 
 
+def plugin_root():
+    return os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
+
+
+def staged_for_other_user(tmp):
+    """(tool, captures folder, plugin root) copied under tmp, world-readable: another
+    user (nobody) may not read the checkout (a clone in /root/src) nor its build."""
+    tools = os.path.join(tmp, "tools")
+    shutil.copytree(os.path.join(SRC, "tools", "triage"), os.path.join(tools, "triage"))
+    shutil.copytree(os.path.join(SRC, "tools", "lib"), os.path.join(tools, "lib"))
+    shutil.copy(TOOL, os.path.join(tools, "citrix-triage"))
+    shutil.copytree(CAP, os.path.join(tmp, "captures"))
+    plugins = os.path.join(tmp, "build", "plugins")
+    shutil.copytree(plugin_root(), plugins)
+    version = os.path.join(plugin_root(), os.pardir, "triage-version.json")
+    if os.path.exists(version):
+        shutil.copy(version, os.path.join(tmp, "build"))
+    for root, dirs, names in os.walk(tmp):
+        os.chmod(root, 0o755)
+        for n in names:
+            p = os.path.join(root, n)
+            os.chmod(p, 0o755 if os.access(p, os.X_OK) else 0o644)
+    return os.path.join(tools, "citrix-triage"), os.path.join(tmp, "captures"), plugins
+
+
 def triage(args, cwd=CAP, user=None):
-    """(exit status, stdout, stderr) of citrix-triage run in captures/ (short relative paths)."""
-    cmd = [TOOL, "-q"] + list(args)
+    """(exit status, stdout, stderr) of citrix-triage run in captures/ (short relative paths).
+    As another user: from a world-readable copy of the tool, the captures and the plugin."""
+    tool, root, tmp = TOOL, plugin_root(), None
+    if user:
+        tmp = tempfile.mkdtemp(prefix="triage-user-")
+        tool, staged_cap, root = staged_for_other_user(tmp)
+        cwd = staged_cap if cwd == CAP else cwd
+    cmd = [tool] + (list(args) if args[:1] == ["merge"] else ["-q"] + list(args))
     if user:
         cmd = ["setpriv", "--reuid=%s" % user, "--regid=nogroup", "--clear-groups"] + cmd
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
-                       env=dict(os.environ, CITRIX_PLUGIN_ROOT=os.environ.get(
-                           "CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))))
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, True)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
+NO_SAMPLES = {"count": 0, "min": None, "median": None, "max": None}
+
+
+def rtt(count, lo, med, hi):
+    return {"count": count, "min": lo, "median": med, "max": hi}
+
+
+def latency(client, server, retrans=(0, 0), zero=(0, 0)):
+    return {"client_side_rtt_ms": client, "server_side_rtt_ms": server, "edt_rtt_ms": NO_SAMPLES,
+            "ht_rtt_ms": NO_SAMPLES, "ica_rtt_ms": NO_SAMPLES,
+            "retransmissions": {"client": retrans[0], "server": retrans[1]},
+            "zero_windows": {"client": zero[0], "server": zero[1]}}
+
+
+def end(how, by, frame, time_s, silence_s, reason=None):
+    return {"how": how, "by": by, "frame": frame, "time_s": time_s, "silence_s": silence_s, "reason": reason}
+
+
+def launch(connect, detect, handshake, key, graphics):
+    return {"connect_s": connect, "detect_s": detect, "handshake_s": handshake, "key_exchange_s": key,
+            "first_graphics_s": graphics, "app": None, "launch_mechanism": None, "startup_ms": None}
+
+
+def conn(client, server, first_frame, start_s, e):
+    return {"client": client, "server": server, "first_frame": first_frame, "start_s": start_s, "end": e}
+
+
+# Ends, latency and launch of the real spike session: checked by hand in Wireshark once
+# (the capture stops while the session runs; tcp.analysis.ack_rtt per sender; ICA detect
+# in frame 8, INIT_CONNECT frame 36, CRYPT SESSIONKEY frame 39, first CTXTW write frame 41).
+SPIKE_END = end("capture_end", None, 174, 13.85, 0.0)
 SPIKE_SESSION = {
     "number": 1, "client_name": "spike", "client_build": 908, "client_product_id": 0x51,
     "client": "192.168.1.100:1193", "server": "192.168.1.101:1494", "transport": "ica",
@@ -58,7 +126,11 @@ SPIKE_SESSION = {
         {"name": "CTXTWI", "number": 15, "bytes": 27, "bytes_c2s": 0, "bytes_s2c": 27}],
     "rtt_ms": None, "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None,
     "duration_s": 13.83, "capture_gaps": 0,
+    "end": SPIKE_END, "connections": [conn("192.168.1.100:1193", "192.168.1.101:1494", 5, 0.02, SPIKE_END)],
+    "latency": latency(rtt(33, 10.0, 20.0, 40.0), rtt(9, 10.0, 10.0, 120.0)),
+    "launch": launch(0.02, 0.02, 1.54, 1.54, 1.73),
 }
+RC5_END = end("capture_end", None, 28, 0.026998, 0.0)
 RC5_SESSION = {
     "number": 1, "client_name": "SECURE-PC", "client_build": 6685, "client_product_id": 1,
     "client": "10.20.0.16:1066", "server": "10.20.0.1:1494", "transport": "ica",
@@ -66,21 +138,39 @@ RC5_SESSION = {
     "refused_resumes": 0, "frames": 25, "first_frame": 4, "start_s": 0.003, "end_s": 0.026998,
     "ica_bytes": {"c2s": 922, "s2c": 1889}, "channels": [], "rtt_ms": None, "rtt_estimates": None,
     "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.023998, "capture_gaps": 0,
+    "end": RC5_END, "connections": [conn("10.20.0.16:1066", "10.20.0.1:1494", 1, 0.0, RC5_END)],
+    "latency": latency(rtt(7, 0.999, 1.0, 1.0), rtt(6, 1.0, 1.0, 1.0)),
+    "launch": launch(0.0, 0.003, 0.018999, None, None),     # RC5: no key exchange or channel decoded
 }
 # The spike session carried by CGP, resumed once on a second TCP connection
 # (the server resends one message: it must not count twice).
+# The first connection was reset by the server (frame 32), the session goes on over the second.
+RESUME_END = end("capture_end", None, 105, 9.9e-05, 0.0)
 RESUME_SESSION = dict(SPIKE_SESSION, client="10.30.0.10:50001", server="10.30.0.20:2598", transport="cgp",
-                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05)
+                      resumes=1, frames=98, first_frame=4, start_s=3e-06, end_s=9.9e-05, duration_s=9.6e-05,
+                      end=RESUME_END,
+                      connections=[conn("10.30.0.10:50001", "10.30.0.20:2598", 1, 0.0,
+                                        end("reset", "server", 32, 3e-05, 1e-06)),
+                                   conn("10.30.0.10:50011", "10.30.0.20:2598", 33, 3e-05, RESUME_END)],
+                      latency=latency(rtt(42, 0.001, 0.001, 0.001), rtt(46, 0.001, 0.001, 0.001)),
+                      launch=launch(0.0, 6e-06, 9e-06, 1.2e-05, 1.3e-05))
+REFUSED_END = end("tcp_fin", "client", 14, 0.012999, 0.001)
 REFUSED_SESSION = {
     "number": 1, "client_name": None, "client_build": None, "client_product_id": None,
     "client": "10.30.2.10:50021", "server": "10.30.2.20:2598", "transport": "cgp", "encryption": None,
     "compression": {"c2s": None, "s2c": None}, "resumes": 1, "refused_resumes": 1, "frames": 6, "first_frame": 4,
     "start_s": 0.003, "end_s": 0.011999, "ica_bytes": {"c2s": 0, "s2c": 0}, "channels": [], "rtt_ms": None,
     "rtt_estimates": None, "bandwidth_bps": None, "bandwidth_estimates": None, "duration_s": 0.008999,
-    "capture_gaps": 0,
+    "capture_gaps": 0, "end": REFUSED_END,
+    "connections": [conn("10.30.2.10:50021", "10.30.2.20:2598", 1, 0.0, end("reset", "client", 8, 0.006999, 0.001)),
+                    conn("10.30.2.10:50022", "10.30.2.20:2598", 9, 0.007999, REFUSED_END)],
+    "latency": latency(rtt(6, 1.0, 1.0, 1.0), rtt(6, 0.999, 1.0, 1.0)),
+    "launch": launch(0.0, None, None, None, None),
 }
 RESUME_TEXT = """\
 == cgp-resume.pcap: 105 frames over 0.000 s
+Findings: 1
+  [high] reset: session 1, frame 32: connection 10.30.0.10:50001 -> 10.30.0.20:2598 reset by the server after 0.000 s of silence
 Sessions: 1
   Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598, transport cgp, 98 frames, 0.000 s
     client spike, build 908, product id 0x0051
@@ -89,6 +179,13 @@ Sessions: 1
     channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
     channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
     CGP resumes 1, refused 0
+    ended: capture_end at frame 105, 9.9e-05 s, after 0 s of silence
+      connection 10.30.0.10:50001 -> 10.30.0.20:2598 (frame 1): reset by the server at frame 32, 3e-05 s, after 1e-06 s of silence
+      connection 10.30.0.10:50011 -> 10.30.0.20:2598 (frame 33): capture_end at frame 105, 9.9e-05 s, after 0 s of silence
+    TCP round trip client side: median 0.001 ms (min 0.001, max 0.001, 42 samples)
+    TCP round trip server side: median 0.001 ms (min 0.001, max 0.001, 46 samples)
+    retransmissions client 0, server 0; zero windows client 0, server 0
+    launch: connect 0 s, detect 6e-06 s, handshake 9e-06 s, key exchange 1.2e-05 s, first graphics 1.3e-05 s
 Command Center HA links: 0
 """
 HEARTBEAT_LINKS = [
@@ -119,6 +216,7 @@ SPIKE_PORTREG = {"findings": 0, "conversations": [
 
 SPIKE_TEXT = """\
 == spike-ica-2001.pcap: 174 frames over 13.850 s
+Findings: 0
 Sessions: 1
   Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494, transport ica, 123 frames, 13.830 s
     client spike, build 908, product id 0x0051
@@ -126,6 +224,11 @@ Sessions: 1
     channel CTXTW (9)      14169 bytes (client to server 0, server to client 14169)
     channel CTXCAM (12)       143 bytes (client to server 38, server to client 105)
     channel CTXTWI (15)        27 bytes (client to server 0, server to client 27)
+    ended: capture_end at frame 174, 13.85 s, after 0 s of silence
+    TCP round trip client side: median 20 ms (min 10, max 40, 33 samples)
+    TCP round trip server side: median 10 ms (min 10, max 120, 9 samples)
+    retransmissions client 0, server 0; zero windows client 0, server 0
+    launch: connect 0.02 s, detect 0.02 s, handshake 1.54 s, key exchange 1.54 s, first graphics 1.73 s
 Command Center HA links: 0
 Port registry: 3 conversations, 0 findings
   tcp  192.168.1.101:1494 <- 192.168.1.100:1193  170 frames
@@ -174,7 +277,7 @@ class Reports(unittest.TestCase):
         self.assertEqual(self.text[:len(SPIKE_TEXT) + 1], SPIKE_TEXT + "\n")
 
     def test_text_heartbeat_ha(self):
-        self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
+        self.assertIn("\n== ccha-heartbeat.pcap: 66 frames over 6.309 s\nFindings: 0\nSessions: 0\n" + HEARTBEAT_TEXT_HA,
                       self.text)
 
     def test_text_cgp_resume(self):
@@ -231,8 +334,30 @@ class Reports(unittest.TestCase):
                 for c in SPIKE_SESSION["channels"]}
         self.assertEqual(ica, mine)
 
+    def test_html_findings_first(self):
+        """The findings of every file, ranked, in the page's first table (inside id="findings")."""
+        self.assertLess(self.html.index('<section id="findings">'), self.html.index("<table"))
+        self.assertEqual(Tables.of(self.html)[0], [
+            ["severity", "kind", "file", "session", "frame", "what"],
+            ["high", "reset", RESUME, "1", "32",
+             "connection 10.30.0.10:50001 -> 10.30.0.20:2598 reset by the server after 0.000 s of silence"],
+            ["high", "reset", REFUSED, "1", "8",
+             "connection 10.30.2.10:50021 -> 10.30.2.20:2598 reset by the client after 0.001 s of silence"],
+            ["high", "refused_resume", REFUSED, "1", "13", "Session Reliability resume refused by the server"]])
+
+    def test_html_latency_table(self):
+        (first,) = [t for t in Tables.of(self.html) if t[0][0] == "latency"][:1]
+        self.assertEqual(first, [
+            ["latency", "count", "min", "median", "max"],
+            ["TCP round trip, client side (ms)", "33", "10.0", "20.0", "40.0"],
+            ["TCP round trip, server side (ms)", "9", "10.0", "10.0", "120.0"],
+            ["high-throughput estimate (ms)", "0", "-", "-", "-"], ["EDT round trip (ms)", "0", "-", "-", "-"],
+            ["ICA round trip, EUEM (ms)", "0", "-", "-", "-"],
+            ["retransmissions (client / server)", "-", "-", "0 / 0", "-"],
+            ["zero windows (client / server)", "-", "-", "0 / 0", "-"]])
+
     def test_html_tables_exact(self):
-        tables = Tables.of(self.html)
+        tables = [t for t in Tables.of(self.html) if t[0][0] not in ("severity", "latency")]
         self.assertEqual(tables[0], [
             ["#", "client", "server", "transport", "client name", "build", "encryption", "compression c2s",
              "compression s2c", "channel bytes", "RTT ms (median)", "bandwidth B/s (median)", "resumes", "refused",
@@ -255,13 +380,171 @@ class Reports(unittest.TestCase):
 
     def test_html_self_contained_pictures(self):
         imgs = Tables.images(self.html)
-        self.assertEqual([alt for alt, _ in imgs], ["Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
-        for _, src in imgs:
+        self.assertEqual([alt for alt, _ in imgs],
+                         ["Session 1: timeline", "Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
+        for alt, src in imgs:
             self.assertTrue(src.startswith("data:image/png;base64,"))
             png = base64.b64decode(src.split(",", 1)[1])
-            self.assertEqual(png_size(png), (900, 320))
+            self.assertEqual(png_size(png), (900, 200) if alt.endswith("timeline") else (900, 320))
         self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
         self.assertNotIn("https://", self.html)
+
+
+ENDS = "triage-ends.pcap"
+
+
+def finding(kind, severity, session, frame, text):
+    return {"kind": kind, "severity": severity, "session": session, "frame": frame, "text": text}
+
+
+class Verdicts(unittest.TestCase):
+    """How sessions ended, by which side, after how much silence; the latency split; the
+    launch steps; the ranked findings: on triage-ends.pcap, whose sessions were built
+    with exactly these ends and timings (tools/captures/triage_captures.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        rc, out, err = triage(["--json", ENDS, REFUSED])
+        assert rc == 0, err
+        cls.ends, cls.refused = json.loads(out)["files"]
+        cls.s = {s["number"]: s for s in cls.ends["sessions"]}
+
+    def test_findings_ranked(self):
+        self.assertEqual(self.ends["findings"], [
+            finding("reset", "high", 1, 71,
+                    "connection 10.40.0.11:1101 -> 10.40.0.1:1494 reset by the server after 30.000 s of silence"),
+            finding("launch_failed", "high", 4, 174, "the session ended (reset) before its first graphics"),
+            finding("reset", "high", 4, 174,
+                    "connection 10.40.0.14:1104 -> 10.40.0.1:1494 reset by the client after 2.000 s of silence"),
+            finding("credentials_exposed", "high", 5, 181,
+                    "the client sent a password under Basic encryption (readable from the capture)"),
+            finding("high_rtt", "medium", 1, 70, "client-side TCP round trip up to 200.0 ms (over 150 ms)")])
+        self.assertEqual(self.refused["findings"], [
+            finding("reset", "high", 1, 8,
+                    "connection 10.30.2.10:50021 -> 10.30.2.20:2598 reset by the client after 0.001 s of silence"),
+            finding("refused_resume", "high", 1, 13, "Session Reliability resume refused by the server")])
+
+    def test_ends(self):
+        self.assertEqual({n: s["end"] for n, s in self.s.items()}, {
+            1: end("reset", "server", 71, 32.664, 30.0),
+            2: end("tcp_fin", "client", 109, 33.701997, 0.001),
+            3: end("ica_terminate", "server", 149, 34.741994, 0.001, "logoff"),
+            4: end("reset", "client", 174, 37.765993, 2.0),
+            5: end("tcp_fin", "client", 212, 38.80399, 0.001)})
+        self.assertEqual(self.s[5]["encryption"], "Basic")
+        for s in self.s.values():
+            (c,) = s["connections"]
+            self.assertEqual(c["end"], s["end"])
+
+    def test_latency_on_one_side_only(self):
+        lat = self.s[1]["latency"]
+        self.assertEqual(lat, latency(rtt(12, 200.0, 200.0, 200.0), rtt(23, 10.0, 10.0, 10.0)))
+
+    def test_latency_split_agrees_with_tshark(self):
+        """Independent count: tshark's tcp.analysis.ack_rtt of each sender, in ms."""
+        for path, f in ((ENDS, self.ends), (SPIKE, None)):
+            report = f or json.loads(triage(["--json", SPIKE])[1])["files"][0]
+            for s in report["sessions"]:
+                (c,) = s["connections"]
+                client, server = c["client"].rsplit(":", 1), c["server"].rsplit(":", 1)
+                got = {"client": [], "server": []}
+                rows = WS.fields(os.path.join(CAP, path), ["ip.src", "tcp.srcport", "tcp.analysis.ack_rtt"],
+                                 filter="tcp.analysis.ack_rtt && ip.addr == %s && tcp.port == %s" % tuple(client))
+                for src, port, v in rows:
+                    side = "client" if [src, port] == client else "server"
+                    self.assertEqual(side == "server", [src, port] == server)
+                    got[side].append(float(v) * 1000)
+                for side in ("client", "server"):
+                    v = sorted(got[side])
+                    self.assertEqual((s["latency"][side + "_side_rtt_ms"]["count"],
+                                      s["latency"][side + "_side_rtt_ms"]["max"]),
+                                     (len(v), round(v[-1], 3)), (path, s["number"], side))
+
+    def test_launch_steps(self):
+        self.assertEqual(self.s[1]["launch"], launch(0.0, 0.211, 0.767, 1.18, 1.415))
+        self.assertEqual(self.s[4]["launch"], launch(35.745994, 35.748994, 35.764993, None, None))
+
+    def test_same_findings_in_the_gui(self):
+        """citrix.finding and its expert infos (Analyze > Expert Information) on the frames the
+        report names: resets with their side, the refused resume, a high-throughput round trip
+        over 150 ms (ica-ht.pcap: 300 ms in frame 33; frame 31's header carries no estimate)."""
+        def gui(cap):
+            rows = WS.fields(os.path.join(CAP, cap), ["frame.number", "citrix.finding", "_ws.expert.message"],
+                             filter="citrix.finding", aggregator="\x1e")
+            return [(int(n), k, [m for m in msgs.split("\x1e") if m.startswith("Session ")]) for n, k, msgs in rows]
+        self.assertEqual(gui(ENDS), [(71, "reset", ["Session 1: connection reset by the server"]),
+                                     (174, "reset", ["Session 4: connection reset by the client"])])
+        self.assertEqual(gui(REFUSED), [
+            (8, "reset", ["Session 1: connection reset by the client"]),
+            (13, "refused_resume", ["Session 1: Session Reliability resume refused by the server"])])
+        self.assertEqual(gui("ica-ht.pcap"), [(33, "high_rtt", ["Session 1: round-trip estimate 300 ms (over 150 ms)"])])
+        rc, out, err = triage(["--json", "ica-ht.pcap"])
+        self.assertEqual(json.loads(out)["files"][0]["findings"], [finding(
+            "high_rtt", "medium", 1, 33, "high-throughput round-trip estimate up to 300 ms (over 150 ms)")])
+        gui_frames = {(n, k) for cap in (ENDS, REFUSED) for n, k, _ in gui(cap)}
+        report = {(x["frame"], x["kind"]) for x in self.ends["findings"] + self.refused["findings"]
+                  if x["kind"] in ("reset", "refused_resume")}
+        self.assertEqual(gui_frames, report)
+
+    def test_keepalive_gap(self):
+        """10 s without a frame on a CGP connection whose keep-alive interval is 3 s
+        (triage-keepalive.pcap); the session then ends with the client's CGP FINISH."""
+        rc, out, err = triage(["--json", "triage-keepalive.pcap"])
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual(f["findings"], [finding(
+            "keepalive_gap", "medium", 1, 54, "no frame for 10.000 s on connection 10.40.1.10:50101 -> "
+                                              "10.40.1.20:2598 (CGP keep-alive interval 3.000 s)")])
+        (s,) = f["sessions"]
+        self.assertEqual(s["end"], end("cgp_finish", "client", 100, 10.097993, 0.001))
+        self.assertEqual((s["transport"], s["client_name"]), ("cgp", "spike"))
+
+    def test_refused_session_connections(self):
+        self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
+
+
+class Merge(unittest.TestCase):
+    """citrix-triage merge: triage file by file (as separate machines would), merge the JSON,
+    and get what one run over the same files gives, byte for byte; bad inputs included."""
+
+    def test_split_run_and_merge_equals_one_run(self):
+        tmp = tempfile.mkdtemp(prefix="triage-merge-")
+        try:
+            os.chmod(tmp, 0o755)
+            with open(os.path.join(tmp, "notes.txt"), "w") as f:
+                f.write("not a capture\n")
+            os.chmod(os.path.join(tmp, "notes.txt"), 0o644)
+            notes = os.path.join(tmp, "notes.txt")
+            inputs = [SPIKE, ENDS, notes, REFUSED, HEARTBEAT]
+            rc, one, err = triage(["--json"] + inputs)
+            self.assertEqual(rc, 1, err)          # notes.txt is an error, in both
+            parts = []
+            for i, path in enumerate(inputs):
+                prc, out, err = triage(["--json", path])
+                self.assertEqual(prc, 1 if path == notes else 0, err)
+                parts.append(os.path.join(tmp, "part%d.json" % i))
+                with open(parts[-1], "w") as f:
+                    f.write(out)
+            page = os.path.join(tmp, "merged.html")
+            mrc, merged, err = triage(["merge", "--json", "--html", page] + parts)
+            self.assertEqual(mrc, 1, err)
+            self.assertEqual(merged, one)
+            self.assertEqual([f["path"] for f in json.loads(merged)["files"]], [SPIKE, ENDS, REFUSED, HEARTBEAT])
+            with open(page, encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual(Tables.of(text)[0][1][:5], ["high", "reset", ENDS, "1", "71"])
+            self.assertEqual([alt for alt, _ in Tables.images(text)],
+                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4, 5)]
+                             + ["Session 1: timeline"])
+            trc, txt, _ = triage(["merge"] + parts)
+            self.assertEqual(txt, triage(inputs)[1])
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def test_not_a_report(self):
+        rc, _, err = triage(["merge", os.path.join(CAP, SPIKE)])
+        self.assertEqual(rc, 2)
+        self.assertIn("not a citrix-triage --json report", err)
 
 
 class Tables(html.parser.HTMLParser):
@@ -349,7 +632,7 @@ def png_pixels(data):
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class Browser(unittest.TestCase):
     """The HTML report as a browser shows it: headless Chromium's screenshot."""
-    W, H = 1280, 2000
+    W, H = 1280, 3200
 
     @classmethod
     def setUpClass(cls):
@@ -393,6 +676,29 @@ class Browser(unittest.TestCase):
         self.assertLess(max(ys) - min(ys), 320)
         self.assertGreater(min(ys), 250)
 
+
+    def test_findings_first(self):
+        """The findings box (#fff1b8) is drawn, above every timeline and plot."""
+        box = self.where((0xff, 0xf1, 0xb8), tol=3)
+        self.assertGreater(len(box), 20000)
+        bars = self.where((0x5b, 0x8d, 0xb8), tol=3)
+        self.assertLess(max(y for _, y in box), min(y for _, y in bars))
+
+    def test_timeline_drawn(self):
+        """Each session's timeline: connection bars (#5b8db8: one bar for the spike session,
+        two lanes for the resumed one), end markers (#e0007a), launch steps (#2e8b57); the first
+        timeline above the first session's bytes plot."""
+        bars = self.where((0x5b, 0x8d, 0xb8), tol=3)
+        self.assertGreater(len(bars), 5000)
+        self.assertGreater(len(self.where((0xe0, 0x00, 0x7a), tol=20)), 100)
+        self.assertGreater(len(self.where((0x2e, 0x8b, 0x57), tol=20)), 200)
+        orange = self.where((0xff, 0x7f, 0x0e), tol=30)
+        self.assertLess(min(y for _, y in bars), min(y for _, y in orange))
+        # the resumed session's two connections: bar rows at two heights in its timeline
+        lower = [y for _, y in bars if y > min(y for _, y in orange) + 320]
+        rows = sorted({y for y in lower})
+        lanes = 1 + sum(1 for a, b in zip(rows, rows[1:]) if b - a > 5)
+        self.assertEqual(lanes, 2)
 
     def test_resume_drawn(self):
         """The CGP resume's vertical line (purple #6a0dad), in the second session's picture."""
@@ -542,6 +848,19 @@ class SameEverywhere(unittest.TestCase):
         self.assertEqual(self.run_json([SPIKE, HEARTBEAT]), self.run_json([SPIKE, HEARTBEAT], user="nobody"))
 
 
+class Version(unittest.TestCase):
+    def test_names_plugin_and_wireshark(self):
+        """--version: the project's version (CMakeLists.txt) and the Wireshark the build
+        was configured against, which is the tshark that runs here."""
+        p = subprocess.run([TOOL, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=plugin_root()))
+        with open(os.path.join(SRC, "CMakeLists.txt")) as f:
+            project = re.search(r"project\(citrix_wireshark VERSION (\S+)", f.read()).group(1)
+        self.assertEqual((p.returncode, p.stdout.decode()),
+                         (0, "citrix-triage: citrix-wireshark plugin %s, built for Wireshark %s (build tree)\n"
+                          % (project, "%d.%d.%d" % WS.version)))
+
+
 class CitrixTree(unittest.TestCase):
     """-z citrix,tree (GUI: Statistics > Citrix > Sessions and HA links)."""
 
@@ -553,7 +872,7 @@ class CitrixTree(unittest.TestCase):
         t = self.tree(SPIKE)
         self.assertEqual(t["Citrix sessions"].count, 1)
         (row,) = t["Citrix sessions"].children
-        self.assertEqual(row.name, "Session 1: 192.168.1.100:1193 -> 192.168.1.101:1494")
+        self.assertEqual(row.name, "Session 0001: 192.168.1.100:1193 -> 192.168.1.101:1494")
         d = row.to_dict()
         self.assertEqual(d.pop("Channel bytes"), [14339, {
             "CTXCAM (12)": [143, {"client to server": [38, {}], "server to client": [105, {}]}],
@@ -579,13 +898,39 @@ class CitrixTree(unittest.TestCase):
     def test_cgp_resume_row(self):
         t = self.tree(RESUME)
         (row,) = t["Citrix sessions"].children
-        self.assertEqual(row.name, "Session 1: 10.30.0.10:50001 -> 10.30.0.20:2598")
+        self.assertEqual(row.name, "Session 0001: 10.30.0.10:50001 -> 10.30.0.20:2598")
         d = row.to_dict()
         self.assertEqual((d["CGP resumes"], d["CGP refused resumes"], d["Transport: cgp"], d["Channel bytes"][0]),
                          ([1, {}], [0, {}], [1, {}], 14339))
         (row,) = self.tree(REFUSED)["Citrix sessions"].children
         self.assertEqual(row.to_dict(), {"CGP resumes": [1, {}], "CGP refused resumes": [1, {}],
                                          "Transport: cgp": [1, {}]})
+
+    def test_sessions_in_number_order(self):
+        """Eleven sessions (the spike session replayed from eleven client ports): rows
+        list Session 1, 2 ... 11, not 1, 10, 11, 2 (stats trees sort names as strings)."""
+        tmp = tempfile.mkdtemp(prefix="triage-order-")
+        try:
+            path = os.path.join(tmp, "eleven.pcap")
+            ((_, turns),) = pcapread.tcp_streams(os.path.join(CAP, SPIKE), 1494).items()
+            w = pcapgen.PcapWriter(path)
+            for i in range(11):
+                s = pcapgen.TcpStream(w, ("10.9.0.1", 40001 + i), ("10.9.0.2", 1494))
+                s.handshake()
+                for to_client, payload in turns:
+                    s.send("s2c" if to_client else "c2s", payload)
+                s.close()
+            w.close()
+            rows = self.tree_of(path)["Citrix sessions"].children
+            self.assertEqual([r.name for r in rows],
+                             ["Session %04d: 10.9.0.1:%d -> 10.9.0.2:1494" % (i, 40000 + i) for i in range(1, 12)])
+            self.assertEqual({r.child("Client name: spike").count for r in rows}, {1})
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def tree_of(self, path):
+        out = WS.tshark(path, ["-q", "-z", "citrix,tree"])
+        return {n.name: n for n in statstree.parse(out)["Citrix/Sessions and HA links"]}
 
     def test_filtered_tree(self):
         out = WS.tshark(os.path.join(CAP, HEARTBEAT), ["-q", "-z", "citrix,tree,tcp.port == 37076"])

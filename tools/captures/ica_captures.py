@@ -127,13 +127,13 @@ def init_responses(modules):
 
 def ui_body(client_name, build, seed=None, unicode=True, domain=None, user=None,
             client_dir=None, work_dir=None, program=None, flags=0x24, kbd_layout=0x409,
-            code_page=1252):
+            code_page=1252, password=None):
     """UI_C2H version 4 (§5.3): fixed part to offset 88, then the strings,
     scrambled when a seed is given (EncryptionLevel 1)."""
     enc = (lambda s: s.encode("utf-16-le") + b"\0\0") if unicode else (lambda s: s.encode("cp1252") + b"\0")
     var = bytearray()
     offsets = {}
-    for key, value in (("name", client_name), ("domain", domain), ("user", user),
+    for key, value in (("name", client_name), ("domain", domain), ("user", user), ("pass", password),
                        ("cdir", client_dir), ("wdir", work_dir), ("prog", program)):
         if value is not None:
             offsets[key] = 88 + len(var)
@@ -141,7 +141,7 @@ def ui_body(client_name, build, seed=None, unicode=True, domain=None, user=None,
     o = offsets.get
     fixed = (u32(flags) + u32(kbd_layout)
              + u8(1 if seed is not None else 0) + u8(seed or 0)
-             + u16(o("domain", 0)) + u16(o("user", 0)) + u16(0)          # no password
+             + u16(o("domain", 0)) + u16(o("user", 0)) + u16(o("pass", 0))
              + u16(o("cdir", 0)) + u16(o("wdir", 0)) + u16(o("prog", 0))
              + bytes(6)                                                  # Lpt/Port
              + u16(0) + u16(build) + u16(o("name")) + u16(88) + u16(len(var))

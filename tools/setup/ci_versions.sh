@@ -13,7 +13,9 @@
 #   ci_versions.sh package-check <suite> <file.deb>
 #       fresh <suite> root; `apt-get install ./file.deb tshark`; `tshark -G
 #       plugins` as an unprivileged user must list citrix_wireshark.so from the
-#       release's global plugin folder, and only once.
+#       release's global plugin folder, and only once; the installed
+#       `citrix-triage` (nothing else from the tree) names the Wireshark it was
+#       built for and triages the bundled capture to the test's exact values.
 #
 # Roots: debootstrap --variant=minbase output is cached per machine as
 # $CITRIX_CI_CACHE/<suite>-minbase.tar (default /var/cache/citrix-wireshark),
@@ -188,6 +190,24 @@ cmd_package_check() {
         echo "== $suite: package check FAILED (want citrix_wireshark.so once, from the global plugin folder)"
         return 1
     fi
+    # The installed triage command alone (no source tree, no build in the root):
+    # its version line, then the bundled capture triaged to exact values.
+    out=$(in_root "$root" citrix-triage --version 2>&1) || { echo "$out"; echo "== $suite: citrix-triage --version failed"; return 1; }
+    echo "== $suite: $out"
+    echo "$out" | grep -q "built for Wireshark $(in_root "$root" dpkg-query -W -f='${Version}' tshark | sed 's/-.*//')" ||
+        { echo "== $suite: package check FAILED (citrix-triage --version does not name this Wireshark)"; return 1; }
+    out=$(in_root "$root" sh -c 'cd /tmp && citrix-triage -q --json /usr/share/doc/citrix-wireshark/examples/spike-ica-2001.pcap |
+        python3 -c "import json, sys; (f,) = json.load(sys.stdin)[\"files\"]; (s,) = f[\"sessions\"];
+print(f[\"frames\"], s[\"client_name\"], s[\"ica_bytes\"][\"c2s\"], s[\"ica_bytes\"][\"s2c\"],
+      [(c[\"name\"], c[\"bytes\"]) for c in s[\"channels\"]])"' 2>&1) ||
+        { echo "$out"; echo "== $suite: installed citrix-triage failed"; return 1; }
+    echo "== $suite: installed citrix-triage on the bundled capture: $out"
+    if [ "$out" != "174 spike 1579 14834 [('CTXTW', 14169), ('CTXCAM', 143), ('CTXTWI', 27)]" ]; then
+        echo "== $suite: package check FAILED (citrix-triage values differ from tests/tshark/test_triage.py SPIKE_SESSION)"
+        return 1
+    fi
+    in_root "$root" test -s /usr/share/man/man1/citrix-triage.1.gz -a -s /usr/share/doc/citrix-wireshark/README.md ||
+        { echo "== $suite: package check FAILED (man page or README missing)"; return 1; }
     echo "== $suite: package check passed"
     cleanup_root "$root" || true
 }

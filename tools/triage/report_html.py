@@ -1,6 +1,10 @@
 """citrix-triage --html: one self-contained HTML page (no external resource).
 
-Per file: a sessions table, per session a picture drawn with matplotlib
+First the findings of every file, ranked (element id "findings"); then per
+file a sessions table, per session a timeline picture (its connections as
+bars, the launch steps as ticks, each connection's end marked with how and by
+whom), its latency figures (TCP round trips per side, retransmissions, zero
+windows) and a picture drawn with matplotlib
 (Debian python3-matplotlib) and embedded as a base64 PNG: bytes per virtual
 channel over time (cumulative; ICA bytes per direction when no channel
 write was decoded), capture gaps (dark red, dashed), CGP resumes (purple) and
@@ -18,6 +22,9 @@ import tempfile
 PLOT_W, PLOT_H, DPI = 9.0, 3.2, 100      # 900 x 320 pixels
 # events drawn in colours matplotlib's default series cycle does not use
 GAP_COLOUR, RESUME_COLOUR, REFUSED_COLOUR = "#b00000", "#6a0dad", "#000000"
+# the timeline's own colours (tests find them on the screenshot)
+TIMELINE_H = 2.0                                         # 900 x 200 pixels
+CONN_COLOUR, STEP_COLOUR, END_COLOUR = "#5b8db8", "#2e8b57", "#e0007a"
 
 CSS = """
 body { font-family: sans-serif; margin: 16px; color: #222; background: #fff; }
@@ -29,6 +36,9 @@ td.num { text-align: right; }
 tr.finding td { background: #fde2c8; }
 img.plot { display: block; width: 900px; height: 320px; }
 .errors td { background: #f8d0d0; }
+#findings { background: #fff1b8; padding: 4px 10px; border: 1px solid #c9a800; }
+#findings td.sev-high { font-weight: bold; color: #a00000; }
+img.timeline { display: block; width: 900px; height: 200px; }
 """
 
 
@@ -97,6 +107,68 @@ def session_picture(s):
     return data
 
 
+def timeline_picture(s):
+    """PNG (base64): one bar per connection, the launch steps, each connection's end."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(PLOT_W, TIMELINE_H), dpi=DPI)
+    conns = s["connections"]
+    first = min([c["start_s"] for c in conns] + [s["start_s"]])
+    last = max([c["end"]["time_s"] for c in conns] + [s["end"]["time_s"], first + 1e-6])
+    for i, c in enumerate(conns):
+        e = c["end"]
+        ax.barh(i, max(e["time_s"] - c["start_s"], (last - first) / 400), left=c["start_s"], height=0.5,
+                color=CONN_COLOUR)
+        ax.plot([e["time_s"]], [i], marker="X", markersize=11, color=END_COLOUR)
+        ax.annotate("%s%s (frame %s)" % (e["how"], " by " + e["by"] if e["by"] else "", e["frame"]),
+                    (e["time_s"], i), textcoords="offset points", xytext=(-8, 9), ha="right", fontsize=8)
+    steps = [(k[:-2].replace("_", " "), v) for k, v in s["launch"].items() if k.endswith("_s") and v is not None]
+    for j, (name, t) in enumerate(steps):
+        ax.axvline(t, color=STEP_COLOUR, linewidth=1.2)
+        ax.annotate(name, (t, len(conns) - 0.35 + 0.18 * (j % 3)), fontsize=7, color=STEP_COLOUR)
+    ax.set_yticks(range(len(conns)))
+    ax.set_yticklabels(["%s" % c["client"] for c in conns], fontsize=8)
+    ax.set_ylim(-0.6, max(len(conns), 1) + 0.3)
+    ax.set_xlim(first - (last - first) * 0.02, last + (last - first) * 0.02)
+    ax.set_xlabel("time since the start of the capture (s)")
+    ax.set_title("Session %d timeline: connections, launch steps, ends" % s["number"], fontsize=10)
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+SEVERITY_ORDER = ("high", "medium", "low")
+LATENCY_ROWS = (("client_side_rtt_ms", "TCP round trip, client side (ms)"),
+                ("server_side_rtt_ms", "TCP round trip, server side (ms)"),
+                ("ht_rtt_ms", "high-throughput estimate (ms)"), ("edt_rtt_ms", "EDT round trip (ms)"),
+                ("ica_rtt_ms", "ICA round trip, EUEM (ms)"))
+
+
+def _latency_table(lat):
+    rows = [[label, lat[k]["count"], lat[k]["min"], lat[k]["median"], lat[k]["max"]] for k, label in LATENCY_ROWS]
+    rows.append(["retransmissions (client / server)", None, None,
+                 "%d / %d" % (lat["retransmissions"]["client"], lat["retransmissions"]["server"]), None])
+    rows.append(["zero windows (client / server)", None, None,
+                 "%d / %d" % (lat["zero_windows"]["client"], lat["zero_windows"]["server"]), None])
+    return _table(["latency", "count", "min", "median", "max"], rows)
+
+
+def _findings(result):
+    ranked = sorted(((f["path"], x) for f in result["files"] for x in f["findings"]),
+                    key=lambda px: SEVERITY_ORDER.index(px[1]["severity"]))    # stable: files in order
+    rows = [[x["severity"], x["kind"], path, x["session"], x["frame"], x["text"]] for path, x in ranked]
+    out = ['<section id="findings"><h2>Findings (%d)</h2>' % len(rows)]
+    if rows:
+        table = _table(["severity", "kind", "file", "session", "frame", "what"], rows)
+        for level in SEVERITY_ORDER:      # the severity cell styled by level
+            table = table.replace("<td>%s</td>" % level, '<td class="sev-%s">%s</td>' % (level, level))
+        out.append(table)
+    else:
+        out.append("<p>No findings.</p>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
 def _table(headers, rows, classes=None):
     out = ["<table><tr>%s</tr>" % "".join("<th>%s</th>" % html.escape(h) for h in headers)]
     for i, row in enumerate(rows):
@@ -124,7 +196,8 @@ def render(result):
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>Citrix triage report</title><style>%s</style></head><body>" % CSS,
              "<h1>Citrix triage report</h1>",
-             "<p>%d capture file(s), %d error(s).</p>" % (len(result["files"]), len(result["errors"]))]
+             "<p>%d capture file(s), %d error(s).</p>" % (len(result["files"]), len(result["errors"])),
+             _findings(result)]
     for f in result["files"]:
         parts.append("<h2>%s</h2>" % html.escape(f["path"]))
         parts.append("<p>%d frames over %.3f s%s</p>" % (
@@ -136,12 +209,16 @@ def render(result):
                                  "bandwidth B/s (median)", "resumes", "refused", "capture gaps"], _session_rows(f)))
         for s in f["sessions"]:
             parts.append("<h3>Session %d</h3>" % s["number"])
+            parts.append('<img class="timeline" alt="Session %d: timeline" src="data:image/png;base64,%s">'
+                         % (s["number"], timeline_picture(s)))
+            parts.append(_latency_table(s["latency"]))
             if s["channels"]:
                 parts.append(_table(["channel", "number", "bytes", "client to server", "server to client"],
                                     [[c["name"], c["number"], c["bytes"], c["bytes_c2s"], c["bytes_s2c"]]
                                      for c in s["channels"]]))
-            parts.append('<img class="plot" alt="Session %d: bytes over time" src="data:image/png;base64,%s">'
-                         % (s["number"], session_picture(s)))
+            if "_timeline" in s:     # not in merged --json reports (citrix-triage merge)
+                parts.append('<img class="plot" alt="Session %d: bytes over time" src="data:image/png;base64,%s">'
+                             % (s["number"], session_picture(s)))
         parts.append("<h3>Command Center HA links (%d)</h3>" % len(f["ha_links"]))
         if f["ha_links"]:
             parts.append(_table(

@@ -11,6 +11,8 @@ resets); the port registry's view of every conversation.
     tools/citrix-triage CAPTURE_OR_FOLDER...            text report
     tools/citrix-triage --json ...                      one JSON object
     tools/citrix-triage --html report.html ...          self-contained HTML (matplotlib pictures)
+    tools/citrix-triage merge A.json B.json ... [--json] [--html out.html]
+                                                        one report from per-file --json outputs
 
 Data: one tshark run per file for the per-frame fields of the "citrix"
 post-dissector (citrix.session, citrix.vc.bytes, ... fed by the ICA, CGP and
@@ -37,6 +39,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from wsrun import Wireshark, default_plugin_root  # noqa: E402
 import statstree  # noqa: E402
+import verdicts  # noqa: E402
+
+
+def build_info(plugin_root):
+    """{"plugin", "wireshark", "installed"} from version.json beside this file (the
+    package installs it there) or triage-version.json beside the build's plugins/
+    folder (cmake writes it), or None when neither exists (nothing built yet)."""
+    for path in (os.path.join(HERE, "version.json"),
+                 os.path.join(plugin_root or "", os.pardir, "triage-version.json")):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+INFO = build_info(default_plugin_root())
+# Installed by the package: tshark loads the plugin from Wireshark's global
+# folder, so no copy of a build's plugin is put in a personal folder.
+INSTALLED = bool(INFO and INFO.get("installed"))
+
+
+def wireshark(plugin):
+    return Wireshark(plugin) if plugin else Wireshark(with_plugin=False)
 
 # Per-frame fields; the ones this build does not register are left out.
 FIELDS = [
@@ -47,6 +74,11 @@ FIELDS = [
     "citrix.vc.number", "citrix.vc.bytes", "citrix.rtt_ms", "citrix.bandwidth_bps",
     "citrix.cgp.event", "citrix.client_name", "citrix.client_build", "citrix.client_product_id",
     "citrix.encryption", "citrix.compression", "citrix.ha.link", "ccha.gap",
+    # ends, latency split, launch timeline, findings (verdicts.py)
+    "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.analysis.ack_rtt",
+    "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
+    "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.desync.frame_length",
+    "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
 TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
@@ -55,6 +87,7 @@ ENCRYPTION = {"0": None, "1": "none", "2": "Basic", "3": "RC5 (SecureICA)", "4":
 COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (format not public)",
                "3": "reducer V3/V4 container", "4": "unknown", "5": "PDCOMP (format not public)"}
 CGP_RESUME, CGP_REFUSED = "2", "3"
+HT_ABSENT = 0xFFFFFFFF          # ICA_TAP_HT_ABSENT: a high-throughput header without that estimate
 IANA_STATUS = {"0": "Dynamic", "1": "Assigned", "2": "Reserved", "3": "Unassigned", "4": "Listed, no name"}
 RANGE = {"0": "System", "1": "User", "2": "Dynamic"}
 
@@ -131,7 +164,7 @@ class FieldSet:
     def get(cls, plugin):
         with cls.lock:
             if cls.known is None:
-                ws = Wireshark(plugin)
+                ws = wireshark(plugin)
                 out, _ = ws.run(["-G", "fields"])
                 cls.known = {line.split("\t")[2] for line in out.splitlines()
                              if line.startswith("F\t") and line.count("\t") >= 2}
@@ -157,9 +190,10 @@ class Stream:
         self.errf.close()
 
 
-def read_fields(stream, fields):
-    """(frames, first time, last time, rows that carry citrix fields, statistics text)."""
-    frames, t_min, t_max, rows, stats = 0, None, None, [], []
+def read_fields(stream, fields, streams):
+    """(frames, first time, last time, last frame number, rows that carry citrix fields,
+    statistics text); every TCP frame also goes to streams (verdicts.Streams)."""
+    frames, t_min, t_max, last_frame, rows, stats = 0, None, None, 0, [], []
     in_stats = False
     for line in stream.lines():
         if in_stats or (line.startswith("====") and set(line) == {"="}):
@@ -174,9 +208,11 @@ def read_fields(stream, fields):
         t = float(first(row, "frame.time_relative", "0"))
         t_min = t if t_min is None or t < t_min else t_min
         t_max = t if t_max is None or t > t_max else t_max
+        last_frame = int(first(row, "frame.number", "0"))
+        streams.add(row, t, last_frame, endpoint(row, "src"))
         if row.get("citrix.session") or row.get("citrix.ha.link"):
             rows.append(row)
-    return frames, t_min, t_max, rows, "\n".join(stats)
+    return frames, t_min, t_max, last_frame, rows, "\n".join(stats)
 
 
 def json_packets(stream):
@@ -234,7 +270,7 @@ def sessions_from(rows, tree):
             continue
         for row in top.children:
             num, _, label = row.name.partition(": ")
-            sid = num.replace("Session ", "")
+            sid = str(int(num.replace("Session ", "")))      # "Session 0002" -> "2"
             labels[sid] = label
             ch = row.get("Channel bytes")
             for c in (ch.children if ch else []):
@@ -256,10 +292,15 @@ def sessions_from(rows, tree):
                 "compression": {"c2s": None, "s2c": None}, "resumes": 0, "refused_resumes": 0,
                 "frames": 0, "first_frame": int(first(r, "frame.number")), "start_s": t, "end_s": t,
                 "ica_bytes": {"c2s": 0, "s2c": 0}, "_ch": {}, "_rtt": [], "_bw": [], "_timeline": [], "_ica_t": [],
-                "_resume_t": [], "_refused_t": [], "_gap_t": []}
+                "_resume_t": [], "_refused_t": [], "_gap_t": [],
+                "_streams": [], "_stream_client": {}, "_stream_server": {}, "_marks": {}, "_refused_frames": [],
+                "_password_frames": [], "_gap_frames": [], "_desync_frames": [], "_edt_rtt": [], "_edt_end": None,
+                "_ch_t": [], "_ht_frames": [], "_keepalive_ms": []}
         s["frames"] += 1
         s["end_s"] = t
+        frame = int(first(r, "frame.number"))
         dirs = r.get("citrix.direction") or []
+        note_verdict_rows(s, r, t, frame, dirs)
         if s["client"] is None and dirs:
             src, dst = endpoint(r, "src"), endpoint(r, "dst")
             s["client"], s["server"] = (src, dst) if dirs[0] == "0" else (dst, src)
@@ -285,8 +326,10 @@ def sessions_from(rows, tree):
             c = s["_ch"].setdefault(ch, {"c2s": 0, "s2c": 0})
             c[d or "c2s"] += int(b)
             s["_timeline"].append((t, ch, d, int(b)))
-        s["_rtt"] += [(t, int(v)) for v in r.get("citrix.rtt_ms") or []]
-        s["_bw"] += [(t, int(v)) for v in r.get("citrix.bandwidth_bps") or []]
+        # a header without the estimate shows ICA_TAP_HT_ABSENT (citrix_tap.h)
+        s["_rtt"] += [(t, int(v)) for v in r.get("citrix.rtt_ms") or [] if int(v) != HT_ABSENT]
+        s["_ht_frames"] += [(int(v), frame) for v in r.get("citrix.rtt_ms") or [] if int(v) != HT_ABSENT]
+        s["_bw"] += [(t, int(v)) for v in r.get("citrix.bandwidth_bps") or [] if int(v) != HT_ABSENT]
         for ev in r.get("citrix.cgp.event") or []:
             if ev == CGP_RESUME:
                 s["resumes"] += 1
@@ -294,8 +337,10 @@ def sessions_from(rows, tree):
             elif ev == CGP_REFUSED:
                 s["refused_resumes"] += 1
                 s["_refused_t"].append(t)
+                s["_refused_frames"].append(frame)
         if r.get("tcp.analysis.lost_segment"):
             s["_gap_t"].append(t)
+            s["_gap_frames"].append(frame)
     out = []
     for sid in sorted(sessions, key=int):
         s = sessions[sid]
@@ -314,8 +359,40 @@ def sessions_from(rows, tree):
         s["duration_s"] = round(s["end_s"] - s["start_s"], 6)
         s["capture_gaps"] = len(s["_gap_t"])
         s["_label"] = label
+        ctxtw = [t for t, ch, d in s.pop("_ch_t") if names.get((sid, ch)) == "CTXTW"]
+        if ctxtw:
+            s["_marks"]["first_graphics"] = round(ctxtw[0], 6)
         out.append(s)
     return out
+
+
+def note_verdict_rows(s, r, t, frame, dirs):
+    """What verdicts.py needs from a session's frame: its connection and which end is the
+    client, the launch steps, passwords, desyncs, EDT round trips and shutdown."""
+    sid = first(r, "tcp.stream")
+    if sid is not None and sid not in s["_stream_client"] and dirs:
+        src, dst = endpoint(r, "src"), endpoint(r, "dst")
+        s["_stream_client"][sid], s["_stream_server"][sid] = (src, dst) if dirs[0] == "0" else (dst, src)
+        s["_streams"].append(sid)
+    s["_keepalive_ms"] += [int(v) for f in ("cgp.keepalive.c2s", "cgp.keepalive.s2c") for v in r.get(f) or [] if v]
+    marks = s["_marks"]
+    for key, hit in (("detect", bool(r.get("ica.detect"))),
+                     ("handshake", verdicts.ICA_INIT_CONNECT in verdicts.ints(r, "ica.cmd")),
+                     ("key_exchange", verdicts.CRYPT_SESSIONKEY in verdicts.ints(r, "ica.crypt.header"))):
+        if hit and key not in marks:
+            marks[key] = round(t, 6)
+    for ch in r.get("citrix.vc.number") or []:
+        s["_ch_t"].append((t, ch, None))
+    if r.get("ica.ui.password") and any(r.get("ica.ui.password")):
+        s["_password_frames"].append(frame)
+    if verdicts.present(r, "ica.desync.frame_length") or verdicts.present(r, "ica.desync.handshake"):
+        s["_desync_frames"].append(frame)
+    s["_edt_rtt"] += [int(v) / 1000.0 for v in r.get("udt.rtt") or [] if v]
+    if verdicts.UDT_SHUTDOWN in [v >> 16 if v > 0xFFFF else v for v in verdicts.ints(r, "udt.type")] \
+            and s["_edt_end"] is None:
+        by = "client" if dirs and dirs[0] == "0" else "server" if dirs else None
+        s["_edt_end"] = {"how": "edt_shutdown", "by": by, "frame": frame, "time_s": round(t, 6),
+                         "silence_s": None, "reason": None}
 
 
 def ha_links_from(rows, tree):
@@ -414,7 +491,7 @@ def triage_file(path, plugin):
     check_readable(path)
     known = FieldSet.get(plugin)
     fields = [f for f in FIELDS if f in known]
-    ws = Wireshark(plugin)
+    ws = wireshark(plugin)
     try:
         # as root tshark runs as nobody: give it a copy it can read
         cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
@@ -424,7 +501,8 @@ def triage_file(path, plugin):
             args += ["-e", f]
         args += ["-z", "citrix,tree", "-z", "ccha,tree"]
         stream = Stream(ws, args)
-        frames, t_min, t_max, rows, stats = read_fields(stream, fields)
+        streams = verdicts.Streams()
+        frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
         err = stream.err
         if "Dissector bug" in err:
             raise BadInput("tshark reported a dissector bug (please report it)")
@@ -435,11 +513,14 @@ def triage_file(path, plugin):
                 raise BadInput(reason)
             problem = reason
         tree = statstree.parse(stats)
+        sessions = sessions_from(rows, tree)
+        findings = verdicts.apply(sessions, streams, t_max or 0.0, last_frame or None)
         report = {
             "path": path, "frames": frames,
             "duration_s": round(t_max - t_min, 6) if frames else 0.0,
             "complete": problem is None,
-            "sessions": sessions_from(rows, tree),
+            "findings": findings,
+            "sessions": sessions,
             "ha_links": ha_links_from(rows, tree),
             "portreg": portreg_from(ws, cap),
         }
@@ -465,11 +546,22 @@ def fmt_num(v):
     return "-" if v is None else ("%g" % v if isinstance(v, float) else str(v))
 
 
+def end_text(e):
+    who = " by the %s" % e["by"] if e["by"] else ""
+    why = " (%s)" % e["reason"] if e.get("reason") else ""
+    silence = "" if e["silence_s"] is None else ", after %s s of silence" % fmt_num(e["silence_s"])
+    return "%s%s%s at frame %s, %s s%s" % (e["how"], why, who, e["frame"], fmt_num(e["time_s"]), silence)
+
+
 def text_report(result):
     out = []
     for f in result["files"]:
         out.append("== %s: %d frames over %.3f s%s" % (f["path"], f["frames"], f["duration_s"],
                                                        "" if f["complete"] else " (INCOMPLETE: %s)" % f["problem"]))
+        out.append("Findings: %d" % len(f["findings"]))
+        for x in f["findings"]:
+            out.append("  [%s] %s: session %d, frame %d: %s" % (x["severity"], x["kind"], x["session"], x["frame"],
+                                                                 x["text"]))
         out.append("Sessions: %d" % len(f["sessions"]))
         for s in f["sessions"]:
             out.append("  Session %d: %s -> %s, transport %s, %d frames, %.3f s" % (
@@ -497,6 +589,23 @@ def text_report(result):
                 out.append("    CGP resumes %d, refused %d" % (s["resumes"], s["refused_resumes"]))
             if s["capture_gaps"]:
                 out.append("    capture gaps (segments not captured): %d" % s["capture_gaps"])
+            out.append("    ended: " + end_text(s["end"]))
+            if len(s["connections"]) > 1:
+                for c in s["connections"]:
+                    out.append("      connection %s -> %s (frame %d): %s" % (c["client"], c["server"], c["first_frame"],
+                                                                            end_text(c["end"])))
+            lat = s["latency"]
+            for key, label in (("client_side_rtt_ms", "client side"), ("server_side_rtt_ms", "server side")):
+                e = lat[key]
+                if e["count"]:
+                    out.append("    TCP round trip %s: median %s ms (min %s, max %s, %d samples)" % (
+                        label, fmt_num(e["median"]), fmt_num(e["min"]), fmt_num(e["max"]), e["count"]))
+            out.append("    retransmissions client %d, server %d; zero windows client %d, server %d" % (
+                lat["retransmissions"]["client"], lat["retransmissions"]["server"], lat["zero_windows"]["client"],
+                lat["zero_windows"]["server"]))
+            steps = [(k[:-2].replace("_", " "), v) for k, v in s["launch"].items() if k.endswith("_s") and v is not None]
+            if steps:
+                out.append("    launch: " + ", ".join("%s %s s" % (k, fmt_num(v)) for k, v in steps))
         out.append("Command Center HA links: %d" % len(f["ha_links"]))
         for h in f["ha_links"]:
             out.append("  Link %d: %s -> %s, carrier %s, first frame %d" % (
@@ -524,15 +633,67 @@ def text_report(result):
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def version_text():
+    if INFO is None:
+        return "citrix-triage: plugin not built (no triage-version.json beside %s)" % default_plugin_root()
+    return "citrix-triage: citrix-wireshark plugin %s, built for Wireshark %s (%s)" % (
+        INFO["plugin"], INFO["wireshark"], "installed" if INSTALLED else "build tree")
+
+
+def merge_main(argv):
+    """citrix-triage merge: the --json outputs of separate runs (one file each, or any split of
+    an archive) as one report, files and errors in argument order: the same JSON as one run
+    over the same files when no input path was missing (one run lists missing paths first)."""
+    ap = argparse.ArgumentParser(prog="citrix-triage merge", description=merge_main.__doc__.split("\n")[0])
+    ap.add_argument("reports", nargs="+", metavar="REPORT.json")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ap.add_argument("--html", metavar="FILE", help="also write an HTML report (no bytes-over-time pictures: "
+                                                   "the JSON does not carry them)")
+    a = ap.parse_args(argv)
+    result = {"files": [], "errors": []}
+    for path in a.reports:
+        try:
+            with open(path, encoding="utf-8") as f:
+                part = json.load(f)
+            files, errors = part["files"], part["errors"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print("citrix-triage merge: %s: not a citrix-triage --json report (%s)" % (path, e), file=sys.stderr)
+            return 2
+        result["files"] += files
+        result["errors"] += errors
+    if a.html:
+        import report_html
+        report_html.write(a.html, result)
+    if a.json:
+        json.dump(result, sys.stdout, indent=1, sort_keys=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text_report(result))
+    return 1 if result["errors"] else 0
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0])
-    ap.add_argument("inputs", nargs="+", metavar="CAPTURE_OR_FOLDER")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["merge"]:       # a capture named "merge": ./merge
+        return merge_main(argv[1:])
+    ap = argparse.ArgumentParser(prog="citrix-triage", description=__doc__.split("\n\n")[0],
+                                 epilog="citrix-triage merge A.json B.json ... [--json] [--html FILE]: "
+                                        "one report from separate --json runs")
+    ap.add_argument("inputs", nargs="*", metavar="CAPTURE_OR_FOLDER")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ap.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="files in parallel (default: cores)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    ap.add_argument("--plugin", default=default_plugin_root(), help="build/plugins directory")
+    ap.add_argument("--plugin", default=None if INSTALLED else default_plugin_root(),
+                    help="build/plugins directory (default: %s)" % (
+                        "none: the installed plugin" if INSTALLED else "this tree's build/plugins"))
+    ap.add_argument("--version", action="store_true", help="the plugin version and the Wireshark it was built for")
     a = ap.parse_args(argv)
+    if a.version:
+        print(version_text())
+        return 0 if INFO else 2
+    if not a.inputs:
+        ap.error("the following arguments are required: CAPTURE_OR_FOLDER")
 
     try:
         FieldSet.get(a.plugin)

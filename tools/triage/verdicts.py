@@ -1,0 +1,240 @@
+"""citrix-triage's answers: how each connection and session ended, the latency
+split at the capture point, the launch timeline and the ranked findings.
+
+Everything here is computed from the same tshark pass as the rest of the
+report (triage.py's FIELDS): TCP flags, tshark's own TCP analysis
+(tcp.analysis.ack_rtt, .retransmission, .zero_window, .lost_segment) and the
+plugin's fields (ica.terminate.reason, cgp.finish.type, ica.detect, ica.cmd,
+ica.crypt.header, citrix.rtt_ms, udt.*).
+
+Sides: the client side of the capture point is the path between the capture
+point and the client, the server side the path to the server.  A frame the
+client sends that acknowledges server data measures the client side's round
+trip (server data seen here -> client ACK seen here); a frame the server
+sends measures the server side.  The TCP handshake splits the same way
+(SYN -> SYN/ACK: server side; SYN/ACK -> ACK: client side).
+"""
+
+ICA_INIT_CONNECT = 0x02      # ica_wd.h ICA_CMD_INIT_CONNECT: the host's last INIT packet
+CRYPT_SESSIONKEY = 4         # ica.crypt.header PDCRYPT1 SESSIONKEY: the client's half of the key exchange
+UDT_SHUTDOWN = 5             # UDT control type 5: shutdown (EDT is UDT, edt.md)
+TERMINATE_REASONS = {0: "disconnect", 1: "logoff", 2: "ack"}
+CGP_REFUSED = "3"
+
+# Round trips over these are findings: 150 ms and 300 ms (issue 17, after HDX Insight's ICA RTT thresholds).
+RTT_MEDIUM_MS, RTT_HIGH_MS = 150.0, 300.0
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def present(row, f):
+    return any(v not in ("", "0", "False") for v in row.get(f) or [])
+
+
+def ints(row, f):
+    out = []
+    for v in row.get(f) or []:
+        try:
+            out.append(int(v, 0))
+        except ValueError:
+            pass
+    return out
+
+
+class Streams:
+    """Per TCP connection (tcp.stream) what the report needs about every frame of it,
+    kept while tshark's lines go by (the rows without citrix fields are not stored)."""
+
+    def __init__(self):
+        self.tcp = {}
+
+    def add(self, row, t, frame, src):
+        sid = (row.get("tcp.stream") or [None])[0]
+        if sid is None:
+            return
+        c = self.tcp.get(sid)
+        if c is None:
+            c = self.tcp[sid] = {"first_frame": frame, "first_t": t, "syn": None, "client": None,
+                                 "frames": [], "rtt": {}, "retrans": {}, "zero": {}, "events": [],
+                                 "max_gap": (0.0, None)}
+        syn, ack = present(row, "tcp.flags.syn"), present(row, "tcp.flags.ack")
+        if syn and not ack and c["syn"] is None:
+            c["syn"] = (frame, t)
+            c["client"] = src
+        # (frame, time) of the last two frames: the silence before an end
+        c["frames"] = (c["frames"] + [(frame, t)])[-2:]
+        if len(c["frames"]) == 2 and t - c["frames"][0][1] > c["max_gap"][0]:
+            c["max_gap"] = (t - c["frames"][0][1], frame)      # the longest silence, and the frame after it
+        for v in row.get("tcp.analysis.ack_rtt") or []:
+            c["rtt"].setdefault(src, []).append((float(v) * 1000.0, frame))
+        if present(row, "tcp.analysis.retransmission"):
+            c["retrans"][src] = c["retrans"].get(src, 0) + 1
+        if present(row, "tcp.analysis.zero_window"):
+            c["zero"][src] = c["zero"].get(src, 0) + 1
+        kind = None
+        if ints(row, "ica.terminate.reason"):
+            kind = "ica_terminate"
+        elif row.get("cgp.finish.type"):
+            kind = "cgp_finish"
+        elif present(row, "tcp.flags.reset"):
+            kind = "reset"
+        elif present(row, "tcp.flags.fin"):
+            kind = "tcp_fin"
+        if kind:
+            prev_t = c["frames"][0][1] if len(c["frames"]) == 2 else t
+            reason = ints(row, "ica.terminate.reason")
+            c["events"].append({"how": kind, "src": src, "frame": frame, "time_s": t,
+                                "silence_s": round(t - prev_t, 6),
+                                "reason": TERMINATE_REASONS.get(reason[0], str(reason[0])) if reason else None})
+
+
+def stats(samples):
+    """{"count", "min", "median", "max"} of numbers (null values when there are none)."""
+    v = sorted(samples)
+    n = len(v)
+    if not n:
+        return {"count": 0, "min": None, "median": None, "max": None}
+    med = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+    return {"count": n, "min": round(v[0], 3), "median": round(med, 3), "max": round(v[-1], 3)}
+
+
+def side_of(src, client):
+    if src is None or client is None:
+        return None
+    return "client" if src == client else "server"
+
+
+def connection_end(c, client, capture_end_t, capture_end_frame):
+    """The first ending event of a connection (ICA TERMINATE, CGP FINISH, RST, FIN), else the capture's end."""
+    if c["events"]:
+        e = c["events"][0]
+        return {"how": e["how"], "by": side_of(e["src"], client), "frame": e["frame"],
+                "time_s": round(e["time_s"], 6), "silence_s": e["silence_s"], "reason": e["reason"]}
+    last_frame, last_t = c["frames"][-1]
+    return {"how": "capture_end", "by": None, "frame": capture_end_frame, "time_s": round(capture_end_t, 6),
+            "silence_s": round(capture_end_t - last_t, 6), "reason": None}
+
+
+def connections_of(s, streams, capture_end_t, capture_end_frame):
+    out = []
+    for sid in s["_streams"]:
+        c = streams.tcp.get(sid)
+        if c is None:
+            continue
+        client = c["client"] or s["_stream_client"].get(sid)
+        server = s["_stream_server"].get(sid)
+        out.append({"client": client, "server": server, "first_frame": c["first_frame"],
+                    "start_s": round(c["first_t"], 6),
+                    "end": connection_end(c, client, capture_end_t, capture_end_frame), "_c": c})
+    return out
+
+
+def latency_of(s, conns):
+    rtt = {"client": [], "server": []}
+    retrans = {"client": 0, "server": 0}
+    zero = {"client": 0, "server": 0}
+    for conn in conns:
+        c = conn["_c"]
+        for src, samples in c["rtt"].items():
+            side = side_of(src, conn["client"])
+            if side:
+                rtt[side] += samples
+        for key, acc in (("retrans", retrans), ("zero", zero)):
+            for src, n in c[key].items():
+                side = side_of(src, conn["client"])
+                if side:
+                    acc[side] += n
+    return {
+        "client_side_rtt_ms": stats([v for v, _ in rtt["client"]]),
+        "server_side_rtt_ms": stats([v for v, _ in rtt["server"]]),
+        "edt_rtt_ms": stats(s["_edt_rtt"]),
+        "ht_rtt_ms": stats([v for _, v in s["_rtt_t"]]),
+        "ica_rtt_ms": stats([]),          # EUEM's ICA round trip is not decoded yet
+        "retransmissions": retrans, "zero_windows": zero,
+    }, rtt
+
+
+def launch_of(s, conns):
+    first = min(conns, key=lambda c: c["first_frame"]) if conns else None
+    syn = first["_c"]["syn"] if first else None
+    m = s["_marks"]
+    return {"connect_s": round(syn[1], 6) if syn else None,
+            "detect_s": m.get("detect"), "handshake_s": m.get("handshake"),
+            "key_exchange_s": m.get("key_exchange"), "first_graphics_s": m.get("first_graphics"),
+            "app": None, "launch_mechanism": None, "startup_ms": None}
+
+
+def finding(kind, severity, session, frame, text):
+    return {"kind": kind, "severity": severity, "session": session, "frame": frame, "text": text}
+
+
+def findings_of(s, conns, rtt):
+    n = s["number"]
+    out = []
+    for conn in conns:
+        e = conn["end"]
+        if e["how"] == "reset":
+            out.append(finding("reset", "high", n, e["frame"], "connection %s -> %s reset by the %s after %.3f s "
+                               "of silence" % (conn["client"], conn["server"], e["by"] or "unknown side",
+                                               e["silence_s"])))
+    for frame in s["_refused_frames"]:
+        out.append(finding("refused_resume", "high", n, frame, "Session Reliability resume refused by the server"))
+    if s["_marks"].get("detect") is not None and s["_marks"].get("first_graphics") is None \
+            and s["end"]["how"] != "capture_end":
+        out.append(finding("launch_failed", "high", n, s["end"]["frame"],
+                           "the session ended (%s) before its first graphics" % s["end"]["how"]))
+    if s["_password_frames"] and s["encryption"] in ("Basic", "none"):
+        out.append(finding("credentials_exposed", "high", n, s["_password_frames"][0],
+                           "the client sent a password under %s encryption (readable from the capture)"
+                           % s["encryption"]))
+    if s["_gap_frames"]:
+        out.append(finding("capture_gap", "medium", n, s["_gap_frames"][0],
+                           "%d TCP segment(s) not captured" % len(s["_gap_frames"])))
+    if s["_desync_frames"]:
+        out.append(finding("desync", "medium", n, s["_desync_frames"][0],
+                           "ICA framing lost %d time(s); the decoder searched for the next frame"
+                           % len(s["_desync_frames"])))
+    for side in ("client", "server"):
+        if not rtt[side]:
+            continue
+        worst, frame = max(rtt[side])
+        if worst > RTT_MEDIUM_MS:
+            out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
+                               "%s-side TCP round trip up to %.1f ms (over %d ms)" % (
+                                   side, worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
+    interval = max(s["_keepalive_ms"]) / 1000.0 if s["_keepalive_ms"] else None
+    for conn in conns:
+        gap, frame = conn["_c"]["max_gap"]
+        if interval and gap > interval:
+            out.append(finding("keepalive_gap", "medium", n, frame,
+                               "no frame for %.3f s on connection %s -> %s (CGP keep-alive interval %.3f s)"
+                               % (gap, conn["client"], conn["server"], interval)))
+    if s["_ht_frames"]:
+        worst, frame = max(s["_ht_frames"], key=lambda vf: (vf[0], -vf[1]))
+        if worst > RTT_MEDIUM_MS:
+            out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
+                               "high-throughput round-trip estimate up to %d ms (over %d ms)" % (
+                                   worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
+    return out
+
+
+def rank(findings):
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f["severity"]], f["session"], f["frame"], f["kind"]))
+
+
+def apply(sessions, streams, capture_end_t, capture_end_frame):
+    """Adds end, connections, latency and launch to every session; returns the file's ranked findings."""
+    found = []
+    for s in sessions:
+        conns = connections_of(s, streams, capture_end_t, capture_end_frame)
+        if conns:
+            last = max(conns, key=lambda c: (c["end"]["time_s"], c["end"]["frame"] or 0))
+            s["end"] = dict(last["end"])
+        else:       # no TCP (EDT only): an EDT shutdown or the capture's end
+            s["end"] = s["_edt_end"] or {"how": "capture_end", "by": None, "frame": capture_end_frame,
+                                         "time_s": round(capture_end_t, 6),
+                                         "silence_s": round(capture_end_t - s["end_s"], 6), "reason": None}
+        s["latency"], rtt = latency_of(s, conns)
+        s["launch"] = launch_of(s, conns)
+        s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
+        found += findings_of(s, conns, rtt)
+    return rank(found)
