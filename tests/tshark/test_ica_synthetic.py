@@ -384,10 +384,10 @@ class MidSessionClear(unittest.TestCase):
     def test_commands_and_channels(self):
         self.assertEqual(self.x.cmd_counts("s2c"), {VW2: 1, SETMOU: 1, VW1: 1})
         self.assertEqual(self.x.cmd_counts("c2s"), {MOUSE0: 1, KEYBOARD0: 1, VW1: 1})
-        self.assertEqual(self.x("s2c", "ica.vc.name"), ["ThinWire", "Clipboard"])
+        self.assertEqual(self.x("s2c", "ica.vc.name"), ["CTXTW", "CTXCLIP"])
         self.assertEqual(self.x.ints("s2c", "ica.vc.number"), [9, 17])
         self.assertEqual(self.x.ints("s2c", "ica.vc.length"), [1200, 25])
-        self.assertEqual(self.x("c2s", "ica.vc.name"), ["Clipboard"])
+        self.assertEqual(self.x("c2s", "ica.vc.name"), ["CTXCLIP"])
         self.assertEqual(set(self.x.ints("s2c", "ica.vc.name_source") + self.x.ints("c2s", "ica.vc.name_source")), {0})
         self.assertEqual(set(self.x.ints("s2c", "ica.crypt.header") + self.x.ints("c2s", "ica.crypt.header")), {0})
 
