@@ -1054,7 +1054,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                 ct = tvb_new_child_real_data(tvb, c, r->buf_len, r->buf_len);
                 add_new_data_source(pinfo, ct, "Reassembled WD command");
             }
-            ica_dissect_command(ct, pinfo, it, s, r->cmd_flags, info);
+            ica_dissect_command(ct, pinfo, it, s, r->dir, r->cmd_flags, info);
             break;
         }
         case ICA_EV_WD_STOP:

@@ -24,6 +24,7 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-tls-utils.h>
 #include "packet-ica-int.h"
+#include "packet-ica-vc.h"
 #include "ica_wd.h"
 
 #define ICA_TCP_PORT 1494
@@ -313,6 +314,7 @@ proto_register_ica(void)
     ica_register_handshake_fields(proto_ica, expert_ica);
     ica_register_frame_fields(proto_ica, expert_ica);
     ica_register_wd_fields(proto_ica, expert_ica);
+    ica_register_vc_fields(proto_ica, expert_ica);
     ica_tcp_register(proto_ica, expert_ica);
 
     module_t *ica_module = prefs_register_protocol(proto_ica, ica_tcp_prefs_apply);

@@ -10,3 +10,9 @@ add_test(NAME ica.midsession_cut_reproducible
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/ica_cut_midsession.py
           ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001.pcap ${CMAKE_BINARY_DIR}/spike-ica-2001-midsession.pcap
           --compare ${CMAKE_SOURCE_DIR}/captures/spike-ica-2001-midsession.pcap)
+
+# The virtual-channel captures (the real session carrying channel messages)
+# must be what tools/captures/vc_captures.py builds today.
+add_test(NAME vc.captures_reproducible
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/vc_captures.py
+          --outdir ${CMAKE_BINARY_DIR}/vc-captures --compare ${CMAKE_SOURCE_DIR}/captures)
