@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""The virtual-channel layer and its decoders (issue 18) on the VC captures
+(tools/captures/vc_captures.py: the real 2001 session carrying CTXEUEM).
+
+Expected values are written out from the HTML5 client's EUEM test vectors
+(shared notes vc.md §2, search-index file 21833484800) and the splits the
+builder was told to make (captures/README.md), not computed from the builder.
+Each check runs in one pass (tshark) and in two passes (tshark -2: the second
+pass renders what the first stored).
+"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from icacap_util import Wireshark, capture, per_direction, AGGREGATOR  # noqa: E402
+
+WS = Wireshark()
+EUEM = capture("vc-euem.pcap")
+HOSTILE = capture("vc-euem-hostile.pcap")
+SPIKE = capture("spike-ica-2001.pcap")
+
+BIND_REQUEST, BIND_RESPONSE, BIND_COMMIT, SETTINGS, CONNECTION_ID = 0, 1, 2, 3, 4
+ROUNDTRIP_START, ROUNDTRIP_ABORT, ICA_RESULT, CLIENT_STARTUP_TIMES = 5, 6, 7, 9
+
+
+def ints(values):
+    return [int(v, 0) for v in values]
+
+
+def rows(path, fields, filter, two_pass):
+    """[(frame, {field: [values]})] of the displayed frames."""
+    extra = ["-2"] if two_pass else []
+    out = WS.fields(path, ["frame.number"] + fields, filter=filter, extra=extra, separator="\t",
+                    aggregator=AGGREGATOR)
+    return [(int(r[0]), {f: [x for x in v.split(AGGREGATOR) if x != ""] for f, v in zip(fields, r[1:])})
+            for r in out]
+
+
+class Euem(unittest.TestCase):
+    TWO_PASS = False
+
+    def d(self, fields, filter="ica.euem"):
+        return per_direction(WS, EUEM, fields, filter=filter, extra=["-2"] if self.TWO_PASS else [])
+
+    def test_channel_bound_by_name(self):
+        d = self.d(["ica.vc.number", "ica.vc.name", "ica.vc.name_source"], filter="ica.euem")
+        for side in ("c2s", "s2c"):
+            self.assertEqual(set(ints(d[side]["ica.vc.number"])), {18})
+            self.assertEqual(set(d[side]["ica.vc.name"]), {"CTXEUEM"})
+            self.assertEqual(set(ints(d[side]["ica.vc.name_source"])), {1})   # the session's VcBind table
+
+    def test_commands_in_order(self):
+        d = self.d(["ica.euem.cmd", "ica.euem.byte_count"])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cmd"]), [BIND_REQUEST, BIND_COMMIT, SETTINGS, ROUNDTRIP_ABORT])
+        self.assertEqual(ints(d["s2c"]["ica.euem.byte_count"]), [13, 13, 14, 5])
+        self.assertEqual(ints(d["c2s"]["ica.euem.cmd"]), [BIND_RESPONSE, CONNECTION_ID, CLIENT_STARTUP_TIMES,
+                                                          ROUNDTRIP_START, ICA_RESULT, ICA_RESULT, ICA_RESULT])
+        self.assertEqual(ints(d["c2s"]["ica.euem.byte_count"]), [13, 43, 68, 6, 18, 18, 18])
+
+    def test_bind_and_settings(self):
+        d = self.d(["ica.euem.cap_offset", "ica.euem.cap_count", "ica.euem.cap.id", "ica.euem.cap.version",
+                    "ica.euem.cap.byte_count", "ica.euem.settings_offset", "ica.euem.settings_count",
+                    "ica.euem.setting.id", "ica.euem.setting.byte_count", "ica.euem.roundtrip_period"])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cap.version"]), [3, 2])      # request 3, commit 2
+        self.assertEqual(ints(d["c2s"]["ica.euem.cap.version"]), [3])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cap_offset"]), [8, 8])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cap_count"]), [1, 1])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cap.id"]), [1, 1])
+        self.assertEqual(ints(d["s2c"]["ica.euem.cap.byte_count"]), [5, 5])
+        self.assertEqual(ints(d["s2c"]["ica.euem.settings_offset"]), [8])
+        self.assertEqual(ints(d["s2c"]["ica.euem.settings_count"]), [1])
+        self.assertEqual(ints(d["s2c"]["ica.euem.setting.id"]), [0])
+        self.assertEqual(ints(d["s2c"]["ica.euem.setting.byte_count"]), [6])
+        self.assertEqual(ints(d["s2c"]["ica.euem.roundtrip_period"]), [2])
+
+    def test_connection_id(self):
+        d = self.d(["ica.euem.session_id", "ica.euem.timestamp", "ica.euem.client_name_length",
+                    "ica.euem.client_name_offset", "ica.euem.client_address_length",
+                    "ica.euem.client_address_offset", "ica.euem.client_name", "ica.euem.client_address"])["c2s"]
+        self.assertEqual(ints(d["ica.euem.session_id"]), [0])
+        self.assertEqual(ints(d["ica.euem.timestamp"]), [0])
+        self.assertEqual(ints(d["ica.euem.client_name_length"]), [15])
+        self.assertEqual(ints(d["ica.euem.client_name_offset"]), [20])
+        self.assertEqual(ints(d["ica.euem.client_address_length"]), [8])
+        self.assertEqual(ints(d["ica.euem.client_address_offset"]), [35])
+        self.assertEqual(d["ica.euem.client_name"], ["HTML-5748-4000"])
+        self.assertEqual(d["ica.euem.client_address"], ["0.0.0.0"])
+
+    def test_round_trips(self):
+        d = self.d(["ica.euem.roundtrip_ms", "ica.euem.sequence", "ica.euem.duration_count",
+                    "ica.euem.durations_offset", "ica.euem.duration_size"],
+                   filter="ica.euem.cmd == 7 || ica.euem.cmd == 5 || ica.euem.cmd == 6")
+        self.assertEqual(ints(d["c2s"]["ica.euem.roundtrip_ms"]), [31, 45, 12])
+        self.assertEqual(ints(d["c2s"]["ica.euem.sequence"]), [1, 0, 2, 3])   # START seq 1, then 3 results
+        self.assertEqual(ints(d["s2c"]["ica.euem.sequence"]), [1])            # ABORT seq 1
+        self.assertEqual(ints(d["c2s"]["ica.euem.duration_count"]), [1, 1, 1])
+        self.assertEqual(ints(d["c2s"]["ica.euem.durations_offset"]), [13, 13, 13])
+        self.assertEqual(ints(d["c2s"]["ica.euem.duration_size"]), [5, 5, 5])
+
+    def test_durations(self):
+        d = self.d(["ica.euem.duration_id", "ica.euem.duration_ms", "ica.euem.duration_name"])["c2s"]
+        # CLIENT_STARTUP_TIMES (7 durations), then the three ICA_RESULTs (EUEM_TRIGGER -44 ms each)
+        self.assertEqual(ints(d["ica.euem.duration_id"]), [6, 7, 8, 9, 10, 0, 11, 1, 1, 1])
+        self.assertEqual(ints(d["ica.euem.duration_ms"]), [265, 0, 406, 714, 1, 5627, 1142, -44, -44, -44])
+        self.assertEqual(d["ica.euem.duration_name"], ["NRWD", "TRWD", "LPWD", "IFDCD", "SLCD", "SCD", "SCCD",
+                                                       "EUEM_TRIGGER", "EUEM_TRIGGER", "EUEM_TRIGGER"])
+
+    def test_startup_times(self):
+        d = self.d(["ica.euem.startup_flag", "ica.euem.app_name_length", "ica.euem.app_name_offset",
+                    "ica.euem.launch_mechanism_length", "ica.euem.launch_mechanism_offset", "ica.euem.app_name",
+                    "ica.euem.launch_mechanism", "ica.euem.durations_offset"], filter="ica.euem.cmd == 9")["c2s"]
+        self.assertEqual(ints(d["ica.euem.startup_flag"]), [1])
+        self.assertEqual(ints(d["ica.euem.app_name_length"]), [12])
+        self.assertEqual(ints(d["ica.euem.app_name_offset"]), [18])
+        self.assertEqual(ints(d["ica.euem.launch_mechanism_length"]), [3])
+        self.assertEqual(ints(d["ica.euem.launch_mechanism_offset"]), [30])
+        self.assertEqual(ints(d["ica.euem.durations_offset"]), [33])
+        self.assertEqual(d["ica.euem.app_name"], ["#Calculator"])
+        self.assertEqual(d["ica.euem.launch_mechanism"], ["WI"])
+
+    def test_reassembly_across_writes_and_frames(self):
+        r = rows(EUEM, ["ica.vc.length", "ica.vc.msg.piece", "ica.vc.msg.reassembled_in", "ica.vc.msg.first_frame",
+                        "ica.vc.msg.length", "ica.euem.cmd"], "ica.vc.length && ica.vc.number == 18", self.TWO_PASS)
+        by_cmds = {f: ints(v["ica.euem.cmd"]) for f, v in r}
+        # the 68-byte startup message: writes of 20 and 20 bytes in one frame, 28 in the next
+        start = next(f for f, v in r if ints(v["ica.vc.length"]) == [20, 20])
+        # where a piece's message completes is known once the first pass is over
+        later = (lambda n: [n]) if self.TWO_PASS else (lambda n: [])
+        self.assertEqual(ints(dict(r)[start]["ica.vc.msg.reassembled_in"]), later(start + 1) * 2)
+        self.assertEqual(by_cmds[start], [])
+        done = dict(r)[start + 1]
+        self.assertEqual(ints(done["ica.vc.msg.first_frame"]), [start])
+        self.assertEqual(ints(done["ica.vc.msg.length"]), [68])
+        self.assertEqual(by_cmds[start + 1], [CLIENT_STARTUP_TIMES])
+        # ROUNDTRIP_START whole, then 3 bytes of ICA_RESULT (its header cut) completed in the next frame
+        rt = next(f for f, v in r if by_cmds[f] == [ROUNDTRIP_START])
+        self.assertEqual(ints(dict(r)[rt]["ica.vc.length"]), [9])
+        self.assertEqual(ints(dict(r)[rt]["ica.vc.msg.reassembled_in"]), later(rt + 1))
+        self.assertEqual(ints(dict(r)[rt + 1]["ica.vc.msg.first_frame"]), [rt])
+        self.assertEqual(ints(dict(r)[rt + 1]["ica.vc.msg.length"]), [18])
+        self.assertEqual(by_cmds[rt + 1], [ICA_RESULT])
+        # two whole messages in one write: no piece, no reassembly
+        two = next(f for f, v in r if by_cmds[f] == [ICA_RESULT, ICA_RESULT])
+        self.assertEqual(dict(r)[two]["ica.vc.msg.piece"], [])
+
+    def test_no_malformed_no_warnings(self):
+        r = rows(EUEM, ["_ws.malformed", "_ws.expert.severity"], "ica", self.TWO_PASS)
+        self.assertEqual([f for f, v in r if v["_ws.malformed"]], [])
+        warn = 0x00600000
+        self.assertEqual([f for f, v in r if any(int(s, 0) >= warn for s in v["_ws.expert.severity"])], [])
+
+
+class EuemTwoPass(Euem):
+    TWO_PASS = True
+
+
+class Hostile(unittest.TestCase):
+    def experts(self, two_pass):
+        r = rows(HOSTILE, ["ica.euem.cmd", "_ws.expert.message"], "ica.vc.length && ica.vc.number == 18", two_pass)
+        return [v["_ws.expert.message"] for _f, v in r]
+
+    def test_lies_marked_two_pass(self):
+        self.assertEqual(self.experts(True), [
+            [],
+            ["Reserved byte not 0 (the HTML5 client rejects such a message)",
+             "Offset 256 outside the message's body (20..42)"],
+            ["Count 200: only 1 durations fit in the message"],
+            ["Length field claims 2 bytes, less than its own header: rest of the write dropped"],
+            ["Message never completed in the capture (1024 bytes expected): dropped"],
+        ])
+
+    def test_incomplete_one_pass(self):
+        # one pass cannot know the capture ends: the piece is shown as continuing
+        self.assertEqual(self.experts(False)[4], ["Message piece: the message continues in a later write"])
+
+    def test_values_up_to_the_lie(self):
+        r = rows(HOSTILE, ["ica.euem.client_address", "ica.euem.client_name", "ica.euem.duration_ms",
+                           "ica.vc.msg.bad_length", "ica.vc.msg.piece", "_ws.malformed"], "ica.vc.length && ica.vc.number == 18", True)
+        v = [x for _f, x in r]
+        self.assertEqual(v[1]["ica.euem.client_address"], ["0.0.0.0"])   # the address offset is still right
+        self.assertEqual(v[1]["ica.euem.client_name"], [])
+        self.assertEqual(ints(v[2]["ica.euem.duration_ms"]), [-44])
+        self.assertEqual(ints(v[3]["ica.vc.msg.bad_length"]), [2])
+        self.assertEqual(len(bytes.fromhex(v[3]["ica.vc.msg.piece"][0].replace(":", ""))), 22)
+        self.assertEqual(len(bytes.fromhex(v[4]["ica.vc.msg.piece"][0].replace(":", ""))), 20)
+        # the lies are malformed (expert group), the rest is not; no exception anywhere
+        self.assertEqual([bool(x["_ws.malformed"]) for x in v], [False, True, True, True, False])
+
+
+class DecodeAs(unittest.TestCase):
+    def test_any_channel_as_euem(self):
+        """Decode As through the ica.vc table: the real session's CTXCAM channel read as CTXEUEM
+        takes the EUEM length rule along (the first CTXCAM write starts 00 01: ByteCount 256)."""
+        cam = "ica.vc.length && ica.vc.name == \"CTXCAM\""
+        r = rows(SPIKE, ["ica.vc.name", "ica.vc.msg.piece", "ica.euem.cmd"], cam, False)
+        self.assertEqual(len(r), 7)
+        self.assertEqual([v["ica.vc.msg.piece"] for _f, v in r], [[]] * len(r))
+        out = WS.fields(SPIKE, ["frame.number", "ica.vc.msg.piece", "ica.euem.cmd"],
+                        filter=cam, extra=["-d", "ica.vc==CTXCAM,ica.euem"])
+        self.assertEqual(len(out), len(r))
+        self.assertTrue(all(row[1] for row in out))      # every write held as a piece of a 256+ byte message
+        self.assertEqual(sum(1 for row in out if row[2]), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
