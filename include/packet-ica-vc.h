@@ -14,8 +14,10 @@
 #ifndef CITRIX_PACKET_ICA_VC_H
 #define CITRIX_PACKET_ICA_VC_H
 #include <epan/packet.h>
+#include <epan/expert.h>
 #include "ws_compat.h"
 #include "vc_cut.h"
+#include "citrix_tap.h"
 
 struct ica_session;
 
@@ -36,6 +38,12 @@ void ica_vc_register_rule(dissector_handle_t h, const vc_len_rule *rule);
 /* One virtual write's payload: TRUE when a decoder is registered for name
  * (then the layer shows the payload), FALSE to show it as bytes. */
 gboolean ica_vc_dissect_write(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, ica_vc_info *vi);
+
+/* A decoder's finding for the "ica" tap (citrix_tap.h): kept with the
+ * packet until the chunk being dissected queues its tap record. */
+void ica_vc_tap_fact(packet_info *pinfo, guint8 kind, gint32 value, const char *text);
+/* The findings since the last call (packet scope), for the tap record. */
+guint16 ica_vc_tap_take(packet_info *pinfo, const ica_tap_fact **facts);
 
 /* Registration from packet-ica.c: the table, the layer's fields. */
 void ica_register_vc_fields(int proto, expert_module_t *expert);

@@ -228,6 +228,8 @@ static void add_durations(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, pro
         proto_tree_add_item(dt, hf_duration_ms, t, off, 4, ENC_LITTLE_ENDIAN);
         proto_tree_add_item(dt, hf_duration_id, t, off + 4, 1, ENC_NA);
         proto_item_set_generated(proto_tree_add_string(dt, hf_duration_name, t, off + 4, 1, name));
+        if (names == startup_duration_vals)
+            ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_STARTUP_DURATION, ms, name);
         if (size > EUEM_DURATION_MIN)
             proto_tree_add_item(dt, hf_undecoded, t, off + 5, size - 5, ENC_NA);
     }
@@ -244,6 +246,10 @@ static void add_connection_id(tvbuff_t *t, packet_info *pinfo, proto_tree *tree,
     proto_item *aoi = proto_tree_add_item_ret_uint(tree, hf_address_offset, t, 18, 2, ENC_LITTLE_ENDIAN, &ao);
     const char *name = add_string(t, pinfo, tree, hf_client_name, noi, no, nl, 20);
     const char *addr = add_string(t, pinfo, tree, hf_client_address, aoi, ao, al, 20);
+    if (name)
+        ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_CLIENT_NAME, 0, name);
+    if (addr)
+        ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_CLIENT_ADDRESS, 0, addr);
     wmem_strbuf_append_printf(sum, " %s %s", name ? name : "?", addr ? addr : "?");
 }
 
@@ -256,6 +262,7 @@ static void add_ica_result(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wm
     proto_item *oi = proto_tree_add_item_ret_uint(tree, hf_durations_offset, t, 10, 2, ENC_LITTLE_ENDIAN, &off);
     proto_tree_add_item_ret_uint(tree, hf_duration_size, t, 12, 1, ENC_NA, &size);
     wmem_strbuf_append_printf(sum, " %u ms seq %u", ms, seq);
+    ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_ROUNDTRIP, (gint32)MIN(ms, (guint32)G_MAXINT32), NULL);
     add_durations(t, pinfo, tree, oi, ci, off, count, size, rt_duration_vals, 13);
 }
 
@@ -275,6 +282,10 @@ static void add_startup_times(tvbuff_t *t, packet_info *pinfo, proto_tree *tree,
     const char *app = add_string(t, pinfo, tree, hf_app_name, aoi, ao, al, 18);
     const char *lm = add_string(t, pinfo, tree, hf_launch_mechanism, loi, lo, ll, 18);
     wmem_strbuf_append_printf(sum, " %s via %s", app ? app : "?", lm ? lm : "?");
+    if (app)
+        ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_APP, 0, app);
+    if (lm)
+        ica_vc_tap_fact(pinfo, ICA_TAP_EUEM_LAUNCH_MECHANISM, 0, lm);
     add_durations(t, pinfo, tree, doi, ci, doff, count, size, startup_duration_vals, 18);
 }
 

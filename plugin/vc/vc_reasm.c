@@ -51,6 +51,8 @@ static expert_field ei_vc_never_completed = EI_INIT;
 static expert_field ei_vc_bad_length = EI_INIT;
 static expert_field ei_vc_reassembled = EI_INIT;
 
+#define VC_WRITE_KEY 0x5643        /* p_add_proto_data key (packet scope): virtual writes seen so far */
+
 /* The pieces of one write: each is at least one byte, and a whole
  * message at least its header, so a write of n bytes gives at most n + 1. */
 
@@ -312,8 +314,8 @@ gboolean ica_vc_dissect_write(tvbuff_t *t, packet_info *pinfo, proto_tree *tree,
         return TRUE;
     }
     /* the write's key: its frame and its place among the frame's virtual writes */
-    guint ordinal = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ica, 0x5643));
-    p_add_proto_data(pinfo->pool, pinfo, proto_ica, 0x5643, GUINT_TO_POINTER(ordinal + 1));
+    guint ordinal = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ica, VC_WRITE_KEY));
+    p_add_proto_data(pinfo->pool, pinfo, proto_ica, VC_WRITE_KEY, GUINT_TO_POINTER(ordinal + 1));
     guint64 key = ((guint64)pinfo->num << 16) | (ordinal & 0xFFFF);
     vc_write_t *w = (vc_write_t *)wmem_map_lookup(vc_writes, &key);
     if (!w) {
@@ -326,6 +328,31 @@ gboolean ica_vc_dissect_write(tvbuff_t *t, packet_info *pinfo, proto_tree *tree,
     }
     render_write(w, h, t, pinfo, tree, vi);
     return TRUE;
+}
+
+#define VC_TAP_KEY 0x5644          /* p_add_proto_data key (packet scope): the findings not yet queued */
+
+void ica_vc_tap_fact(packet_info *pinfo, guint8 kind, gint32 value, const char *text)
+{
+    wmem_array_t *a = (wmem_array_t *)p_get_proto_data(pinfo->pool, pinfo, proto_ica, VC_TAP_KEY);
+    if (!a) {
+        a = wmem_array_new(pinfo->pool, sizeof(ica_tap_fact));
+        p_add_proto_data(pinfo->pool, pinfo, proto_ica, VC_TAP_KEY, a);
+    }
+    ica_tap_fact f = { kind, value, text };
+    wmem_array_append_one(a, f);
+}
+
+guint16 ica_vc_tap_take(packet_info *pinfo, const ica_tap_fact **facts)
+{
+    wmem_array_t *a = (wmem_array_t *)p_get_proto_data(pinfo->pool, pinfo, proto_ica, VC_TAP_KEY);
+    *facts = NULL;
+    if (!a)
+        return 0;
+    p_remove_proto_data(pinfo->pool, pinfo, proto_ica, VC_TAP_KEY);
+    guint n = MIN(wmem_array_get_count(a), G_MAXUINT16);
+    *facts = (const ica_tap_fact *)wmem_array_get_raw(a);
+    return (guint16)n;
 }
 
 void ica_register_vc_fields(int proto, expert_module_t *expert)

@@ -13,7 +13,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from icacap_util import Wireshark, capture, per_direction, AGGREGATOR  # noqa: E402
+from icacap_util import TOP, Wireshark, capture, per_direction, AGGREGATOR  # noqa: E402
+
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+import statstree  # noqa: E402
 
 WS = Wireshark()
 EUEM = capture("vc-euem.pcap")
@@ -201,6 +204,37 @@ class DecodeAs(unittest.TestCase):
         self.assertEqual(len(out), len(r))
         self.assertTrue(all(row[1] for row in out))      # every write held as a piece of a 256+ byte message
         self.assertEqual(sum(1 for row in out if row[2]), 0)
+
+
+class Statistics(unittest.TestCase):
+    """-z ica,tree: what the EUEM decoder put on the ica tap, per session."""
+
+    @classmethod
+    def setUpClass(cls):
+        out = WS.tshark(EUEM, ["-q", "-z", "ica,tree"])
+        cls.roots = statstree.parse(out)["Citrix/ICA sessions"]
+        cls.session = statstree.find(cls.roots, "Client-reported (CTXEUEM)",
+                                     "192.168.1.100:1193 -> 192.168.1.101:1494")
+
+    def test_round_trip(self):
+        rt = self.session.child("ICA round trip (ms)")
+        self.assertEqual(rt.count, 3)                       # 31, 45, 12 ms
+        self.assertEqual((rt.values["min"], rt.values["max"]), (12, 45))
+        self.assertAlmostEqual(rt.values["average"], 29.33, places=2)
+        self.assertEqual(rt.child("median").count, 31)
+
+    def test_client_and_application(self):
+        names = sorted(c.name for c in self.session.children if ":" in c.name)
+        self.assertEqual(names, ["Application: #Calculator", "Client address: 0.0.0.0",
+                                 "Client name: HTML-5748-4000", "Launch mechanism: WI"])
+        self.assertTrue(all(self.session.child(n).count == 1 for n in names))
+
+    def test_startup_durations(self):
+        d = self.session.child("Startup durations (ms)")
+        got = {c.name: (c.count, c.values["min"], c.values["max"]) for c in d.children}
+        self.assertEqual(got, {"NRWD": (1, 265, 265), "TRWD": (1, 0, 0), "LPWD": (1, 406, 406),
+                               "IFDCD": (1, 714, 714), "SLCD": (1, 1, 1), "SCD": (1, 5627, 5627),
+                               "SCCD": (1, 1142, 1142)})
 
 
 if __name__ == "__main__":

@@ -142,6 +142,17 @@ def build_euem_hostile(w):
     s.send("c2s", s.frame("c2s", vw2(EUEM_CH, u16(1024) + bytes([9, 0]) + bytes(16))))
 
 
+def fuzz_writes():
+    """Seeds for the "vc" fuzz target (fuzz/fuzz_citrix.c): lists of (selector, virtual write);
+    selector bit 0 is the direction (1 host to client), the higher bits 0 (the first registered channel
+    name, CTXEUEM while it is the only one)."""
+    return [
+        [(1, BIND_REQUEST), (0, BIND_RESPONSE_AND_CONNECTION_ID), (1, BIND_COMMIT_AND_SETTINGS)],
+        [(0, STARTUP_V2[:20]), (0, STARTUP_V2[20:40]), (0, STARTUP_V2[40:])],
+        [(0, ROUNDTRIP_START + ICA_RESULT[:3]), (0, ICA_RESULT[3:]), (1, ROUNDTRIP_ABORT)],
+    ]
+
+
 CAPTURES = {
     "vc-euem.pcap": build_euem,
     "vc-euem-hostile.pcap": build_euem_hostile,
