@@ -36,7 +36,12 @@ enum ica_tap_fact_kind {
     ICA_TAP_EUEM_CLIENT_ADDRESS,    /* text (EUEM CONNECTION_ID) */
     ICA_TAP_EUEM_APP,               /* text: application (EUEM CLIENT_STARTUP_TIMES) */
     ICA_TAP_EUEM_LAUNCH_MECHANISM,  /* text (EUEM CLIENT_STARTUP_TIMES) */
-    ICA_TAP_EUEM_STARTUP_DURATION   /* text: duration name, value: ms (EUEM CLIENT_STARTUP_TIMES) */
+    ICA_TAP_EUEM_STARTUP_DURATION,  /* text: duration name, value: ms (EUEM CLIENT_STARTUP_TIMES) */
+    ICA_TAP_CTL_APP,                /* text: published application (CTXCTL LAUNCH_REQUEST) */
+    ICA_TAP_CTL_CMDLINE,            /* text: its command line */
+    ICA_TAP_CTL_LAUNCH_STATUS,      /* value: status, text: its name (CTXCTL LAUNCH_RESPONSE) */
+    ICA_TAP_CTL_URL,                /* text: URL redirected to the client (CTXCTL SFTA) */
+    ICA_TAP_CTL_SESSION_EVENT       /* value: 1 lock, 2 disconnect, 3 logoff; text: its name */
 };
 
 typedef struct {

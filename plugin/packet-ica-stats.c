@@ -12,7 +12,9 @@
  * session the ICA round trip the client measured (CTXEUEM ICA_RESULT:
  * count, average, min, max and median), the client name and address it
  * reported, the applications launched with their launch mechanism and each
- * startup duration (count, average, min, max).
+ * startup duration (count, average, min, max); and from CTXCTL the
+ * applications and command lines launched, launch statuses, redirected
+ * URLs and session events (lock, disconnect, logoff).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -37,6 +39,7 @@ static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
 static const char *st_str_ht = "High-throughput estimates";
 static const char *st_str_euem = "Client-reported (CTXEUEM)";
+static const char *st_str_ctl = "Session control (CTXCTL)";
 
 static GHashTable *stats_seen;     /* session -> ica_stats_seen */
 static void seen_free(gpointer p);
@@ -222,9 +225,21 @@ static void tick_ht_value(stats_tree *st, const ica_tap_rec *rec, int kind, guin
 static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact *f)
 {
     char name[200];
-    int top = stats_tree_manip_node_int(MN_INCREASE, st, st_str_euem, 0, TRUE, 0);
+    gboolean ctl = f->kind >= ICA_TAP_CTL_APP;
+    int top = stats_tree_manip_node_int(MN_INCREASE, st, ctl ? st_str_ctl : st_str_euem, 0, TRUE, 0);
     int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
     switch (f->kind) {
+    case ICA_TAP_CTL_APP:
+    case ICA_TAP_CTL_CMDLINE:
+    case ICA_TAP_CTL_LAUNCH_STATUS:
+    case ICA_TAP_CTL_URL:
+    case ICA_TAP_CTL_SESSION_EVENT:
+        snprintf(name, sizeof name, "%s: %s", f->kind == ICA_TAP_CTL_APP ? "Application launched" :
+                 f->kind == ICA_TAP_CTL_CMDLINE ? "Command line" :
+                 f->kind == ICA_TAP_CTL_LAUNCH_STATUS ? "Launch status" :
+                 f->kind == ICA_TAP_CTL_URL ? "URL redirected" : "Session event", f->text ? f->text : "");
+        tick_stat_node(st, name, sid, FALSE);
+        break;
     case ICA_TAP_EUEM_ROUNDTRIP: {
         int kid = avg_stat_node_add_value_int(st, "ICA round trip (ms)", sid, TRUE, f->value);
         guint32 med = median_add(&seen_for(rec->session)->euem_rtt, (guint32)MAX(f->value, 0));

@@ -22,6 +22,8 @@ WS = Wireshark()
 EUEM = capture("vc-euem.pcap")
 HOSTILE = capture("vc-euem-hostile.pcap")
 SPIKE = capture("spike-ica-2001.pcap")
+CTL = capture("vc-ctl.pcap")
+CTL_HOSTILE = capture("vc-ctl-hostile.pcap")
 
 BIND_REQUEST, BIND_RESPONSE, BIND_COMMIT, SETTINGS, CONNECTION_ID = 0, 1, 2, 3, 4
 ROUNDTRIP_START, ROUNDTRIP_ABORT, ICA_RESULT, CLIENT_STARTUP_TIMES = 5, 6, 7, 9
@@ -235,6 +237,114 @@ class Statistics(unittest.TestCase):
         self.assertEqual(got, {"NRWD": (1, 265, 265), "TRWD": (1, 0, 0), "LPWD": (1, 406, 406),
                                "IFDCD": (1, 714, 714), "SLCD": (1, 1, 1), "SCD": (1, 5627, 5627),
                                "SCCD": (1, 1142, 1142)})
+
+
+class Ctl(unittest.TestCase):
+    """CTXCTL (vc.md §3) on channel 8 of vc-ctl.pcap; layouts from CTLVirtualDriver."""
+    TWO_PASS = False
+
+    def d(self, fields, filter="ica.ctl"):
+        return per_direction(WS, CTL, fields, filter=filter, extra=["-2"] if self.TWO_PASS else [])
+
+    def test_commands(self):
+        d = self.d(["ica.ctl.cmd", "ica.ctl.length", "ica.vc.name"])
+        self.assertEqual(ints(d["s2c"]["ica.ctl.cmd"]), [0, 2, 4, 9, 0x0F, 0x0F, 0x0F, 4])
+        self.assertEqual(ints(d["s2c"]["ica.ctl.length"]), [52, 52, 4, 26, 28, 16, 16, 4])
+        self.assertEqual(ints(d["c2s"]["ica.ctl.cmd"]), [1, 3, 0x0A, 3])
+        self.assertEqual(ints(d["c2s"]["ica.ctl.length"]), [52, 86, 4, 38])
+        self.assertEqual(set(d["c2s"]["ica.vc.name"] + d["s2c"]["ica.vc.name"]), {"CTXCTL"})
+
+    def test_capabilities(self):
+        d = self.d(["ica.ctl.cap_offset", "ica.ctl.cap_count", "ica.ctl.cap.id", "ica.ctl.cap.size",
+                    "ica.ctl.cap.version", "ica.ctl.cap.encoding", "ica.ctl.cap.codepage", "ica.ctl.cap.max_cmdline",
+                    "ica.ctl.cap.max_env", "ica.ctl.cap.initial_program", "ica.ctl.cap.sfta_level"],
+                   filter="ica.ctl.cmd <= 2")
+        for side, binds in (("s2c", 2), ("c2s", 1)):
+            x = d[side]
+            self.assertEqual(ints(x["ica.ctl.cap_offset"]), [4] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap_count"]), [6] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.id"]), [1, 2, 3, 5, 6, 10] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.size"]), [8, 12, 8, 8, 8, 4] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.version"]), [1] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.encoding"]), [2] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.max_cmdline"]), [1024] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.max_env"]), [0] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.initial_program"]), [1] * binds)
+            self.assertEqual(ints(x["ica.ctl.cap.sfta_level"]), [1] * binds)
+        self.assertEqual(ints(d["s2c"]["ica.ctl.cap.codepage"]), [1252, 1252])
+        self.assertEqual(ints(d["c2s"]["ica.ctl.cap.codepage"]), [0])
+
+    def test_launch(self):
+        d = self.d(["ica.ctl.app_offset", "ica.ctl.cmdline_offset", "ica.ctl.env_length", "ica.ctl.env_offset",
+                    "ica.ctl.launch_flags", "ica.ctl.app", "ica.ctl.cmdline", "ica.ctl.launch_status"],
+                   filter="ica.ctl.cmd == 3 || ica.ctl.cmd == 4")
+        c = d["c2s"]
+        self.assertEqual(ints(c["ica.ctl.app_offset"]), [12, 12])
+        self.assertEqual(ints(c["ica.ctl.cmdline_offset"]), [36, 36])     # 12 + 12 UTF-16 characters
+        self.assertEqual(ints(c["ica.ctl.env_length"] + c["ica.ctl.env_offset"]), [0, 0, 0, 0])
+        self.assertEqual(ints(c["ica.ctl.launch_flags"]), [0, 0])
+        self.assertEqual(c["ica.ctl.app"], ['#"Notepad""', '#"Notepad""'])
+        self.assertEqual(c["ica.ctl.cmdline"], ["C:\\Users\\alice\\notes.txt"])
+        self.assertEqual(ints(d["s2c"]["ica.ctl.launch_status"]), [0, 6])
+
+    def test_url_and_session_events(self):
+        d = self.d(["ica.ctl.url_offset", "ica.ctl.url", "ica.ctl.sfta_status", "ica.ctl.elements_offset",
+                    "ica.ctl.elements_count", "ica.ctl.element.byte_count", "ica.ctl.element.type",
+                    "ica.ctl.session_event", "ica.ctl.session_guid"])
+        s = d["s2c"]
+        self.assertEqual(ints(s["ica.ctl.url_offset"]), [2])
+        self.assertEqual(s["ica.ctl.url"], ["https://www.citrix.com/"])
+        self.assertEqual(ints(d["c2s"]["ica.ctl.sfta_status"]), [0])
+        self.assertEqual(ints(s["ica.ctl.elements_offset"]), [4, 4, 4])
+        self.assertEqual(ints(s["ica.ctl.elements_count"]), [1, 1, 1])
+        self.assertEqual(ints(s["ica.ctl.element.byte_count"]), [24, 12, 12])
+        self.assertEqual(ints(s["ica.ctl.element.type"]), [2, 1, 1])
+        self.assertEqual(ints(s["ica.ctl.session_event"]), [1, 2])           # LOCK, DISCONNECT
+        self.assertEqual(s["ica.ctl.session_guid"], ["12345678-1234-5678-0102-030405060708"])
+
+    def test_launch_request_reassembled(self):
+        r = rows(CTL, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.ctl.app",
+                       "_ws.expert.severity"], "ica.vc.length && ica.vc.number == 8", self.TWO_PASS)
+        first = next(f for f, v in r if ints(v["ica.vc.length"]) == [25])
+        done = dict(r)[first + 1]
+        self.assertEqual(ints(done["ica.vc.length"]), [65])
+        self.assertEqual(ints(done["ica.vc.msg.first_frame"]), [first])
+        self.assertEqual(ints(done["ica.vc.msg.length"]), [90])
+        self.assertEqual(done["ica.ctl.app"], ['#"Notepad""'])
+        # the one warning is the refused launch
+        warn = [f for f, v in r if any(int(x, 0) >= 0x00600000 for x in v["_ws.expert.severity"])]
+        self.assertEqual(len(warn), 1)
+
+
+class CtlTwoPass(Ctl):
+    TWO_PASS = True
+
+
+class CtlHostile(unittest.TestCase):
+    def test_lies_marked(self):
+        r = rows(CTL_HOSTILE, ["_ws.expert.message", "ica.ctl.cmdline", "ica.ctl.app"],
+                 "ica.vc.length && ica.vc.number == 8", True)
+        self.assertEqual([v["_ws.expert.message"] for _f, v in r], [
+            ["Count 50: only 6 blocks fit in the message"],
+            ["CapabilitySize 2: below its 4-byte header or past the message"],
+            ["Offset 1024 outside the message's body (12..85)"],
+            ["Message never completed in the capture (260 bytes expected): dropped"],
+        ])
+        self.assertEqual(r[2][1]["ica.ctl.app"], [])
+        self.assertEqual(r[2][1]["ica.ctl.cmdline"], ["C:\\Users\\alice\\notes.txt"])
+
+
+class CtlStatistics(unittest.TestCase):
+    def test_session_control_node(self):
+        out = WS.tshark(CTL, ["-q", "-z", "ica,tree"])
+        session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Session control (CTXCTL)",
+                                 "192.168.1.100:1193 -> 192.168.1.101:1494")
+        got = {c.name: c.count for c in session.children}
+        self.assertEqual(got, {'Application launched: #"Notepad""': 2,
+                               "Command line: C:\\Users\\alice\\notes.txt": 1,
+                               "Launch status: SUCCESS": 1, "Launch status: LAUNCH_ERROR": 1,
+                               "URL redirected: https://www.citrix.com/": 1,
+                               "Session event: LOCK": 1, "Session event: DISCONNECT": 1})
 
 
 if __name__ == "__main__":

@@ -68,9 +68,10 @@ def vw2(ch, data):
 
 
 class SpikeSession:
-    """The real 2001 session re-emitted, then continued with the same cipher chains."""
+    """The real 2001 session re-emitted, then continued with the same cipher chains.
+    renames: VcBind entries (8 bytes each) renamed in the client's INIT_RESPONSE."""
 
-    def __init__(self, w):
+    def __init__(self, w, renames=((b"CTXZLFK\x00", b"CTXEUEM\x00"),)):
         _events, conns = read_connections(SPIKE)
         conn = next(c for c in conns.values() if c.server[1] == 1494)
         self.tcp = TcpStream(w, conn.client, conn.server, isn_c=conn.isn["c2s"], isn_s=conn.isn["s2c"])
@@ -78,12 +79,13 @@ class SpikeSession:
         last = {}
         renamed = 0
         for direction, payload, _ts in conn.segments:
-            if direction == "c2s" and b"CTXZLFK\x00" in payload:
-                payload = payload.replace(b"CTXZLFK\x00", b"CTXEUEM\x00")
-                renamed += 1
+            for old, new in renames:
+                if direction == "c2s" and old in payload:
+                    payload = payload.replace(old, new)
+                    renamed += 1
             self.tcp.send(direction, payload)
             last[direction] = payload
-        assert renamed == 1, "the real VcBind entry CTXZLFK was not found once"
+        assert renamed == len(renames), "a real VcBind entry to rename was not found once"
         self.cipher = {}
         for direction, seg in last.items():
             # the last segment of each side is one whole encrypted PDRFRAME frame
@@ -142,6 +144,93 @@ def build_euem_hostile(w):
     s.send("c2s", s.frame("c2s", vw2(EUEM_CH, u16(1024) + bytes([9, 0]) + bytes(16))))
 
 
+# CTXCTL (vc.md §3, CTLVirtualDriver, search-index file 9093420080): no byte vectors in the
+# source, so the messages are laid out from its readers and writers.  The client's VcBind entry
+# CTXCCM on channel 8 (never written on in the real session) is renamed CTXCTL.
+CTL_CH = 8
+CTL_RENAMES = ((b"CTXCCM \x00", b"CTXCTL \x00"),)
+
+
+def ctl(cmd, body):
+    """u16 length (body only), u8 command, u8 reserved, body."""
+    return u16(len(body)) + bytes([cmd, 0]) + body
+
+
+def ctl_cap(cap_id, data):
+    """u16 CapabilityID, u8 CapabilitySize (whole block), u8 reserved, data."""
+    return u16(cap_id) + bytes([4 + len(data), 0]) + data
+
+
+def ctl_bind(cmd, caps):
+    return ctl(cmd, u16(4) + bytes([len(caps), 0]) + b"".join(caps))
+
+
+HOST_CAPS = [ctl_cap(1, bytes([1, 0, 0, 0])),                            # VERSION 1
+             ctl_cap(2, bytes([2, 0, 0, 0]) + struct.pack("<I", 1252)),   # ENCODING unicode, code page 1252
+             ctl_cap(3, u16(1024) + u16(0)),                              # LAUNCH_PARAMETERS
+             ctl_cap(5, bytes([1, 0, 0, 0])),                             # INITIAL_PROGRAM supported
+             ctl_cap(6, struct.pack("<I", 1)),                            # SFTA level 1 (URL)
+             ctl_cap(0x0A, b"")]                                          # SESSION_EVENT
+# the client's echo, as sendBindResponsePacket writes it (code page 0, initial program used)
+CLIENT_CAPS = [ctl_cap(1, bytes([1, 0, 0, 0])), ctl_cap(2, bytes([2, 0, 0, 0]) + struct.pack("<I", 0)),
+               ctl_cap(3, u16(1024) + u16(0)), ctl_cap(5, bytes([1, 0, 0, 0])), ctl_cap(6, struct.pack("<I", 1)),
+               ctl_cap(0x0A, b"")]
+# writeLaunchRequest turns the initial program "#Notepad" into #"Notepad"" (it appends a
+# second closing quote) and NUL-terminates it; UTF-16LE.
+CTL_APP = '#"Notepad""'
+CTL_CMDLINE = "C:\\Users\\alice\\notes.txt"
+
+
+def ctl_launch_request(app=CTL_APP, cmdline=CTL_CMDLINE, app_off=12, cmd_off=None):
+    a = (app + "\0").encode("utf-16-le")
+    c = (cmdline + "\0").encode("utf-16-le")
+    cmd_off = 12 + len(a) if cmd_off is None else cmd_off
+    return ctl(3, u16(app_off) + u16(cmd_off) + u16(0) + u16(0) + struct.pack("<I", 0) + a + c)
+
+
+CTL_GUID = bytes.fromhex("78563412" "3412" "7856" "0102030405060708")   # {12345678-1234-5678-0102-030405060708}
+
+
+def ctl_session_event(el_type, data):
+    return ctl(0x0F, u16(4) + u16(1) + struct.pack("<II", 8 + len(data), el_type) + data)
+
+
+def build_ctl(w):
+    s = SpikeSession(w, renames=CTL_RENAMES)
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl_bind(0, HOST_CAPS))))
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, ctl_bind(1, CLIENT_CAPS))))
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl_bind(2, HOST_CAPS))))
+    # the launch request split over two writes in two TCP segments
+    lr = ctl_launch_request()
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, lr[:25])))
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, lr[25:])))
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl(4, struct.pack("<I", 0)))))          # SUCCESS
+    url = b"https://www.citrix.com/\x00"
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl(9, u16(2) + url))))
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, ctl(0x0A, struct.pack("<I", 0)))))       # URL opened
+    # session GUID, then LOCK and DISCONNECT in one write
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl_session_event(2, CTL_GUID))))
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl_session_event(1, struct.pack("<I", 1)) +
+                                     ctl_session_event(1, struct.pack("<I", 2)))))
+    # a second launch the host refuses: LAUNCH_ERROR (6)
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, ctl_launch_request(cmdline=""))))
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, ctl(4, struct.pack("<I", 6)))))
+
+
+def build_ctl_hostile(w):
+    s = SpikeSession(w, renames=CTL_RENAMES)
+    # bind request claiming 50 capability blocks (6 fit)
+    bad = bytearray(ctl_bind(0, HOST_CAPS))
+    bad[6] = 50
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, bytes(bad))))
+    # a capability block of size 2 (below its 4-byte header)
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, ctl_bind(1, [u16(1) + bytes([2, 0])]))))
+    # launch request whose application offset (0x400) lies past the message
+    s.send("c2s", s.frame("c2s", vw2(CTL_CH, ctl_launch_request(app_off=0x400))))
+    # a launch response without a request, whose length says 0x0100 bytes: it never completes
+    s.send("s2c", s.frame("s2c", vw2(CTL_CH, u16(0x100) + bytes([4, 0]) + struct.pack("<I", 0))))
+
+
 def fuzz_writes():
     """Seeds for the "vc" fuzz target (fuzz/fuzz_citrix.c): lists of (selector, virtual write);
     selector bit 0 is the direction (1 host to client), the higher bits 0 (the first registered channel
@@ -156,6 +245,8 @@ def fuzz_writes():
 CAPTURES = {
     "vc-euem.pcap": build_euem,
     "vc-euem-hostile.pcap": build_euem_hostile,
+    "vc-ctl.pcap": build_ctl,
+    "vc-ctl-hostile.pcap": build_ctl_hostile,
 }
 
 
@@ -171,7 +262,8 @@ def main():
         w = PcapWriter(path, start=1_000_000_000.0)
         fn(w)
         w.close()
-        if args.compare and not filecmp.cmp(path, os.path.join(args.compare, name), shallow=False):
+        ref = os.path.join(args.compare, name) if args.compare else None
+        if ref and (not os.path.exists(ref) or not filecmp.cmp(path, ref, shallow=False)):
             bad.append(name)
     if bad:
         print("differ from %s: %s" % (args.compare, ", ".join(bad)))
