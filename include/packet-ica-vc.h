@@ -45,6 +45,13 @@ void ica_vc_tap_fact(packet_info *pinfo, guint8 kind, gint32 value, const char *
 /* The findings since the last call (packet scope), for the tap record. */
 guint16 ica_vc_tap_take(packet_info *pinfo, const ica_tap_fact **facts);
 
+/* WD command WDCREDENTIALS (vc_credentials.c): t the whole command, hdr
+ * its code and length bytes; appends the user to one (the Info text). */
+extern wsc_pref_bool_t pref_show_passwords;
+void ica_dissect_credentials(tvbuff_t *t, guint hdr, packet_info *pinfo, proto_tree *tree,
+                             const struct ica_session *s, wmem_strbuf_t *one);
+void ica_register_credentials_fields(int proto, expert_module_t *expert);
+
 /* Registration from packet-ica.c: the table, the layer's fields. */
 void ica_register_vc_fields(int proto, expert_module_t *expert);
 

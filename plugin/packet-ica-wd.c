@@ -259,7 +259,8 @@ static void add_input(tvbuff_t *t, proto_tree *ct, guint8 code, guint hdr)
 }
 
 /* Commands whose data starts with a sub-command or tag. */
-static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 code, guint hdr, wmem_strbuf_t *one)
+static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, const ica_session *s, guint8 code, guint hdr,
+                       wmem_strbuf_t *one)
 {
     guint len = tvb_reported_length(t);
     guint dlen = len > hdr ? len - hdr : 0;
@@ -291,7 +292,7 @@ static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 c
             proto_tree_add_item(ct, hf_ica_credentials_command, t, hdr, 1, ENC_NA);
             proto_tree_add_item(ct, hf_ica_credentials_algorithm, t, hdr + 1, 1, ENC_NA);
             if (dlen > 2)
-                proto_tree_add_item(ct, hf_ica_cmd_data, t, hdr + 2, dlen - 2, ENC_NA);
+                ica_dissect_credentials(t, hdr, pinfo, ct, s, one);     /* plugin/vc/vc_credentials.c */
         }
         break;
     }
@@ -358,7 +359,7 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
     case ICA_CMD_SET_CLIENT_DATA:
     case ICA_CMD_CHANNEL_MONITORING:
     case ICA_CMD_WDCREDENTIALS:
-        add_tagged(t, pinfo, ct, code, hdr, one);
+        add_tagged(t, pinfo, ct, s, code, hdr, one);
         break;
     default:
         if (dlen)

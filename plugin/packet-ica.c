@@ -330,6 +330,9 @@ proto_register_ica(void)
                                    "When no CRYPT_SESSIONKEY was captured, try the 256 Basic keys on the first "
                                    "frames of each direction and use the one key under which several frames "
                                    "parse as WD commands with no bytes left over", &pref_recover_key);
+    prefs_register_bool_preference(ica_module, "show_passwords", "Show passwords",
+                                   "Show the password of WDCREDENTIALS commands (otherwise only its length)",
+                                   &pref_show_passwords);
     prefs_register_uint_preference(ica_module, "session_key", "Basic session key (hex, 0 = none)",
                                    "Basic session key to use when the capture holds no CRYPT_SESSIONKEY "
                                    "(capture started mid-session); a captured key exchange takes precedence. "

@@ -374,6 +374,7 @@ void ica_register_vc_fields(int proto, expert_module_t *expert)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
+    ica_register_credentials_fields(proto, expert);
     vc_table = register_dissector_table(ICA_VC_TABLE, "ICA virtual channel (name)", proto, FT_STRING,
                                         FALSE);   /* case-sensitive (STRING_CASE_SENSITIVE from 4.2) */
     dissector_table_allow_decode_as(vc_table);  /* Decode As: any channel name to any registered decoder */

@@ -24,6 +24,7 @@ HOSTILE = capture("vc-euem-hostile.pcap")
 SPIKE = capture("spike-ica-2001.pcap")
 CTL = capture("vc-ctl.pcap")
 CTL_HOSTILE = capture("vc-ctl-hostile.pcap")
+CREDS = capture("vc-credentials.pcap")
 
 BIND_REQUEST, BIND_RESPONSE, BIND_COMMIT, SETTINGS, CONNECTION_ID = 0, 1, 2, 3, 4
 ROUNDTRIP_START, ROUNDTRIP_ABORT, ICA_RESULT, CLIENT_STARTUP_TIMES = 5, 6, 7, 9
@@ -345,6 +346,46 @@ class CtlStatistics(unittest.TestCase):
                                "Launch status: SUCCESS": 1, "Launch status: LAUNCH_ERROR": 1,
                                "URL redirected: https://www.citrix.com/": 1,
                                "Session event: LOCK": 1, "Session event: DISCONNECT": 1})
+
+
+class Credentials(unittest.TestCase):
+    """WDCREDENTIALS (WD 0x44) in the HTML5 client's layout, inside the real Basic-encrypted session."""
+    FIELDS = ["ica.credentials.command", "ica.credentials.algorithm", "ica.credentials.username_offset",
+              "ica.credentials.domain_offset", "ica.credentials.password_offset", "ica.credentials.username",
+              "ica.credentials.domain", "ica.credentials.password_length", "ica.credentials.password",
+              "_ws.expert.message"]
+
+    def r(self, extra=()):
+        out = WS.fields(CREDS, ["frame.number"] + self.FIELDS, filter="ica.cmd == 0x44", separator="\t",
+                        aggregator=AGGREGATOR, extra=["-2"] + list(extra))
+        return [{f: [x for x in v.split(AGGREGATOR) if x != ""] for f, v in zip(self.FIELDS, row[1:])} for row in out]
+
+    def test_query_and_data(self):
+        q, d, bad = self.r()
+        self.assertEqual(ints(q["ica.credentials.command"] + q["ica.credentials.algorithm"]), [1, 1])
+        self.assertEqual(ints(d["ica.credentials.command"] + d["ica.credentials.algorithm"]), [2, 1])
+        self.assertEqual(ints(d["ica.credentials.username_offset"] + d["ica.credentials.domain_offset"] +
+                              d["ica.credentials.password_offset"]), [12, 24, 40])
+        self.assertEqual(d["ica.credentials.username"], ["alice"])
+        self.assertEqual(d["ica.credentials.domain"], ["EXAMPLE"])
+        self.assertEqual(ints(d["ica.credentials.password_length"]), [10])
+
+    def test_password_hidden_unless_preference(self):
+        _q, d, _bad = self.r()
+        self.assertEqual(d["ica.credentials.password"], [])
+        self.assertEqual(d["_ws.expert.message"], [
+            "Credentials readable by anyone holding the capture: the session uses Basic encryption",
+            "Password not shown: enable the ica.show_passwords preference to see it"])
+        _q, d, _bad = self.r(["-o", "ica.show_passwords:TRUE"])
+        self.assertEqual(d["ica.credentials.password"], ["Secret123!"])
+        self.assertEqual(d["_ws.expert.message"], [
+            "Credentials readable by anyone holding the capture: the session uses Basic encryption"])
+
+    def test_offset_past_the_command(self):
+        _q, _d, bad = self.r()
+        self.assertEqual(bad["ica.credentials.username"], ["bob"])
+        self.assertEqual(bad["ica.credentials.password_length"], [])
+        self.assertEqual(bad["_ws.expert.message"][-1], "Offset 768 outside the body (12..39)")
 
 
 if __name__ == "__main__":

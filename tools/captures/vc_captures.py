@@ -231,6 +231,30 @@ def build_ctl_hostile(w):
     s.send("s2c", s.frame("s2c", vw2(CTL_CH, u16(0x100) + bytes([4, 0]) + struct.pack("<I", 0))))
 
 
+# WDCREDENTIALS (WD command 0x44) as the HTML5 client's WinstationDriver writes it (search-index
+# file 9684207358, HandlePacketWDCredentials; offsets as OffsetableOutputStream (9314021370) writes
+# "big" ones: byte 0 | byte 2 << 8 of a 4-byte slot, from the body start).  The host's QUERY is
+# laid out from the same handler (command 1, algorithm 1).  Made-up user, domain and password.
+def wd_credentials_data(user, domain, password, offsets=None):
+    strings = [(x + "\0").encode("utf-16-le") for x in (user, domain, password)]
+    offs, o = [], 12
+    for st in strings:
+        offs.append(o)
+        o += len(st)
+    offs = offsets or offs
+    body = b"".join(bytes([v & 0xFF, 0, v >> 8, 0]) for v in offs) + b"".join(strings)
+    data = bytes([2, 1]) + body                      # CREDENTIALS_DATA, XOR algorithm
+    return b"\x44" + u16(len(data)) + data
+
+
+def build_credentials(w):
+    s = SpikeSession(w, renames=())
+    s.send("s2c", s.frame("s2c", b"\x44" + u16(2) + bytes([1, 1])))          # QUERY, XOR
+    s.send("c2s", s.frame("c2s", wd_credentials_data("alice", "EXAMPLE", "Secret123!")))
+    # hostile: the password offset (0x300) lies past the command
+    s.send("c2s", s.frame("c2s", wd_credentials_data("bob", "EXAMPLE", "x", offsets=[12, 20, 0x300])))
+
+
 def fuzz_writes():
     """Seeds for the "vc" fuzz target (fuzz/fuzz_citrix.c): lists of (selector, virtual write);
     selector bit 0 is the direction (1 host to client), the higher bits 0 (the first registered channel
@@ -247,6 +271,7 @@ CAPTURES = {
     "vc-euem-hostile.pcap": build_euem_hostile,
     "vc-ctl.pcap": build_ctl,
     "vc-ctl-hostile.pcap": build_ctl_hostile,
+    "vc-credentials.pcap": build_credentials,
 }
 
 
