@@ -14,6 +14,16 @@ enum vc_cut vc_msg_size(const vc_len_rule *rule, const uint8_t *buf, size_t avai
         *total = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
         return VC_CUT_OK;
     }
+    if (rule->kind == VC_LEN_MEASURE) {
+        enum vc_cut cut = rule->measure(buf, avail, total);
+        if (cut == VC_CUT_OK && *total > rule->max_len)
+            return VC_CUT_TOO_LONG;
+        if (cut == VC_CUT_NEED_HEADER && avail >= rule->max_len) {
+            *total = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
+            return VC_CUT_TOO_LONG;     /* a size not known within max_len bytes */
+        }
+        return cut;
+    }
     if (avail < rule->hdr_len)
         return VC_CUT_NEED_HEADER;
     size = rule->len_size == 4 ? le32(buf + rule->len_off) : le16(buf + rule->len_off);

@@ -87,9 +87,8 @@ typedef struct {
 /* First-pass state of one channel in one direction. */
 typedef struct {
     vc_msg_t *msg;                  /* the message being reassembled, or NULL */
-    guint8 *buf;                    /* msg->len bytes once the size is known */
-    guint8 hdr[8];                  /* its first bytes while the header is incomplete */
-    guint32 have;
+    guint8 *buf;                    /* its bytes so far (file scope) */
+    guint32 have, cap;
 } vc_chan_t;
 
 typedef struct {
@@ -98,9 +97,9 @@ typedef struct {
 
 void ica_vc_register_rule(dissector_handle_t h, const vc_len_rule *rule)
 {
-    /* the header must fit vc_chan_t.hdr and hold the length field */
-    DISSECTOR_ASSERT(rule->kind == VC_LEN_WRITE ||
-                     (rule->hdr_len && rule->hdr_len <= 8 && rule->len_off + rule->len_size <= rule->hdr_len));
+    /* the header holds the length field; a measured channel has its function */
+    DISSECTOR_ASSERT(rule->kind == VC_LEN_WRITE || (rule->kind == VC_LEN_MEASURE && rule->measure) ||
+                     (rule->hdr_len && rule->len_off + rule->len_size <= rule->hdr_len));
     if (!vc_rules)
         vc_rules = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     wmem_map_insert(vc_rules, h, (gpointer)rule);
@@ -133,51 +132,78 @@ static void piece_bad(wmem_array_t *a, guint32 off, guint32 len, enum vc_cut cut
     p->claimed = claimed;
 }
 
+/* Room for the pending message's next n bytes: exactly its size once
+ * known, else doubling (the rule's max_len bounds it, vc_msg_size()). */
+static void pend_reserve(vc_chan_t *c, guint32 need)
+{
+    if (need <= c->cap)
+        return;
+    guint32 cap = c->msg->len ? MAX(c->msg->len, need) : MAX(need, MIN(2 * c->cap, G_MAXUINT32 / 2));
+    c->buf = (guint8 *)wmem_realloc(wmem_file_scope(), c->buf, cap);
+    c->cap = cap;
+}
+
+static void pend_append(vc_chan_t *c, const guint8 *p, guint32 n)
+{
+    pend_reserve(c, c->have + n);
+    memcpy(c->buf + c->have, p, n);
+    c->have += n;
+}
+
+/* The pending message is whole: its last piece (used bytes of this write). */
+static void pend_done(vc_chan_t *c, wmem_array_t *a, guint32 used, guint32 num)
+{
+    vc_piece_t *j = piece_add(a, PIECE_JOINED, 0, used);
+    j->msg = c->msg;
+    j->joined = c->buf;
+    c->msg->done_frame = num;
+    c->msg = NULL;
+    c->buf = NULL;
+    c->have = c->cap = 0;
+}
+
 /* Continue the channel's pending message with the front of the write;
  * returns the bytes used. */
 static guint32 feed_pending(vc_chan_t *c, const vc_len_rule *rule, const guint8 *p, guint32 n, guint32 num,
                             wmem_array_t *a)
 {
-    guint32 used = 0;
     vc_msg_t *m = c->msg;
-    if (!m->len) {                  /* the header first */
-        guint32 take = MIN(n, (guint32)rule->hdr_len - c->have);
-        memcpy(c->hdr + c->have, p, take);
-        c->have += take;
-        used = take;
-        if (c->have < rule->hdr_len) {
-            piece_add(a, PIECE_PART, 0, used)->msg = m;
-            return used;
-        }
-        guint32 total;
-        enum vc_cut cut = vc_msg_size(rule, c->hdr, c->have, &total);
-        if (cut != VC_CUT_OK) {
-            piece_bad(a, 0, n, cut, total);
-            c->msg = NULL;
-            return n;
-        }
-        m->len = total;
-        c->buf = (guint8 *)wmem_alloc(wmem_file_scope(), total);
-        memcpy(c->buf, c->hdr, c->have);
+    if (m->len) {                   /* size known: take what it lacks */
+        guint32 take = MIN(n, m->len - c->have);
+        pend_append(c, p, take);
+        if (c->have < m->len)
+            piece_add(a, PIECE_PART, 0, take)->msg = m;
+        else
+            pend_done(c, a, take, num);
+        return take;
     }
-    guint32 take = MIN(n - used, m->len - c->have);
-    memcpy(c->buf + c->have, p + used, take);
-    c->have += take;
-    used += take;
-    if (c->have < m->len) {
-        piece_add(a, PIECE_PART, 0, used)->msg = m;
-        return used;
+    /* size unknown: take the whole write, measure, give back what follows the message */
+    guint32 total, before = c->have;
+    pend_append(c, p, n);
+    enum vc_cut cut = vc_msg_size(rule, c->buf, c->have, &total);
+    if (cut == VC_CUT_NEED_HEADER) {
+        piece_add(a, PIECE_PART, 0, n)->msg = m;
+        return n;
     }
-    vc_piece_t *j = piece_add(a, PIECE_JOINED, 0, used);
-    j->msg = m;
-    j->joined = c->buf;
-    m->done_frame = num;
-    c->msg = NULL;
-    c->buf = NULL;
-    return used;
+    if (cut == VC_CUT_TOO_SHORT || cut == VC_CUT_TOO_LONG) {
+        piece_bad(a, 0, n, cut, total);
+        c->msg = NULL;
+        c->buf = NULL;
+        c->have = c->cap = 0;
+        return n;
+    }
+    m->len = cut == VC_CUT_REST ? c->have : total;
+    if (m->len > c->have) {
+        pend_reserve(c, m->len);
+        piece_add(a, PIECE_PART, 0, n)->msg = m;
+        return n;
+    }
+    c->have = m->len;
+    pend_done(c, a, m->len - before, num);
+    return m->len - before;
 }
 
-/* Start a message that does not end in this write. */
+/* Start a message that does not end in this write (total 0: size not known yet). */
 static void start_pending(vc_chan_t *c, const guint8 *p, guint32 n, guint32 total, guint32 num, wmem_array_t *a,
                           guint32 off)
 {
@@ -185,13 +211,9 @@ static void start_pending(vc_chan_t *c, const guint8 *p, guint32 n, guint32 tota
     m->first_frame = num;
     m->len = total;
     c->msg = m;
-    c->have = n;
-    if (total) {
-        c->buf = (guint8 *)wmem_alloc(wmem_file_scope(), total);
-        memcpy(c->buf, p, n);
-    } else {
-        memcpy(c->hdr, p, n);       /* n < hdr_len <= sizeof hdr */
-    }
+    c->buf = NULL;
+    c->have = c->cap = 0;
+    pend_append(c, p, n);
     piece_add(a, PIECE_PART, off, n)->msg = m;
 }
 
@@ -211,10 +233,12 @@ static vc_write_t *cut_write(const vc_len_rule *rule, tvbuff_t *t, packet_info *
             start_pending(c, p + off, n - off, 0, pinfo->num, a, off);
             break;
         }
-        if (cut != VC_CUT_OK) {
+        if (cut == VC_CUT_TOO_SHORT || cut == VC_CUT_TOO_LONG) {
             piece_bad(a, off, n - off, cut, total);
             break;
         }
+        if (cut == VC_CUT_REST)
+            total = n - off;
         if (total > n - off) {
             start_pending(c, p + off, n - off, total, pinfo->num, a, off);
             break;

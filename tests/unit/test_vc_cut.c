@@ -4,10 +4,10 @@
 #include "unit.h"
 #include "vc_cut.h"
 
-static const vc_len_rule euem = { VC_LEN_FIELD, 4, 0, 2, 1, 0xFFFF };   /* ByteCount includes header */
-static const vc_len_rule ctl = { VC_LEN_FIELD, 4, 0, 2, 0, 0xFFFF + 4 }; /* len excludes header */
-static const vc_len_rule gusb = { VC_LEN_FIELD, 7, 0, 4, 1, 1 << 20 };   /* u32 incl. 7-byte header */
-static const vc_len_rule whole = { VC_LEN_WRITE, 0, 0, 0, 0, 0 };
+static const vc_len_rule euem = { VC_LEN_FIELD, 4, 0, 2, 1, 0xFFFF, NULL };   /* ByteCount includes header */
+static const vc_len_rule ctl = { VC_LEN_FIELD, 4, 0, 2, 0, 0xFFFF + 4, NULL }; /* len excludes header */
+static const vc_len_rule gusb = { VC_LEN_FIELD, 7, 0, 4, 1, 1 << 20, NULL };   /* u32 incl. 7-byte header */
+static const vc_len_rule whole = { VC_LEN_WRITE, 0, 0, 0, 0, 0, NULL };
 
 int main(void)
 {
