@@ -20,6 +20,7 @@ set(CITRIX_CORE_SOURCES
   registry.c
   registry_data.c
   seq_reorder.c
+  vc_clip.c
   vc_cut.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
