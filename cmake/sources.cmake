@@ -44,6 +44,7 @@ list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")
 # Virtual-channel decoders (plugin/vc/): the shared reassembly and one file
 # per channel.  Epan glue like the list above.
 set(CITRIX_VC_SOURCES
+  vc_clipboard.c
   vc_credentials.c
   vc_ctl.c
   vc_euem.c

@@ -41,7 +41,8 @@ enum ica_tap_fact_kind {
     ICA_TAP_CTL_CMDLINE,            /* text: its command line */
     ICA_TAP_CTL_LAUNCH_STATUS,      /* value: status, text: its name (CTXCTL LAUNCH_RESPONSE) */
     ICA_TAP_CTL_URL,                /* text: URL redirected to the client (CTXCTL SFTA) */
-    ICA_TAP_CTL_SESSION_EVENT       /* value: 1 lock, 2 disconnect, 3 logoff; text: its name */
+    ICA_TAP_CTL_SESSION_EVENT,      /* value: 1 lock, 2 disconnect, 3 logoff; text: its name */
+    ICA_TAP_CLIP_DATA               /* value: clipboard bytes, text: format name (CTXCLIP PLACE / RENDER_REPLY) */
 };
 
 typedef struct {

@@ -14,7 +14,8 @@
  * reported, the applications launched with their launch mechanism and each
  * startup duration (count, average, min, max); and from CTXCTL the
  * applications and command lines launched, launch statuses, redirected
- * URLs and session events (lock, disconnect, logoff).
+ * URLs and session events (lock, disconnect, logoff); and the clipboard
+ * transfers per direction and format (CTXCLIP: count and bytes).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -40,6 +41,7 @@ static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 static const char *st_str_ht = "High-throughput estimates";
 static const char *st_str_euem = "Client-reported (CTXEUEM)";
 static const char *st_str_ctl = "Session control (CTXCTL)";
+static const char *st_str_clip = "Clipboard (CTXCLIP)";
 
 static GHashTable *stats_seen;     /* session -> ica_stats_seen */
 static void seen_free(gpointer p);
@@ -225,10 +227,18 @@ static void tick_ht_value(stats_tree *st, const ica_tap_rec *rec, int kind, guin
 static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact *f)
 {
     char name[200];
-    gboolean ctl = f->kind >= ICA_TAP_CTL_APP;
-    int top = stats_tree_manip_node_int(MN_INCREASE, st, ctl ? st_str_ctl : st_str_euem, 0, TRUE, 0);
+    const char *part = f->kind == ICA_TAP_CLIP_DATA ? st_str_clip : f->kind >= ICA_TAP_CTL_APP ? st_str_ctl
+                       : st_str_euem;
+    int top = stats_tree_manip_node_int(MN_INCREASE, st, part, 0, TRUE, 0);
     int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
     switch (f->kind) {
+    case ICA_TAP_CLIP_DATA: {
+        int did = stats_tree_manip_node_int(MN_INCREASE, st, rec->dir == ICA_C2S ? "client to server"
+                                            : "server to client", sid, TRUE, 0);
+        snprintf(name, sizeof name, "%s (bytes)", f->text ? f->text : "unknown");
+        avg_stat_node_add_value_int(st, name, did, FALSE, f->value);
+        break;
+    }
     case ICA_TAP_CTL_APP:
     case ICA_TAP_CTL_CMDLINE:
     case ICA_TAP_CTL_LAUNCH_STATUS:

@@ -288,8 +288,8 @@ static void render_bad(const vc_piece_t *pc, tvbuff_t *t, packet_info *pinfo, pr
     proto_item *bi = proto_tree_add_uint(tree, hf_vc_bad_length, t, pc->off, pc->len, pc->claimed);
     proto_item_set_generated(bi);
     expert_add_info_format(pinfo, bi, &ei_vc_bad_length, pc->cut == VC_CUT_TOO_LONG ?
-                           "Length field claims %u bytes, past the channel's limit: rest of the write dropped" :
-                           "Length field claims %u bytes, less than its own header: rest of the write dropped",
+                           "Message claims %u bytes, past the channel's limit: rest of the write dropped" :
+                           "Message claims %u bytes, less than its own header: rest of the write dropped",
                            pc->claimed);
     proto_tree_add_item(tree, hf_vc_fragment, t, pc->off, pc->len, ENC_NA);
 }

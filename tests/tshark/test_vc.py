@@ -25,6 +25,8 @@ SPIKE = capture("spike-ica-2001.pcap")
 CTL = capture("vc-ctl.pcap")
 CTL_HOSTILE = capture("vc-ctl-hostile.pcap")
 CREDS = capture("vc-credentials.pcap")
+CLIP = capture("vc-clip.pcap")
+CLIP_HOSTILE = capture("vc-clip-hostile.pcap")
 
 BIND_REQUEST, BIND_RESPONSE, BIND_COMMIT, SETTINGS, CONNECTION_ID = 0, 1, 2, 3, 4
 ROUNDTRIP_START, ROUNDTRIP_ABORT, ICA_RESULT, CLIENT_STARTUP_TIMES = 5, 6, 7, 9
@@ -172,7 +174,7 @@ class Hostile(unittest.TestCase):
             ["Reserved byte not 0 (the HTML5 client rejects such a message)",
              "Offset 256 outside the message's body (20..42)"],
             ["Count 200: only 1 durations fit in the message"],
-            ["Length field claims 2 bytes, less than its own header: rest of the write dropped"],
+            ["Message claims 2 bytes, less than its own header: rest of the write dropped"],
             ["Message never completed in the capture (1024 bytes expected): dropped"],
         ])
 
@@ -386,6 +388,76 @@ class Credentials(unittest.TestCase):
         self.assertEqual(bad["ica.credentials.username"], ["bob"])
         self.assertEqual(bad["ica.credentials.password_length"], [])
         self.assertEqual(bad["_ws.expert.message"][-1], "Offset 768 outside the body (12..39)")
+
+
+class Clip(unittest.TestCase):
+    """CTXCLIP (vc.md §5) on channel 17 of vc-clip.pcap: no length field, sizes from the layout."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = per_direction(WS, CLIP, ["ica.clip.function", "ica.clip.flags", "ica.clip.format", "ica.clip.size",
+                                         "ica.clip.format_name", "ica.clip.version", "ica.clip.version_low",
+                                         "ica.clip.version_high", "ica.clip.threshold", "ica.clip.text",
+                                         "ica.clip.data", "ica.clip.reserved", "ica.clip.notify_format"],
+                              filter="ica.clip", extra=["-2"])
+
+    def test_functions(self):
+        self.assertEqual(ints(self.d["s2c"]["ica.clip.function"]), [1, 8, 3, 5, 5])
+        self.assertEqual(ints(self.d["c2s"]["ica.clip.function"]), [2, 9, 4, 3, 4])
+        self.assertEqual(ints(self.d["s2c"]["ica.clip.flags"]), [0, 3, 0, 4])
+        self.assertEqual(ints(self.d["c2s"]["ica.clip.flags"]), [0, 0, 0, 0, 0])
+
+    def test_versions(self):
+        self.assertEqual(ints(self.d["s2c"]["ica.clip.version_low"] + self.d["s2c"]["ica.clip.version_high"]), [1, 3])
+        self.assertEqual(ints(self.d["c2s"]["ica.clip.version"]), [3])
+        self.assertEqual(ints(self.d["c2s"]["ica.clip.threshold"]), [0])
+        self.assertEqual(ints(self.d["c2s"]["ica.clip.notify_format"]), [0])
+
+    def test_formats_and_registered_names(self):
+        s, c = self.d["s2c"], self.d["c2s"]
+        # register request (0xC001, end), PLACE (13, 0xC001, end), RENDER_REPLY (13)
+        self.assertEqual(ints(s["ica.clip.format"]), [0xC001, 0, 13, 0xC001, 0, 13])
+        self.assertEqual(ints(s["ica.clip.size"]), [12, 0, 48, 640, 44])
+        self.assertEqual(s["ica.clip.format_name"], ["HTML Format", "HTML Format"])
+        # register reply (0xC001, end), RENDER_REQUEST 13, PLACE CF_TEXT, RENDER_REQUEST 0xC001
+        self.assertEqual(ints(c["ica.clip.format"]), [0xC001, 0, 13, 1, 0xC001])
+        self.assertEqual(ints(c["ica.clip.size"]), [0, 0, 6])
+        self.assertEqual(c["ica.clip.format_name"], ["HTML Format", "HTML Format"])   # reply block, request
+        self.assertEqual(ints(c["ica.clip.reserved"]), [0, 0])
+
+    def test_data_and_text(self):
+        self.assertEqual(self.d["s2c"]["ica.clip.text"], ["Quarterly numbers: 42"])
+        self.assertEqual(self.d["c2s"]["ica.clip.text"], ["hello"])
+        data = bytes.fromhex(self.d["s2c"]["ica.clip.data"][0].replace(":", ""))
+        self.assertEqual(data, "Quarterly numbers: 42\0".encode("utf-16-le"))
+
+    def test_render_reply_reassembled(self):
+        r = rows(CLIP, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.vc.msg.reassembled_in",
+                        "ica.clip.function"], "ica.vc.length && ica.vc.number == 17", True)
+        first = next(f for f, v in r if ints(v["ica.vc.length"]) == [7, 23])
+        self.assertEqual(ints(dict(r)[first]["ica.vc.msg.reassembled_in"]), [first + 1, first + 1])
+        done = dict(r)[first + 1]
+        self.assertEqual(ints(done["ica.vc.length"]), [24])
+        self.assertEqual(ints(done["ica.vc.msg.first_frame"]), [first])
+        self.assertEqual(ints(done["ica.vc.msg.length"]), [54])          # 10 + 44 bytes of text
+        self.assertEqual(ints(done["ica.clip.function"]), [5])
+
+    def test_hostile(self):
+        r = rows(CLIP_HOSTILE, ["_ws.expert.message"], "ica.vc.length && ica.vc.number == 17", True)
+        self.assertEqual([v["_ws.expert.message"] for _f, v in r], [
+            ["Message claims 4294967295 bytes, past the channel's limit: rest of the write dropped"],
+            ["No public layout for this function"],
+            ["Message never completed in the capture (5010 bytes expected): dropped"],
+        ])
+
+    def test_statistics(self):
+        out = WS.tshark(CLIP, ["-q", "-z", "ica,tree"])
+        session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Clipboard (CTXCLIP)",
+                                 "192.168.1.100:1193 -> 192.168.1.101:1494")
+        s2c = session.child("server to client").child("CF_UNICODETEXT (bytes)")
+        c2s = session.child("client to server").child("CF_TEXT (bytes)")
+        self.assertEqual((s2c.count, s2c.values["min"], s2c.values["max"]), (1, 44, 44))
+        self.assertEqual((c2s.count, c2s.values["min"], c2s.values["max"]), (1, 6, 6))
 
 
 if __name__ == "__main__":

@@ -255,14 +255,66 @@ def build_credentials(w):
     s.send("c2s", s.frame("c2s", wd_credentials_data("bob", "EXAMPLE", "x", offsets=[12, 20, 0x300])))
 
 
+# CTXCLIP (vc.md §5): layouts from the RISC OS client's wfshell header and the HTML5 client's
+# ClipboardEngine (search-index file 9566384228); the INIT_REPLY and REGISTER_FORMAT_REPLY bytes are
+# the ones ClipboardEngine writes.  The real session binds CTXCLIP on channel 17 and never writes on it.
+CLIP_CH = 17
+CLIP_INIT_REQUEST = bytes([1, 0, 1, 0, 3, 0])                              # versions 1..3
+CLIP_INIT_REPLY = bytes([2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0])              # writeInitReplyPacket, version 3
+
+
+def clip_block(fmt, data=b"", cb=None):
+    return u16(fmt) + struct.pack("<I", len(data) if cb is None else cb) + data
+
+
+CLIP_REGISTER_REQUEST = u16(8) + u16(0) + clip_block(0xC001, b"HTML Format\x00") + bytes(6)
+CLIP_REGISTER_REPLY = u16(9) + u16(0) + clip_block(0xC001, cb=0) + bytes(6)    # handleRegisterRequestFormat
+CLIP_HOST_PLACE = u16(3) + u16(0x0003) + clip_block(13, cb=48) + clip_block(0xC001, cb=640) + u16(0)
+CLIP_RENDER_REQUEST = u16(4) + u16(0) + u16(13) + u16(0)                   # CF_UNICODETEXT
+CLIP_TEXT = "Quarterly numbers: 42\0".encode("utf-16-le")
+CLIP_RENDER_REPLY = u16(5) + u16(0) + clip_block(13, CLIP_TEXT)
+CLIP_CLIENT_PLACE = u16(3) + u16(0) + clip_block(1, b"hello\x00")          # CF_TEXT with its data
+CLIP_RENDER_FAILED = bytes([5, 0, 4, 0])
+
+
+def build_clip(w):
+    s = SpikeSession(w, renames=())
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, CLIP_INIT_REQUEST)))
+    s.send("c2s", s.frame("c2s", vw2(CLIP_CH, CLIP_INIT_REPLY)))
+    # registered format and the host's PLACE (two formats, notification only) in one write
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, CLIP_REGISTER_REQUEST + CLIP_HOST_PLACE)))
+    s.send("c2s", s.frame("c2s", vw2(CLIP_CH, CLIP_REGISTER_REPLY + CLIP_RENDER_REQUEST)))
+    # the render reply over three writes: two in one frame's TCP segment, the third later
+    r = CLIP_RENDER_REPLY
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, r[:7])) + s.frame("s2c", vw2(CLIP_CH, r[7:30])))
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, r[30:])))
+    s.send("c2s", s.frame("c2s", vw2(CLIP_CH, CLIP_CLIENT_PLACE)))
+    s.send("c2s", s.frame("c2s", vw2(CLIP_CH, u16(4) + u16(0) + u16(0xC001) + u16(0))))  # the client asks for 0xC001
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, CLIP_RENDER_FAILED)))              # the host cannot render it
+
+
+def build_clip_hostile(w):
+    s = SpikeSession(w, renames=())
+    # a render reply claiming 0xFFFFFFFF bytes, then bytes
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, u16(5) + u16(0) + clip_block(13, cb=0xFFFFFFFF) + b"abcd")))
+    # CANCEL: no public layout, taken to the end of its write
+    s.send("c2s", s.frame("c2s", vw2(CLIP_CH, u16(6) + u16(0) + b"\x01\x02")))
+    # a render reply of 5000 bytes of which 100 ever come
+    s.send("s2c", s.frame("s2c", vw2(CLIP_CH, u16(5) + u16(0) + clip_block(1, cb=5000) + bytes(90))))
+
+
 def fuzz_writes():
     """Seeds for the "vc" fuzz target (fuzz/fuzz_citrix.c): lists of (selector, virtual write);
-    selector bit 0 is the direction (1 host to client), the higher bits 0 (the first registered channel
-    name, CTXEUEM while it is the only one)."""
+    selector bit 0 is the direction (1 host to client), the higher bits pick a channel among the
+    registered names in sorted order (here 0: the first one; the fuzzer mutates the selector)."""
     return [
         [(1, BIND_REQUEST), (0, BIND_RESPONSE_AND_CONNECTION_ID), (1, BIND_COMMIT_AND_SETTINGS)],
         [(0, STARTUP_V2[:20]), (0, STARTUP_V2[20:40]), (0, STARTUP_V2[40:])],
         [(0, ROUNDTRIP_START + ICA_RESULT[:3]), (0, ICA_RESULT[3:]), (1, ROUNDTRIP_ABORT)],
+        [(1, ctl_bind(0, HOST_CAPS)), (0, ctl_launch_request()[:25]), (0, ctl_launch_request()[25:]),
+         (1, ctl_session_event(2, CTL_GUID))],
+        [(1, CLIP_INIT_REQUEST), (1, CLIP_REGISTER_REQUEST + CLIP_HOST_PLACE), (1, CLIP_RENDER_REPLY[:7]),
+         (1, CLIP_RENDER_REPLY[7:])],
     ]
 
 
@@ -272,6 +324,8 @@ CAPTURES = {
     "vc-ctl.pcap": build_ctl,
     "vc-ctl-hostile.pcap": build_ctl_hostile,
     "vc-credentials.pcap": build_credentials,
+    "vc-clip.pcap": build_clip,
+    "vc-clip-hostile.pcap": build_clip_hostile,
 }
 
 
