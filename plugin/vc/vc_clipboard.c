@@ -100,7 +100,8 @@ static guint32 add_block(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, guin
                          guint32 fn, ica_vc_info *vi, wmem_strbuf_t *sum)
 {
     guint32 fmt = tvb_get_letohs(t, off), cb = tvb_get_letohl(t, off + 2);
-    guint32 dlen = with_data ? MIN(cb, tvb_reported_length_remaining(t, off + 6)) : 0;
+    guint32 len = tvb_reported_length(t), rest = len > off + 6 ? len - off - 6 : 0;
+    guint32 dlen = with_data ? MIN(cb, rest) : 0;
     const char *name = format_name(vi, fmt);
     proto_tree *bt = proto_tree_add_subtree_format(tree, t, off, 6 + dlen, ett_clip_block, NULL, "Format %s (%u), "
                                                    "%u bytes", name ? name : "unknown", fmt, cb);
