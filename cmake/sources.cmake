@@ -1,7 +1,7 @@
 # The plugin's sources, listed once for the plugin build (CMakeLists.txt) and
 # the fuzz build (fuzz/CMakeLists.txt).  Add a new file here.
 #   CITRIX_CORE_SOURCES       epan-free cores (plugin/core/), unit-tested alone
-#   CITRIX_DISSECTOR_SOURCES  the epan glue; every file that defines
+#   CITRIX_DISSECTOR_SOURCES  the epan glue (plugin/ and plugin/vc/); every file that defines
 #                             proto_register_<name>() is registered (plugin_reg.cmake)
 get_filename_component(_citrix_top "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 
@@ -22,6 +22,8 @@ set(CITRIX_CORE_SOURCES
   registry.c
   registry_data.c
   seq_reorder.c
+  vc_clip.c
+  vc_cut.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -41,3 +43,15 @@ set(CITRIX_DISSECTOR_SOURCES
   packet-portreg.c
 )
 list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")
+
+# Virtual-channel decoders (plugin/vc/): the shared reassembly and one file
+# per channel.  Epan glue like the list above.
+set(CITRIX_VC_SOURCES
+  vc_clipboard.c
+  vc_credentials.c
+  vc_ctl.c
+  vc_euem.c
+  vc_reasm.c
+)
+list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
+list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})

@@ -15,6 +15,13 @@
  *     datagram to or from UDP 2598, forced to EDT ("Decode As").
  *   portreg: the input is frames, records of [length:2 LE][Ethernet frame],
  *     all of them seen by every dissector including the post-dissector.
+ *   vc: the virtual-channel layer (plugin/vc/) alone, through a stream
+ *     input as above on port 1495: each record's payload is one virtual
+ *     write, [selector:1][channel payload], selector bit 0 the direction and
+ *     the rest picking one of the names registered in the "ica.vc" table;
+ *     one connection is one ICA session.  The harness's own small
+ *     dissector (below) hands the writes to the layer, which reassembles
+ *     and calls the channel decoders as it does under a real session.
  * A record whose length runs past the input takes what is left.
  *
  * Every input is dissected twice the way `tshark -2 -V` does: a first pass
@@ -29,6 +36,7 @@
  */
 #define WSC_LIBWIRESHARK_PROGRAM 1   /* ws_compat.h: logging, records, labels */
 #include "ws_compat.h"
+#include "packet-ica-vc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +50,7 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/column.h>
+#include <epan/conversation.h>
 #include <epan/column-info.h>
 #include <epan/disabled_protos.h>
 #include <epan/frame_data.h>
@@ -89,7 +98,56 @@ static const struct {
     { "cgp", 2598 },
     { "ccha", 2014 },
     { "edt", 2598 },
+    { "vc", 1495 },
 };
+
+/* ---- the "vc" target: virtual writes straight into the VC layer ---- */
+
+static int proto_vc_fuzz = -1;
+static const char *vc_names[64];    /* the "ica.vc" table's names */
+static guint vc_name_count;
+
+static void
+vc_collect_name(const gchar *table _U_, ftenum_t type _U_, gpointer key, gpointer value _U_, gpointer user _U_)
+{
+    if (vc_name_count < G_N_ELEMENTS(vc_names))
+        vc_names[vc_name_count++] = (const char *)key;
+}
+
+static int
+dissect_vc_fuzz(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    if (len < 2 || !vc_name_count)
+        return len;
+    guint8 sel = tvb_get_uint8(tvb, 0);
+    /* the conversation stands for the session: only its address is used, as a key */
+    ica_vc_info vi = { sel & 1, 18, vc_names[(sel >> 1) % vc_name_count],
+                       (const struct ica_session *)find_or_create_conversation(pinfo),
+                       wmem_strbuf_new(pinfo->pool, "") };
+    ica_vc_dissect_write(tvb_new_subset_remaining(tvb, 1), pinfo, tree, &vi);
+    return len;
+}
+
+static void
+vc_fuzz_register(void)
+{
+    proto_vc_fuzz = proto_register_protocol("Citrix VC fuzz harness", "VCFUZZ", "citrix_vc_fuzz");
+    register_dissector("vc", dissect_vc_fuzz, proto_vc_fuzz);
+}
+
+static int
+vc_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+vc_fuzz_handoff(void)
+{
+    dissector_table_foreach(ICA_VC_TABLE, vc_collect_name, NULL);
+    qsort(vc_names, vc_name_count, sizeof vc_names[0], vc_name_cmp);   /* selector -> name, run to run */
+}
 
 /* Earlier inputs' frames are gone; they get time zero. */
 static const nstime_t *
@@ -143,7 +201,7 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     const char *target = getenv("CITRIX_FUZZ_TARGET");
 
     if (!target || !*target) {
-        fprintf(stderr, "citrix_fuzz: set CITRIX_FUZZ_TARGET (ica, cgp, ccha, edt, portreg)\n");
+        fprintf(stderr, "citrix_fuzz: set CITRIX_FUZZ_TARGET (ica, cgp, ccha, edt, portreg, vc)\n");
         exit(2);
     }
     /* No personal profile: results must not depend on who runs this. */
@@ -163,6 +221,12 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     timestamp_set_seconds_type(TS_SECONDS_DEFAULT);
     wtap_init(FALSE);
     plugin_register();           /* our dissectors, linked in, not loaded */
+    if (strcmp(target, "vc") == 0) {
+        static proto_plugin vc_plug;
+        vc_plug.register_protoinfo = vc_fuzz_register;
+        vc_plug.register_handoff = vc_fuzz_handoff;
+        proto_register_plugin(&vc_plug);
+    }
     if (!epan_init(NULL, NULL, FALSE)) {
         fprintf(stderr, "citrix_fuzz: epan_init failed\n");
         exit(2);

@@ -29,6 +29,28 @@ typedef struct {
  * (neither field can hold it: rtt is 16 bits, bandwidth at most 2^31). */
 #define ICA_TAP_HT_ABSENT G_MAXUINT32
 
+/* What a virtual-channel decoder (plugin/vc/) learned from one message. */
+enum ica_tap_fact_kind {
+    ICA_TAP_EUEM_ROUNDTRIP = 1,     /* value: ICA round trip in ms (EUEM ICA_RESULT) */
+    ICA_TAP_EUEM_CLIENT_NAME,       /* text (EUEM CONNECTION_ID) */
+    ICA_TAP_EUEM_CLIENT_ADDRESS,    /* text (EUEM CONNECTION_ID) */
+    ICA_TAP_EUEM_APP,               /* text: application (EUEM CLIENT_STARTUP_TIMES) */
+    ICA_TAP_EUEM_LAUNCH_MECHANISM,  /* text (EUEM CLIENT_STARTUP_TIMES) */
+    ICA_TAP_EUEM_STARTUP_DURATION,  /* text: duration name, value: ms (EUEM CLIENT_STARTUP_TIMES) */
+    ICA_TAP_CTL_APP,                /* text: published application (CTXCTL LAUNCH_REQUEST) */
+    ICA_TAP_CTL_CMDLINE,            /* text: its command line */
+    ICA_TAP_CTL_LAUNCH_STATUS,      /* value: status, text: its name (CTXCTL LAUNCH_RESPONSE) */
+    ICA_TAP_CTL_URL,                /* text: URL redirected to the client (CTXCTL SFTA) */
+    ICA_TAP_CTL_SESSION_EVENT,      /* value: 1 lock, 2 disconnect, 3 logoff; text: its name */
+    ICA_TAP_CLIP_DATA               /* value: clipboard bytes, text: format name (CTXCLIP PLACE / RENDER_REPLY) */
+};
+
+typedef struct {
+    guint8 kind;                /* enum ica_tap_fact_kind */
+    gint32 value;
+    const char *text;           /* packet scope */
+} ica_tap_fact;
+
 typedef struct {
     const void *session;        /* the ica_session (ica_carrier.h): one row per session */
     const char *label;          /* "client:port -> server:port" */
@@ -41,6 +63,8 @@ typedef struct {
     const ica_tap_vc *vc;       /* virtual-channel writes in this chunk */
     guint16 n_ht;
     const ica_tap_ht *ht;       /* high-throughput headers in this chunk */
+    guint16 n_fact;
+    const ica_tap_fact *fact;   /* what the channel decoders learned in this chunk */
 } ica_tap_rec;
 
 /* ---- tap "cgp": one record per CGP message ------------------------------ */

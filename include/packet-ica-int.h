@@ -200,8 +200,8 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
 void ica_register_frame_fields(int proto, expert_module_t *expert);
 
 /* ---- packet-ica-wd.c ---------------------------------------------------- */
-/* One complete WD command t (code first). */
-void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
+/* One complete WD command t (code first), sent in direction dir (enum ica_dir). */
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s, guint8 dir,
                          guint8 cmd_flags, wmem_strbuf_t *info);
 void ica_register_wd_fields(int proto, expert_module_t *expert);
 

@@ -32,6 +32,7 @@
 #include "ica_wd.h"
 #include "ica_ht.h"
 #include "ica_basic.h"
+#include "packet-ica-vc.h"
 
 static int hf_ica_direction = -1;
 int hf_ica_encryption = -1;
@@ -947,6 +948,7 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     ica_tap_ht *ht;
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
     rec->ht = ht;
+    rec->n_fact = ica_vc_tap_take(pinfo, &rec->fact);
     citrix_tap_queue(ica_tap, pinfo, rec);
 }
 
@@ -1054,7 +1056,7 @@ static void render_record(const ica_frame_t *fd, const ica_rec_t *r, ica_session
                 ct = tvb_new_child_real_data(tvb, c, r->buf_len, r->buf_len);
                 add_new_data_source(pinfo, ct, "Reassembled WD command");
             }
-            ica_dissect_command(ct, pinfo, it, s, r->cmd_flags, info);
+            ica_dissect_command(ct, pinfo, it, s, r->dir, r->cmd_flags, info);
             break;
         }
         case ICA_EV_WD_STOP:

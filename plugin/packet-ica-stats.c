@@ -7,7 +7,15 @@
  * and, for sessions using the high-throughput header (ica-modern.md §2),
  * the endpoints' own round-trip and bandwidth estimates per session and
  * direction: count, average, min and max (a stats_tree average node) and
- * the median (the lower middle value, over the first HT_MEDIAN_MAX values).
+ * the median (the lower middle value, over the first HT_MEDIAN_MAX values);
+ * and what the virtual-channel decoders learned (the tap's facts): per
+ * session the ICA round trip the client measured (CTXEUEM ICA_RESULT:
+ * count, average, min, max and median), the client name and address it
+ * reported, the applications launched with their launch mechanism and each
+ * startup duration (count, average, min, max); and from CTXCTL the
+ * applications and command lines launched, launch statuses, redirected
+ * URLs and session events (lock, disconnect, logoff); and the clipboard
+ * transfers per direction and format (CTXCLIP: count and bytes).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,6 +39,9 @@ static const char *st_str_packets = "ICA packets per session";
 static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
 static const char *st_str_ht = "High-throughput estimates";
+static const char *st_str_euem = "Client-reported (CTXEUEM)";
+static const char *st_str_ctl = "Session control (CTXCTL)";
+static const char *st_str_clip = "Clipboard (CTXCLIP)";
 
 static GHashTable *stats_seen;     /* session -> ica_stats_seen */
 static void seen_free(gpointer p);
@@ -126,6 +137,7 @@ typedef struct {
     guint8 client_name, product, key, compression[2];
     guint8 encryption;          /* last encryption level reported */
     ht_median median[2][2];     /* [direction][0 round trip, 1 bandwidth] */
+    ht_median euem_rtt;         /* CTXEUEM ICA round trips */
 } ica_stats_seen;
 
 static void seen_free(gpointer p)
@@ -134,6 +146,7 @@ static void seen_free(gpointer p)
     for (int d = 0; d < 2; d++)
         for (int k = 0; k < 2; k++)
             median_free(&seen->median[d][k]);
+    median_free(&seen->euem_rtt);
     g_free(seen);
 }
 
@@ -209,6 +222,57 @@ static void tick_ht_value(stats_tree *st, const ica_tap_rec *rec, int kind, guin
     set_stat_node(st, "median", kid, FALSE, med > G_MAXINT ? G_MAXINT : (gint)med);
 }
 
+/* One finding of a channel decoder (citrix_tap.h ica_tap_fact), under the
+ * session's node in the client-reported part. */
+static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact *f)
+{
+    char name[200];
+    const char *part = f->kind == ICA_TAP_CLIP_DATA ? st_str_clip : f->kind >= ICA_TAP_CTL_APP ? st_str_ctl
+                       : st_str_euem;
+    int top = stats_tree_manip_node_int(MN_INCREASE, st, part, 0, TRUE, 0);
+    int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
+    switch (f->kind) {
+    case ICA_TAP_CLIP_DATA: {
+        int did = stats_tree_manip_node_int(MN_INCREASE, st, rec->dir == ICA_C2S ? "client to server"
+                                            : "server to client", sid, TRUE, 0);
+        snprintf(name, sizeof name, "%s (bytes)", f->text ? f->text : "unknown");
+        avg_stat_node_add_value_int(st, name, did, FALSE, f->value);
+        break;
+    }
+    case ICA_TAP_CTL_APP:
+    case ICA_TAP_CTL_CMDLINE:
+    case ICA_TAP_CTL_LAUNCH_STATUS:
+    case ICA_TAP_CTL_URL:
+    case ICA_TAP_CTL_SESSION_EVENT:
+        snprintf(name, sizeof name, "%s: %s", f->kind == ICA_TAP_CTL_APP ? "Application launched" :
+                 f->kind == ICA_TAP_CTL_CMDLINE ? "Command line" :
+                 f->kind == ICA_TAP_CTL_LAUNCH_STATUS ? "Launch status" :
+                 f->kind == ICA_TAP_CTL_URL ? "URL redirected" : "Session event", f->text ? f->text : "");
+        tick_stat_node(st, name, sid, FALSE);
+        break;
+    case ICA_TAP_EUEM_ROUNDTRIP: {
+        int kid = avg_stat_node_add_value_int(st, "ICA round trip (ms)", sid, TRUE, f->value);
+        guint32 med = median_add(&seen_for(rec->session)->euem_rtt, (guint32)MAX(f->value, 0));
+        set_stat_node(st, "median", kid, FALSE, (gint)MIN(med, (guint32)G_MAXINT));
+        break;
+    }
+    case ICA_TAP_EUEM_CLIENT_NAME:
+    case ICA_TAP_EUEM_CLIENT_ADDRESS:
+    case ICA_TAP_EUEM_APP:
+    case ICA_TAP_EUEM_LAUNCH_MECHANISM:
+        snprintf(name, sizeof name, "%s: %s", f->kind == ICA_TAP_EUEM_CLIENT_NAME ? "Client name" :
+                 f->kind == ICA_TAP_EUEM_CLIENT_ADDRESS ? "Client address" :
+                 f->kind == ICA_TAP_EUEM_APP ? "Application" : "Launch mechanism", f->text ? f->text : "");
+        tick_stat_node(st, name, sid, FALSE);
+        break;
+    case ICA_TAP_EUEM_STARTUP_DURATION: {
+        int did = stats_tree_manip_node_int(MN_INCREASE, st, "Startup durations (ms)", sid, TRUE, 0);
+        avg_stat_node_add_value_int(st, f->text ? f->text : "unknown", did, FALSE, f->value);
+        break;
+    }
+    }
+}
+
 tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                    const void *p, tap_flags_t flags _U_)
 {
@@ -240,5 +304,7 @@ tap_packet_status ica_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_
         if (rec->ht[i].bandwidth_bps != ICA_TAP_HT_ABSENT)
             tick_ht_value(st, rec, 1, rec->ht[i].bandwidth_bps);
     }
+    for (guint i = 0; i < rec->n_fact; i++)
+        tick_fact(st, rec, &rec->fact[i]);
     return TAP_PACKET_REDRAW;
 }

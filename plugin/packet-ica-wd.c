@@ -27,6 +27,7 @@
 #include <epan/show_exception.h>
 #include "packet-ica-int.h"
 #include "ica_wd.h"
+#include "packet-ica-vc.h"
 
 static int hf_ica_terminate_reason = -1;
 static int hf_ica_redraw_x1 = -1;
@@ -181,7 +182,8 @@ static void add_vw_state(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8
 /* VIRTUAL_WRITE0/1/2: the channel (named from the session's VcBind table
  * or the legacy numbering) and its payload. */
 static void add_virtual_write(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, proto_item *cmd_item,
-                              const ica_session *s, guint8 code, guint hdr, guint8 cmd_flags, wmem_strbuf_t *one)
+                              const ica_session *s, guint8 dir, guint8 code, guint hdr, guint8 cmd_flags,
+                              wmem_strbuf_t *one)
 {
     guint len = tvb_reported_length(t);
     add_vw_state(t, pinfo, ct, cmd_flags);
@@ -205,17 +207,22 @@ static void add_virtual_write(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, p
             expert_add_info(pinfo, si, &ei_ica_legacy_vc);
     }
     proto_item_set_generated(proto_tree_add_uint(ct, hf_ica_vc_length, t, poff, plen, plen));
-    if (plen) {
-        proto_item *pi;
-        proto_tree *pt = proto_tree_add_subtree_format(ct, t, poff, plen, ett_ica_vc_payload, &pi,
-                                                       "%s channel data (%u bytes)", name ? name : "Virtual", plen);
-        proto_tree_add_item(pt, hf_ica_vc_data, t, poff, plen, ENC_NA);
-    }
     if (name)
         wmem_strbuf_append_printf(one, " %s", name);
     else
         wmem_strbuf_append_printf(one, " channel %u", ch);
     wmem_strbuf_append_printf(one, " %u bytes", plen);
+    if (plen) {
+        proto_item *pi;
+        proto_tree *pt = proto_tree_add_subtree_format(ct, t, poff, plen, ett_ica_vc_payload, &pi,
+                                                       "%s channel data (%u bytes)", name ? name : "Virtual", plen);
+        /* the virtual-channel layer (plugin/vc/); an interrupted write's bytes
+         * reach it once, in the whole write rebuilt after RESUME_VIRTUAL_WRITE */
+        ica_vc_info vi = { dir, (guint8)ch, name, s, one };
+        if ((cmd_flags & ICA_CMDF_INTERRUPTED) ||
+            !ica_vc_dissect_write(tvb_new_subset_length(t, poff, plen), pinfo, pt, &vi))
+            proto_tree_add_item(pt, hf_ica_vc_data, t, poff, plen, ENC_NA);
+    }
 }
 
 /* Keyboard, mouse and redraw commands: repeated fixed-size items after the header. */
@@ -252,7 +259,8 @@ static void add_input(tvbuff_t *t, proto_tree *ct, guint8 code, guint hdr)
 }
 
 /* Commands whose data starts with a sub-command or tag. */
-static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 code, guint hdr, wmem_strbuf_t *one)
+static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, const ica_session *s, guint8 code, guint hdr,
+                       wmem_strbuf_t *one)
 {
     guint len = tvb_reported_length(t);
     guint dlen = len > hdr ? len - hdr : 0;
@@ -284,13 +292,13 @@ static void add_tagged(tvbuff_t *t, packet_info *pinfo, proto_tree *ct, guint8 c
             proto_tree_add_item(ct, hf_ica_credentials_command, t, hdr, 1, ENC_NA);
             proto_tree_add_item(ct, hf_ica_credentials_algorithm, t, hdr + 1, 1, ENC_NA);
             if (dlen > 2)
-                proto_tree_add_item(ct, hf_ica_cmd_data, t, hdr + 2, dlen - 2, ENC_NA);
+                ica_dissect_credentials(t, hdr, pinfo, ct, s, one);     /* plugin/vc/vc_credentials.c */
         }
         break;
     }
 }
 
-void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s,
+void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, const ica_session *s, guint8 dir,
                          guint8 cmd_flags, wmem_strbuf_t *info)
 {
     guint8 code = tvb_get_uint8(t, 0);
@@ -335,7 +343,7 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
     case ICA_CMD_VIRTUAL_WRITE0:
     case ICA_CMD_VIRTUAL_WRITE1:
     case ICA_CMD_VIRTUAL_WRITE2:
-        add_virtual_write(t, pinfo, ct, cmd_item, s, code, hdr, cmd_flags, one);
+        add_virtual_write(t, pinfo, ct, cmd_item, s, dir, code, hdr, cmd_flags, one);
         break;
     case ICA_CMD_VIRTUAL_ACK:
         proto_tree_add_item(ct, hf_ica_vc_number, t, 1, 1, ENC_NA);
@@ -351,7 +359,7 @@ void ica_dissect_command(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, cons
     case ICA_CMD_SET_CLIENT_DATA:
     case ICA_CMD_CHANNEL_MONITORING:
     case ICA_CMD_WDCREDENTIALS:
-        add_tagged(t, pinfo, ct, code, hdr, one);
+        add_tagged(t, pinfo, ct, s, code, hdr, one);
         break;
     default:
         if (dlen)

@@ -24,6 +24,7 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-tls-utils.h>
 #include "packet-ica-int.h"
+#include "packet-ica-vc.h"
 #include "ica_wd.h"
 
 #define ICA_TCP_PORT 1494
@@ -313,6 +314,7 @@ proto_register_ica(void)
     ica_register_handshake_fields(proto_ica, expert_ica);
     ica_register_frame_fields(proto_ica, expert_ica);
     ica_register_wd_fields(proto_ica, expert_ica);
+    ica_register_vc_fields(proto_ica, expert_ica);
     ica_tcp_register(proto_ica, expert_ica);
 
     module_t *ica_module = prefs_register_protocol(proto_ica, ica_tcp_prefs_apply);
@@ -328,6 +330,9 @@ proto_register_ica(void)
                                    "When no CRYPT_SESSIONKEY was captured, try the 256 Basic keys on the first "
                                    "frames of each direction and use the one key under which several frames "
                                    "parse as WD commands with no bytes left over", &pref_recover_key);
+    prefs_register_bool_preference(ica_module, "show_passwords", "Show passwords",
+                                   "Show the password of WDCREDENTIALS commands (otherwise only its length)",
+                                   &pref_show_passwords);
     prefs_register_uint_preference(ica_module, "session_key", "Basic session key (hex, 0 = none)",
                                    "Basic session key to use when the capture holds no CRYPT_SESSIONKEY "
                                    "(capture started mid-session); a captured key exchange takes precedence. "

@@ -17,3 +17,8 @@ add_test(NAME ica.edt_tcp_reproducible
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/edt_to_tcp.py
           ${CMAKE_SOURCE_DIR}/captures/edt-citrixudp.pcap --pcap ${CMAKE_BINARY_DIR}/edt-citrixudp-tcp.pcap
           --compare ${CMAKE_SOURCE_DIR}/captures/edt-citrixudp-tcp.pcap)
+# The virtual-channel captures (the real session carrying channel messages)
+# must be what tools/captures/vc_captures.py builds today.
+add_test(NAME vc.captures_reproducible
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/vc_captures.py
+          --outdir ${CMAKE_BINARY_DIR}/vc-captures --compare ${CMAKE_SOURCE_DIR}/captures)

@@ -485,9 +485,14 @@ size_t ica_string_to_utf8(const uint8_t *data, size_t end, size_t off, int utf16
     return o;
 }
 
+/* The legacy fixed numbering (vrtlclss.h VIRTUALCLASS, ica.md §9) shown with
+ * the channel names a VcBind table carries (ica.h VIRTUAL_*: Virtual_ThinWire
+ * is "CTXTW  ", Virtual_Clipboard "CTXCLIP"...), trailing blanks removed as
+ * for bound names, so one filter matches both kinds of session.  User1-3 and
+ * Reserved1/2 have no CTX name in any source and keep the enum's. */
 static const char *const legacy_vc[] = {
-    "Screen", "LPT1", "LPT2", "Reserved3", "Cpm", "COM1", "COM2", "Reserved4", "Ccm", "ThinWire",
-    "Cdm", "PassThru", "User1", "User2", "User3", "Reserved1", "Reserved2", "Clipboard", "Mm", "D3d"
+    "CTXSCRN", "CTXLPT1", "CTXLPT2", "CTXRES3", "CTXCPM", "CTXCOM1", "CTXCOM2", "CTXRES4", "CTXCCM", "CTXTW",
+    "CTXCDM", "CTXPASS", "User1", "User2", "User3", "Reserved1", "Reserved2", "CTXCLIP", "CTXMM", "CTXD3D"
 };
 
 const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_table)

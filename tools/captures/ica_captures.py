@@ -579,7 +579,7 @@ def build_midsession(w):
 def build_midsession_clear(w):
     """(h') Capture starting mid-session whose frames carry CRYPT_NOT_ENCRYPTED headers: the WD
     commands are readable, but with no VcBind table seen the channel numbers can only be named
-    from the legacy enum (§9): 9 ThinWire, 17 Clipboard."""
+    from the legacy enum (§9), shown with their CTX names: 9 CTXTW, 17 CTXCLIP."""
     s = Session(w, ("10.20.0.19", 1069), isn_c=4000000, isn_s=8000000, tcp_handshake=False)
     clear = CRYPT_NOT_ENCRYPTED
     s.send("s2c", s.frame("s2c", vw2(9, s.opaque(1200)), clear) + s.frame("s2c", setmou_position(40, 50), clear))

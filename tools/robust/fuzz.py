@@ -6,7 +6,9 @@
 
 Seeds come from every capture under captures/: for a stream target, each TCP
 conversation on the target's port becomes one input in the harness's record
-format; for portreg, each capture's frames (64 at a time) become one input.
+format; for portreg, each capture's frames (64 at a time) become one input;
+for vc (the virtual-channel layer alone), the channel messages of
+tools/captures/vc_captures.py, one virtual write per record.
 Exit status: 0 clean, 77 target not in the plugin (skipped), else the
 fuzzer's (a crash, leak of the input time or RSS limit: the reproducer is
 written under --artifacts).
@@ -22,6 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "captures"))
 import pcapread  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -76,12 +79,18 @@ def write_seeds(target, corpus, dirs):
             elif target in UDP_PORTS:
                 for datagrams in udp_flows(cap, UDP_PORTS[target]):
                     seeds.append(stream_input(datagrams))
+            elif target == "vc":
+                break       # seeds below: the channel byte vectors, not captures
             elif target == "portreg":
                 eth = [f[:0xFFFF] for lt, f in pcapread.frames(cap) if lt == pcapread.LINKTYPE_ETHERNET]
                 for i in range(0, len(eth), 64):
                     seeds.append(frames_input(eth[i:i + 64]))
         except (ValueError, struct.error, IndexError) as e:
             print("fuzz.py: %s: %s" % (cap, e), file=sys.stderr)
+    if target == "vc":
+        import vc_captures
+        for writes in vc_captures.fuzz_writes():
+            seeds.append(stream_input([(False, bytes([d]) + w) for d, w in writes]))
     for s in seeds:
         with open(os.path.join(corpus, "seed-" + hashlib.sha1(s).hexdigest()[:16]), "wb") as f:
             f.write(s)
@@ -91,7 +100,7 @@ def write_seeds(target, corpus, dirs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", required=True, help="fuzz build tree (holds citrix_fuzz)")
-    ap.add_argument("--target", required=True, help="ica, cgp, ccha, edt or portreg")
+    ap.add_argument("--target", required=True, help="ica, cgp, ccha, edt, portreg or vc")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--runs", type=int,
                     help="stop after this many inputs instead of --seconds; with --seed the run is "
