@@ -60,6 +60,10 @@ enum ica_cut {
  * 1, 2 or 3 (code plus length field) when the rule is known. */
 enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t *hdr_len);
 
+/* 1 when p[0..len) is whole WD commands exactly (an empty buffer counts):
+ * the test key recovery and header inference use to tell a right guess. */
+int ica_cmds_exact(const uint8_t *p, size_t len);
+
 /* The two TERMINATE encodings (ica-modern.md §3): `05 01 r` (u8 length,
  * reason) as the RISC OS client sends it, and `05 00 02` as the HTML5
  * client's ack writer emits it (length 0, reason after it).  *reason_off

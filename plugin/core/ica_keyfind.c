@@ -82,18 +82,6 @@ static int cand_frame(ica_keyfind_cand *c, const uint8_t *x, size_t len, uint8_t
     return 1;
 }
 
-static int wd_clean(const uint8_t *p, size_t len)
-{
-    size_t pos = 0;
-    while (pos < len) {
-        size_t total, hdr;
-        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
-            return 0;
-        pos += total;
-    }
-    return 1;
-}
-
 /* A V3 candidate over one whole frame (plaintext p): the chunk headers
  * fit, and base-channel copy chunks starting on a command boundary hold
  * whole commands.  Returns 0 (the key dies), 1 (fits up to a compressed
@@ -113,7 +101,7 @@ static int cand_v3_frame(ica_keyfind_cand *c, const uint8_t *p, size_t len)
             c->v3_open = 1;     /* where it ends is unknown */
             continue;
         }
-        if (!c->v3_open && ch[i].completion && !wd_clean(p + ch[i].data_off, ch[i].data_len))
+        if (!c->v3_open && ch[i].completion && !ica_cmds_exact(p + ch[i].data_off, ch[i].data_len))
             return 0;
         c->v3_open = !ch[i].completion;
     }

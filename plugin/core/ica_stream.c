@@ -1041,39 +1041,6 @@ static void wd_feed(ica_stream *st, enum ica_dir dir, const uint8_t *data, size_
 static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t total,
                          uint16_t flen, uint16_t prio, uint64_t wire_off, ica_event_cb cb, void *ctx);
 
-/* Whole WD commands exactly filling p[0..len) (an empty frame counts). */
-static int parses_clean(const uint8_t *p, size_t len)
-{
-    size_t pos = 0;
-    while (pos < len) {
-        size_t total, hdr;
-        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
-            return 0;
-        pos += total;
-    }
-    return 1;
-}
-
-/* Handshake not captured: a frame starting on a command boundary that
- * parses only with the header (whose unnamed low bits are clear) or only
- * without it decides; evidence, not proof (ica-modern.md §2). */
-static void ht_infer(ica_stream *st, enum ica_dir dir, const uint8_t *p, size_t len)
-{
-    ica_summary *sum = &st->sum;
-    if (st->d[dir].cmd_len || st->d[dir].wd_stopped || len == 0)
-        return;
-    ica_ht_header h;
-    size_t n = ica_ht_parse(p, len, &h);
-    int with = n && !(p[0] & ICA_HT_UNNAMED_BITS) && parses_clean(p + n, len - n);
-    int without = parses_clean(p, len);
-    if (with && !without)
-        sum->ht_state = ICA_HT_INFERRED_ON;
-    else if (without && !with)
-        sum->ht_state = ICA_HT_INFERRED_OFF;
-    else if (++sum->ht_infer_tries >= HT_INFER_FRAMES)
-        sum->ht_state = ICA_HT_INFERRED_OFF;
-}
-
 /* A V3 packet whose chunk headers fit: they cover it exactly, or the walk
  * reaches a compressed chunk (whose size only the expander knows). */
 static int v3_fits(const uint8_t *p, size_t len)
@@ -1084,18 +1051,20 @@ static int v3_fits(const uint8_t *p, size_t len)
     return n > 0 && (complete || chunks[n - 1].compressed);
 }
 
-/* The same for a V3 session whose client did not ask for the header the
- * way the HTML5 client does (the real Win32 session of
- * captures/edt-citrixudp.pcap sends supportMask 0x1F and uses the header
- * both ways: an inference from that capture, ica-modern.md §2): the V3
- * packet fits only with the header, or only without it. */
-static void ht_infer_v3(ica_stream *st, const uint8_t *p, size_t len)
+/* Handshake not captured: a frame that fits only with the header (whose
+ * unnamed low bits are clear) or only without it decides; evidence, not
+ * proof (ica-modern.md §2).  fits: whole WD commands for an uncompressed
+ * direction, a V3 packet for a V3 one -- the latter also for a V3 session
+ * whose client did not ask for the header the way the HTML5 client does
+ * (the real Win32 session of captures/edt-citrixudp.pcap sends supportMask
+ * 0x1F and uses the header both ways: an inference from that capture). */
+static void ht_infer(ica_stream *st, const uint8_t *p, size_t len, int (*fits)(const uint8_t *, size_t))
 {
     ica_summary *sum = &st->sum;
     ica_ht_header h;
     size_t n = len ? ica_ht_parse(p, len, &h) : 0;
-    int with = n && !(p[0] & ICA_HT_UNNAMED_BITS) && v3_fits(p + n, len - n);
-    int without = v3_fits(p, len);
+    int with = n && !(p[0] & ICA_HT_UNNAMED_BITS) && fits(p + n, len - n);
+    int without = fits(p, len);
     if (with && !without)
         sum->ht_state = ICA_HT_INFERRED_ON;
     else if (without && !with)
@@ -1109,10 +1078,11 @@ static void ht_infer_v3(ica_stream *st, const uint8_t *p, size_t len)
 static int ht_strip(ica_stream *st, enum ica_dir dir, const uint8_t **plain, size_t *plen, ica_event *ev)
 {
     ica_summary *sum = &st->sum;
-    if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_NONE)
-        ht_infer(st, dir, *plain, *plen);
+    if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_NONE && *plen
+        && !st->d[dir].cmd_len && !st->d[dir].wd_stopped)
+        ht_infer(st, *plain, *plen, ica_cmds_exact);
     else if (sum->ht_state == ICA_HT_UNKNOWN && sum->compression[dir] == ICA_COMP_V3)
-        ht_infer_v3(st, *plain, *plen);
+        ht_infer(st, *plain, *plen, v3_fits);
     if (sum->ht_state != ICA_HT_ON && sum->ht_state != ICA_HT_INFERRED_ON)
         return 1;
     ica_ht_header h;
@@ -1403,7 +1373,7 @@ static int v3_copies(ica_stream *st, ica_dir_state *d, ica_event *ev, frame_work
     int complete;
     ev->v3_error = ICA_V3_ERR_NO_HISTORY;
     if (w->plain_len > (EXPAND_MAX - 16) / 3 || !fixed_buffer(st, &d->expanded, EXPAND_MAX) ||
-        ica_v3_copies(w->plain, w->plain_len, d->expanded, &n, &complete) != 0 || !parses_clean(d->expanded, n))
+        ica_v3_copies(w->plain, w->plain_len, d->expanded, &n, &complete) != 0 || !ica_cmds_exact(d->expanded, n))
         return 0;
     ev->flags |= ICA_FR_EXPANDED | (complete ? 0 : ICA_FR_V3_PARTIAL);
     w->plain = d->expanded;
@@ -1508,7 +1478,7 @@ static void handle_frame(ica_stream *st, enum ica_dir dir, const uint8_t *p, siz
         w.wd_data = 0;
     if (w.wd_data && w.plain)
         frame_expand(st, dir, &ev, &w);
-    if (w.wd_data && w.plain && d->wd_stopped && w.plain_len && parses_clean(w.plain, w.plain_len)) {
+    if (w.wd_data && w.plain && d->wd_stopped && w.plain_len && ica_cmds_exact(w.plain, w.plain_len)) {
         d->wd_stopped = 0;
         d->cmd_len = 0;
         ev.flags |= ICA_FR_WD_RESUMED;

@@ -97,6 +97,18 @@ enum ica_cut ica_cmd_cut(const uint8_t *buf, size_t avail, size_t *total, size_t
     return avail >= *total ? ICA_CUT_OK : ICA_CUT_NEED_MORE;
 }
 
+int ica_cmds_exact(const uint8_t *p, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t total, hdr;
+        if (ica_cmd_cut(p + pos, len - pos, &total, &hdr) != ICA_CUT_OK)
+            return 0;
+        pos += total;
+    }
+    return 1;
+}
+
 enum ica_terminate_form ica_terminate_form(const uint8_t *cmd, size_t len, size_t *reason_off)
 {
     *reason_off = 0;
