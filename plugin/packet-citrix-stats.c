@@ -91,7 +91,7 @@ static const value_string compression_vals[] = {
     { ICA_COMP_NONE, "none" },
     { ICA_COMP_L1, "reducer level 1" },
     { ICA_COMP_L2, "reducer level 2 (format not public)" },
-    { ICA_COMP_V3, "reducer V3/V4 container" },
+    { ICA_COMP_V3, "reducer V3/V4" },
     { ICA_COMP_UNKNOWN, "unknown" },
     { ICA_COMP_PDCOMP, "PDCOMP (format not public)" },
     { 0, NULL }

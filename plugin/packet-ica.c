@@ -58,7 +58,7 @@ static expert_field ei_ica_tls = EI_INIT;
 const value_string compression_vals[] = {
     { ICA_COMP_NONE, "none" }, { ICA_COMP_L1, "reducer level 1" },
     { ICA_COMP_L2, "reducer level 2 (Mark II, not decodable)" },
-    { ICA_COMP_V3, "reducer V3/V4 container" }, { ICA_COMP_UNKNOWN, "unknown reducer" },
+    { ICA_COMP_V3, "reducer V3/V4" }, { ICA_COMP_UNKNOWN, "unknown reducer" },
     { ICA_COMP_PDCOMP, "PDCOMP (not decodable)" }, { 0, NULL }
 };
 

@@ -518,7 +518,7 @@ const char *ica_encryption_name(unsigned enc)
 const char *ica_compression_name(unsigned comp)
 {
     static const char *const names[] = {
-        "none", "reducer level 1", "reducer level 2 (not decodable)", "reducer V3/V4 container",
+        "none", "reducer level 1", "reducer level 2 (not decodable)", "reducer V3/V4",
         "unknown reducer", "PDCOMP (not decodable)"
     };
     return comp < sizeof names / sizeof names[0] ? names[comp] : "unknown";

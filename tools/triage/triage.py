@@ -85,7 +85,7 @@ TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
 DIRS = ("c2s", "s2c")
 ENCRYPTION = {"0": None, "1": "none", "2": "Basic", "3": "RC5 (SecureICA)", "4": "TLS"}
 COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (format not public)",
-               "3": "reducer V3/V4 container", "4": "unknown", "5": "PDCOMP (format not public)"}
+               "3": "reducer V3/V4", "4": "unknown", "5": "PDCOMP (format not public)"}
 CGP_RESUME, CGP_REFUSED = "2", "3"
 HT_ABSENT = 0xFFFFFFFF          # ICA_TAP_HT_ABSENT: a high-throughput header without that estimate
 IANA_STATUS = {"0": "Dynamic", "1": "Assigned", "2": "Reserved", "3": "Unassigned", "4": "Listed, no name"}
