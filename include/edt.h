@@ -18,9 +18,10 @@
  * 0x7fff); meaning unknown (edt.md §3.2, seen in a capture only).
  *
  * Also here: the strict acceptance of a flow picked up mid-session
- * (edt_probe) and the delivery of data payloads in sequence order
- * (edt_order: reordered, duplicated, retransmitted datagrams give one
- * stream; holes given up by the peer's ACK or by bounds are gaps).
+ * (edt_probe) and the mode in which the shared ordering core delivers data
+ * payloads in sequence order (edt_order_init: reordered, duplicated,
+ * retransmitted datagrams give one stream; holes given up by the peer's ACK
+ * or by bounds are gaps).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,6 +29,7 @@
 #define CITRIX_EDT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "seq_reorder.h"
 
 #define EDT_HEADER_LEN    16
 #define EDT_HANDSHAKE_LEN 64
@@ -92,7 +94,8 @@ int edt_parse_ack(const uint8_t *p, size_t len, edt_ack *a);
 /* NAK loss list entry at off: *first..*last; returns the bytes it takes
  * (4 or 8), 0 at the end or on a range cut short. */
 size_t edt_nak_entry(const uint8_t *p, size_t len, size_t off, uint32_t *first, uint32_t *last);
-/* Sequence numbers compared modulo 2^31: a - b as a signed distance. */
+/* Sequence numbers compared modulo 2^31: a - b as a signed distance
+ * (seq_diff_masked with EDT_SEQ_MASK). */
 int32_t edt_seq_diff(uint32_t a, uint32_t b);
 const char *edt_ctrl_name(uint16_t type);
 
@@ -117,44 +120,10 @@ void edt_probe_init(edt_probe *pr);
 enum edt_verdict edt_probe_offer(edt_probe *pr, int dir, const uint8_t *p, size_t len);
 
 /* ---- data payloads in sequence order ------------------------------------
- * Bits of what happened to an offered datagram. */
-#define EDT_ORD_NEW      0x01   /* delivered now */
-#define EDT_ORD_DUP      0x02   /* delivered before (duplicate, retransmission): dropped */
-#define EDT_ORD_HELD     0x04   /* kept: ahead of a hole */
-#define EDT_ORD_GAP      0x08   /* a hole was given up before a delivery */
-#define EDT_ORD_RELEASED 0x10   /* held datagrams were delivered */
-
-#define EDT_ORDER_MAX_HELD  64
-#define EDT_ORDER_MAX_BYTES (256u * 1024u)
+ * One direction's payloads go through the shared ordering core
+ * (seq_reorder.h) counting datagrams modulo 2^31; a UDT ACK alone gives up
+ * the datagrams before it, when at most EDT_ORDER_MAX_GAP ahead. */
 #define EDT_ORDER_MAX_GAP   (1u << 20)  /* an ACK further ahead is not this stream's */
-
-typedef struct {
-    uint32_t seq, len, tag;
-    uint8_t *data;
-} edt_held;
-
-typedef struct {
-    uint32_t next;          /* sequence number of the next datagram to deliver */
-    uint8_t have_next;
-    uint16_t n_held;
-    uint32_t held_bytes;
-    uint32_t lost;          /* datagrams given up so far */
-    uint32_t pending_gap;   /* given up by an ACK, not yet reported with a delivery */
-    edt_held *held;         /* sorted by sequence number; NULL until something is held */
-} edt_order;
-
-/* gap: datagrams lost before this delivery (0 none). */
-typedef void (*edt_deliver_fn)(void *ctx, const uint8_t *data, uint32_t len, uint32_t tag, uint32_t gap);
-
-void edt_order_init(edt_order *o);
-void edt_order_free(edt_order *o);
-/* The first datagram expected (the handshake's ISN); before any offer. */
-void edt_order_start(edt_order *o, uint32_t seq);
-unsigned edt_order_offer(edt_order *o, uint32_t seq, const uint8_t *data, uint32_t len, uint32_t tag,
-                         edt_deliver_fn out, void *ctx);
-/* The receiver acknowledged everything before ack (a UDT ACK): holes below
- * it will not be filled; when nothing is held below it, the next delivery
- * reports the datagrams up to it as lost.  Returns EDT_ORD_* bits. */
-unsigned edt_order_acked(edt_order *o, uint32_t ack, edt_deliver_fn out, void *ctx);
+void edt_order_init(seq_reorder *r);
 
 #endif

@@ -10,9 +10,10 @@
  * the first word, which stock UDT's heuristic does not accept), decides
  * which flows are EDT (a handshake, or a flow picked up mid-session whose
  * headers agree, edt_probe; Decode As), puts the data payloads back in
- * sequence order (edt_order: reordered, duplicated and retransmitted
- * datagrams give one stream; a hole the receiver's ACK passes, or too many
- * datagrams behind it, is a gap the ICA decoder is told about) and hands
+ * sequence order (the shared core seq_reorder.h in edt_order_init's mode:
+ * reordered, duplicated and retransmitted datagrams give one stream; a
+ * hole the receiver's ACK passes, or too many datagrams behind it, is a
+ * gap the ICA decoder is told about) and hands
  * them to CGP (cgp_carry.h) or ICA (ica_carrier.h) through UDT's "udt"
  * payload heuristic list (measured in 4.0.17: the "udt" handle and list
  * exist; so in upstream's packet-udt.c).  Where a release lacks the list,
@@ -89,7 +90,7 @@ typedef struct {
     guint32 accept_frame;
     gboolean have_isn;
     guint32 isn;
-    edt_order order[2];         /* per direction, enum ica_dir */
+    seq_reorder order[2];       /* per direction, enum ica_dir (edt_order_init) */
     guint8 carried;             /* enum edt_carried */
     ica_session *ica;           /* EDT_CARRY_ICA */
     const char *label;
@@ -132,8 +133,8 @@ static void edt_cleanup(void)
 {
     for (GSList *l = orders; l; l = l->next) {
         edt_conv_t *cv = (edt_conv_t *)l->data;
-        edt_order_free(&cv->order[0]);
-        edt_order_free(&cv->order[1]);
+        seq_reorder_free(&cv->order[0]);
+        seq_reorder_free(&cv->order[1]);
     }
     g_slist_free(orders);
     orders = NULL;
@@ -190,14 +191,14 @@ static edt_frame_t *first_pass(tvbuff_t *tvb, packet_info *pinfo, edt_conv_t *cv
                      TRUE };
     guint len = tvb_captured_length(tvb);
     if (!h->control && h->body_len && len == tvb_reported_length(tvb)) {
-        unsigned r = edt_order_offer(&cv->order[d], h->seq, tvb_get_ptr(tvb, EDT_HEADER_LEN, h->body_len),
-                                     h->body_len, pinfo->num, collect, &k);
-        fr->fate = r & EDT_ORD_NEW ? EDT_FATE_IN_ORDER : r & EDT_ORD_HELD ? EDT_FATE_HELD : EDT_FATE_DUP;
+        unsigned r = seq_reorder_offer(&cv->order[d], h->seq, tvb_get_ptr(tvb, EDT_HEADER_LEN, h->body_len),
+                                       h->body_len, pinfo->num, collect, &k);
+        fr->fate = r & SEQ_NEW ? EDT_FATE_IN_ORDER : r & SEQ_HELD ? EDT_FATE_HELD : EDT_FATE_DUP;
     } else if (h->control && h->type == EDT_CT_ACK) {
         /* the receiver of the other direction acknowledges its data */
         edt_ack a;
         if (edt_parse_ack(tvb_get_ptr(tvb, 0, len), len, &a))
-            edt_order_acked(&cv->order[d == ICA_C2S ? ICA_S2C : ICA_C2S], a.ack_seq, collect, &k);
+            seq_reorder_acked(&cv->order[d == ICA_C2S ? ICA_S2C : ICA_C2S], a.ack_seq, collect, &k);
         fr->dir = (guint8)(d == ICA_C2S ? ICA_S2C : ICA_C2S);  /* deliveries are of that direction */
     }
     if (cv->order[0].n_held || cv->order[1].n_held)
@@ -238,8 +239,8 @@ static edt_conv_t *accept(tvbuff_t *tvb, packet_info *pinfo, const edt_header *h
         set_client(cv, pinfo, hs.req_type == 1 || (hs.req_type != -1 && hs.req_type != -2 && to_server));
         cv->have_isn = TRUE;
         cv->isn = hs.isn;
-        edt_order_start(&cv->order[0], hs.isn);
-        edt_order_start(&cv->order[1], hs.isn);
+        seq_reorder_start(&cv->order[0], hs.isn);
+        seq_reorder_start(&cv->order[1], hs.isn);
     } else {
         set_client(cv, pinfo, to_server);
         cv->midsession = TRUE;

@@ -172,7 +172,7 @@ typedef struct {
     wmem_map_t *marks;
 } collect_t;
 
-static void collect_bytes(void *ctx, const guint8 *data, guint32 len, guint32 tag)
+static void collect_bytes(void *ctx, const guint8 *data, guint32 len, guint32 tag, guint32 gap _U_)
 {
     collect_t *c = (collect_t *)ctx;
     gboolean own = tag == c->frame && data >= c->seg && data + len <= c->seg + c->seg_len;

@@ -1,11 +1,10 @@
 /* edt.c - Citrix EDT (UDT4) header classification, the Citrix handshake
- * variant, mid-session acceptance and in-order delivery of data payloads.
+ * variant, mid-session acceptance and the ordering mode of data payloads.
  * Wire layout: include/edt.h.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "edt.h"
-#include <stdlib.h>
 #include <string.h>
 
 static uint32_t be32(const uint8_t *p)
@@ -32,8 +31,7 @@ const char *edt_ctrl_name(uint16_t type)
 
 int32_t edt_seq_diff(uint32_t a, uint32_t b)
 {
-    uint32_t d = (a - b) & EDT_SEQ_MASK;
-    return d & 0x40000000u ? (int32_t)(d | 0x80000000u) : (int32_t)d;    /* sign of bit 30 */
+    return seq_diff_masked(a, b, EDT_SEQ_MASK);
 }
 
 /* Whether a control packet of this type may have body_len bytes after the
@@ -178,145 +176,10 @@ restart:
     return edt_probe_offer(pr, dir, p, len);
 }
 
-/* ---- in-order delivery -------------------------------------------------- */
+/* ---- in-order delivery: the shared core in datagram mode ------------------ */
 
-void edt_order_init(edt_order *o)
+void edt_order_init(seq_reorder *r)
 {
-    memset(o, 0, sizeof *o);
-}
-
-void edt_order_free(edt_order *o)
-{
-    for (unsigned i = 0; i < o->n_held; i++)
-        free(o->held[i].data);
-    free(o->held);
-    edt_order_init(o);
-}
-
-void edt_order_start(edt_order *o, uint32_t seq)
-{
-    o->next = seq & EDT_SEQ_MASK;
-    o->have_next = 1;
-}
-
-/* Deliver the held datagram at index 0 (it is next or the hole before it is given up). */
-static void pop_first(edt_order *o, edt_deliver_fn out, void *ctx, uint32_t gap)
-{
-    edt_held e = o->held[0];
-    memmove(o->held, o->held + 1, (size_t)(o->n_held - 1) * sizeof *o->held);
-    o->n_held--;
-    o->held_bytes -= e.len;
-    o->next = (e.seq + 1) & EDT_SEQ_MASK;
-    gap += o->pending_gap;
-    o->pending_gap = 0;
-    out(ctx, e.data, e.len, e.tag, gap);
-    free(e.data);
-}
-
-/* Held datagrams that are now next. */
-static unsigned drain(edt_order *o, edt_deliver_fn out, void *ctx)
-{
-    unsigned r = 0;
-    while (o->n_held && edt_seq_diff(o->held[0].seq, o->next) <= 0) {
-        if (edt_seq_diff(o->held[0].seq, o->next) < 0) {   /* cannot happen: held only ahead */
-            o->held_bytes -= o->held[0].len;
-            free(o->held[0].data);
-            memmove(o->held, o->held + 1, (size_t)(o->n_held - 1) * sizeof *o->held);
-            o->n_held--;
-            continue;
-        }
-        pop_first(o, out, ctx, 0);
-        r |= EDT_ORD_RELEASED;
-    }
-    return r;
-}
-
-/* Give up the hole before the first held datagram. */
-static unsigned give_up(edt_order *o, edt_deliver_fn out, void *ctx)
-{
-    if (!o->n_held)
-        return 0;
-    uint32_t gap = (uint32_t)edt_seq_diff(o->held[0].seq, o->next);
-    o->lost += gap;
-    pop_first(o, out, ctx, gap);
-    return EDT_ORD_GAP | EDT_ORD_RELEASED | drain(o, out, ctx);
-}
-
-static int hold(edt_order *o, uint32_t seq, const uint8_t *data, uint32_t len, uint32_t tag)
-{
-    unsigned i = 0;
-    while (i < o->n_held && edt_seq_diff(o->held[i].seq, seq) < 0)
-        i++;
-    if (i < o->n_held && o->held[i].seq == seq)
-        return 0;               /* held already */
-    if (!o->held && !(o->held = malloc(EDT_ORDER_MAX_HELD * sizeof *o->held)))
-        return 0;
-    uint8_t *copy = malloc(len ? len : 1);
-    if (!copy)
-        return 0;
-    memcpy(copy, data, len);
-    memmove(o->held + i + 1, o->held + i, (size_t)(o->n_held - i) * sizeof *o->held);
-    o->held[i] = (edt_held){ seq, len, tag, copy };
-    o->n_held++;
-    o->held_bytes += len;
-    return 1;
-}
-
-/* The datagram that is next (after a given-up hole of gap datagrams). */
-static unsigned deliver(edt_order *o, uint32_t seq, const uint8_t *data, uint32_t len, uint32_t tag, uint32_t gap,
-                        edt_deliver_fn out, void *ctx)
-{
-    o->next = (seq + 1) & EDT_SEQ_MASK;
-    gap += o->pending_gap;
-    o->pending_gap = 0;
-    out(ctx, data, len, tag, gap);
-    return EDT_ORD_NEW;
-}
-
-unsigned edt_order_offer(edt_order *o, uint32_t seq, const uint8_t *data, uint32_t len, uint32_t tag,
-                         edt_deliver_fn out, void *ctx)
-{
-    seq &= EDT_SEQ_MASK;
-    if (!o->have_next)
-        edt_order_start(o, seq);
-    int32_t d = edt_seq_diff(seq, o->next);
-    if (d < 0)
-        return EDT_ORD_DUP;
-    if (d == 0)
-        return deliver(o, seq, data, len, tag, 0, out, ctx) | drain(o, out, ctx);
-    unsigned r = 0;
-    /* bounds: the oldest hole is given up rather than holding more */
-    while (o->n_held && (o->n_held >= EDT_ORDER_MAX_HELD || o->held_bytes + len > EDT_ORDER_MAX_BYTES))
-        r |= give_up(o, out, ctx);
-    d = edt_seq_diff(seq, o->next);
-    if (d < 0)
-        return r | EDT_ORD_DUP;
-    if (d == 0)
-        return r | deliver(o, seq, data, len, tag, 0, out, ctx) | drain(o, out, ctx);
-    if (len > EDT_ORDER_MAX_BYTES) {     /* never held: it takes the hole's place */
-        o->lost += (uint32_t)d;
-        return r | EDT_ORD_GAP | deliver(o, seq, data, len, tag, (uint32_t)d, out, ctx) | drain(o, out, ctx);
-    }
-    int held = hold(o, seq, data, len, tag);
-    return r | (held ? EDT_ORD_HELD : EDT_ORD_DUP);
-}
-
-unsigned edt_order_acked(edt_order *o, uint32_t ack, edt_deliver_fn out, void *ctx)
-{
-    unsigned r = 0;
-    ack &= EDT_SEQ_MASK;
-    if (!o->have_next)
-        return 0;
-    while (o->n_held && edt_seq_diff(ack, o->next) > 0 && edt_seq_diff(o->held[0].seq, ack) < 0)
-        r |= give_up(o, out, ctx);
-    int32_t d = edt_seq_diff(ack, o->next);
-    if (d > 0 && d <= (int32_t)EDT_ORDER_MAX_GAP) {
-        /* nothing held below the ACK: the datagrams up to it were never
-         * captured; the next delivery follows a gap */
-        o->lost += (uint32_t)d;
-        o->pending_gap += (uint32_t)d;
-        o->next = ack;
-        r |= EDT_ORD_GAP | drain(o, out, ctx);
-    }
-    return r;
+    static const seq_mode udt = { EDT_SEQ_MASK, 1, 1, EDT_ORDER_MAX_GAP };
+    seq_reorder_init_mode(r, &udt);
 }

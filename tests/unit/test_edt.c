@@ -1,6 +1,6 @@
 /* edt: UDT4 headers as the real EDT capture has them (captures/edt-citrixudp.pcap),
- * the Citrix handshake variant, strict mid-session acceptance, and the
- * in-order delivery of data payloads (reordered, duplicated, lost). */
+ * the Citrix handshake variant, strict mid-session acceptance.  The in-order
+ * delivery of data payloads is the shared core's: tests/unit/test_seq_reorder.c. */
 #include "unit.h"
 #include "edt.h"
 #include <stdlib.h>
@@ -167,106 +167,10 @@ static void test_probe(void)
     CHECK_EQ_INT(edt_probe_offer(&pr, 0, b, 10), EDT_PROBE_REJECT);
 }
 
-typedef struct {
-    uint8_t buf[4096];
-    uint32_t len, calls, gaps, gap_at;
-} sink;
-
-static void collect(void *ctx, const uint8_t *data, uint32_t len, uint32_t tag, uint32_t gap)
-{
-    sink *s = (sink *)ctx;
-    if (s->len + len <= sizeof s->buf)
-        memcpy(s->buf + s->len, data, len);
-    s->len += len;
-    s->calls++;
-    if (gap) {
-        s->gaps += gap;
-        s->gap_at = tag;
-    }
-}
-
-#define NPKT 20
-static uint8_t pkt[NPKT][8];
-static const uint32_t base = EDT_SEQ_MASK - 5;  /* wraps inside the run */
-
-static void fill(void)
-{
-    for (int i = 0; i < NPKT; i++)
-        for (int j = 0; j < 8; j++)
-            pkt[i][j] = (uint8_t)(i * 8 + j);
-}
-
-static unsigned offer(edt_order *o, sink *s, int i)
-{
-    return edt_order_offer(o, (base + (uint32_t)i) & EDT_SEQ_MASK, pkt[i], 8, (uint32_t)i, collect, s);
-}
-
-static void test_order(void)
-{
-    fill();
-    uint8_t want[NPKT * 8];
-    memcpy(want, pkt, sizeof want);
-    edt_order o;
-    sink s;
-    /* reversed pairs, duplicates, a retransmission after delivery */
-    edt_order_init(&o);
-    memset(&s, 0, sizeof s);
-    edt_order_start(&o, base);
-    for (int i = 0; i < NPKT; i += 2) {
-        CHECK(offer(&o, &s, i + 1) & EDT_ORD_HELD);
-        CHECK(offer(&o, &s, i + 1) & EDT_ORD_DUP);
-        CHECK_EQ_INT(offer(&o, &s, i), EDT_ORD_NEW | EDT_ORD_RELEASED);
-        CHECK_EQ_INT(offer(&o, &s, i), EDT_ORD_DUP);
-    }
-    CHECK_EQ_INT(s.len, sizeof want);
-    CHECK_EQ_MEM(s.buf, want, sizeof want);
-    CHECK_EQ_INT(s.gaps, 0);
-    CHECK_EQ_INT(o.n_held, 0);
-    edt_order_free(&o);
-    /* a lost datagram: held behind it until the receiver's ACK passes it */
-    edt_order_init(&o);
-    memset(&s, 0, sizeof s);
-    edt_order_start(&o, base);
-    for (int i = 0; i < NPKT; i++)
-        if (i != 7)
-            offer(&o, &s, i);
-    CHECK_EQ_INT(s.len, 7 * 8);
-    CHECK_EQ_INT(o.n_held, NPKT - 8);
-    CHECK_EQ_INT(edt_order_acked(&o, (base + 5) & EDT_SEQ_MASK, collect, &s), 0);
-    CHECK_EQ_INT(edt_order_acked(&o, (base + 10) & EDT_SEQ_MASK, collect, &s), EDT_ORD_GAP | EDT_ORD_RELEASED);
-    CHECK_EQ_INT(s.len, (NPKT - 1) * 8);
-    CHECK_EQ_INT(s.gaps, 1);
-    CHECK_EQ_INT(s.gap_at, 8);
-    CHECK_EQ_INT(o.lost, 1);
-    CHECK_EQ_INT(o.n_held, 0);
-    edt_order_free(&o);
-    /* the last datagrams lost: the ACK says so, the next delivery carries the gap */
-    edt_order_init(&o);
-    memset(&s, 0, sizeof s);
-    offer(&o, &s, 0);
-    CHECK_EQ_INT(edt_order_acked(&o, (base + 3) & EDT_SEQ_MASK, collect, &s), EDT_ORD_GAP);
-    offer(&o, &s, 3);
-    CHECK_EQ_INT(s.gaps, 2);
-    CHECK_EQ_INT(s.gap_at, 3);
-    edt_order_free(&o);
-    /* bounds: more than EDT_ORDER_MAX_HELD behind a hole gives it up */
-    edt_order_init(&o);
-    memset(&s, 0, sizeof s);
-    edt_order_start(&o, 0);
-    static uint8_t one[4];
-    for (uint32_t i = 1; i <= EDT_ORDER_MAX_HELD + 1; i++)
-        edt_order_offer(&o, i, one, 4, i, collect, &s);
-    CHECK_EQ_INT(s.gaps, 1);
-    CHECK_EQ_INT(s.len, (EDT_ORDER_MAX_HELD + 1) * 4);
-    CHECK(o.n_held <= EDT_ORDER_MAX_HELD);
-    edt_order_free(&o);
-}
-
 int main(void)
 {
     test_handshake();
     test_control_data();
     test_probe();
-    test_order();
     return unit_report();
 }
