@@ -9,6 +9,7 @@ set(CITRIX_CORE_SOURCES
   ccha_classify.c
   cgp.c
   defacto.c
+  edt.c
   ica_basic.c
   ica_caps.c
   ica_ht.c
@@ -29,6 +30,7 @@ set(CITRIX_DISSECTOR_SOURCES
   packet-cgp.c
   packet-citrix-post.c
   packet-citrix-stats.c
+  packet-edt.c
   packet-ica.c
   packet-ica-chunk.c
   packet-ica-frame.c

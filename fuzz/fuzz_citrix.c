@@ -10,6 +10,9 @@
  *     Each record becomes one Ethernet/IPv4/TCP frame of a connection to the
  *     target's port (which is forced to the named dissector, "Decode As"),
  *     after a three-way handshake.
+ *   edt: the input is a UDP conversation in the same records (bit 1 sends
+ *     the datagram twice, bit 2 drops it), each record one Ethernet/IPv4/UDP
+ *     datagram to or from UDP 2598, forced to EDT ("Decode As").
  *   portreg: the input is frames, records of [length:2 LE][Ethernet frame],
  *     all of them seen by every dissector including the post-dissector.
  * A record whose length runs past the input takes what is left.
@@ -68,7 +71,7 @@ struct packet_provider_data {
     guint32 count;
 };
 
-enum feed { FEED_STREAM, FEED_FRAMES };
+enum feed { FEED_STREAM, FEED_DATAGRAMS, FEED_FRAMES };
 
 static enum feed feed;
 static guint16 server_port;
@@ -85,6 +88,7 @@ static const struct {
     { "ica", 1494 },
     { "cgp", 2598 },
     { "ccha", 2014 },
+    { "edt", 2598 },
 };
 
 /* Earlier inputs' frames are gone; they get time zero. */
@@ -139,7 +143,7 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     const char *target = getenv("CITRIX_FUZZ_TARGET");
 
     if (!target || !*target) {
-        fprintf(stderr, "citrix_fuzz: set CITRIX_FUZZ_TARGET (ica, cgp, ccha, portreg)\n");
+        fprintf(stderr, "citrix_fuzz: set CITRIX_FUZZ_TARGET (ica, cgp, ccha, edt, portreg)\n");
         exit(2);
     }
     /* No personal profile: results must not depend on who runs this. */
@@ -191,8 +195,8 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
             exit(2);
         }
         /* "Decode As": replaces whatever the port has, including our own port handle. */
-        dissector_change_uint("tcp.port", server_port, handle);
-        feed = FEED_STREAM;
+        feed = strcmp(target, "edt") == 0 ? FEED_DATAGRAMS : FEED_STREAM;
+        dissector_change_uint(feed == FEED_DATAGRAMS ? "udp.port" : "tcp.port", server_port, handle);
     }
     /* Reassembly stays on (the default): our dissectors depend on it. */
     set_pref("tcp.analyze_sequence_numbers:TRUE");
@@ -229,10 +233,10 @@ add_frame(struct capture *cap, const guint8 *data, size_t len)
         cap->frames[cap->count++] = g_byte_array_append(g_byte_array_new(), data, (guint)len);
 }
 
-/* Ethernet/IPv4/TCP; checksums left zero (tshark does not verify by default). */
-static void
-add_tcp(struct capture *cap, gboolean s2c, guint32 seq, guint32 ack, guint8 tcp_flags,
-        const guint8 *payload, size_t len)
+/* Ethernet/IPv4 with the addresses and ports of this input; l4_len bytes
+ * of transport header and payload follow at offset 34. */
+static guint8 *
+ip_frame(gboolean s2c, guint8 proto, size_t l4_len)
 {
     static const guint8 mac_client[6] = { 2, 0, 0, 0, 0, 1 };
     static const guint8 mac_server[6] = { 2, 0, 0, 0, 0, 2 };
@@ -240,20 +244,30 @@ add_tcp(struct capture *cap, gboolean s2c, guint32 seq, guint32 ack, guint8 tcp_
                                   (guint8)input_count };
     static const guint8 ip_server[4] = { 192, 168, 0, 2 };
     guint client_port = 1024 + input_count % 60000;
-    guint8 *f = g_malloc0(54 + len);
+    guint8 *f = g_malloc0(34 + l4_len);
 
     memcpy(f, s2c ? mac_client : mac_server, 6);
     memcpy(f + 6, s2c ? mac_server : mac_client, 6);
     put16(f + 12, 0x0800);
     f[14] = 0x45;
-    put16(f + 16, (guint)(40 + len));
+    put16(f + 16, (guint)(20 + l4_len));
     put16(f + 20, 0x4000);
     f[22] = 64;
-    f[23] = 6;
+    f[23] = proto;
     memcpy(f + 26, s2c ? ip_server : ip_client, 4);
     memcpy(f + 30, s2c ? ip_client : ip_server, 4);
     put16(f + 34, s2c ? server_port : client_port);
     put16(f + 36, s2c ? client_port : server_port);
+    return f;
+}
+
+/* Ethernet/IPv4/TCP; checksums left zero (tshark does not verify by default). */
+static void
+add_tcp(struct capture *cap, gboolean s2c, guint32 seq, guint32 ack, guint8 tcp_flags,
+        const guint8 *payload, size_t len)
+{
+    guint8 *f = ip_frame(s2c, 6, 20 + len);
+
     put32(f + 38, seq);
     put32(f + 42, ack);
     f[46] = 0x50;
@@ -292,6 +306,39 @@ build_stream(struct capture *cap, const guint8 *buf, size_t size)
         size -= len;
     }
     add_tcp(cap, FALSE, seq[0], seq[1], FIN | ACK, NULL, 0);
+}
+
+/* Ethernet/IPv4/UDP, checksum zero (none). */
+static void
+add_udp(struct capture *cap, gboolean s2c, const guint8 *payload, size_t len)
+{
+    guint8 *f = ip_frame(s2c, 17, 8 + len);
+
+    put16(f + 38, (guint)(8 + len));
+    if (len)
+        memcpy(f + 42, payload, len);
+    add_frame(cap, f, 42 + len);
+    g_free(f);
+}
+
+static void
+build_datagrams(struct capture *cap, const guint8 *buf, size_t size)
+{
+    while (size >= 3 && cap->count < MAX_FRAMES) {
+        guint8 flags = buf[0];
+        size_t len = (size_t)buf[1] | (size_t)buf[2] << 8;
+
+        buf += 3;
+        size -= 3;
+        len = MIN(MIN(len, size), MAX_SEGMENT - 8);
+        if (!(flags & 4)) {
+            add_udp(cap, flags & 1, buf, len);
+            if (flags & 2)
+                add_udp(cap, flags & 1, buf, len);
+        }
+        buf += len;
+        size -= len;
+    }
 }
 
 static void
@@ -375,6 +422,8 @@ LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     input_count++;
     if (feed == FEED_STREAM)
         build_stream(&cap, buf, size);
+    else if (feed == FEED_DATAGRAMS)
+        build_datagrams(&cap, buf, size);
     else
         build_frames(&cap, buf, size);
     prov.frames = g_new0(frame_data, MAX(cap.count, 1));

@@ -94,13 +94,31 @@ typedef struct {
     gint64 interval_ns;         /* since the start of the previous message (has_interval) */
 } ccha_tap_rec;
 
+/* ---- tap "edt": one record per Citrix EDT datagram ----------------------
+ * (packet-edt.c; added by the EDT issue #16, additive): the UDT ACK's RTT
+ * and the datagrams lost, for the triage report. */
+
+typedef struct {
+    const void *session;        /* the EDT connection (file scope): one row per connection */
+    const char *label;          /* "client:port -> server:port" (file scope) */
+    const char *transport;      /* ICA_CARRIER_CGP_EDT or ICA_CARRIER_EDT */
+    guint8 dir;                 /* enum ica_dir of the sender */
+    guint8 control;             /* 1: control packet (type), 0: data */
+    guint16 type;               /* UDT control type */
+    guint8 order;               /* data: 1 in order, 2 held (out of order), 3 duplicate; 0 control */
+    guint8 has_rtt;             /* a full ACK: rtt_us and rtt_var_us valid */
+    guint32 rtt_us;             /* the ACK's RTT estimate, microseconds */
+    guint32 rtt_var_us;
+    guint32 lost;               /* data datagrams never captured before this frame's delivery */
+} edt_tap_rec;
+
 /* ---- queueing ------------------------------------------------------------- */
 
 /* Queue rec on the tap and keep it with the packet (pinfo->pool) for the
  * session summary postdissector (packet-citrix-stats.c): the GUI dissects
  * the packet it shows without running taps, so fetch_tapped_data would
- * find nothing there.  Every "ica", "cgp" and "ccha" record goes through
- * here. */
+ * find nothing there.  Every "ica", "cgp", "ccha" and "edt" record goes
+ * through here. */
 struct _packet_info;
 void citrix_tap_queue(int tap_id, struct _packet_info *pinfo, const void *rec);
 

@@ -32,6 +32,8 @@ typedef struct ica_session ica_session;
 #define ICA_CARRIER_CGP_TLS "cgp/tls"
 #define ICA_CARRIER_CGP_WS  "cgp/ws"
 #define ICA_CARRIER_SOCKS "socks"    /* Gateway SOCKS path, inside TLS */
+#define ICA_CARRIER_CGP_EDT "cgp/edt" /* CGP inside Citrix EDT (UDT on UDP) */
+#define ICA_CARRIER_EDT   "edt"      /* ICA directly inside EDT (UDP 1494, no Session Reliability) */
 
 /* A new session, file scope.  client/server: endpoints for the statistics
  * label ("client:port -> server:port"); carrier: one of ICA_CARRIER_*;

@@ -1,6 +1,7 @@
 /* packet-cgp.c - Citrix CGP ("Common Gateway Protocol", Session
- * Reliability) on TCP 2598, inside decrypted TLS and inside WebSocket; the
- * Gateway's SOCKS v5 path; Citrix EDT labelled on UDP 1494/2598.
+ * Reliability) on TCP 2598, inside decrypted TLS, inside WebSocket and
+ * inside Citrix EDT (packet-edt.c hands the in-order payloads over,
+ * cgp_carry.h); the Gateway's SOCKS v5 path.
  *
  * Wire format (shared notes cgp.md, from Citrix's HTML5 receiver):
  *   each direction: 7-byte signature 1a "CGP/01" (§3), then records
@@ -24,6 +25,12 @@
  * boundaries across messages (plugin/core/cgp.c cgp_join_message) and joins
  * the cut records with Wireshark's reassembly table; messages that start
  * and end on record boundaries keep no state.
+ *
+ * Picked up mid-session (TCP 2598 without signature or bind, EDT without
+ * the signature): CGP_PROBATION consecutive segments or payloads made of
+ * whole valid records accept the connection; the ICA decoder inside then
+ * searches for PDRFRAME alignment (ICA_PHASE_SYNC), which real captures
+ * give at once (each ICA-carrying record starts one frame).
  *
  * A CGP session outlives its TCP connection: a BIND_REQUEST with the
  * reconnect flag names the ticket a BIND_RESPONSE issued earlier, and the
@@ -51,9 +58,9 @@
 #include "cgp.h"
 #include "citrix_tap.h"
 #include "ica_carrier.h"
+#include "cgp_carry.h"
 
 #define CGP_TCP_PORT 2598
-#define EDT_UDP_PORTS "1494,2598"
 #define MAX_CAPS 256            /* capability blocks rendered per bind (each costs >= 7 wire bytes anyway) */
 #define MAX_SERVICES 256
 #define MAX_EMBEDDED 64
@@ -62,7 +69,6 @@ void proto_register_cgp(void);
 void proto_reg_handoff_cgp(void);
 
 static int proto_cgp = -1;
-static int proto_edt = -1;
 static int cgp_tap = -1;
 static dissector_handle_t cgp_handle;
 static dissector_handle_t cgp_tls_handle;
@@ -301,7 +307,11 @@ typedef struct {
     guint32 expect_resume_answer;   /* frame of a resuming BIND_REQUEST awaiting its BIND_RESPONSE */
     gboolean resumed;           /* this connection continues an earlier one */
     gboolean resumed_unlinked;  /* a resume whose earlier connection is not in the capture */
-    gboolean midstream;         /* picked up without signature or bind (port 2598 only) */
+    gboolean midstream;         /* picked up without signature or bind (port 2598, EDT) */
+    gboolean probing;           /* ... and not yet accepted: probation over consecutive units */
+    guint8 probation;           /* consecutive segments or payloads of whole valid records */
+    guint32 first_frame;        /* a stream picked up mid-session: the frame it was accepted in */
+    gboolean datagram;          /* EDT: each payload whole records, in order (cgp_carry_dissect) */
     guint32 bind_request_frame;
     wmem_map_t *services;       /* service id -> name (file scope string) */
     wmem_map_t *channels;       /* channel id -> cgp_channel_t */
@@ -1464,6 +1474,18 @@ static int dissect_cgp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return dissect_cgp_unit(tvb, pinfo, tree, (cgp_conv_t *)data, FALSE);
 }
 
+/* Whole units between off and end (a message or payload); the last one
+ * may be cut short (shown truncated). */
+static void dissect_units(tvbuff_t *tvb, guint off, guint end, packet_info *pinfo, proto_tree *tree, cgp_conv_t *cv)
+{
+    while (off < end) {
+        guint n = cgp_unit_len(tvb_get_ptr(tvb, off, MIN(end - off, 2)), MIN(end - off, 2));
+        n = n && n < end - off ? n : end - off;     /* the last unit of a message cut short */
+        dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
+        off += n;
+    }
+}
+
 /* ---- WebSocket: records cut across messages ---------------------------- */
 
 /* Message keys: a record's pdu_key() with bit 31, which no record key has
@@ -1542,12 +1564,7 @@ static void dissect_cgp_ws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     }
     if (m && m->tail_id)
         end = m->tail_off;
-    while (off < end) {
-        guint n = cgp_unit_len(tvb_get_ptr(tvb, off, MIN(end - off, 2)), MIN(end - off, 2));
-        n = n && n < end - off ? n : end - off;     /* the last unit of a message cut short */
-        dissect_cgp_pdu(tvb_new_subset_length(tvb, off, n), pinfo, tree, cv);
-        off += n;
-    }
+    dissect_units(tvb, off, end, pinfo, tree, cv);
     if (m && m->tail_id)
         ws_piece(tvb, pinfo, tree, cv, m->tail_off, len - m->tail_off, m->tail_id, FALSE);
 }
@@ -1724,6 +1741,8 @@ static int dissect_cgp_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     }
     if (cv->ws)
         dissect_cgp_ws(tvb, pinfo, tree, cv);
+    else if (cv->datagram)
+        dissect_units(tvb, 0, tvb_captured_length(tvb), pinfo, tree, cv);
     else
         dissect_cgp_segment(tvb, pinfo, tree, cv);
     return tvb_captured_length(tvb);
@@ -1741,45 +1760,108 @@ static int probe_start(tvbuff_t *tvb)
     return 0;
 }
 
-/* Mid-stream pickup on the registered port only (§13.3): two valid records. */
-static gboolean probe_midstream(tvbuff_t *tvb)
+/* Mid-stream pickup (§13.3): the records from off are valid; *n counts
+ * those whose header is there, *rem the bytes of the last one past the
+ * end (a record continued in the next segment). */
+static gboolean probe_records(tvbuff_t *tvb, guint off, guint *n, guint32 *rem)
 {
-    guint len = tvb_captured_length(tvb), off = 0;
+    guint len = tvb_captured_length(tvb);
+    *n = 0;
+    *rem = 0;
+    if (off >= len || len < tvb_reported_length(tvb))
+        return FALSE;
     const guint8 *p = tvb_get_ptr(tvb, 0, len);
-    for (int n = 0; n < 2; n++) {
+    while (off < len) {
         cgp_record r;
-        if (off >= len)
-            return FALSE;
         cgp_parse_record(p + off, len - off, &r);
-        if (r.status != CGP_OK || !cgp_cmd_name(r.cmd) || r.ext_undecodable ||
-            (r.has_flag_bytes && (r.flag_bytes[0] & 0x70)) || (r.rel_flags & ~3))
+        gboolean cut = r.status == CGP_SHORT && r.header_complete && r.total > len - off;
+        if ((r.status != CGP_OK && !cut) || !cgp_cmd_name(r.cmd) || r.ext_undecodable ||
+            (r.has_flag_bytes && (r.flag_bytes[0] & 0x70)) || (r.rel_flags & ~3) || !r.total)
             return FALSE;
+        (*n)++;
+        if (cut) {
+            *rem = r.total - (len - off);
+            return TRUE;
+        }
         off += r.total;
     }
+    return TRUE;
+}
+
+gboolean cgp_carry_plausible(tvbuff_t *tvb)
+{
+    guint len = tvb_captured_length(tvb), n;
+    guint32 rem;
+    return (len >= CGP_SIGNATURE_LEN && tvb_memeql(tvb, 0, cgp_signature, CGP_SIGNATURE_LEN) == 0) ||
+           (probe_records(tvb, 0, &n, &rem) && !rem);
+}
+
+/* First pass, a stream without signature or bind: the segment's records
+ * go on probation (after the rest of a record cut at the end of the
+ * direction's previous segment); TRUE once CGP_PROBATION consecutive valid
+ * records were seen and this segment starts on a record boundary (the
+ * stream is CGP from here on).  A datagram carrier's payloads are whole
+ * records. */
+static gboolean probation_step(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv)
+{
+    enum ica_dir d = conv_dir(cv, pinfo);
+    guint len = tvb_captured_length(tvb), n;
+    guint32 skip = cv->stream_rem[d], rem;
+    if (skip >= len) {
+        cv->stream_rem[d] -= len;
+        return FALSE;
+    }
+    if (!probe_records(tvb, skip, &n, &rem) || (cv->datagram && rem)) {
+        cv->probation = 0;
+        cv->stream_rem[0] = cv->stream_rem[1] = 0;
+        return FALSE;
+    }
+    cv->stream_rem[d] = rem;
+    cv->probation = (guint8)MIN(cv->probation + n, 255);
+    if (cv->probation < CGP_PROBATION || skip)
+        return FALSE;
+    cv->stream_rem[d] = 0;      /* dissection starts with this segment: streaming begins afresh */
+    cv->probing = FALSE;
+    cv->midstream = TRUE;
+    cv->first_frame = pinfo->num;
+    return TRUE;
+}
+
+/* Whether a stream picked up mid-session is CGP in this frame. */
+static gboolean accepted_here(tvbuff_t *tvb, packet_info *pinfo, cgp_conv_t *cv)
+{
+    if (PINFO_FD_VISITED(pinfo))
+        return !cv->probing && pinfo->num >= cv->first_frame;
+    if (cv->probing)
+        return probation_step(tvb, pinfo, cv);
     return TRUE;
 }
 
 static int dissect_cgp_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP, FALSE);
-    if (!cv) {
+    if (!cv && !PINFO_FD_VISITED(pinfo)) {
         /* Decode As / the 2598 port: a stream start, possibly cut into tiny
-         * segments, or two valid records mid-stream. */
+         * segments, or a stream picked up mid-session (on probation). */
         guint len = tvb_captured_length(tvb);
         int cmd = probe_start(tvb);
         gboolean sig_prefix = len < 16 && len > 0 &&
             tvb_memeql(tvb, 0, cgp_signature, MIN(len, CGP_SIGNATURE_LEN)) == 0;
-        if (!cmd && !sig_prefix && !probe_midstream(tvb))
+        guint n;
+        guint32 rem;
+        if (!cmd && !sig_prefix && !probe_records(tvb, 0, &n, &rem))
             return 0;
-        if (sig_prefix && !cmd && !PINFO_FD_VISITED(pinfo) && pinfo->can_desegment) {
+        if (sig_prefix && !cmd && pinfo->can_desegment) {
             pinfo->desegment_offset = 0;
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
             return len;
         }
         cv = conv_get(pinfo, ICA_CARRIER_CGP, TRUE);
-        cv->midstream = !cmd && !sig_prefix;
+        cv->probing = !cmd && !sig_prefix;
         conv_set_client(cv, pinfo, cmd ? cmd == CGP_BIND_REQUEST : pinfo->destport == pinfo->match_uint);
     }
+    if (!cv || !accepted_here(tvb, pinfo, cv))
+        return 0;
     return dissect_cgp_stream(tvb, pinfo, tree, cv);
 }
 
@@ -2005,14 +2087,30 @@ static wsc_heur_ret_t dissect_cgp_heur_ws(tvbuff_t *tvb, packet_info *pinfo, pro
     return TRUE;
 }
 
-/* ---- EDT: UDP 1494/2598, no public description (§11) -------------------- */
+/* ---- EDT: the in-order payloads of packet-edt.c (cgp_carry.h) ---------- */
 
-static int dissect_edt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+gboolean cgp_carry_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean sender_is_client,
+                           guint32 lost)
 {
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Citrix EDT (undocumented)");
-    col_add_fstr(pinfo->cinfo, COL_INFO, "Citrix EDT (undocumented), %u bytes", tvb_reported_length(tvb));
-    proto_tree_add_item(tree, proto_edt, tvb, 0, -1, ENC_NA);
-    return tvb_captured_length(tvb);
+    cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_EDT, FALSE);
+    if (!cv) {
+        if (PINFO_FD_VISITED(pinfo) || !cgp_carry_plausible(tvb))
+            return FALSE;
+        int cmd = probe_start(tvb);
+        cv = conv_get(pinfo, ICA_CARRIER_CGP_EDT, TRUE);
+        cv->datagram = TRUE;
+        cv->probing = !cmd && tvb_memeql(tvb, 0, cgp_signature, CGP_SIGNATURE_LEN) != 0;
+        conv_set_client(cv, pinfo, cmd ? cmd == CGP_BIND_REQUEST : sender_is_client);
+    }
+    if (!accepted_here(tvb, pinfo, cv))
+        return FALSE;
+    if (lost && !PINFO_FD_VISITED(pinfo) && cv->session && cv->session->ica)
+        ica_session_lose(cv->session->ica, conv_dir(cv, pinfo), pinfo);
+    const char *outer = pinfo->current_proto;
+    pinfo->current_proto = "CGP";   /* called, not through a dissector table: experts name CGP */
+    dissect_cgp_stream(tvb, pinfo, tree, cv);
+    pinfo->current_proto = outer;
+    return TRUE;
 }
 
 /* ---- statistics: tshark -z cgp,tree ------------------------------------- */
@@ -2278,8 +2376,6 @@ proto_register_cgp(void)
     cgp_tap = register_tap("cgp");
     register_init_routine(cgp_init);
     reassembly_table_register(&cgp_reassembly, &addresses_ports_reassembly_table_functions);
-
-    proto_edt = proto_register_protocol("Citrix EDT (undocumented)", "Citrix EDT", "citrix_edt");
 }
 
 void
@@ -2291,7 +2387,5 @@ proto_reg_handoff_cgp(void)
     heur_dissector_add("tls", dissect_cgp_heur_tls, "Citrix CGP (or Gateway SOCKS) over TLS", "cgp_tls", proto_cgp,
                        HEURISTIC_ENABLE);
     heur_dissector_add("ws", dissect_cgp_heur_ws, "Citrix CGP over WebSocket", "cgp_ws", proto_cgp, HEURISTIC_ENABLE);
-    dissector_handle_t edt = create_dissector_handle(dissect_edt, proto_edt);
-    dissector_add_uint_range_with_preference("udp.port", EDT_UDP_PORTS, edt);
     stats_tree_register_plugin("cgp", "cgp", "Citrix/CGP sessions", 0, cgp_stats_packet, cgp_stats_init, NULL);
 }

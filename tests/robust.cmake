@@ -4,7 +4,7 @@
 # Everything builds inside this build tree: asan/ and fuzz/.
 set(ROBUST_ASAN_DIR ${CMAKE_BINARY_DIR}/asan)
 set(ROBUST_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)
-set(CITRIX_FUZZ_TARGETS "ica;cgp;ccha;portreg" CACHE STRING "Dissectors the fuzz smoke runs (missing ones are skipped)")
+set(CITRIX_FUZZ_TARGETS "ica;cgp;ccha;edt;portreg" CACHE STRING "Dissectors the fuzz smoke runs (missing ones are skipped)")
 set(CITRIX_FUZZ_RUNS 5000 CACHE STRING "Inputs per target in the ctest fuzz smoke (fixed seed: repeatable)")
 set(CITRIX_MUTATE_ROUNDS 2 CACHE STRING "editcap -E rounds per capture in ctest")
 

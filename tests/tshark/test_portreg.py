@@ -163,7 +163,7 @@ def isolated_wireshark():
     ws = Wireshark()
     out, _ = ws.run(["-G", "protocols"])
     others = [row.split("\t")[2] for row in out.splitlines()
-              if len(row.split("\t")) > 2 and re.match(r"^(citrix|ica$|cgp$|ccha$)", row.split("\t")[2])]
+              if len(row.split("\t")) > 2 and re.match(r"^(citrix|ica$|cgp$|ccha$|edt$)", row.split("\t")[2])]
     if others:
         ws.write_config("disabled_protos", "".join(name + "\n" for name in others))
     return ws

@@ -26,6 +26,7 @@ import pcapread  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PORTS = {"ica": 1494, "cgp": 2598, "ccha": 2014}
+UDP_PORTS = {"edt": 2598}        # datagram targets: one record per datagram
 SKIP = 77
 
 
@@ -43,6 +44,22 @@ def stream_input(segments):
     return bytes(out)
 
 
+def udp_flows(cap, port):
+    """Per client port: [(s2c, payload)] of the Ethernet/IPv4 UDP datagrams to or from port, in order;
+    the EDT captures on 1494 count as 2598 (the harness's port)."""
+    flows = {}
+    for lt, f in pcapread.frames(cap):
+        if lt != pcapread.LINKTYPE_ETHERNET or len(f) < 42 or f[12:14] != b"\x08\x00" or f[23] != 17:
+            continue
+        ihl = (f[14] & 15) * 4
+        sport, dport = struct.unpack("!HH", f[14 + ihl:14 + ihl + 4])
+        ports = (port, 1494)
+        if sport in ports or dport in ports:
+            s2c = sport in ports
+            flows.setdefault(dport if s2c else sport, []).append((s2c, f[14 + ihl + 8:][:0xFFFF]))
+    return list(flows.values())
+
+
 def frames_input(frames):
     return b"".join(struct.pack("<H", len(f)) + f for f in frames)
 
@@ -56,6 +73,9 @@ def write_seeds(target, corpus, dirs):
             if target in PORTS:
                 for segments in pcapread.tcp_streams(cap, PORTS[target]).values():
                     seeds.append(stream_input(segments))
+            elif target in UDP_PORTS:
+                for datagrams in udp_flows(cap, UDP_PORTS[target]):
+                    seeds.append(stream_input(datagrams))
             elif target == "portreg":
                 eth = [f[:0xFFFF] for lt, f in pcapread.frames(cap) if lt == pcapread.LINKTYPE_ETHERNET]
                 for i in range(0, len(eth), 64):
@@ -71,7 +91,7 @@ def write_seeds(target, corpus, dirs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", required=True, help="fuzz build tree (holds citrix_fuzz)")
-    ap.add_argument("--target", required=True, help="ica, cgp, ccha or portreg")
+    ap.add_argument("--target", required=True, help="ica, cgp, ccha, edt or portreg")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--runs", type=int,
                     help="stop after this many inputs instead of --seconds; with --seed the run is "
