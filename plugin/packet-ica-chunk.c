@@ -646,7 +646,7 @@ static ica_frame_t *store_records(const ica_frame_t *head, const ica_partial *pa
                                  (guint32)part->cmd_total };
         memcpy(store, &pr, sizeof pr);
     }
-    if (col->kept)
+    if (col->kept && col->buf->len)    /* an empty buffer may have no data pointer */
         memcpy(store + (has_partial ? sizeof(ica_partial_rec_t) : 0), col->buf->data, col->buf->len);
     /* the copies, record by record; offsets relative to the store */
     at = (guint32)pre;

@@ -298,8 +298,15 @@ static void add_region(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
         }
         if ((r->flags & ICA_FR_COMPRESSED) && !(r->flags & ICA_FR_EXPANDED))
             proto_tree_add_item(ft, hf_ica_compressed_data, dec, r->buf_off, r->buf_len, ENC_NA);
-        if ((r->flags & ICA_FR_V3) && !(r->flags & ICA_FR_EXPANDED))
-            dissect_v3(region, pinfo, ft);  /* expanded frames keep their WD bytes only */
+        if ((r->flags & ICA_FR_V3) && !(r->flags & ICA_FR_EXPANDED)) {
+            /* expanded frames keep their WD bytes only; a frame whose
+             * direction stopped keeps its whole decrypted payload, the
+             * high-throughput header (not stored apart: collect_ht) at its
+             * start, ahead of the V3 packet */
+            guint ht = r->ht_len && !(r->ht_mark & HT_MARK_STORED) && !r->region_is_plain &&
+                       r->ht_len <= r->buf_len ? r->ht_len : 0;
+            dissect_v3(tvb_new_subset_length(region, ht, r->buf_len - ht), pinfo, ft);
+        }
     } else if (plen && (r->flags & ICA_FR_COMPRESSED)) {
         proto_tree_add_item(ft, hf_ica_compressed_data, t, off, plen, ENC_NA);
     }

@@ -1158,6 +1158,9 @@ static int chain_from_trial(ica_stream *st, enum ica_dir dir, const uint8_t *ct,
 {
     ica_dir_state *d = &st->d[dir];
     struct ica_keytrial *kt = d->trial;
+    /* the key was recovered in the other direction: this one's cipher
+     * needs it as well as its chain byte */
+    d->cipher.key = st->sum.session_key;
     if (kt && kt->kf.have_prev) {
         unsigned run = ica_keyfind_run(&kt->kf, st->sum.session_key, st->sum.ht_state == ICA_HT_INFERRED_ON ||
                                        st->sum.ht_state == ICA_HT_ON);

@@ -38,15 +38,16 @@ FRAMES = {"s2c": 74, "c2s": 49}     # V3 frames (the check data lists 123)
 PI_WARN = 0x00600000
 
 
-def measure(path, extra=()):
-    """{dir: {"frames", "commands", "vc": {number: (name, bytes)}, "errors", "warnings", "malformed"}}."""
-    rows = WS.fields(path, ["tcp.srcport"] + FIELDS, filter="ica", separator="\t", aggregator="\x1e",
+def measure(path, extra=(), port_field="tcp.srcport", port=PORT):
+    """{dir: {"frames", "commands", "vc": {number: (name, bytes)}, "errors", "warnings", "malformed"}};
+    the direction from the server's port (port_field: udp.srcport for the EDT captures)."""
+    rows = WS.fields(path, [port_field] + FIELDS, filter="ica", separator="\t", aggregator="\x1e",
                      extra=extra)
     out = {d: {"frames": 0, "commands": 0, "vc": collections.defaultdict(int), "names": {}, "errors": 0,
                "warnings": 0, "malformed": 0} for d in ("s2c", "c2s")}
     for row in rows:
         vals = {f: [x for x in v.split("\x1e") if x] for f, v in zip(FIELDS, row[1:])}
-        r = out["s2c" if int(row[0]) == PORT else "c2s"]
+        r = out["s2c" if int(row[0]) == port else "c2s"]
         r["errors"] += len(vals["ica.v3.error"])
         r["warnings"] += sum(1 for s in vals["_ws.expert.severity"] if int(s, 0) >= PI_WARN)
         r["malformed"] += len(vals["_ws.malformed"])

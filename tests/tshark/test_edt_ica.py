@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""The real current session end to end on its own carrier (issue 16 Proof): EDT -> CGP -> ICA ->
+reducer V3 -> WD on captures/edt-citrixudp.pcap and the EDT variants of
+tools/captures/edt_captures.py.
+
+The command counts and per-channel bytes expected are those of the independent check data
+tests/data/v3/edt-citrixudp-expanded.json as test_ica_v3.py states them (its measure() and
+tables are reused: the same walk, here with the direction from the UDP port).  The
+high-throughput flag bytes are compared frame by frame with the check data; the estimates
+are the values the plugin reads, checked against the raw field by the formula of
+ica-modern.md §2.
+"""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from icacap_util import TOP, capture  # noqa: E402
+import test_ica_v3 as v3  # noqa: E402
+
+WS = v3.WS
+EDT = capture("edt-citrixudp.pcap")
+CHECK = os.path.join(TOP, "tests", "data", "v3", "edt-citrixudp-expanded.json")
+SEP = "\x1e"
+SERVER = 2598
+NOT_DECRYPTED_AFTER_GAP = "First frame after lost or skipped bytes: not decrypted"
+V3_LOST = 27            # ica.v3.error: bytes of this direction were lost
+V3_NO_HISTORY = 28      # ica.v3.error: capture started mid-session
+LOST_FRAME = 39         # edt_captures.py: the client datagram left out of edt-lost.pcap
+MID_SHIFT = 59          # edt_captures.py MID_FIRST - 1: frame n of edt-midsession.pcap is n + 59 of the original
+
+
+def check_frames():
+    with open(CHECK) as f:
+        return json.load(f)["frames"]
+
+
+def rows(path, fields, filter, extra=()):
+    return [[[x for x in v.split(SEP) if x] for v in r]
+            for r in WS.fields(path, ["frame.number"] + list(fields), filter=filter, separator="\t",
+                               aggregator=SEP, extra=extra)]
+
+
+def measure(path, port=SERVER, extra=()):
+    return v3.measure(path, extra=extra, port_field="udp.srcport", port=port)
+
+
+def bad(path, extra=()):
+    return rows(path, [], "_ws.malformed || _ws.expert.severity == error", extra=extra)
+
+
+class RealSession(unittest.TestCase):
+    def check_session(self, got):
+        for d in ("s2c", "c2s"):
+            g = got[d]
+            self.assertEqual(g["frames"], v3.FRAMES[d], d)
+            self.assertEqual(g["commands"], v3.COMMANDS[d], d)
+            self.assertEqual({n: (g["names"][n], b) for n, b in g["vc"].items()}, v3.VC[d], d)
+            self.assertEqual((g["errors"], g["warnings"], g["malformed"]), (0, 0, 0), d)
+
+    def test_channels_and_commands(self):
+        self.check_session(measure(EDT))
+        self.assertEqual(bad(EDT), [])
+
+    def test_second_pass(self):
+        self.check_session(measure(EDT, extra=["-2"]))
+        self.assertEqual(bad(EDT, extra=["-2"]), [])
+
+    def test_check_data_frames(self):
+        """Every frame of the check data is expanded by the plugin, to as many bytes."""
+        got = {int(r[0][0]): [int(x) for x in r[1]] for r in rows(EDT, ["ica.reducer.expanded_length"],
+                                                                  "ica.reducer.expanded_length")}
+        want = {}
+        for f in check_frames():
+            want.setdefault(f["frame"], []).append(len(f["expanded_hex"]) // 2)
+        self.assertEqual(got, want)
+
+    def test_high_throughput(self):
+        flags = {}
+        for r in rows(EDT, ["ica.ht.flags"], "ica.ht.flags"):
+            flags.setdefault(int(r[0][0]), []).extend(int(x, 16) for x in r[1])
+        want = {}
+        for f in check_frames():
+            want.setdefault(f["frame"], []).append(f["ht_flags"])
+        self.assertEqual(flags, want)
+        est = {int(r[0][0]): (r[1][0], r[2], r[3], r[4])
+               for r in rows(EDT, ["udp.srcport", "ica.ht.round_trip", "ica.ht.bandwidth", "ica.ht.bandwidth_raw"],
+                             "ica.ht.round_trip || ica.ht.bandwidth")}
+        self.assertEqual(est, {38: ("55836", ["150"], [], []),
+                               46: ("2598", [], ["52672"], ["0x84dc"]),
+                               47: ("55836", ["6"], [], []),
+                               59: ("55836", [], ["92416"], ["0x7b48"]),
+                               68: ("55836", ["1"], [], [])})
+        for _, _, bw, raw in est.values():
+            if raw:     # ((mantissa | 0x800) << 20) >> shift
+                r = int(raw[0], 16)
+                self.assertEqual(int(bw[0]), (((r & 0x7ff) | 0x800) << 20) >> (r >> 11))
+
+    def test_carriers_and_handshake(self):
+        got = {int(r[0][0]): r[1:] for r in rows(EDT, ["cgp.service.name", "cgp.channel.target", "ica.client_name"],
+                                                 "cgp.service.name || cgp.channel.target || ica.client_name")}
+        self.assertEqual(got, {5: [["Citrix.TcpProxyService"], [], []], 6: [["Citrix.TcpProxyService"], [], []],
+                               7: [["Citrix.TcpProxyService"], ["127.0.0.1:1494"], []],
+                               20: [[], [], ["PCIDEA153"]]})
+        # CGP BIND, BIND_RESPONSE, CHANNEL_OPEN: the bind before the channel
+        self.assertEqual([r[1] for r in rows(EDT, ["cgp.cmd"], "cgp.cmd && frame.number <= 7")],
+                         [["0x01"], ["0x02"], ["0x06"]])
+
+
+class CompleteVariants(unittest.TestCase):
+    """Datagrams reordered and duplicated, and the session as ICA directly on EDT on UDP 1494:
+    the same commands and channel bytes as the original."""
+
+    def same(self, got):
+        want = measure(EDT)
+        for d in ("s2c", "c2s"):
+            self.assertEqual({k: dict(v) if isinstance(v, dict) else v for k, v in got[d].items()},
+                             {k: dict(v) if isinstance(v, dict) else v for k, v in want[d].items()}, d)
+        self.assertEqual(got["s2c"]["commands"], v3.COMMANDS["s2c"])
+
+    def test_reordered(self):
+        path = capture("edt-reordered.pcap")
+        self.same(measure(path))
+        self.assertEqual(bad(path), [])
+
+    def test_ica_on_1494(self):
+        path = capture("edt-ica-1494.pcap")
+        self.same(measure(path, port=1494))
+        self.assertEqual(bad(path), [])
+
+
+class Lost(unittest.TestCase):
+    """One client datagram never captured: the gap at frame 42 (where the server's ACK passes
+    it), the client's V3 direction cannot be expanded after it (history out of step), the
+    server's direction whole."""
+
+    PATH = capture("edt-lost.pcap")
+
+    def test_gap_where_it_happens(self):
+        got = rows(self.PATH, ["edt.lost", "_ws.expert.message"], "edt.lost")
+        self.assertEqual([(r[0], r[1]) for r in got], [(["42"], ["1"])])
+        self.assertIn("1 datagram of this direction never captured before these bytes", got[0][2])
+        self.assertIn("Bytes missing (capture gap or snapshot length): this direction resumes at the next "
+                      "plausible PDRFRAME frame", got[0][2])
+        self.assertTrue(any(m.startswith(NOT_DECRYPTED_AFTER_GAP) for m in got[0][2]))
+
+    def test_after_the_gap(self):
+        got = measure(self.PATH)
+        s = got["s2c"]
+        self.assertEqual((s["frames"], s["commands"]), (v3.FRAMES["s2c"], v3.COMMANDS["s2c"]))
+        self.assertEqual({n: (s["names"][n], b) for n, b in s["vc"].items()}, v3.VC["s2c"])
+        # client V3 frames: before the lost datagram expanded; after it, one not decrypted (the
+        # cipher chain resumes after it) and every other one not expanded with the reason
+        before = [f for f in check_frames() if f["direction"] == "c2s" and f["frame"] < LOST_FRAME]
+        after = [f for f in check_frames() if f["direction"] == "c2s" and f["frame"] > LOST_FRAME]
+        self.assertEqual(got["c2s"]["frames"], len(before))
+        # (frame 42 is the server's ACK that gives the gap up: the client's bytes held until then
+        # are delivered there, so the direction is ICA's, not the UDP port's)
+        errors = [r for r in rows(self.PATH, ["ica.v3.error"], "ica.v3.error")]
+        self.assertEqual(sum(len(r[1]) for r in errors), len(after) - 1)
+        self.assertEqual({x for r in errors for x in r[1]}, {str(V3_LOST)})
+        dirs = rows(self.PATH, ["ica.direction"], "ica.v3.error")
+        self.assertEqual({x for r in dirs for x in r[1]}, {"0"})       # client to server only
+        self.assertEqual(int(errors[0][0][0]), 42)
+        # the copy chunks of the client's later frames are parsed as V3 packets after the
+        # high-throughput header (not with its byte: every one's chunk headers fit)
+        self.assertEqual(rows(self.PATH, [], "_ws.expert.message contains \"V3 chunk headers do not fit\""), [])
+        self.assertEqual(bad(self.PATH), [])
+
+
+class Midsession(unittest.TestCase):
+    """The capture from frame 60 on: the Basic key recovered from the data, compressed chunks
+    not expanded (no history) with the reason, the copy chunks' WD commands decoded."""
+
+    PATH = capture("edt-midsession.pcap")
+
+    def test_key_and_copies(self):
+        key = rows(self.PATH, ["ica.session_key.recovered"], "ica.session_key.recovered")
+        self.assertEqual(key, [[["50"], ["0xfc"]]])
+        reasons = {x for r in rows(self.PATH, ["ica.v3.error"], "ica.v3.error") for x in r[1]}
+        self.assertEqual(reasons, {str(V3_NO_HISTORY)})
+        # the server's high-throughput flags as in the original (each frame n is n + 59 there)
+        check = {f["frame"]: f for f in check_frames()}
+        flags = {int(r[0][0]) + MID_SHIFT: int(r[1][0], 16)
+                 for r in rows(self.PATH, ["ica.ht.flags", "udp.srcport"], "ica.ht.flags && udp.srcport == 2598")}
+        self.assertGreater(len(flags), 50)
+        self.assertEqual({n: v for n, v in flags.items() if n in check}, {n: check[n]["ht_flags"] for n in flags
+                                                                             if n in check})
+        # a copy-only server frame: its WD bytes are the original's expansion
+        got = {int(r[0][0]) + MID_SHIFT: r[1:] for r in rows(self.PATH, ["ica.vc.number", "ica.vc.length"],
+                                                             "ica.vc.length && udp.srcport == 2598")}
+        self.assertEqual(got, {182: [["13"], ["3"]]})
+        self.assertTrue(check[182]["expanded_hex"].startswith("30040d020000"))   # VIRTUAL_WRITE1 ch 13, 3 bytes
+        self.assertEqual(bad(self.PATH), [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
