@@ -38,31 +38,33 @@ HISTORY_KIB = ((1 << 18) + (1 << 16)) // 1024
 VC_BYTES = 30642          # -z ica,tree of the real session: every channel, both directions
 
 
-def real_datagrams():
-    """[(c2s, payload)] of the real session in capture order."""
-    _, recs = edt_captures.read_records(edt_captures.SOURCE)
+def real_datagrams(source):
+    """(server port, [(c2s, payload)]) of the session in capture order; the
+    server's port is the first datagram's destination (the client's handshake)."""
+    _, recs = edt_captures.read_records(source)
+    server_port = edt_captures.ports(recs[0][2])[1]
     out = []
     for _, _, pkt, _ in recs:
         sport, _ = edt_captures.ports(pkt)
-        out.append((sport != SERVER_PORT, edt_captures.udp_payload(pkt)))
-    return out
+        out.append((sport != server_port, edt_captures.udp_payload(pkt)))
+    return server_port, out
 
 
-def endpoints(i):
+def endpoints(i, server_port=SERVER_PORT):
     client = ("10.%d.%d.%d" % (120 + i // 65536, (i // 256) % 256, i % 256 or 1), 20000 + i % 40000)
-    server = ("10.%d.%d.%d" % (200 + i // 65536, (i // 256) % 256, i % 256 or 1), SERVER_PORT)
+    server = ("10.%d.%d.%d" % (200 + i // 65536, (i // 256) % 256, i % 256 or 1), server_port)
     return client, server
 
 
-def build_capture(path, sessions, group):
+def build_capture(path, sessions, group, source=edt_captures.SOURCE):
     """group 1: sequential; else group sessions interleaved datagram by datagram."""
-    dgrams = real_datagrams()
+    server_port, dgrams = real_datagrams(source)
     w = PcapWriter(path, step=0.000001)
     for first in range(0, sessions, group):
         ids = range(first, min(first + group, sessions))
         for c2s, payload in dgrams:
             for i in ids:
-                client, server = endpoints(i)
+                client, server = endpoints(i, server_port)
                 if c2s:
                     w.udp(client, server, payload)
                 else:
@@ -103,6 +105,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "out"))
+    ap.add_argument("--source", default=edt_captures.SOURCE,
+                    help="the EDT session to replicate (default: the real one; e.g. captures/edt-ica-ended.pcap, "
+                         "ICA on UDP 1494 ending with a UDT shutdown)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     stock = Wireshark(with_plugin=False)
@@ -111,7 +116,8 @@ def main():
     print("%-12s %-10s %9s %9s %7s %11s %11s %7s" % ("layout", "case", "stock s", "plugin s", "ratio",
                                                     "stock KiB", "plugin KiB", "ratio"))
     for layout, group in (("sequential", 1), ("interleaved", a.group)):
-        cap = build_capture(os.path.join(a.out, "edt-%s-%d.pcap" % (layout, a.sessions)), a.sessions, group)
+        cap = build_capture(os.path.join(a.out, "edt-%s-%d.pcap" % (layout, a.sessions)), a.sessions, group,
+                            a.source)
         fields_out = os.path.join(a.out, "edt-%s-fields.txt" % layout)
         res = run_pair(stock, plugin, cap, a.repeat, fields_out)
         for name, r in res.items():
@@ -120,11 +126,12 @@ def main():
                                                                        pm / sm))
         peaks[layout] = (res["plain -r"]["stock"][1], res["plain -r"]["plugin"][1])
         got = vc_bytes(fields_out)
-        print("  %s: %d sessions, %d bytes; plugin decoded %d virtual-channel bytes (%d per session, the real "
-              "session has %d)" % (layout, a.sessions, os.path.getsize(cap), got, got // a.sessions, VC_BYTES))
+        print("  %s: %d sessions, %d bytes; plugin decoded %d virtual-channel bytes (%d per session%s)"
+              % (layout, a.sessions, os.path.getsize(cap), got, got // a.sessions,
+                 ", the real session has %d" % VC_BYTES if a.source == edt_captures.SOURCE else ""))
         sys.stdout.flush()
     # the plugin's own fixed cost (registration, tables): the same pair on one session
-    one = build_capture(os.path.join(a.out, "edt-one.pcap"), 1, 1)
+    one = build_capture(os.path.join(a.out, "edt-one.pcap"), 1, 1, a.source)
     base = run_pair(stock, plugin, one, a.repeat, os.path.join(a.out, "edt-one-fields.txt"))["plain -r"]
     base_diff = base["plugin"][1] - base["stock"][1]
     print("one session: stock %d KiB, plugin %d KiB" % (base["stock"][1], base["plugin"][1]))

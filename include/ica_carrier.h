@@ -57,6 +57,12 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
  * gap, message never captured).  First pass only. */
 void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo);
 
+/* The carrier saw the session end (EDT shutdown, CGP FINISH, both TCP
+ * FINs or an RST).  First pass only: the reducer V3 expanders of both
+ * directions are freed; bytes handed over later are decoded without
+ * expanding V3 (ica.v3.error "session had ended").  Later calls are no-ops. */
+void ica_session_end(ica_session *s, packet_info *pinfo);
+
 /* What the session learned so far (client name, encryption, channels...). */
 const ica_summary *ica_session_summary(const ica_session *s);
 

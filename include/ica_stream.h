@@ -297,6 +297,12 @@ void ica_stream_set_key(ica_stream *st, uint8_t key);
  * direction still in the handshake is reported as undecoded. */
 void ica_stream_lose(ica_stream *st, enum ica_dir dir);
 
+/* The carrier saw the session end: both directions' reducer V3 expanders
+ * (history, hash table, coders) and expansion buffers are freed now (with
+ * a free function, or the libc default); V3 data fed later is not expanded
+ * (v3_error ICA_V3_ERR_ENDED unless an earlier error stopped it). */
+void ica_stream_end(ica_stream *st);
+
 /* Bytes of a partial unit waiting for more data in this direction. */
 size_t ica_stream_pending(const ica_stream *st, enum ica_dir dir);
 

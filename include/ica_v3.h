@@ -99,6 +99,7 @@ enum ica_v3_error {
     ICA_V3_ERR_STOPPED,         /* an earlier error stopped this direction */
     ICA_V3_ERR_LOST,            /* bytes of the direction were lost: the history is out of step */
     ICA_V3_ERR_NO_HISTORY,      /* capture started mid-session: compressed chunks need a history it does not hold */
+    ICA_V3_ERR_ENDED,           /* bytes after the carrier saw the session end: the history was freed */
     ICA_V3_ERR_COUNT
 };
 const char *ica_v3_reason_str(int err);

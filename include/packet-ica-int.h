@@ -67,6 +67,7 @@ struct ica_session {
         guint64 plain_off;
     } tail[2];
     guint32 last_num[2];            /* ... and its frame */
+    guint32 end_frame;              /* ica_session_end(): the frame the carrier saw the end in, or 0 */
 };
 
 /* One thing the core reported while this chunk's bytes were fed.  Small
@@ -172,6 +173,7 @@ typedef struct {
     guint32 server_port;
     gboolean tls;                   /* TLS on this conversation: ICA comes from the TLS carrier */
     guint32 tls_note_frame;
+    guint8 fin;                     /* first pass: 1 << dir for each direction whose FIN was seen */
     seq_reorder ro[2];              /* per direction */
     wmem_map_t *marks;              /* frame number -> what the frame shows (only frames that need it) */
 } ica_tcp_conv;

@@ -1027,6 +1027,9 @@ static void dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             if (f.reserved)
                 expert_add_info(pinfo, ri, &ei_cgp_reserved);
             wmem_strbuf_append_printf(cx->info, " %s", val_to_str_const(f.close_type, finish_vals, "unknown"));
+            /* the answer to a FINISH CLOSE ends the session (RESTART: what follows is not known) */
+            if (cx->first_pass && r->cmd == CGP_FINISH_RESPONSE && f.close_type == 0 && cx->conv->session)
+                ica_session_end(cx->conv->session->ica, pinfo);
         }
         status_expert(tree, pinfo, tvb, base, f.status);
         break;

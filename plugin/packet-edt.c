@@ -451,6 +451,10 @@ static int dissect_edt_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
                 pinfo, tree, et, pd);
     }
     p_remove_proto_data(pinfo->pool, pinfo, proto_edt, 0);
+    /* UDT shutdown ends the connection, and with ICA directly on it the
+     * session (with CGP, FINISH says so: CGP may resume elsewhere) */
+    if (!PINFO_FD_VISITED(pinfo) && h.control && h.type == EDT_CT_SHUTDOWN && cv->ica)
+        ica_session_end(cv->ica, pinfo);
     if (!fr->n_delivered)
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "EDT");
     if (h.control && h.type == EDT_CT_HANDSHAKE && h.status == EDT_OK)

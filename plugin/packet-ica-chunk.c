@@ -561,6 +561,14 @@ const ica_summary *ica_session_summary(const ica_session *s)
     return &s->st.sum;
 }
 
+void ica_session_end(ica_session *s, packet_info *pinfo)
+{
+    if (!s || s->end_frame || PINFO_FD_VISITED(pinfo))
+        return;
+    s->end_frame = pinfo->num;
+    ica_stream_end(&s->st);
+}
+
 void ica_session_lose(ica_session *s, enum ica_dir dir, packet_info *pinfo)
 {
     ica_stream_lose(&s->st, dir);

@@ -229,6 +229,10 @@ static void add_v3_stop(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, ica_ses
         expert_add_info_format(pinfo, vi, &ei_ica_v3_stopped,
                                "Reducer V3: %s; copy chunks shown, compressed chunks not expanded",
                                ica_v3_reason_str(err));
+    else if (err == ICA_V3_ERR_ENDED)
+        expert_add_info_format(pinfo, vi, &ei_ica_v3_stopped,
+                               "Not expanded: the carrier saw the session end in frame %u (its reducer V3 history "
+                               "was freed)", s->end_frame);
     else if (r->flags & ICA_FR_V3_FAILED)
         expert_add_info_format(pinfo, vi, &ei_ica_v3_failed,
                                "Reducer V3 data could not be expanded (%s); this direction is not expanded from here on",

@@ -429,9 +429,21 @@ static ica_tcp_conv *post_conv(packet_info *pinfo)
     return ica_tcp_conv_find(pinfo);
 }
 
+/* Both sides' FIN, or an RST, end plain ICA on TCP (first pass); not
+ * while bytes are held ahead of a hole (they still come). */
+static void note_end(ica_tcp_conv *conv, packet_info *pinfo, guint16 flags)
+{
+    if (flags & TH_FIN)
+        conv->fin |= (guint8)(1u << ica_tcp_dir(conv, pinfo));
+    if (((flags & TH_RST) || conv->fin == 3) && !seq_reorder_held_bytes(&conv->ro[0]) &&
+        !seq_reorder_held_bytes(&conv->ro[1]))
+        ica_session_end(conv->s, pinfo);
+}
+
 static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (!n_conversations || pinfo->ptype != PT_TCP || p_get_proto_data(pinfo->pool, pinfo, proto_ica, PKEY_SEEN))
+    gboolean seen = p_get_proto_data(pinfo->pool, pinfo, proto_ica, PKEY_SEEN) != NULL;
+    if (!n_conversations || pinfo->ptype != PT_TCP || (seen && PINFO_FD_VISITED(pinfo)))
         return 0;
     ica_tcp_conv *conv = post_conv(pinfo);
     if (!conv || conv->tls || !conv->s)
@@ -446,6 +458,9 @@ static int dissect_reorder_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     }
     tcp_seen t;
     if (!tapped_tcp(&t) && !tcp_fields(tree, &t))
+        return 0;
+    note_end(conv, pinfo, t.flags);
+    if (seen)
         return 0;
     tvbuff_t *payload = t.payload;
     gboolean have_ack = (t.flags & TH_ACK) != 0;

@@ -313,6 +313,18 @@ void ica_stream_free(ica_stream *st)
     free(st->sum.vc_count);
 }
 
+void ica_stream_end(ica_stream *st)
+{
+    for (int i = 0; i < 2; i++) {
+        ica_dir_state *d = &st->d[i];
+        v3_stop(st, d, ICA_V3_ERR_ENDED);
+        if (d->expanded && (st->free_fn || st->realloc_fn == libc_realloc)) {
+            (st->free_fn ? st->free_fn : libc_free)(st->actx, d->expanded);
+            d->expanded = NULL;
+        }
+    }
+}
+
 void ica_stream_lose(ica_stream *st, enum ica_dir dir)
 {
     ica_dir_state *d = &st->d[dir];

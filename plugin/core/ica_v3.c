@@ -89,6 +89,7 @@ const char *ica_v3_reason_str(int err)
         "expansion stopped by an earlier error",
         "bytes of this direction were lost: the history is out of step",
         "capture started mid-session: compressed chunks need history it does not hold",
+        "session had ended: its history was freed",
     };
     return err >= 0 && err < ICA_V3_ERR_COUNT ? text[err] : "unknown error";
 }

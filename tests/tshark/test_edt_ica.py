@@ -27,6 +27,8 @@ SERVER = 2598
 NOT_DECRYPTED_AFTER_GAP = "First frame after lost or skipped bytes: not decrypted"
 V3_LOST = 27            # ica.v3.error: bytes of this direction were lost
 V3_NO_HISTORY = 28      # ica.v3.error: capture started mid-session
+V3_ENDED = 29           # ica.v3.error: the session had ended
+END_FRAME = 301         # edt_captures.py END_AFTER + 1: the UDT shutdown in edt-ica-ended.pcap
 LOST_FRAME = 39         # edt_captures.py: the client datagram left out of edt-lost.pcap
 MID_SHIFT = 59          # edt_captures.py MID_FIRST - 1: frame n of edt-midsession.pcap is n + 59 of the original
 
@@ -193,6 +195,42 @@ class Midsession(unittest.TestCase):
         self.assertEqual(got, {182: [["13"], ["3"]]})
         self.assertTrue(check[182]["expanded_hex"].startswith("30040d020000"))   # VIRTUAL_WRITE1 ch 13, 3 bytes
         self.assertEqual(bad(self.PATH), [])
+
+
+class Ended(unittest.TestCase):
+    """edt-ica-1494.pcap with a UDT shutdown as frame 301: the session ends there (its V3
+    expanders freed); every ICA datagram after it is decoded without V3 expansion, with the
+    reason and the frame of the end; before it everything as in edt-ica-1494.pcap."""
+
+    PATH = capture("edt-ica-ended.pcap")
+    WHOLE = capture("edt-ica-1494.pcap")
+
+    def vc_bytes(self, path, filter):
+        return sorted((r[1][0], r[2][0], int(b)) for r in rows(path, ["ica.direction", "ica.vc.number", "ica.vc.length"],
+                                                                 filter) for b in r[3])
+
+    def test_end_seen(self):
+        self.assertEqual(rows(self.PATH, ["udt.type"], "udt.type == 5"), [[[str(END_FRAME)], ["0x00000005"]]])
+        after = [int(r[0][0]) for r in rows(self.PATH, [], "ica.direction && frame.number > %d" % END_FRAME)]
+        errors = rows(self.PATH, ["ica.v3.error", "_ws.expert.message"], "ica.v3.error")
+        self.assertEqual(len(after), 27)
+        self.assertEqual([int(r[0][0]) for r in errors], after)
+        self.assertEqual({x for r in errors for x in r[1]}, {str(V3_ENDED)})
+        note = "Not expanded: the carrier saw the session end in frame %d (its reducer V3 history was freed)" % END_FRAME
+        self.assertEqual([r[0][0] for r in errors if note not in r[2]], [])
+        # both directions after the end, none of their virtual-channel bytes
+        self.assertEqual({x for r in rows(self.PATH, ["ica.direction"], "ica.v3.error") for x in r[1]}, {"0", "1"})
+        self.assertEqual(self.vc_bytes(self.PATH, "ica.vc.length && frame.number > %d" % END_FRAME), [])
+        # before the end: the same channel bytes as the whole session's first END_FRAME - 1 frames
+        before = self.vc_bytes(self.WHOLE, "ica.vc.length && frame.number < %d" % END_FRAME)
+        self.assertGreater(len(before), 10)
+        self.assertEqual(self.vc_bytes(self.PATH, "ica.vc.length"), before)
+        self.assertEqual(bad(self.PATH), [])
+
+    def test_two_passes(self):
+        one = rows(self.PATH, ["ica.v3.error", "ica.vc.length"], "ica")
+        two = rows(self.PATH, ["ica.v3.error", "ica.vc.length"], "ica", extra=["-2"])
+        self.assertEqual(one, two)
 
 
 if __name__ == "__main__":

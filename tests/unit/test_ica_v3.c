@@ -303,6 +303,55 @@ static void test_midsession(const item *input, int nin, const item *expected, in
     ica_stream_free(&st);
 }
 
+/* The carrier ends the session halfway (ica_stream_end): both expanders and
+ * expansion buffers are freed; the V3 frames fed later are not expanded
+ * (ICA_V3_ERR_ENDED) and allocate no expander again. */
+typedef struct {
+    int expanded, ended, other;
+} end_count;
+
+static void on_end_event(void *vctx, const ica_event *ev)
+{
+    end_count *c = vctx;
+    if (ev->type != ICA_EV_FRAME || !(ev->flags & ICA_FR_V3))
+        return;
+    if (ev->flags & ICA_FR_EXPANDED)
+        c->expanded++;
+    else if (ev->v3_error == ICA_V3_ERR_ENDED)
+        c->ended++;
+    else
+        c->other++;
+}
+
+static void test_ended(const item *input, int nin, int nexp)
+{
+    end_count c = { 0, 0, 0 };
+    ica_stream st;
+    ica_stream_init(&st, ICA_PHASE_DETECT, NULL, NULL);
+    int half = nin / 2;
+    for (int i = 0; i < nin; i++) {
+        if (i == half) {
+            CHECK(st.d[ICA_S2C].v3 != NULL && st.d[ICA_C2S].v3 != NULL);
+            CHECK(c.expanded > 0);
+            CHECK_EQ_INT(c.ended, 0);
+            ica_stream_end(&st);
+            for (int d = 0; d < 2; d++) {
+                CHECK(st.d[d].v3 == NULL);
+                CHECK(st.d[d].expanded == NULL);
+                CHECK_EQ_INT(st.d[d].v3_error, ICA_V3_ERR_ENDED);
+            }
+        }
+        ica_stream_feed(&st, (enum ica_dir)input[i].dir, input[i].bytes, input[i].len, on_end_event, &c);
+    }
+    printf("ended at packet %d: %d V3 frames expanded before, %d not expanded after\n", half, c.expanded, c.ended);
+    CHECK(c.ended > 0);
+    CHECK_EQ_INT(c.other, 0);
+    CHECK_EQ_INT(c.expanded + c.ended, nexp);
+    CHECK(st.d[ICA_S2C].v3 == NULL && st.d[ICA_C2S].v3 == NULL);
+    CHECK_EQ_INT(strcmp(ica_v3_reason_str(ICA_V3_ERR_ENDED), "session had ended: its history was freed"), 0);
+    ica_stream_free(&st);
+}
+
 static void test_real_session(void)
 {
     static item input[MAX_FRAMES], expected[MAX_FRAMES];
@@ -373,6 +422,7 @@ static void test_real_session(void)
     write_fuzz_seeds(r.packets, r.ngot);
     CHECK_EQ_INT(st.sum.key_source, ICA_KEY_EXCHANGE);
     test_midsession(input, nin, expected, nexp, st.sum.session_key);
+    test_ended(input, nin, nexp);
 
     ica_stream_free(&st);
 }

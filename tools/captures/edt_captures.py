@@ -18,6 +18,10 @@ the records rewritten only where a variant says so; deterministic:
                        realtime CGP record's ICA bytes as one UDT data payload
                        (sequence and message numbers renumbered, ACKs mapped,
                        CGP-only records dropped); no public capture has it
+  edt-ica-ended.pcap   edt-ica-1494.pcap with a UDT shutdown from the client
+                       inserted as frame END_AFTER + 1 (header fields from the
+                       client's previous datagram, 4 zero bytes of body as UDT4
+                       pads it): the datagrams after it come after the session's end
   edt-rtp-16500.pcap   RTP audio (PCMA, 20 ms) on UDP 16500-16502: not EDT
   edt-midsession-tcp.pcap  the data payloads of edt-midsession.pcap in UDT
                        order re-carried on TCP 2598, one CGP record per segment,
@@ -36,6 +40,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(TOP, "captures", "edt-citrixudp.pcap")
 LOST_FRAME = 39          # client -> server DATA_REALTIME, between ACKs
 MID_FIRST = 60
+END_AFTER = 300          # edt-ica-ended.pcap: the shutdown follows this frame
 SIGNATURE = b"\x1aCGP/01"
 
 
@@ -152,7 +157,7 @@ def rewrite_udp(w, pkt, payload, ts):
     w.udp((src, sport), (dst, dport), payload, ts)
 
 
-def cap_ica_1494(path):
+def cap_ica_1494(path, end_after=None):
     _, recs = read_records(SOURCE)
     # per direction (sender port): original data seq -> new seq, in order
     isn = struct.unpack("!I", udp_payload(recs[0][2])[24:28])[0]
@@ -167,6 +172,7 @@ def cap_ica_1494(path):
         return (isn + sum(1 for s in kept.get(sender, []) if s < orig)) & 0x7FFFFFFF
 
     w = PcapWriter(path)
+    n, client = 0, None
     for sec, usec, pkt, _ in recs:
         p = udp_payload(pkt)
         sport, dport = ports(pkt)
@@ -178,15 +184,23 @@ def cap_ica_1494(path):
             seq = struct.unpack("!I", p[:4])[0] & 0x7FFFFFFF
             new = renum(sport, seq)
             msgno = ((new - isn) & 0x1FFFFFFF) + 1
-            hdr = struct.pack("!II", new, (struct.unpack("!I", p[4:8])[0] & 0xE0000000) | msgno) + p[8:16]
-            rewrite_udp(w, pkt, hdr + ica, ts)
-            continue
-        if len(p) >= 20 and p[0] & 0x80 and ((p[0] & 0x7F) << 8 | p[1]) == 2:
+            p = struct.pack("!II", new, (struct.unpack("!I", p[4:8])[0] & 0xE0000000) | msgno) + p[8:16] + ica
+        elif len(p) >= 20 and p[0] & 0x80 and ((p[0] & 0x7F) << 8 | p[1]) == 2:
             # an ACK acknowledges the other side's data: its sender is this packet's receiver
             ack = struct.unpack("!I", p[16:20])[0] & 0x7FFFFFFF
             p = p[:16] + struct.pack("!I", renum(dport, ack)) + p[20:]
         rewrite_udp(w, pkt, p, ts)
+        n += 1
+        if dport == 2598:
+            client = (pkt, p)
+        if n == end_after:
+            # UDT shutdown (type 5): the client's timestamp and the server's socket id
+            rewrite_udp(w, client[0], b"\x80\x05\x00\x00" + bytes(4) + client[1][8:16] + bytes(4), ts)
     w.close()
+
+
+def cap_ica_ended(path):
+    cap_ica_1494(path, end_after=END_AFTER)
 
 
 def cap_midsession_tcp(path):
@@ -222,6 +236,7 @@ CAPTURES = {
     "edt-lost.pcap": cap_lost,
     "edt-midsession.pcap": cap_midsession,
     "edt-ica-1494.pcap": cap_ica_1494,
+    "edt-ica-ended.pcap": cap_ica_ended,
     "edt-rtp-16500.pcap": cap_rtp,
     "edt-midsession-tcp.pcap": cap_midsession_tcp,
 }
