@@ -65,6 +65,14 @@ typedef gboolean wsc_pref_bool_t;
 #  define tvb_get_uint32        tvb_get_guint32
 #endif
 
+/* val_to_str() takes the allocator as its first argument from 4.6 on; before,
+ * the allocator form is val_to_str_wmem(). */
+#if WSC_VERSION_AT_LEAST(4, 6)
+#  define wsc_val_to_str(scope, val, vs, fmt) val_to_str((scope), (val), (vs), (fmt))
+#else
+#  define wsc_val_to_str(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
+#endif
+
 #if WSC_VERSION_AT_LEAST(4, 2)
 #  define WSC_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
 #else

@@ -212,7 +212,7 @@ static int dissect_clip(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, void 
     proto_tree *ct = proto_item_add_subtree(ti, ett_clip);
     wmem_strbuf_t *sum = wmem_strbuf_new(pinfo->pool, "");
     proto_tree_add_item_ret_uint(ct, hf_function, t, 0, 2, ENC_LITTLE_ENDIAN, &fn);
-    const char *name = val_to_str(fn, function_vals, "function %u");
+    const char *name = wsc_val_to_str(pinfo->pool, fn, function_vals, "function %u");
     if (vi && vi->summary)      /* before the body: a body cut short still names the function */
         wmem_strbuf_append_printf(vi->summary, " CLIP %s", name);
     proto_item_append_text(ti, ": %s", name);

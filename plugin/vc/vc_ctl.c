@@ -184,7 +184,7 @@ static void add_bind(tvbuff_t *b, packet_info *pinfo, proto_tree *tree)
         guint32 id = tvb_get_letohs(b, off), size = tvb_get_uint8(b, off + 2);
         proto_tree *bt = proto_tree_add_subtree_format(tree, b, off, MIN(MAX(size, CTL_CAP_HDR), len - off),
                                                        ett_ctl_block, NULL, "Capability %s",
-                                                       val_to_str(id, cap_vals, "%u"));
+                                                       wsc_val_to_str(pinfo->pool, id, cap_vals, "%u"));
         proto_tree_add_item(bt, hf_cap_id, b, off, 2, ENC_LITTLE_ENDIAN);
         proto_item *si = proto_tree_add_item(bt, hf_cap_size, b, off + 2, 1, ENC_NA);
         proto_tree_add_item(bt, hf_reserved, b, off + 3, 1, ENC_NA);
@@ -239,7 +239,7 @@ static void add_session_event(tvbuff_t *b, packet_info *pinfo, proto_tree *tree,
     if (type == CTL_EL_STATE) {
         guint32 state;
         proto_tree_add_item_ret_uint(tree, hf_session_event, b, 12, 4, ENC_LITTLE_ENDIAN, &state);
-        const char *name = val_to_str(state, session_event_vals, "state %u");
+        const char *name = wsc_val_to_str(pinfo->pool, state, session_event_vals, "state %u");
         wmem_strbuf_append_printf(sum, " %s", name);
         ica_vc_tap_fact(pinfo, ICA_TAP_CTL_SESSION_EVENT, (gint32)MIN(state, (guint32)G_MAXINT32), name);
     } else if (type == CTL_EL_GUID) {
@@ -265,7 +265,7 @@ static void add_body(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, proto_it
         break;
     case CTL_LAUNCH_RESPONSE: {
         proto_item *si = proto_tree_add_item_ret_uint(tree, hf_launch_status, b, 0, 4, ENC_LITTLE_ENDIAN, &v);
-        const char *name = val_to_str(v, launch_status_vals, "status %u");
+        const char *name = wsc_val_to_str(pinfo->pool, v, launch_status_vals, "status %u");
         wmem_strbuf_append_printf(sum, " %s", name);
         ica_vc_tap_fact(pinfo, ICA_TAP_CTL_LAUNCH_STATUS, (gint32)MIN(v, (guint32)G_MAXINT32), name);
         if (v)
@@ -285,7 +285,7 @@ static void add_body(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, proto_it
     }
     case CTL_SFTA_URL_RESPONSE:
         proto_tree_add_item_ret_uint(tree, hf_sfta_status, b, 0, 4, ENC_LITTLE_ENDIAN, &v);
-        wmem_strbuf_append_printf(sum, " %s", val_to_str(v, sfta_status_vals, "status %u"));
+        wmem_strbuf_append_printf(sum, " %s", wsc_val_to_str(pinfo->pool, v, sfta_status_vals, "status %u"));
         break;
     case CTL_SESSION_EVENT:
         add_session_event(b, pinfo, tree, sum);
@@ -309,7 +309,7 @@ static int dissect_ctl(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, void *
     proto_tree_add_item(ct, hf_length, t, 0, 2, ENC_LITTLE_ENDIAN);
     proto_item *ci = proto_tree_add_item_ret_uint(ct, hf_cmd, t, 2, 1, ENC_NA, &cmd);
     proto_tree_add_item(ct, hf_reserved, t, 3, 1, ENC_NA);
-    const char *name = val_to_str(cmd, cmd_vals, "command %u");
+    const char *name = wsc_val_to_str(pinfo->pool, cmd, cmd_vals, "command %u");
     if (vi && vi->summary)      /* before the body: a body cut short still names the command */
         wmem_strbuf_append_printf(vi->summary, " CTL %s", name);
     proto_item_append_text(ti, ": %s", name);

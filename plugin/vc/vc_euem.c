@@ -301,7 +301,7 @@ static int dissect_euem(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, void 
     proto_item *ri = proto_tree_add_item_ret_uint(et, hf_reserved, t, 3, 1, ENC_NA, &reserved);
     if (reserved)
         expert_add_info(pinfo, ri, &ei_reserved);
-    wmem_strbuf_append_printf(sum, " EUEM %s", val_to_str(cmd, cmd_vals, "command %u"));
+    wmem_strbuf_append_printf(sum, " EUEM %s", wsc_val_to_str(pinfo->pool, cmd, cmd_vals, "command %u"));
     /* the summary goes out before the body: a body cut short still names the command */
     if (vi && vi->summary)
         wmem_strbuf_append(vi->summary, wmem_strbuf_get_str(sum));
@@ -337,7 +337,7 @@ static int dissect_euem(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, void 
                             &ei_undecoded);
         break;
     }
-    proto_item_append_text(ti, ": %s%s", val_to_str(cmd, cmd_vals, "command %u"), wmem_strbuf_get_str(sum));
+    proto_item_append_text(ti, ": %s%s", wsc_val_to_str(pinfo->pool, cmd, cmd_vals, "command %u"), wmem_strbuf_get_str(sum));
     if (vi && vi->summary)
         wmem_strbuf_append(vi->summary, wmem_strbuf_get_str(sum));
     return len;
