@@ -35,6 +35,11 @@ typedef struct {
  * when a user decodes another channel as it. */
 void ica_vc_register_rule(dissector_handle_t h, const vc_len_rule *rule);
 
+/* The one registration of a channel decoder: its handle in the "ica.vc"
+ * table under name, offered for Decode As, with its length rule (NULL: each
+ * write as it is).  Returns the handle. */
+dissector_handle_t ica_vc_register(const char *name, dissector_t fn, int proto, const vc_len_rule *rule);
+
 /* One virtual write's payload: TRUE when a decoder is registered for name
  * (then the layer shows the payload), FALSE to show it as bytes. */
 gboolean ica_vc_dissect_write(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree, ica_vc_info *vi);

@@ -263,8 +263,5 @@ proto_reg_handoff_ica_clip(void)
 {
     /* sizes from the layout; a message whose size is not known within 16 MiB is dropped */
     static const vc_len_rule rule = { VC_LEN_MEASURE, 0, 0, 0, 0, 16u << 20, vc_clip_size };
-    dissector_handle_t h = create_dissector_handle(dissect_clip, proto_clip);
-    dissector_add_string(ICA_VC_TABLE, "CTXCLIP", h);
-    dissector_add_for_decode_as(ICA_VC_TABLE, h);
-    ica_vc_register_rule(h, &rule);
+    ica_vc_register("CTXCLIP", dissect_clip, proto_clip, &rule);
 }

@@ -376,8 +376,5 @@ proto_reg_handoff_ica_ctl(void)
 {
     /* u16 length at 0 counting the body only: the 4-byte header comes on top (vc.md §0.1) */
     static const vc_len_rule rule = { VC_LEN_FIELD, CTL_HDR, 0, 2, 0, 0xFFFF + CTL_HDR, NULL };
-    dissector_handle_t h = create_dissector_handle(dissect_ctl, proto_ctl);
-    dissector_add_string(ICA_VC_TABLE, "CTXCTL", h);
-    dissector_add_for_decode_as(ICA_VC_TABLE, h);
-    ica_vc_register_rule(h, &rule);
+    ica_vc_register("CTXCTL", dissect_ctl, proto_ctl, &rule);
 }

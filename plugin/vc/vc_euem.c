@@ -405,8 +405,5 @@ proto_reg_handoff_ica_euem(void)
 {
     /* u16 ByteCount at 0, the 4-byte header included (vc.md §0.1) */
     static const vc_len_rule rule = { VC_LEN_FIELD, EUEM_HDR, 0, 2, 1, 0xFFFF, NULL };
-    dissector_handle_t h = create_dissector_handle(dissect_euem, proto_euem);
-    dissector_add_string(ICA_VC_TABLE, "CTXEUEM", h);
-    dissector_add_for_decode_as(ICA_VC_TABLE, h);
-    ica_vc_register_rule(h, &rule);
+    ica_vc_register("CTXEUEM", dissect_euem, proto_euem, &rule);
 }

@@ -105,6 +105,16 @@ void ica_vc_register_rule(dissector_handle_t h, const vc_len_rule *rule)
     wmem_map_insert(vc_rules, h, (gpointer)rule);
 }
 
+dissector_handle_t ica_vc_register(const char *name, dissector_t fn, int proto, const vc_len_rule *rule)
+{
+    dissector_handle_t h = create_dissector_handle(fn, proto);
+    dissector_add_string(ICA_VC_TABLE, name, h);
+    dissector_add_for_decode_as(ICA_VC_TABLE, h);
+    if (rule)
+        ica_vc_register_rule(h, rule);
+    return h;
+}
+
 static vc_chan_t *chan_state(const ica_vc_info *vi)
 {
     vc_sess_t *vs = (vc_sess_t *)wmem_map_lookup(vc_sessions, vi->s);
