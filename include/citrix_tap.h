@@ -42,7 +42,18 @@ enum ica_tap_fact_kind {
     ICA_TAP_CTL_LAUNCH_STATUS,      /* value: status, text: its name (CTXCTL LAUNCH_RESPONSE) */
     ICA_TAP_CTL_URL,                /* text: URL redirected to the client (CTXCTL SFTA) */
     ICA_TAP_CTL_SESSION_EVENT,      /* value: 1 lock, 2 disconnect, 3 logoff; text: its name */
-    ICA_TAP_CLIP_DATA               /* value: clipboard bytes, text: format name (CTXCLIP PLACE / RENDER_REPLY) */
+    ICA_TAP_CLIP_DATA,              /* value: clipboard bytes, text: format name (CTXCLIP PLACE / RENDER_REPLY) */
+    /* agreed 2026-12-07 for the decoders of issue 18 and the triage of issue 17 */
+    ICA_TAP_CDM_OPEN,               /* text: path opened or created on a client drive (CTXCDM) */
+    ICA_TAP_CDM_READ,               /* value: bytes read, text: the file's path (or NULL when not seen) */
+    ICA_TAP_CDM_WRITE,              /* value: bytes written, text: as for READ */
+    ICA_TAP_CDM_OTHER,              /* text: "<operation> <path>" (delete, rename, ...) */
+    ICA_TAP_FILE_TRANSFER,          /* value: size in bytes (-1 unknown), text: file name (CTXFILE) */
+    ICA_TAP_CPM_PRINTER,            /* text: printer name (CTXCPM) */
+    ICA_TAP_CPM_BYTES,              /* value: bytes spooled to a printer, text: its name or NULL */
+    ICA_TAP_USB_DEVICE,             /* text: "vid:pid class ..." as the descriptors give (CTXGUSB) */
+    ICA_TAP_CAM_FORMAT,             /* text: "codec rate Hz channels" (CTXCAM) */
+    ICA_TAP_TWI_PROCESS             /* text: process or published application name (CTXTWI) */
 };
 
 typedef struct {

@@ -39,9 +39,6 @@ static const char *st_str_packets = "ICA packets per session";
 static const char *st_str_vc_bytes = "Virtual channel payload bytes";
 
 static const char *st_str_ht = "High-throughput estimates";
-static const char *st_str_euem = "Client-reported (CTXEUEM)";
-static const char *st_str_ctl = "Session control (CTXCTL)";
-static const char *st_str_clip = "Clipboard (CTXCLIP)";
 
 static GHashTable *stats_seen;     /* session -> ica_stats_seen */
 static void seen_free(gpointer p);
@@ -222,33 +219,62 @@ static void tick_ht_value(stats_tree *st, const ica_tap_rec *rec, int kind, guin
     set_stat_node(st, "median", kid, FALSE, med > G_MAXINT ? G_MAXINT : (gint)med);
 }
 
+/* Where each kind of channel-decoder finding goes: its part of the tree
+ * and, for a text finding, the label of its "label: text" node. */
+typedef struct {
+    guint8 kind;
+    const char *part;
+    const char *label;
+} fact_place;
+
+static const fact_place fact_places[] = {
+    { ICA_TAP_EUEM_ROUNDTRIP, "Client-reported (CTXEUEM)", NULL },
+    { ICA_TAP_EUEM_CLIENT_NAME, "Client-reported (CTXEUEM)", "Client name" },
+    { ICA_TAP_EUEM_CLIENT_ADDRESS, "Client-reported (CTXEUEM)", "Client address" },
+    { ICA_TAP_EUEM_APP, "Client-reported (CTXEUEM)", "Application" },
+    { ICA_TAP_EUEM_LAUNCH_MECHANISM, "Client-reported (CTXEUEM)", "Launch mechanism" },
+    { ICA_TAP_EUEM_STARTUP_DURATION, "Client-reported (CTXEUEM)", NULL },
+    { ICA_TAP_CTL_APP, "Session control (CTXCTL)", "Application launched" },
+    { ICA_TAP_CTL_CMDLINE, "Session control (CTXCTL)", "Command line" },
+    { ICA_TAP_CTL_LAUNCH_STATUS, "Session control (CTXCTL)", "Launch status" },
+    { ICA_TAP_CTL_URL, "Session control (CTXCTL)", "URL redirected" },
+    { ICA_TAP_CTL_SESSION_EVENT, "Session control (CTXCTL)", "Session event" },
+    { ICA_TAP_CLIP_DATA, "Clipboard (CTXCLIP)", NULL },
+    /* issue 18's further decoders add their rows here */
+};
+
+static const fact_place *fact_place_of(guint8 kind)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(fact_places); i++)
+        if (fact_places[i].kind == kind)
+            return &fact_places[i];
+    return NULL;
+}
+
+/* A fact with a value per direction: an average node under the session's
+ * direction, named "<text> (bytes)". */
+static void tick_fact_bytes(stats_tree *st, const ica_tap_rec *rec, int sid, const ica_tap_fact *f)
+{
+    char name[200];
+    int did = stats_tree_manip_node_int(MN_INCREASE, st, rec->dir == ICA_C2S ? "client to server"
+                                        : "server to client", sid, TRUE, 0);
+    snprintf(name, sizeof name, "%s (bytes)", f->text ? f->text : "unknown");
+    avg_stat_node_add_value_int(st, name, did, FALSE, f->value);
+}
+
 /* One finding of a channel decoder (citrix_tap.h ica_tap_fact), under the
- * session's node in the client-reported part. */
+ * session's node in its channel's part. */
 static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact *f)
 {
     char name[200];
-    const char *part = f->kind == ICA_TAP_CLIP_DATA ? st_str_clip : f->kind >= ICA_TAP_CTL_APP ? st_str_ctl
-                       : st_str_euem;
-    int top = stats_tree_manip_node_int(MN_INCREASE, st, part, 0, TRUE, 0);
+    const fact_place *pl = fact_place_of(f->kind);
+    if (!pl)
+        return;
+    int top = stats_tree_manip_node_int(MN_INCREASE, st, pl->part, 0, TRUE, 0);
     int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
     switch (f->kind) {
-    case ICA_TAP_CLIP_DATA: {
-        int did = stats_tree_manip_node_int(MN_INCREASE, st, rec->dir == ICA_C2S ? "client to server"
-                                            : "server to client", sid, TRUE, 0);
-        snprintf(name, sizeof name, "%s (bytes)", f->text ? f->text : "unknown");
-        avg_stat_node_add_value_int(st, name, did, FALSE, f->value);
-        break;
-    }
-    case ICA_TAP_CTL_APP:
-    case ICA_TAP_CTL_CMDLINE:
-    case ICA_TAP_CTL_LAUNCH_STATUS:
-    case ICA_TAP_CTL_URL:
-    case ICA_TAP_CTL_SESSION_EVENT:
-        snprintf(name, sizeof name, "%s: %s", f->kind == ICA_TAP_CTL_APP ? "Application launched" :
-                 f->kind == ICA_TAP_CTL_CMDLINE ? "Command line" :
-                 f->kind == ICA_TAP_CTL_LAUNCH_STATUS ? "Launch status" :
-                 f->kind == ICA_TAP_CTL_URL ? "URL redirected" : "Session event", f->text ? f->text : "");
-        tick_stat_node(st, name, sid, FALSE);
+    case ICA_TAP_CLIP_DATA:
+        tick_fact_bytes(st, rec, sid, f);
         break;
     case ICA_TAP_EUEM_ROUNDTRIP: {
         int kid = avg_stat_node_add_value_int(st, "ICA round trip (ms)", sid, TRUE, f->value);
@@ -256,20 +282,17 @@ static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact
         set_stat_node(st, "median", kid, FALSE, (gint)MIN(med, (guint32)G_MAXINT));
         break;
     }
-    case ICA_TAP_EUEM_CLIENT_NAME:
-    case ICA_TAP_EUEM_CLIENT_ADDRESS:
-    case ICA_TAP_EUEM_APP:
-    case ICA_TAP_EUEM_LAUNCH_MECHANISM:
-        snprintf(name, sizeof name, "%s: %s", f->kind == ICA_TAP_EUEM_CLIENT_NAME ? "Client name" :
-                 f->kind == ICA_TAP_EUEM_CLIENT_ADDRESS ? "Client address" :
-                 f->kind == ICA_TAP_EUEM_APP ? "Application" : "Launch mechanism", f->text ? f->text : "");
-        tick_stat_node(st, name, sid, FALSE);
-        break;
     case ICA_TAP_EUEM_STARTUP_DURATION: {
         int did = stats_tree_manip_node_int(MN_INCREASE, st, "Startup durations (ms)", sid, TRUE, 0);
         avg_stat_node_add_value_int(st, f->text ? f->text : "unknown", did, FALSE, f->value);
         break;
     }
+    default:
+        if (pl->label) {
+            snprintf(name, sizeof name, "%s: %s", pl->label, f->text ? f->text : "");
+            tick_stat_node(st, name, sid, FALSE);
+        }
+        break;
     }
 }
 
