@@ -131,6 +131,15 @@ class CompleteVariants(unittest.TestCase):
         self.same(measure(path, port=1494))
         self.assertEqual(bad(path), [])
 
+    def test_decrypted_dtls(self):
+        """The session's UDT packets recorded inside real DTLS 1.2 on UDP 443 with the key log
+        embedded (tools/captures/record_edt_dtls.py): EDT found on the DTLS heuristic list."""
+        path = capture("edt-dtls-443.pcapng")
+        self.same(measure(path, port=443))
+        self.assertEqual(bad(path), [])
+        stacks = [r[1] for r in rows(path, ["frame.protocols"], "udp")]
+        self.assertEqual(sum(1 for p in stacks if p[0].startswith("eth:ethertype:ip:udp:dtls:edt:udt")), 400)
+
 
 class Lost(unittest.TestCase):
     """One client datagram never captured: the gap at frame 42 (where the server's ACK passes
