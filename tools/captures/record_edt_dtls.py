@@ -20,17 +20,17 @@ the one recorded; its tests check what is decoded inside.
 """
 import argparse
 import os
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+sys.path.insert(0, HERE)
 import pcapread  # noqa: E402
+import loopback_rec  # noqa: E402
 
 SERVER_PORT = 2598      # the real capture's EDT port: datagrams from it are the server's
 GAP_S = 0.05
@@ -75,20 +75,8 @@ def run_peers(dgrams, port, work):
 
 
 def record(out, port, src):
-    work = tempfile.mkdtemp(prefix="edt-dtls-rec-")
-    try:
-        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-        raw = os.path.join(work, "raw.pcapng")
-        log = open(os.path.join(work, "dumpcap.log"), "w+")
-        cap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", "udp port %d" % port, "-w", raw], stderr=log)
-        time.sleep(1.0)
-        keylog = run_peers(datagrams(src), port, work)
-        time.sleep(0.5)
-        cap.terminate()
-        cap.wait()
-        subprocess.run(["editcap", "--inject-secrets", "tls," + keylog, raw, out], check=True)
-    finally:
-        shutil.rmtree(work, True)
+    loopback_rec.record(out, "udp port %d" % port, lambda work: run_peers(datagrams(src), port, work),
+                        prefix="edt-dtls-rec-")
 
 
 def main():
@@ -99,10 +87,8 @@ def main():
     ap.add_argument("--in-namespace", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if not a.in_namespace:
-        if os.geteuid() != 0:
-            sys.exit("run as root (network namespace, dumpcap on lo)")
-        os.execvp("unshare", ["unshare", "-n", sys.executable, os.path.abspath(__file__), os.path.abspath(a.out),
-                              "--port", str(a.port), "--src", os.path.abspath(a.src), "--in-namespace"])
+        loopback_rec.in_namespace(__file__, [os.path.abspath(a.out), "--port", str(a.port),
+                                             "--src", os.path.abspath(a.src)])
     record(a.out, a.port, a.src)
 
 

@@ -15,12 +15,10 @@ Needs root (network namespace, dumpcap on lo), dumpcap, editcap, openssl.
 """
 import argparse
 import os
-import shutil
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -28,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from ica_recut import read_connections  # noqa: E402
+import loopback_rec  # noqa: E402
 
 
 def segments(path):
@@ -90,22 +89,10 @@ def run_peers(segs, port, work):
 
 
 def record(out, port, src):
-    work = tempfile.mkdtemp(prefix="ica-tls-rec-")
-    try:
-        for cmd in (["ip", "link", "set", "lo", "up"], ["ip", "link", "set", "lo", "mtu", "1500"],
-                    ["ip", "link", "set", "dev", "lo", "gso_max_size", "1500"]):
-            subprocess.run(cmd, check=True)
-        raw = os.path.join(work, "raw.pcapng")
-        log = open(os.path.join(work, "dumpcap.log"), "w+")
-        cap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", "tcp port %d" % port, "-w", raw], stderr=log)
-        time.sleep(1.0)
-        keylog = run_peers(segments(src), port, work)
-        time.sleep(0.5)
-        cap.terminate()
-        cap.wait()
-        subprocess.run(["editcap", "--inject-secrets", "tls," + keylog, raw, out], check=True)
-    finally:
-        shutil.rmtree(work, True)
+    links = (("ip", "link", "set", "lo", "up"), ("ip", "link", "set", "lo", "mtu", "1500"),
+             ("ip", "link", "set", "dev", "lo", "gso_max_size", "1500"))
+    loopback_rec.record(out, "tcp port %d" % port, lambda work: run_peers(segments(src), port, work),
+                        links=links, prefix="ica-tls-rec-")
 
 
 def main():
@@ -116,10 +103,8 @@ def main():
     ap.add_argument("--in-namespace", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if not a.in_namespace:
-        if os.geteuid() != 0:
-            sys.exit("run as root (network namespace, dumpcap on lo)")
-        os.execvp("unshare", ["unshare", "-n", sys.executable, os.path.abspath(__file__), os.path.abspath(a.out),
-                              "--port", str(a.port), "--src", os.path.abspath(a.src), "--in-namespace"])
+        loopback_rec.in_namespace(__file__, [os.path.abspath(a.out), "--port", str(a.port),
+                                             "--src", os.path.abspath(a.src)])
     record(a.out, a.port, a.src)
 
 
