@@ -343,6 +343,22 @@ add_tcp(struct capture *cap, gboolean s2c, guint32 seq, guint32 ack, guint8 tcp_
     g_free(f);
 }
 
+/* One harness record [flags][u16 length LE][bytes] off the input: flags
+ * bit 0 direction (1 server to client), bit 1 send twice, bit 2 lose it;
+ * the length is cut to what is left and to max.  FALSE at the end. */
+static gboolean
+next_record(const guint8 **buf, size_t *size, size_t max, guint8 *flags, const guint8 **data, size_t *len)
+{
+    if (*size < 3)
+        return FALSE;
+    *flags = (*buf)[0];
+    *len = MIN(MIN((size_t)(*buf)[1] | (size_t)(*buf)[2] << 8, *size - 3), max);
+    *data = *buf + 3;
+    *buf += 3 + *len;
+    *size -= 3 + *len;
+    return TRUE;
+}
+
 static void
 build_stream(struct capture *cap, const guint8 *buf, size_t size)
 {
@@ -352,22 +368,18 @@ build_stream(struct capture *cap, const guint8 *buf, size_t size)
     add_tcp(cap, FALSE, seq[0] - 1, 0, SYN, NULL, 0);
     add_tcp(cap, TRUE, seq[1] - 1, seq[0], SYN | ACK, NULL, 0);
     add_tcp(cap, FALSE, seq[0], seq[1], ACK, NULL, 0);
-    while (size >= 3 && cap->count < MAX_FRAMES) {
-        guint8 flags = buf[0];
-        size_t len = (size_t)buf[1] | (size_t)buf[2] << 8;
-        int dir = flags & 1;
+    const guint8 *data;
+    size_t len;
+    guint8 flags;
 
-        buf += 3;
-        size -= 3;
-        len = MIN(MIN(len, size), MAX_SEGMENT);
+    while (cap->count < MAX_FRAMES && next_record(&buf, &size, MAX_SEGMENT, &flags, &data, &len)) {
+        int dir = flags & 1;
         if (!(flags & 4)) {
-            add_tcp(cap, dir, seq[dir], seq[!dir], PSH | ACK, buf, len);
+            add_tcp(cap, dir, seq[dir], seq[!dir], PSH | ACK, data, len);
             if (flags & 2)
-                add_tcp(cap, dir, seq[dir], seq[!dir], PSH | ACK, buf, len);
+                add_tcp(cap, dir, seq[dir], seq[!dir], PSH | ACK, data, len);
         }
         seq[dir] += (guint32)len;
-        buf += len;
-        size -= len;
     }
     add_tcp(cap, FALSE, seq[0], seq[1], FIN | ACK, NULL, 0);
 }
@@ -388,20 +400,16 @@ add_udp(struct capture *cap, gboolean s2c, const guint8 *payload, size_t len)
 static void
 build_datagrams(struct capture *cap, const guint8 *buf, size_t size)
 {
-    while (size >= 3 && cap->count < MAX_FRAMES) {
-        guint8 flags = buf[0];
-        size_t len = (size_t)buf[1] | (size_t)buf[2] << 8;
+    const guint8 *data;
+    size_t len;
+    guint8 flags;
 
-        buf += 3;
-        size -= 3;
-        len = MIN(MIN(len, size), MAX_SEGMENT - 8);
+    while (cap->count < MAX_FRAMES && next_record(&buf, &size, MAX_SEGMENT - 8, &flags, &data, &len)) {
         if (!(flags & 4)) {
-            add_udp(cap, flags & 1, buf, len);
+            add_udp(cap, flags & 1, data, len);
             if (flags & 2)
-                add_udp(cap, flags & 1, buf, len);
+                add_udp(cap, flags & 1, data, len);
         }
-        buf += len;
-        size -= len;
     }
 }
 
