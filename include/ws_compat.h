@@ -80,6 +80,21 @@ typedef gboolean wsc_pref_bool_t;
 #endif
 
 /* wsutil/wmem/wmem_user_cb.h wmem_user_cb_t (rule 9). */
+/* The record of Wireshark's credentials tap ("credentials": Tools >
+ * Credentials, tshark -z credentials).  Wireshark declares it as
+ * tap_credential_t in ui/tap-credentials.h, which 4.0's development package
+ * does not install; the members and their order are the same from 3.2 to
+ * 4.6 (guint/unsigned, gchar/char), so it is declared here once. */
+typedef struct {
+    guint num;                  /* frame of the credentials */
+    guint username_num;         /* frame of the user name */
+    guint password_hf_id;       /* field the GUI filters on */
+    gchar *username;
+    const gchar *proto;
+    gchar *info;
+} wsc_credential_t;
+#define WSC_CREDENTIALS_TAP "credentials"
+
 #if WSC_VERSION_AT_LEAST(4, 2)
 typedef bool wsc_wmem_cb_ret_t;
 #else

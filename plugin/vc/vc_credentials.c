@@ -14,12 +14,14 @@
  * applies no transformation of its own to them: the announced XOR is the
  * session's Basic encryption, so with Basic (or none) they are readable by
  * anyone holding the capture.  The password is shown only when the
- * "ica.show_passwords" preference is on.
+ * "ica.show_passwords" preference is on.  The user name goes to Wireshark's
+ * credentials tap (Tools > Credentials, tshark -z credentials).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/tap.h>
 #include "packet-ica-int.h"
 #include "packet-ica-vc.h"
 
@@ -32,6 +34,7 @@ static int hf_user = -1;
 static int hf_domain = -1;
 static int hf_password = -1;
 static int hf_password_length = -1;
+static int credentials_tap = -1;
 static expert_field ei_readable = EI_INIT;
 static expert_field ei_hidden = EI_INIT;
 static expert_field ei_offset = EI_INIT;
@@ -55,6 +58,23 @@ static gint string_at(tvbuff_t *b, packet_info *pinfo, proto_item *slot_item, gu
     return (gint)n;
 }
 
+/* The user name to Wireshark's credentials tap: the GUI's list points at
+ * this frame and, when the preference shows it, the password field. */
+static void tap_credentials(packet_info *pinfo, const char *domain, const char *user, gint password_chars)
+{
+    if (!have_tap_listener(credentials_tap))
+        return;
+    wsc_credential_t *auth = wmem_new0(pinfo->pool, wsc_credential_t);
+    auth->num = auth->username_num = pinfo->num;
+    auth->password_hf_id = hf_password;
+    auth->username = wmem_strdup_printf(pinfo->pool, "%s%s%s", domain ? domain : "", domain && *domain ? "\\" : "",
+                                        user);
+    auth->proto = "ICA";
+    auth->info = password_chars < 0 ? wmem_strdup(pinfo->pool, "WDCREDENTIALS, no password")
+                 : wmem_strdup_printf(pinfo->pool, "WDCREDENTIALS, password of %d characters", password_chars);
+    tap_queue_packet(credentials_tap, pinfo, auth);
+}
+
 /* The body of a DATA command (after command and algorithm). */
 static void add_data(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, const ica_session *s, wmem_strbuf_t *one)
 {
@@ -76,6 +96,8 @@ static void add_data(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, const ic
         proto_tree_add_item_ret_string(tree, hf_domain, b, off[1], n, ENC_UTF_16 | ENC_LITTLE_ENDIAN,
                                        pinfo->pool, &domain);
     n = string_at(b, pinfo, slot[2], off[2]);
+    if (user)
+        tap_credentials(pinfo, (const char *)domain, (const char *)user, n < 0 ? -1 : n / 2);
     if (n >= 0) {
         proto_item *pl = proto_tree_add_uint(tree, hf_password_length, b, off[2], n, (guint32)n / 2);
         proto_item_set_generated(pl);
@@ -122,4 +144,5 @@ void ica_register_credentials_fields(int proto, expert_module_t *expert)
     };
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert, ei, array_length(ei));
+    credentials_tap = register_tap(WSC_CREDENTIALS_TAP);     /* Wireshark's own: the id it already has */
 }

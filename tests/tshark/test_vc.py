@@ -9,6 +9,7 @@ Each check runs in one pass (tshark) and in two passes (tshark -2: the second
 pass renders what the first stored).
 """
 import os
+import re
 import sys
 import unittest
 
@@ -382,6 +383,14 @@ class Credentials(unittest.TestCase):
         self.assertEqual(d["ica.credentials.password"], ["Secret123!"])
         self.assertEqual(d["_ws.expert.message"], [
             "Credentials readable by anyone holding the capture: the session uses Basic encryption"])
+
+    def test_credentials_tap(self):
+        """Wireshark's credentials tap (Tools > Credentials) lists each user name with its frame.  tshark
+        prints that tap only as a table: its rows are read as (frame, protocol, user, info) cells."""
+        out = WS.tshark(CREDS, ["-q", "-z", "credentials"])
+        cells = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines() if re.match(r"\d+\s", line)]
+        self.assertEqual(cells, [["128", "ICA", "EXAMPLE\\alice", "WDCREDENTIALS, password of 10 characters"],
+                                 ["129", "ICA", "EXAMPLE\\bob", "WDCREDENTIALS, no password"]])
 
     def test_offset_past_the_command(self):
         _q, _d, bad = self.r()
