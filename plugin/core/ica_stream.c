@@ -1390,6 +1390,8 @@ static int v3_copies(ica_stream *st, ica_dir_state *d, ica_event *ev, frame_work
     if (w->plain_len > (EXPAND_MAX - 16) / 3 || !fixed_buffer(st, &d->expanded, EXPAND_MAX) ||
         ica_v3_copies(w->plain, w->plain_len, d->expanded, &n, &complete) != 0 || !ica_cmds_exact(d->expanded, n))
         return 0;
+    if (n == 0 && !complete)
+        return 0;       /* compressed chunks only: the frame keeps its V3 packet, shown chunk by chunk */
     ev->flags |= ICA_FR_EXPANDED | (complete ? 0 : ICA_FR_V3_PARTIAL);
     w->plain = d->expanded;
     w->plain_len = n;

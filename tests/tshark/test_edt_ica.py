@@ -205,6 +205,16 @@ class Midsession(unittest.TestCase):
         self.assertTrue(check[182]["expanded_hex"].startswith("30040d020000"))   # VIRTUAL_WRITE1 ch 13, 3 bytes
         self.assertEqual(bad(self.PATH), [])
 
+    def test_compressed_only_frames_show_their_chunks(self):
+        """A frame of compressed chunks only is not "expanded to 0 bytes": it shows its V3 chunks
+        (compressed, with their lengths) and the reason, like a stopped direction's frames."""
+        r = [x for x in rows(self.PATH, ["ica.reducer.expanded_length", "ica.v3.compressed", "ica.v3.length"],
+                             "ica.v3.error") if not x[1]]
+        self.assertEqual(len(r), 56)
+        self.assertEqual([x for x in r if set(x[2]) != {"1"} or len(x[3]) != len(x[2])], [])
+        self.assertEqual((r[0][0], r[0][3]), (["53"], ["36"]))
+        self.assertEqual(rows(self.PATH, [], "ica.reducer.expanded_length == 0"), [])
+
 
 class Ended(unittest.TestCase):
     """edt-ica-1494.pcap with a UDT shutdown as frame 301: the session ends there (its V3
