@@ -164,6 +164,29 @@ class EuemTwoPass(Euem):
     TWO_PASS = True
 
 
+class EuemInTls(unittest.TestCase):
+    """The same session replayed inside real TLS 1.2 (tools/captures/record_ica_tls.py, key log embedded):
+    TLS records cut and join the messages elsewhere, and every EUEM value, per direction and in order, is
+    the plain capture's (one pass and two); nothing malformed."""
+    PATH = capture("vc-euem-tls-1494.pcapng")
+    FIELDS = ["ica.euem.cmd", "ica.euem.byte_count", "ica.euem.roundtrip_ms", "ica.euem.sequence",
+              "ica.euem.client_name", "ica.euem.client_address", "ica.euem.app_name", "ica.euem.launch_mechanism",
+              "ica.euem.duration_name", "ica.euem.duration_ms", "ica.euem.roundtrip_period"]
+
+    def test_same_values_as_plain(self):
+        for extra in ([], ["-2"]):
+            plain = per_direction(WS, EUEM, self.FIELDS, filter="ica.euem", extra=extra)
+            tls = per_direction(WS, self.PATH, self.FIELDS, filter="ica.euem", extra=extra)
+            self.assertEqual(ints(tls["c2s"]["ica.euem.roundtrip_ms"]), [31, 45, 12])
+            self.assertEqual(tls, plain)
+
+    def test_no_malformed_no_warnings(self):
+        r = rows(self.PATH, ["_ws.malformed", "_ws.expert.severity"], "ica", False)
+        warn = 0x00600000
+        self.assertEqual([f for f, v in r if v["_ws.malformed"] or
+                          any(int(x, 0) >= warn for x in v["_ws.expert.severity"])], [])
+
+
 class Hostile(unittest.TestCase):
     def experts(self, two_pass):
         r = rows(HOSTILE, ["ica.euem.cmd", "_ws.expert.message"], "ica.vc.length && ica.vc.number == 18", two_pass)
