@@ -52,6 +52,8 @@ set(CITRIX_VC_SOURCES
   vc_ctl.c
   vc_euem.c
   vc_reasm.c
+  vc_tui.c
+  vc_names.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
 list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})
