@@ -26,7 +26,13 @@ FIELDS = [
     "ica.tui.body_len", "ica.tui.type", "ica.tui.value", "ica.tui.counter", "ica.tui.locale", "ica.tui.text",
     "ica.tui.progress",
     "ica.vcnames.name",
+    "_ws.expert.group", "ica.lic.command", "ica.lic.length", "ica.lic.msg_type", "ica.lic.flags", "ica.lic.msg_size",
+    "ica.lic.company_name", "ica.lic.product_id", "ica.lic.product_version", "ica.lic.scope", "ica.lic.cert.version",
+    "ica.lic.blob.type", "ica.lic.blob.len", "ica.lic.key_exchange_alg", "ica.lic.platform_id", "ica.lic.mac",
+    "ica.lic.cert.count", "ica.lic.cert",
 ]
+MALFORMED_GROUP = 0x07000000
+LICENSE_INFO = 0x12
 
 # CTXTUI type 2: (counter, text, progress) as the host sent them
 TUI_STATUS = [(i, t, p) for i, (t, p) in enumerate([
@@ -51,6 +57,10 @@ TUI_STATUS = [(i, t, p) for i, (t, p) in enumerate([
     + [("Application de la stratégie Group Policy Internet Settings", 100)] * 4)]
 
 
+def ints(values):
+    return [int(v, 0) for v in values]
+
+
 @functools.lru_cache(maxsize=None)
 def run(path, two_pass):
     """[{field: [values]}] of every frame."""
@@ -67,9 +77,11 @@ class Real(unittest.TestCase):
         return [(int(f["ica.direction"][0]), f) for f in run(self.PATH, self.TWO_PASS) if f[field]]
 
     def test_no_malformed_or_error(self):
-        bad = [f for f in run(self.PATH, self.TWO_PASS)
-               if f["_ws.malformed"] or any(int(s, 0) >= 0x00800000 for s in f["_ws.expert.severity"])]
+        frames = run(self.PATH, self.TWO_PASS)
+        bad = [f for f in frames if f["_ws.malformed"] or any(int(s, 0) >= 0x00800000 for s in f["_ws.expert.severity"])]
         self.assertEqual(bad, [])
+        marks = [f for f in frames if any(int(g, 0) == MALFORMED_GROUP for g in f["_ws.expert.group"])]
+        self.assertEqual(marks, [])
 
     def test_tui_header_and_bytes(self):
         sent = {C2S: [], S2C: []}
@@ -98,6 +110,48 @@ class Real(unittest.TestCase):
         names = [(d, f["ica.vcnames.name"]) for d, f in self.frames("ica.vcnames.name")]
         self.assertEqual(names, [(C2S, ["DVCRenderingAdapter", "FileRedirectorChannel", "PlugAndPlay", "PNPDR"]),
                                  (C2S, ["FileRedirectorChannel", "PlugAndPlay", "PNPDR"])])
+
+
+    def test_lic_messages(self):
+        got = []
+        for d, f in self.frames("ica.lic.msg_type"):
+            got += [(d, int(c, 0), int(n), int(t, 0), int(fl, 0), int(sz))
+                    for c, n, t, fl, sz in zip(f["ica.lic.command"], f["ica.lic.length"], f["ica.lic.msg_type"],
+                                                f["ica.lic.flags"], f["ica.lic.msg_size"])]
+        self.assertEqual(got, [(S2C, 0x00, 321, 0x01, 0x02, 318),        # LICENSE_REQUEST
+                               (C2S, 0x80, 5330, 0x12, 0x02, 5327),      # LICENSE_INFO
+                               (S2C, 0x00, 41, 0x02, 0x02, 38),          # PLATFORM_CHALLENGE
+                               (C2S, 0x80, 69, 0x15, 0x02, 66),          # PLATFORM_CHALLENGE_RESPONSE
+                               (S2C, 0x01, 5276, 0x04, 0x02, 5273)])     # UPGRADE_LICENSE
+        # every byte of the channel (test_edt_ica.py: CTXLIC 5,638 H2C / 5,399 C2H) is in a message
+        self.assertEqual(sum(g[2] for g in got if g[0] == S2C), 5638)
+        self.assertEqual(sum(g[2] for g in got if g[0] == C2S), 5399)
+
+    def test_lic_parts(self):
+        by_type = {int(f["ica.lic.msg_type"][0], 0): f for _, f in self.frames("ica.lic.msg_type")}
+        req = by_type[0x01]
+        self.assertEqual((req["ica.lic.company_name"], req["ica.lic.product_id"], req["ica.lic.scope"]),
+                         (["Microsoft Corporation"], ["A02"], ["microsoft.com"]))
+        self.assertEqual(int(req["ica.lic.product_version"][0], 0), 0x000A0000)
+        self.assertEqual(ints(req["ica.lic.cert.version"]), [1])            # a proprietary server certificate
+        self.assertEqual(ints(req["ica.lic.key_exchange_alg"]), [1])        # KEY_EXCHANGE_ALG_RSA
+        self.assertEqual(ints(req["ica.lic.blob.type"]), [0x0D, 0x03, 0x0E])
+        self.assertEqual(ints(req["ica.lic.blob.len"]), [4, 184, 14])
+        info = by_type[LICENSE_INFO]
+        self.assertEqual(ints(info["ica.lic.key_exchange_alg"]), [1])
+        self.assertEqual(ints(info["ica.lic.platform_id"]), [0x08010000])
+        self.assertEqual(ints(info["ica.lic.blob.type"]), [0x00, 0x01, 0x01])
+        self.assertEqual(ints(info["ica.lic.blob.len"]), [72, 5163, 20])
+        # the client license: a CMS SignedData with a chain of 4 certificates (DER, 0x30 0x82 ...)
+        self.assertEqual(ints(info["ica.lic.cert.count"]), [4])
+        self.assertEqual([(c[:4], len(c) // 2) for c in info["ica.lic.cert"]],
+                         [("3082", 1521), ("3082", 1382), ("3082", 1061), ("3082", 1152)])
+        self.assertEqual(ints(by_type[0x02]["ica.lic.blob.len"]), [10])
+        self.assertEqual(ints(by_type[0x15]["ica.lic.blob.len"]), [18, 20])
+        self.assertEqual(ints(by_type[0x04]["ica.lic.blob.type"]), [0x09])   # BB_ENCRYPTED_DATA_BLOB
+        self.assertEqual(ints(by_type[0x04]["ica.lic.blob.len"]), [5249])
+        for t in (LICENSE_INFO, 0x02, 0x15, 0x04):
+            self.assertEqual([len(m) for m in by_type[t]["ica.lic.mac"]], [32])   # 16 bytes, hex
 
 
 class RealTwoPass(Real):
