@@ -56,6 +56,7 @@ set(CITRIX_VC_SOURCES
   vc_tui.c
   vc_names.c
   vc_lic.c
+  vc_twi.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
 list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})

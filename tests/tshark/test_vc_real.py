@@ -30,6 +30,11 @@ FIELDS = [
     "ica.lic.company_name", "ica.lic.product_id", "ica.lic.product_version", "ica.lic.scope", "ica.lic.cert.version",
     "ica.lic.blob.type", "ica.lic.blob.len", "ica.lic.key_exchange_alg", "ica.lic.platform_id", "ica.lic.mac",
     "ica.lic.cert.count", "ica.lic.cert",
+    "ica.twi.op", "ica.twi.op_name", "ica.twi.len", "ica.twi.host_type", "ica.twi.version", "ica.twi.x_res",
+    "ica.twi.y_res", "ica.twi.codepage", "ica.twi.server_name", "ica.twi.user_name", "ica.twi.domain",
+    "ica.twi.process_description", "ica.twi.process_path", "ica.twi.published_name", "ica.twi.process_id",
+    "ica.twi.parent_process_id", "ica.twi.host_id", "ica.twi.style", "ica.twi.ex_style", "ica.twi.client_version",
+    "ica.twi.client_twi_version", "ica.twi.client_codepage", "ica.twi.rect.right", "ica.twi.rect.bottom",
 ]
 MALFORMED_GROUP = 0x07000000
 LICENSE_INFO = 0x12
@@ -152,6 +157,44 @@ class Real(unittest.TestCase):
         self.assertEqual(ints(by_type[0x04]["ica.lic.blob.len"]), [5249])
         for t in (LICENSE_INFO, 0x02, 0x15, 0x04):
             self.assertEqual([len(m) for m in by_type[t]["ica.lic.mac"]], [32])   # 16 bytes, hex
+
+
+    def test_twi_messages(self):
+        sent = {C2S: [], S2C: []}
+        for d, f in self.frames("ica.twi.op"):
+            sent[d] += [(int(o, 0), int(n)) for o, n in zip(f["ica.twi.op"], f["ica.twi.len"])]
+        self.assertEqual(sent[S2C], [(0x01, 17), (0x1B, 4), (0x02, 0), (0x0D, 80), (0x40, 329), (0x3F, 60),
+                                     (0x14, 4)])
+        self.assertEqual(sent[C2S], [(0x3D, 478), (0x01, 8), (0x3D, 478)])
+        # every byte of the channel (test_edt_ica.py: CTXTWI 515 H2C / 973 C2H) is in a message
+        self.assertEqual(sum(3 + n for _, n in sent[S2C]), 515)
+        self.assertEqual(sum(3 + n for _, n in sent[C2S]), 973)
+        names = [n for _, f in self.frames("ica.twi.op_name") for n in f["ica.twi.op_name"]]
+        self.assertEqual(names, ["START", "SERVER_CODEPAGE (inferred)", "C2H_CLIENTINFO (inferred)",
+                                 "C2H_START_ACK (inferred)", "OPEN (inferred)", "SYSINFO (inferred)",
+                                 "CREATEP (inferred)", "CREATEW_V2 (inferred)", "FOREGROUNDW (inferred)",
+                                 "C2H_CLIENTINFO (inferred)"])
+
+    def test_twi_values(self):
+        def one(field):
+            return [v for _, f in self.frames(field) for v in f[field]]
+        self.assertEqual((ints(one("ica.twi.host_type")), ints(one("ica.twi.version"))), ([2], [3]))
+        self.assertEqual((ints(one("ica.twi.x_res")), ints(one("ica.twi.y_res"))), ([1920], [1080]))
+        self.assertEqual(ints(one("ica.twi.codepage")), [1252])
+        self.assertEqual((one("ica.twi.server_name"), one("ica.twi.user_name"), one("ica.twi.domain")),
+                         (["SVMSCTXVM102"], ["Login"], ["Local"]))
+        self.assertEqual(one("ica.twi.process_description"), ["Windows Logon User Interface Host"])
+        self.assertEqual(one("ica.twi.process_path"), ["%SystemRoot%\\System32\\LogonUI.exe"])
+        self.assertEqual(one("ica.twi.published_name"), ["#"])
+        self.assertEqual(ints(one("ica.twi.process_id")), [8688, 8688])      # CREATEP, then its window
+        self.assertEqual(ints(one("ica.twi.parent_process_id")), [5592])
+        self.assertEqual(ints(one("ica.twi.host_id")), [0x00010044, 0x00010044])
+        self.assertEqual((ints(one("ica.twi.style")), ints(one("ica.twi.ex_style"))), ([0x96000844], [0x00010080]))
+        # the client's work area (5760 x 1080), the window's position and client rects, the work area again
+        self.assertEqual(ints(one("ica.twi.rect.right")), [5760, 1920, 1920, 5760])
+        self.assertEqual(ints(one("ica.twi.rect.bottom")), [1080, 0, 0, 1080])
+        self.assertEqual((ints(one("ica.twi.client_version")), ints(one("ica.twi.client_twi_version"))), ([3], [2]))
+        self.assertEqual(ints(one("ica.twi.client_codepage")), [1252, 1252])
 
 
 class RealTwoPass(Real):
