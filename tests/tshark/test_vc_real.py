@@ -14,7 +14,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from icacap_util import Wireshark, capture, AGGREGATOR  # noqa: E402
+from icacap_util import TOP, Wireshark, capture, AGGREGATOR  # noqa: E402
+
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+import statstree  # noqa: E402
 
 WS = Wireshark()
 UDP = capture("edt-citrixudp.pcap")
@@ -195,6 +198,15 @@ class Real(unittest.TestCase):
         self.assertEqual(ints(one("ica.twi.rect.bottom")), [1080, 0, 0, 1080])
         self.assertEqual((ints(one("ica.twi.client_version")), ints(one("ica.twi.client_twi_version"))), ([3], [2]))
         self.assertEqual(ints(one("ica.twi.client_codepage")), [1252, 1252])
+
+
+class Statistics(unittest.TestCase):
+    def test_twi_process_fact(self):
+        out = WS.tshark(UDP, ["-q", "-z", "ica,tree"])
+        node = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Seamless windows (CTXTWI)",
+                              "10.54.0.101:55836 -> 10.99.99.217:2598")
+        self.assertEqual({c.name: c.count for c in node.children},
+                         {"Process: %SystemRoot%\\System32\\LogonUI.exe": 1})
 
 
 class RealTwoPass(Real):
