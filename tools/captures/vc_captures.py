@@ -315,6 +315,73 @@ def fuzz_writes():
          (1, ctl_session_event(2, CTL_GUID))],
         [(1, CLIP_INIT_REQUEST), (1, CLIP_REGISTER_REQUEST + CLIP_HOST_PLACE), (1, CLIP_RENDER_REPLY[:7]),
          (1, CLIP_RENDER_REPLY[7:])],
+    ] + realvc_fuzz_writes()
+
+
+def vc_selector(name, to_client):
+    """The vc fuzz target's selector for channel name: the harness sorts the names registered in
+    the "ica.vc" table (fuzz/fuzz_citrix.c), read here from the decoders' registrations."""
+    import glob
+    import re
+    names = set()
+    for path in glob.glob(os.path.join(TOP, "plugin", "vc", "*.c")):
+        with open(path, encoding="utf-8") as f:
+            names |= set(re.findall(r'(?:ica_vc_register|dissector_add_string)\(\s*(?:ICA_VC_TABLE,\s*)?"([^"]+)"',
+                                    f.read()))
+    return sorted(names).index(name) << 1 | int(to_client)
+
+
+def realvc_fuzz_writes():
+    """Corrupt messages for the decoders of the real session's channels (issue 18): CTXTUI,
+    CTXLIC, CTXTWI, CITRIXD/PNPREDI; each beside a well-formed one of the same layout."""
+    def tui(typ, body):
+        return struct.pack("<HH", len(body), typ) + body
+
+    def lic(cmd, pdu):
+        return struct.pack("<BH", cmd, 3 + len(pdu)) + pdu
+
+    def pre(typ, body, size=None):
+        return struct.pack("<BBH", typ, 2, 4 + len(body) if size is None else size) + body
+
+    def blob(typ, data):
+        return struct.pack("<HH", typ, len(data)) + data
+
+    def twi(op, payload):
+        return struct.pack("<BH", op, len(payload)) + payload
+
+    text = "Bienvenue".encode()
+    status = struct.pack("<HHI", 30, 2, 7) + bytes(22) + struct.pack("<HBIBI", 12 + len(text), 1, 0xFFFFFFFF, 0,
+                                                                      0x040C) + text + bytes(11) + b"\x64"
+    request = pre(0x01, bytes(32) + struct.pack("<II", 0x000A0000, 2) + b"A\0" + struct.pack("<I", 2) + b"B\0"
+                  + blob(0x0D, struct.pack("<I", 1)) + blob(0x03, struct.pack("<III", 0x80000002, 1, 3) + b"\x30\x01\x00")
+                  + struct.pack("<I", 1) + blob(0x0E, b"x\0"))
+    cms = bytes.fromhex("301906010 0a014301202010131003000a006300205003000318100".replace(" ", ""))
+    info = pre(0x12, struct.pack("<II", 1, 0x08010000) + bytes(32) + blob(0, bytes(8)) + blob(1, cms)
+               + blob(1, bytes(20)) + bytes(16))
+    sysinfo = struct.pack("<I", 0x10018) + bytes(44) + struct.pack("<HHH", 0, 4, 6) + b"SRV\0U\0D\0"
+    createp = struct.pack("<HHHIIH", 16, 21, 26, 8688, 5592, 0) + b"desc\0path\0pub\0"
+    createw = struct.pack("<IIIiiiiiiiiIIHHH", 0x10044, 0x96000000, 0x80, 0, 0, 10, 10, 0, 0, 10, 10, 0, 8688, 0,
+                          58, 64) + b"Title\0G\0"
+    names = b"\x80\x00" + "PlugAndPlay\0PNPDR\0\0".encode("utf-16-le")
+    T, L, W = (lambda d: vc_selector("CTXTUI", d)), (lambda d: vc_selector("CTXLIC", d)), \
+        (lambda d: vc_selector("CTXTWI", d))
+    return [
+        [(T(1), tui(0, struct.pack("<I", 4))), (T(1), tui(2, status)),
+         (T(1), tui(2, struct.pack("<HHI", 200, 2, 0) + bytes(8))),                  # text record offset outside
+         (T(1), tui(2, struct.pack("<HHIH", 8, 2, 0, 0xFFFF) + bytes(10))),          # record length past the end
+         (T(1), tui(2, bytes(3))), (T(0), b"\x04")],                                  # short body, torn header
+        [(L(1), lic(0, request)), (L(0), lic(0x80, info)),
+         (L(1), lic(0, request[:60])),                                               # cut inside the product info
+         (L(1), lic(0, request[:-10] + struct.pack("<I", 0xFFFFFFFF) + request[-6:])),  # scope count lies
+         (L(0), lic(0x80, info[:60] + b"\x30\x84\xff\xff" + info[64:])),            # CMS length lies
+         (L(1), lic(1, pre(0x04, blob(9, bytes(4)) + bytes(16), size=900))),          # wMsgSize lies
+         (L(1), lic(0, pre(0x77, b""))), (L(1), lic(0, b"\x01"))],
+        [(W(1), twi(1, bytes(17))), (W(1), twi(0x0D, sysinfo)), (W(1), twi(0x40, createp)),
+         (W(1), twi(0x3F, createw)),
+         (W(1), twi(0x0D, sysinfo[:48] + struct.pack("<HHH", 0xFFFF, 200, 2) + b"SRV")),  # offsets outside, no NUL
+         (W(1), twi(0x40, createp[:-1] + b"!")), (W(0), twi(0x3D, bytes(30))), (W(0), twi(0x99, b"?"))],
+        [(vc_selector("PNPREDI", 0), names), (vc_selector("CITRIXD", 0), names[:-4]),   # no end, no NUL
+         (vc_selector("CITRIXD", 1), bytes([0x50, 0, 0, 0, 5]))],
     ]
 
 
