@@ -148,7 +148,7 @@ def latency_of(s, conns):
         "server_side_rtt_ms": stats([v for v, _ in rtt["server"]]),
         "edt_rtt_ms": stats(s["_edt_rtt"]),
         "ht_rtt_ms": stats([v for _, v in s["_rtt_t"]]),
-        "ica_rtt_ms": stats([]),          # EUEM's ICA round trip is not decoded yet
+        "ica_rtt_ms": s["_vc"][1],        # CTXEUEM's ICA round trip, from -z ica,tree
         "retransmissions": retrans, "zero_windows": zero,
     }, rtt
 
@@ -157,10 +157,11 @@ def launch_of(s, conns):
     first = min(conns, key=lambda c: c["first_frame"]) if conns else None
     syn = first["_c"]["syn"] if first else None
     m = s["_marks"]
+    _act, _rtt, app, mechanism, startup = s["_vc"]
     return {"connect_s": round(syn[1], 6) if syn else None,
             "detect_s": m.get("detect"), "handshake_s": m.get("handshake"),
             "key_exchange_s": m.get("key_exchange"), "first_graphics_s": m.get("first_graphics"),
-            "app": None, "launch_mechanism": None, "startup_ms": None}
+            "app": app, "launch_mechanism": mechanism, "startup_ms": startup}
 
 
 def finding(kind, severity, session, frame, text):
@@ -235,6 +236,122 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
                                          "silence_s": round(capture_end_t - s["end_s"], 6), "reason": None}
         s["latency"], rtt = latency_of(s, conns)
         s["launch"] = launch_of(s, conns)
+        s["activity"] = s["_vc"][0]
         s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
         found += findings_of(s, conns, rtt)
     return rank(found)
+
+
+# ---- what the virtual-channel decoders learned (-z ica,tree) -------------------
+#
+# The "ica" tap's facts (include/citrix_tap.h enum ica_tap_fact_kind) are placed
+# in -z ica,tree by the fact_places table of plugin/packet-ica-stats.c: one top
+# node per channel ("Client-reported (CTXEUEM)", ...), under it one node per
+# session label ("client:port -> server:port"), under that either
+# "<label>: <text>" nodes (a text fact, counted), average nodes (a value fact),
+# or "client to server" / "server to client" with "<text> (bytes)" average
+# nodes (a byte count per direction, CTXCLIP).  The channel is the tag in
+# brackets at the end of the part's name; the decoders of issue 18 still to come
+# (CTXCDM, CTXFILE, CTXCPM, CTXGUSB, CTXCAM, CTXTWI) fill the lists of
+# CHANNEL_LISTS from the rows they add to fact_places, whatever their labels.
+
+ICA_TREE = "Citrix/ICA sessions"
+ICA_TREE_OWN = ("ICA sessions", "ICA packets per session", "Virtual channel payload bytes",
+                "High-throughput estimates")
+DIR_NAMES = {"client to server": "c2s", "server to client": "s2c"}
+# the channel tag of a part -> its list in "activity"
+# (list, key of the fact's text, key of its tree label); each entry also has "direction" (of a byte
+# count), "count" (facts or transfers) and "bytes" (null for a text fact)
+CHANNEL_LISTS = {"CTXCDM": ("drive_files", "path", "operation"), "CTXFILE": ("file_transfers", "name", "label"),
+                 "CTXCPM": ("printers", "name", "label"), "CTXGUSB": ("usb_devices", "device", "label"),
+                 "CTXCAM": ("camera_formats", "format", "label"), "CTXTWI": ("processes", "name", "label")}
+
+
+def channel_tag(part):
+    """'CTXEUEM' of 'Client-reported (CTXEUEM)', or None."""
+    if part.endswith(")") and " (" in part:
+        return part[:-1].rpartition(" (")[2]
+    return None
+
+
+def ica_tree_facts(tree):
+    """{session label: [(channel, node)]}: every session's fact nodes in -z ica,tree."""
+    out = {}
+    for top in tree.get(ICA_TREE, []):
+        tag = channel_tag(top.name)
+        if top.name in ICA_TREE_OWN or not tag:
+            continue
+        for sess in top.children:
+            out.setdefault(sess.name, []).extend((tag, n) for n in sess.children)
+    return out
+
+
+def _bytes_rows(dir_node):
+    """(format or name, count, total bytes, min, max) of the "<text> (bytes)" nodes under a direction.
+    The total is count x the tree's average (printed to 2 decimals: exact below 100 transfers)."""
+    for n in dir_node.children:
+        if n.name.endswith(" (bytes)"):
+            avg = n.values["average"] or 0
+            yield n.name[:-len(" (bytes)")], n.count, int(round(n.count * avg)), n.values["min"], n.values["max"]
+
+
+def empty_activity():
+    return {"euem_client_name": None, "client_address": None, "launches": [], "command_lines": [],
+            "launch_status": [], "urls": [], "session_events": [], "clipboard": [],
+            "drive_files": [], "file_transfers": [], "printers": [], "usb_devices": [], "camera_formats": [],
+            "processes": []}
+
+
+def activity_of(facts):
+    """(activity, ica_rtt_ms, app, launch_mechanism, startup_ms) of one session's fact nodes.
+    Lists are sorted (the tree keeps no time order)."""
+    act = empty_activity()
+    rtt, apps, mechanisms, startup = stats([]), [], [], {}
+    for tag, n in facts:
+        label, sep, text = n.name.partition(": ")
+        if tag == "CTXEUEM":
+            if n.name == "ICA round trip (ms)":
+                med = n.get("median")
+                rtt = {"count": n.count, "min": n.values["min"], "median": med.count if med else None,
+                       "max": n.values["max"]}
+            elif n.name == "Startup durations (ms)":
+                # a duration reported more than once: its largest
+                startup = {d.name: d.values["max"] for d in sorted(n.children, key=lambda d: d.name)}
+            elif label == "Client name" and sep:
+                act["euem_client_name"] = text
+            elif label == "Client address" and sep:
+                act["client_address"] = text
+            elif label == "Application" and sep:
+                apps.append(text)
+            elif label == "Launch mechanism" and sep:
+                mechanisms.append(text)
+        elif tag == "CTXCTL" and sep:
+            key = {"Application launched": ("launches", "app"), "Launch status": ("launch_status", "status"),
+                   "Session event": ("session_events", "event")}.get(label)
+            if key:
+                act[key[0]].append({key[1]: text, "count": n.count})
+            elif label == "Command line":
+                act["command_lines"].append(text)
+            elif label == "URL redirected":
+                act["urls"].append(text)
+        elif tag == "CTXCLIP" and n.name in DIR_NAMES:
+            for fmt, count, total, lo, hi in _bytes_rows(n):
+                act["clipboard"].append({"direction": DIR_NAMES[n.name], "format": fmt, "count": count,
+                                         "bytes": total, "min": lo, "max": hi})
+        elif tag in CHANNEL_LISTS:
+            key, tkey, lkey = CHANNEL_LISTS[tag]
+            if n.name in DIR_NAMES:
+                for text, count, total, _lo, _hi in _bytes_rows(n):
+                    act[key].append({tkey: text, lkey: None, "direction": DIR_NAMES[n.name], "count": count,
+                                     "bytes": total})
+            elif sep:
+                act[key].append({tkey: text, lkey: label, "direction": None, "count": n.count, "bytes": None})
+    for k in ("launches", "launch_status", "session_events"):
+        act[k].sort(key=lambda x: sorted(x.items()))
+    for k in ("command_lines", "urls"):
+        act[k].sort()
+    act["clipboard"].sort(key=lambda x: (x["direction"], x["format"]))
+    for key, tkey, lkey in CHANNEL_LISTS.values():
+        act[key].sort(key=lambda x: (x[tkey], x[lkey] or "", x["direction"] or ""))
+    app = sorted(apps)[0] if apps else (act["launches"][0]["app"] if act["launches"] else None)
+    return act, rtt, app, (sorted(mechanisms)[0] if mechanisms else None), (startup or None)

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""citrix-triage on the virtual-channel captures (tools/captures/vc_captures.py):
+what the CTXEUEM, CTXCTL and CTXCLIP decoders put on the ica tap lands in the
+report (latency.ica_rtt_ms, launch.app / launch_mechanism / startup_ms, activity).
+Exact values: the same as -z ica,tree in tests/tshark/test_vc.py."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.join(HERE, "..", "..")
+SRC = os.environ.get("CITRIX_SRC", TOP)
+TOOL = os.path.join(SRC, "tools", "citrix-triage")
+CAP = os.path.join(SRC, "captures")
+EUEM, CTL, CLIP, SPIKE = "vc-euem.pcap", "vc-ctl.pcap", "vc-clip.pcap", "spike-ica-2001.pcap"
+NO_SAMPLES = {"count": 0, "min": None, "median": None, "max": None}
+LISTS = ("launches", "command_lines", "launch_status", "urls", "session_events", "clipboard", "drive_files",
+         "file_transfers", "printers", "usb_devices", "camera_formats", "processes")
+
+
+def activity(**kw):
+    a = {"euem_client_name": None, "client_address": None}
+    a.update({k: [] for k in LISTS})
+    a.update(kw)
+    return a
+
+
+class ChannelFacts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
+        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", EUEM, CTL, CLIP, SPIKE], cwd=CAP, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+        cls.rc, cls.err = p.returncode, p.stderr.decode()
+        result = json.loads(p.stdout)
+        cls.files = {f["path"]: f for f in result["files"]}
+        # the text report of the same run (what `citrix-triage merge` prints from it): one tshark run only
+        t = subprocess.run([TOOL, "merge", "/dev/stdin"], input=p.stdout, stdout=subprocess.PIPE, timeout=600)
+        cls.text = t.stdout.decode()
+
+    def session(self, cap):
+        sessions = self.files[cap]["sessions"]
+        self.assertEqual(len(sessions), 1)
+        return sessions[0]
+
+    def test_exit_status(self):
+        self.assertEqual(self.rc, 0, self.err)
+
+    def test_euem_round_trip(self):
+        # ICA_RESULT round trips 31, 45, 12 ms (test_vc.py Statistics)
+        self.assertEqual(self.session(EUEM)["latency"]["ica_rtt_ms"], {"count": 3, "min": 12, "median": 31, "max": 45})
+
+    def test_euem_launch(self):
+        la = self.session(EUEM)["launch"]
+        self.assertEqual((la["app"], la["launch_mechanism"]), ("#Calculator", "WI"))
+        self.assertEqual(la["startup_ms"], {"IFDCD": 714, "LPWD": 406, "NRWD": 265, "SCCD": 1142, "SCD": 5627,
+                                            "SLCD": 1, "TRWD": 0})
+        self.assertEqual(list(la["startup_ms"]), sorted(la["startup_ms"]))
+
+    def test_euem_activity(self):
+        self.assertEqual(self.session(EUEM)["activity"],
+                         activity(euem_client_name="HTML-5748-4000", client_address="0.0.0.0"))
+
+    def test_ctl(self):
+        s = self.session(CTL)
+        self.assertEqual(s["activity"], activity(
+            launches=[{"app": '#"Notepad""', "count": 2}], command_lines=["C:\\Users\\alice\\notes.txt"],
+            launch_status=[{"status": "LAUNCH_ERROR", "count": 1}, {"status": "SUCCESS", "count": 1}],
+            urls=["https://www.citrix.com/"],
+            session_events=[{"event": "DISCONNECT", "count": 1}, {"event": "LOCK", "count": 1}]))
+        # no EUEM in this capture: the application is CTXCTL's
+        self.assertEqual((s["launch"]["app"], s["launch"]["launch_mechanism"], s["launch"]["startup_ms"]),
+                         ('#"Notepad""', None, None))
+        self.assertEqual(s["latency"]["ica_rtt_ms"], NO_SAMPLES)
+
+    def test_clipboard(self):
+        self.assertEqual(self.session(CLIP)["activity"], activity(clipboard=[
+            {"direction": "c2s", "format": "CF_TEXT", "count": 1, "bytes": 6, "min": 6, "max": 6},
+            {"direction": "s2c", "format": "CF_UNICODETEXT", "count": 1, "bytes": 44, "min": 44, "max": 44}]))
+
+    def test_no_channel_facts(self):
+        s = self.session(SPIKE)
+        self.assertEqual(s["activity"], activity())
+        self.assertEqual(s["latency"]["ica_rtt_ms"], NO_SAMPLES)
+        self.assertEqual((s["launch"]["app"], s["launch"]["launch_mechanism"], s["launch"]["startup_ms"]),
+                         (None, None, None))
+
+    def test_text(self):
+        for line in ("    ICA round trip (client, CTXEUEM): median 31 ms (min 12, max 45, 3 samples)",
+                     "    application #Calculator, launch mechanism WI",
+                     "    startup durations: IFDCD 714 ms, LPWD 406 ms, NRWD 265 ms, SCCD 1142 ms, SCD 5627 ms, "
+                     "SLCD 1 ms, TRWD 0 ms",
+                     "    client reports name HTML-5748-4000, address 0.0.0.0",
+                     "    launch status: LAUNCH_ERROR x1, SUCCESS x1",
+                     "    session events: DISCONNECT x1, LOCK x1",
+                     "    clipboard client to server CF_TEXT: 1 transfer(s), 6 bytes",
+                     "    clipboard server to client CF_UNICODETEXT: 1 transfer(s), 44 bytes"):
+            self.assertIn("\n" + line + "\n", self.text)
+
+
+class FutureChannels(unittest.TestCase):
+    """The lists of the decoders still to come fill from any part of -z ica,tree tagged with their
+    channel (fact_places in plugin/packet-ica-stats.c), whatever labels those rows get."""
+
+    def test_tagged_part_fills_its_list(self):
+        sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+        sys.path.insert(0, os.path.join(TOP, "tools", "triage"))
+        import statstree
+        import verdicts
+        rule = "-" * 60
+        head = "Topic / Item                       Count  Average  Min Val  Max Val  Rate (ms)  Percent"
+        out = "\n".join([
+            "Citrix/ICA sessions:", head, rule,
+            "Client drives (CTXCDM)             0",
+            " 10.0.0.1:1 -> 10.0.0.2:1494       0",
+            "  File opened: C:\\a.txt            2",
+            "  client to server                 0",
+            "   C:\\a.txt (bytes)                2      150.00   100      200",
+            "Printing (CTXCPM)                  0",
+            " 10.0.0.1:1 -> 10.0.0.2:1494       0",
+            "  Printer: HP LaserJet             1",
+            rule, ""])
+        act, rtt, app, mech, startup = verdicts.activity_of(
+            verdicts.ica_tree_facts(statstree.parse(out))["10.0.0.1:1 -> 10.0.0.2:1494"])
+        self.assertEqual(act["drive_files"], [
+            {"path": "C:\\a.txt", "operation": None, "direction": "c2s", "count": 2, "bytes": 300},
+            {"path": "C:\\a.txt", "operation": "File opened", "direction": None, "count": 2, "bytes": None}])
+        self.assertEqual(act["printers"], [{"name": "HP LaserJet", "label": "Printer", "direction": None,
+                                            "count": 1, "bytes": None}])
+        self.assertEqual((act["usb_devices"], rtt, app, mech, startup), ([], NO_SAMPLES, None, None, None))
+
+
+if __name__ == "__main__":
+    unittest.main()
