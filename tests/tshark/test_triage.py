@@ -420,7 +420,8 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(self.ends["findings"], [
             finding("reset", "high", 1, 71,
                     "connection 10.40.0.11:1101 -> 10.40.0.1:1494 reset by the server after 30.000 s of silence"),
-            finding("launch_failed", "high", 4, 174, "the session ended (reset) before its first graphics"),
+            finding("launch_failed", "high", 4, 174,
+                    "the session ended (reset by the client) before its first graphics"),
             finding("reset", "high", 4, 174,
                     "connection 10.40.0.14:1104 -> 10.40.0.1:1494 reset by the client after 2.000 s of silence"),
             finding("credentials_exposed", "high", 5, 181,

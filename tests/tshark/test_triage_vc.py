@@ -15,6 +15,7 @@ SRC = os.environ.get("CITRIX_SRC", TOP)
 TOOL = os.path.join(SRC, "tools", "citrix-triage")
 CAP = os.path.join(SRC, "captures")
 EUEM, CTL, CLIP, SPIKE = "vc-euem.pcap", "vc-ctl.pcap", "vc-clip.pcap", "spike-ica-2001.pcap"
+DIRECT = "cgp-direct.pcap"      # CGP bind, both detect strings, then the client's FINISH: no launch at all
 NO_SAMPLES = {"count": 0, "min": None, "median": None, "max": None}
 LISTS = ("launches", "command_lines", "launch_status", "urls", "session_events", "clipboard", "drive_files",
          "file_transfers", "printers", "usb_devices", "camera_formats", "processes")
@@ -31,7 +32,7 @@ class ChannelFacts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
-        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", EUEM, CTL, CLIP, SPIKE], cwd=CAP, stdout=subprocess.PIPE,
+        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", EUEM, CTL, CLIP, SPIKE, DIRECT], cwd=CAP, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
         cls.rc, cls.err = p.returncode, p.stderr.decode()
         result = json.loads(p.stdout)
@@ -98,6 +99,23 @@ class ChannelFacts(unittest.TestCase):
                      "    clipboard client to server CF_TEXT: 1 transfer(s), 6 bytes",
                      "    clipboard server to client CF_UNICODETEXT: 1 transfer(s), 44 bytes"):
             self.assertIn("\n" + line + "\n", self.text)
+
+    # launch_failed only where a launch failed: CTXCTL's LAUNCH_RESPONSE with LAUNCH_ERROR (frame 138; the
+    # SUCCESS one is frame 132), not a client that sent its detect string and ended cleanly.
+    def test_ctl_launch_error(self):
+        self.assertEqual(self.files[CTL]["findings"], [
+            {"kind": "launch_failed", "severity": "high", "session": 1, "frame": 138,
+             "text": "the application launch failed (CTXCTL launch status LAUNCH_ERROR)"}])
+
+    def test_detect_then_finish_is_no_failure(self):
+        s = self.session(DIRECT)
+        self.assertEqual((s["end"]["how"], s["end"]["by"], s["launch"]["detect_s"], s["launch"]["handshake_s"]),
+                         ("cgp_finish", "client", 0.006999, None))
+        self.assertEqual(self.files[DIRECT]["findings"], [])
+
+    def test_launched_sessions_have_none(self):
+        for cap in (EUEM, CLIP, SPIKE):
+            self.assertEqual(self.files[cap]["findings"], [], cap)
 
 
 class FutureChannels(unittest.TestCase):

@@ -179,10 +179,7 @@ def findings_of(s, conns, rtt):
                                                e["silence_s"])))
     for frame in s["_refused_frames"]:
         out.append(finding("refused_resume", "high", n, frame, "Session Reliability resume refused by the server"))
-    if s["_marks"].get("detect") is not None and s["_marks"].get("first_graphics") is None \
-            and s["end"]["how"] != "capture_end":
-        out.append(finding("launch_failed", "high", n, s["end"]["frame"],
-                           "the session ended (%s) before its first graphics" % s["end"]["how"]))
+    out += launch_failures(s)
     if s["_password_frames"] and s["encryption"] in ("Basic", "none"):
         out.append(finding("credentials_exposed", "high", n, s["_password_frames"][0],
                            "the client sent a password under %s encryption (readable from the capture)"
@@ -216,6 +213,25 @@ def findings_of(s, conns, rtt):
                                "high-throughput round-trip estimate up to %d ms (over %d ms)" % (
                                    worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
     return out
+
+
+def launch_failures(s):
+    """launch_failed: CTXCTL answered a launch with a failure status (at that frame); or the session ended
+    before its first graphics after the ICA exchange had begun, where the INIT exchange was done or the
+    end was a reset or came from the server.  A client that only sends its detect string and then ends
+    cleanly (a probe, a test: captures/cgp-direct.pcap) launched nothing, so nothing failed."""
+    n, m, e = s["number"], s["_marks"], s["end"]
+    if s["_launch_failed"]:
+        frame, status = s["_launch_failed"][0]
+        names = [x["status"] for x in s["activity"]["launch_status"] if x["status"] != "SUCCESS"]
+        return [finding("launch_failed", "high", n, frame, "the application launch failed (CTXCTL launch status "
+                        "%s)" % (", ".join(names) or status))]
+    if m.get("detect") is None or m.get("first_graphics") is not None or e["how"] == "capture_end":
+        return []
+    if m.get("handshake") is None and e["how"] != "reset" and e["by"] != "server":
+        return []
+    return [finding("launch_failed", "high", n, e["frame"], "the session ended (%s%s) before its first graphics"
+                    % (e["how"], " by the %s" % e["by"] if e["by"] else ""))]
 
 
 def rank(findings):
