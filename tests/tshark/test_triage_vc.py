@@ -107,6 +107,20 @@ class ChannelFacts(unittest.TestCase):
             {"kind": "launch_failed", "severity": "high", "session": 1, "frame": 138,
              "text": "the application launch failed (CTXCTL launch status LAUNCH_ERROR)"}])
 
+    def test_launch_error_in_the_gui(self):
+        """citrix.finding launch_failed with its expert info on the frame the report names, on one
+        and on two passes; none on cgp-direct."""
+        sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+        from wsrun import Wireshark
+        ws = Wireshark()
+        for extra in ([], ["-2"]):
+            rows = ws.fields(os.path.join(CAP, CTL), ["frame.number", "citrix.finding", "_ws.expert.message"],
+                             filter="citrix.finding", aggregator="\x1e", extra=extra)
+            self.assertEqual([(int(n), k, [m for m in msgs.split("\x1e") if m.startswith("Session ")])
+                              for n, k, msgs in rows],
+                             [(138, "launch_failed", ["Session 1: application launch failed (LAUNCH_ERROR)"])], extra)
+        self.assertEqual(ws.fields(os.path.join(CAP, DIRECT), ["frame.number"], filter="citrix.finding"), [])
+
     def test_detect_then_finish_is_no_failure(self):
         s = self.session(DIRECT)
         self.assertEqual((s["end"]["how"], s["end"]["by"], s["launch"]["detect_s"], s["launch"]["handshake_s"]),
