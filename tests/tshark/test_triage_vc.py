@@ -5,8 +5,10 @@ report (latency.ica_rtt_ms, launch.app / launch_mechanism / startup_ms, activity
 Exact values: the same as -z ica,tree in tests/tshark/test_vc.py."""
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,14 +34,20 @@ class ChannelFacts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
-        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", EUEM, CTL, CLIP, SPIKE, DIRECT], cwd=CAP, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", EUEM, CTL, CLIP, SPIKE, DIRECT], cwd=CAP,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
         cls.rc, cls.err = p.returncode, p.stderr.decode()
         result = json.loads(p.stdout)
         cls.files = {f["path"]: f for f in result["files"]}
-        # the text report of the same run (what `citrix-triage merge` prints from it): one tshark run only
-        t = subprocess.run([TOOL, "merge", "/dev/stdin"], input=p.stdout, stdout=subprocess.PIPE, timeout=600)
-        cls.text = t.stdout.decode()
+        # the text and HTML reports of the same run (what `citrix-triage merge` makes of it): one tshark run
+        with tempfile.TemporaryDirectory() as tmp:
+            page = os.path.join(tmp, "r.html")
+            t = subprocess.run([TOOL, "merge", "/dev/stdin", "--html", page], input=p.stdout,
+                               stdout=subprocess.PIPE, timeout=600)
+            cls.text = t.stdout.decode()
+            with open(page, encoding="utf-8") as f:
+                cls.html = f.read()
 
     def session(self, cap):
         sessions = self.files[cap]["sessions"]
@@ -89,16 +97,30 @@ class ChannelFacts(unittest.TestCase):
                          (None, None, None))
 
     def test_text(self):
-        for line in ("    ICA round trip (client, CTXEUEM): median 31 ms (min 12, max 45, 3 samples)",
-                     "    application #Calculator, launch mechanism WI",
+        for line in ("    ICA round trip (CTXEUEM): median 31 ms (min 12, max 45, 3 samples)",
+                     "    application: #Calculator",
+                     "    launch mechanism: WI",
                      "    startup durations: IFDCD 714 ms, LPWD 406 ms, NRWD 265 ms, SCCD 1142 ms, SCD 5627 ms, "
                      "SLCD 1 ms, TRWD 0 ms",
-                     "    client reports name HTML-5748-4000, address 0.0.0.0",
+                     "    client name (CTXEUEM): HTML-5748-4000",
+                     "    client address (CTXEUEM): 0.0.0.0",
+                     '    applications launched (CTXCTL): #"Notepad"" x2',
                      "    launch status: LAUNCH_ERROR x1, SUCCESS x1",
                      "    session events: DISCONNECT x1, LOCK x1",
+                     "    command lines: C:\\Users\\alice\\notes.txt",
+                     "    URLs redirected: https://www.citrix.com/",
                      "    clipboard client to server CF_TEXT: 1 transfer(s), 6 bytes",
                      "    clipboard server to client CF_UNICODETEXT: 1 transfer(s), 44 bytes"):
             self.assertIn("\n" + line + "\n", self.text)
+
+    def test_html_channel_facts(self):
+        """One "channel facts" table per session that has any (EUEM, CTL, CLIP: three), none for the others."""
+        tables = re.findall(r"<table><tr><th>channel facts</th><th>value</th></tr>\n(.*?)</table>", self.html, re.S)
+        self.assertEqual(len(tables), 3)
+        self.assertIn("<tr><td>ICA round trip (CTXEUEM)</td><td>median 31 ms (min 12, max 45, 3 samples)</td></tr>",
+                      tables[0])
+        self.assertIn("<tr><td>clipboard server to client CF_UNICODETEXT</td><td>1 transfer(s), 44 bytes</td></tr>",
+                      tables[2])
 
     # launch_failed only where a launch failed: CTXCTL's LAUNCH_RESPONSE with LAUNCH_ERROR (frame 138; the
     # SUCCESS one is frame 132), not a client that sent its detect string and ended cleanly.

@@ -641,32 +641,7 @@ def text_report(result):
 
 def activity_text(s):
     """Lines for what the channel decoders reported (CTXEUEM, CTXCTL, CTXCLIP, ...); none when nothing."""
-    out = []
-    e = s["latency"]["ica_rtt_ms"]
-    if e["count"]:
-        out.append("    ICA round trip (client, CTXEUEM): median %s ms (min %s, max %s, %d samples)" % (
-            fmt_num(e["median"]), fmt_num(e["min"]), fmt_num(e["max"]), e["count"]))
-    la, act = s["launch"], s["activity"]
-    if la["app"] or la["launch_mechanism"]:
-        out.append("    application %s, launch mechanism %s" % (la["app"] or "not known", la["launch_mechanism"] or
-                                                             "not known"))
-    if la["startup_ms"]:
-        out.append("    startup durations: " + ", ".join("%s %s ms" % kv for kv in la["startup_ms"].items()))
-    if act["euem_client_name"] or act["client_address"]:
-        out.append("    client reports name %s, address %s" % (act["euem_client_name"] or "-",
-                                                              act["client_address"] or "-"))
-    for key, what, label in (("launch_status", "status", "launch status"), ("session_events", "event",
-                                                                           "session events")):
-        if act[key]:
-            out.append("    %s: %s" % (label, ", ".join("%s x%d" % (x[what], x["count"]) for x in act[key])))
-    for c in act["clipboard"]:
-        out.append("    clipboard %s %s: %d transfer(s), %d bytes" % (
-            "client to server" if c["direction"] == "c2s" else "server to client", c["format"], c["count"],
-            c["bytes"]))
-    for key in ("drive_files", "file_transfers", "printers", "usb_devices", "camera_formats", "processes"):
-        if act[key]:
-            out.append("    %s: %d" % (key.replace("_", " "), len(act[key])))
-    return out
+    return ["    %s: %s" % kv for kv in verdicts.activity_pairs(s)]
 
 
 def version_text():

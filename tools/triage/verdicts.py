@@ -371,3 +371,38 @@ def activity_of(facts):
         act[key].sort(key=lambda x: (x[tkey], x[lkey] or "", x["direction"] or ""))
     app = sorted(apps)[0] if apps else (act["launches"][0]["app"] if act["launches"] else None)
     return act, rtt, app, (sorted(mechanisms)[0] if mechanisms else None), (startup or None)
+
+
+def activity_pairs(s):
+    """(what, value) for the text and HTML reports: the ICA round trip, the application and startup
+    durations, and every non-empty part of a session's activity."""
+    out = []
+    e, la, act = s["latency"]["ica_rtt_ms"], s["launch"], s["activity"]
+    if e["count"]:
+        out.append(("ICA round trip (CTXEUEM)", "median %s ms (min %s, max %s, %d samples)"
+                    % (e["median"], e["min"], e["max"], e["count"])))
+    for key, what in (("app", "application"), ("launch_mechanism", "launch mechanism")):
+        if la[key]:
+            out.append((what, la[key]))
+    if la["startup_ms"]:
+        out.append(("startup durations", ", ".join("%s %s ms" % kv for kv in la["startup_ms"].items())))
+    for key, what in (("euem_client_name", "client name (CTXEUEM)"), ("client_address", "client address (CTXEUEM)")):
+        if act[key]:
+            out.append((what, act[key]))
+    for key, field, what in (("launches", "app", "applications launched (CTXCTL)"),
+                             ("launch_status", "status", "launch status"),
+                             ("session_events", "event", "session events")):
+        if act[key]:
+            out.append((what, ", ".join("%s x%d" % (x[field], x["count"]) for x in act[key])))
+    for key, what in (("command_lines", "command lines"), ("urls", "URLs redirected")):
+        if act[key]:
+            out.append((what, ", ".join(act[key])))
+    for c in act["clipboard"]:
+        out.append(("clipboard %s %s" % ("client to server" if c["direction"] == "c2s" else "server to client",
+                                         c["format"]), "%d transfer(s), %d bytes" % (c["count"], c["bytes"])))
+    for key, tkey, lkey in CHANNEL_LISTS.values():
+        for x in act[key]:
+            out.append((key.replace("_", " "), "%s%s%s, %d time(s)%s" % (
+                x[tkey], " (%s)" % x[lkey] if x[lkey] else "", " %s" % x["direction"] if x["direction"] else "",
+                x["count"], ", %d bytes" % x["bytes"] if x["bytes"] is not None else "")))
+    return out
