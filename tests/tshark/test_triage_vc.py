@@ -154,6 +154,34 @@ class ChannelFacts(unittest.TestCase):
             self.assertEqual(self.files[cap]["findings"], [], cap)
 
 
+class Reconnect(unittest.TestCase):
+    """Auto client reconnect (triage-acr.pcap, tools/captures/triage_captures.py): ROAMING-PC's session 1
+    is reset by the server, its new ICA handshake 5.020 s later is session 2; OTHER-PC (3) is another
+    client; ROAMING-PC's session 4 follows a session it closed itself (no drop)."""
+
+    @classmethod
+    def setUpClass(cls):
+        root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
+        p = subprocess.run([TOOL, "-q", "--json", "triage-acr.pcap"], cwd=CAP, stdout=subprocess.PIPE,
+                           timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+        cls.file = json.loads(p.stdout)["files"][0]
+
+    def test_links(self):
+        self.assertEqual([(s["number"], s["client_name"], s["client"], s["reconnect_of"], s["reconnected_by"])
+                          for s in self.file["sessions"]],
+                         [(1, "ROAMING-PC", "10.40.2.10:1201", None, 2), (2, "ROAMING-PC", "10.40.2.10:1202", 1, None),
+                          (3, "OTHER-PC", "10.40.2.11:1203", None, None),
+                          (4, "ROAMING-PC", "10.40.2.10:1204", None, None)])
+
+    def test_findings(self):
+        self.assertEqual(self.file["findings"], [
+            {"kind": "reset", "severity": "high", "session": 1, "frame": 38,
+             "text": "connection 10.40.2.10:1201 -> 10.40.2.1:1494 reset by the server after 1.000 s of silence"},
+            {"kind": "auto_reconnect", "severity": "low", "session": 2, "frame": 58,
+             "text": "client ROAMING-PC reconnected 5.020 s after session 1 was dropped (reset by the server, "
+                     "frame 38)"}])
+
+
 class FutureChannels(unittest.TestCase):
     """The lists of the decoders still to come fill from any part of -z ica,tree tagged with their
     channel (fact_places in plugin/packet-ica-stats.c), whatever labels those rows get."""

@@ -19,6 +19,16 @@ Basic key exchange, standard traffic with CTXTW writes) on its own client port:
      UI module (scrambled, seed 0x35) and the session uses Basic encryption;
      closed by a client FIN.
 
+triage-acr.pcap holds four such sessions to 10.40.2.1:1494, for auto-client-reconnect
+linking:
+
+  1. 10.40.2.10:1201  client ROAMING-PC; reset by the server (a drop).
+  2. 10.40.2.10:1202  ROAMING-PC again, 5 s later (its INIT_CONNECT 5.020 s after
+     the reset: reconnects session 1); closed by a client FIN.
+  3. 10.40.2.11:1203  client OTHER-PC, 1 s later (another client: no link).
+  4. 10.40.2.10:1204  ROAMING-PC, 1 s later: session 2 was closed by the
+     client, not dropped (no link).
+
 Output is byte-identical on every run (fixed seeds, fixed time stamps).
 
     tools/captures/triage_captures.py --outdir captures            # (re)write
@@ -124,7 +134,25 @@ def build_keepalive(w):
 
 
 KEEPALIVE_SILENCE = 10.0
-CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive}
+ACR_SERVER = ("10.40.2.1", 1494)
+ACR_DELAY = 5.0
+
+
+def build_acr(w):
+    def session(client, name, seed, key):
+        s = ica.Session(w, client, server=ACR_SERVER)
+        session_body(s, client, name, seed, key)
+        return s
+    session(("10.40.2.10", 1201), "ROAMING-PC", 0x51, 0x61).tcp.reset("s2c", ts=w.now + 1.0)
+    w.now += ACR_DELAY
+    session(("10.40.2.10", 1202), "ROAMING-PC", 0x52, 0x62).tcp.close()
+    w.now += 1.0
+    session(("10.40.2.11", 1203), "OTHER-PC", 0x53, 0x63).tcp.close()
+    w.now += 1.0
+    session(("10.40.2.10", 1204), "ROAMING-PC", 0x54, 0x64).tcp.close()
+
+
+CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr}
 
 
 def build(name, path):

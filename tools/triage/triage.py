@@ -385,6 +385,7 @@ def note_verdict_rows(s, r, t, frame, dirs):
                      ("key_exchange", verdicts.CRYPT_SESSIONKEY in verdicts.ints(r, "ica.crypt.header"))):
         if hit and key not in marks:
             marks[key] = round(t, 6)
+            marks[key + "_frame"] = frame
     for ch in r.get("citrix.vc.number") or []:
         s["_ch_t"].append((t, ch, None))
     if r.get("ica.ui.password") and any(r.get("ica.ui.password")):

@@ -21,6 +21,11 @@ UDT_SHUTDOWN = 5             # UDT control type 5: shutdown (EDT is UDT, edt.md)
 TERMINATE_REASONS = {0: "disconnect", 1: "logoff", 2: "ack"}
 CGP_REFUSED = "3"
 
+# Auto client reconnect: a new ICA handshake from the same client name this soon after a drop is taken
+# as the reconnection of the dropped session.  Our choice, not a Citrix value: Session Reliability's
+# default 180 s (CTX114117), after which the client falls back to a full reconnect, plus two minutes.
+ACR_WINDOW_S = 300.0
+
 # Round trips over these are findings: 150 ms and 300 ms (issue 17, after HDX Insight's ICA RTT thresholds).
 RTT_MEDIUM_MS, RTT_HIGH_MS = 150.0, 300.0
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -255,7 +260,37 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
         s["activity"] = s["_vc"][0]
         s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
         found += findings_of(s, conns, rtt)
+    found += link_reconnects(sessions)
     return rank(found)
+
+
+def dropped(e):
+    """A drop: a reset by either side, or a FIN from the server (a client's FIN is the user leaving)."""
+    return e["how"] == "reset" or (e["how"] == "tcp_fin" and e["by"] == "server")
+
+
+def link_reconnects(sessions):
+    """reconnect_of / reconnected_by: a session whose ICA handshake (INIT_CONNECT) came from the client
+    name of a session dropped at most ACR_WINDOW_S before it is that session's auto client reconnect
+    (the latest such drop); an auto_reconnect finding (low) on its handshake frame."""
+    out = []
+    for s in sessions:
+        s["reconnect_of"] = s["reconnected_by"] = None
+    for b in sorted(sessions, key=lambda x: x["start_s"]):
+        t = b["_marks"].get("handshake")
+        if t is None or b["client_name"] is None:
+            continue
+        drops = [a for a in sessions if a is not b and a["client_name"] == b["client_name"] and dropped(a["end"])
+                 and a["reconnected_by"] is None and 0.0 <= t - a["end"]["time_s"] <= ACR_WINDOW_S]
+        if not drops:
+            continue
+        a = max(drops, key=lambda x: (x["end"]["time_s"], x["number"]))
+        a["reconnected_by"], b["reconnect_of"] = b["number"], a["number"]
+        out.append(finding("auto_reconnect", "low", b["number"], b["_marks"]["handshake_frame"],
+                           "client %s reconnected %.3f s after session %d was dropped (%s by the %s, frame %s)"
+                           % (b["client_name"], t - a["end"]["time_s"], a["number"], a["end"]["how"],
+                              a["end"]["by"] or "unknown side", a["end"]["frame"])))
+    return out
 
 
 # ---- what the virtual-channel decoders learned (-z ica,tree) -------------------
