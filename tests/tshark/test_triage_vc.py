@@ -154,17 +154,35 @@ class ChannelFacts(unittest.TestCase):
             self.assertEqual(self.files[cap]["findings"], [], cap)
 
 
-class Reconnect(unittest.TestCase):
-    """Auto client reconnect (triage-acr.pcap, tools/captures/triage_captures.py): ROAMING-PC's session 1
-    is reset by the server, its new ICA handshake 5.020 s later is session 2; OTHER-PC (3) is another
-    client; ROAMING-PC's session 4 follows a session it closed itself (no drop)."""
+class Grouping(unittest.TestCase):
+    """Connections of one client grouped (tools/captures/triage_captures.py).  Auto client reconnect
+    (triage-acr.pcap): ROAMING-PC's session 1 is reset by the server, its new ICA handshake 5.020 s later
+    is session 2; OTHER-PC (3) is another client; ROAMING-PC's session 4 follows a session it closed
+    itself (no drop).  Streams (triage-streams.pcap): MULTI-PC's two connections to the same VDA side by
+    side (1, 2), SOLO-PC (3) at the same time from another address."""
 
     @classmethod
     def setUpClass(cls):
         root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
-        p = subprocess.run([TOOL, "-q", "--json", "triage-acr.pcap"], cwd=CAP, stdout=subprocess.PIPE,
-                           timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
-        cls.file = json.loads(p.stdout)["files"][0]
+        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", "triage-acr.pcap", "triage-streams.pcap"], cwd=CAP,
+                           stdout=subprocess.PIPE, timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+        cls.file, cls.streams = json.loads(p.stdout)["files"]
+        t = subprocess.run([TOOL, "merge", "/dev/stdin"], input=p.stdout, stdout=subprocess.PIPE, timeout=600)
+        cls.text = t.stdout.decode()
+
+    def test_streams(self):
+        self.assertEqual([(s["number"], s["client_name"], s["client"], s["server"], s["streams"])
+                          for s in self.streams["sessions"]],
+                         [(1, "MULTI-PC", "10.40.3.10:1301", "10.40.3.1:1494", [2]),
+                          (2, "MULTI-PC", "10.40.3.10:1302", "10.40.3.1:1494", [1]),
+                          (3, "SOLO-PC", "10.40.3.11:1303", "10.40.3.1:1494", [])])
+        self.assertEqual(self.streams["findings"], [])
+        self.assertEqual([s["streams"] for s in self.file["sessions"]], [[], [], [], []])
+        self.assertIn("\n    side by side from the same client to the same server: session(s) 2\n", self.text)
+
+    def test_text(self):
+        self.assertIn("\n    reconnected as session 2\n", self.text)
+        self.assertIn("\n    auto client reconnect of session 1\n", self.text)
 
     def test_links(self):
         self.assertEqual([(s["number"], s["client_name"], s["client"], s["reconnect_of"], s["reconnected_by"])

@@ -29,6 +29,14 @@ linking:
   4. 10.40.2.10:1204  ROAMING-PC, 1 s later: session 2 was closed by the
      client, not dropped (no link).
 
+triage-streams.pcap holds three sessions running side by side (each handshake,
+then each one's traffic, then the closes in reverse order):
+
+  1. 10.40.3.10:1301 -> 10.40.3.1:1494   client MULTI-PC
+  2. 10.40.3.10:1302 -> 10.40.3.1:1494   MULTI-PC's second connection to the same
+     VDA (a second stream)
+  3. 10.40.3.11:1303 -> 10.40.3.1:1494   another client at the same time (no group)
+
 Output is byte-identical on every run (fixed seeds, fixed time stamps).
 
     tools/captures/triage_captures.py --outdir captures            # (re)write
@@ -152,7 +160,22 @@ def build_acr(w):
     session(("10.40.2.10", 1204), "ROAMING-PC", 0x54, 0x64).tcp.close()
 
 
-CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr}
+def build_streams(w):
+    server = ("10.40.3.1", 1494)
+    clients = [(("10.40.3.10", 1301), "MULTI-PC", 0x71), (("10.40.3.10", 1302), "MULTI-PC", 0x72),
+               (("10.40.3.11", 1303), "SOLO-PC", 0x73)]
+    sessions = [(ica.Session(w, c, server=server), c, name, seed) for c, name, seed in clients]
+    for s, c, name, seed in sessions:
+        s.handshake(ica.win32_modules(c[0], c[1], name, 6685, ica.VCBIND, seed=seed), ica.connect_modules())
+        s.key_exchange(seed + 0x10)
+    for s, *_ in sessions:
+        ica.standard_traffic(s)
+    for s, *_ in reversed(sessions):
+        s.tcp.close()
+
+
+CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr,
+            "triage-streams.pcap": build_streams}
 
 
 def build(name, path):

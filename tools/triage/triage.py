@@ -596,6 +596,13 @@ def text_report(result):
             if s["capture_gaps"]:
                 out.append("    capture gaps (segments not captured): %d" % s["capture_gaps"])
             out.append("    ended: " + end_text(s["end"]))
+            for key, label in (("reconnect_of", "auto client reconnect of session"),
+                               ("reconnected_by", "reconnected as session")):
+                if s[key] is not None:
+                    out.append("    %s %d" % (label, s[key]))
+            if s["streams"]:
+                out.append("    side by side from the same client to the same server: session(s) %s"
+                           % ", ".join(str(n) for n in s["streams"]))
             if len(s["connections"]) > 1:
                 for c in s["connections"]:
                     out.append("      connection %s -> %s (frame %d): %s" % (c["client"], c["server"], c["first_frame"],

@@ -261,7 +261,26 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
         s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
         found += findings_of(s, conns, rtt)
     found += link_reconnects(sessions)
+    group_streams(sessions)
     return rank(found)
+
+
+def host(endpoint):
+    """'10.0.0.1' of '10.0.0.1:1494', '[fe80::1]' of '[fe80::1]:1494'."""
+    return endpoint.rpartition(":")[0] if endpoint else None
+
+
+def group_streams(sessions):
+    """streams: the other sessions of the same client address to the same server address whose time
+    spans overlap this one's (its first frame or SYN to its end): Multi-Stream ICA connections, or
+    parallel sessions of one client machine.  From addresses and times only: the MSI cookie and the
+    stream priorities are not decoded."""
+    def span(s):
+        return (min(x for x in (s["start_s"], s["launch"]["connect_s"]) if x is not None), s["end"]["time_s"])
+    for s in sessions:
+        a0, a1 = span(s)
+        s["streams"] = [o["number"] for o in sessions if o is not s and host(o["client"]) == host(s["client"])
+                        and host(o["server"]) == host(s["server"]) and span(o)[0] <= a1 and a0 <= span(o)[1]]
 
 
 def dropped(e):
