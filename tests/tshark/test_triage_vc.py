@@ -164,9 +164,10 @@ class Grouping(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         root = os.environ.get("CITRIX_PLUGIN_ROOT", os.path.join(TOP, "build", "plugins"))
-        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", "triage-acr.pcap", "triage-streams.pcap"], cwd=CAP,
-                           stdout=subprocess.PIPE, timeout=600, env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
-        cls.file, cls.streams = json.loads(p.stdout)["files"]
+        p = subprocess.run([TOOL, "-q", "-j", "2", "--json", "triage-acr.pcap", "triage-streams.pcap",
+                            "triage-edt-fallback.pcap"], cwd=CAP, stdout=subprocess.PIPE, timeout=600,
+                           env=dict(os.environ, CITRIX_PLUGIN_ROOT=root))
+        cls.file, cls.streams, cls.edt = json.loads(p.stdout)["files"]
         t = subprocess.run([TOOL, "merge", "/dev/stdin"], input=p.stdout, stdout=subprocess.PIPE, timeout=600)
         cls.text = t.stdout.decode()
 
@@ -179,6 +180,19 @@ class Grouping(unittest.TestCase):
         self.assertEqual(self.streams["findings"], [])
         self.assertEqual([s["streams"] for s in self.file["sessions"]], [[], [], [], []])
         self.assertIn("\n    side by side from the same client to the same server: session(s) 2\n", self.text)
+
+    def test_edt_fallback(self):
+        """triage-edt-fallback.pcap: EDT-PC's three unanswered UDT handshakes (frames 1, 42, 43) beside its
+        TCP session (SYN frame 2); PLAIN-PC (TCP only, 3 s later) has none."""
+        self.assertEqual([(s["number"], s["client_name"], s["transport"], s["edt_attempt"])
+                          for s in self.edt["sessions"]],
+                         [(1, "EDT-PC", "ica", {"frame": 1, "time_s": 0.0, "client_handshakes": 3,
+                                                "server_handshakes": 0}),
+                          (2, "PLAIN-PC", "ica", None)])
+        self.assertEqual(self.edt["findings"], [
+            {"kind": "edt_fallback", "severity": "medium", "session": 1, "frame": 1,
+             "text": "the client tried EDT (3 UDT handshake(s), no answer) and the session went over TCP"}])
+        self.assertEqual([s["edt_attempt"] for f in (self.file, self.streams) for s in f["sessions"]], [None] * 7)
 
     def test_text(self):
         self.assertIn("\n    reconnected as session 2\n", self.text)

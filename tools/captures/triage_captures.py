@@ -37,6 +37,15 @@ then each one's traffic, then the closes in reverse order):
      VDA (a second stream)
   3. 10.40.3.11:1303 -> 10.40.3.1:1494   another client at the same time (no group)
 
+triage-edt-fallback.pcap: a client tries EDT and TCP side by side, TCP wins:
+10.40.4.10:50401 sends the Citrix UDT handshake of the real EDT capture
+(captures/edt-citrixudp.pcap frame 1, its UDP payload unchanged) to
+10.40.4.1 UDP 1494 three times, 1 s apart, with no answer; meanwhile its
+ICA session on TCP (10.40.4.10:1401 -> 10.40.4.1:1494, client EDT-PC) starts
+right after the first attempt, runs, and closes with a client FIN before the
+two retries.  A second
+client (10.40.4.11:1402, PLAIN-PC) connects on TCP only (no finding).
+
 Output is byte-identical on every run (fixed seeds, fixed time stamps).
 
     tools/captures/triage_captures.py --outdir captures            # (re)write
@@ -174,7 +183,25 @@ def build_streams(w):
         s.tcp.close()
 
 
-CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr,
+def build_edt_fallback(w):
+    import edt_captures as edt
+    _header, recs = edt.read_records(edt.SOURCE)
+    handshake = edt.udp_payload(recs[0][2])
+    client, server = ("10.40.4.10", 50401), ("10.40.4.1", 1494)
+    w.udp(client, server, handshake, ts=w.now + 0.001)
+    t0 = w.now
+    s = ica.Session(w, ("10.40.4.10", 1401), server=server)
+    session_body(s, ("10.40.4.10", 1401), "EDT-PC", 0x81, 0x91)
+    s.tcp.close()
+    for i in (1, 2):        # the client's retries, no answer
+        w.udp(client, server, handshake, ts=t0 + i * 1.0)
+    w.now += 1.0
+    s = ica.Session(w, ("10.40.4.11", 1402), server=server)
+    session_body(s, ("10.40.4.11", 1402), "PLAIN-PC", 0x82, 0x92)
+    s.tcp.close()
+
+
+CAPTURES = {"triage-edt-fallback.pcap": build_edt_fallback, "triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr,
             "triage-streams.pcap": build_streams}
 
 

@@ -79,7 +79,7 @@ FIELDS = [
     "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
     "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.desync.frame_length",
     "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
-    "ica.ctl.launch_status",
+    "ica.ctl.launch_status", "edt.handshake.variant",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
 TRANSPORTS = ("tcp", "udp", "sctp", "dccp")

@@ -26,6 +26,10 @@ CGP_REFUSED = "3"
 # default 180 s (CTX114117), after which the client falls back to a full reconnect, plus two minutes.
 ACR_WINDOW_S = 300.0
 
+# EDT and TCP attempts of one client this close to each other are taken as one launch's parallel attempts.
+# Our choice: the client starts both at once and retries EDT for a few seconds (edt.md); not a Citrix value.
+EDT_TCP_WINDOW_S = 10.0
+
 # Round trips over these are findings: 150 ms and 300 ms (issue 17, after HDX Insight's ICA RTT thresholds).
 RTT_MEDIUM_MS, RTT_HIGH_MS = 150.0, 300.0
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -51,10 +55,14 @@ class Streams:
 
     def __init__(self):
         self.tcp = {}
+        self.edt = {}       # (sender address, receiver address) -> EDT handshakes [(frame, time)]
 
     def add(self, row, t, frame, src):
         sid = (row.get("tcp.stream") or [None])[0]
         if sid is None:
+            if row.get("edt.handshake.variant"):
+                ends = [(row.get("ip.%s" % k) or row.get("ipv6.%s" % k) or [None])[0] for k in ("src", "dst")]
+                self.edt.setdefault(tuple(ends), []).append((frame, t))
             return
         c = self.tcp.get(sid)
         if c is None:
@@ -262,7 +270,35 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
         found += findings_of(s, conns, rtt)
     found += link_reconnects(sessions)
     group_streams(sessions)
+    found += edt_fallbacks(sessions, streams)
     return rank(found)
+
+
+def edt_fallbacks(sessions, streams):
+    """edt_attempt of a session carried by TCP: EDT (UDT) handshakes from its client address to its
+    server address within EDT_TCP_WINDOW_S of its first SYN (the client tries both side by side,
+    edt.md), none of them carrying a session: {"frame", "time_s", "client_handshakes",
+    "server_handshakes"}; an edt_fallback finding (medium) on the first handshake's frame."""
+    out = []
+    for s in sessions:
+        s["edt_attempt"] = None
+        conns = s["connections"]
+        if not conns or s["launch"]["connect_s"] is None:
+            continue
+        c, v = host(s["client"]).strip("[]"), host(s["server"]).strip("[]")
+        t = s["launch"]["connect_s"]
+        near = lambda hs: [(f, ht) for f, ht in hs if abs(ht - t) <= EDT_TCP_WINDOW_S]  # noqa: E731
+        mine, theirs = near(streams.edt.get((c, v), [])), near(streams.edt.get((v, c), []))
+        if not mine or any(o["transport"] in ("edt", "cgp/edt") and host(o["client"]).strip("[]") == c
+                           for o in sessions):
+            continue
+        frame, ht = mine[0]
+        s["edt_attempt"] = {"frame": frame, "time_s": round(ht, 6), "client_handshakes": len(mine),
+                            "server_handshakes": len(theirs)}
+        out.append(finding("edt_fallback", "medium", s["number"], frame,
+                           "the client tried EDT (%d UDT handshake(s), %s) and the session went over TCP"
+                           % (len(mine), "%d answered" % len(theirs) if theirs else "no answer")))
+    return out
 
 
 def host(endpoint):
