@@ -36,9 +36,10 @@
  * session (which side sent it: the client is the side that sent the
  * session's client-to-server records); "refused_resume", a CGP resume the
  * server refused; "high_rtt", a high-throughput round-trip estimate over
- * 150 ms.  A reset frame carries no record: the TCP header TCP queued for
- * its tap says RST on the first pass (taps run then), and the verdict is
- * kept with the frame for later passes.
+ * 150 ms; "launch_failed", a CTXCTL launch answered with a failure status
+ * (the ica tap's ICA_TAP_CTL_LAUNCH_STATUS fact).  A reset frame carries no
+ * record: the TCP header TCP queued for its tap says RST on the first pass
+ * (taps run then), and the verdict is kept with the frame for later passes.
  *
  * Counts are stats-tree counters (gint): values above G_MAXINT are shown as
  * G_MAXINT.  Attribute values (client name, encryption...) are node names;
@@ -637,6 +638,7 @@ static int ett_citrix = -1;
 static expert_field ei_citrix_finding_reset = EI_INIT;
 static expert_field ei_citrix_finding_refused = EI_INIT;
 static expert_field ei_citrix_finding_high_rtt = EI_INIT;
+static expert_field ei_citrix_finding_launch_failed = EI_INIT;
 static int tcp_tap_id = -1;
 
 #define FINDING_RTT_MS 150      /* round trips over this are a finding (issue 17; HDX Insight's threshold) */
@@ -788,6 +790,12 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const 
                                    "Session %u: round-trip estimate %u ms (over %u ms)", n, rec->ht[i].rtt_ms,
                                    FINDING_RTT_MS);
     }
+    /* a launch the host answered with a failure status (CTXCTL LAUNCH_RESPONSE, status 0 is SUCCESS) */
+    for (guint i = 0; rec->fact && i < rec->n_fact; i++)
+        if (rec->fact[i].kind == ICA_TAP_CTL_LAUNCH_STATUS && rec->fact[i].value != 0)
+            expert_add_info_format(pinfo, add_finding(tree, tvb, "launch_failed"), &ei_citrix_finding_launch_failed,
+                                   "Session %u: application launch failed (%s)", n,
+                                   rec->fact[i].text ? rec->fact[i].text : "CTXCTL launch status");
 }
 
 /* citrix_tap.h: every record is queued on its tap and kept with the packet,
@@ -904,7 +912,8 @@ proto_register_citrix_stats(void)
             "Link number (row of -z ccha,tree)", HFILL } },
         { &hf_citrix_finding, { "Finding", "citrix.finding", FT_STRING, BASE_NONE, NULL, 0x0,
             "What citrix-triage would report here: reset (TCP RST on a session's connection), refused_resume, "
-            "high_rtt (high-throughput round-trip estimate over 150 ms); with an expert info", HFILL } },
+            "high_rtt (high-throughput round-trip estimate over 150 ms), launch_failed (CTXCTL launch status other than "
+            "SUCCESS); with an expert info", HFILL } },
     };
     static ei_register_info ei[] = {
         { &ei_citrix_finding_reset, { "citrix.finding.reset", PI_SEQUENCE, PI_WARN,
@@ -913,6 +922,8 @@ proto_register_citrix_stats(void)
             "Session Reliability resume refused", EXPFILL } },
         { &ei_citrix_finding_high_rtt, { "citrix.finding.high_rtt", PI_SEQUENCE, PI_NOTE,
             "High-throughput round-trip estimate over 150 ms", EXPFILL } },
+        { &ei_citrix_finding_launch_failed, { "citrix.finding.launch_failed", PI_RESPONSE_CODE, PI_WARN,
+            "Application launch failed", EXPFILL } },
     };
     static gint *ett[] = { &ett_citrix };
     proto_citrix = proto_register_protocol("Citrix session summary (from the ICA, CGP and CCHA taps)",

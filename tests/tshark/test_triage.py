@@ -107,6 +107,12 @@ def launch(connect, detect, handshake, key, graphics):
             "first_graphics_s": graphics, "app": None, "launch_mechanism": None, "startup_ms": None}
 
 
+# what the channel decoders reported (test_triage_vc.py has captures with some)
+ACTIVITY = {"euem_client_name": None, "client_address": None, "launches": [], "command_lines": [],
+            "launch_status": [], "urls": [], "session_events": [], "clipboard": [], "drive_files": [],
+            "file_transfers": [], "printers": [], "usb_devices": [], "camera_formats": [], "processes": []}
+
+
 def conn(client, server, first_frame, start_s, e):
     return {"client": client, "server": server, "first_frame": first_frame, "start_s": start_s, "end": e}
 
@@ -128,7 +134,7 @@ SPIKE_SESSION = {
     "duration_s": 13.83, "capture_gaps": 0,
     "end": SPIKE_END, "connections": [conn("192.168.1.100:1193", "192.168.1.101:1494", 5, 0.02, SPIKE_END)],
     "latency": latency(rtt(33, 10.0, 20.0, 40.0), rtt(9, 10.0, 10.0, 120.0)),
-    "launch": launch(0.02, 0.02, 1.54, 1.54, 1.73),
+    "launch": launch(0.02, 0.02, 1.54, 1.54, 1.73), "activity": ACTIVITY, "reconnect_of": None, "reconnected_by": None, "streams": [], "edt_attempt": None,
 }
 RC5_END = end("capture_end", None, 28, 0.026998, 0.0)
 RC5_SESSION = {
@@ -141,6 +147,7 @@ RC5_SESSION = {
     "end": RC5_END, "connections": [conn("10.20.0.16:1066", "10.20.0.1:1494", 1, 0.0, RC5_END)],
     "latency": latency(rtt(7, 0.999, 1.0, 1.0), rtt(6, 1.0, 1.0, 1.0)),
     "launch": launch(0.0, 0.003, 0.018999, None, None),     # RC5: no key exchange or channel decoded
+    "activity": ACTIVITY, "reconnect_of": None, "reconnected_by": None, "streams": [], "edt_attempt": None,
 }
 # The spike session carried by CGP, resumed once on a second TCP connection
 # (the server resends one message: it must not count twice).
@@ -165,7 +172,7 @@ REFUSED_SESSION = {
     "connections": [conn("10.30.2.10:50021", "10.30.2.20:2598", 1, 0.0, end("reset", "client", 8, 0.006999, 0.001)),
                     conn("10.30.2.10:50022", "10.30.2.20:2598", 9, 0.007999, REFUSED_END)],
     "latency": latency(rtt(6, 1.0, 1.0, 1.0), rtt(6, 0.999, 1.0, 1.0)),
-    "launch": launch(0.0, None, None, None, None),
+    "launch": launch(0.0, None, None, None, None), "activity": ACTIVITY, "reconnect_of": None, "reconnected_by": None, "streams": [], "edt_attempt": None,
 }
 RESUME_TEXT = """\
 == cgp-resume.pcap: 105 frames over 0.000 s
@@ -413,7 +420,8 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(self.ends["findings"], [
             finding("reset", "high", 1, 71,
                     "connection 10.40.0.11:1101 -> 10.40.0.1:1494 reset by the server after 30.000 s of silence"),
-            finding("launch_failed", "high", 4, 174, "the session ended (reset) before its first graphics"),
+            finding("launch_failed", "high", 4, 174,
+                    "the session ended (reset by the client) before its first graphics"),
             finding("reset", "high", 4, 174,
                     "connection 10.40.0.14:1104 -> 10.40.0.1:1494 reset by the client after 2.000 s of silence"),
             finding("credentials_exposed", "high", 5, 181,

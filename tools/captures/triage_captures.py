@@ -19,6 +19,33 @@ Basic key exchange, standard traffic with CTXTW writes) on its own client port:
      UI module (scrambled, seed 0x35) and the session uses Basic encryption;
      closed by a client FIN.
 
+triage-acr.pcap holds four such sessions to 10.40.2.1:1494, for auto-client-reconnect
+linking:
+
+  1. 10.40.2.10:1201  client ROAMING-PC; reset by the server (a drop).
+  2. 10.40.2.10:1202  ROAMING-PC again, 5 s later (its INIT_CONNECT 5.020 s after
+     the reset: reconnects session 1); closed by a client FIN.
+  3. 10.40.2.11:1203  client OTHER-PC, 1 s later (another client: no link).
+  4. 10.40.2.10:1204  ROAMING-PC, 1 s later: session 2 was closed by the
+     client, not dropped (no link).
+
+triage-streams.pcap holds three sessions running side by side (each handshake,
+then each one's traffic, then the closes in reverse order):
+
+  1. 10.40.3.10:1301 -> 10.40.3.1:1494   client MULTI-PC
+  2. 10.40.3.10:1302 -> 10.40.3.1:1494   MULTI-PC's second connection to the same
+     VDA (a second stream)
+  3. 10.40.3.11:1303 -> 10.40.3.1:1494   another client at the same time (no group)
+
+triage-edt-fallback.pcap: a client tries EDT and TCP side by side, TCP wins:
+10.40.4.10:50401 sends the Citrix UDT handshake of the real EDT capture
+(captures/edt-citrixudp.pcap frame 1, its UDP payload unchanged) to
+10.40.4.1 UDP 1494 three times, 1 s apart, with no answer; meanwhile its
+ICA session on TCP (10.40.4.10:1401 -> 10.40.4.1:1494, client EDT-PC) starts
+right after the first attempt, runs, and closes with a client FIN before the
+two retries.  A second
+client (10.40.4.11:1402, PLAIN-PC) connects on TCP only (no finding).
+
 Output is byte-identical on every run (fixed seeds, fixed time stamps).
 
     tools/captures/triage_captures.py --outdir captures            # (re)write
@@ -124,7 +151,58 @@ def build_keepalive(w):
 
 
 KEEPALIVE_SILENCE = 10.0
-CAPTURES = {"triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive}
+ACR_SERVER = ("10.40.2.1", 1494)
+ACR_DELAY = 5.0
+
+
+def build_acr(w):
+    def session(client, name, seed, key):
+        s = ica.Session(w, client, server=ACR_SERVER)
+        session_body(s, client, name, seed, key)
+        return s
+    session(("10.40.2.10", 1201), "ROAMING-PC", 0x51, 0x61).tcp.reset("s2c", ts=w.now + 1.0)
+    w.now += ACR_DELAY
+    session(("10.40.2.10", 1202), "ROAMING-PC", 0x52, 0x62).tcp.close()
+    w.now += 1.0
+    session(("10.40.2.11", 1203), "OTHER-PC", 0x53, 0x63).tcp.close()
+    w.now += 1.0
+    session(("10.40.2.10", 1204), "ROAMING-PC", 0x54, 0x64).tcp.close()
+
+
+def build_streams(w):
+    server = ("10.40.3.1", 1494)
+    clients = [(("10.40.3.10", 1301), "MULTI-PC", 0x71), (("10.40.3.10", 1302), "MULTI-PC", 0x72),
+               (("10.40.3.11", 1303), "SOLO-PC", 0x73)]
+    sessions = [(ica.Session(w, c, server=server), c, name, seed) for c, name, seed in clients]
+    for s, c, name, seed in sessions:
+        s.handshake(ica.win32_modules(c[0], c[1], name, 6685, ica.VCBIND, seed=seed), ica.connect_modules())
+        s.key_exchange(seed + 0x10)
+    for s, *_ in sessions:
+        ica.standard_traffic(s)
+    for s, *_ in reversed(sessions):
+        s.tcp.close()
+
+
+def build_edt_fallback(w):
+    import edt_captures as edt
+    _header, recs = edt.read_records(edt.SOURCE)
+    handshake = edt.udp_payload(recs[0][2])
+    client, server = ("10.40.4.10", 50401), ("10.40.4.1", 1494)
+    w.udp(client, server, handshake, ts=w.now + 0.001)
+    t0 = w.now
+    s = ica.Session(w, ("10.40.4.10", 1401), server=server)
+    session_body(s, ("10.40.4.10", 1401), "EDT-PC", 0x81, 0x91)
+    s.tcp.close()
+    for i in (1, 2):        # the client's retries, no answer
+        w.udp(client, server, handshake, ts=t0 + i * 1.0)
+    w.now += 1.0
+    s = ica.Session(w, ("10.40.4.11", 1402), server=server)
+    session_body(s, ("10.40.4.11", 1402), "PLAIN-PC", 0x82, 0x92)
+    s.tcp.close()
+
+
+CAPTURES = {"triage-edt-fallback.pcap": build_edt_fallback, "triage-ends.pcap": build_ends, "triage-keepalive.pcap": build_keepalive, "triage-acr.pcap": build_acr,
+            "triage-streams.pcap": build_streams}
 
 
 def build(name, path):

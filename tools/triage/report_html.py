@@ -19,6 +19,8 @@ import io
 import os
 import tempfile
 
+import verdicts
+
 PLOT_W, PLOT_H, DPI = 9.0, 3.2, 100      # 900 x 320 pixels
 # events drawn in colours matplotlib's default series cycle does not use
 GAP_COLOUR, RESUME_COLOUR, REFUSED_COLOUR = "#b00000", "#6a0dad", "#000000"
@@ -212,6 +214,9 @@ def render(result):
             parts.append('<img class="timeline" alt="Session %d: timeline" src="data:image/png;base64,%s">'
                          % (s["number"], timeline_picture(s)))
             parts.append(_latency_table(s["latency"]))
+            facts = verdicts.activity_pairs(s)
+            if facts:
+                parts.append(_table(["channel facts", "value"], [list(kv) for kv in facts]))
             if s["channels"]:
                 parts.append(_table(["channel", "number", "bytes", "client to server", "server to client"],
                                     [[c["name"], c["number"], c["bytes"], c["bytes_c2s"], c["bytes_s2c"]]

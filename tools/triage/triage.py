@@ -79,6 +79,7 @@ FIELDS = [
     "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
     "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.desync.frame_length",
     "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
+    "ica.ctl.launch_status", "edt.handshake.variant",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
 TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
@@ -263,8 +264,10 @@ def estimate(samples):
 
 
 def sessions_from(rows, tree):
-    """Sessions from the per-frame citrix.* fields; labels and channel names from -z citrix,tree."""
+    """Sessions from the per-frame citrix.* fields; labels and channel names from -z citrix,tree;
+    what the channel decoders learned from -z ica,tree (same session labels)."""
     labels, names = {}, {}
+    facts = verdicts.ica_tree_facts(tree)
     for top in tree.get("Citrix/Sessions and HA links", []):
         if top.name != "Citrix sessions":
             continue
@@ -295,7 +298,7 @@ def sessions_from(rows, tree):
                 "_resume_t": [], "_refused_t": [], "_gap_t": [],
                 "_streams": [], "_stream_client": {}, "_stream_server": {}, "_marks": {}, "_refused_frames": [],
                 "_password_frames": [], "_gap_frames": [], "_desync_frames": [], "_edt_rtt": [], "_edt_end": None,
-                "_ch_t": [], "_ht_frames": [], "_keepalive_ms": []}
+                "_ch_t": [], "_ht_frames": [], "_keepalive_ms": [], "_launch_failed": []}
         s["frames"] += 1
         s["end_s"] = t
         frame = int(first(r, "frame.number"))
@@ -359,6 +362,7 @@ def sessions_from(rows, tree):
         s["duration_s"] = round(s["end_s"] - s["start_s"], 6)
         s["capture_gaps"] = len(s["_gap_t"])
         s["_label"] = label
+        s["_vc"] = verdicts.activity_of(facts.get(label or "%s -> %s" % (s["client"], s["server"]), []))
         ctxtw = [t for t, ch, d in s.pop("_ch_t") if names.get((sid, ch)) == "CTXTW"]
         if ctxtw:
             s["_marks"]["first_graphics"] = round(ctxtw[0], 6)
@@ -381,10 +385,12 @@ def note_verdict_rows(s, r, t, frame, dirs):
                      ("key_exchange", verdicts.CRYPT_SESSIONKEY in verdicts.ints(r, "ica.crypt.header"))):
         if hit and key not in marks:
             marks[key] = round(t, 6)
+            marks[key + "_frame"] = frame
     for ch in r.get("citrix.vc.number") or []:
         s["_ch_t"].append((t, ch, None))
     if r.get("ica.ui.password") and any(r.get("ica.ui.password")):
         s["_password_frames"].append(frame)
+    s["_launch_failed"] += [(frame, v) for v in verdicts.ints(r, "ica.ctl.launch_status") if v != 0]
     if verdicts.present(r, "ica.desync.frame_length") or verdicts.present(r, "ica.desync.handshake"):
         s["_desync_frames"].append(frame)
     s["_edt_rtt"] += [int(v) / 1000.0 for v in r.get("udt.rtt") or [] if v]
@@ -499,7 +505,7 @@ def triage_file(path, plugin):
                 "-E", "occurrence=a"]
         for f in fields:
             args += ["-e", f]
-        args += ["-z", "citrix,tree", "-z", "ccha,tree"]
+        args += ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "ica,tree"]
         stream = Stream(ws, args)
         streams = verdicts.Streams()
         frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
@@ -590,6 +596,13 @@ def text_report(result):
             if s["capture_gaps"]:
                 out.append("    capture gaps (segments not captured): %d" % s["capture_gaps"])
             out.append("    ended: " + end_text(s["end"]))
+            for key, label in (("reconnect_of", "auto client reconnect of session"),
+                               ("reconnected_by", "reconnected as session")):
+                if s[key] is not None:
+                    out.append("    %s %d" % (label, s[key]))
+            if s["streams"]:
+                out.append("    side by side from the same client to the same server: session(s) %s"
+                           % ", ".join(str(n) for n in s["streams"]))
             if len(s["connections"]) > 1:
                 for c in s["connections"]:
                     out.append("      connection %s -> %s (frame %d): %s" % (c["client"], c["server"], c["first_frame"],
@@ -606,6 +619,7 @@ def text_report(result):
             steps = [(k[:-2].replace("_", " "), v) for k, v in s["launch"].items() if k.endswith("_s") and v is not None]
             if steps:
                 out.append("    launch: " + ", ".join("%s %s s" % (k, fmt_num(v)) for k, v in steps))
+            out += activity_text(s)
         out.append("Command Center HA links: %d" % len(f["ha_links"]))
         for h in f["ha_links"]:
             out.append("  Link %d: %s -> %s, carrier %s, first frame %d" % (
@@ -631,6 +645,11 @@ def text_report(result):
         for e in result["errors"]:
             out.append("  %s: %s" % (e["path"], e["reason"]))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def activity_text(s):
+    """Lines for what the channel decoders reported (CTXEUEM, CTXCTL, CTXCLIP, ...); none when nothing."""
+    return ["    %s: %s" % kv for kv in verdicts.activity_pairs(s)]
 
 
 def version_text():
