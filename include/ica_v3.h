@@ -115,10 +115,10 @@ typedef struct ica_v3_coder ica_v3_coder;
  * direction's first chunk that needs the compressor state (a compressed
  * chunk, or a copy chunk run through the compressor logic).  The history is
  * then allocated as it fills (hist_cap of at most hist_alloc bytes), and
- * until the history first wraps the hash table holds positions only
- * (pow2 bits an entry; the context check bits and the byte an entry
- * carries are read from the history, which has not been overwritten yet);
- * at the first wrap it becomes the sender's 32-bit table.  A coder is
+ * until the history first wraps the hash table holds positions only (as
+ * many bits an entry as hist_cap needs; the context check bits and the
+ * byte an entry carries are read from the history, which has not been
+ * overwritten yet); at the first wrap it becomes the sender's 32-bit table.  A coder is
  * allocated when it is first used. */
 typedef struct {
     ica_v3_realloc_fn realloc_fn;
@@ -134,7 +134,8 @@ typedef struct {
     int32_t string_len;         /* -1: not in a string */
     uint8_t in_string;          /* for the compressor logic */
     uint8_t pow2;
-    uint8_t *pos;               /* before the first wrap: position + 1 per entry, pow2 bits, packed */
+    uint8_t *pos;               /* before the first wrap: position + 1 per entry, packed */
+    uint8_t pos_bits;           /* bits an entry (enough for hist_cap; pow2 at most) */
     uint32_t *hash;             /* from the first wrap on: check bits | byte << 24 | position */
     uint32_t hash_mask, check_mask;
     uint8_t hash_shift;

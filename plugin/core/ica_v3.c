@@ -281,7 +281,8 @@ static void *v3_alloc(ica_v3 *x, void *ptr, size_t size)
  *   byte is written to the history at that position, so until the history
  *   wraps and overwrites bytes the check bits and the byte can be read back
  *   from the history: the table holds position + 1 only (0: the entry was
- *   never written), in pow2 bits;
+ *   never written), packed in as many bits as the history allocated so far
+ *   needs (pow2 at most; widened as the history grows);
  * - at the first wrap (nothing overwritten yet) the table becomes the
  *   sender's 32-bit one (hash_wrap), since from then on the history no
  *   longer holds what older entries carry;
@@ -291,27 +292,39 @@ static void *v3_alloc(ica_v3 *x, void *ptr, size_t size)
 
 #define HIST_FIRST 4096             /* first history allocation */
 
-static size_t pos_bytes(const ica_v3 *x)
+static size_t pos_bytes_for(const ica_v3 *x, unsigned bits)
 {
-    return (((size_t)x->hash_mask + 1) * x->pow2 + 7) / 8 + 4;    /* + 4: the last entry's 32-bit window */
+    return (((size_t)x->hash_mask + 1) * bits + 7) / 8 + 4;    /* + 4: the last entry's 32-bit window */
+}
+
+static size_t pos_bytes(const ica_v3 *x) { return pos_bytes_for(x, x->pos_bits); }
+
+/* Bits a position + 1 needs while hist_cap bytes are allocated (it is at
+ * most hist_cap - HIST_START, and below 2^pow2). */
+static unsigned pos_bits_for(const ica_v3 *x, uint32_t cap)
+{
+    unsigned bits = 1;
+    while (bits < x->pow2 && (1u << bits) < cap)
+        bits++;
+    return bits;
 }
 
 /* Packed entry h (little-endian bit order, so any host reads the same). */
 static uint32_t pos_get(const ica_v3 *x, uint32_t h)
 {
-    uint32_t bit = h * x->pow2;
+    uint32_t bit = h * x->pos_bits;
     const uint8_t *p = x->pos + (bit >> 3);
     uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-    return (w >> (bit & 7)) & x->hist_mask;
+    return (w >> (bit & 7)) & ((1u << x->pos_bits) - 1);
 }
 
 static void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
 {
-    uint32_t bit = h * x->pow2;
+    uint32_t bit = h * x->pos_bits;
     uint8_t *p = x->pos + (bit >> 3);
     uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     unsigned shift = bit & 7;
-    w = (w & ~(x->hist_mask << shift)) | v << shift;
+    w = (w & ~(((1u << x->pos_bits) - 1) << shift)) | v << shift;
     p[0] = (uint8_t)w;
     p[1] = (uint8_t)(w >> 8);
     p[2] = (uint8_t)(w >> 16);
@@ -353,7 +366,28 @@ static uint8_t hist_at(const ica_v3 *x, uint32_t i)
     return i < x->hist_cap ? x->hist[i] : 0;
 }
 
-/* The history allocated up to `need` bytes (need <= hist_alloc). */
+/* The positions table widened to `bits` (in place: entries move up, so
+ * from the last one down none is overwritten before it is read). */
+static int pos_widen(ica_v3 *x, unsigned bits)
+{
+    size_t old = pos_bytes(x), now = pos_bytes_for(x, bits);
+    uint8_t *p = v3_alloc(x, x->pos, now);
+    if (!p)
+        return ICA_V3_ERR_NOMEM;
+    memset(p + old, 0, now - old);
+    x->pos = p;
+    unsigned from = x->pos_bits;
+    for (uint32_t h = x->hash_mask + 1; h-- > 0;) {
+        x->pos_bits = (uint8_t)from;
+        uint32_t v = pos_get(x, h);
+        x->pos_bits = (uint8_t)bits;
+        pos_put(x, h, v);
+    }
+    return 0;
+}
+
+/* The history allocated up to `need` bytes (need <= hist_alloc); the
+ * positions table as wide as the history then needs. */
 static int hist_reserve(ica_v3 *x, uint32_t need)
 {
     if (need <= x->hist_cap)
@@ -363,6 +397,10 @@ static int hist_reserve(ica_v3 *x, uint32_t need)
         cap *= 2;
     if (cap > x->hist_alloc)
         cap = x->hist_alloc;
+    unsigned bits = pos_bits_for(x, cap);
+    int err;
+    if (x->pos && !x->hash && bits > x->pos_bits && (err = pos_widen(x, bits)) != 0)
+        return err;
     uint8_t *h = v3_alloc(x, x->hist, cap);
     if (!h)
         return ICA_V3_ERR_NOMEM;
@@ -377,6 +415,7 @@ static int state_ready(ica_v3 *x)
 {
     if (x->hist_cap)
         return 0;
+    x->pos_bits = (uint8_t)pos_bits_for(x, HIST_FIRST < x->hist_alloc ? HIST_FIRST : x->hist_alloc);
     size_t n = pos_bytes(x);
     x->pos = v3_alloc(x, NULL, n);
     if (!x->pos)
