@@ -10,8 +10,10 @@ server address and client port:
                 sessions open at once), then the next GROUP
 and runs tshark without and with the plugin on each (plain -r, and -T fields
 as the proof of decoding: the plugin's virtual-channel bytes per session must
-be the real session's 30,642).  Measurement: tools/lib/benchpair.measure
-(best wall of --repeat runs alternating stock and plugin; peak RSS from wait4).
+be the real session's 30,642).  Measurement: as tools/lib/benchpair.measure
+(best wall of --repeat runs alternating stock and plugin; peak RSS from wait4),
+plus the CPU time (user + system, from the same wait4): on a shared machine
+whose load varies during the run the CPU ratio is the steadier one.
 
 Memory per session, from the peaks (KiB):
   per closed session   ((plugin - stock, sequential) - (plugin - stock, one session)) / (N - 1)
@@ -30,7 +32,8 @@ sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter  # noqa: E402
 import edt_captures  # noqa: E402
-from benchpair import measure  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
 SERVER_PORT = 2598
@@ -73,6 +76,23 @@ def build_capture(path, sessions, group, source=edt_captures.SOURCE):
     return path
 
 
+def measure(ws, args, out=None):
+    """(wall s, peak RSS KiB, CPU s = user + system) of one tshark run (tools/lib/benchpair.measure plus CPU)."""
+    cmd = ws.prefix + ["tshark"] + args
+    sink = open(out, "wb") if out else subprocess.DEVNULL
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, env=ws.env, stdout=sink, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    if out:
+        sink.close()
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0 or "Dissector bug" in err:
+        raise RuntimeError("%s failed: %s" % (" ".join(cmd), err[-2000:]))
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
 def run_pair(stock, plugin, cap, repeat, fields_out):
     staged = {id(stock): stock.stage(cap), id(plugin): plugin.stage(cap)}
     cases = [("plain -r", [], []),
@@ -85,7 +105,8 @@ def run_pair(stock, plugin, cap, repeat, fields_out):
             for side, ws, extra in (("stock", stock, s_args), ("plugin", plugin, p_args)):
                 out = fields_out if side == "plugin" and name == "-T fields" else None
                 runs[side].append(measure(ws, ["-n", "-r", staged[id(ws)]] + extra, out))
-        result[name] = {k: (min(r[0] for r in v), max(r[1] for r in v)) for k, v in runs.items()}
+        result[name] = {k: (min(r[0] for r in v), max(r[1] for r in v), min(r[2] for r in v))
+                        for k, v in runs.items()}
     return result
 
 
@@ -113,17 +134,18 @@ def main():
     stock = Wireshark(with_plugin=False)
     plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
     peaks = {}
-    print("%-12s %-10s %9s %9s %7s %11s %11s %7s" % ("layout", "case", "stock s", "plugin s", "ratio",
-                                                    "stock KiB", "plugin KiB", "ratio"))
+    print("%-12s %-10s %9s %9s %7s %9s %9s %7s %11s %11s %7s" % (
+        "layout", "case", "stock s", "plugin s", "ratio", "stock cpu", "plug cpu", "ratio", "stock KiB", "plugin KiB",
+        "ratio"))
     for layout, group in (("sequential", 1), ("interleaved", a.group)):
         cap = build_capture(os.path.join(a.out, "edt-%s-%d.pcap" % (layout, a.sessions)), a.sessions, group,
                             a.source)
         fields_out = os.path.join(a.out, "edt-%s-fields.txt" % layout)
         res = run_pair(stock, plugin, cap, a.repeat, fields_out)
         for name, r in res.items():
-            (sw, sm), (pw, pm) = r["stock"], r["plugin"]
-            print("%-12s %-10s %9.2f %9.2f %6.2fx %11d %11d %6.2fx" % (layout, name, sw, pw, pw / sw, sm, pm,
-                                                                       pm / sm))
+            (sw, sm, sc), (pw, pm, pc) = r["stock"], r["plugin"]
+            print("%-12s %-10s %9.2f %9.2f %6.2fx %9.2f %9.2f %6.2fx %11d %11d %6.2fx" % (
+                layout, name, sw, pw, pw / sw, sc, pc, pc / sc, sm, pm, pm / sm))
         peaks[layout] = (res["plain -r"]["stock"][1], res["plain -r"]["plugin"][1])
         got = vc_bytes(fields_out)
         print("  %s: %d sessions, %d bytes; plugin decoded %d virtual-channel bytes (%d per session%s)"

@@ -109,25 +109,39 @@ typedef void (*ica_v3_free_fn)(void *actx, void *ptr);
 
 typedef struct ica_v3_coder ica_v3_coder;
 
-/* One direction.  Opaque fields; use the functions. */
+/* One direction.  Opaque fields; use the functions.
+ *
+ * Memory (ica_v3.c, "memory"): nothing large is allocated before the
+ * direction's first chunk that needs the compressor state (a compressed
+ * chunk, or a copy chunk run through the compressor logic).  The history is
+ * then allocated as it fills (hist_cap of at most hist_alloc bytes), and
+ * until the history first wraps the hash table holds positions only (as
+ * many bits an entry as hist_cap needs; the context check bits and the
+ * byte an entry carries are read from the history, which has not been
+ * overwritten yet); at the first wrap it becomes the sender's 32-bit table.  A coder is
+ * allocated when it is first used. */
 typedef struct {
     ica_v3_realloc_fn realloc_fn;
     void *actx;
     int error;                  /* enum ica_v3_error; sticky */
     /* history and hash table */
     uint8_t *hist;
-    uint32_t hist_alloc;
+    uint32_t hist_alloc;        /* the most the history needs: 2^pow2 + 8 */
+    uint32_t hist_cap;          /* allocated so far (0: no state yet) */
     uint32_t hist_len;          /* usable length (2^pow2 - 4, less extra coders) */
     uint32_t hist_mask;
     uint32_t head, match;
     int32_t string_len;         /* -1: not in a string */
     uint8_t in_string;          /* for the compressor logic */
-    uint32_t *hash;
+    uint8_t pow2;
+    uint8_t *pos;               /* before the first wrap: position + 1 per entry, packed */
+    uint8_t pos_bits;           /* bits an entry (enough for hist_cap; pow2 at most) */
+    uint32_t *hash;             /* from the first wrap on: check bits | byte << 24 | position */
     uint32_t hash_mask, check_mask;
     uint8_t hash_shift;
     /* coders */
-    ica_v3_coder *coders;
-    unsigned default_coders, ncoders, alloc_coders;
+    ica_v3_coder **coders;      /* ncoders pointers, each made on first use */
+    unsigned default_coders, ncoders, coders_made;
     uint8_t defined;
     uint8_t chan_coder[64];     /* coder + 1 per channel, 0 = none */
     uint8_t tw_base, tw_count, tw_level;
@@ -146,7 +160,7 @@ typedef struct {
     uint8_t *out;
     uint32_t out_len, out_cap;
     /* statistics */
-    uint32_t packets, chunks_compressed, chunks_copied, chunks_recompressed, escapes;
+    uint32_t packets, chunks_compressed, chunks_copied, chunks_recompressed, escapes, wraps;
 } ica_v3;
 
 /* pow2 from the negotiation; default_coders ICA_V3_DEFAULT_CODERS_S2C or _C2S;
@@ -161,5 +175,12 @@ void ica_v3_free(ica_v3 *x, ica_v3_free_fn free_fn);
  * call), or an ica_v3_error; after an error every later call returns
  * ICA_V3_ERR_STOPPED and x->error keeps the first reason. */
 int ica_v3_expand(ica_v3 *x, const uint8_t *pkt, size_t len, const uint8_t **out, size_t *out_len);
+
+/* Bytes the expander holds now (history, hash table, coders, output). */
+size_t ica_v3_memory(const ica_v3 *x);
+
+/* For tests: hash table entry h as the sender's 32-bit entry (check bits |
+ * byte << 24 | position), whichever form the table is in. */
+uint32_t ica_v3_hash_entry(const ica_v3 *x, uint32_t h);
 
 #endif

@@ -1117,6 +1117,14 @@ static void render_records(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb,
 int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                       guint32 key)
 {
+    /* The carriers (TCP, CGP, EDT, SOCKS) call this directly, not through a
+     * dissector handle, so Wireshark's own check does not run: with ICA
+     * disabled (--disable-protocol ica, Enabled Protocols) its bytes are
+     * data and nothing reaches the core (no session state, no expander). */
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ica))) {
+        call_data_dissector(tvb, pinfo, tree);
+        return tvb_captured_length(tvb);
+    }
     ica_frame_t *fd = chunk_find(pinfo, key);
     gboolean unseen = FALSE;
     if (!fd) {

@@ -262,6 +262,207 @@ static void *v3_alloc(ica_v3 *x, void *ptr, size_t size)
     return x->realloc_fn(x->actx, ptr, size);
 }
 
+/* ---- memory -------------------------------------------------------------
+ *
+ * What the sender's compressor keeps, the expander keeps too (the string
+ * matching reads it): a history of 2^pow2 bytes, a hash table of 2^(pow2-3)
+ * entries over it, and the coders.  Held in full from the start they cost
+ * 1.5 times the history and more (the 32-bit hash table is half the
+ * history) whatever the session sends; here they cost what the session
+ * has used:
+ *
+ * - nothing is allocated before the first chunk that needs the compressor
+ *   state (state_ready): a direction of copy chunks without the recompress
+ *   bit never allocates any;
+ * - the history is allocated as it fills (hist_reserve; bytes not yet
+ *   allocated read as the zeros they are on the sender's side);
+ * - a hash entry (the sender's: the context's check bits, the byte that
+ *   followed the context, and its position) is written exactly when that
+ *   byte is written to the history at that position, so until the history
+ *   wraps and overwrites bytes the check bits and the byte can be read back
+ *   from the history: the table holds position + 1 only (0: the entry was
+ *   never written), packed in as many bits as the history allocated so far
+ *   needs (pow2 at most; widened as the history grows);
+ * - at the first wrap (nothing overwritten yet) the table becomes the
+ *   sender's 32-bit one (hash_wrap), since from then on the history no
+ *   longer holds what older entries carry;
+ * - a coder is allocated when it is first used (its state until then is
+ *   the initial one).
+ */
+
+#define HIST_FIRST 4096             /* first history allocation */
+
+static size_t pos_bytes_for(const ica_v3 *x, unsigned bits)
+{
+    return (((size_t)x->hash_mask + 1) * bits + 7) / 8 + 4;    /* + 4: the last entry's 32-bit window */
+}
+
+static size_t pos_bytes(const ica_v3 *x) { return pos_bytes_for(x, x->pos_bits); }
+
+/* Bits a position + 1 needs while hist_cap bytes are allocated (it is at
+ * most hist_cap - HIST_START, and below 2^pow2). */
+static unsigned pos_bits_for(const ica_v3 *x, uint32_t cap)
+{
+    unsigned bits = 1;
+    while (bits < x->pow2 && (1u << bits) < cap)
+        bits++;
+    return bits;
+}
+
+/* Packed entry h (little-endian bit order, so any host reads the same). */
+static uint32_t pos_get(const ica_v3 *x, uint32_t h)
+{
+    uint32_t bit = h * x->pos_bits;
+    const uint8_t *p = x->pos + (bit >> 3);
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (w >> (bit & 7)) & ((1u << x->pos_bits) - 1);
+}
+
+static void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
+{
+    uint32_t bit = h * x->pos_bits;
+    uint8_t *p = x->pos + (bit >> 3);
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    unsigned shift = bit & 7;
+    w = (w & ~(((1u << x->pos_bits) - 1) << shift)) | v << shift;
+    p[0] = (uint8_t)w;
+    p[1] = (uint8_t)(w >> 8);
+    p[2] = (uint8_t)(w >> 16);
+    p[3] = (uint8_t)(w >> 24);
+}
+
+/* The sender's entry h: check bits | byte << 24 | position. */
+static uint32_t hash_get(const ica_v3 *x, uint32_t h)
+{
+    if (x->hash)
+        return x->hash[h];
+    uint32_t v = pos_get(x, h);
+    if (!v)
+        return 0;
+    uint32_t at = HIST_START - 1 + v;   /* >= HIST_START, below hist_cap: it was written */
+    uint32_t key = (uint32_t)x->hist[at - 1] << 24 | (uint32_t)x->hist[at - 2] << 16 | (uint32_t)x->hist[at - 3] << 8;
+    return (key & x->check_mask) | (uint32_t)x->hist[at] << 24 | (v - 1);
+}
+
+/* Store entry h; its position is the head's, and the history gets its byte
+ * at that position before anything reads the entry back. */
+static void hash_put(ica_v3 *x, uint32_t h, uint32_t info)
+{
+    if (x->hash)
+        x->hash[h] = info;
+    else
+        pos_put(x, h, (info & x->hist_mask) + 1);
+}
+
+uint32_t ica_v3_hash_entry(const ica_v3 *x, uint32_t h)
+{
+    return h <= x->hash_mask && (x->hash || x->pos) ? hash_get(x, h) : 0;
+}
+
+/* A history byte at a match position; beyond what is allocated the
+ * history is still zero. */
+static uint8_t hist_at(const ica_v3 *x, uint32_t i)
+{
+    return i < x->hist_cap ? x->hist[i] : 0;
+}
+
+/* The positions table widened to `bits` (in place: entries move up, so
+ * from the last one down none is overwritten before it is read). */
+static int pos_widen(ica_v3 *x, unsigned bits)
+{
+    size_t old = pos_bytes(x), now = pos_bytes_for(x, bits);
+    uint8_t *p = v3_alloc(x, x->pos, now);
+    if (!p)
+        return ICA_V3_ERR_NOMEM;
+    memset(p + old, 0, now - old);
+    x->pos = p;
+    unsigned from = x->pos_bits;
+    for (uint32_t h = x->hash_mask + 1; h-- > 0;) {
+        x->pos_bits = (uint8_t)from;
+        uint32_t v = pos_get(x, h);
+        x->pos_bits = (uint8_t)bits;
+        pos_put(x, h, v);
+    }
+    return 0;
+}
+
+/* The history allocated up to `need` bytes (need <= hist_alloc); the
+ * positions table as wide as the history then needs. */
+static int hist_reserve(ica_v3 *x, uint32_t need)
+{
+    if (need <= x->hist_cap)
+        return 0;
+    uint32_t cap = x->hist_cap ? x->hist_cap : HIST_FIRST;
+    while (cap < need)
+        cap *= 2;
+    if (cap > x->hist_alloc)
+        cap = x->hist_alloc;
+    unsigned bits = pos_bits_for(x, cap);
+    int err;
+    if (x->pos && !x->hash && bits > x->pos_bits && (err = pos_widen(x, bits)) != 0)
+        return err;
+    uint8_t *h = v3_alloc(x, x->hist, cap);
+    if (!h)
+        return ICA_V3_ERR_NOMEM;
+    memset(h + x->hist_cap, 0, cap - x->hist_cap);
+    x->hist = h;
+    x->hist_cap = cap;
+    return 0;
+}
+
+/* The first chunk that needs the compressor state allocates it. */
+static int state_ready(ica_v3 *x)
+{
+    if (x->hist_cap)
+        return 0;
+    x->pos_bits = (uint8_t)pos_bits_for(x, HIST_FIRST < x->hist_alloc ? HIST_FIRST : x->hist_alloc);
+    size_t n = pos_bytes(x);
+    x->pos = v3_alloc(x, NULL, n);
+    if (!x->pos)
+        return ICA_V3_ERR_NOMEM;
+    memset(x->pos, 0, n);
+    return hist_reserve(x, HIST_FIRST < x->hist_alloc ? HIST_FIRST : x->hist_alloc);
+}
+
+/* The head goes back to the start of the history.  The first time it does
+ * after bytes were written, the hash table becomes the 32-bit one while
+ * the history still holds what every entry carries. */
+static int hist_wrap(ica_v3 *x)
+{
+    if (x->head != HIST_START && !x->hash) {
+        size_t n = (size_t)x->hash_mask + 1;
+        uint32_t *t = v3_alloc(x, NULL, n * sizeof(uint32_t));
+        if (!t)
+            return ICA_V3_ERR_NOMEM;
+        for (uint32_t h = 0; h < n; h++)
+            t[h] = hash_get(x, h);
+        x->hash = t;
+        /* no free function here: shrunk to a byte, freed by ica_v3_free */
+        uint8_t *p = v3_alloc(x, x->pos, 1);
+        if (p)
+            x->pos = p;
+    }
+    if (x->head != HIST_START)
+        x->wraps++;
+    x->head = HIST_START;
+    return 0;
+}
+
+/* Coder i (i < ncoders), made on its first use. */
+static ica_v3_coder *coder_get(ica_v3 *x, unsigned i)
+{
+    ica_v3_coder *c = x->coders[i];
+    if (!c) {
+        c = v3_alloc(x, NULL, sizeof *c);
+        if (!c)
+            return NULL;
+        coder_init(c);
+        x->coders[i] = c;
+        x->coders_made++;
+    }
+    return c;
+}
+
 int ica_v3_init(ica_v3 *x, unsigned pow2, unsigned default_coders, ica_v3_realloc_fn realloc_fn, void *actx)
 {
     memset(x, 0, sizeof *x);
@@ -271,6 +472,7 @@ int ica_v3_init(ica_v3 *x, unsigned pow2, unsigned default_coders, ica_v3_reallo
     if (pow2 < ICA_V3_MIN_POW2 || pow2 > ICA_V3_MAX_POW2)
         return x->error = ICA_V3_ERR_POW2;
     uint32_t size = 1u << pow2;
+    x->pow2 = (uint8_t)pow2;
     x->hist_alloc = size + 8;       /* a match index can reach 2^pow2 + 3 */
     x->hist_len = size - HIST_START;
     x->hist_mask = size - 1;
@@ -280,13 +482,15 @@ int ica_v3_init(ica_v3 *x, unsigned pow2, unsigned default_coders, ica_v3_reallo
     x->hash_shift = (uint8_t)((32 - hash_pow) | 1);
     x->check_mask = ((1u << 24) - 1) ^ x->hist_mask;
     x->default_coders = default_coders;
-    x->hist = v3_alloc(x, NULL, x->hist_alloc);
-    x->hash = v3_alloc(x, NULL, ((size_t)1 << hash_pow) * sizeof(uint32_t));
-    if (!x->hist || !x->hash)
-        return x->error = ICA_V3_ERR_NOMEM;
-    memset(x->hist, 0, x->hist_alloc);
-    memset(x->hash, 0, ((size_t)1 << hash_pow) * sizeof(uint32_t));
     return 0;
+}
+
+size_t ica_v3_memory(const ica_v3 *x)
+{
+    return x->hist_cap + (x->pos && !x->hash ? pos_bytes(x) : 0) +
+           (x->hash ? ((size_t)x->hash_mask + 1) * sizeof(uint32_t) : 0) +
+           x->coders_made * sizeof(ica_v3_coder) + (x->coders ? x->ncoders * sizeof(ica_v3_coder *) : 0) +
+           x->out_cap;
 }
 
 void ica_v3_free(ica_v3 *x, ica_v3_free_fn free_fn)
@@ -294,15 +498,20 @@ void ica_v3_free(ica_v3 *x, ica_v3_free_fn free_fn)
     if (!free_fn && x->realloc_fn == libc_realloc)
         free_fn = libc_free;
     if (free_fn) {
-        void *bufs[4] = { x->hist, x->hash, x->coders, x->out };
-        for (unsigned i = 0; i < 4; i++)
+        for (unsigned i = 0; x->coders && i < x->ncoders; i++)
+            if (x->coders[i])
+                free_fn(x->actx, x->coders[i]);
+        void *bufs[5] = { x->hist, x->pos, x->hash, x->coders, x->out };
+        for (unsigned i = 0; i < 5; i++)
             if (bufs[i])
                 free_fn(x->actx, bufs[i]);
     }
     x->out_len = x->out_cap = 0;
-    x->hist = x->out = NULL;
+    x->hist_cap = 0;
+    x->hist = x->out = x->pos = NULL;
     x->hash = NULL;
     x->coders = NULL;
+    x->coders_made = 0;
 }
 
 /* Escape command 0: the sender's coder count.  Coders beyond the default
@@ -317,11 +526,10 @@ static int define_coders(ica_v3 *x, unsigned count)
         x->hist_len -= extra;
     }
     if (count) {
-        x->coders = v3_alloc(x, NULL, count * sizeof(ica_v3_coder));
+        x->coders = v3_alloc(x, NULL, count * sizeof(ica_v3_coder *));
         if (!x->coders)
             return ICA_V3_ERR_NOMEM;
-        for (unsigned i = 0; i < count; i++)
-            coder_init(&x->coders[i]);
+        memset(x->coders, 0, count * sizeof(ica_v3_coder *));
     }
     x->ncoders = count;
     x->defined = 1;
@@ -392,7 +600,7 @@ static uint8_t copy_from_match(ica_v3 *x)
         fault(x, ICA_V3_ERR_STRING_PAST);
         return 0;
     }
-    uint8_t b = x->hist[x->match++];
+    uint8_t b = hist_at(x, x->match++);
     x->hist[x->head++] = b;
     return b;
 }
@@ -424,7 +632,7 @@ static uint8_t expand_byte(ica_v3 *x, unsigned coder)
         x->string_len = -1;     /* a string just ended: this byte is coded, not hashed */
     } else {
         uint32_t key, h = context_hash(x, &key);
-        uint32_t info = x->hash[h];
+        uint32_t info = hash_get(x, h);
         new_info = (key & x->check_mask) | (x->head - HIST_START);
         if (((info ^ new_info) & x->check_mask) == 0) {
             uint32_t no_string = x->bits & 1;
@@ -432,8 +640,8 @@ static uint8_t expand_byte(ica_v3 *x, unsigned coder)
             if (!no_string) {
                 x->match = HIST_START + (info & x->hist_mask);
                 uint8_t b = (uint8_t)(info >> 24);
-                x->hash[h] = new_info | (uint32_t)b << 24;
-                if (x->hist[x->match] != b) {
+                hash_put(x, h, new_info | (uint32_t)b << 24);
+                if (hist_at(x, x->match) != b) {
                     /* a one-byte match: the byte kept in the hash entry */
                     x->hist[x->head++] = b;
                     refill(x);
@@ -452,7 +660,11 @@ static uint8_t expand_byte(ica_v3 *x, unsigned coder)
         fault(x, ICA_V3_ERR_CODER_RANGE);
         return 0;
     }
-    ica_v3_coder *c = &x->coders[coder];
+    ica_v3_coder *c = coder_get(x, coder);
+    if (!c) {
+        fault(x, ICA_V3_ERR_NOMEM);
+        return 0;
+    }
     uint8_t dec = c->decoding[x->bits & 0xff];
     unsigned band = dec & 0x0f, extra = band_extra(band);
     drop(x, dec >> 4);
@@ -460,7 +672,7 @@ static uint8_t expand_byte(ica_v3 *x, unsigned coder)
     drop(x, extra);
     uint8_t b = c->value_of_index[index];
     if (hash_index >= 0)
-        x->hash[hash_index] = new_info | (uint32_t)b << 24;
+        hash_put(x, (uint32_t)hash_index, new_info | (uint32_t)b << 24);
     if (x->nbits <= 16) {
         refill(x);
         if (c->recalc-- == 0)
@@ -1182,19 +1394,28 @@ static int string_bits(int nbits, uint32_t length)
 /* Run `len` raw bytes through the sender's compressor with its output
  * dropped: history, hash table and coder statistics change exactly as the
  * sender's did (V3Coder's ReducerV3 with no output buffer). */
-static void recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t len)
+static int recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t len)
 {
+    int err = state_ready(x);
+    if (err)
+        return err;
     uint32_t end = HIST_START + x->hist_len;
     uint32_t to_end = end - x->head;
-    if (to_end <= FORCE_WRAP_DISTANCE)
-        x->head = HIST_START;
-    else if (len > to_end)
+    if (to_end <= FORCE_WRAP_DISTANCE) {
+        if ((err = hist_wrap(x)) != 0)
+            return err;
+    } else if (len > to_end) {
         len = to_end;       /* the sender truncates a job that would wrap */
+    }
     if (len > end - x->head)
         len = end - x->head;    /* only a history smaller than a chunk gets here */
     if (len == 0)
-        return;
-    ica_v3_coder *c = &x->coders[coder];
+        return 0;
+    if ((err = hist_reserve(x, x->head + len)) != 0)
+        return err;
+    ica_v3_coder *c = coder_get(x, coder);
+    if (!c)
+        return ICA_V3_ERR_NOMEM;
     enum { NEXT, UNMATCHED, STRING } state = NEXT;
     uint32_t pos = 0, start_match = 0;
     int nbits = 0, in_string = 0;
@@ -1202,7 +1423,7 @@ static void recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t le
     if (x->in_string) {
         /* a string left open by the last chunk may continue */
         nbits = 1;
-        if (x->match < end && x->hist[x->match] == b) {
+        if (x->match < end && hist_at(x, x->match) == b) {
             start_match = x->match;
             state = STRING;
         } else {
@@ -1219,7 +1440,7 @@ static void recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t le
                 break;
             }
             b = in[pos];
-            if (x->match >= end || x->hist[x->match] != b) {
+            if (x->match >= end || hist_at(x, x->match) != b) {
                 nbits = string_bits(nbits, x->match - start_match);
                 state = UNMATCHED;
             }
@@ -1228,14 +1449,14 @@ static void recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t le
         if (state == NEXT) {
             b = in[pos];
             uint32_t key, h = context_hash(x, &key);
-            uint32_t info = x->hash[h];
+            uint32_t info = hash_get(x, h);
             uint32_t new_info = (key & x->check_mask) | (uint32_t)b << 24 | (x->head - HIST_START);
-            x->hash[h] = new_info;
+            hash_put(x, h, new_info);
             if (((info ^ new_info) & x->check_mask) == 0) {
                 nbits++;            /* the string / no-string bit */
                 if ((info >> 24) == b) {
                     x->match = HIST_START + (info & x->hist_mask);
-                    if (x->hist[x->match] == b) {
+                    if (hist_at(x, x->match) == b) {
                         start_match = x->match;
                         state = STRING;
                         continue;
@@ -1268,6 +1489,7 @@ static void recompress(ica_v3 *x, unsigned coder, const uint8_t *in, uint32_t le
     }
     x->in_string = (uint8_t)in_string;
     x->string_len = in_string ? 0 : -1;
+    return 0;
 }
 
 /* ---- the container ------------------------------------------------------- */
@@ -1427,13 +1649,18 @@ static int expand_chunk(ica_v3 *x, const uint8_t *pkt, size_t len, size_t start,
         return ICA_V3_ERR_NOT_DEFINED;
     if (!x->chan_coder[c->channel])
         return ICA_V3_ERR_UNDEFINED_CODER;
+    int err = state_ready(x);
+    if (err)
+        return err;
     uint32_t to_end = HIST_START + x->hist_len - x->head;
-    if (to_end <= FORCE_WRAP_DISTANCE)
-        x->head = HIST_START;   /* the sender wrapped here too */
+    if (to_end <= FORCE_WRAP_DISTANCE && (err = hist_wrap(x)) != 0)   /* the sender wrapped here too */
+        return err;
     if (c->out_len > HIST_START + x->hist_len - x->head)
         return ICA_V3_ERR_WRAP;
     if (c->out_len > MAX_VIRTUAL_WRITE)
         return ICA_V3_ERR_TOO_MUCH;
+    if ((err = hist_reserve(x, x->head + c->out_len)) != 0)
+        return err;
     *head_start = x->head;
 
     /* the bit reader may look at two bytes short of the packet end */
@@ -1514,7 +1741,8 @@ static int expand_packet(ica_v3 *x, const uint8_t *pkt, size_t len)
                 return ICA_V3_ERR_NOT_DEFINED;
             if (!x->chan_coder[channel] || x->chan_coder[channel] - 1u >= x->ncoders)
                 return ICA_V3_ERR_UNDEFINED_CODER;
-            recompress(x, x->chan_coder[channel] - 1u, pkt + start, c.data_len);
+            if ((err = recompress(x, x->chan_coder[channel] - 1u, pkt + start, c.data_len)) != 0)
+                return err;
             x->chunks_recompressed++;
         }
         x->chunks_copied++;

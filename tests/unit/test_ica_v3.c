@@ -13,6 +13,7 @@
 #include "ica_stream.h"
 #include "ica_v3.h"
 #include "unit.h"
+#include "test_ica_v3_ref.c"    /* the oracle for test_differential */
 
 #define MAX_FRAMES 512
 
@@ -409,6 +410,10 @@ static void test_real_session(void)
     CHECK_EQ_INT(x[ICA_C2S].ncoders, 4);
     CHECK_EQ_INT(x[ICA_S2C].escapes, 9);
     CHECK_EQ_INT(x[ICA_C2S].escapes, 7);
+    for (int d = 1; d >= 0; d--)
+        printf("%s: memory %zu bytes (history %u of %u, coders made %u of %u, hash %s)\n", d ? "s2c" : "c2s",
+               ica_v3_memory(&x[d]), x[d].hist_cap, x[d].hist_alloc, x[d].coders_made, x[d].ncoders,
+               x[d].hash ? "32-bit" : "positions");
     CHECK_EQ_INT(x[ICA_S2C].tw_level, 2);
     CHECK(x[ICA_S2C].chunks_compressed > 0);
     CHECK(x[ICA_S2C].chunks_recompressed + x[ICA_C2S].chunks_recompressed > 0);
@@ -637,10 +642,297 @@ static void test_hostile(void)
         CHECK(ica_v3_reason_str(e) != NULL);
 }
 
+/* ---- the compact state against the oracle -------------------------------- */
+
+/* Random streams that the expander accepts, for small histories that wrap
+ * often: copy chunks of text-like bytes (run through the compressor logic
+ * or not), escape commands, and compressed chunks of random bits.  A
+ * compressed chunk is made valid by expanding it first on a copy of the
+ * oracle with far more data than it needs: the bits it read are its data
+ * (what follows them does not change what it makes).  Each packet goes to
+ * the oracle (test_ica_v3_ref.c: the expander before its memory work) and
+ * to ica_v3; their results, outputs, histories and hash tables must be the
+ * same after every packet.  Then corrupted copies of the streams: the same
+ * errors at the same packets. */
+
+typedef struct {
+    uint64_t s;
+} rng;
+
+static uint32_t rnd(rng *r)
+{
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return (uint32_t)((r->s * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static uint32_t rnd_to(rng *r, uint32_t n) { return n ? rnd(r) % n : 0; }
+
+typedef struct {
+    uint8_t *data, *hdr;
+    size_t nd, nh, cap;
+} pbuf;
+
+static void pb_reset(pbuf *b)
+{
+    if (!b->data) {
+        b->cap = 1 << 20;
+        b->data = malloc(b->cap);
+        b->hdr = malloc(4096);
+    }
+    b->nd = b->nh = 0;
+}
+
+static void pb_hdr(pbuf *b, const uint8_t *h, size_t n)
+{
+    memcpy(b->hdr + b->nh, h, n);
+    b->nh += n;
+}
+
+static void pb_len(pbuf *b, uint32_t len)
+{
+    do {
+        uint8_t g = len & 0x7f;
+        len >>= 7;
+        g |= len ? 0x80 : 0;
+        pb_hdr(b, &g, 1);
+    } while (len);
+}
+
+static size_t pb_packet(const pbuf *b, uint8_t *out)
+{
+    memcpy(out, b->data, b->nd);
+    for (size_t i = 0; i < b->nh; i++)
+        out[b->nd + i] = b->hdr[b->nh - 1 - i];
+    return b->nd + b->nh;
+}
+
+/* text-like bytes: words that repeat, now and then a random byte */
+static void gen_text(rng *r, uint8_t *p, size_t n)
+{
+    static const char *const words[] = { "the ", "window ", "CTXTW ", "\\x00\\x00\\x00\\x00", "license ", "ab",
+                                         "\\xff\\xfe", "printer ", "clipboard ", "aaaaaaaaaaaaaaaa", "0123456789" };
+    size_t i = 0;
+    while (i < n) {
+        if (rnd_to(r, 8) == 0) {
+            p[i++] = (uint8_t)rnd(r);
+            continue;
+        }
+        const char *w = words[rnd_to(r, sizeof words / sizeof words[0])];
+        size_t wl = w[0] ? strlen(w) : 4;
+        for (size_t k = 0; k < wl && i < n; k++)
+            p[i++] = (uint8_t)w[k];
+    }
+}
+
+typedef struct {
+    uint8_t *bytes;
+    size_t len;
+} pkt_t;
+
+#define DIFF_PACKETS 400
+
+/* Both expanders agree on everything after a packet. */
+static int same_state(const ica_v3 *x, const ref_v3 *ref)
+{
+    int same = x->head == ref->head && x->match == ref->match && x->string_len == ref->string_len &&
+               x->in_string == ref->in_string && x->hist_len == ref->hist_len && x->error == ref->error;
+    if (ref->error)
+        return same;    /* a chunk stopped halfway: a hash entry may lack its history byte, never read again */
+    for (uint32_t i = 0; same && i < ref->hist_alloc; i++)
+        same = (i < x->hist_cap ? x->hist[i] : 0) == ref->hist[i];
+    for (uint32_t h = 0; same && h <= ref->hash_mask; h++)
+        same = ica_v3_hash_entry(x, h) == ref->hash[h];
+    for (unsigned i = 0; same && i < ref->ncoders; i++) {
+        ref_v3_coder init;
+        const void *c = x->coders[i];
+        if (!c) {       /* not made yet: the initial state */
+            memset(&init, 0, sizeof init);
+            for (unsigned k = 0; k < 256; k++)
+                init.index_of_value[k] = init.value_of_index[k] = (uint8_t)k;
+            for (unsigned band = 0; band < NR_OF_BANDS; band++) {
+                init.next_victim[band] = (uint8_t)(band ? band_start(band - 1) : 0);
+                init.band_count[band] = band ? 1u << (band - 1) : 1;
+            }
+            init.next_recalc = INITIAL_RECALC_COUNTDOWN;
+            make_codes(&init);
+            c = &init;
+        }
+        const ref_v3_coder *a = c, *e = &ref->coders[i];   /* the same layout; padding left out */
+        same = memcmp(a->value_of_index, e->value_of_index, 256) == 0 &&
+               memcmp(a->index_of_value, e->index_of_value, 256) == 0 && memcmp(a->decoding, e->decoding, 256) == 0 &&
+               memcmp(a->enc_bits, e->enc_bits, sizeof a->enc_bits) == 0 &&
+               memcmp(a->next_victim, e->next_victim, sizeof a->next_victim) == 0 &&
+               memcmp(a->band_count, e->band_count, sizeof a->band_count) == 0 && a->recalc == e->recalc &&
+               a->next_recalc == e->next_recalc;
+    }
+    return same;
+}
+
+/* One stream: returns its packets (*npk) and how many were checked. */
+static int diff_stream(rng *r, unsigned pow2, unsigned defaults, pkt_t *pk, int *npk, unsigned long *bytes_out)
+{
+    static pbuf b;
+    static uint8_t trial[1 << 21];
+    ref_v3 ref, probe;
+    ica_v3 x;
+    int checked = 0;
+    ref_v3_init(&ref, pow2, defaults, NULL, NULL);
+    CHECK_EQ_INT(ica_v3_init(&x, pow2, defaults, NULL, NULL), 0);
+    CHECK_EQ_INT(ica_v3_memory(&x), 0);
+    unsigned ncoders = 1 + rnd_to(r, defaults + 4);     /* more than the default shorten the history */
+    while (ncoders > defaults && (ncoders - defaults) * MAX_CODER_SIZE >= ((1u << pow2) - HIST_START) / 2)
+        ncoders--;
+    uint8_t chans[6] = { 0x3f, 1, 2, 12, 21, 30 };
+    *npk = 0;
+    for (int n = 0; n < DIFF_PACKETS; n++) {
+        pb_reset(&b);
+        if (n == 0) {
+            pb_hdr(&b, (const uint8_t[]){ 0xf8, 1, 0, (uint8_t)ncoders }, 4);
+            for (unsigned i = 0; i < 6; i++)
+                pb_hdr(&b, (const uint8_t[]){ 0xf8, 2, 1, chans[i], (uint8_t)rnd_to(r, ncoders) }, 5);
+        }
+        int nchunks = 1 + (int)rnd_to(r, 4), ncomp = 0;
+        for (int k = 0; k < nchunks; k++) {
+            uint8_t ch = chans[rnd_to(r, 6)];
+            unsigned kind = rnd_to(r, 10);
+            if (kind == 0) {        /* another coder for a channel */
+                pb_hdr(&b, (const uint8_t[]){ 0xf8, 2, 1, ch, (uint8_t)rnd_to(r, ncoders) }, 5);
+                continue;
+            }
+            if (kind <= 4) {        /* copy chunk, mostly through the compressor logic */
+                uint32_t len = 1 + (rnd_to(r, 8) == 0 ? rnd_to(r, 6000) : rnd_to(r, 400));  /* (an empty copy last in a packet leaves its 2 header bytes: the container refuses that) */
+                gen_text(r, b.data + b.nd, len);
+                b.nd += len;
+                pb_hdr(&b, (const uint8_t[]){ (uint8_t)(ch << 2 | 2) }, 1);
+                pb_len(&b, len << 1 | (rnd_to(r, 5) != 0));
+                continue;
+            }
+            /* compressed: a random bit string, cut to what the expander reads */
+            uint32_t make = 1 + (rnd_to(r, 6) == 0 ? rnd_to(r, 3000) : rnd_to(r, 200));
+            if (make > (1u << pow2) / 3)
+                make = 1 + rnd_to(r, (1u << pow2) / 3);
+            int ok = 0;
+            for (int attempt = 0; attempt < 8 && !ok; attempt++) {
+                size_t room = 8 * (size_t)make + 64, nd0 = b.nd, nh0 = b.nh;
+                unsigned sparse = rnd_to(r, 3);
+                for (size_t i = 0; i < room; i++) {
+                    uint8_t v = (uint8_t)rnd(r);
+                    b.data[nd0 + i] = sparse == 1 ? v & (uint8_t)rnd(r) & (uint8_t)rnd(r) : sparse == 2 ? v | (uint8_t)rnd(r) : v;
+                }
+                b.nd += room;
+                pb_hdr(&b, (const uint8_t[]){ (uint8_t)(ch << 2 | 3) }, 1);
+                pb_len(&b, make);
+                size_t tl = pb_packet(&b, trial);
+                const uint8_t *o;
+                size_t on;
+                ref_v3_clone(&probe, &ref);
+                ref_v3_expand(&probe, trial, tl, &o, &on);
+                ref_v3_free(&probe, NULL);
+                b.nd = nd0;
+                if (ref_nused > ncomp) {
+                    b.nd += ref_used[ncomp];
+                    ok = 1;
+                    ncomp++;
+                } else {
+                    b.nh = nh0;
+                }
+            }
+        }
+        pkt_t *p = &pk[(*npk)++];
+        p->bytes = malloc(b.nd + b.nh);
+        p->len = pb_packet(&b, p->bytes);
+        const uint8_t *o1, *o2;
+        size_t n1, n2;
+        int e1 = ref_v3_expand(&ref, p->bytes, p->len, &o1, &n1);
+        int e2 = ica_v3_expand(&x, p->bytes, p->len, &o2, &n2);
+        if (e1 != e2 || n1 != n2 || (n1 && memcmp(o1, o2, n1) != 0) || !same_state(&x, &ref)) {
+            fprintf(stderr, "pow2 %u, packet %d: oracle %d (%zu bytes), compact %d (%zu bytes)%s\n", pow2, n, e1, n1,
+                    e2, n2, same_state(&x, &ref) ? "" : ", states differ");
+            unit_failed++;
+            break;
+        }
+        checked++;
+        *bytes_out += n1;
+        if (e1) {
+            printf("  pow2 %u: stream stopped at packet %d: %s\n", pow2, n, ica_v3_reason_str(e1));
+            break;
+        }
+    }
+    ref_v3_free(&ref, NULL);
+    ica_v3_free(&x, NULL);
+    return checked;
+}
+
+/* The same packets with bytes changed: the same result at every packet. */
+static int diff_corrupt(rng *r, unsigned pow2, unsigned defaults, const pkt_t *pk, int npk)
+{
+    ref_v3 ref;
+    ica_v3 x;
+    int at = (int)rnd_to(r, (uint32_t)npk), errors = 0;
+    ref_v3_init(&ref, pow2, defaults, NULL, NULL);
+    ica_v3_init(&x, pow2, defaults, NULL, NULL);
+    for (int n = 0; n < npk; n++) {
+        uint8_t *p = malloc(pk[n].len + 1);
+        memcpy(p, pk[n].bytes, pk[n].len);
+        for (int k = 0; n >= at && pk[n].len && k < 1 + (int)rnd_to(r, 3); k++)
+            p[rnd_to(r, (uint32_t)pk[n].len)] ^= (uint8_t)(1 + rnd_to(r, 255));
+        const uint8_t *o1, *o2;
+        size_t n1, n2;
+        int e1 = ref_v3_expand(&ref, p, pk[n].len, &o1, &n1);
+        int e2 = ica_v3_expand(&x, p, pk[n].len, &o2, &n2);
+        free(p);
+        if (e1 != e2 || n1 != n2 || (n1 && memcmp(o1, o2, n1) != 0) || !same_state(&x, &ref)) {
+            fprintf(stderr, "corrupted from packet %d, pow2 %u, packet %d: oracle %d, compact %d\n", at, pow2, n, e1, e2);
+            unit_failed++;
+            break;
+        }
+        if (e1 && e1 != ICA_V3_ERR_STOPPED)
+            errors++;
+    }
+    ref_v3_free(&ref, NULL);
+    ica_v3_free(&x, NULL);
+    return errors;
+}
+
+static void test_differential(void)
+{
+    static pkt_t pk[DIFF_PACKETS];
+    static const unsigned pow2s[] = { 10, 11, 12, 13, 14, 16 };
+    rng r = { 0x5eed0f1ca5ULL };
+    unsigned long bytes = 0;
+    int streams = 0, packets = 0, corrupt_errors = 0;
+    unsigned wraps = 0;
+    for (int round = 0; round < 3; round++) {
+        for (unsigned i = 0; i < sizeof pow2s / sizeof pow2s[0]; i++) {
+            unsigned defaults = rnd_to(&r, 2) ? ICA_V3_DEFAULT_CODERS_S2C : ICA_V3_DEFAULT_CODERS_C2S;
+            int npk = 0;
+            unsigned long before = ref_stat_wraps;
+            packets += diff_stream(&r, pow2s[i], defaults, pk, &npk, &bytes);
+            wraps += (unsigned)(ref_stat_wraps - before);
+            streams++;
+            for (int k = 0; k < 4; k++)
+                corrupt_errors += diff_corrupt(&r, pow2s[i], defaults, pk, npk);
+            for (int k = 0; k < npk; k++)
+                free(pk[k].bytes);
+        }
+    }
+    printf("differential: %d streams, %d packets, %lu bytes expanded alike; oracle took %lu strings, %lu one-byte "
+           "matches (%lu in the compressor logic), %u wraps; corrupted copies: %d errors alike\n",
+           streams, packets, bytes, ref_stat_strings, ref_stat_onebyte, ref_stat_re_onebyte, wraps, corrupt_errors);
+    CHECK(packets > streams * DIFF_PACKETS / 2);
+    CHECK(ref_stat_onebyte > 0);
+    CHECK(ref_stat_re_onebyte > 0);
+    CHECK(wraps > 100);
+    CHECK(corrupt_errors > 0);
+}
+
 int main(void)
 {
     test_container();
     test_hostile();
     test_real_session();
+    test_differential();
     return unit_report();
 }
