@@ -215,19 +215,6 @@ def read_fields(stream, fields, streams):
     return frames, t_min, t_max, last_frame, rows, "\n".join(stats)
 
 
-def json_packets(stream):
-    """Packets of tshark -T json, one at a time (each is "  {" ... "  }" at indent 2)."""
-    buf = None
-    for line in stream.lines():
-        if line == "  {":
-            buf = [line]
-        elif buf is not None:
-            buf.append(line)
-            if line in ("  }", "  },"):
-                yield json.loads("\n".join(buf).rstrip(","), object_pairs_hook=_pairs_to_lists)
-                buf = None
-
-
 def first(row, f, default=None):
     v = row.get(f) or []
     return v[0] if v else default
@@ -426,58 +413,69 @@ def ha_links_from(rows, tree):
     return links
 
 
-def _pairs_to_lists(pairs):
-    """JSON objects from tshark repeat keys: keep every value."""
-    d = {}
-    for k, v in pairs:
-        d.setdefault(k, []).append(v)
-    return d
+PORTREG_CONV = "Port registry conversations (portreg,conv):"
+_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
-def _one(d, key, default=""):
-    v = d.get(key)
-    return v[-1] if v else default
+def _unescape(text):
+    """A -z portreg,conv string: \\ \t \n \r back to what they stand for."""
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_UNESCAPE.get(text[i + 1], "\\" + text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
-def portreg_from(ws, cap):
-    """One row per transport conversation (service side first), from the last frame that carried it."""
-    stream = Stream(ws, ["-n", "-r", cap, "-Y", "portreg", "-T", "json",
-                         "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)])
+def split_portreg_conv(stats):
+    """(the -z portreg,conv lines, the rest of the statistics text for statstree.parse)."""
+    lines = stats.split("\n")
+    try:
+        i = lines.index(PORTREG_CONV)
+    except ValueError:
+        return [], stats
+    j = i + 1
+    while j < len(lines) and not (lines[j].startswith("====") and set(lines[j]) == {"="}):
+        j += 1
+    return lines[i + 1:j], "\n".join(lines[:i - 1] + lines[j + 1:])
+
+
+def portreg_from(conv_lines):
+    """One row per transport conversation (service side first), from the last frame that carried it:
+    -z portreg,conv (plugin/packet-portreg.c) gives a line per conversation and service side,
+    merged here by addresses and ports (a port reused by a new conversation is one row)."""
+    entries = []
+    for line in conv_lines:
+        v = [_unescape(x) for x in line.split("\t")]
+        if len(v) < 14:
+            continue
+        entries.append(v)
+    entries.sort(key=lambda v: int(v[6]))           # by last frame: the last one's facts win
     convs = {}
-    for pkt in json_packets(stream):
-        layers = _one(_one(pkt, "_source"), "layers")
-        pr = _one(layers, "portreg", None)
-        if not pr:
-            continue
-        transport = _one(pr, "portreg.transport")
-        net = _one(layers, "ip", None) or _one(layers, "ipv6", None) or {}
-        src = _one(net, "ip.src") or _one(net, "ipv6.src")
-        dst = _one(net, "ip.dst") or _one(net, "ipv6.dst")
-        l4 = _one(layers, transport, None) or {}
-        sport = _one(l4, transport + ".srcport")
-        ends = [v[-1] for k, v in pr.items() if isinstance(v[-1], dict) and "portreg.port" in v[-1]]
-        if len(ends) != 2:
-            continue
-        svc, cli = ends
-        svc_addr = src if _one(svc, "portreg.port") == sport else dst
-        cli_addr = dst if svc_addr == src else src
-        key = (transport, svc_addr, int(_one(svc, "portreg.port")), cli_addr, int(_one(cli, "portreg.port")))
-        row = convs.setdefault(key, {"frames": 0})
-        row["frames"] += 1
-        row["svc"], row["observed"] = svc, _one(pr, "portreg.observed") or row.get("observed", "")
+    for v in entries:
+        transport, saddr, sport, caddr, cport, frames = v[0], v[1], int(v[2]), v[3], int(v[4]), int(v[5])
+        row = convs.setdefault((transport, saddr, sport, caddr, cport), {"frames": 0, "observed": ""})
+        row["frames"] += frames
+        row["svc"] = v
+        row["observed"] = v[12] or row["observed"]
     rows = []
     for (transport, saddr, sport, caddr, cport), row in sorted(convs.items()):
-        p = row["svc"]
+        v = row["svc"]
         rows.append({
             "transport": transport, "service": "%s:%d" % (saddr, sport), "client": "%s:%d" % (caddr, cport),
             "service_port": sport, "frames": row["frames"],
-            "iana_service": p.get("portreg.iana.service", []),
-            "iana_status": IANA_STATUS.get(_one(p, "portreg.iana.status"), None),
-            "range": RANGE.get(_one(p, "portreg.range"), None),
-            "defacto": _one(p, "portreg.defacto") or None,
-            "defacto_kind": _one(p, "portreg.defacto.kind") or None,
-            "divergent": true(_one(p, "portreg.divergent")),
-            "ghost": true(_one(p, "portreg.ghost")),
+            "iana_service": v[14:],
+            "iana_status": IANA_STATUS.get(v[7], None),
+            "range": RANGE.get(v[8], None),
+            "defacto": v[13] or None,
+            "defacto_kind": v[9] or None,
+            "divergent": v[10] == "1",
+            "ghost": v[11] == "1",
             "observed": row["observed"] or None,
         })
     findings = [r for r in rows if r["divergent"] or r["ghost"] or r["iana_status"] in ("Unassigned", "Dynamic")
@@ -499,7 +497,7 @@ def triage_file(path, plugin):
                 "-E", "occurrence=a"]
         for f in fields:
             args += ["-e", f]
-        args += ["-z", "citrix,tree", "-z", "ccha,tree"]
+        args += ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "portreg,conv"]
         stream = Stream(ws, args)
         streams = verdicts.Streams()
         frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
@@ -512,6 +510,7 @@ def triage_file(path, plugin):
             if kind == "bad" or not frames:
                 raise BadInput(reason)
             problem = reason
+        conv_lines, stats = split_portreg_conv(stats)
         tree = statstree.parse(stats)
         sessions = sessions_from(rows, tree)
         findings = verdicts.apply(sessions, streams, t_max or 0.0, last_frame or None)
@@ -522,7 +521,7 @@ def triage_file(path, plugin):
             "findings": findings,
             "sessions": sessions,
             "ha_links": ha_links_from(rows, tree),
-            "portreg": portreg_from(ws, cap),
+            "portreg": portreg_from(conv_lines),
         }
         if problem:
             report["problem"] = problem
