@@ -16,8 +16,8 @@ resets); the port registry's view of every conversation.
 
 Data: one tshark run per file for the per-frame fields of the "citrix"
 post-dissector (citrix.session, citrix.vc.bytes, ... fed by the ICA, CGP and
-CCHA taps) together with -z citrix,tree and -z ccha,tree, and one for the
-port registry (-T json of portreg); everything else is computed here.
+CCHA taps) together with -z citrix,tree, -z ccha,tree and the port registry's
+conversation rows (-z portreg,conv); everything else is computed here.
 tshark runs through tools/lib/wsrun.py: the plugin loaded as a user loads it,
 as an unprivileged user when we are root, with a fresh HOME and a pinned
 empty configuration directory, so no personal profile or preference changes
@@ -27,6 +27,7 @@ under "errors" and make the exit status 1; the others are still reported.
 import argparse
 import concurrent.futures
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -156,9 +157,16 @@ def tshark_error(err):
 # ---- one file ----------------------------------------------------------------
 
 class FieldSet:
-    """The fields this build of tshark + plugin registers (asked once)."""
+    """The fields to ask tshark for: all of FIELDS until a tshark run says some are not
+    registered (another Wireshark release), then the ones this build registers (asked once,
+    -G fields): no tshark start-up spent on asking when every field is there."""
     lock = threading.Lock()
     known = None
+
+    @classmethod
+    def fields(cls):
+        with cls.lock:
+            return list(FIELDS) if cls.known is None else [f for f in FIELDS if f in cls.known]
 
     @classmethod
     def get(cls, plugin):
@@ -170,6 +178,9 @@ class FieldSet:
                              if line.startswith("F\t") and line.count("\t") >= 2}
                 shutil.rmtree(ws.tmp, True)
             return cls.known
+
+
+UNKNOWN_FIELDS = "Some fields aren't valid"      # tshark's message for an -e it does not know
 
 
 class Stream:
@@ -190,6 +201,15 @@ class Stream:
         self.errf.close()
 
 
+class Row(dict):
+    """One frame's fields, each a list of its values; only the fields the frame has are stored
+    (most of the fields are empty on most frames): an absent one reads as [] either way."""
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return []
+
+
 def read_fields(stream, fields, streams):
     """(frames, first time, last time, last frame number, rows that carry citrix fields,
     statistics text); every TCP frame also goes to streams (verdicts.Streams)."""
@@ -203,7 +223,7 @@ def read_fields(stream, fields, streams):
         vals = line.split(SEP)
         if len(vals) != len(fields):
             continue
-        row = {f: (v.split(AGG) if v else []) for f, v in zip(fields, vals)}
+        row = Row((f, v.split(AGG)) for f, v in zip(fields, vals) if v)
         frames += 1
         t = float(first(row, "frame.time_relative", "0"))
         t_min = t if t_min is None or t < t_min else t_min
@@ -483,24 +503,32 @@ def portreg_from(conv_lines):
     return {"conversations": rows, "findings": len(findings)}
 
 
+def session_args(cap, fields):
+    """tshark's arguments for the one pass over a file: the per-frame fields, the citrix and
+    ccha statistics trees and the port registry's conversation rows (-z portreg,conv)."""
+    args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
+            "-E", "occurrence=a"]
+    for f in fields:
+        args += ["-e", f]
+    return args + ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "portreg,conv"]
+
+
 def triage_file(path, plugin):
     """One file's report, or BadInput.  A truncated file is reported with "complete": false
     and also raises nothing: the caller adds its error."""
     check_readable(path)
-    known = FieldSet.get(plugin)
-    fields = [f for f in FIELDS if f in known]
     ws = wireshark(plugin)
     try:
         # as root tshark runs as nobody: give it a copy it can read
         cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
-        args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
-                "-E", "occurrence=a"]
-        for f in fields:
-            args += ["-e", f]
-        args += ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "portreg,conv"]
-        stream = Stream(ws, args)
-        streams = verdicts.Streams()
-        frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
+        stream, streams, fields = None, None, FieldSet.fields()
+        for _ in range(2):
+            stream = Stream(ws, session_args(cap, fields))
+            streams = verdicts.Streams()
+            frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
+            if UNKNOWN_FIELDS not in stream.err:
+                break
+            fields = [f for f in FIELDS if f in FieldSet.get(plugin)]
         err = stream.err
         if "Dissector bug" in err:
             raise BadInput("tshark reported a dissector bug (please report it)")
@@ -671,6 +699,20 @@ def merge_main(argv):
     return 1 if result["errors"] else 0
 
 
+def triage_one(path, plugin):
+    """(report or None, error or None, seconds) of one file; never raises: a bug here must
+    not hide the other files.  Runs in a -j worker process."""
+    t = time.monotonic()
+    try:
+        rep = triage_file(path, plugin)
+        res = (rep, {"path": path, "reason": rep["problem"]} if not rep["complete"] else None)
+    except BadInput as e:
+        res = (None, {"path": path, "reason": str(e)})
+    except Exception as e:
+        res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)})
+    return res + (time.monotonic() - t,)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["merge"]:       # a capture named "merge": ./merge
@@ -695,7 +737,7 @@ def main(argv=None):
         ap.error("the following arguments are required: CAPTURE_OR_FOLDER")
 
     try:
-        FieldSet.get(a.plugin)
+        shutil.rmtree(wireshark(a.plugin).tmp, True)
     except RuntimeError as e:      # no build: nothing can be triaged
         print("citrix-triage: %s (build first: bash tools/setup/triage.sh, or --plugin DIR)" % e, file=sys.stderr)
         return 2
@@ -704,27 +746,34 @@ def main(argv=None):
     done = [0]
     t0 = time.monotonic()
 
-    def work(path):
-        t = time.monotonic()
-        try:
-            rep = triage_file(path, a.plugin)
-            res = (rep, {"path": path, "reason": rep["problem"]} if not rep["complete"] else None)
-        except BadInput as e:
-            res = (None, {"path": path, "reason": str(e)})
-        except Exception as e:   # a bug here must not hide the other files
-            res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)})
+    def progress(path, res):
         done[0] += 1
         if not a.quiet:
-            rep, err = res
+            rep, err, seconds = res
             what = ("%d frames, %d sessions, %d HA links" % (rep["frames"], len(rep["sessions"]), len(rep["ha_links"]))
                     if rep else err["reason"])
-            print("citrix-triage: [%d/%d] %s: %s (%.1f s)" % (done[0], len(files), path, what, time.monotonic() - t),
+            print("citrix-triage: [%d/%d] %s: %s (%.1f s)" % (done[0], len(files), path, what, seconds),
                   file=sys.stderr, flush=True)
-        return res
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        for path, res in zip(files, ex.map(work, files)):
-            results[path] = res
+    if a.jobs <= 1 or len(files) <= 1:
+        for path in files:
+            res = triage_one(path, a.plugin)
+            progress(path, res)
+            results[path] = res[:2]
+    else:
+        # Processes, not threads: the Python half of each file (reading tshark's lines)
+        # would otherwise hold one interpreter lock for all the jobs.
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(a.jobs, len(files)),
+                                                    mp_context=multiprocessing.get_context("fork")) as ex:
+            futures = {ex.submit(triage_one, path, a.plugin): path for path in files}
+            for fut in concurrent.futures.as_completed(futures):
+                path = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as e:    # the worker died (killed, out of memory)
+                    res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)}, 0.0)
+                progress(path, res)
+                results[path] = res[:2]
     reports = []
     for path in files:
         rep, err = results[path]
