@@ -21,6 +21,7 @@
 #include <epan/expert.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
+#include <epan/stat_tap_ui.h>
 #include <epan/uat.h>
 #include <epan/addr_resolv.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -43,6 +44,7 @@ static int proto_portreg = -1;
 static int proto_tcp = -1, proto_udp = -1, proto_sctp = -1, proto_dccp = -1;
 static int proto_icmp = -1, proto_icmpv6 = -1, proto_data = -1;
 static int portreg_tap = -1;
+static int portreg_frame_tap = -1;     /* every frame placed in a conversation: -z portreg,conv */
 /* srcport/dstport field ids of each transport (registry_transport_t order) */
 static int hf_transport_srcport[REGISTRY_N_TRANSPORTS] = { -1, -1, -1, -1 };
 static int hf_transport_dstport[REGISTRY_N_TRANSPORTS] = { -1, -1, -1, -1 };
@@ -771,6 +773,8 @@ portreg_cleanup(void)
     memset(&last_conv, 0, sizeof last_conv);
 }
 
+static void queue_frame_rec(packet_info *pinfo, const portreg_conv_t *c, guint16 sport);
+
 static int
 dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -812,6 +816,8 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     if ((pinfo->num == c->first_frame || pinfo->num == c->listen_frame) && have_tap_listener(portreg_tap))
         tap_queue_packet(portreg_tap, pinfo, c);
+    if (have_tap_listener(portreg_frame_tap))
+        queue_frame_rec(pinfo, c, sport);
 
     /* An invisible tree (tshark -Y/-T fields) gets items only when one of
      * our fields (an expert's filter name included) is asked for. */
@@ -963,6 +969,227 @@ portreg_defacto_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
     return TAP_PACKET_REDRAW;
 }
 
+/* ---- tshark -z portreg,conv: one line per conversation and service side ----
+ *
+ * What a script needs of every conversation without a tree on every frame
+ * (citrix-triage reads it from the same pass as its other data): for each
+ * conversation and each (service side, direction) it was seen with, the
+ * service's and the client's address and port, the frames, the last frame,
+ * and the service endpoint's registry facts as the endpoint subtree shows
+ * them on that last frame. A conversation whose service side changed (the
+ * SYN/ACK decided) has a line for each side; where both ports are equal the
+ * service address is each frame's source (the service's port is the source
+ * port), so each direction has its own line.
+ * Printed once, when tshark draws its taps:
+ *
+ *   transport TAB service address TAB service port TAB client address TAB client port
+ *   TAB frames TAB last frame TAB portreg.iana.status TAB portreg.range TAB portreg.defacto.kind
+ *   TAB divergent (0/1) TAB ghost (0/1) TAB portreg.observed TAB portreg.defacto
+ *   [TAB portreg.iana.service]...
+ *
+ * strings with a backslash, tab, CR or LF escaped as \\ \t \r \n; an absent
+ * string is empty. */
+
+typedef struct {
+    const portreg_conv_t *c;
+    guint8 service;             /* c->service after this frame */
+    gboolean svc_is_src;        /* the service's port is this frame's source port */
+    gboolean svc_is_a;          /* the service's address is c->a_addr (the first frame's source) */
+} portreg_frame_rec_t;
+
+static void
+queue_frame_rec(packet_info *pinfo, const portreg_conv_t *c, guint16 sport)
+{
+    portreg_frame_rec_t *rec = wmem_new(pinfo->pool, portreg_frame_rec_t);
+    rec->c = c;
+    rec->service = c->service;
+    rec->svc_is_src = sport == c->ep[c->service].port;
+    rec->svc_is_a = addresses_equal(rec->svc_is_src ? &pinfo->net_src : &pinfo->net_dst, &c->a_addr);
+    tap_queue_packet(portreg_frame_tap, pinfo, rec);
+}
+
+typedef struct {
+    const portreg_conv_t *c;    /* key: the conversation ... */
+    guint8 service;             /* ... its service side ... */
+    gboolean svc_is_a;          /* ... and which address is the service's */
+    GString *line;              /* the fixed part, from the first frame */
+    guint32 frames, last_frame;
+    const char *observed;       /* protocol filter name (static in epan) on the last frame */
+} conv_line_t;
+
+typedef struct {
+    GHashTable *lines;          /* conv_line_t by key; owns them */
+    GPtrArray *order;           /* first-seen order */
+    conv_line_t *last;          /* the previous frame's line */
+    gboolean drawn;
+} conv_listener_t;
+
+static guint
+conv_line_hash(gconstpointer k)
+{
+    const conv_line_t *l = (const conv_line_t *)k;
+    return g_direct_hash(l->c) ^ ((guint)l->service << 1) ^ (guint)l->svc_is_a;
+}
+
+static gboolean
+conv_line_equal(gconstpointer a, gconstpointer b)
+{
+    const conv_line_t *x = (const conv_line_t *)a, *y = (const conv_line_t *)b;
+    return x->c == y->c && x->service == y->service && x->svc_is_a == y->svc_is_a;
+}
+
+static void
+conv_line_free(gpointer p)
+{
+    conv_line_t *l = (conv_line_t *)p;
+    g_string_free(l->line, TRUE);
+    g_free(l);
+}
+
+static void
+append_escaped(GString *s, const char *text)
+{
+    s = g_string_append_c(s, '\t');
+    for (const char *p = text ? text : ""; *p; p++) {
+        switch (*p) {
+        case '\\': g_string_append(s, "\\\\"); break;
+        case '\t': g_string_append(s, "\\t"); break;
+        case '\n': g_string_append(s, "\\n"); break;
+        case '\r': g_string_append(s, "\\r"); break;
+        default:   g_string_append_c(s, *p); break;
+        }
+    }
+}
+
+/* Everything of the line but frames, last frame and observed: fixed for the key. */
+static GString *
+conv_line_text(const portreg_conv_t *c, guint8 service, gboolean svc_is_src, packet_info *pinfo)
+{
+    const portreg_endpoint_t *svc = &c->ep[service], *cli = &c->ep[1 - service];
+    const address *sa = svc_is_src ? &pinfo->net_src : &pinfo->net_dst;
+    const address *ca = svc_is_src ? &pinfo->net_dst : &pinfo->net_src;
+    char *text;
+    GString *s = g_string_new(registry_transport_name((registry_transport_t)c->transport));
+
+    text = address_to_str(NULL, sa);
+    append_escaped(s, text);
+    wmem_free(NULL, text);
+    g_string_append_printf(s, "\t%u", svc->port);
+    text = address_to_str(NULL, ca);
+    append_escaped(s, text);
+    wmem_free(NULL, text);
+    g_string_append_printf(s, "\t%u", cli->port);
+    return s;
+}
+
+static tap_packet_status
+conv_listener_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                     tap_flags_t flags _U_)
+{
+    conv_listener_t *ls = (conv_listener_t *)tapdata;
+    const portreg_frame_rec_t *rec = (const portreg_frame_rec_t *)data;
+    conv_line_t key = { rec->c, rec->service, rec->svc_is_a, NULL, 0, 0, NULL };
+    conv_line_t *l = ls->last;
+
+    if (!l || !conv_line_equal(l, &key)) {
+        l = (conv_line_t *)g_hash_table_lookup(ls->lines, &key);
+        if (!l) {
+            l = g_new(conv_line_t, 1);
+            *l = key;
+            l->line = conv_line_text(rec->c, rec->service, rec->svc_is_src, pinfo);
+            g_hash_table_add(ls->lines, l);
+            g_ptr_array_add(ls->order, l);
+        }
+        ls->last = l;
+    }
+    l->frames++;
+    l->last_frame = pinfo->num;
+    l->observed = rec->c->observed;
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* The service endpoint's facts, as add_endpoint_tree() shows them. */
+static void
+append_service_facts(GString *s, const portreg_endpoint_t *svc)
+{
+    g_string_append_printf(s, "\t%u\t%u", (unsigned)svc->iana.status, (unsigned)port_range_of(svc->port));
+    append_escaped(s, svc->kind != DEFACTO_NONE ? defacto_kind_name(svc->kind) : NULL);
+    g_string_append_printf(s, "\t%d\t%d", svc->kind == DEFACTO_DIVERGENT, svc->kind == DEFACTO_GHOST);
+}
+
+static void
+conv_listener_draw(void *tapdata)
+{
+    conv_listener_t *ls = (conv_listener_t *)tapdata;
+    GString *s = g_string_new("");
+
+    if (ls->drawn)
+        return;
+    ls->drawn = TRUE;
+    printf("===================================================================\n");
+    printf("Port registry conversations (portreg,conv):\n");
+    for (guint i = 0; i < ls->order->len; i++) {
+        const conv_line_t *l = (const conv_line_t *)g_ptr_array_index(ls->order, i);
+        const portreg_endpoint_t *svc = &l->c->ep[l->service];
+        g_string_assign(s, l->line->str);
+        g_string_append_printf(s, "\t%u\t%u", l->frames, l->last_frame);
+        append_service_facts(s, svc);
+        append_escaped(s, l->observed);
+        append_escaped(s, svc->kind != DEFACTO_NONE ? svc->defacto.label : NULL);
+        for (unsigned n = 0; n < svc->iana.n_names; n++)
+            append_escaped(s, registry_name(&svc->iana, n));
+        printf("%s\n", s->str);
+    }
+    printf("===================================================================\n");
+    g_string_free(s, TRUE);
+}
+
+static void
+conv_listener_reset(void *tapdata)
+{
+    conv_listener_t *ls = (conv_listener_t *)tapdata;
+    ls->last = NULL;
+    g_ptr_array_set_size(ls->order, 0);
+    g_hash_table_remove_all(ls->lines);
+}
+
+static void
+conv_listener_finish(void *tapdata)
+{
+    conv_listener_t *ls = (conv_listener_t *)tapdata;
+    g_ptr_array_free(ls->order, TRUE);
+    g_hash_table_destroy(ls->lines);
+    g_free(ls);
+}
+
+static wsc_stat_tap_init_ret_t
+portreg_conv_init(const char *opt_arg _U_, void *userdata _U_)
+{
+    conv_listener_t *ls = g_new0(conv_listener_t, 1);
+    GString *err;
+
+    ls->lines = g_hash_table_new_full(conv_line_hash, conv_line_equal, conv_line_free, NULL);
+    ls->order = g_ptr_array_new();
+    err = register_tap_listener("portreg_frame", ls, NULL, TL_REQUIRES_NOTHING, conv_listener_reset,
+                                conv_listener_packet, conv_listener_draw, conv_listener_finish);
+    if (err) {
+        fprintf(stderr, "portreg,conv: %s\n", err->str);
+        g_string_free(err, TRUE);
+        conv_listener_finish(ls);
+        WSC_STAT_TAP_INIT_RETURN(FALSE);
+    }
+    WSC_STAT_TAP_INIT_RETURN(TRUE);
+}
+
+static stat_tap_ui portreg_conv_ui = {
+    .group = REGISTER_STAT_GROUP_GENERIC,
+    .title = "Port Registry/Conversation rows",
+    .cli_string = "portreg,conv",
+    .tap_init_cb = portreg_conv_init,
+    .nparams = 0,
+    .params = NULL,
+};
+
 void
 proto_register_portreg(void)
 {
@@ -1074,6 +1301,7 @@ proto_register_portreg(void)
     citrix_post_add(CITRIX_POST_PORTREG, proto_portreg, dissect_portreg);
     register_cleanup_routine(portreg_cleanup);
     portreg_tap = register_tap("portreg");
+    portreg_frame_tap = register_tap("portreg_frame");
 }
 
 void
@@ -1099,6 +1327,7 @@ proto_reg_handoff_portreg(void)
                                portreg_stats_init, NULL);
     stats_tree_register_plugin("portreg", "portreg_defacto", "Port Registry/De facto table", 0,
                                portreg_defacto_packet, portreg_defacto_init, NULL);
+    register_stat_tap_ui(&portreg_conv_ui, NULL);
 }
 
 /*

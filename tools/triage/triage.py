@@ -16,8 +16,8 @@ resets); the port registry's view of every conversation.
 
 Data: one tshark run per file for the per-frame fields of the "citrix"
 post-dissector (citrix.session, citrix.vc.bytes, ... fed by the ICA, CGP and
-CCHA taps) together with -z citrix,tree and -z ccha,tree, and one for the
-port registry (-T json of portreg); everything else is computed here.
+CCHA taps) together with -z citrix,tree, -z ccha,tree and the port registry's
+conversation rows (-z portreg,conv); everything else is computed here.
 tshark runs through tools/lib/wsrun.py: the plugin loaded as a user loads it,
 as an unprivileged user when we are root, with a fresh HOME and a pinned
 empty configuration directory, so no personal profile or preference changes
@@ -27,6 +27,7 @@ under "errors" and make the exit status 1; the others are still reported.
 import argparse
 import concurrent.futures
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -157,9 +158,16 @@ def tshark_error(err):
 # ---- one file ----------------------------------------------------------------
 
 class FieldSet:
-    """The fields this build of tshark + plugin registers (asked once)."""
+    """The fields to ask tshark for: all of FIELDS until a tshark run says some are not
+    registered (another Wireshark release), then the ones this build registers (asked once,
+    -G fields): no tshark start-up spent on asking when every field is there."""
     lock = threading.Lock()
     known = None
+
+    @classmethod
+    def fields(cls):
+        with cls.lock:
+            return list(FIELDS) if cls.known is None else [f for f in FIELDS if f in cls.known]
 
     @classmethod
     def get(cls, plugin):
@@ -171,6 +179,9 @@ class FieldSet:
                              if line.startswith("F\t") and line.count("\t") >= 2}
                 shutil.rmtree(ws.tmp, True)
             return cls.known
+
+
+UNKNOWN_FIELDS = "Some fields aren't valid"      # tshark's message for an -e it does not know
 
 
 class Stream:
@@ -191,6 +202,15 @@ class Stream:
         self.errf.close()
 
 
+class Row(dict):
+    """One frame's fields, each a list of its values; only the fields the frame has are stored
+    (most of the fields are empty on most frames): an absent one reads as [] either way."""
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return []
+
+
 def read_fields(stream, fields, streams):
     """(frames, first time, last time, last frame number, rows that carry citrix fields,
     statistics text); every TCP frame also goes to streams (verdicts.Streams)."""
@@ -204,7 +224,7 @@ def read_fields(stream, fields, streams):
         vals = line.split(SEP)
         if len(vals) != len(fields):
             continue
-        row = {f: (v.split(AGG) if v else []) for f, v in zip(fields, vals)}
+        row = Row((f, v.split(AGG)) for f, v in zip(fields, vals) if v)
         frames += 1
         t = float(first(row, "frame.time_relative", "0"))
         t_min = t if t_min is None or t < t_min else t_min
@@ -214,19 +234,6 @@ def read_fields(stream, fields, streams):
         if row.get("citrix.session") or row.get("citrix.ha.link"):
             rows.append(row)
     return frames, t_min, t_max, last_frame, rows, "\n".join(stats)
-
-
-def json_packets(stream):
-    """Packets of tshark -T json, one at a time (each is "  {" ... "  }" at indent 2)."""
-    buf = None
-    for line in stream.lines():
-        if line == "  {":
-            buf = [line]
-        elif buf is not None:
-            buf.append(line)
-            if line in ("  }", "  },"):
-                yield json.loads("\n".join(buf).rstrip(","), object_pairs_hook=_pairs_to_lists)
-                buf = None
 
 
 def first(row, f, default=None):
@@ -432,58 +439,69 @@ def ha_links_from(rows, tree):
     return links
 
 
-def _pairs_to_lists(pairs):
-    """JSON objects from tshark repeat keys: keep every value."""
-    d = {}
-    for k, v in pairs:
-        d.setdefault(k, []).append(v)
-    return d
+PORTREG_CONV = "Port registry conversations (portreg,conv):"
+_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
-def _one(d, key, default=""):
-    v = d.get(key)
-    return v[-1] if v else default
+def _unescape(text):
+    """A -z portreg,conv string: \\ \t \n \r back to what they stand for."""
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_UNESCAPE.get(text[i + 1], "\\" + text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
-def portreg_from(ws, cap):
-    """One row per transport conversation (service side first), from the last frame that carried it."""
-    stream = Stream(ws, ["-n", "-r", cap, "-Y", "portreg", "-T", "json",
-                         "-J", "portreg ip ipv6 " + " ".join(TRANSPORTS)])
+def split_portreg_conv(stats):
+    """(the -z portreg,conv lines, the rest of the statistics text for statstree.parse)."""
+    lines = stats.split("\n")
+    try:
+        i = lines.index(PORTREG_CONV)
+    except ValueError:
+        return [], stats
+    j = i + 1
+    while j < len(lines) and not (lines[j].startswith("====") and set(lines[j]) == {"="}):
+        j += 1
+    return lines[i + 1:j], "\n".join(lines[:i - 1] + lines[j + 1:])
+
+
+def portreg_from(conv_lines):
+    """One row per transport conversation (service side first), from the last frame that carried it:
+    -z portreg,conv (plugin/packet-portreg.c) gives a line per conversation and service side,
+    merged here by addresses and ports (a port reused by a new conversation is one row)."""
+    entries = []
+    for line in conv_lines:
+        v = [_unescape(x) for x in line.split("\t")]
+        if len(v) < 14:
+            continue
+        entries.append(v)
+    entries.sort(key=lambda v: int(v[6]))           # by last frame: the last one's facts win
     convs = {}
-    for pkt in json_packets(stream):
-        layers = _one(_one(pkt, "_source"), "layers")
-        pr = _one(layers, "portreg", None)
-        if not pr:
-            continue
-        transport = _one(pr, "portreg.transport")
-        net = _one(layers, "ip", None) or _one(layers, "ipv6", None) or {}
-        src = _one(net, "ip.src") or _one(net, "ipv6.src")
-        dst = _one(net, "ip.dst") or _one(net, "ipv6.dst")
-        l4 = _one(layers, transport, None) or {}
-        sport = _one(l4, transport + ".srcport")
-        ends = [v[-1] for k, v in pr.items() if isinstance(v[-1], dict) and "portreg.port" in v[-1]]
-        if len(ends) != 2:
-            continue
-        svc, cli = ends
-        svc_addr = src if _one(svc, "portreg.port") == sport else dst
-        cli_addr = dst if svc_addr == src else src
-        key = (transport, svc_addr, int(_one(svc, "portreg.port")), cli_addr, int(_one(cli, "portreg.port")))
-        row = convs.setdefault(key, {"frames": 0})
-        row["frames"] += 1
-        row["svc"], row["observed"] = svc, _one(pr, "portreg.observed") or row.get("observed", "")
+    for v in entries:
+        transport, saddr, sport, caddr, cport, frames = v[0], v[1], int(v[2]), v[3], int(v[4]), int(v[5])
+        row = convs.setdefault((transport, saddr, sport, caddr, cport), {"frames": 0, "observed": ""})
+        row["frames"] += frames
+        row["svc"] = v
+        row["observed"] = v[12] or row["observed"]
     rows = []
     for (transport, saddr, sport, caddr, cport), row in sorted(convs.items()):
-        p = row["svc"]
+        v = row["svc"]
         rows.append({
             "transport": transport, "service": "%s:%d" % (saddr, sport), "client": "%s:%d" % (caddr, cport),
             "service_port": sport, "frames": row["frames"],
-            "iana_service": p.get("portreg.iana.service", []),
-            "iana_status": IANA_STATUS.get(_one(p, "portreg.iana.status"), None),
-            "range": RANGE.get(_one(p, "portreg.range"), None),
-            "defacto": _one(p, "portreg.defacto") or None,
-            "defacto_kind": _one(p, "portreg.defacto.kind") or None,
-            "divergent": true(_one(p, "portreg.divergent")),
-            "ghost": true(_one(p, "portreg.ghost")),
+            "iana_service": v[14:],
+            "iana_status": IANA_STATUS.get(v[7], None),
+            "range": RANGE.get(v[8], None),
+            "defacto": v[13] or None,
+            "defacto_kind": v[9] or None,
+            "divergent": v[10] == "1",
+            "ghost": v[11] == "1",
             "observed": row["observed"] or None,
         })
     findings = [r for r in rows if r["divergent"] or r["ghost"] or r["iana_status"] in ("Unassigned", "Dynamic")
@@ -491,24 +509,32 @@ def portreg_from(ws, cap):
     return {"conversations": rows, "findings": len(findings)}
 
 
+def session_args(cap, fields):
+    """tshark's arguments for the one pass over a file: the per-frame fields, the citrix, ccha
+    and ica statistics trees and the port registry's conversation rows (-z portreg,conv)."""
+    args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
+            "-E", "occurrence=a"]
+    for f in fields:
+        args += ["-e", f]
+    return args + ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "ica,tree", "-z", "portreg,conv"]
+
+
 def triage_file(path, plugin):
     """One file's report, or BadInput.  A truncated file is reported with "complete": false
     and also raises nothing: the caller adds its error."""
     check_readable(path)
-    known = FieldSet.get(plugin)
-    fields = [f for f in FIELDS if f in known]
     ws = wireshark(plugin)
     try:
         # as root tshark runs as nobody: give it a copy it can read
         cap = ws.stage(path) if ws.prefix else os.path.abspath(path)
-        args = ["-n", "-r", cap, "-T", "fields", "-E", "separator=" + SEP, "-E", "aggregator=" + AGG,
-                "-E", "occurrence=a"]
-        for f in fields:
-            args += ["-e", f]
-        args += ["-z", "citrix,tree", "-z", "ccha,tree", "-z", "ica,tree"]
-        stream = Stream(ws, args)
-        streams = verdicts.Streams()
-        frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
+        stream, streams, fields = None, None, FieldSet.fields()
+        for _ in range(2):
+            stream = Stream(ws, session_args(cap, fields))
+            streams = verdicts.Streams()
+            frames, t_min, t_max, last_frame, rows, stats = read_fields(stream, fields, streams)
+            if UNKNOWN_FIELDS not in stream.err:
+                break
+            fields = [f for f in FIELDS if f in FieldSet.get(plugin)]
         err = stream.err
         if "Dissector bug" in err:
             raise BadInput("tshark reported a dissector bug (please report it)")
@@ -518,6 +544,7 @@ def triage_file(path, plugin):
             if kind == "bad" or not frames:
                 raise BadInput(reason)
             problem = reason
+        conv_lines, stats = split_portreg_conv(stats)
         tree = statstree.parse(stats)
         sessions = sessions_from(rows, tree)
         findings = verdicts.apply(sessions, streams, t_max or 0.0, last_frame or None)
@@ -528,7 +555,7 @@ def triage_file(path, plugin):
             "findings": findings,
             "sessions": sessions,
             "ha_links": ha_links_from(rows, tree),
-            "portreg": portreg_from(ws, cap),
+            "portreg": portreg_from(conv_lines),
         }
         if problem:
             report["problem"] = problem
@@ -691,6 +718,20 @@ def merge_main(argv):
     return 1 if result["errors"] else 0
 
 
+def triage_one(path, plugin):
+    """(report or None, error or None, seconds) of one file; never raises: a bug here must
+    not hide the other files.  Runs in a -j worker process."""
+    t = time.monotonic()
+    try:
+        rep = triage_file(path, plugin)
+        res = (rep, {"path": path, "reason": rep["problem"]} if not rep["complete"] else None)
+    except BadInput as e:
+        res = (None, {"path": path, "reason": str(e)})
+    except Exception as e:
+        res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)})
+    return res + (time.monotonic() - t,)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["merge"]:       # a capture named "merge": ./merge
@@ -715,7 +756,7 @@ def main(argv=None):
         ap.error("the following arguments are required: CAPTURE_OR_FOLDER")
 
     try:
-        FieldSet.get(a.plugin)
+        shutil.rmtree(wireshark(a.plugin).tmp, True)
     except RuntimeError as e:      # no build: nothing can be triaged
         print("citrix-triage: %s (build first: bash tools/setup/triage.sh, or --plugin DIR)" % e, file=sys.stderr)
         return 2
@@ -724,27 +765,34 @@ def main(argv=None):
     done = [0]
     t0 = time.monotonic()
 
-    def work(path):
-        t = time.monotonic()
-        try:
-            rep = triage_file(path, a.plugin)
-            res = (rep, {"path": path, "reason": rep["problem"]} if not rep["complete"] else None)
-        except BadInput as e:
-            res = (None, {"path": path, "reason": str(e)})
-        except Exception as e:   # a bug here must not hide the other files
-            res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)})
+    def progress(path, res):
         done[0] += 1
         if not a.quiet:
-            rep, err = res
+            rep, err, seconds = res
             what = ("%d frames, %d sessions, %d HA links" % (rep["frames"], len(rep["sessions"]), len(rep["ha_links"]))
                     if rep else err["reason"])
-            print("citrix-triage: [%d/%d] %s: %s (%.1f s)" % (done[0], len(files), path, what, time.monotonic() - t),
+            print("citrix-triage: [%d/%d] %s: %s (%.1f s)" % (done[0], len(files), path, what, seconds),
                   file=sys.stderr, flush=True)
-        return res
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        for path, res in zip(files, ex.map(work, files)):
-            results[path] = res
+    if a.jobs <= 1 or len(files) <= 1:
+        for path in files:
+            res = triage_one(path, a.plugin)
+            progress(path, res)
+            results[path] = res[:2]
+    else:
+        # Processes, not threads: the Python half of each file (reading tshark's lines)
+        # would otherwise hold one interpreter lock for all the jobs.
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(a.jobs, len(files)),
+                                                    mp_context=multiprocessing.get_context("fork")) as ex:
+            futures = {ex.submit(triage_one, path, a.plugin): path for path in files}
+            for fut in concurrent.futures.as_completed(futures):
+                path = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as e:    # the worker died (killed, out of memory)
+                    res = (None, {"path": path, "reason": "triage failed: %s: %s" % (type(e).__name__, e)}, 0.0)
+                progress(path, res)
+                results[path] = res[:2]
     reports = []
     for path in files:
         rep, err = results[path]
