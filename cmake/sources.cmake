@@ -24,6 +24,7 @@ set(CITRIX_CORE_SOURCES
   seq_reorder.c
   vc_clip.c
   vc_cut.c
+  vc_cdm.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -52,6 +53,7 @@ set(CITRIX_VC_SOURCES
   vc_ctl.c
   vc_euem.c
   vc_reasm.c
+  vc_cdm.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
 list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})

@@ -241,6 +241,10 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CTL_SESSION_EVENT, "Session control (CTXCTL)", "Session event" },
     { ICA_TAP_CLIP_DATA, "Clipboard (CTXCLIP)", NULL },
     /* issue 18's further decoders add their rows here */
+    { ICA_TAP_CDM_OPEN, "Client drives (CTXCDM)", "Opened" },
+    { ICA_TAP_CDM_READ, "Client drives (CTXCDM)", "Read from" },
+    { ICA_TAP_CDM_WRITE, "Client drives (CTXCDM)", "Written to" },
+    { ICA_TAP_CDM_OTHER, "Client drives (CTXCDM)", "Operation" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)
