@@ -54,6 +54,7 @@ set(CITRIX_VC_SOURCES
   vc_euem.c
   vc_reasm.c
   vc_cdm.c
+  vc_file.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
 list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})

@@ -245,6 +245,7 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CDM_READ, "Client drives (CTXCDM)", "Read from" },
     { ICA_TAP_CDM_WRITE, "Client drives (CTXCDM)", "Written to" },
     { ICA_TAP_CDM_OTHER, "Client drives (CTXCDM)", "Operation" },
+    { ICA_TAP_FILE_TRANSFER, "File transfer (CTXFILE)", "File" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)

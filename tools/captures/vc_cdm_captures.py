@@ -20,6 +20,9 @@ entry whose names run past BytesReturned, a WRITE_REPLY claiming more written th
 VOLUMEINFO_REPLY of no known size, an OPEN_REPLY without a request, a path of 300 bytes,
 and a WRITE of 5000 bytes of which 100 ever come.
 
+vc-file.pcap / vc-file-hostile.pcap: CTXFILE (vc.md §6) in the same session, its VcBind entry
+CTXCPM (channel 4, never written on) renamed CTXFILE; see build_file() and captures/README.md.
+
     tools/captures/vc_cdm_captures.py --outdir captures                       # (re)write
     tools/captures/vc_cdm_captures.py --outdir build/x --compare captures     # reproducibility check
 """
@@ -238,9 +241,121 @@ def fuzz_writes():
     ]
 
 
+# CTXFILE (vc.md §6): laid out from the HTML5 client's FileVirtualDriver (search-index file
+# 9624254511); the client's messages are the bytes its writers produce (createBindResponsePacket,
+# createFileUploadRequest, sendFileData in 800-byte writes, sendFileDownloadResponse,
+# sendFileWriteResponse, ICAFtSendControlPacket).  The real session's VcBind entry "CTXCPM " on
+# channel 4 (never written on) is renamed CTXFILE.
+FILE_CH = 4
+FILE_RENAMES = ((b"CTXCPM \x00", b"CTXFILE\x00"),)
+(FT_BIND_REQUEST, FT_BIND_RESPONSE, FT_BIND_COMMIT, FT_C2H_UPLOAD_REQUEST, FT_H2C_UPLOAD_RESPONSE,
+ FT_C2H_DOWNLOAD_REQUEST, FT_H2C_DOWNLOAD_RESPONSE, _FT_H2C_UPLOAD_REQUEST, _FT_C2H_UPLOAD_RESPONSE,
+ FT_H2C_DOWNLOAD_REQUEST, FT_C2H_DOWNLOAD_RESPONSE, FT_C2H_CONTROL_TRANSFER, FT_H2C_CONTROL_TRANSFER,
+ FT_H2C_READ_REQUEST, FT_C2H_READ_RESPONSE, FT_H2C_WRITE_REQUEST, FT_C2H_WRITE_RESPONSE) = range(17)
+FT_ACCESS_DENIED = 0x80000005
+UPLOAD_NAME = "report.pdf"
+UPLOAD = bytes((i * 7 + 3) & 0xFF for i in range(6000))
+DOWNLOAD_NAME = "result.csv"
+DOWNLOAD = b"id,value\r\n1,42\r\n2,7\r\n"     # 21 bytes
+
+
+def ft(cmd, body):
+    """u16 length (the body), u8 command, u8 reserved, body."""
+    return u16(len(body)) + bytes([cmd, 0]) + body
+
+
+def ft_caps(cmd, echo=False):
+    cap = u16(1) + u16(64) + u16(4096) + u32(100 << 20) + u16(10) + (u16(0) if echo else b"")
+    return ft(cmd, u16(4) + bytes([1, 0]) + u16(1) + bytes([4 + len(cap) - 2, 0]) + cap[2:])
+
+
+def ft_upload_request(name, size, name_off=12):
+    return ft(FT_C2H_UPLOAD_REQUEST, u16(name_off) + u16(0) + u32(size) + u32(0) + (name + "\0").encode("utf-16-le"))
+
+
+def ft_status(cmd, status, ctx, reserved=True):
+    return ft(cmd, u32(status) + u16(ctx) + (u16(0) if reserved else b""))
+
+
+def ft_read_request(mpx, ctx, offset, n):
+    return ft(FT_H2C_READ_REQUEST, u16(mpx) + u16(ctx) + u32(offset) + u16(n))
+
+
+def ft_read_response(mpx, ctx, data, length=None, data_off=14):
+    return ft(FT_C2H_READ_RESPONSE, u16(mpx) + u16(ctx) + u32(0) + u16(data_off) + u16(0) +
+              u16(len(data) if length is None else length) + data)
+
+
+def ft_download_request(ctx, name, size):
+    return ft(FT_H2C_DOWNLOAD_REQUEST, u16(ctx) + u16(12) + u32(size) + u32(0) + name.encode() + b"\0")
+
+
+def ft_write_request(mpx, ctx, offset, data):
+    return ft(FT_H2C_WRITE_REQUEST, u16(mpx) + u16(ctx) + u32(offset) + u16(14) + u16(0) + u16(len(data)) + data)
+
+
+def ft_write_response(mpx, ctx):
+    return ft(FT_C2H_WRITE_RESPONSE, u16(mpx) + u16(ctx) + u32(0))
+
+
+def build_file(w):
+    s = SpikeSession(w, renames=FILE_RENAMES)
+
+    def one(direction, data):
+        s.send(direction, s.frame(direction, vw2(FILE_CH, data)))
+
+    one("s2c", ft_caps(FT_BIND_REQUEST))
+    one("c2s", ft_caps(FT_BIND_RESPONSE, echo=True))
+    one("s2c", ft_caps(FT_BIND_COMMIT))
+    # upload of report.pdf (6000 bytes): the host reads it in two requests sent in one write
+    one("c2s", ft_upload_request(UPLOAD_NAME, len(UPLOAD)))
+    one("s2c", ft_status(FT_H2C_UPLOAD_RESPONSE, 0, 1, reserved=False))
+    one("s2c", ft_read_request(1, 1, 0, 4096) + ft_read_request(2, 1, 4096, 1904))
+    # sendFileDataToHost: the 4114-byte response in 800-byte writes, two frames per TCP segment
+    r = ft_read_response(1, 1, UPLOAD[:4096])
+    pieces = [r[i:i + 800] for i in range(0, len(r), 800)]
+    for i in range(0, len(pieces), 2):
+        s.send("c2s", b"".join(s.frame("c2s", vw2(FILE_CH, p)) for p in pieces[i:i + 2]))
+    r2 = ft_read_response(2, 1, UPLOAD[4096:])
+    for i in range(0, len(r2), 800):
+        one("c2s", r2[i:i + 800])
+    # download of result.csv (21 bytes) to the client
+    one("s2c", ft_download_request(2, DOWNLOAD_NAME, len(DOWNLOAD)))
+    one("c2s", ft_status(FT_C2H_DOWNLOAD_RESPONSE, 0, 2))
+    one("s2c", ft_write_request(3, 2, 0, DOWNLOAD))
+    one("c2s", ft_write_response(3, 2) + ft_status(FT_C2H_CONTROL_TRANSFER, 0, 2))
+    # the client asks for a download the host refuses
+    one("c2s", ft(FT_C2H_DOWNLOAD_REQUEST, b""))
+    one("s2c", ft_status(FT_H2C_DOWNLOAD_RESPONSE, FT_ACCESS_DENIED, 0, reserved=False))
+
+
+def build_file_hostile(w):
+    s = SpikeSession(w, renames=FILE_RENAMES)
+
+    def one(direction, data):
+        s.send(direction, s.frame(direction, vw2(FILE_CH, data)))
+
+    # a bind claiming 9 capabilities (1 fits)
+    bad = bytearray(ft_caps(FT_BIND_REQUEST))
+    bad[6] = 9
+    one("s2c", bytes(bad))
+    # an upload request whose name offset (0x200) lies past the body
+    one("c2s", ft_upload_request("x.txt", 5, name_off=0x200))
+    # a read response returning 40 bytes where 10 were asked, then one whose dataLength (300) runs past it
+    one("s2c", ft_read_request(1, 1, 0, 10))
+    one("c2s", ft_read_response(1, 1, bytes(40)))
+    one("c2s", ft_read_response(2, 1, bytes(20), length=300))
+    # a read response whose data offset (2) lies inside the fixed part
+    one("c2s", ft_read_response(3, 1, bytes(4), data_off=2))
+    # a host-initiated upload request (7): no public layout
+    one("s2c", ft(_FT_H2C_UPLOAD_REQUEST, bytes(6)))
+
+
 CAPTURES = {
     "vc-cdm.pcap": build_cdm,
     "vc-cdm-hostile.pcap": build_cdm_hostile,
+    "vc-file.pcap": build_file,
+    "vc-file-hostile.pcap": build_file_hostile,
 }
 
 
