@@ -25,6 +25,7 @@ set(CITRIX_CORE_SOURCES
   vc_clip.c
   vc_cut.c
   vc_lic.c
+  vc_cdm.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -57,6 +58,8 @@ set(CITRIX_VC_SOURCES
   vc_names.c
   vc_lic.c
   vc_twi.c
+  vc_cdm.c
+  vc_file.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")
 list(APPEND CITRIX_DISSECTOR_SOURCES ${CITRIX_VC_SOURCES})

@@ -242,6 +242,11 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CLIP_DATA, "Clipboard (CTXCLIP)", NULL },
     /* issue 18's further decoders add their rows here */
     { ICA_TAP_TWI_PROCESS, "Seamless windows (CTXTWI)", "Process" },
+    { ICA_TAP_CDM_OPEN, "Client drives (CTXCDM)", "Opened" },
+    { ICA_TAP_CDM_READ, "Client drives (CTXCDM)", "Read from" },
+    { ICA_TAP_CDM_WRITE, "Client drives (CTXCDM)", "Written to" },
+    { ICA_TAP_CDM_OTHER, "Client drives (CTXCDM)", "Operation" },
+    { ICA_TAP_FILE_TRANSFER, "File transfer (CTXFILE)", "File" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)

@@ -107,6 +107,11 @@ class Builder(unittest.TestCase):
 
 
 CLIP_PIECE = "Message piece: the message continues in a later write"
+# the client's VIRTUAL_WRITE on CTXCDM carries filler bytes: the CTXCDM decoder (issue 18) finds no
+# CDM layout for their first byte (one message to the end of the write) or, in ica-segmentation,
+# a message longer than the write, held as the start of one
+CDM_UNDECODED = "No public layout for this message type"
+CDM_PIECE = CLIP_PIECE        # the same VC-layer note
 
 
 class Base:
@@ -195,6 +200,7 @@ class StandardTraffic:
 
 class Win32Scrambled(Base, StandardTraffic, unittest.TestCase):
     """(a) Win32 8.3 module names, ANSI UI strings scrambled with seed 0x5D."""
+    EXPERTS = {CDM_UNDECODED: 1}
     NAME = "ica-win32-scrambled.pcap"
     CLIENT = ("WKS-ACCT-07", 6685, "10.20.0.11", 1061)
     KEY = 0x5C
@@ -227,7 +233,7 @@ class PaddingQuirk(Base, StandardTraffic, unittest.TestCase):
     NAME = "ica-padding-quirk.pcap"
     CLIENT = ("PADDED-PC", 6685, "10.20.0.12", 1062)
     KEY = 0x9E
-    EXPERTS = {"Trailing zero padding after a short handshake message ignored": 3}
+    EXPERTS = {"Trailing zero padding after a short handshake message ignored": 3, CDM_UNDECODED: 1}
 
     def test_padding_bytes(self):
         self.assertEqual(self.x("c2s", "ica.padding"), ["000000", "00"])
@@ -271,6 +277,7 @@ class Reducer2(Base, unittest.TestCase):
 
 class CryptPerm(Base, StandardTraffic, unittest.TestCase):
     """(d) CRYPT_PERM both ways: no header byte afterwards, everything still decrypted."""
+    EXPERTS = {CDM_UNDECODED: 1}
     NAME = "ica-crypt-perm.pcap"
     CLIENT = ("PERM-PC", 6685, "10.20.0.14", 1064)
     KEY = 0x71
@@ -286,6 +293,7 @@ class CryptPerm(Base, StandardTraffic, unittest.TestCase):
 
 class CryptOff(Base, StandardTraffic, unittest.TestCase):
     """(e) CRYPT_OFF both ways: plain WD afterwards, no header byte."""
+    EXPERTS = {CDM_UNDECODED: 1}
     NAME = "ica-crypt-off.pcap"
     CLIENT = ("OFF-PC", 6685, "10.20.0.15", 1065)
     KEY = 0x0F
@@ -331,7 +339,7 @@ class Segmentation(Base, unittest.TestCase):
                  "Incomplete ICA unit: 292 of 803 bytes so far", "WD command continues: 700 of 2041 bytes so far",
                  "Incomplete ICA unit: 752 of 803 bytes so far", "WD command continues: 700 of 2041 bytes so far"]
     CHATS_C2S = ["Incomplete ICA unit: 1 of ? bytes so far"] + [
-        "Incomplete ICA unit: %d of 37 bytes so far" % n for n in range(2, 37)]
+        "Incomplete ICA unit: %d of 37 bytes so far" % n for n in range(2, 37)] + [CDM_PIECE]
 
     def test_unicode_strings(self):
         self.assertEqual(self.x("c2s", "ica.ui.user"), ["bob"])
