@@ -306,16 +306,19 @@ def build_clip_hostile(w):
 def fuzz_writes():
     """Seeds for the "vc" fuzz target (fuzz/fuzz_citrix.c): lists of (selector, virtual write);
     selector bit 0 is the direction (1 host to client), the higher bits pick a channel among the
-    registered names in sorted order (here 0: the first one; the fuzzer mutates the selector)."""
+    registered names in sorted order (vc_selector(); the fuzzer mutates the selector too)."""
+    def on(name, writes):
+        return [(vc_selector(name, d), w) for d, w in writes]
+    import vc_cdm_captures
     return [
-        [(1, BIND_REQUEST), (0, BIND_RESPONSE_AND_CONNECTION_ID), (1, BIND_COMMIT_AND_SETTINGS)],
-        [(0, STARTUP_V2[:20]), (0, STARTUP_V2[20:40]), (0, STARTUP_V2[40:])],
-        [(0, ROUNDTRIP_START + ICA_RESULT[:3]), (0, ICA_RESULT[3:]), (1, ROUNDTRIP_ABORT)],
-        [(1, ctl_bind(0, HOST_CAPS)), (0, ctl_launch_request()[:25]), (0, ctl_launch_request()[25:]),
-         (1, ctl_session_event(2, CTL_GUID))],
-        [(1, CLIP_INIT_REQUEST), (1, CLIP_REGISTER_REQUEST + CLIP_HOST_PLACE), (1, CLIP_RENDER_REPLY[:7]),
-         (1, CLIP_RENDER_REPLY[7:])],
-    ] + realvc_fuzz_writes()
+        on("CTXEUEM", [(1, BIND_REQUEST), (0, BIND_RESPONSE_AND_CONNECTION_ID), (1, BIND_COMMIT_AND_SETTINGS)]),
+        on("CTXEUEM", [(0, STARTUP_V2[:20]), (0, STARTUP_V2[20:40]), (0, STARTUP_V2[40:])]),
+        on("CTXEUEM", [(0, ROUNDTRIP_START + ICA_RESULT[:3]), (0, ICA_RESULT[3:]), (1, ROUNDTRIP_ABORT)]),
+        on("CTXCTL", [(1, ctl_bind(0, HOST_CAPS)), (0, ctl_launch_request()[:25]), (0, ctl_launch_request()[25:]),
+                      (1, ctl_session_event(2, CTL_GUID))]),
+        on("CTXCLIP", [(1, CLIP_INIT_REQUEST), (1, CLIP_REGISTER_REQUEST + CLIP_HOST_PLACE),
+                       (1, CLIP_RENDER_REPLY[:7]), (1, CLIP_RENDER_REPLY[7:])]),
+    ] + [on("CTXCDM", w) for w in vc_cdm_captures.fuzz_writes()] + realvc_fuzz_writes()
 
 
 def vc_selector(name, to_client):
