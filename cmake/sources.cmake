@@ -24,6 +24,7 @@ set(CITRIX_CORE_SOURCES
   seq_reorder.c
   vc_clip.c
   vc_cut.c
+  vc_dev.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -47,6 +48,7 @@ list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")
 # Virtual-channel decoders (plugin/vc/): the shared reassembly and one file
 # per channel.  Epan glue like the list above.
 set(CITRIX_VC_SOURCES
+  vc_cam.c
   vc_clipboard.c
   vc_credentials.c
   vc_ctl.c

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""The device-channel decoders (issue 18): CTXCAM on the real 2001 session and on the
+device captures (tools/captures/vc_dev_captures.py: the real session carrying the
+messages laid out from the public sources).
+
+Expected values are written out from the sources' layouts (shared notes vc.md §10) and what
+the builder was told to send (captures/README.md), not computed from the builder.  Each
+check runs in one pass (tshark) and in two passes (tshark -2).
+"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from icacap_util import TOP, Wireshark, capture, per_direction, AGGREGATOR  # noqa: E402
+
+sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
+import statstree  # noqa: E402
+
+WS = Wireshark()
+SPIKE = capture("spike-ica-2001.pcap")
+CAM = capture("vc-cam.pcap")
+HOSTILE = capture("vc-dev-hostile.pcap")
+SESSION = "192.168.1.100:1193 -> 192.168.1.101:1494"
+WARN = 0x00600000
+
+
+def ints(values):
+    return [int(v, 0) for v in values]
+
+
+def rows(path, fields, filter, two_pass):
+    """[(frame, {field: [values]})] of the displayed frames."""
+    extra = ["-2"] if two_pass else []
+    out = WS.fields(path, ["frame.number"] + fields, filter=filter, extra=extra, separator="\t",
+                    aggregator=AGGREGATOR)
+    return [(int(r[0]), {f: [x for x in v.split(AGGREGATOR) if x != ""] for f, v in zip(fields, r[1:])})
+            for r in out]
+
+
+# ---- CTXCAM --------------------------------------------------------------------------------
+INIT, OPEN, CLOSE, WRITE, RESET_ACK, REQUEST_CAPINFO = 0, 1, 2, 3, 4, 5
+READ_REQUEST, START_RECORD, STOP_RECORD, RESET_RECORD, SET_CONTROL = 6, 7, 8, 9, 0x0A
+RESOURCE_ACK, RESET, CAPABILITY_INFO = 0x80, 0x81, 0x82
+
+# the real host's REQUEST_CAPINFO: every PCM and Citrix ADPCM sub-format vdcam defines
+PCM_RATES = [8000, 11025, 22050, 44100]
+REAL_HOST_FORMATS = (["Linear PCM %d Hz %s %d-bit" % (r, ch, bits) for bits in (8, 16) for ch in ("mono", "stereo")
+                      for r in PCM_RATES] +
+                     ["Citrix ADPCM %d Hz %s 2-bit" % (r, ch) for ch in ("mono", "stereo") for r in PCM_RATES])
+REAL_CLIENT_FORMATS = ["Linear PCM 8000 Hz mono 8-bit", "Citrix ADPCM 8000 Hz mono 2-bit",
+                       "Citrix ADPCM 8000 Hz stereo 2-bit"]
+
+
+class CamRealSession(unittest.TestCase):
+    """The real 2001 session's CTXCAM start-up, decoded."""
+    TWO_PASS = False
+
+    def setUp(self):
+        self.d = per_direction(WS, SPIKE, ["ica.cam.cmd", "ica.cam.format_text", "ica.cam.resource",
+                                           "ica.cam.released", "ica.cam.cam_version", "ica.cam.fc_version",
+                                           "ica.cam.formats_offset", "ica.cam.format_count", "ica.cam.device"],
+                               filter="ica.cam", extra=["-2"] if self.TWO_PASS else [])
+
+    def test_commands(self):
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.cmd"]), [INIT, REQUEST_CAPINFO])
+        self.assertEqual(ints(self.d["c2s"]["ica.cam.cmd"]), [RESOURCE_ACK, RESOURCE_ACK, CAPABILITY_INFO,
+                                                              RESOURCE_ACK, RESOURCE_ACK])
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.cam_version"]), [1])
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.fc_version"]), [1])
+        # the client's initial flow-control grant (commands 64, data 32), then one of each
+        self.assertEqual(ints(self.d["c2s"]["ica.cam.resource"]), [1, 2, 1, 2])
+        self.assertEqual(ints(self.d["c2s"]["ica.cam.released"]), [64, 32, 1, 1])
+
+    def test_formats(self):
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.device"]), [1])
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.formats_offset"]), [6])
+        self.assertEqual(ints(self.d["s2c"]["ica.cam.format_count"]), [24])
+        self.assertEqual(self.d["s2c"]["ica.cam.format_text"], REAL_HOST_FORMATS)
+        self.assertEqual(ints(self.d["c2s"]["ica.cam.format_count"]), [3])
+        self.assertEqual(self.d["c2s"]["ica.cam.format_text"], REAL_CLIENT_FORMATS)
+
+
+class CamRealSessionTwoPass(CamRealSession):
+    TWO_PASS = True
+
+
+class Cam(unittest.TestCase):
+    TWO_PASS = False
+    FILTER = "ica.cam && frame.number > 100"        # the appended messages (the real ones end at 38)
+
+    def d(self, fields, filter=None):
+        return per_direction(WS, CAM, fields, filter=filter or self.FILTER, extra=["-2"] if self.TWO_PASS else [])
+
+    def test_commands_in_order(self):
+        d = self.d(["ica.cam.cmd", "ica.cam.device"])
+        self.assertEqual(ints(d["s2c"]["ica.cam.cmd"]), [
+            OPEN, WRITE, WRITE, WRITE, CLOSE, OPEN, REQUEST_CAPINFO, OPEN, READ_REQUEST, START_RECORD,
+            SET_CONTROL, STOP_RECORD, RESET_ACK, RESET_RECORD])
+        self.assertEqual(ints(d["s2c"]["ica.cam.device"]), [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2])
+        self.assertEqual(ints(d["c2s"]["ica.cam.cmd"]), [RESOURCE_ACK, RESOURCE_ACK, CAPABILITY_INFO, RESET])
+        self.assertEqual(ints(d["c2s"]["ica.cam.device"]), [2, 2])
+
+    def test_open_formats(self):
+        d = self.d(["ica.cam.format", "ica.cam.subformat", "ica.cam.codec", "ica.cam.rate", "ica.cam.channels",
+                    "ica.cam.bits", "ica.cam.quality", "ica.cam.format_text", "ica.cam.extra"],
+                   filter="ica.cam.cmd == 1")["s2c"]
+        self.assertEqual(ints(d["ica.cam.format"]), [2, 4, 5])
+        self.assertEqual(ints(d["ica.cam.subformat"]), [0x0010, 0x0025, 0x0118])
+        self.assertEqual(d["ica.cam.codec"], ["Citrix ADPCM", "Vorbis", "Speex"])
+        self.assertEqual(ints(d["ica.cam.rate"]), [8000, 44100, 16000])
+        self.assertEqual(ints(d["ica.cam.channels"]), [2, 2, 1])
+        self.assertEqual(ints(d["ica.cam.bits"]), [2])
+        self.assertEqual(ints(d["ica.cam.quality"]), [5, 8])
+        self.assertEqual(d["ica.cam.format_text"], ["Citrix ADPCM 8000 Hz stereo 2-bit", "Vorbis (44100 Hz) stereo Q5",
+                                                    "Speex 16000 Hz mono Q8"])
+        self.assertEqual(d["ica.cam.extra"], ["00000000"] * 3)
+
+    def test_writes(self):
+        d = self.d(["ica.cam.data_offset", "ica.cam.data_length", "ica.cam.data", "ica.cam.undecoded"],
+                   filter="ica.cam.cmd == 3")["s2c"]
+        self.assertEqual(ints(d["ica.cam.data_offset"]), [8, 8, 12])
+        self.assertEqual(ints(d["ica.cam.data_length"]), [600, 16, 16])
+        audio = bytes((i * 37) & 0xFF for i in range(600))
+        data = [bytes.fromhex(x.replace(":", "")) for x in d["ica.cam.data"]]
+        self.assertEqual(data, [audio, audio[:16], audio[:16]])
+        self.assertEqual(d["ica.cam.undecoded"], ["eeeeeeee"])     # the 4 bytes between header and data
+
+    def test_write_reassembled_in_its_frame(self):
+        r = rows(CAM, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.cam.data_length"],
+                 "ica.cam.data_length == 600", self.TWO_PASS)
+        self.assertEqual(len(r), 1)
+        frame, v = r[0]
+        self.assertEqual(ints(v["ica.vc.length"]), [100, 508])
+        self.assertEqual(ints(v["ica.vc.msg.first_frame"]), [frame])
+        self.assertEqual(ints(v["ica.vc.msg.length"]), [608])
+
+    def test_capabilities(self):
+        d = self.d(["ica.cam.formats_offset", "ica.cam.format_count", "ica.cam.format_text", "ica.cam.undecoded"],
+                   filter="(ica.cam.cmd == 5 || ica.cam.cmd == 0x82) && frame.number > 100")
+        self.assertEqual(ints(d["s2c"]["ica.cam.formats_offset"]), [10])
+        self.assertEqual(ints(d["s2c"]["ica.cam.format_count"]), [2])
+        self.assertEqual(d["s2c"]["ica.cam.format_text"], ["Speex 16000 Hz mono Q8", "Linear PCM 44100 Hz stereo 16-bit"])
+        self.assertEqual(d["s2c"]["ica.cam.undecoded"], ["00000000"])
+        self.assertEqual(ints(d["c2s"]["ica.cam.formats_offset"]), [6])
+        self.assertEqual(d["c2s"]["ica.cam.format_text"], ["Speex 16000 Hz mono Q8"])
+
+    def test_v2_input(self):
+        d = self.d(["ica.cam.packet_size", "ica.cam.packet_count", "ica.cam.control", "ica.cam.control_value",
+                    "ica.cam.reason", "ica.cam.resource", "ica.cam.released"])
+        self.assertEqual(ints(d["s2c"]["ica.cam.packet_size"]), [320])
+        self.assertEqual(ints(d["s2c"]["ica.cam.packet_count"]), [4])
+        self.assertEqual(ints(d["s2c"]["ica.cam.control"]), [1])
+        self.assertEqual(ints(d["s2c"]["ica.cam.control_value"]), [75])
+        self.assertEqual(ints(d["c2s"]["ica.cam.reason"]), [3])
+        self.assertEqual(ints(d["c2s"]["ica.cam.resource"]), [1, 2])
+        self.assertEqual(ints(d["c2s"]["ica.cam.released"]), [1, 3])
+
+    def test_info_column(self):
+        r = rows(CAM, ["_ws.col.Info"], "ica.cam.cmd == 1 || ica.cam.cmd == 0x81", self.TWO_PASS)
+        info = [v["_ws.col.Info"][0] for _f, v in r if _f > 100]
+        self.assertEqual(info, [
+            "VIRTUAL_WRITE2 CTXCAM 10 bytes CAM OPEN PCM_OUT Citrix ADPCM 8000 Hz stereo 2-bit",
+            "VIRTUAL_WRITE2 CTXCAM 12 bytes CAM CLOSE PCM_OUT CAM OPEN PCM_OUT Vorbis (44100 Hz) stereo Q5",
+            "VIRTUAL_WRITE2 CTXCAM 18 bytes CAM OPEN PCM_IN Speex 16000 Hz mono Q8 "
+            "CAM READ_REQUEST PCM_IN 4 x 320 bytes CAM START_RECORD PCM_IN",
+            "VIRTUAL_WRITE2 CTXCAM 3 bytes CAM RESET PCM_IN BAD_DEVICE_TYPE",
+        ])
+
+    def test_only_the_reset_warns(self):
+        r = rows(CAM, ["_ws.malformed", "_ws.expert.severity", "_ws.expert.message"], "ica", self.TWO_PASS)
+        self.assertEqual([f for f, v in r if v["_ws.malformed"]], [])
+        warned = [v["_ws.expert.message"] for f, v in r if any(int(s, 0) >= WARN for s in v["_ws.expert.severity"])]
+        self.assertEqual(warned, [["The client reset the audio device: BAD_DEVICE_TYPE"]])
+
+
+class CamTwoPass(Cam):
+    TWO_PASS = True
+
+
+class CamStatistics(unittest.TestCase):
+    def test_formats_opened(self):
+        out = WS.tshark(CAM, ["-q", "-z", "ica,tree"])
+        session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Audio (CTXCAM)", SESSION)
+        got = {c.name: c.count for c in session.children}
+        self.assertEqual(got, {"Audio format opened: Citrix ADPCM 8000 Hz stereo 2-bit": 1,
+                               "Audio format opened: Vorbis (44100 Hz) stereo Q5": 1,
+                               "Audio format opened: Speex 16000 Hz mono Q8": 1})
+
+
+class Hostile(unittest.TestCase):
+    """vc-dev-hostile.pcap: every lie marked, the values up to it kept, no exception."""
+
+    def cam(self, two_pass):
+        return rows(HOSTILE, ["_ws.expert.message", "_ws.malformed", "ica.cam.cmd", "ica.cam.data",
+                              "ica.cam.format_text", "ica.cam.undecoded"],
+                    "ica.vc.length && ica.vc.number == 12 && frame.number > 100", two_pass)
+
+    def test_cam_lies_marked(self):
+        r = self.cam(True)
+        self.assertEqual([v["_ws.expert.message"] for _f, v in r], [
+            ["Data offset 2 inside the 8-byte header: read from 8, as the HTML5 client does"],
+            ["Sub-format bits 0x8024: no source defines them for Linear PCM", "No public layout for this command"],
+            ["No public layout for this command"],
+            ["Message never completed in the capture (262146 bytes expected): dropped"],
+        ])
+        v = [x for _f, x in r]
+        self.assertEqual(v[0]["ica.cam.data"], ["61626364"])
+        self.assertEqual(ints(v[1]["ica.cam.cmd"]), [OPEN, 0x42])
+        self.assertEqual(v[1]["ica.cam.format_text"], ["Linear PCM 44100 Hz stereo 16-bit"])
+        self.assertEqual(v[1]["ica.cam.undecoded"], ["010203"])
+        self.assertEqual(v[2]["ica.cam.undecoded"], ["0200000000"])
+        # the offset inside the header is malformed (expert group), the rest is not; no exception anywhere
+        self.assertEqual([bool(x["_ws.malformed"]) for x in v], [True, False, False, False])
+
+    def test_cam_incomplete_one_pass(self):
+        self.assertEqual(self.cam(False)[3][1]["_ws.expert.message"],
+                         ["Message piece: the message continues in a later write"])
+
+
+if __name__ == "__main__":
+    unittest.main()
