@@ -53,6 +53,7 @@ set(CITRIX_VC_SOURCES
   vc_credentials.c
   vc_ctl.c
   vc_euem.c
+  vc_gusb.c
   vc_reasm.c
 )
 list(TRANSFORM CITRIX_VC_SOURCES PREPEND "${_citrix_top}/plugin/vc/")

@@ -1,11 +1,15 @@
 /* vc_dev.h - the device channels' layouts that need no Wireshark: CTXCAM
- * message sizes and audio format ids (shared notes vc.md §10).  Epan-free;
- * the decoders in plugin/vc/ render what these find.
+ * message sizes and audio format ids, CTXGUSB device announcements (USB
+ * descriptors) (shared notes vc.md §10, §7).  Epan-free; the decoders in
+ * plugin/vc/ render what these find.
  *
  * Sources: CTXCAM the RISC OS ICA client's vdcam header ("Client Audio
  * Mapping on-the-wire protocol definitions", 1997) and the Citrix Receiver
  * for HTML5's AudioEngine (search-index file 8953037024) and audio format
- * constants (9470909844).
+ * constants (9470909844); CTXGUSB the HTML5 client's UsbEngine
+ * ("USBProtocol.c", 9207988744) and its descriptor code (9614277073: the
+ * string descriptor wire frame).  USB descriptor layouts and class codes are
+ * the USB 2.0 specification's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -58,5 +62,102 @@ size_t vc_cam_format_text(const cam_format *f, char *buf, size_t n);
  * command, WRITE max(oData, 8) + cbData, REQUEST_CAPINFO / CAPABILITY_INFO
  * max(oFormatIDs, 6) + 4 n; VC_CUT_REST where no source gives the body. */
 enum vc_cut vc_cam_size(const uint8_t *buf, size_t avail, uint32_t *total);
+
+/* ---- CTXGUSB: generic USB redirection ------------------------------------ */
+
+enum {
+    GUSB_BIND_REQUEST = 0x00, GUSB_BIND_RESPONSE = 0x01, GUSB_BIND_COMMIT = 0x02,
+    GUSB_ANNOUNCE_DEVICE = 0x10, GUSB_ANNOUNCE_DEVICE_VETOED = 0x11, GUSB_ACCEPT_DEVICE = 0x12,
+    GUSB_REJECT_DEVICE = 0x13,
+    GUSB_URB_STATUS = 0x1F, GUSB_URB_RESPONSE = 0x20, GUSB_GET_STRING = 0x21, GUSB_SELECT_CONFIGURATION = 0x22,
+    GUSB_SELECT_INTERFACE = 0x23, GUSB_SEND_URB_CONTROL = 0x24, GUSB_SEND_URB_BULK = 0x25,
+    GUSB_SEND_URB_INTERRUPT = 0x26, GUSB_SEND_URB_ISOCHRONOUS = 0x27,
+    GUSB_URB_CANCEL = 0x30, GUSB_RESET_ENDPOINT = 0x31, GUSB_CLEAR_HALT_AND_RESET_ENDPOINT = 0x32,
+    GUSB_RESET_DEVICE = 0x33, GUSB_STOP_DEVICE = 0x34, GUSB_STOP_DEVICE_RESPONSE = 0x35, GUSB_DEVICE_GONE = 0x36
+};
+
+#define GUSB_HDR 7                  /* u32 bytecount (header included), u8 command, u16 deviceId */
+#define GUSB_STRING_HDR 5           /* u8 index, u16 langid, u16 byte length, then the UTF-16LE text */
+#define USB_DT_DEVICE 1
+#define USB_DT_CONFIG 2
+#define USB_DT_STRING 3
+#define USB_DT_INTERFACE 4
+#define USB_DT_ENDPOINT 5
+#define USB_DEVICE_DESC_LEN 18
+#define USB_CONFIG_DESC_LEN 9
+#define USB_INTERFACE_DESC_LEN 9
+#define VC_USB_MAX_IFACES 32        /* interfaces kept in the summary (the rest are counted) */
+
+/* A counted block of an announcement: u16 length, then that many bytes. */
+typedef struct {
+    uint32_t len_off;           /* offset of the u16 length (from the body start) */
+    uint32_t off;               /* its data */
+    uint32_t claimed;           /* the length field */
+    uint32_t len;               /* the bytes there are (claimed, or what is left when it runs past) */
+} vc_usb_block;
+
+typedef struct {
+    uint8_t index;
+    uint16_t langid;
+    uint32_t off;               /* the text (UTF-16LE) */
+    uint32_t len, claimed;
+} vc_usb_string;
+
+typedef struct {
+    uint8_t number, alternate, n_endpoints, cls, subclass, protocol;
+} vc_usb_iface;
+
+/* ANNOUNCE_DEVICE's body (after the 7-byte header), as the HTML5 client's
+ * SendDevice writes it: u16 speed, u16 hub flags, then three counted blocks:
+ * the string descriptors (each u8 index, u16 langid, u16 byte length, text),
+ * the device descriptor and the configuration descriptor (both as USB sends
+ * them).  Offsets count from the body start. */
+typedef struct {
+    uint16_t speed, hub_flags;
+    uint8_t complete;           /* all three blocks present (possibly cut short) */
+    vc_usb_block strings, device, config;
+    uint8_t blocks;             /* how many of the three blocks have their length field */
+    uint8_t short_block;        /* bit i: block i claims more than the body holds */
+    uint32_t trailing;          /* body bytes after the configuration block */
+    /* device descriptor (has_device: at least 18 bytes of type 1) */
+    uint8_t has_device;
+    uint16_t bcd_usb, vid, pid, bcd_device;
+    uint8_t dev_class, dev_subclass, dev_protocol, max_packet0;
+    uint8_t i_manufacturer, i_product, i_serial, n_configs;
+    /* configuration descriptor (has_config: at least 9 bytes of type 2) */
+    uint8_t has_config;
+    uint16_t total_length;
+    uint8_t n_interfaces, config_value, attributes, max_power;
+    uint32_t n_iface;           /* interface descriptors found (all alternates) */
+    vc_usb_iface iface[VC_USB_MAX_IFACES];
+    uint8_t bad_descriptor;     /* a descriptor's bLength below 2 or past the block */
+    /* strings */
+    uint32_t n_strings;
+    uint8_t bad_string;         /* a string runs past the block */
+} vc_usb_announce;
+
+/* Parses an announcement body of len bytes. */
+void vc_usb_announce_parse(const uint8_t *body, size_t len, vc_usb_announce *a);
+
+/* The i-th string of the strings block (i from 0): 1 and *s filled, 0 when
+ * there is none; a string longer than the block is cut (s->len < s->claimed). */
+int vc_usb_string_at(const uint8_t *body, const vc_usb_announce *a, uint32_t i, vc_usb_string *s);
+
+/* The string with descriptor index idx (not 0, the language list) as
+ * UTF-8 into buf (terminated); returns its length, 0 when absent. */
+size_t vc_usb_string_utf8(const uint8_t *body, const vc_usb_announce *a, uint8_t idx, char *buf, size_t n);
+
+/* One descriptor of a descriptor block (device or configuration) at off
+ * (from the body start): 1 with its bLength and type, 0 at the block's end,
+ * -1 when bLength is below 2 or runs past the block. */
+int vc_usb_desc_at(const uint8_t *body, const vc_usb_block *b, uint32_t off, uint8_t *blen, uint8_t *type);
+
+/* USB class code name (USB-IF defined class codes), NULL when not defined. */
+const char *vc_usb_class_name(uint8_t cls);
+
+/* "046d:c52b class HID \"Logitech USB Receiver\"" (the device class, or the
+ * interfaces' classes joined by '+' when the device leaves it to them, and
+ * manufacturer and product strings when given); returns strlen. */
+size_t vc_usb_device_text(const uint8_t *body, const vc_usb_announce *a, char *buf, size_t n);
 
 #endif

@@ -242,6 +242,7 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CLIP_DATA, "Clipboard (CTXCLIP)", NULL },
     /* issue 18's further decoders add their rows here */
     { ICA_TAP_CAM_FORMAT, "Audio (CTXCAM)", "Audio format opened" },
+    { ICA_TAP_USB_DEVICE, "USB (CTXGUSB)", "Device announced" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The device-channel decoders (issue 18): CTXCAM on the real 2001 session and on the
-device captures (tools/captures/vc_dev_captures.py: the real session carrying the
+"""The device-channel decoders (issue 18): CTXCAM on the real 2001 session, CTXCAM and
+CTXGUSB on the device captures (tools/captures/vc_dev_captures.py: the real session carrying the
 messages laid out from the public sources).
 
-Expected values are written out from the sources' layouts (shared notes vc.md §10) and what
+Expected values are written out from the sources' layouts (shared notes vc.md §10, §7) and what
 the builder was told to send (captures/README.md), not computed from the builder.  Each
 check runs in one pass (tshark) and in two passes (tshark -2).
 """
@@ -20,6 +20,7 @@ import statstree  # noqa: E402
 WS = Wireshark()
 SPIKE = capture("spike-ica-2001.pcap")
 CAM = capture("vc-cam.pcap")
+GUSB = capture("vc-gusb.pcap")
 HOSTILE = capture("vc-dev-hostile.pcap")
 SESSION = "192.168.1.100:1193 -> 192.168.1.101:1494"
 WARN = 0x00600000
@@ -140,7 +141,8 @@ class Cam(unittest.TestCase):
                    filter="(ica.cam.cmd == 5 || ica.cam.cmd == 0x82) && frame.number > 100")
         self.assertEqual(ints(d["s2c"]["ica.cam.formats_offset"]), [10])
         self.assertEqual(ints(d["s2c"]["ica.cam.format_count"]), [2])
-        self.assertEqual(d["s2c"]["ica.cam.format_text"], ["Speex 16000 Hz mono Q8", "Linear PCM 44100 Hz stereo 16-bit"])
+        self.assertEqual(d["s2c"]["ica.cam.format_text"], ["Speex 16000 Hz mono Q8",
+                                                          "Linear PCM 44100 Hz stereo 16-bit"])
         self.assertEqual(d["s2c"]["ica.cam.undecoded"], ["00000000"])
         self.assertEqual(ints(d["c2s"]["ica.cam.formats_offset"]), [6])
         self.assertEqual(d["c2s"]["ica.cam.format_text"], ["Speex 16000 Hz mono Q8"])
@@ -188,6 +190,139 @@ class CamStatistics(unittest.TestCase):
                                "Audio format opened: Speex 16000 Hz mono Q8": 1})
 
 
+# ---- CTXGUSB -------------------------------------------------------------------------------
+ANNOUNCE, ACCEPT, REJECT, URB_STATUS, URB_RESPONSE, GET_STRING = 0x10, 0x12, 0x13, 0x1F, 0x20, 0x21
+SELECT_CONFIGURATION, URB_CONTROL, URB_BULK, URB_INTERRUPT, URB_CANCEL = 0x22, 0x24, 0x25, 0x26, 0x30
+STOP_DEVICE, STOP_DEVICE_RESPONSE, DEVICE_GONE = 0x34, 0x35, 0x36
+DEVICES = ['046d:c31c class HID "Logitech USB Keyboard"', '0781:5581 class Mass Storage "SanDisk Ultra"',
+           '046d:0825 class Miscellaneous "Webcam C270"']
+
+
+class Gusb(unittest.TestCase):
+    TWO_PASS = False
+
+    def d(self, fields, filter="ica.gusb"):
+        return per_direction(WS, GUSB, fields, filter=filter, extra=["-2"] if self.TWO_PASS else [])
+
+    def test_channel_bound_by_name(self):
+        d = self.d(["ica.vc.number", "ica.vc.name"])
+        for side in ("c2s", "s2c"):
+            self.assertEqual(set(ints(d[side]["ica.vc.number"])), {13})
+            self.assertEqual(set(d[side]["ica.vc.name"]), {"CTXGUSB"})
+
+    def test_commands_in_order(self):
+        d = self.d(["ica.gusb.cmd", "ica.gusb.device_id", "ica.gusb.bytecount"])
+        self.assertEqual(ints(d["s2c"]["ica.gusb.cmd"]), [
+            0, 2, ACCEPT, SELECT_CONFIGURATION, GET_STRING, URB_CONTROL, URB_CONTROL, URB_INTERRUPT, URB_INTERRUPT,
+            URB_CANCEL, ACCEPT, URB_BULK, URB_BULK, REJECT, STOP_DEVICE_RESPONSE])
+        self.assertEqual(ints(d["s2c"]["ica.gusb.device_id"]), [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 2])
+        self.assertEqual(ints(d["c2s"]["ica.gusb.cmd"]), [
+            1, ANNOUNCE, URB_STATUS, URB_RESPONSE, URB_RESPONSE, URB_STATUS, URB_RESPONSE, URB_STATUS, ANNOUNCE,
+            URB_STATUS, URB_RESPONSE, ANNOUNCE, STOP_DEVICE, DEVICE_GONE])
+        self.assertEqual(ints(d["c2s"]["ica.gusb.device_id"]), [0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 2, 1])
+        self.assertEqual(ints(d["c2s"]["ica.gusb.bytecount"])[:2], [21, 126])
+
+    def test_bind_capabilities(self):
+        d = self.d(["ica.gusb.caps_length", "ica.gusb.cap.id", "ica.gusb.cap.length", "ica.gusb.undecoded"],
+                   filter="ica.gusb.cmd <= 2")
+        self.assertEqual(ints(d["c2s"]["ica.gusb.caps_length"]), [12])
+        self.assertEqual(ints(d["c2s"]["ica.gusb.cap.id"]), [1, 2, 3])
+        self.assertEqual(ints(d["c2s"]["ica.gusb.cap.length"]), [0, 0, 0])
+        self.assertEqual(ints(d["s2c"]["ica.gusb.caps_length"]), [4])     # the commit (the request is not read)
+        self.assertEqual(ints(d["s2c"]["ica.gusb.cap.id"]), [1])
+        self.assertEqual(d["s2c"]["ica.gusb.undecoded"], ["0000"])        # the request's body
+
+    def test_announcements(self):
+        d = self.d(["ica.gusb.device", "ica.gusb.vendor_id", "ica.gusb.product_id", "ica.gusb.class",
+                    "ica.gusb.interface.class", "ica.gusb.manufacturer", "ica.gusb.product", "ica.gusb.serial",
+                    "ica.gusb.speed", "ica.gusb.hub_flags", "ica.gusb.string.text", "ica.gusb.string.langids",
+                    "ica.gusb.num_interfaces", "ica.gusb.max_power", "ica.gusb.endpoint.address",
+                    "ica.gusb.endpoint.max_packet"], filter="ica.gusb.cmd == 0x10")["c2s"]
+        self.assertEqual(d["ica.gusb.device"], DEVICES)
+        self.assertEqual(ints(d["ica.gusb.vendor_id"]), [0x046D, 0x0781, 0x046D])
+        self.assertEqual(ints(d["ica.gusb.product_id"]), [0xC31C, 0x5581, 0x0825])
+        self.assertEqual(ints(d["ica.gusb.class"]), [0, 0, 0xEF])
+        self.assertEqual(ints(d["ica.gusb.interface.class"]), [3, 8, 0x0E, 0x0E, 1, 1])
+        self.assertEqual(d["ica.gusb.manufacturer"], ["Logitech", "SanDisk"])
+        self.assertEqual(d["ica.gusb.product"], ["USB Keyboard", "Ultra", "Webcam C270"])
+        self.assertEqual(d["ica.gusb.serial"], ["4C530001"])
+        self.assertEqual(ints(d["ica.gusb.speed"]), [1, 2, 2])
+        self.assertEqual(ints(d["ica.gusb.hub_flags"]), [9, 10, 10])
+        self.assertEqual(d["ica.gusb.string.text"], ["Logitech", "USB Keyboard", "SanDisk", "Ultra", "4C530001",
+                                                     "Webcam C270"])
+        self.assertEqual(ints(d["ica.gusb.string.langids"]), [0x0409] * 3)
+        self.assertEqual(ints(d["ica.gusb.num_interfaces"]), [1, 1, 4])
+        self.assertEqual(ints(d["ica.gusb.max_power"]), [50, 112, 250])
+        self.assertEqual(ints(d["ica.gusb.endpoint.address"]), [0x81, 0x81, 0x02])
+        self.assertEqual(ints(d["ica.gusb.endpoint.max_packet"]), [8, 512, 512])
+
+    def test_announcement_reassembled(self):
+        r = rows(GUSB, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.gusb.device"],
+                 "ica.gusb.cmd == 0x10 && ica.vc.msg.length", self.TWO_PASS)
+        self.assertEqual(len(r), 1)
+        frame, v = r[0]
+        self.assertEqual(ints(v["ica.vc.length"]), [76])
+        self.assertEqual(ints(v["ica.vc.msg.first_frame"]), [frame - 1])
+        self.assertEqual(ints(v["ica.vc.msg.length"]), [126])
+        self.assertEqual(v["ica.gusb.device"], DEVICES[:1])
+
+    def test_urbs(self):
+        d = self.d(["ica.gusb.urb_handle", "ica.gusb.status", "ica.gusb.data_length", "ica.gusb.endpoint",
+                    "ica.gusb.urb_flags", "ica.gusb.request_type", "ica.gusb.request", "ica.gusb.value",
+                    "ica.gusb.langid", "ica.gusb.index", "ica.gusb.config_index"], filter="ica.gusb.cmd >= 0x1F")
+        h, c = d["s2c"], d["c2s"]
+        self.assertEqual(ints(h["ica.gusb.urb_handle"]), [1, 2, 3, 4, 5, 6, 6, 7, 8])
+        self.assertEqual(ints(h["ica.gusb.config_index"]), [0])
+        self.assertEqual(ints(h["ica.gusb.langid"]), [0x0409])
+        self.assertEqual(ints(h["ica.gusb.index"]), [2])
+        self.assertEqual(ints(h["ica.gusb.request_type"]), [0x80, 0x21])
+        self.assertEqual(ints(h["ica.gusb.request"]), [6, 9])
+        self.assertEqual(ints(h["ica.gusb.value"]), [0x0100, 0x0200])
+        self.assertEqual(ints(h["ica.gusb.endpoint"]), [0, 0, 0x81, 0x81, 0x02, 0x81])
+        self.assertEqual(ints(h["ica.gusb.urb_flags"]), [5, 4, 3, 3, 0, 3])
+        self.assertEqual(ints(h["ica.gusb.data_length"]), [18, 1, 8, 8, 31, 8192])
+        self.assertEqual(ints(c["ica.gusb.urb_handle"]), [1, 2, 3, 4, 5, 6, 7, 8])
+        self.assertEqual(ints(c["ica.gusb.status"]), [0, 0, 0, 0, 0, 1, 0, 0])
+        self.assertEqual(ints(c["ica.gusb.data_length"]), [26, 18, 8, 8192])
+
+    def test_response_data(self):
+        d = self.d(["ica.gusb.data"], filter="ica.gusb.cmd == 0x20")["c2s"]
+        data = [bytes.fromhex(x) for x in d["ica.gusb.data"]]
+        self.assertEqual(data[0], bytes([26, 3]) + "USB Keyboard".encode("utf-16-le"))
+        self.assertEqual(data[1][:4], bytes([18, 1, 0x10, 0x01]))
+        self.assertEqual(data[3], bytes(i & 0xFF for i in range(8192)))
+
+    def test_big_response_reassembled(self):
+        r = rows(GUSB, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.vc.msg.reassembled_in"],
+                 "(ica.vc.msg.length == 8209 || ica.vc.msg.piece) && frame.number > 145", self.TWO_PASS)
+        pieces = [f for f, v in r if not v["ica.vc.msg.length"]]
+        done = [(f, v) for f, v in r if v["ica.vc.msg.length"]]
+        self.assertEqual(len(pieces), 4)                    # 4 x 2000 bytes, then 209
+        self.assertEqual(len(done), 1)
+        self.assertEqual(ints(done[0][1]["ica.vc.length"]), [209])
+        self.assertEqual(ints(done[0][1]["ica.vc.msg.first_frame"]), [pieces[0]])
+        if self.TWO_PASS:
+            self.assertEqual([ints(v["ica.vc.msg.reassembled_in"]) for f, v in r if f in pieces], [[done[0][0]]] * 4)
+
+    def test_only_notes(self):
+        r = rows(GUSB, ["_ws.malformed", "_ws.expert.severity", "_ws.expert.message"], "ica.gusb", self.TWO_PASS)
+        self.assertEqual([f for f, v in r if v["_ws.malformed"]], [])
+        self.assertEqual([v["_ws.expert.message"] for f, v in r
+                          if any(int(s, 0) >= WARN for s in v["_ws.expert.severity"])], [])
+
+
+class GusbTwoPass(Gusb):
+    TWO_PASS = True
+
+
+class GusbStatistics(unittest.TestCase):
+    def test_devices_announced(self):
+        out = WS.tshark(GUSB, ["-q", "-z", "ica,tree"])
+        session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "USB (CTXGUSB)", SESSION)
+        got = {c.name: c.count for c in session.children}
+        self.assertEqual(got, {"Device announced: " + d: 1 for d in DEVICES})
+
+
 class Hostile(unittest.TestCase):
     """vc-dev-hostile.pcap: every lie marked, the values up to it kept, no exception."""
 
@@ -212,6 +347,30 @@ class Hostile(unittest.TestCase):
         self.assertEqual(v[2]["ica.cam.undecoded"], ["0200000000"])
         # the offset inside the header is malformed (expert group), the rest is not; no exception anywhere
         self.assertEqual([bool(x["_ws.malformed"]) for x in v], [True, False, False, False])
+
+    def test_gusb_lies_marked(self):
+        r = rows(HOSTILE, ["_ws.expert.message", "_ws.malformed", "ica.gusb.device", "ica.gusb.data",
+                           "ica.gusb.undecoded", "ica.vc.msg.bad_length"],
+                 "ica.vc.length && ica.vc.number == 13", True)
+        self.assertEqual([v["_ws.expert.message"] for _f, v in r], [
+            ["Length 65535: only 113 bytes in the message",
+             "String of 4097 bytes runs past the strings block (51 left)",
+             "Announcement ends after 1 of its 3 blocks"],
+            ["Descriptor bLength 0: below 2 or past the block (25 bytes left)"],
+            ["Length 1000: only 10 bytes in the message"],
+            ["Bytes after the command's fields"],
+            ["Message claims 3 bytes, less than its own header: rest of the write dropped"],
+            ["Message claims 268435456 bytes, past the channel's limit: rest of the write dropped"],
+            ["Message never completed in the capture (5000 bytes expected): dropped"],
+        ])
+        v = [x for _f, x in r]
+        self.assertEqual(v[0]["ica.gusb.device"], ["no device descriptor"])
+        # the bad interface descriptor: the class is the device's (per interface), strings still read
+        self.assertEqual(v[1]["ica.gusb.device"], ['046d:c31c class per interface "Logitech USB Keyboard"'])
+        self.assertEqual(v[2]["ica.gusb.data"], ["00" * 10])
+        self.assertEqual(v[3]["ica.gusb.undecoded"], ["6f6f7073"])
+        self.assertEqual(ints(v[4]["ica.vc.msg.bad_length"]), [3])
+        self.assertEqual([bool(x["_ws.malformed"]) for x in v], [True, True, True, False, True, True, False])
 
     def test_cam_incomplete_one_pass(self):
         self.assertEqual(self.cam(False)[3][1]["_ws.expert.message"],

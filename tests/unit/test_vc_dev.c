@@ -1,5 +1,6 @@
 /* vc_dev: the device channels' layouts (vc.md §10 CTXCAM: vdcam and the
- * HTML5 client's AudioEngine and format constants). */
+ * HTML5 client's AudioEngine and format constants; §7 CTXGUSB: the HTML5
+ * client's SendDevice and string descriptor wire frame, USB 2.0 descriptors). */
 #include "unit.h"
 #include "vc_dev.h"
 
@@ -104,8 +105,149 @@ static void cam(void)
     CHECK_EQ_STR(small, "Linear ");
 }
 
+
+/* An announcement body as SendDevice writes it: speed FULL, hub flags SELF_POWERED|FULL, strings
+ * (0: language 0x0409; 1 "Logitech"; 2 "USB Keyboard"), the device descriptor (046d:c31c, class 0,
+ * iManufacturer 1, iProduct 2, no serial), the configuration (one HID boot keyboard interface with
+ * its HID class descriptor and interrupt IN endpoint 0x81). */
+static const uint8_t announce[] = {
+    0x01, 0x00, 0x09, 0x00, 0x39, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x09, 0x04, 0x01, 0x09, 0x04, 0x10, 0x00,
+    0x4c, 0x00, 0x6f, 0x00, 0x67, 0x00, 0x69, 0x00, 0x74, 0x00, 0x65, 0x00, 0x63, 0x00, 0x68, 0x00, 0x02, 0x09,
+    0x04, 0x18, 0x00, 0x55, 0x00, 0x53, 0x00, 0x42, 0x00, 0x20, 0x00, 0x4b, 0x00, 0x65, 0x00, 0x79, 0x00, 0x62,
+    0x00, 0x6f, 0x00, 0x61, 0x00, 0x72, 0x00, 0x64, 0x00, 0x12, 0x00, 0x12, 0x01, 0x10, 0x01, 0x00, 0x00, 0x00,
+    0x08, 0x6d, 0x04, 0x1c, 0xc3, 0x00, 0x64, 0x01, 0x02, 0x00, 0x01, 0x22, 0x00, 0x09, 0x02, 0x22, 0x00, 0x01,
+    0x01, 0x00, 0xa0, 0x32, 0x09, 0x04, 0x00, 0x00, 0x01, 0x03, 0x01, 0x01, 0x00, 0x09, 0x21, 0x10, 0x01, 0x00,
+    0x01, 0x22, 0x41, 0x00, 0x07, 0x05, 0x81, 0x03, 0x08, 0x00, 0x0a
+};
+
+static void gusb(void)
+{
+    vc_usb_announce a;
+    char text[200];
+    vc_usb_announce_parse(announce, sizeof announce, &a);
+    CHECK_EQ_INT(a.speed, 1);
+    CHECK_EQ_INT(a.hub_flags, 9);
+    CHECK_EQ_INT(a.complete, 1);
+    CHECK_EQ_INT(a.blocks, 3);
+    CHECK_EQ_INT(a.short_block, 0);
+    CHECK_EQ_INT(a.trailing, 0);
+    CHECK_EQ_INT(a.strings.off, 6);
+    CHECK_EQ_INT(a.strings.len, 57);
+    CHECK_EQ_INT(a.device.len, 18);
+    CHECK_EQ_INT(a.config.len, 34);
+    CHECK_EQ_INT(a.has_device, 1);
+    CHECK_EQ_INT(a.vid, 0x046d);
+    CHECK_EQ_INT(a.pid, 0xc31c);
+    CHECK_EQ_INT(a.bcd_usb, 0x0110);
+    CHECK_EQ_INT(a.dev_class, 0);
+    CHECK_EQ_INT(a.i_manufacturer, 1);
+    CHECK_EQ_INT(a.i_product, 2);
+    CHECK_EQ_INT(a.i_serial, 0);
+    CHECK_EQ_INT(a.n_configs, 1);
+    CHECK_EQ_INT(a.has_config, 1);
+    CHECK_EQ_INT(a.total_length, 34);
+    CHECK_EQ_INT(a.n_interfaces, 1);
+    CHECK_EQ_INT(a.max_power, 50);
+    CHECK_EQ_INT(a.n_iface, 1);
+    CHECK_EQ_INT(a.iface[0].cls, 3);
+    CHECK_EQ_INT(a.iface[0].subclass, 1);
+    CHECK_EQ_INT(a.iface[0].protocol, 1);
+    CHECK_EQ_INT(a.iface[0].n_endpoints, 1);
+    CHECK_EQ_INT(a.bad_descriptor, 0);
+    CHECK_EQ_INT(a.n_strings, 3);
+    CHECK_EQ_INT(a.bad_string, 0);
+    vc_usb_string s;
+    CHECK_EQ_INT(vc_usb_string_at(announce, &a, 1, &s), 1);
+    CHECK_EQ_INT(s.index, 1);
+    CHECK_EQ_INT(s.langid, 0x0409);
+    CHECK_EQ_INT(s.len, 16);
+    CHECK_EQ_INT(vc_usb_string_at(announce, &a, 3, &s), 0);
+    CHECK_EQ_INT(vc_usb_string_utf8(announce, &a, 2, text, sizeof text), 12);
+    CHECK_EQ_STR(text, "USB Keyboard");
+    CHECK_EQ_INT(vc_usb_string_utf8(announce, &a, 0, text, sizeof text), 0);   /* the language list is no text */
+    CHECK_EQ_INT(vc_usb_string_utf8(announce, &a, 7, text, sizeof text), 0);
+    vc_usb_device_text(announce, &a, text, sizeof text);
+    CHECK_EQ_STR(text, "046d:c31c class HID \"Logitech USB Keyboard\"");
+    /* the configuration's descriptors in turn: configuration, interface, HID, endpoint, end */
+    uint8_t blen, type;
+    uint32_t off = a.config.off;
+    static const uint8_t want_types[] = { USB_DT_CONFIG, USB_DT_INTERFACE, 0x21, USB_DT_ENDPOINT };
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK_EQ_INT(vc_usb_desc_at(announce, &a.config, off, &blen, &type), 1);
+        CHECK_EQ_INT(type, want_types[i]);
+        off += blen;
+    }
+    CHECK_EQ_INT(vc_usb_desc_at(announce, &a.config, off, &blen, &type), 0);
+
+    /* a device class given by the device itself, no strings */
+    uint8_t dev_class[sizeof announce];
+    memcpy(dev_class, announce, sizeof announce);
+    dev_class[65 + 4] = 0x08;                       /* bDeviceClass: Mass Storage */
+    dev_class[65 + 14] = 0;                         /* iManufacturer */
+    dev_class[65 + 15] = 0;                         /* iProduct */
+    vc_usb_announce_parse(dev_class, sizeof dev_class, &a);
+    vc_usb_device_text(dev_class, &a, text, sizeof text);
+    CHECK_EQ_STR(text, "046d:c31c class Mass Storage");
+
+    /* cut inside the configuration block: its length claims more than there is */
+    vc_usb_announce_parse(announce, sizeof announce - 5, &a);
+    CHECK_EQ_INT(a.complete, 1);
+    CHECK_EQ_INT(a.short_block, 4);
+    CHECK_EQ_INT(a.config.claimed, 34);
+    CHECK_EQ_INT(a.config.len, 29);
+    CHECK_EQ_INT(a.bad_descriptor, 1);              /* the endpoint runs past the block */
+    CHECK_EQ_INT(a.n_iface, 1);
+    /* cut before the configuration's length field: two blocks */
+    vc_usb_announce_parse(announce, 82, &a);
+    CHECK_EQ_INT(a.complete, 0);
+    CHECK_EQ_INT(a.blocks, 2);
+    CHECK_EQ_INT(a.has_device, 0);                  /* parsed only once all blocks are there */
+    /* a strings block that claims 0xFFFF bytes swallows the rest: no device descriptor */
+    uint8_t big[sizeof announce];
+    memcpy(big, announce, sizeof announce);
+    big[4] = 0xFF;
+    big[5] = 0xFF;
+    vc_usb_announce_parse(big, sizeof big, &a);
+    CHECK_EQ_INT(a.blocks, 1);
+    CHECK_EQ_INT(a.short_block, 1);
+    CHECK_EQ_INT(a.strings.len, sizeof announce - 6);
+    CHECK_EQ_INT(a.complete, 0);
+    /* a string whose length runs past the strings block */
+    uint8_t bad_str[sizeof announce];
+    memcpy(bad_str, announce, sizeof announce);
+    bad_str[37] = 0x40;                             /* "USB Keyboard" claims 64 bytes */
+    vc_usb_announce_parse(bad_str, sizeof bad_str, &a);
+    CHECK_EQ_INT(a.n_strings, 3);
+    CHECK_EQ_INT(a.bad_string, 1);
+    CHECK_EQ_INT(vc_usb_string_utf8(bad_str, &a, 2, text, sizeof text), 12);  /* what the block holds */
+    /* a descriptor of bLength 0 in the configuration */
+    uint8_t zero[sizeof announce];
+    memcpy(zero, announce, sizeof announce);
+    zero[94] = 0;                                   /* the interface descriptor's bLength */
+    vc_usb_announce_parse(zero, sizeof zero, &a);
+    CHECK_EQ_INT(a.bad_descriptor, 1);
+    CHECK_EQ_INT(a.n_iface, 0);
+    vc_usb_device_text(zero, &a, text, sizeof text);
+    CHECK_EQ_STR(text, "046d:c31c class per interface \"Logitech USB Keyboard\"");
+    /* too short for anything */
+    vc_usb_announce_parse(announce, 3, &a);
+    CHECK_EQ_INT(a.blocks, 0);
+    vc_usb_device_text(announce, &a, text, sizeof text);
+    CHECK_EQ_STR(text, "no device descriptor");
+    /* UTF-16 beyond ASCII: U+00E9 and a surrogate pair (U+1F600), an unpaired surrogate */
+    static const uint8_t utf[] = {
+        0, 0, 0, 0, 13, 0, 5, 0x09, 0x04, 8, 0, 0xE9, 0x00, 0x3D, 0xD8, 0x00, 0xDE, 0x00, 0xD8, 0, 0, 0, 0 };
+    vc_usb_announce_parse(utf, sizeof utf, &a);
+    CHECK_EQ_INT(a.complete, 1);
+    CHECK_EQ_INT(vc_usb_string_utf8(utf, &a, 5, text, sizeof text), 9);
+    CHECK_EQ_STR(text, "\xC3\xA9\xF0\x9F\x98\x80\xEF\xBF\xBD");
+    CHECK_EQ_STR(vc_usb_class_name(0xE0), "Wireless Controller");
+    CHECK(vc_usb_class_name(0x42) == NULL);
+}
+
 int main(void)
 {
     cam();
+    gusb();
     return unit_report();
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Device-channel captures (issue 18): CTXCAM messages laid out from the public sources,
-carried inside the real 2001 ICA session (captures/spike-ica-2001.pcap) the way
+"""Device-channel captures (issue 18): CTXCAM and CTXGUSB messages laid out from the public
+sources, carried inside the real 2001 ICA session (captures/spike-ica-2001.pcap) the way
 tools/captures/vc_captures.py carries CTXEUEM.
 
 CTXCAM (shared notes vc.md §10): the real session binds CTXCAM on channel 12 and already
@@ -9,6 +9,11 @@ speaks it (the host's INIT, the client's RESOURCE_ACKs, the host's REQUEST_CAPIN
 renamed: the appended messages continue that channel.  Layouts are the RISC OS client's
 vdcam structures and the HTML5 client's AudioEngine (search-index file 8953037024; v2
 commands) with its format constants (9470909844); no source has byte vectors for CAM.
+
+CTXGUSB (vc.md §7): the session's unused VcBind entry CTXCM (channel 13) is renamed CTXGUSB (the
+hostile capture renames it too).  Layouts: the HTML5 client's UsbEngine (9207988744) and its
+descriptor code (9614277073); the devices' descriptors and strings are made up in the USB 2.0
+layouts.
 
 The hostile capture carries offsets inside the header, counts the message cannot hold,
 reserved sub-format bits, bodies no source lays out and a message that never completes.
@@ -90,8 +95,139 @@ def build_cam(w):
     s.send("s2c", s.frame("s2c", vw2(CAM_CH, bytes([0x04, PCM_IN, 0x09, PCM_IN]))))    # RESET_ACK, RESET_RECORD
 
 
+# ---- CTXGUSB ------------------------------------------------------------------------------
+# The real session has no CTXGUSB; its VcBind entry CTXCM on channel 13 (never written on) is
+# renamed CTXGUSB.  Layouts: the HTML5 client's UsbEngine (search-index file 9207988744) and its
+# descriptor code (9614277073, string descriptor wire frame); USB descriptors as USB 2.0 has them.
+GUSB_CH = 13
+GUSB_RENAMES = ((b"CTXCM  \x00", b"CTXGUSB\x00"),)
+
+
+def gusb(cmd, dev, body=b""):
+    """u32 bytecount (7-byte header included), u8 command, u16 deviceId, body."""
+    return struct.pack("<IBH", 7 + len(body), cmd, dev) + body
+
+
+def usb_caps(caps):
+    """u16 caps length, caps {u16 data bytecount, u16 id, data}."""
+    blob = b"".join(u16(len(d)) + u16(i) + d for i, d in caps)
+    return u16(len(blob)) + blob
+
+
+def usb_string(index, langid, text):
+    """The wire frame of one string: u8 index, u16 langid, u16 byte length, UTF-16LE text."""
+    data = text if isinstance(text, bytes) else text.encode("utf-16-le")
+    return bytes([index]) + u16(langid) + u16(len(data)) + data
+
+
+def usb_device_desc(vid, pid, cls=0, sub=0, proto=0, i_man=0, i_prod=0, i_ser=0, bcd_usb=0x0200, bcd_dev=0x0100,
+                    mps0=64):
+    return (bytes([18, 1]) + u16(bcd_usb) + bytes([cls, sub, proto, mps0]) + u16(vid) + u16(pid) + u16(bcd_dev) +
+            bytes([i_man, i_prod, i_ser, 1]))
+
+
+def usb_interface(num, alt, n_ep, cls, sub, proto):
+    return bytes([9, 4, num, alt, n_ep, cls, sub, proto, 0])
+
+
+def usb_endpoint(addr, attr, mps, interval):
+    return bytes([7, 5, addr, attr]) + u16(mps) + bytes([interval])
+
+
+def usb_config(n_if, rest, attributes=0x80, max_power=50):
+    return bytes([9, 2]) + u16(9 + len(rest)) + bytes([n_if, 1, 0, attributes, max_power]) + rest
+
+
+def usb_announce(dev, strings, device, config, speed=1, hub=0x0009):
+    """ANNOUNCE_DEVICE as SendDevice writes it (speed FULL, hub SELF_POWERED | FULL)."""
+    sd = b"".join(strings)
+    return gusb(0x10, dev, u16(speed) + u16(hub) + u16(len(sd)) + sd + u16(len(device)) + device +
+                u16(len(config)) + config)
+
+
+LANGS = usb_string(0, 0, u16(0x0409))
+KEYBOARD = usb_announce(1, [LANGS, usb_string(1, 0x0409, "Logitech"), usb_string(2, 0x0409, "USB Keyboard")],
+                        usb_device_desc(0x046D, 0xC31C, i_man=1, i_prod=2, bcd_usb=0x0110, bcd_dev=0x6400, mps0=8),
+                        usb_config(1, usb_interface(0, 0, 1, 3, 1, 1) +
+                                   bytes([9, 0x21, 0x10, 0x01, 0, 1, 0x22, 0x41, 0]) +      # HID class descriptor
+                                   usb_endpoint(0x81, 3, 8, 10), attributes=0xA0))
+STICK = usb_announce(2, [LANGS, usb_string(1, 0x0409, "SanDisk"), usb_string(2, 0x0409, "Ultra"),
+                         usb_string(3, 0x0409, "4C530001")],
+                     usb_device_desc(0x0781, 0x5581, i_man=1, i_prod=2, i_ser=3, bcd_dev=0x0100),
+                     usb_config(1, usb_interface(0, 0, 2, 8, 6, 0x50) + usb_endpoint(0x81, 2, 512, 0) +
+                                usb_endpoint(0x02, 2, 512, 0), max_power=112), speed=2, hub=0x000A)
+WEBCAM = usb_announce(3, [LANGS, usb_string(2, 0x0409, "Webcam C270")],
+                      usb_device_desc(0x046D, 0x0825, cls=0xEF, sub=2, proto=1, i_prod=2),
+                      usb_config(4, usb_interface(0, 0, 1, 0x0E, 1, 0) + usb_interface(1, 0, 0, 0x0E, 2, 0) +
+                                 usb_interface(2, 0, 0, 1, 1, 0) + usb_interface(3, 0, 0, 1, 2, 0), max_power=250),
+                      speed=2, hub=0x000A)
+GUSB_BIND_RESPONSE = gusb(0x01, 0, usb_caps([(1, b""), (2, b""), (3, b"")]))    # onBindRequest's reply
+GUSB_KEYS = "USB Keyboard".encode("utf-16-le")
+
+
+def urb(cmd, dev, handle, rest=b""):
+    return gusb(cmd, dev, u16(handle) + rest)
+
+
+def urb_response(dev, handle, data, status=0):
+    return urb(0x20, dev, handle, struct.pack("<II", status, len(data)) + data)
+
+
+def urb_status(dev, handle, status):
+    return urb(0x1F, dev, handle, struct.pack("<I", status))
+
+
+def build_gusb(w):
+    s = SpikeSession(w, renames=GUSB_RENAMES)
+    host = lambda *m: s.send("s2c", s.frame("s2c", vw2(GUSB_CH, b"".join(m))))     # noqa: E731
+    client = lambda *m: s.send("c2s", s.frame("c2s", vw2(GUSB_CH, b"".join(m))))   # noqa: E731
+    host(gusb(0x00, 0, usb_caps([])))
+    client(GUSB_BIND_RESPONSE)
+    host(gusb(0x02, 0, usb_caps([(1, b"")])))
+    # the keyboard's announcement over two writes in two TCP segments
+    client(KEYBOARD[:50])
+    client(KEYBOARD[50:])
+    host(gusb(0x12, 1))                                                         # ACCEPT_DEVICE
+    host(urb(0x22, 1, 1, bytes([0])))                                           # SELECT_CONFIGURATION 0
+    client(urb_status(1, 1, 0))
+    host(urb(0x21, 1, 2, u16(0x0409) + bytes([2])))                             # GET_STRING 2
+    client(urb_response(1, 2, bytes([2 + len(GUSB_KEYS), 3]) + GUSB_KEYS))
+    # GET_DESCRIPTOR (device) on the default pipe, IN: no data follows the request
+    host(urb(0x24, 1, 3, bytes([0]) + u16(0x0005) + bytes([0x80, 6]) + u16(0x0100) + u16(0) +
+             struct.pack("<I", 18)))
+    client(urb_response(1, 3, KEYBOARD[7 + 4 + 2 + 57 + 2:][:18]))         # the device descriptor
+    # class request SET_REPORT (the LEDs), OUT with one data byte
+    host(urb(0x24, 1, 4, bytes([0]) + u16(0x0004) + bytes([0x21, 9]) + u16(0x0200) + u16(0) +
+             struct.pack("<I", 1) + b"\x02"))
+    client(urb_status(1, 4, 0))
+    # interrupt IN: a key report, then one the host cancels
+    host(urb(0x26, 1, 5, bytes([0x81]) + u16(0x0003) + struct.pack("<I", 8)))
+    client(urb_response(1, 5, bytes([0, 0, 0x04, 0, 0, 0, 0, 0])))
+    host(urb(0x26, 1, 6, bytes([0x81]) + u16(0x0003) + struct.pack("<I", 8)), urb(0x30, 1, 6))
+    client(urb_status(1, 6, 1))                                                 # CANCELLED
+    # the stick: announced, accepted, a bulk OUT and a bulk IN of 8192 bytes whose response comes in
+    # pieces, as sendUrbResponse sends it (in 2000-byte writes: this session's ICA buffer is 2048 bytes,
+    # smaller than the HTML5 client's 4092)
+    client(STICK)
+    host(gusb(0x12, 2))
+    cbw = b"USBC" + struct.pack("<IIBBB", 1, 8192, 0x80, 0, 10) + bytes([0x28]) + bytes(15)
+    host(urb(0x25, 2, 7, bytes([0x02]) + u16(0x0000) + struct.pack("<I", len(cbw)) + cbw))
+    client(urb_status(2, 7, 0))
+    host(urb(0x25, 2, 8, bytes([0x81]) + u16(0x0003) + struct.pack("<I", 8192)))
+    resp = urb_response(2, 8, bytes(i & 0xFF for i in range(8192)))
+    for i in range(0, len(resp), 2000):
+        client(resp[i:i + 2000])
+    # the webcam: announced and refused
+    client(WEBCAM)
+    host(gusb(0x13, 3))                                                         # REJECT_DEVICE
+    # the stick is stopped, the keyboard unplugged
+    client(gusb(0x34, 2))
+    host(gusb(0x35, 2, struct.pack("<I", 0)))
+    client(gusb(0x36, 1))
+
+
 def build_dev_hostile(w):
-    s = SpikeSession(w, renames=())
+    s = SpikeSession(w, renames=GUSB_RENAMES)
     # CTXCAM: WRITE whose data offset (2) lies inside its 8-byte header (read from 8)
     s.send("s2c", s.frame("s2c", vw2(CAM_CH, cam_write(PCM_OUT, b"abcd", offset=2))))
     # OPEN with reserved PCM sub-format bits (0x8024), then an unknown command to the end of the write
@@ -101,6 +237,24 @@ def build_dev_hostile(w):
     # CAPABILITY_INFO claiming 0xFFFF formats; 2 ever come: never completes
     s.send("c2s", s.frame("c2s", vw2(CAM_CH, cam_formats(0x82, PCM_IN, [(SPEEX, 0x0118), (1, 3)],
                                                          count=0xFFFF))))
+    # CTXGUSB: an announcement whose strings length (0xFFFF) swallows the rest of the message
+    bad = bytearray(KEYBOARD)
+    bad[11:13] = u16(0xFFFF)
+    s.send("c2s", s.frame("c2s", vw2(GUSB_CH, bytes(bad))))
+    # an announcement whose interface descriptor has bLength 0
+    bad = bytearray(KEYBOARD)
+    bad[7 + 94] = 0
+    s.send("c2s", s.frame("c2s", vw2(GUSB_CH, bytes(bad))))
+    # URB_RESPONSE claiming 1000 data bytes, 10 there; a bulk IN request with 4 bytes after its fields
+    s.send("c2s", s.frame("c2s", vw2(GUSB_CH, urb(0x20, 1, 9, struct.pack("<II", 0, 1000) + bytes(10)))))
+    s.send("s2c", s.frame("s2c", vw2(GUSB_CH, urb(0x25, 1, 10, bytes([0x81]) + u16(1) + struct.pack("<I", 64) +
+                                                      b"oops"))))
+    # bytecount 3 (below its 7-byte header), then bytes the layer drops
+    s.send("s2c", s.frame("s2c", vw2(GUSB_CH, struct.pack("<IBH", 3, 0x12, 1) + b"rest")))
+    # bytecount 0x10000000 (past the 4 MiB the channel keeps)
+    s.send("c2s", s.frame("c2s", vw2(GUSB_CH, struct.pack("<IBH", 0x10000000, 0x20, 1) + bytes(8))))
+    # a 5000-byte URB_RESPONSE of which 100 bytes ever come
+    s.send("c2s", s.frame("c2s", vw2(GUSB_CH, struct.pack("<IBH", 5000, 0x20, 1) + bytes(93))))
 
 
 def fuzz_writes():
@@ -111,11 +265,15 @@ def fuzz_writes():
         [(1, CAM_OPEN_ADPCM), (1, CAM_WRITE_600[:100]), (1, CAM_WRITE_600[100:]), (1, CAM_WRITE_GAP)],
         [(1, CAM_CAPS_GAP), (0, CAM_CAPS_REPLY), (1, CAM_OPEN_SPEEX_IN + bytes([0x07, PCM_IN])),
          (0, bytes([0x81, PCM_IN, 0x03, 0x80, 1, 0, 1, 0]))],
+        [(0, GUSB_BIND_RESPONSE), (0, KEYBOARD[:50]), (0, KEYBOARD[50:]), (0, STICK + WEBCAM)],
+        [(1, urb(0x24, 1, 3, bytes([0]) + u16(0x0005) + bytes([0x80, 6]) + u16(0x0100) + u16(0) +
+                 struct.pack("<I", 18))), (0, urb_response(1, 3, bytes(18))), (0, urb_status(1, 6, 1))],
     ]
 
 
 CAPTURES = {
     "vc-cam.pcap": build_cam,
+    "vc-gusb.pcap": build_gusb,
     "vc-dev-hostile.pcap": build_dev_hostile,
 }
 
