@@ -50,6 +50,7 @@ list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")
 set(CITRIX_VC_SOURCES
   vc_cam.c
   vc_clipboard.c
+  vc_cpm.c
   vc_credentials.c
   vc_ctl.c
   vc_euem.c

@@ -1,15 +1,17 @@
 /* vc_dev.h - the device channels' layouts that need no Wireshark: CTXCAM
  * message sizes and audio format ids, CTXGUSB device announcements (USB
- * descriptors) (shared notes vc.md §10, §7).  Epan-free; the decoders in
- * plugin/vc/ render what these find.
+ * descriptors), CTXCPM message sizes (shared notes vc.md §10, §7, §9).
+ * Epan-free; the decoders in plugin/vc/ render what these find.
  *
  * Sources: CTXCAM the RISC OS ICA client's vdcam header ("Client Audio
  * Mapping on-the-wire protocol definitions", 1997) and the Citrix Receiver
  * for HTML5's AudioEngine (search-index file 8953037024) and audio format
  * constants (9470909844); CTXGUSB the HTML5 client's UsbEngine
  * ("USBProtocol.c", 9207988744) and its descriptor code (9614277073: the
- * string descriptor wire frame).  USB descriptor layouts and class codes are
- * the USB 2.0 specification's.
+ * string descriptor wire frame); CTXCPM the RISC OS client's cpmwire header
+ * (CPM major version 2) and the HTML5 client's PrinterProcessor (8930246194)
+ * and CPM marshall functions (9435813423).  USB descriptor layouts and class
+ * codes are the USB 2.0 specification's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -159,5 +161,37 @@ const char *vc_usb_class_name(uint8_t cls);
  * interfaces' classes joined by '+' when the device leaves it to them, and
  * manufacturer and product strings when given); returns strlen. */
 size_t vc_usb_device_text(const uint8_t *body, const vc_usb_announce *a, char *buf, size_t n);
+
+/* ---- CTXCPM: client printer mapping (CPM v2+, spooled) -------------------- */
+
+enum {
+    CPM_ENUMPRINTER = 64, CPM_OPENPRINTER = 65, CPM_CLOSEPRINTER = 66, CPM_READPRINTER = 67,
+    CPM_WRITEPRINTER = 68, CPM_GETPRINTER = 69, CPM_SETPRINTER = 70, CPM_ASYNC_STATUS_REQUEST = 71,
+    CPM_CONNECT2 = 72,
+    CPM_ENUMPRINTER_REPLY = 192, CPM_OPENPRINTER_REPLY = 193, CPM_CLOSEPRINTER_REPLY = 194,
+    CPM_READPRINTER_REPLY = 195, CPM_WRITEPRINTER_REPLY = 196, CPM_GETPRINTER_REPLY = 197,
+    CPM_SETPRINTER_REPLY = 198, CPM_ASYNC_STATUS = 199, CPM_CONNECT2_REPLY = 200
+};
+
+#define CPM_ENUMSTRUCT 10           /* u8 NameSize, DriverSize, PortSize, CommentSize, u32 Flags, u16 ExtraSize */
+#define CPM_ENUM_REPLY_HDR 8        /* h_type, MpxId, u16 Result, u16 Count, u16 Size */
+
+/* One ENUMSTRUCT and its strings at off (from the message start). */
+typedef struct {
+    uint8_t name_size, driver_size, port_size, comment_size;
+    uint32_t flags;
+    uint16_t extra_size;
+    uint32_t size;              /* 10 + all the sizes */
+} cpm_enum_entry;
+
+/* The entry at off of a message of len bytes: 1 filled, 0 when it does not fit. */
+int vc_cpm_enum_entry(const uint8_t *msg, size_t len, uint32_t off, cpm_enum_entry *e);
+
+/* The size of the CTXCPM message at buf (vc_cut.h conventions): fixed per
+ * request or reply, plus NameSize (OPENPRINTER), WriteSize (WRITEPRINTER),
+ * AmountRead (READPRINTER reply), InfoLen (GETPRINTER reply; SETPRINTER
+ * request, inferred), the Count entries (ENUMPRINTER reply); VC_CUT_REST for
+ * reserved and unknown types. */
+enum vc_cut vc_cpm_size(const uint8_t *buf, size_t avail, uint32_t *total);
 
 #endif

@@ -243,6 +243,8 @@ static const fact_place fact_places[] = {
     /* issue 18's further decoders add their rows here */
     { ICA_TAP_CAM_FORMAT, "Audio (CTXCAM)", "Audio format opened" },
     { ICA_TAP_USB_DEVICE, "USB (CTXGUSB)", "Device announced" },
+    { ICA_TAP_CPM_PRINTER, "Printing (CTXCPM)", "Printer opened" },
+    { ICA_TAP_CPM_BYTES, "Printing (CTXCPM)", "Spooled to" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)

@@ -1,5 +1,5 @@
 /* vc_dev.c - the device channels' layouts without Wireshark (vc_dev.h,
- * vc.md §10, §7).  Epan-free.
+ * vc.md §10, §7, §9).  Epan-free.
  *
  * CTXCAM (vdcam; HTML5 AudioEngine): no length field, u8 iCommand first.
  *   host: INIT 3, OPEN 10 (u8 DeviceID, u16 iFormat, u16 wSubFormat, u8
@@ -28,6 +28,16 @@
  *   descriptor, u16 configuration length, the configuration descriptor
  *   with its interfaces and endpoints, as USB sends them.
  *
+ * CTXCPM (cpmwire; HTML5 PrinterProcessor): no length field, u8 h_type, u8
+ *   MpxId first.  Requests ENUMPRINTER 6, OPENPRINTER 4 + NameSize,
+ *   CLOSEPRINTER 4, READPRINTER 6, WRITEPRINTER 6 + WriteSize, GETPRINTER 10,
+ *   SETPRINTER 14 (+ InfoLen: inferred from the GETPRINTER reply, whose
+ *   InfoLen counts the "extra data returned"), CONNECT2 10.  Replies
+ *   ENUMPRINTER 8 + Count entries (ENUMSTRUCT 10 + name, driver, port,
+ *   comment, extra), OPENPRINTER 6, CLOSEPRINTER 4, READPRINTER 6 +
+ *   AmountRead, WRITEPRINTER 6, GETPRINTER 14 + InfoLen, SETPRINTER 12,
+ *   ASYNC_STATUS 8.  71 and 200 are reserved (to the end of the write).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
@@ -40,6 +50,11 @@ static enum vc_cut fixed(uint32_t size, size_t avail, uint32_t *total)
     (void)avail;
     *total = size;
     return VC_CUT_OK;
+}
+
+static uint32_t clamp32(uint64_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 /* The text length after appending w more characters to o (snprintf's
@@ -446,4 +461,82 @@ size_t vc_usb_device_text(const uint8_t *body, const vc_usb_announce *a, char *b
         APPEND(" \"%s%s%s\"", man, man[0] && prod[0] ? " " : "", prod);
 #undef APPEND
     return o;
+}
+
+/* ---- CTXCPM ---------------------------------------------------------------- */
+
+int vc_cpm_enum_entry(const uint8_t *msg, size_t len, uint32_t off, cpm_enum_entry *e)
+{
+    if ((uint64_t)off + CPM_ENUMSTRUCT > len)
+        return 0;
+    const uint8_t *p = msg + off;
+    e->name_size = p[0];
+    e->driver_size = p[1];
+    e->port_size = p[2];
+    e->comment_size = p[3];
+    e->flags = le32(p + 4);
+    e->extra_size = le16(p + 8);
+    e->size = CPM_ENUMSTRUCT + e->name_size + e->driver_size + e->port_size + e->comment_size + e->extra_size;
+    return 1;
+}
+
+/* the ENUMPRINTER reply: header, then Count entries */
+static enum vc_cut enum_reply(const uint8_t *buf, size_t avail, uint32_t *total)
+{
+    if (avail < CPM_ENUM_REPLY_HDR)
+        return VC_CUT_NEED_HEADER;
+    uint32_t count = le16(buf + 4);
+    uint64_t off = CPM_ENUM_REPLY_HDR;
+    for (uint32_t i = 0; i < count; i++) {
+        cpm_enum_entry e;
+        if (!vc_cpm_enum_entry(buf, avail, (uint32_t)off, &e))
+            return VC_CUT_NEED_HEADER;
+        off += e.size;
+        if (off > avail && i + 1 < count)
+            return VC_CUT_NEED_HEADER;
+    }
+    *total = clamp32(off);
+    return VC_CUT_OK;
+}
+
+enum vc_cut vc_cpm_size(const uint8_t *buf, size_t avail, uint32_t *total)
+{
+    *total = 0;
+    if (avail < 2)
+        return VC_CUT_NEED_HEADER;
+    switch (buf[0]) {
+    case CPM_ENUMPRINTER:
+    case CPM_READPRINTER:
+    case CPM_OPENPRINTER_REPLY:
+    case CPM_WRITEPRINTER_REPLY:
+        return fixed(6, avail, total);
+    case CPM_CLOSEPRINTER:
+    case CPM_CLOSEPRINTER_REPLY:
+        return fixed(4, avail, total);
+    case CPM_GETPRINTER:
+    case CPM_CONNECT2:
+        return fixed(10, avail, total);
+    case CPM_SETPRINTER_REPLY:
+        return fixed(12, avail, total);
+    case CPM_ASYNC_STATUS:
+        return fixed(8, avail, total);
+    case CPM_OPENPRINTER:
+        if (avail < 3)
+            return VC_CUT_NEED_HEADER;
+        return fixed(4u + buf[2], avail, total);
+    case CPM_WRITEPRINTER:
+    case CPM_READPRINTER_REPLY:
+        if (avail < 6)
+            return VC_CUT_NEED_HEADER;
+        return fixed(6u + le16(buf + 4), avail, total);
+    case CPM_GETPRINTER_REPLY:
+    case CPM_SETPRINTER:
+        if (avail < 14)
+            return VC_CUT_NEED_HEADER;
+        return fixed(14u + le16(buf + 12), avail, total);
+    case CPM_ENUMPRINTER_REPLY:
+        return enum_reply(buf, avail, total);
+    default:
+        return VC_CUT_REST;
+    }
 }

@@ -342,7 +342,7 @@ static void add_desc_block(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, pr
 static void add_announce(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, guint32 dev_id, wmem_strbuf_t *sum)
 {
     static int *const hub_bits[] = { &hf_hub_speed, &hf_hub_self_powered, NULL };
-    guint32 len = tvb_reported_length(t);
+    guint32 len = tvb_captured_length(t);      /* the core reads the bytes there are */
     if (len < GUSB_HDR + 4) {
         if (len > GUSB_HDR)
             proto_tree_add_item(tree, hf_undecoded, t, GUSB_HDR, len - GUSB_HDR, ENC_NA);

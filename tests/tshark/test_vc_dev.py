@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The device-channel decoders (issue 18): CTXCAM on the real 2001 session, CTXCAM and
-CTXGUSB on the device captures (tools/captures/vc_dev_captures.py: the real session carrying the
+"""The device-channel decoders (issue 18): CTXCAM on the real 2001 session, CTXCAM, CTXGUSB
+and CTXCPM on the device captures (tools/captures/vc_dev_captures.py: the real session carrying the
 messages laid out from the public sources).
 
-Expected values are written out from the sources' layouts (shared notes vc.md §10, §7) and what
+Expected values are written out from the sources' layouts (shared notes vc.md §10, §7, §9) and what
 the builder was told to send (captures/README.md), not computed from the builder.  Each
 check runs in one pass (tshark) and in two passes (tshark -2).
 """
@@ -21,6 +21,7 @@ WS = Wireshark()
 SPIKE = capture("spike-ica-2001.pcap")
 CAM = capture("vc-cam.pcap")
 GUSB = capture("vc-gusb.pcap")
+CPM = capture("vc-cpm.pcap")
 HOSTILE = capture("vc-dev-hostile.pcap")
 SESSION = "192.168.1.100:1193 -> 192.168.1.101:1494"
 WARN = 0x00600000
@@ -323,6 +324,126 @@ class GusbStatistics(unittest.TestCase):
         self.assertEqual(got, {"Device announced: " + d: 1 for d in DEVICES})
 
 
+# ---- CTXCPM --------------------------------------------------------------------------------
+ENUM, OPENP, CLOSEP, WRITEP, GETP, CONNECT2 = 64, 65, 66, 68, 69, 72
+ENUM_R, OPEN_R, CLOSE_R, WRITE_R, GET_R, ASYNC = 192, 193, 194, 196, 197, 199
+
+
+class Cpm(unittest.TestCase):
+    TWO_PASS = False
+
+    def d(self, fields, filter="ica.cpm"):
+        return per_direction(WS, CPM, fields, filter=filter, extra=["-2"] if self.TWO_PASS else [])
+
+    def test_types_in_order(self):
+        d = self.d(["ica.cpm.type", "ica.cpm.mpx_id", "ica.vc.number"])
+        self.assertEqual(ints(d["s2c"]["ica.cpm.type"]), [CONNECT2, ENUM, ENUM, OPENP, WRITEP, WRITEP, GETP, CLOSEP,
+                                                          OPENP])
+        self.assertEqual(ints(d["s2c"]["ica.cpm.mpx_id"]), [0, 1, 1, 2, 3, 0, 4, 5, 6])
+        self.assertEqual(ints(d["c2s"]["ica.cpm.type"]), [ENUM_R, ENUM_R, OPEN_R, WRITE_R, GET_R, ASYNC, CLOSE_R,
+                                                          OPEN_R])
+        self.assertEqual(ints(d["c2s"]["ica.cpm.mpx_id"]), [1, 1, 2, 3, 4, 5, 6])      # none in ASYNC_STATUS
+        self.assertEqual(set(ints(d["c2s"]["ica.vc.number"] + d["s2c"]["ica.vc.number"])), {4})
+
+    def test_connect_and_enumeration(self):
+        d = self.d(["ica.cpm.connect_size", "ica.cpm.version_low", "ica.cpm.version_high", "ica.cpm.index",
+                    "ica.cpm.data_size", "ica.cpm.result", "ica.cpm.error_class", "ica.cpm.dos_error",
+                    "ica.cpm.count", "ica.cpm.size", "ica.cpm.printer", "ica.cpm.driver", "ica.cpm.port",
+                    "ica.cpm.comment", "ica.cpm.enum_flags"], filter="ica.cpm.type <= 64 || ica.cpm.type == 72 || "
+                                                                     "ica.cpm.type == 192")
+        h, c = d["s2c"], d["c2s"]
+        self.assertEqual(ints(h["ica.cpm.connect_size"]), [10])
+        self.assertEqual(ints(h["ica.cpm.version_low"]), [4])
+        self.assertEqual(ints(h["ica.cpm.version_high"]), [4])
+        self.assertEqual(ints(h["ica.cpm.index"]), [0, 2])
+        self.assertEqual(ints(h["ica.cpm.data_size"]), [1024, 1024])
+        self.assertEqual(ints(c["ica.cpm.result"]), [0, 0x1208])
+        self.assertEqual(ints(c["ica.cpm.error_class"]), [0, 8])
+        self.assertEqual(ints(c["ica.cpm.dos_error"]), [0, 0x12])
+        self.assertEqual(ints(c["ica.cpm.count"]), [2, 0])
+        self.assertEqual(ints(c["ica.cpm.size"]), [115, 0])        # 50 + 65 bytes of entries
+        self.assertEqual(c["ica.cpm.printer"], ["HP LaserJet 4", "Microsoft Print to PDF"])
+        self.assertEqual(c["ica.cpm.driver"], ["HP LaserJet 4", "Microsoft Print To PDF"])
+        self.assertEqual(c["ica.cpm.port"], ["LPT1:", "PORTPROMPT:"])
+        self.assertEqual(c["ica.cpm.comment"], ["2nd floor"])
+        self.assertEqual(ints(c["ica.cpm.enum_flags"]), [0x10, 0])
+
+    def test_open_and_contexts(self):
+        d = self.d(["ica.cpm.printer", "ica.cpm.name_size", "ica.cpm.access_mode", "ica.cpm.context",
+                    "ica.cpm.context_printer", "ica.cpm.result"], filter="ica.cpm.type != 64 && ica.cpm.type != 192")
+        h, c = d["s2c"], d["c2s"]
+        self.assertEqual(h["ica.cpm.printer"], ["HP LaserJet 4", "Secret Printer"])
+        self.assertEqual(ints(h["ica.cpm.name_size"]), [13, 14])
+        self.assertEqual(ints(h["ica.cpm.access_mode"]), [0x11, 0x01])
+        # WRITE, WRITE, GET, CLOSE all on context 1, which names the printer the first OPEN opened
+        self.assertEqual(ints(h["ica.cpm.context"]), [1, 1, 1, 1])
+        self.assertEqual(h["ica.cpm.context_printer"], ["HP LaserJet 4"] * 4)
+        self.assertEqual(ints(c["ica.cpm.context"]), [1, 1, 0xFFFF])                    # OPEN reply, ASYNC, OPEN reply
+        self.assertEqual(c["ica.cpm.context_printer"], ["HP LaserJet 4", "HP LaserJet 4", "Secret Printer"])
+        self.assertEqual(ints(c["ica.cpm.result"]), [0, 0, 0, 0, 0x0C07])
+
+    def test_spooled_bytes(self):
+        d = self.d(["ica.cpm.write_size", "ica.cpm.data", "ica.cpm.amount_wrote"],
+                   filter="ica.cpm.type == 68 || ica.cpm.type == 196")
+        self.assertEqual(ints(d["s2c"]["ica.cpm.write_size"]), [1500, 300])
+        job = b"".join(bytes.fromhex(x) for x in d["s2c"]["ica.cpm.data"])
+        self.assertEqual(len(job), 1800)
+        self.assertTrue(job.startswith(b"%PDF-1.4\n"))
+        self.assertIn(b"%%EOF\n", job[1500:])
+        self.assertEqual(ints(d["c2s"]["ica.cpm.amount_wrote"]), [1500])
+
+    def test_write_reassembled(self):
+        r = rows(CPM, ["ica.vc.length", "ica.vc.msg.first_frame", "ica.vc.msg.length", "ica.cpm.write_size"],
+                 "ica.cpm.write_size == 1500", self.TWO_PASS)
+        self.assertEqual(len(r), 1)
+        frame, v = r[0]
+        self.assertEqual(ints(v["ica.vc.length"]), [806])
+        self.assertEqual(ints(v["ica.vc.msg.first_frame"]), [frame - 1])
+        self.assertEqual(ints(v["ica.vc.msg.length"]), [1506])
+
+    def test_status(self):
+        d = self.d(["ica.cpm.status", "ica.cpm.status.select", "ica.cpm.status.notbusy", "ica.cpm.status.outofpaper",
+                    "ica.cpm.info_len"], filter="ica.cpm.type == 197 || ica.cpm.type == 199")["c2s"]
+        self.assertEqual(ints(d["ica.cpm.status"]), [0x90, 0x20])
+        self.assertEqual(d["ica.cpm.status.select"], ["1", "0"])
+        self.assertEqual(d["ica.cpm.status.notbusy"], ["1", "0"])
+        self.assertEqual(d["ica.cpm.status.outofpaper"], ["0", "1"])
+        self.assertEqual(ints(d["ica.cpm.info_len"]), [0])
+
+    def test_info_column(self):
+        r = rows(CPM, ["_ws.col.Info"], "ica.cpm.type == 65 || ica.cpm.type == 193 || ica.cpm.type == 68",
+                 self.TWO_PASS)
+        self.assertEqual([v["_ws.col.Info"][0] for _f, v in r], [
+            'VIRTUAL_WRITE2 CTXCPM 17 bytes CPM OPENPRINTER "HP LaserJet 4"',
+            'VIRTUAL_WRITE2 CTXCPM 6 bytes CPM OPENPRINTER_REPLY context 1 "HP LaserJet 4"',
+            'VIRTUAL_WRITE2 CTXCPM 806 bytes CPM WRITEPRINTER context 1 "HP LaserJet 4" 1500 bytes',
+            'VIRTUAL_WRITE2 CTXCPM 306 bytes CPM WRITEPRINTER context 1 "HP LaserJet 4" 300 bytes',
+            'VIRTUAL_WRITE2 CTXCPM 18 bytes CPM OPENPRINTER "Secret Printer"',
+            'VIRTUAL_WRITE2 CTXCPM 6 bytes CPM OPENPRINTER_REPLY INVALID/BADACCESS context 65535 "Secret Printer"',
+        ])
+
+    def test_only_result_notes(self):
+        r = rows(CPM, ["_ws.malformed", "_ws.expert.severity", "_ws.expert.message"], "ica.cpm", self.TWO_PASS)
+        self.assertEqual([f for f, v in r if v["_ws.malformed"]], [])
+        self.assertEqual([v["_ws.expert.message"] for f, v in r
+                          if any(int(s, 0) >= WARN for s in v["_ws.expert.severity"])], [])
+        notes = [m for _f, v in r for m in v["_ws.expert.message"] if not m.startswith("Last piece")]
+        self.assertEqual(notes, ["Result NOTFOUND / DOS error NOFILES", "Result INVALID / DOS error BADACCESS"])
+
+
+class CpmTwoPass(Cpm):
+    TWO_PASS = True
+
+
+class CpmStatistics(unittest.TestCase):
+    def test_printers_and_spooling(self):
+        out = WS.tshark(CPM, ["-q", "-z", "ica,tree"])
+        session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Printing (CTXCPM)", SESSION)
+        got = {c.name: c.count for c in session.children}
+        self.assertEqual(got, {"Printer opened: HP LaserJet 4": 1, "Printer opened: Secret Printer": 1,
+                               "Spooled to: HP LaserJet 4": 2})
+
+
 class Hostile(unittest.TestCase):
     """vc-dev-hostile.pcap: every lie marked, the values up to it kept, no exception."""
 
@@ -371,6 +492,27 @@ class Hostile(unittest.TestCase):
         self.assertEqual(v[3]["ica.gusb.undecoded"], ["6f6f7073"])
         self.assertEqual(ints(v[4]["ica.vc.msg.bad_length"]), [3])
         self.assertEqual([bool(x["_ws.malformed"]) for x in v], [True, True, True, False, True, True, False])
+
+    def test_cpm_lies_marked(self):
+        r = rows(HOSTILE, ["_ws.expert.message", "_ws.malformed", "ica.cpm.type", "ica.cpm.context_printer",
+                           "ica.cpm.undecoded", "ica.cpm.printer"],
+                 "ica.vc.length && ica.vc.number == 4", True)
+        self.assertEqual([v["_ws.expert.message"] for _f, v in r], [
+            ["Header size 16: the version 2 header is 10 bytes (the rest, if any, is read as the next message, "
+             "as the HTML5 client does)"],
+            [],
+            ["No public layout for this type"],
+            ["Size 100 differs from the 13 bytes of the entries", "No public layout for this type"],
+            ["Message never completed in the capture (0 bytes expected): dropped"],
+            ["Message never completed in the capture (204 bytes expected): dropped"],
+        ])
+        v = [x for _f, x in r]
+        self.assertEqual(v[1]["ica.cpm.context_printer"], [])           # context 9 was never opened
+        self.assertEqual(v[2]["ica.cpm.undecoded"], ["010203"])
+        self.assertEqual(ints(v[3]["ica.cpm.type"]), [192, 200])
+        self.assertEqual(v[3]["ica.cpm.printer"], ["LPT"])
+        self.assertEqual(v[3]["ica.cpm.undecoded"], ["09"])
+        self.assertEqual([bool(x["_ws.malformed"]) for x in v], [False, False, False, False, False, False])
 
     def test_cam_incomplete_one_pass(self):
         self.assertEqual(self.cam(False)[3][1]["_ws.expert.message"],

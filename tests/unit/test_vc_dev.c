@@ -1,6 +1,7 @@
 /* vc_dev: the device channels' layouts (vc.md §10 CTXCAM: vdcam and the
  * HTML5 client's AudioEngine and format constants; §7 CTXGUSB: the HTML5
- * client's SendDevice and string descriptor wire frame, USB 2.0 descriptors). */
+ * client's SendDevice and string descriptor wire frame, USB 2.0 descriptors;
+ * §9 CTXCPM: cpmwire and the HTML5 client's PrinterProcessor). */
 #include "unit.h"
 #include "vc_dev.h"
 
@@ -245,9 +246,73 @@ static void gusb(void)
     CHECK(vc_usb_class_name(0x42) == NULL);
 }
 
+static void cpm(void)
+{
+    uint8_t b[16] = { 0 };
+    /* fixed sizes */
+    b[0] = CPM_ENUMPRINTER;         SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 6);
+    b[0] = CPM_CLOSEPRINTER;        SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 4);
+    b[0] = CPM_READPRINTER;         SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 6);
+    b[0] = CPM_GETPRINTER;          SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 10);
+    b[0] = CPM_CONNECT2;            SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 10);
+    b[0] = CPM_OPENPRINTER_REPLY;   SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 6);
+    b[0] = CPM_CLOSEPRINTER_REPLY;  SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 4);
+    b[0] = CPM_WRITEPRINTER_REPLY;  SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 6);
+    b[0] = CPM_SETPRINTER_REPLY;    SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 12);
+    b[0] = CPM_ASYNC_STATUS;        SIZE(vc_cpm_size, b, 2, VC_CUT_OK, 8);
+    b[0] = CPM_ASYNC_STATUS_REQUEST; SIZE(vc_cpm_size, b, 8, VC_CUT_REST, 0);
+    b[0] = CPM_CONNECT2_REPLY;      SIZE(vc_cpm_size, b, 8, VC_CUT_REST, 0);
+    b[0] = 0x10;                    SIZE(vc_cpm_size, b, 8, VC_CUT_REST, 0);
+    SIZE(vc_cpm_size, b, 1, VC_CUT_NEED_HEADER, 0);
+    /* OPENPRINTER: NameSize 10 */
+    static const uint8_t open[] = { CPM_OPENPRINTER, 1, 10, 0x11 };
+    SIZE(vc_cpm_size, open, sizeof open, VC_CUT_OK, 14);
+    SIZE(vc_cpm_size, open, 2, VC_CUT_NEED_HEADER, 0);
+    /* WRITEPRINTER / READPRINTER reply: + WriteSize / AmountRead */
+    static const uint8_t write[] = { CPM_WRITEPRINTER, 2, 1, 0, 0x00, 0x10 };
+    SIZE(vc_cpm_size, write, sizeof write, VC_CUT_OK, 6 + 0x1000);
+    SIZE(vc_cpm_size, write, 5, VC_CUT_NEED_HEADER, 0);
+    static const uint8_t read_reply[] = { CPM_READPRINTER_REPLY, 2, 0, 0, 3, 0 };
+    SIZE(vc_cpm_size, read_reply, sizeof read_reply, VC_CUT_OK, 9);
+    /* GETPRINTER reply and SETPRINTER: 14 + InfoLen */
+    static const uint8_t get_reply[] = { CPM_GETPRINTER_REPLY, 3, 0, 0, 0x90, 0, 0, 0, 0, 0, 0, 0, 5, 0 };
+    SIZE(vc_cpm_size, get_reply, sizeof get_reply, VC_CUT_OK, 19);
+    SIZE(vc_cpm_size, get_reply, 13, VC_CUT_NEED_HEADER, 0);
+    static const uint8_t set[] = { CPM_SETPRINTER, 3, 1, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    SIZE(vc_cpm_size, set, sizeof set, VC_CUT_OK, 14);
+    /* ENUMPRINTER reply: an error with no printers (as the HTML5 client answers): 8 */
+    static const uint8_t enum_none[] = { CPM_ENUMPRINTER_REPLY, 4, 0x08, 0x12, 0, 0, 0, 0 };
+    SIZE(vc_cpm_size, enum_none, sizeof enum_none, VC_CUT_OK, 8);
+    SIZE(vc_cpm_size, enum_none, 7, VC_CUT_NEED_HEADER, 0);
+    /* two printers: "HP" / "drv" / "LPT1:" / "" + 1 extra byte; "PDF" only */
+    static const uint8_t enum_two[] = {
+        CPM_ENUMPRINTER_REPLY, 4, 0, 0, 2, 0, 34, 0,
+        2, 3, 5, 0, 1, 0, 0, 0, 1, 0, 'H', 'P', 'd', 'r', 'v', 'L', 'P', 'T', '1', ':', 0x7F,
+        3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'P', 'D', 'F' };
+    SIZE(vc_cpm_size, enum_two, sizeof enum_two, VC_CUT_OK, 42);
+    SIZE(vc_cpm_size, enum_two, 30, VC_CUT_NEED_HEADER, 0);     /* the second entry's header not there */
+    SIZE(vc_cpm_size, enum_two, 39, VC_CUT_OK, 42);             /* the last entry's header gives the end */
+    cpm_enum_entry e;
+    CHECK_EQ_INT(vc_cpm_enum_entry(enum_two, sizeof enum_two, 8, &e), 1);
+    CHECK_EQ_INT(e.name_size, 2);
+    CHECK_EQ_INT(e.port_size, 5);
+    CHECK_EQ_INT(e.flags, 1);
+    CHECK_EQ_INT(e.extra_size, 1);
+    CHECK_EQ_INT(e.size, 21);
+    CHECK_EQ_INT(vc_cpm_enum_entry(enum_two, sizeof enum_two, 40, &e), 0);
+    /* a count of 0xFFFF with nothing after: the size is never known (the layer bounds it) */
+    static const uint8_t enum_lie[] = { CPM_ENUMPRINTER_REPLY, 4, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    SIZE(vc_cpm_size, enum_lie, sizeof enum_lie, VC_CUT_NEED_HEADER, 0);
+    /* with the layer's bound: too long once max_len bytes are there without a size */
+    vc_len_rule rule = { VC_LEN_MEASURE, 0, 0, 0, 0, 12, vc_cpm_size };
+    uint32_t t;
+    CHECK_EQ_INT(vc_msg_size(&rule, enum_lie, sizeof enum_lie, &t), VC_CUT_TOO_LONG);
+}
+
 int main(void)
 {
     cam();
     gusb();
+    cpm();
     return unit_report();
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Device-channel captures (issue 18): CTXCAM and CTXGUSB messages laid out from the public
-sources, carried inside the real 2001 ICA session (captures/spike-ica-2001.pcap) the way
+"""Device-channel captures (issue 18): CTXCAM, CTXGUSB and CTXCPM messages laid out from the
+public sources, carried inside the real 2001 ICA session (captures/spike-ica-2001.pcap) the way
 tools/captures/vc_captures.py carries CTXEUEM.
 
 CTXCAM (shared notes vc.md §10): the real session binds CTXCAM on channel 12 and already
@@ -14,6 +14,10 @@ CTXGUSB (vc.md §7): the session's unused VcBind entry CTXCM (channel 13) is ren
 hostile capture renames it too).  Layouts: the HTML5 client's UsbEngine (9207988744) and its
 descriptor code (9614277073); the devices' descriptors and strings are made up in the USB 2.0
 layouts.
+
+CTXCPM (vc.md §9): the real session binds CTXCPM on channel 4 and never writes on it.  Layouts:
+the RISC OS client's cpmwire header and the HTML5 client's PrinterProcessor (8930246194) and CPM
+marshall functions (9435813423); printer names and spooled bytes are made up.
 
 The hostile capture carries offsets inside the header, counts the message cannot hold,
 reserved sub-format bits, bodies no source lays out and a message that never completes.
@@ -226,6 +230,72 @@ def build_gusb(w):
     client(gusb(0x36, 1))
 
 
+# ---- CTXCPM -------------------------------------------------------------------------------
+# The real session binds CTXCPM on channel 4 and never writes on it.  Layouts: the RISC OS client's
+# cpmwire header (CPM major version 2) and the HTML5 client's PrinterProcessor (8930246194) and CPM
+# marshall functions (9435813423); printer names, drivers and spooled bytes are made up.
+CPM_CH = 4
+PRINTER = b"HP LaserJet 4"
+
+
+def cpm_enum_entry(name, driver=b"", port=b"", comment=b"", flags=0, extra=b""):
+    """ENUMSTRUCT: u8 NameSize, DriverSize, PortSize, CommentSize, u32 Flags, u16 ExtraSize, then the strings."""
+    return (bytes([len(name), len(driver), len(port), len(comment)]) + struct.pack("<IH", flags, len(extra)) +
+            name + driver + port + comment + extra)
+
+
+def cpm_enum_reply(mpx, entries, result=0, size=None):
+    blob = b"".join(entries)
+    return bytes([192, mpx]) + struct.pack("<HHH", result, len(entries), len(blob) if size is None else size) + blob
+
+
+def cpm_open(mpx, name, access=0x11):
+    return bytes([65, mpx, len(name), access]) + name
+
+
+def cpm_write(mpx, ctx, data):
+    return bytes([68, mpx]) + struct.pack("<HH", ctx, len(data)) + data
+
+
+def cpm_reply(t, mpx, *words):
+    return bytes([t, mpx]) + b"".join(u16(w) for w in words)
+
+
+CPM_CONNECT2 = bytes([72, 0]) + struct.pack("<HHHH", 10, 4, 4, 0)
+CPM_ENUM_TWO = cpm_enum_reply(1, [cpm_enum_entry(PRINTER, b"HP LaserJet 4", b"LPT1:", b"2nd floor", flags=0x10),
+                                  cpm_enum_entry(b"Microsoft Print to PDF", b"Microsoft Print To PDF",
+                                                 b"PORTPROMPT:")])
+CPM_JOB = b"%PDF-1.4\n" + bytes((i * 7) & 0xFF for i in range(1491)) + b"%%EOF\n" + bytes(294)
+CPM_WRITE_1 = cpm_write(3, 1, CPM_JOB[:1500])
+
+
+def build_cpm(w):
+    s = SpikeSession(w, renames=())
+    host = lambda *m: s.send("s2c", s.frame("s2c", vw2(CPM_CH, b"".join(m))))     # noqa: E731
+    client = lambda *m: s.send("c2s", s.frame("c2s", vw2(CPM_CH, b"".join(m))))   # noqa: E731
+    # CONNECT2 (versions 4..4, no reply) and the first ENUMPRINTER in one write
+    host(CPM_CONNECT2, bytes([64, 1]) + struct.pack("<HH", 0, 1024))
+    client(CPM_ENUM_TWO)
+    host(bytes([64, 1]) + struct.pack("<HH", 2, 1024))
+    client(cpm_enum_reply(1, [], result=0x1208))                    # NOTFOUND / NOFILES: the end of the list
+    host(cpm_open(2, PRINTER))                                      # write access, exclusive
+    client(cpm_reply(193, 2, 0, 1))                                 # context 1
+    # 1500 bytes spooled over two writes in two TCP segments, answered; then 300 with MpxId 0 (no reply)
+    host(CPM_WRITE_1[:700])
+    host(CPM_WRITE_1[700:])
+    client(cpm_reply(196, 3, 0, 1500))
+    host(cpm_write(0, 1, CPM_JOB[1500:]))
+    # printer status asked and answered (selected, not busy), then out of paper unsolicited
+    host(bytes([69, 4]) + struct.pack("<HIH", 1, 0, 0))
+    client(bytes([197, 4]) + struct.pack("<HIIH", 0, 0x0090, 0, 0))
+    client(bytes([199, 0]) + struct.pack("<HI", 1, 0x0020))
+    host(bytes([66, 5]) + u16(1))
+    client(cpm_reply(194, 5, 0))
+    # a second printer opened without exclusive access: refused INVALID / BADACCESS, context 0xFFFF
+    host(cpm_open(6, b"Secret Printer", access=0x01))
+    client(cpm_reply(193, 6, 0x0C07, 0xFFFF))
+
+
 def build_dev_hostile(w):
     s = SpikeSession(w, renames=GUSB_RENAMES)
     # CTXCAM: WRITE whose data offset (2) lies inside its 8-byte header (read from 8)
@@ -255,6 +325,18 @@ def build_dev_hostile(w):
     s.send("c2s", s.frame("c2s", vw2(GUSB_CH, struct.pack("<IBH", 0x10000000, 0x20, 1) + bytes(8))))
     # a 5000-byte URB_RESPONSE of which 100 bytes ever come
     s.send("c2s", s.frame("c2s", vw2(GUSB_CH, struct.pack("<IBH", 5000, 0x20, 1) + bytes(93))))
+    # CTXCPM: CONNECT2 with a header size of 16; a write to a context never opened; reserved type 71 with bytes
+    s.send("s2c", s.frame("s2c", vw2(CPM_CH, bytes([72, 0]) + struct.pack("<HHHH", 16, 4, 4, 0))))
+    s.send("s2c", s.frame("s2c", vw2(CPM_CH, cpm_write(1, 9, b"orphan"))))
+    s.send("s2c", s.frame("s2c", vw2(CPM_CH, bytes([71, 0, 1, 2, 3]))))
+    # an ENUMPRINTER reply whose Size (100) is not its entries' 13 bytes; reserved type 200
+    s.send("c2s", s.frame("c2s", vw2(CPM_CH, cpm_enum_reply(1, [cpm_enum_entry(b"LPT")], size=100) +
+                                     bytes([200, 0, 9]))))
+    # an ENUMPRINTER reply claiming 0xFFFF printers (one comes) and an OPENPRINTER whose name (200 bytes)
+    # never comes: both never complete
+    s.send("c2s", s.frame("c2s", vw2(CPM_CH, bytes([192, 1]) + struct.pack("<HHH", 0, 0xFFFF, 0) +
+                                     cpm_enum_entry(b"LPT"))))
+    s.send("s2c", s.frame("s2c", vw2(CPM_CH, bytes([65, 7, 200, 0x11]) + b"short")))
 
 
 def fuzz_writes():
@@ -268,12 +350,15 @@ def fuzz_writes():
         [(0, GUSB_BIND_RESPONSE), (0, KEYBOARD[:50]), (0, KEYBOARD[50:]), (0, STICK + WEBCAM)],
         [(1, urb(0x24, 1, 3, bytes([0]) + u16(0x0005) + bytes([0x80, 6]) + u16(0x0100) + u16(0) +
                  struct.pack("<I", 18))), (0, urb_response(1, 3, bytes(18))), (0, urb_status(1, 6, 1))],
+        [(1, CPM_CONNECT2 + cpm_open(2, PRINTER)), (0, CPM_ENUM_TWO[:20]), (0, CPM_ENUM_TWO[20:]),
+         (0, cpm_reply(193, 2, 0, 1)), (1, CPM_WRITE_1[:700]), (1, CPM_WRITE_1[700:])],
     ]
 
 
 CAPTURES = {
     "vc-cam.pcap": build_cam,
     "vc-gusb.pcap": build_gusb,
+    "vc-cpm.pcap": build_cpm,
     "vc-dev-hostile.pcap": build_dev_hostile,
 }
 
