@@ -26,6 +26,7 @@ set(CITRIX_CORE_SOURCES
   vc_cut.c
   vc_lic.c
   vc_cdm.c
+  vc_dev.c
 )
 list(TRANSFORM CITRIX_CORE_SOURCES PREPEND "${_citrix_top}/plugin/core/")
 
@@ -49,10 +50,13 @@ list(TRANSFORM CITRIX_DISSECTOR_SOURCES PREPEND "${_citrix_top}/plugin/")
 # Virtual-channel decoders (plugin/vc/): the shared reassembly and one file
 # per channel.  Epan glue like the list above.
 set(CITRIX_VC_SOURCES
+  vc_cam.c
   vc_clipboard.c
+  vc_cpm.c
   vc_credentials.c
   vc_ctl.c
   vc_euem.c
+  vc_gusb.c
   vc_reasm.c
   vc_tui.c
   vc_names.c

@@ -247,6 +247,10 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CDM_WRITE, "Client drives (CTXCDM)", "Written to" },
     { ICA_TAP_CDM_OTHER, "Client drives (CTXCDM)", "Operation" },
     { ICA_TAP_FILE_TRANSFER, "File transfer (CTXFILE)", "File" },
+    { ICA_TAP_CAM_FORMAT, "Audio (CTXCAM)", "Audio format opened" },
+    { ICA_TAP_USB_DEVICE, "USB (CTXGUSB)", "Device announced" },
+    { ICA_TAP_CPM_PRINTER, "Printing (CTXCPM)", "Printer opened" },
+    { ICA_TAP_CPM_BYTES, "Printing (CTXCPM)", "Spooled to" },
 };
 
 static const fact_place *fact_place_of(guint8 kind)

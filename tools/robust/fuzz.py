@@ -91,6 +91,9 @@ def write_seeds(target, corpus, dirs):
         import vc_captures
         for writes in vc_captures.fuzz_writes():
             seeds.append(stream_input([(False, bytes([d]) + w) for d, w in writes]))
+        import vc_dev_captures
+        for writes in vc_dev_captures.fuzz_writes():
+            seeds.append(stream_input([(False, bytes([d]) + w) for d, w in writes]))
     for s in seeds:
         with open(os.path.join(corpus, "seed-" + hashlib.sha1(s).hexdigest()[:16]), "wb") as f:
             f.write(s)
