@@ -63,6 +63,7 @@ typedef gboolean wsc_pref_bool_t;
 #  define tvb_get_uint16        tvb_get_guint16
 #  define tvb_get_uint24        tvb_get_guint24
 #  define tvb_get_uint32        tvb_get_guint32
+#  define tvb_find_uint8        tvb_find_guint8
 #endif
 
 /* val_to_str() takes the allocator as its first argument from 4.6 on; before,

@@ -151,7 +151,7 @@ static const char *add_string(tvbuff_t *p, packet_info *pinfo, proto_tree *tree,
         expert_add_info_format(pinfo, oi, &ei_offset, "String offset %u: outside the payload", o);
         return NULL;
     }
-    gint end = tvb_find_guint8(p, base + o, -1, 0);
+    gint end = tvb_find_uint8(p, base + o, -1, 0);
     guint slen = end < 0 ? len - (base + o) : (guint)end + 1 - (base + o);
     const guint8 *s;
     proto_tree_add_item_ret_string(tree, hf, p, base + o, slen, ENC_UTF_8, pinfo->pool, &s);

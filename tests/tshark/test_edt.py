@@ -39,8 +39,9 @@ def column(path, field, filter=None, extra=()):
 
 def per_direction(path, prefixes, server_port, extra=()):
     """{"c2s"/"s2c": {field: [values in frame order]}} of every registered field under prefixes."""
-    fields = sorted(f for p in prefixes for f in registered_fields(WS, p)
-                    if not f.startswith(PER_FRAME))
+    # frame numbers (FT_FRAMENUM, e.g. ica.vc.msg.first_frame) differ between carriers
+    fields = sorted(f for p in prefixes for f, t in registered_fields(WS, p).items()
+                    if not f.startswith(PER_FRAME) and t != "FT_FRAMENUM")
     result = {"c2s": {f: [] for f in fields}, "s2c": {f: [] for f in fields}}
     # one tshark run per 150 fields: a command line of every field is long
     for i in range(0, len(fields), 150):
