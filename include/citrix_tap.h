@@ -53,7 +53,9 @@ enum ica_tap_fact_kind {
     ICA_TAP_CPM_BYTES,              /* value: bytes spooled to a printer, text: its name or NULL */
     ICA_TAP_USB_DEVICE,             /* text: "vid:pid class ..." as the descriptors give (CTXGUSB) */
     ICA_TAP_CAM_FORMAT,             /* text: "codec rate Hz channels" (CTXCAM) */
-    ICA_TAP_TWI_PROCESS             /* text: process or published application name (CTXTWI) */
+    ICA_TAP_TWI_PROCESS,            /* text: process or published application name (CTXTWI) */
+    /* added 2026-12-07 (lead) for issue 17's credentials_exposed finding in the GUI */
+    ICA_TAP_CREDENTIALS             /* value: password characters, text: its origin ("UI_C2H", "WDCREDENTIALS") */
 };
 
 typedef struct {
@@ -76,6 +78,8 @@ typedef struct {
     const ica_tap_ht *ht;       /* high-throughput headers in this chunk */
     guint16 n_fact;
     const ica_tap_fact *fact;   /* what the channel decoders learned in this chunk */
+    guint8 gap;                 /* bytes of this direction missing before this chunk (ica.gap) */
+    guint8 desync;              /* framing lost in this chunk (ica.desync.handshake, ica.desync.frame_length) */
 } ica_tap_rec;
 
 /* ---- tap "cgp": one record per CGP message ------------------------------ */

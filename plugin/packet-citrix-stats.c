@@ -37,7 +37,12 @@
  * session's client-to-server records); "refused_resume", a CGP resume the
  * server refused; "high_rtt", a high-throughput round-trip estimate over
  * 150 ms; "launch_failed", a CTXCTL launch answered with a failure status
- * (the ica tap's ICA_TAP_CTL_LAUNCH_STATUS fact).  A reset frame carries no
+ * (the ica tap's ICA_TAP_CTL_LAUNCH_STATUS fact); "credentials_exposed", a
+ * password in the handshake's UI_C2H module or a WDCREDENTIALS command of a
+ * session whose encryption is Basic or none (ICA_TAP_CREDENTIALS);
+ * "capture_gap", bytes the ICA decoder was told are missing (a TCP hole, a
+ * lost EDT datagram or CGP record); "desync", framing lost (the
+ * ica.desync.* expert infos).  A reset frame carries no
  * record: the TCP header TCP queued for its tap says RST on the first pass
  * (taps run then), and the verdict is kept with the frame for later passes.
  *
@@ -639,6 +644,9 @@ static expert_field ei_citrix_finding_reset = EI_INIT;
 static expert_field ei_citrix_finding_refused = EI_INIT;
 static expert_field ei_citrix_finding_high_rtt = EI_INIT;
 static expert_field ei_citrix_finding_launch_failed = EI_INIT;
+static expert_field ei_citrix_finding_credentials = EI_INIT;
+static expert_field ei_citrix_finding_gap = EI_INIT;
+static expert_field ei_citrix_finding_desync = EI_INIT;
 static int tcp_tap_id = -1;
 
 #define FINDING_RTT_MS 150      /* round trips over this are a finding (issue 17; HDX Insight's threshold) */
@@ -738,7 +746,8 @@ static proto_item *add_finding(proto_tree *tree, tvbuff_t *tvb, const char *kind
 static void reset_finding(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     reset_verdict *v = (reset_verdict *)p_get_proto_data(wmem_file_scope(), pinfo, proto_citrix, FINDING_KEY);
-    if (!v && !PINFO_FD_VISITED(pinfo) && tcp_tap_id > 0) {
+    /* also on a later pass: tshark -2 runs its first pass without taps */
+    if (!v && tcp_tap_id > 0) {
         const struct tcpheader *th = (const struct tcpheader *)fetch_tapped_data(tcp_tap_id, 0);
         conversation_t *conv = th && (th->th_flags & TH_RST) ? find_conversation_pinfo(pinfo, 0) : NULL;
         const citrix_conv *cc = conv ? (const citrix_conv *)conversation_get_proto_data(conv, proto_citrix) : NULL;
@@ -753,6 +762,32 @@ static void reset_finding(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         expert_add_info_format(pinfo, add_finding(tree, tvb, "reset"), &ei_citrix_finding_reset,
                                "Session %u: connection reset by the %s", v->number,
                                v->by_client ? "client" : "server");
+}
+
+/* What the ICA decoder met in this chunk: a password sent where the capture
+ * can read it (the session's encryption Basic or none, as tools/triage
+ * judges it), bytes missing before the chunk, framing lost in it. */
+static void show_stream_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ica_tap_rec *rec,
+                                 guint32 n)
+{
+    /* The UI_C2H module comes before the session's encryption is known: a
+     * password read then is as readable as one under Basic. */
+    guint enc = rec->sum ? rec->sum->encryption : ICA_ENC_UNKNOWN;
+    for (guint i = 0; rec->fact && i < rec->n_fact; i++)
+        if (rec->fact[i].kind == ICA_TAP_CREDENTIALS &&
+            (enc == ICA_ENC_BASIC || enc == ICA_ENC_NONE || enc == ICA_ENC_UNKNOWN))
+            expert_add_info_format(pinfo, add_finding(tree, tvb, "credentials_exposed"),
+                                   &ei_citrix_finding_credentials, "Session %u: the client sent a password (%s) "
+                                   "%s: readable from the capture", n, rec->fact[i].text ? rec->fact[i].text : "?",
+                                   enc == ICA_ENC_UNKNOWN ? "before encryption was agreed"
+                                   : enc == ICA_ENC_BASIC ? "under Basic encryption" : "unencrypted");
+    if (rec->gap)
+        expert_add_info_format(pinfo, add_finding(tree, tvb, "capture_gap"), &ei_citrix_finding_gap,
+                               "Session %u: %s bytes missing before this frame (not captured)", n,
+                               rec->dir == ICA_C2S ? "client-to-server" : "server-to-client");
+    if (rec->desync)
+        expert_add_info_format(pinfo, add_finding(tree, tvb, "desync"), &ei_citrix_finding_desync,
+                               "Session %u: ICA framing lost; the decoder searches for the next frame", n);
 }
 
 static void show_ica(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ica_tap_rec *rec,
@@ -796,6 +831,7 @@ static void show_ica(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const 
             expert_add_info_format(pinfo, add_finding(tree, tvb, "launch_failed"), &ei_citrix_finding_launch_failed,
                                    "Session %u: application launch failed (%s)", n,
                                    rec->fact[i].text ? rec->fact[i].text : "CTXCTL launch status");
+    show_stream_findings(tree, tvb, pinfo, rec, n);
 }
 
 /* citrix_tap.h: every record is queued on its tap and kept with the packet,
@@ -913,7 +949,8 @@ proto_register_citrix_stats(void)
         { &hf_citrix_finding, { "Finding", "citrix.finding", FT_STRING, BASE_NONE, NULL, 0x0,
             "What citrix-triage would report here: reset (TCP RST on a session's connection), refused_resume, "
             "high_rtt (high-throughput round-trip estimate over 150 ms), launch_failed (CTXCTL launch status other than "
-            "SUCCESS); with an expert info", HFILL } },
+            "SUCCESS), credentials_exposed (a password sent under Basic encryption or none), capture_gap (bytes "
+            "missing before this frame), desync (ICA framing lost); with an expert info", HFILL } },
     };
     static ei_register_info ei[] = {
         { &ei_citrix_finding_reset, { "citrix.finding.reset", PI_SEQUENCE, PI_WARN,
@@ -924,6 +961,12 @@ proto_register_citrix_stats(void)
             "High-throughput round-trip estimate over 150 ms", EXPFILL } },
         { &ei_citrix_finding_launch_failed, { "citrix.finding.launch_failed", PI_RESPONSE_CODE, PI_WARN,
             "Application launch failed", EXPFILL } },
+        { &ei_citrix_finding_credentials, { "citrix.finding.credentials_exposed", PI_SECURITY, PI_WARN,
+            "Password readable from the capture (Basic encryption or none)", EXPFILL } },
+        { &ei_citrix_finding_gap, { "citrix.finding.capture_gap", PI_SEQUENCE, PI_WARN,
+            "Bytes of the session missing from the capture", EXPFILL } },
+        { &ei_citrix_finding_desync, { "citrix.finding.desync", PI_MALFORMED, PI_WARN,
+            "ICA framing lost", EXPFILL } },
     };
     static gint *ett[] = { &ett_citrix };
     proto_citrix = proto_register_protocol("Citrix session summary (from the ICA, CGP and CCHA taps)",

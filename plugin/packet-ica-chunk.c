@@ -940,6 +940,19 @@ static guint16 tap_ht_values(const ica_frame_t *fd, packet_info *pinfo, ica_tap_
     return n;
 }
 
+/* Whether the core lost the framing in this chunk (the ica.desync.* expert infos). */
+static guint8 tap_desync(const ica_frame_t *fd)
+{
+    guint32 pos = 0;
+    for (guint i = 0; i < fd->nrecs; i++) {
+        ica_rec_t r;
+        pos = rec_get(fd, pos, &r);
+        if (r.type == ICA_EV_UNDECODED && (r.code == ICA_UNDEC_HANDSHAKE || r.code == ICA_UNDEC_FRAME_TOO_LONG))
+            return 1;
+    }
+    return 0;
+}
+
 static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, const guint8 *buf, packet_info *pinfo)
 {
     ica_tap_rec *rec = wmem_new0(pinfo->pool, ica_tap_rec);
@@ -957,6 +970,8 @@ static void queue_tap(const ica_frame_t *fd, ica_session *s, tvbuff_t *tvb, cons
     rec->n_ht = tap_ht_values(fd, pinfo, &ht);
     rec->ht = ht;
     rec->n_fact = ica_vc_tap_take(pinfo, &rec->fact);
+    rec->gap = fd->gap;
+    rec->desync = tap_desync(fd);
     citrix_tap_queue(ica_tap, pinfo, rec);
 }
 

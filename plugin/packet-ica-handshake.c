@@ -43,6 +43,7 @@
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include "packet-ica-int.h"
+#include "packet-ica-vc.h"
 #include "ica_caps.h"
 #include "ica_wd.h"
 #include "ica_basic.h"
@@ -621,6 +622,16 @@ static void dissect_ui_v5(tvbuff_t *mt, proto_tree *tree, const ica_ui_c2h *ui, 
         proto_tree_add_item(tree, hf_ica_ui_extra, mt, ui->v5_end, ui->fixed - ui->v5_end, ENC_NA);
 }
 
+/* Characters of a NUL-terminated string at off (to the end of the tvb when
+ * no NUL follows), without throwing. */
+static guint ui_string_chars(tvbuff_t *st, guint off, gboolean utf16)
+{
+    guint len = tvb_captured_length(st), n = 0, step = utf16 ? 2 : 1;
+    while (off + n + step <= len && (utf16 ? tvb_get_letohs(st, off + n) : tvb_get_uint8(st, off + n)) != 0)
+        n += step;
+    return n / step;
+}
+
 /* The variable part's strings, descrambled when EncryptionLevel is 1.
  * Offsets are module-relative, so the descrambled copy keeps the whole
  * module and only the variable part changes. */
@@ -643,6 +654,13 @@ static void dissect_ui_strings(tvbuff_t *mt, packet_info *pinfo, proto_tree *tre
             proto_tree_add_item(strings, *ui_strings[i].hf, st, ui->str[i].value, -1, str_enc);
         else if (ui->str[i].state == ICA_STR_BAD)
             expert_add_info(pinfo, items[i], &ei_ica_bad_offset);
+    }
+    /* a password the capture shows (not empty): the citrix post-dissector's credentials_exposed finding */
+    const ica_str_ref *pw = &ui->str[ICA_UI_PASSWORD];
+    if (pw->state == ICA_STR_AT) {
+        guint chars = ui_string_chars(st, pw->value, ui->encoding == 1);
+        if (chars)
+            ica_vc_tap_fact(pinfo, ICA_TAP_CREDENTIALS, (gint32)chars, "UI_C2H");
     }
 }
 

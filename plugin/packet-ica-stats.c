@@ -250,7 +250,7 @@ static const fact_place fact_places[] = {
     { ICA_TAP_CAM_FORMAT, "Audio (CTXCAM)", "Audio format opened" },
     { ICA_TAP_USB_DEVICE, "USB (CTXGUSB)", "Device announced" },
     { ICA_TAP_CPM_PRINTER, "Printing (CTXCPM)", "Printer opened" },
-    { ICA_TAP_CPM_BYTES, "Printing (CTXCPM)", "Spooled to" },
+    { ICA_TAP_CPM_BYTES, "Printing (CTXCPM)", NULL },
 };
 
 static const fact_place *fact_place_of(guint8 kind)
@@ -284,6 +284,7 @@ static void tick_fact(stats_tree *st, const ica_tap_rec *rec, const ica_tap_fact
     int sid = stats_tree_manip_node_int(MN_INCREASE, st, rec->label, top, TRUE, 0);
     switch (f->kind) {
     case ICA_TAP_CLIP_DATA:
+    case ICA_TAP_CPM_BYTES:     /* bytes spooled, summed per printer (count x average) */
         tick_fact_bytes(st, rec, sid, f);
         break;
     case ICA_TAP_EUEM_ROUNDTRIP: {

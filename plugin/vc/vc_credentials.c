@@ -105,6 +105,8 @@ static void add_data(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, const ic
             proto_tree_add_item(tree, hf_password, b, off[2], n, ENC_UTF_16 | ENC_LITTLE_ENDIAN);
         else
             expert_add_info(pinfo, pl, &ei_hidden);
+        if (n > 0)      /* the citrix post-dissector's credentials_exposed finding */
+            ica_vc_tap_fact(pinfo, ICA_TAP_CREDENTIALS, n / 2, "WDCREDENTIALS");
     }
     wmem_strbuf_append_printf(one, " %s\\%s", domain ? (const char *)domain : "?", user ? (const char *)user : "?");
     guint enc = s ? s->st.sum.encryption : ICA_ENC_UNKNOWN;

@@ -179,6 +179,10 @@ class HostileExact(unittest.TestCase):
                 for m in r[0].split(",")]
         self.assertIn("PDRFRAME length 3583 is beyond the negotiated ICA buffer length 2048 (MaxICAPacketLength 0): "
                       "searching for the next plausible frame", msgs)
+        # the same frame carries the citrix post-dissector's desync finding (what citrix-triage reports)
+        desync = [r[0] for r in WS.fields(path, ["frame.number"], filter="ica.desync.frame_length")]
+        self.assertEqual([r[0] for r in WS.fields(path, ["frame.number"], filter='citrix.finding == "desync"')],
+                         desync)
 
 
 for _name, (_proto, _checks, _pending) in CASES.items():

@@ -489,14 +489,21 @@ class Verdicts(unittest.TestCase):
 
     def test_same_findings_in_the_gui(self):
         """citrix.finding and its expert infos (Analyze > Expert Information) on the frames the
-        report names: resets with their side, the refused resume, a high-throughput round trip
-        over 150 ms (ica-ht.pcap: 300 ms in frame 33; frame 31's header carries no estimate)."""
-        def gui(cap):
+        report names: resets with their side, the refused resume, the password sent under Basic
+        encryption, a high-throughput round trip over 150 ms (ica-ht.pcap: 300 ms in frame 33;
+        frame 31's header carries no estimate); the same frames on two passes."""
+        def gui(cap, extra=()):
             rows = WS.fields(os.path.join(CAP, cap), ["frame.number", "citrix.finding", "_ws.expert.message"],
-                             filter="citrix.finding", aggregator="\x1e")
+                             filter="citrix.finding", aggregator="\x1e", extra=extra)
             return [(int(n), k, [m for m in msgs.split("\x1e") if m.startswith("Session ")]) for n, k, msgs in rows]
+        password = "Session 5: the client sent a password (UI_C2H) %s: readable from the capture"
+        # one pass: the password's frame comes before the session's encryption is known
         self.assertEqual(gui(ENDS), [(71, "reset", ["Session 1: connection reset by the server"]),
-                                     (174, "reset", ["Session 4: connection reset by the client"])])
+                                     (174, "reset", ["Session 4: connection reset by the client"]),
+                                     (181, "credentials_exposed", [password % "before encryption was agreed"])])
+        self.assertEqual(gui(ENDS, ["-2"]), [(71, "reset", ["Session 1: connection reset by the server"]),
+                                             (174, "reset", ["Session 4: connection reset by the client"]),
+                                             (181, "credentials_exposed", [password % "under Basic encryption"])])
         self.assertEqual(gui(REFUSED), [
             (8, "reset", ["Session 1: connection reset by the client"]),
             (13, "refused_resume", ["Session 1: Session Reliability resume refused by the server"])])
@@ -506,8 +513,22 @@ class Verdicts(unittest.TestCase):
             "high_rtt", "medium", 1, 33, "high-throughput round-trip estimate up to 300 ms (over 150 ms)")])
         gui_frames = {(n, k) for cap in (ENDS, REFUSED) for n, k, _ in gui(cap)}
         report = {(x["frame"], x["kind"]) for x in self.ends["findings"] + self.refused["findings"]
-                  if x["kind"] in ("reset", "refused_resume")}
+                  if x["kind"] in ("reset", "refused_resume", "credentials_exposed")}
         self.assertEqual(gui_frames, report)
+
+    def test_capture_gap_in_the_gui_and_report(self):
+        """edt-lost.pcap: the client datagram left out (edt_captures.py) is a gap the ICA decoder is
+        told of at frame 42; the report's capture_gap finding names that frame."""
+        rows = WS.fields(os.path.join(CAP, "edt-lost.pcap"), ["frame.number", "citrix.finding"],
+                         filter="citrix.finding")
+        self.assertEqual(rows, [["42", "capture_gap"]])
+        rc, out, err = triage(["--json", "edt-lost.pcap"])
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual([x for x in f["findings"] if x["kind"] == "capture_gap"], [finding(
+            "capture_gap", "medium", 1, 42,
+            "bytes not captured before 1 frame(s) (TCP segments, EDT datagrams or CGP records)")])
+        self.assertEqual(f["sessions"][0]["capture_gaps"], 1)
 
     def test_keepalive_gap(self):
         """10 s without a frame on a CGP connection whose keep-alive interval is 3 s

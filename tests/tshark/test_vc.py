@@ -397,15 +397,17 @@ class Credentials(unittest.TestCase):
         self.assertEqual(ints(d["ica.credentials.password_length"]), [10])
 
     def test_password_hidden_unless_preference(self):
+        # the last message is the citrix post-dissector's credentials_exposed finding (the report's)
+        finding = "Session 1: the client sent a password (WDCREDENTIALS) under Basic encryption: readable from the capture"
         _q, d, _bad = self.r()
         self.assertEqual(d["ica.credentials.password"], [])
         self.assertEqual(d["_ws.expert.message"], [
             "Credentials readable by anyone holding the capture: the session uses Basic encryption",
-            "Password not shown: enable the ica.show_passwords preference to see it"])
+            "Password not shown: enable the ica.show_passwords preference to see it", finding])
         _q, d, _bad = self.r(["-o", "ica.show_passwords:TRUE"])
         self.assertEqual(d["ica.credentials.password"], ["Secret123!"])
         self.assertEqual(d["_ws.expert.message"], [
-            "Credentials readable by anyone holding the capture: the session uses Basic encryption"])
+            "Credentials readable by anyone holding the capture: the session uses Basic encryption", finding])
 
     def test_credentials_tap(self):
         """Wireshark's credentials tap (Tools > Credentials) lists each user name with its frame.  tshark

@@ -441,7 +441,14 @@ class CpmStatistics(unittest.TestCase):
         session = statstree.find(statstree.parse(out)["Citrix/ICA sessions"], "Printing (CTXCPM)", SESSION)
         got = {c.name: c.count for c in session.children}
         self.assertEqual(got, {"Printer opened: HP LaserJet 4": 1, "Printer opened: Secret Printer": 1,
-                               "Spooled to: HP LaserJet 4": 2})
+                               "server to client": 0})
+        # bytes spooled, summed: two WRITEPRINTERs of 300 and 1500 bytes (ica.cpm.write_size)
+        spooled = session.child("server to client").child("HP LaserJet 4 (bytes)").values
+        self.assertEqual((spooled["count"], spooled["min"], spooled["max"]), (2, 300, 1500))
+        self.assertEqual(round(spooled["count"] * spooled["average"]), 1800)
+        sizes = [int(v) for (r,) in WS.fields(CPM, ["ica.cpm.write_size"], filter="ica.cpm.write_size", aggregator=",")
+                 for v in r.split(",")]
+        self.assertEqual(sum(sizes), 1800)
 
 
 class Hostile(unittest.TestCase):

@@ -70,7 +70,7 @@ def wireshark(plugin):
 FIELDS = [
     "frame.number", "frame.time_relative",
     "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream",
-    "tcp.analysis.lost_segment",
+    "tcp.analysis.lost_segment", "citrix.finding",
     "citrix.session", "citrix.transport", "citrix.direction", "citrix.ica_bytes",
     "citrix.vc.number", "citrix.vc.bytes", "citrix.rtt_ms", "citrix.bandwidth_bps",
     "citrix.cgp.event", "citrix.client_name", "citrix.client_build", "citrix.client_product_id",
@@ -78,8 +78,8 @@ FIELDS = [
     # ends, latency split, launch timeline, findings (verdicts.py)
     "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.analysis.ack_rtt",
     "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
-    "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.desync.frame_length",
-    "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
+    "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.credentials.password_length",
+    "ica.desync.frame_length", "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
     "ica.ctl.launch_status", "edt.handshake.variant",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
@@ -348,7 +348,8 @@ def sessions_from(rows, tree):
                 s["refused_resumes"] += 1
                 s["_refused_t"].append(t)
                 s["_refused_frames"].append(frame)
-        if r.get("tcp.analysis.lost_segment"):
+        # TCP's own verdict, or the ICA decoder told of bytes missing (a lost EDT datagram or CGP record too)
+        if r.get("tcp.analysis.lost_segment") or "capture_gap" in (r.get("citrix.finding") or []):
             s["_gap_t"].append(t)
             s["_gap_frames"].append(frame)
     out = []
@@ -395,7 +396,9 @@ def note_verdict_rows(s, r, t, frame, dirs):
             marks[key + "_frame"] = frame
     for ch in r.get("citrix.vc.number") or []:
         s["_ch_t"].append((t, ch, None))
-    if r.get("ica.ui.password") and any(r.get("ica.ui.password")):
+    # a password in the handshake (UI_C2H) or in WDCREDENTIALS (its length: the password itself is hidden)
+    if any(r.get("ica.ui.password") or []) or \
+            any(v and int(v) > 0 for v in r.get("ica.credentials.password_length") or []):
         s["_password_frames"].append(frame)
     s["_launch_failed"] += [(frame, v) for v in verdicts.ints(r, "ica.ctl.launch_status") if v != 0]
     if verdicts.present(r, "ica.desync.frame_length") or verdicts.present(r, "ica.desync.handshake"):
@@ -621,7 +624,7 @@ def text_report(result):
             if s["transport"] and s["transport"].startswith("cgp"):
                 out.append("    CGP resumes %d, refused %d" % (s["resumes"], s["refused_resumes"]))
             if s["capture_gaps"]:
-                out.append("    capture gaps (segments not captured): %d" % s["capture_gaps"])
+                out.append("    capture gaps (bytes not captured): %d" % s["capture_gaps"])
             out.append("    ended: " + end_text(s["end"]))
             for key, label in (("reconnect_of", "auto client reconnect of session"),
                                ("reconnected_by", "reconnected as session")):

@@ -193,13 +193,16 @@ def findings_of(s, conns, rtt):
     for frame in s["_refused_frames"]:
         out.append(finding("refused_resume", "high", n, frame, "Session Reliability resume refused by the server"))
     out += launch_failures(s)
-    if s["_password_frames"] and s["encryption"] in ("Basic", "none"):
+    # as the citrix post-dissector judges it (citrix.finding): a password read from a session whose
+    # encryption is Basic, none or never agreed in the capture
+    if s["_password_frames"] and s["encryption"] in ("Basic", "none", None):
         out.append(finding("credentials_exposed", "high", n, s["_password_frames"][0],
                            "the client sent a password under %s encryption (readable from the capture)"
-                           % s["encryption"]))
+                           % (s["encryption"] or "no agreed")))
     if s["_gap_frames"]:
         out.append(finding("capture_gap", "medium", n, s["_gap_frames"][0],
-                           "%d TCP segment(s) not captured" % len(s["_gap_frames"])))
+                           "bytes not captured before %d frame(s) (TCP segments, EDT datagrams or CGP records)"
+                           % len(s["_gap_frames"])))
     if s["_desync_frames"]:
         out.append(finding("desync", "medium", n, s["_desync_frames"][0],
                            "ICA framing lost %d time(s); the decoder searched for the next frame"
