@@ -29,7 +29,8 @@ FIELDS = [
     "ica.vc.msg.bad_length",
     "ica.twi.op", "ica.twi.server_name", "ica.twi.user_name", "ica.twi.domain", "ica.twi.string_offset",
     "ica.twi.process_description", "ica.twi.process_path", "ica.twi.published_name", "ica.twi.process_id",
-    "ica.twi.parent_process_id", "ica.twi.client_type", "ica.twi.client_version", "ica.twi.client_twi_version",
+    "ica.twi.parent_process_id", "ica.twi.host_id", "ica.twi.rect.right", "ica.twi.window_name",
+    "ica.twi.client_type", "ica.twi.client_version", "ica.twi.client_twi_version",
     "ica.lic.msg_type", "ica.lic.company_name", "ica.lic.product_id", "ica.lic.scope", "ica.lic.cert.version",
     "ica.lic.cert.count", "ica.lic.cert.len", "ica.lic.cert", "ica.lic.platform_id", "ica.lic.key_exchange_alg",
     "ica.lic.blob.len", "ica.lic.msg_size", "ica.lic.mac", "ica.lic.undecoded",
@@ -70,8 +71,8 @@ class Hostile(unittest.TestCase):
 
     def test_channels(self):
         self.assertEqual({n: ints(f["ica.vc.number"]) for n, f in self.frames().items()},
-                         {**{n: [15] for n in range(127, 131)}, **{n: [18] for n in range(131, 137)},
-                          137: [8], 138: [8], 139: [8], 140: [8, 8], 141: [8], 142: [13], 143: [4], 144: [4]})
+                         {**{n: [15] for n in range(127, 132)}, **{n: [18] for n in range(132, 139)},
+                          **{n: [8] for n in range(139, 143)}, 143: [8, 8], 144: [8], 145: [13], 146: [4], 147: [4]})
 
     def test_twi_sysinfo_domain_offset_past_payload(self):
         f = self.frames()[127]
@@ -89,19 +90,27 @@ class Hostile(unittest.TestCase):
         self.assertEqual(f["ica.twi.published_name"], ["#App"])
         self.assertEqual((ints(f["ica.twi.process_id"]), ints(f["ica.twi.parent_process_id"])), ([8688], [5592]))
 
-    def test_twi_reply_without_request(self):
+    def test_twi_createw_title_offset_past_payload(self):
         f = self.frames()[129]
-        self.assertEqual(self.marks(129), [])
+        self.assertEqual(self.marks(129), [("String offset 4096: outside the payload", ERROR, MALFORMED)])
+        self.assertEqual((ints(f["ica.twi.host_id"]), ints(f["ica.twi.process_id"])), ([0x00010044], [8688]))
+        self.assertEqual(ints(f["ica.twi.rect.right"]), [1920, 1920])
+        self.assertEqual(ints(f["ica.twi.string_offset"]), [4096, 58])
+        self.assertEqual(f["ica.twi.window_name"], [])
+
+    def test_twi_reply_without_request(self):
+        f = self.frames()[130]
+        self.assertEqual(self.marks(130), [])
         self.assertEqual([ints(f[k]) for k in ("ica.twi.op", "ica.twi.client_type", "ica.twi.client_version",
                                                "ica.twi.client_twi_version")], [[1], [1], [3], [2]])
 
     def test_twi_never_completes(self):
-        self.assertEqual(self.marks(130), self.never_completed(3 + 0xFFFF))
-        self.assertEqual(self.frames()[130]["ica.twi.op"], [])
+        self.assertEqual(self.marks(131), self.never_completed(3 + 0xFFFF))
+        self.assertEqual(self.frames()[131]["ica.twi.op"], [])
 
     def test_lic_cert_chain_count_and_length_lie(self):
-        f = self.frames()[131]
-        self.assertEqual(self.marks(131), [("Certificate chain: Part runs past the message", ERROR, MALFORMED)])
+        f = self.frames()[132]
+        self.assertEqual(self.marks(132), [("Certificate chain: Part runs past the message", ERROR, MALFORMED)])
         self.assertEqual((f["ica.lic.company_name"], f["ica.lic.product_id"], f["ica.lic.scope"]),
                          (["Microsoft Corporation"], ["A02"], ["microsoft.com"]))
         self.assertEqual(ints(f["ica.lic.cert.version"]), [2])
@@ -110,8 +119,8 @@ class Hostile(unittest.TestCase):
         self.assertEqual(ints(f["ica.lic.blob.len"]), [4, 20, 14])
 
     def test_lic_license_der_length_lie(self):
-        f = self.frames()[132]
-        self.assertEqual(self.marks(132), [("License (CMS SignedData): Part runs past the message at offset 42",
+        f = self.frames()[133]
+        self.assertEqual(self.marks(133), [("License (CMS SignedData): Part runs past the message at offset 42",
                                             ERROR, MALFORMED)])
         self.assertEqual(ints(f["ica.lic.key_exchange_alg"]), [1])
         self.assertEqual(ints(f["ica.lic.platform_id"]), [0x08010000])
@@ -121,61 +130,74 @@ class Hostile(unittest.TestCase):
         self.assertEqual([len(m) for m in f["ica.lic.mac"]], [32])     # the parts after the blob still there
 
     def test_lic_reply_without_request_size_lie(self):
-        f = self.frames()[133]
-        self.assertEqual(self.marks(133), [("wMsgSize 256, the PDU holds 66 bytes", ERROR, MALFORMED)])
+        f = self.frames()[134]
+        self.assertEqual(self.marks(134), [("wMsgSize 256, the PDU holds 66 bytes", ERROR, MALFORMED)])
         self.assertEqual((ints(f["ica.lic.msg_type"]), ints(f["ica.lic.msg_size"])), ([0x15], [256]))
         self.assertEqual(ints(f["ica.lic.blob.len"]), [18, 20])
         self.assertEqual([len(m) for m in f["ica.lic.mac"]], [32])
 
     def test_lic_blob_past_message(self):
-        f = self.frames()[134]
-        self.assertEqual(self.marks(134), [("Part runs past the message (offset 8)", ERROR, MALFORMED)])
+        f = self.frames()[135]
+        self.assertEqual(self.marks(135), [("Part runs past the message (offset 8)", ERROR, MALFORMED)])
         self.assertEqual(ints(f["ica.lic.msg_type"]), [0x02])
         self.assertEqual(f["ica.lic.mac"], [])
         self.assertEqual(len(f["ica.lic.undecoded"][0]) // 2, 4 + 10 + 16)    # blob header, its 10 bytes, MAC
 
+    def test_lic_scope_count_too_large(self):
+        f = self.frames()[136]
+        self.assertEqual(self.marks(136), [("More parts than the decoder keeps (offset 446)", ERROR, MALFORMED)])
+        self.assertEqual(ints(f["ica.lic.cert.version"]), [1])
+        self.assertEqual(f["ica.lic.scope"], ["microsoft.com"] * 17)     # 24 parts kept: 7 before the scopes
+        self.assertEqual(f["ica.lic.undecoded"], [("0e000e00" + b"microsoft.com\x00".hex()) * 3])
+
     def test_lic_cbdata_below_header_and_never_completes(self):
-        f = self.frames()[135]
-        self.assertEqual(self.marks(135), [("Message claims 2 bytes, less than its own header: rest of the write "
+        f = self.frames()[137]
+        self.assertEqual(self.marks(137), [("Message claims 2 bytes, less than its own header: rest of the write "
                                             "dropped", ERROR, MALFORMED)])
         self.assertEqual(ints(f["ica.vc.msg.bad_length"]), [2])
         self.assertEqual(f["ica.lic.msg_type"], [])
-        self.assertEqual(self.marks(136), self.never_completed(5330))
+        self.assertEqual(self.marks(138), self.never_completed(5330))
 
     def test_tui_reply_without_request(self):
-        f = self.frames()[137]
-        self.assertEqual(self.marks(137), [])
+        f = self.frames()[139]
+        self.assertEqual(self.marks(139), [])
         self.assertEqual((ints(f["ica.tui.type"]), ints(f["ica.tui.value"])), ([0x80], [4]))
 
     def test_tui_text_record_lies(self):
-        a, b = self.frames()[138], self.frames()[139]
-        self.assertEqual(self.marks(138), [("Text record offset 32767: no 12-byte record there", ERROR, MALFORMED)])
-        self.assertEqual(self.marks(139), [("Text record length 400: below its 12-byte header or past the message",
+        a, b = self.frames()[140], self.frames()[141]
+        self.assertEqual(self.marks(140), [("Text record offset 32767: no 12-byte record there", ERROR, MALFORMED)])
+        self.assertEqual(self.marks(141), [("Text record length 400: below its 12-byte header or past the message",
                                             ERROR, MALFORMED)])
         self.assertEqual((ints(a["ica.tui.counter"]), ints(a["ica.tui.text_offset"])), ([2], [0x7FFF]))
         self.assertEqual((ints(b["ica.tui.counter"]), ints(b["ica.tui.record_len"])), ([3], [400]))
         self.assertEqual((a["ica.tui.text"], b["ica.tui.text"]), ([], []))
 
+    def test_tui_status_shorter_than_fixed_part(self):
+        f = self.frames()[142]
+        self.assertEqual(self.marks(142), [("Message shorter than its fixed part", ERROR, MALFORMED)])
+        self.assertEqual((ints(f["ica.tui.type"]), f["ica.tui.undecoded"], f["ica.tui.counter"]),
+                         ([2], ["1e0000000500"], []))
+
     def test_tui_good_status_after_the_lies(self):
-        f = self.frames()[140]
+        f = self.frames()[143]
         self.assertEqual((ints(f["ica.tui.counter"]), f["ica.tui.text"], ints(f["ica.tui.locale"]),
                           ints(f["ica.tui.progress"])), ([4], ["Préparation de Windows"], [0x040C], [60]))
-        self.assertEqual([m for m, sev, _g in self.marks(140) if sev >= NOTE], [])
+        self.assertEqual([m for m, sev, _g in self.marks(143) if sev >= NOTE], [])
 
     def test_tui_never_completes(self):
-        self.assertEqual(self.marks(141), self.never_completed(3000))
+        self.assertEqual(self.marks(144), self.never_completed(3000))
 
     def test_names(self):
         fr = self.frames()
-        self.assertEqual(self.marks(142), [("Name without its NUL at the message end", ERROR, MALFORMED)])
-        self.assertEqual(fr[142]["ica.vcnames.name"], [])
-        self.assertEqual(fr[142]["ica.vcnames.undecoded"],
+        self.assertEqual(self.marks(145), [("Name without its NUL at the message end", ERROR, MALFORMED)])
+        self.assertEqual(fr[145]["ica.vcnames.name"], [])
+        self.assertEqual(fr[145]["ica.vcnames.undecoded"],
                          ["8000", "DVCRenderingAdapter".encode("utf-16-le").hex() + "58"])
         real = ["FileRedirectorChannel", "PlugAndPlay", "PNPDR"]
-        self.assertEqual((self.marks(143), fr[143]["ica.vcnames.name"]), ([], real))
-        self.assertEqual(self.marks(144), [("Name list not ended by an empty name (inferred from a capture: every "
+        self.assertEqual((self.marks(146), fr[146]["ica.vcnames.name"]), ([], real))
+        self.assertEqual(self.marks(147), [("Name list not ended by an empty name (inferred from a capture: every "
                                             "list there ends so)", WARN, MALFORMED)])
-        self.assertEqual(fr[144]["ica.vcnames.name"], real)
+        self.assertEqual(fr[147]["ica.vcnames.name"], real)
 
     def test_no_exception(self):
         # a dissector exception would show as _ws.malformed without one of the marks above

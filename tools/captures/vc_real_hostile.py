@@ -9,7 +9,7 @@ layouts the decoders parse (plugin/vc/vc_twi.c, vc_lic.c, vc_tui.c, vc_names.c) 
 the real 2021 session's decoded output shows (tests/tshark/test_vc_real.py: SVMSCTXVM102, Login, Local,
 LogonUI.exe, Microsoft Corporation, A02, microsoft.com, platform id 0x08010000, "Bienvenue", the name
 lists), then made to lie: string offsets past the payload or inside the fixed fields, a string without
-its NUL, a certificate count and a DER length past the blob, a blob length past the message, wMsgSize
+its NUL, a certificate count and a DER length past the blob, a scope count too large, a blob length past the message, wMsgSize
 not the PDU's, a text record offset and length past the message, a name without its NUL and a list
 without its end, replies without their requests, and on each channel a message that never completes.
 
@@ -63,6 +63,10 @@ def build_twi(s):
     # CREATEP: the path's offset (2) inside the 16 fixed bytes; the published name runs to the end with no NUL
     d = 16
     host(twi_createp([d, 2, d + len(PROC_DESC)], 8688, 5592, PROC_DESC + b"#App"))
+    # CREATEW_V2 (0x3F) of the real window: its title offset (4096) past the payload, the group id an empty string
+    rects = u32(0) * 2 + u32(1920) + u32(0)
+    host(twi(0x3F, u32(0x00010044) + u32(0x96000844) + u32(0x00010080) + rects + rects + u32(0) + u32(8688) +
+             u16(0) + u16(4096) + u16(58) + b"\x00"))
     # a client START_ACK (client type 3, TWI version 2) with no START before it: a reply without a request
     s.send("c2s", s.frame("c2s", vw2(TWI_CH, twi(0x01, bytes([1, 3, 2, 0]) + u32(0)))))
     # a payload length of 65535 of which 20 bytes ever come: never completes
@@ -84,10 +88,10 @@ def counted(text):
     return u32(len(data)) + data
 
 
-def lic_request(cert):
+def lic_request(cert, scopes=1, scope_blobs=1):
     """LICENSE_REQUEST as the real host sends it, with the server certificate blob data cert."""
     return lic(0x00, 0x01, bytes(range(32)) + u32(0x000A0000) + counted("Microsoft Corporation") + counted("A02") +
-               blob(0x0D, u32(1)) + blob(0x03, cert) + u32(1) + blob(0x0E, b"microsoft.com\x00"))
+               blob(0x0D, u32(1)) + blob(0x03, cert) + u32(scopes) + blob(0x0E, b"microsoft.com\x00") * scope_blobs)
 
 
 def der(tag, content, length=None):
@@ -122,6 +126,8 @@ def build_lic(s):
     client(lic(0x80, 0x15, blob(0x01, bytes(18)) + blob(0x01, bytes(20)) + bytes(16), size=256))
     # PLATFORM_CHALLENGE whose challenge blob length (0x2000) runs past the message
     host(lic(0x00, 0x02, u32(0) + blob(0x01, bytes(10), blen=0x2000) + bytes(16)))
+    # a proprietary certificate, ScopeCount 0xFFFFFFFF and 20 scopes: more parts than the decoder keeps (24)
+    host(lic_request(u32(1) + bytes(20), scopes=0xFFFFFFFF, scope_blobs=20))
     # cbData 2, less than its own header; then a 5330-byte message of which 100 bytes ever come
     host(bytes([0x01]) + u16(2) + b"lost")
     client(lic(0x80, 0x12, bytes(93), cb=5330))
@@ -148,6 +154,8 @@ def build_tui(s):
     host(tui_status(2, "Bienvenue", 50, toff=0x7FFF))
     # record length 400, past the message
     host(tui_status(3, "Bienvenue", 50, rlen=400))
+    # a status whose 6-byte body is shorter than its 8 fixed bytes
+    host(tui(2, u16(30) + u16(0) + u16(5)))
     # a good status over two writes in one segment: still decoded after the lies
     good = tui_status(4, "Préparation de Windows", 60)
     host(good[:17], good[17:])
