@@ -71,8 +71,8 @@ class Hostile(unittest.TestCase):
 
     def test_channels(self):
         self.assertEqual({n: ints(f["ica.vc.number"]) for n, f in self.frames().items()},
-                         {**{n: [15] for n in range(127, 132)}, **{n: [18] for n in range(132, 139)},
-                          **{n: [8] for n in range(139, 143)}, 143: [8, 8], 144: [8], 145: [13], 146: [4], 147: [4]})
+                         {**{n: [15] for n in range(127, 132)}, **{n: [18] for n in range(132, 140)},
+                          **{n: [8] for n in range(140, 144)}, 144: [8, 8], 145: [8], 146: [13], 147: [4], 148: [4]})
 
     def test_twi_sysinfo_domain_offset_past_payload(self):
         f = self.frames()[127]
@@ -150,54 +150,64 @@ class Hostile(unittest.TestCase):
         self.assertEqual(f["ica.lic.scope"], ["microsoft.com"] * 17)     # 24 parts kept: 7 before the scopes
         self.assertEqual(f["ica.lic.undecoded"], [("0e000e00" + b"microsoft.com\x00".hex()) * 3])
 
-    def test_lic_cbdata_below_header_and_never_completes(self):
+    def test_lic_x509_der_lie_contained(self):
+        # the certificate goes to Wireshark's X.509 dissector: its own mark (text per Wireshark version),
+        # its exception kept in its subtree, the parts after it still decoded
         f = self.frames()[137]
-        self.assertEqual(self.marks(137), [("Message claims 2 bytes, less than its own header: rest of the write "
+        marks = self.marks(137)
+        self.assertEqual([(s, g) for _m, s, g in marks], [(WARN, MALFORMED)])
+        self.assertTrue(marks[0][0].startswith("BER Error"), marks)
+        self.assertEqual((ints(f["ica.lic.cert.count"]), ints(f["ica.lic.cert.len"])), ([1], [6]))
+        self.assertEqual(f["ica.lic.scope"], ["microsoft.com"])
+
+    def test_lic_cbdata_below_header_and_never_completes(self):
+        f = self.frames()[138]
+        self.assertEqual(self.marks(138), [("Message claims 2 bytes, less than its own header: rest of the write "
                                             "dropped", ERROR, MALFORMED)])
         self.assertEqual(ints(f["ica.vc.msg.bad_length"]), [2])
         self.assertEqual(f["ica.lic.msg_type"], [])
-        self.assertEqual(self.marks(138), self.never_completed(5330))
+        self.assertEqual(self.marks(139), self.never_completed(5330))
 
     def test_tui_reply_without_request(self):
-        f = self.frames()[139]
-        self.assertEqual(self.marks(139), [])
+        f = self.frames()[140]
+        self.assertEqual(self.marks(140), [])
         self.assertEqual((ints(f["ica.tui.type"]), ints(f["ica.tui.value"])), ([0x80], [4]))
 
     def test_tui_text_record_lies(self):
-        a, b = self.frames()[140], self.frames()[141]
-        self.assertEqual(self.marks(140), [("Text record offset 32767: no 12-byte record there", ERROR, MALFORMED)])
-        self.assertEqual(self.marks(141), [("Text record length 400: below its 12-byte header or past the message",
+        a, b = self.frames()[141], self.frames()[142]
+        self.assertEqual(self.marks(141), [("Text record offset 32767: no 12-byte record there", ERROR, MALFORMED)])
+        self.assertEqual(self.marks(142), [("Text record length 400: below its 12-byte header or past the message",
                                             ERROR, MALFORMED)])
         self.assertEqual((ints(a["ica.tui.counter"]), ints(a["ica.tui.text_offset"])), ([2], [0x7FFF]))
         self.assertEqual((ints(b["ica.tui.counter"]), ints(b["ica.tui.record_len"])), ([3], [400]))
         self.assertEqual((a["ica.tui.text"], b["ica.tui.text"]), ([], []))
 
     def test_tui_status_shorter_than_fixed_part(self):
-        f = self.frames()[142]
-        self.assertEqual(self.marks(142), [("Message shorter than its fixed part", ERROR, MALFORMED)])
+        f = self.frames()[143]
+        self.assertEqual(self.marks(143), [("Message shorter than its fixed part", ERROR, MALFORMED)])
         self.assertEqual((ints(f["ica.tui.type"]), f["ica.tui.undecoded"], f["ica.tui.counter"]),
                          ([2], ["1e0000000500"], []))
 
     def test_tui_good_status_after_the_lies(self):
-        f = self.frames()[143]
+        f = self.frames()[144]
         self.assertEqual((ints(f["ica.tui.counter"]), f["ica.tui.text"], ints(f["ica.tui.locale"]),
                           ints(f["ica.tui.progress"])), ([4], ["Préparation de Windows"], [0x040C], [60]))
-        self.assertEqual([m for m, sev, _g in self.marks(143) if sev >= NOTE], [])
+        self.assertEqual([m for m, sev, _g in self.marks(144) if sev >= NOTE], [])
 
     def test_tui_never_completes(self):
-        self.assertEqual(self.marks(144), self.never_completed(3000))
+        self.assertEqual(self.marks(145), self.never_completed(3000))
 
     def test_names(self):
         fr = self.frames()
-        self.assertEqual(self.marks(145), [("Name without its NUL at the message end", ERROR, MALFORMED)])
-        self.assertEqual(fr[145]["ica.vcnames.name"], [])
-        self.assertEqual(fr[145]["ica.vcnames.undecoded"],
+        self.assertEqual(self.marks(146), [("Name without its NUL at the message end", ERROR, MALFORMED)])
+        self.assertEqual(fr[146]["ica.vcnames.name"], [])
+        self.assertEqual(fr[146]["ica.vcnames.undecoded"],
                          ["8000", "DVCRenderingAdapter".encode("utf-16-le").hex() + "58"])
         real = ["FileRedirectorChannel", "PlugAndPlay", "PNPDR"]
-        self.assertEqual((self.marks(146), fr[146]["ica.vcnames.name"]), ([], real))
-        self.assertEqual(self.marks(147), [("Name list not ended by an empty name (inferred from a capture: every "
+        self.assertEqual((self.marks(147), fr[147]["ica.vcnames.name"]), ([], real))
+        self.assertEqual(self.marks(148), [("Name list not ended by an empty name (inferred from a capture: every "
                                             "list there ends so)", WARN, MALFORMED)])
-        self.assertEqual(fr[147]["ica.vcnames.name"], real)
+        self.assertEqual(fr[148]["ica.vcnames.name"], real)
 
     def test_no_exception(self):
         # a dissector exception would show as _ws.malformed without one of the marks above

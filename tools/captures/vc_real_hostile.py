@@ -128,6 +128,9 @@ def build_lic(s):
     host(lic(0x00, 0x02, u32(0) + blob(0x01, bytes(10), blen=0x2000) + bytes(16)))
     # a proprietary certificate, ScopeCount 0xFFFFFFFF and 20 scopes: more parts than the decoder keeps (24)
     host(lic_request(u32(1) + bytes(20), scopes=0xFFFFFFFF, scope_blobs=20))
+    # an X.509 chain of one certificate whose DER length (0x7FFFFFFF) lies inside its cbCert (6): handed to
+    # Wireshark's X.509 dissector, whose exception must stay in its subtree (the scope after it still decoded)
+    host(lic_request(u32(2) + u32(1) + u32(6) + bytes.fromhex("30847fffffff")))
     # cbData 2, less than its own header; then a 5330-byte message of which 100 bytes ever come
     host(bytes([0x01]) + u16(2) + b"lost")
     client(lic(0x80, 0x12, bytes(93), cb=5330))
