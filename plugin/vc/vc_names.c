@@ -24,6 +24,7 @@ static int hf_name = -1;
 static int hf_undecoded = -1;
 static int ett_vcnames = -1;
 static expert_field ei_unterminated = EI_INIT;
+static expert_field ei_unended = EI_INIT;
 
 #define NAMES_LEAD 0x80         /* first byte of the client's name-list message */
 #define NAMES_START 2           /* 80 00, then the names */
@@ -50,6 +51,8 @@ static guint32 add_names(tvbuff_t *t, packet_info *pinfo, proto_tree *tree, wmem
         wmem_strbuf_append_printf(sum, "%s%s", n++ ? ", " : " ", (const char *)s);
         off = end + 2;
     }
+    /* every list in the capture ends with an empty name: one without it may be cut */
+    expert_add_info(pinfo, proto_tree_get_parent(tree), &ei_unended);
     return off;
 }
 
@@ -84,6 +87,7 @@ proto_register_ica_vcnames(void)
     static int *ett[] = { &ett_vcnames };
     static ei_register_info ei[] = {
         { &ei_unterminated, { "ica.vcnames.unterminated", PI_MALFORMED, PI_ERROR, "Name without its NUL at the message end", EXPFILL } },
+        { &ei_unended, { "ica.vcnames.unended", PI_MALFORMED, PI_WARN, "Name list not ended by an empty name (inferred from a capture: every list there ends so)", EXPFILL } },
     };
     proto_vcnames = proto_register_protocol("Citrix ICA CITRIXD/PNPREDI name lists", "CTXVCNAMES", "ica.vcnames");
     proto_register_field_array(proto_vcnames, hf, array_length(hf));

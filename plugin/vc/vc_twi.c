@@ -141,14 +141,22 @@ static void add_bytes(tvbuff_t *p, proto_tree *tree, guint from, guint to)
         proto_tree_add_item(tree, hf_undecoded, p, from, to - from, ENC_NA);
 }
 
-/* A NUL-terminated string at base + the u16 offset at p[ooff]; returns it or NULL. */
-static const char *add_string(tvbuff_t *p, packet_info *pinfo, proto_tree *tree, int hf, guint ooff, guint base)
+/* A NUL-terminated string at base + the u16 offset at p[ooff]; returns it or NULL.
+ * Strings follow the message's fixed fields: an offset into them (fixed: their
+ * size) would show those fields' bytes as the string, so it is marked instead. */
+static const char *add_string(tvbuff_t *p, packet_info *pinfo, proto_tree *tree, int hf, guint ooff, guint base,
+                              guint fixed)
 {
     guint len = tvb_reported_length(p);
     guint32 o;
     proto_item *oi = proto_tree_add_item_ret_uint(tree, hf_string_offset, p, ooff, 2, ENC_LITTLE_ENDIAN, &o);
     if (base + o >= len) {
         expert_add_info_format(pinfo, oi, &ei_offset, "String offset %u: outside the payload", o);
+        return NULL;
+    }
+    if (base + o < fixed) {
+        expert_add_info_format(pinfo, oi, &ei_offset, "String offset %u: inside the %u bytes of fixed fields", o,
+                               fixed);
         return NULL;
     }
     gint end = tvb_find_uint8(p, base + o, -1, 0);
@@ -176,9 +184,9 @@ static void add_sysinfo(tvbuff_t *p, packet_info *pinfo, proto_tree *tree, wmem_
 {
     proto_tree_add_item(tree, hf_main_window, p, 0, 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_metrics, p, 4, 44, ENC_NA);
-    const char *srv = add_string(p, pinfo, tree, hf_server_name, 48, SYSINFO_FIXED);
-    const char *usr = add_string(p, pinfo, tree, hf_user_name, 50, SYSINFO_FIXED);
-    const char *dom = add_string(p, pinfo, tree, hf_domain, 52, SYSINFO_FIXED);
+    const char *srv = add_string(p, pinfo, tree, hf_server_name, 48, SYSINFO_FIXED, SYSINFO_FIXED);
+    const char *usr = add_string(p, pinfo, tree, hf_user_name, 50, SYSINFO_FIXED, SYSINFO_FIXED);
+    const char *dom = add_string(p, pinfo, tree, hf_domain, 52, SYSINFO_FIXED, SYSINFO_FIXED);
     wmem_strbuf_append_printf(sum, " %s %s\\%s", srv ? srv : "?", dom ? dom : "?", usr ? usr : "?");
 }
 
@@ -188,9 +196,9 @@ static void add_createp(tvbuff_t *p, packet_info *pinfo, proto_tree *tree, wmem_
     guint first = MIN(MIN(tvb_get_letohs(p, 0), tvb_get_letohs(p, 2)), tvb_get_letohs(p, 4));
     tvbuff_t *ids = tvb_new_subset_length(p, 6, 10);
     add_fields(ids, tree, f, array_length(f));
-    add_string(p, pinfo, tree, hf_process_description, 0, 0);
-    const char *path = add_string(p, pinfo, tree, hf_process_path, 2, 0);
-    add_string(p, pinfo, tree, hf_published_name, 4, 0);
+    add_string(p, pinfo, tree, hf_process_description, 0, 0, CREATEP_FIXED);
+    const char *path = add_string(p, pinfo, tree, hf_process_path, 2, 0, CREATEP_FIXED);
+    add_string(p, pinfo, tree, hf_published_name, 4, 0, CREATEP_FIXED);
     add_bytes(p, tree, CREATEP_FIXED, MIN(first, tvb_reported_length(p)));
     wmem_strbuf_append_printf(sum, " pid %u %s", tvb_get_letohl(p, 6), path ? path : "?");
     if (path && *path)
@@ -206,8 +214,8 @@ static void add_createw_v2(tvbuff_t *p, packet_info *pinfo, proto_tree *tree, wm
     proto_tree_add_item(tree, hf_host_owner, p, 44, 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_process_id, p, 48, 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_extra_flags, p, 52, 2, ENC_LITTLE_ENDIAN);
-    const char *title = add_string(p, pinfo, tree, hf_window_name, 54, 0);
-    add_string(p, pinfo, tree, hf_window_group, 56, 0);
+    const char *title = add_string(p, pinfo, tree, hf_window_name, 54, 0, CREATEW_V2_FIXED);
+    add_string(p, pinfo, tree, hf_window_group, 56, 0, CREATEW_V2_FIXED);
     wmem_strbuf_append_printf(sum, " 0x%08x \"%s\"", tvb_get_letohl(p, 0), title ? title : "");
 }
 
@@ -347,7 +355,7 @@ proto_register_ica_twi(void)
     static int *ett[] = { &ett_twi, &ett_twi_rect };
     static ei_register_info ei[] = {
         { &ei_short, { "ica.twi.short", PI_MALFORMED, PI_ERROR, "Message shorter than its 3-byte header", EXPFILL } },
-        { &ei_offset, { "ica.twi.offset_outside", PI_MALFORMED, PI_ERROR, "String offset outside the payload", EXPFILL } },
+        { &ei_offset, { "ica.twi.offset_outside", PI_MALFORMED, PI_ERROR, "String offset outside the payload or inside its fixed fields", EXPFILL } },
     };
     proto_twi = proto_register_protocol("Citrix ICA seamless windows channel", "CTXTWI", "ica.twi");
     proto_register_field_array(proto_twi, hf, array_length(hf));
