@@ -2095,6 +2095,9 @@ static wsc_heur_ret_t dissect_cgp_heur_ws(tvbuff_t *tvb, packet_info *pinfo, pro
 gboolean cgp_carry_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean sender_is_client,
                            guint32 lost)
 {
+    /* called directly, not through a table: --disable-protocol cgp must stop it here */
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_cgp)))
+        return FALSE;
     cgp_conv_t *cv = conv_get(pinfo, ICA_CARRIER_CGP_EDT, FALSE);
     if (!cv) {
         if (PINFO_FD_VISITED(pinfo) || !cgp_carry_plausible(tvb))

@@ -127,6 +127,16 @@ class RealCapture(unittest.TestCase):
         self.assertEqual(column(REAL, "ica.client_name", extra=off), {20: ["PCIDEA153"]})
         self.assertEqual(column(REAL, "cgp.channel.target", extra=off), {7: ["127.0.0.1:1494"]})
 
+    def test_cgp_disabled(self):
+        """--disable-protocol cgp: EDT still reads every datagram, its payloads stay bytes (CGP is called
+        directly, not through a table, so the plugin itself must honour the switch)."""
+        off = ["--disable-protocol", "cgp"]
+        self.assertEqual(len(rows(REAL, [], filter="edt", extra=off)), 400)
+        self.assertEqual(rows(REAL, [], filter="cgp || ica", extra=off), [])
+        # the 139 datagrams that carry CGP records when CGP is on
+        self.assertEqual(len(rows(REAL, [], filter="cgp")), 139)
+        self.assertEqual(len(rows(REAL, [], filter="edt.payload", extra=off)), 139)
+
 
 class Variants(unittest.TestCase):
     maxDiff = None
