@@ -402,12 +402,17 @@ class Reports(unittest.TestCase):
 
     def test_html_self_contained_pictures(self):
         imgs = Tables.images(self.html)
-        self.assertEqual([alt for alt, _ in imgs],
-                         ["Session 1: timeline", "Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
+        self.assertEqual([alt for alt, _ in imgs], [     # spike, rc5, 2 CGP: one lane per TCP connection
+            "Session 1: timeline (connection 192.168.1.100:1193)", "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.20.0.16:1066)", "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.30.0.10:50001; connection 10.30.0.10:50011)",
+            "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.30.2.10:50021; connection 10.30.2.10:50022)",
+            "Session 1: bytes over time"])
         for alt, src in imgs:
             self.assertTrue(src.startswith("data:image/png;base64,"))
             png = base64.b64decode(src.split(",", 1)[1])
-            self.assertEqual(png_size(png), (900, 200) if alt.endswith("timeline") else (900, 320))
+            self.assertEqual(png_size(png), (900, 200) if "timeline" in alt else (900, 320))   # two lanes at most
         self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
         self.assertNotIn("https://", self.html)
 
@@ -577,9 +582,10 @@ class Merge(unittest.TestCase):
             with open(page, encoding="utf-8") as f:
                 text = f.read()
             self.assertEqual(Tables.of(text)[0][1][:5], ["high", "reset", ENDS, "1", "71"])
-            self.assertEqual([alt for alt, _ in Tables.images(text)],
-                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4, 5)]
-                             + ["Session 1: timeline"])
+            self.assertEqual([alt for alt, _ in Tables.images(text)],      # timelines only: no bytes over time
+                             ["Session 1: timeline (connection 192.168.1.100:1193)"]
+                             + ["Session %d: timeline (connection 10.40.0.1%d:110%d)" % (n, n, n) for n in range(1, 6)]
+                             + ["Session 1: timeline (connection 10.30.2.10:50021; connection 10.30.2.10:50022)"])
             trc, txt, _ = triage(["merge"] + parts)
             self.assertEqual(txt, triage(inputs)[1])
         finally:
