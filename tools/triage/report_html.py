@@ -3,7 +3,9 @@
 First the findings of every file, ranked (element id "findings"); then per
 file a sessions table, per session a timeline picture (its connections as
 bars, the launch steps as ticks, each connection's end marked with how and by
-whom), its latency figures (TCP round trips per side, retransmissions, zero
+whom; lanes for the other streams of its client to its server, the session an
+auto client reconnect replaced or replaced it with, its EDT attempt and the
+fallback to TCP), its latency figures (TCP round trips per side, retransmissions, zero
 windows) and a picture drawn with matplotlib
 (Debian python3-matplotlib) and embedded as a base64 PNG: bytes per virtual
 channel over time (cumulative; ICA bytes per direction when no channel
