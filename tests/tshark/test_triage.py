@@ -402,12 +402,17 @@ class Reports(unittest.TestCase):
 
     def test_html_self_contained_pictures(self):
         imgs = Tables.images(self.html)
-        self.assertEqual([alt for alt, _ in imgs],
-                         ["Session 1: timeline", "Session 1: bytes over time"] * 4)   # spike, rc5, 2 CGP
+        self.assertEqual([alt for alt, _ in imgs], [     # spike, rc5, 2 CGP: one lane per TCP connection
+            "Session 1: timeline (connection 192.168.1.100:1193)", "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.20.0.16:1066)", "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.30.0.10:50001; connection 10.30.0.10:50011)",
+            "Session 1: bytes over time",
+            "Session 1: timeline (connection 10.30.2.10:50021; connection 10.30.2.10:50022)",
+            "Session 1: bytes over time"])
         for alt, src in imgs:
             self.assertTrue(src.startswith("data:image/png;base64,"))
             png = base64.b64decode(src.split(",", 1)[1])
-            self.assertEqual(png_size(png), (900, 200) if alt.endswith("timeline") else (900, 320))
+            self.assertEqual(png_size(png), (900, 200) if "timeline" in alt else (900, 320))   # two lanes at most
         self.assertNotIn("http://", self.html.replace("http://www.w3.org", ""))
         self.assertNotIn("https://", self.html)
 
@@ -577,9 +582,10 @@ class Merge(unittest.TestCase):
             with open(page, encoding="utf-8") as f:
                 text = f.read()
             self.assertEqual(Tables.of(text)[0][1][:5], ["high", "reset", ENDS, "1", "71"])
-            self.assertEqual([alt for alt, _ in Tables.images(text)],
-                             ["Session 1: timeline"] + ["Session %d: timeline" % n for n in (1, 2, 3, 4, 5)]
-                             + ["Session 1: timeline"])
+            self.assertEqual([alt for alt, _ in Tables.images(text)],      # timelines only: no bytes over time
+                             ["Session 1: timeline (connection 192.168.1.100:1193)"]
+                             + ["Session %d: timeline (connection 10.40.0.1%d:110%d)" % (n, n, n) for n in range(1, 6)]
+                             + ["Session 1: timeline (connection 10.30.2.10:50021; connection 10.30.2.10:50022)"])
             trc, txt, _ = triage(["merge"] + parts)
             self.assertEqual(txt, triage(inputs)[1])
         finally:
@@ -673,6 +679,26 @@ def png_pixels(data):
     return w, h, rows
 
 
+def screenshot(tmp, files, w, h):
+    """Rows of pixels of headless Chromium's w x h screenshot of the --html report on files."""
+    page = os.path.join(tmp, "report.html")
+    rc, _, err = triage(["--html", page] + files)
+    assert rc == 0, err
+    shot = os.path.join(tmp, "shot.png")
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--user-data-dir=" + os.path.join(tmp, "profile"), "--hide-scrollbars",
+                    "--window-size=%d,%d" % (w, h), "--screenshot=" + shot, "file://" + page],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180, check=True)
+    with open(shot, "rb") as f:
+        return png_pixels(f.read())
+
+
+def where(rows, colour, tol=12):
+    return [(x, y) for y, row in enumerate(rows) for x, px in enumerate(row)
+            if all(abs(p - q) <= tol for p, q in zip(px, colour))]
+
+
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class Browser(unittest.TestCase):
     """The HTML report as a browser shows it: headless Chromium's screenshot."""
@@ -681,25 +707,14 @@ class Browser(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="triage-browser-")
-        page = os.path.join(cls.tmp, "report.html")
-        rc, _, err = triage(["--html", page, SPIKE, RESUME])
-        assert rc == 0, err
-        shot = os.path.join(cls.tmp, "shot.png")
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--user-data-dir=" + os.path.join(cls.tmp, "profile"), "--hide-scrollbars",
-                        "--window-size=%d,%d" % (cls.W, cls.H), "--screenshot=" + shot, "file://" + page],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180, check=True)
-        with open(shot, "rb") as f:
-            cls.w, cls.h, cls.rows = png_pixels(f.read())
+        cls.w, cls.h, cls.rows = screenshot(cls.tmp, [SPIKE, RESUME], cls.W, cls.H)
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, True)
 
     def where(self, colour, tol=12):
-        return [(x, y) for y, row in enumerate(self.rows) for x, px in enumerate(row)
-                if all(abs(p - q) <= tol for p, q in zip(px, colour))]
+        return where(self.rows, colour, tol)
 
     def test_size_and_not_blank(self):
         self.assertEqual((self.w, self.h), (self.W, self.H))
@@ -751,6 +766,103 @@ class Browser(unittest.TestCase):
         ys = [p[1] for p in pts]
         self.assertGreater(min(ys), 1000)
         self.assertLess(max(ys) - min(ys), 320)
+
+
+ACR, STREAMS, EDT_FALLBACK = "triage-acr.pcap", "triage-streams.pcap", "triage-edt-fallback.pcap"
+# the timeline's lane colours (tools/triage/report_html.py): connections, other streams, auto client
+# reconnect (the other session's bar and the link), EDT attempt (its marker and the fallback arrow)
+CONN_RGB, STREAM_RGB, ACR_RGB, EDT_RGB = (0x5b, 0x8d, 0xb8), (0x7b, 0x68, 0xee), (0x00, 0x80, 0x80), (0xb8, 0x86, 0x0b)
+# fewest pixels of each when drawn: a stream bar is ~600 x 18, the link arrow alone ~500 (the replaced
+# session's bar adds ~2000), the EDT diamond, arrow and text ~280
+LANE_LEAST = ((STREAM_RGB, 5000), (ACR_RGB, 500), (EDT_RGB, 150))
+
+
+def lane_pixels(rows):
+    """Per lane colour (stream, reconnect, EDT): "drawn" when more pixels than its LANE_LEAST, "none"
+    when not one, else the count (which no expectation matches)."""
+    out = []
+    for colour, least in LANE_LEAST:
+        n = len(where(rows, colour, 3))
+        out.append("drawn" if n > least else "none" if n == 0 else n)
+    return tuple(out)
+
+
+class TimelineLanes(unittest.TestCase):
+    """The groupings of test_triage_vc.Grouping (tools/captures/triage_captures.py) as lanes of each
+    session's timeline in the HTML report: its alt text names every lane, and the picture itself holds
+    each lane's colour in exactly the sessions that have it."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = tempfile.mkdtemp(prefix="triage-lanes-")
+        try:
+            page = os.path.join(tmp, "lanes.html")
+            rc, _, err = triage(["--html", page, ACR, STREAMS, EDT_FALLBACK])
+            assert rc == 0, err
+            with open(page, encoding="utf-8") as f:
+                cls.pictures = [(alt, base64.b64decode(src.split(",", 1)[1]))
+                                for alt, src in Tables.images(f.read()) if "timeline" in alt]
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def test_lanes_named(self):
+        self.assertEqual([alt for alt, _ in self.pictures], [
+            "Session 1: timeline (connection 10.40.2.10:1201; reconnected as session 2)",
+            "Session 2: timeline (connection 10.40.2.10:1202; replaced session 1 (dropped))",
+            "Session 3: timeline (connection 10.40.2.11:1203)",
+            "Session 4: timeline (connection 10.40.2.10:1204)",
+            "Session 1: timeline (connection 10.40.3.10:1301; stream: session 2, 10.40.3.10:1302)",
+            "Session 2: timeline (connection 10.40.3.10:1302; stream: session 1, 10.40.3.10:1301)",
+            "Session 3: timeline (connection 10.40.3.11:1303)",
+            "Session 1: timeline (connection 10.40.4.10:1401; EDT attempt (not used))",
+            "Session 2: timeline (connection 10.40.4.11:1402)"])
+
+    def test_lanes_drawn(self):
+        """(stream, reconnect, EDT) pixels in each picture, 900 x 200 (two lanes at most here)."""
+        got = []
+        for _, png in self.pictures:
+            w, h, rows = png_pixels(png)
+            self.assertEqual((w, h), (900, 200))
+            got.append(lane_pixels(rows))
+        acr, stream, edt, plain = ("none", "drawn", "none"), ("drawn", "none", "none"), ("none", "none", "drawn"), \
+            ("none", "none", "none")
+        self.assertEqual(got, [acr, acr, plain, plain, stream, stream, plain, edt, plain])
+
+
+@unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
+class BrowserLanes(unittest.TestCase):
+    """The same lanes as Chromium shows them: each capture's report alone, 1280 x 1000 (down to its first
+    session's timeline, below the findings and the sessions table): the first session's lane of the
+    reconnect link, of the other stream, of the EDT attempt, each in the picture of that session's
+    connection bar, the other two colours nowhere."""
+    H = 1000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="triage-browser-lanes-")
+        cls.shots = {cap: screenshot(cls.tmp, [cap], 1280, cls.H)[2] for cap in (ACR, STREAMS, EDT_FALLBACK)}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def check(self, cap, expected, colour):
+        """Lanes are ~38 px apart: the lane's colour reaches at least 25 px above the top of the connection
+        bar (its own lane, not a mark on the bar's), and one 200 px picture holds both."""
+        rows = self.shots[cap]
+        self.assertEqual(lane_pixels(rows), expected)
+        lane, bar = [y for _, y in where(rows, colour, 3)], [y for _, y in where(rows, CONN_RGB, 3)]
+        self.assertGreater(min(bar) - min(lane), 25)
+        self.assertLess(max(lane + bar) - min(lane + bar), 200)
+
+    def test_reconnect_link(self):
+        self.check(ACR, ("none", "drawn", "none"), ACR_RGB)
+
+    def test_stream_lane(self):
+        self.check(STREAMS, ("drawn", "none", "none"), STREAM_RGB)
+
+    def test_edt_attempt(self):
+        self.check(EDT_FALLBACK, ("none", "none", "drawn"), EDT_RGB)
 
 
 class BadInputs(unittest.TestCase):

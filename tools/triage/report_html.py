@@ -3,7 +3,9 @@
 First the findings of every file, ranked (element id "findings"); then per
 file a sessions table, per session a timeline picture (its connections as
 bars, the launch steps as ticks, each connection's end marked with how and by
-whom), its latency figures (TCP round trips per side, retransmissions, zero
+whom; lanes for the other streams of its client to its server, the session an
+auto client reconnect replaced or replaced it with, its EDT attempt and the
+fallback to TCP), its latency figures (TCP round trips per side, retransmissions, zero
 windows) and a picture drawn with matplotlib
 (Debian python3-matplotlib) and embedded as a base64 PNG: bytes per virtual
 channel over time (cumulative; ICA bytes per direction when no channel
@@ -27,6 +29,11 @@ GAP_COLOUR, RESUME_COLOUR, REFUSED_COLOUR = "#b00000", "#6a0dad", "#000000"
 # the timeline's own colours (tests find them on the screenshot)
 TIMELINE_H = 2.0                                         # 900 x 200 pixels
 CONN_COLOUR, STEP_COLOUR, END_COLOUR = "#5b8db8", "#2e8b57", "#e0007a"
+# other streams, the auto client reconnect link, the EDT attempt: none in the default series cycle
+STREAM_COLOUR, ACR_COLOUR, EDT_COLOUR = "#7b68ee", "#008080", "#b8860b"
+LANE_COLOURS = {"connection": CONN_COLOUR, "stream": STREAM_COLOUR, "replaced": ACR_COLOUR,
+                "replaced by": ACR_COLOUR}
+LANE_H = 0.45                       # inches added per lane beyond two
 
 CSS = """
 body { font-family: sans-serif; margin: 16px; color: #222; background: #fff; }
@@ -40,7 +47,7 @@ img.plot { display: block; width: 900px; height: 320px; }
 .errors td { background: #f8d0d0; }
 #findings { background: #fff1b8; padding: 4px 10px; border: 1px solid #c9a800; }
 #findings td.sev-high { font-weight: bold; color: #a00000; }
-img.timeline { display: block; width: 900px; height: 200px; }
+img.timeline { display: block; width: 900px; }
 """
 
 
@@ -109,27 +116,113 @@ def session_picture(s):
     return data
 
 
-def timeline_picture(s):
-    """PNG (base64): one bar per connection, the launch steps, each connection's end."""
+def timeline_lanes(s, sessions):
+    """The lanes of s's timeline, bottom up, as (kind, label, connections): one per connection of s,
+    one per other stream of its client to its server (Multi-Stream ICA: sessions[].streams), the session
+    it replaced or that replaced it (auto client reconnect), then its EDT attempt (no connection: the
+    TCP session carried it).  One list for the picture and its alt text, so the two cannot disagree."""
+    other = {o["number"]: o for o in sessions}
+    lanes = [("connection", "connection %s" % c["client"], [c]) for c in s["connections"]]
+    lanes += [("stream", "stream: session %d, %s" % (n, other[n]["client"]), other[n]["connections"])
+              for n in s["streams"]]
+    if s["reconnect_of"] is not None:
+        lanes.append(("replaced", "replaced session %d (dropped)" % s["reconnect_of"],
+                      other[s["reconnect_of"]]["connections"]))
+    if s["reconnected_by"] is not None:
+        lanes.append(("replaced by", "reconnected as session %d" % s["reconnected_by"],
+                      other[s["reconnected_by"]]["connections"]))
+    if s["edt_attempt"]:
+        lanes.append(("edt", "EDT attempt (not used)", []))
+    return lanes
+
+
+def timeline_alt(s, sessions):
+    return "Session %d: timeline (%s)" % (s["number"], "; ".join(label for _, label, _ in timeline_lanes(s, sessions)))
+
+
+def _draw_acr(ax, s, lanes):
+    """The auto client reconnect: an arrow from the dropped session's end to its replacement's start."""
+    mine = s["connections"]
+    for i, (kind, _, theirs) in enumerate(lanes):
+        if kind not in ("replaced", "replaced by") or not mine or not theirs:
+            continue                    # a session over EDT has no TCP connection to point at
+        if kind == "replaced":          # their drop -> my first connection
+            old, new = (theirs[-1]["end"]["time_s"], i), (mine[0]["start_s"], 0)
+        else:                           # my drop -> their first connection
+            old, new = (mine[-1]["end"]["time_s"], len(mine) - 1), (theirs[0]["start_s"], i)
+        ax.annotate("", xy=new, xytext=old, arrowprops=dict(arrowstyle="-|>", color=ACR_COLOUR, linewidth=2))
+        ax.annotate("auto client reconnect", ((old[0] + new[0]) / 2, (old[1] + new[1]) / 2), ha="center",
+                    fontsize=8, color=ACR_COLOUR, backgroundcolor="white")
+
+
+def _draw_edt(ax, s, lane, first, last):
+    """The EDT attempt: its first handshake on its own lane, an arrow down to the TCP connection that
+    carried the session (the fallback); the texts on the side of the marker away from the nearer edge."""
+    e = s["edt_attempt"]
+    ha, dx = ("right", -10) if e["time_s"] > (first + last) / 2 else ("left", 10)
+    ax.plot([e["time_s"]], [lane], marker="D", markersize=10, color=EDT_COLOUR)
+    ax.annotate("%d UDT handshake(s), %s (frame %d)" % (e["client_handshakes"], "%d answered" % e["server_handshakes"]
+                                                       if e["server_handshakes"] else "no answer", e["frame"]),
+                (e["time_s"], lane), textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8,
+                color=EDT_COLOUR, backgroundcolor="white")
+    tcp = (s["connections"][0]["start_s"], 0)
+    ax.annotate("", xy=tcp, xytext=(e["time_s"], lane),
+                arrowprops=dict(arrowstyle="-|>", color=EDT_COLOUR, linewidth=2, shrinkA=6))
+    ax.annotate("fallback to TCP", ((e["time_s"] + tcp[0]) / 2, lane / 2), textcoords="offset points",
+                xytext=(dx, 0), ha=ha, fontsize=8, color=EDT_COLOUR, backgroundcolor="white")
+
+
+def _step_labels(steps, first, last):
+    """(label, time, alignment) of the launch steps on one row: a step nearer to the previous label than
+    that label's width joins it ("connect, detect, handshake"), so steps a few milliseconds apart on a
+    timeline of seconds (an auto client reconnect's) do not print over each other; a label that would
+    run out of the axes ends at its last step instead of starting at its first."""
+    per_char = (last - first) / 650 * 6      # the axes are about 650 px wide; 7 pt characters about 6 px
+    groups = []
+    for name, t in steps:
+        if groups and t - groups[-1][1] < len(", ".join(groups[-1][0])) * per_char:
+            groups[-1][0].append(name)
+            groups[-1][2] = t
+        else:
+            groups.append([[name], t, t])
+    out = []
+    for names, t0, t1 in groups:
+        label = ", ".join(names)
+        out.append((label, t1, "right") if t0 + len(label) * per_char > last else (label, t0, "left"))
+    return out
+
+
+def timeline_picture(s, sessions):
+    """PNG (base64): one lane per connection (timeline_lanes), the launch steps, each connection's end,
+    the auto client reconnect link and the EDT fallback."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(PLOT_W, TIMELINE_H), dpi=DPI)
-    conns = s["connections"]
-    first = min([c["start_s"] for c in conns] + [s["start_s"]])
-    last = max([c["end"]["time_s"] for c in conns] + [s["end"]["time_s"], first + 1e-6])
-    for i, c in enumerate(conns):
-        e = c["end"]
-        ax.barh(i, max(e["time_s"] - c["start_s"], (last - first) / 400), left=c["start_s"], height=0.5,
-                color=CONN_COLOUR)
-        ax.plot([e["time_s"]], [i], marker="X", markersize=11, color=END_COLOUR)
-        ax.annotate("%s%s (frame %s)" % (e["how"], " by " + e["by"] if e["by"] else "", e["frame"]),
-                    (e["time_s"], i), textcoords="offset points", xytext=(-8, 9), ha="right", fontsize=8)
+    lanes = timeline_lanes(s, sessions)
+    fig, ax = plt.subplots(figsize=(PLOT_W, TIMELINE_H + LANE_H * max(0, len(lanes) - 2)), dpi=DPI)
+    conns = [c for _, _, cs in lanes for c in cs]
+    times = [c["start_s"] for c in conns] + [c["end"]["time_s"] for c in conns] + [s["start_s"], s["end"]["time_s"]]
+    if s["edt_attempt"]:
+        times.append(s["edt_attempt"]["time_s"])
+    first, last = min(times), max(times + [min(times) + 1e-6])
+    for i, (kind, _, cs) in enumerate(lanes):
+        for c in cs:
+            e = c["end"]
+            ax.barh(i, max(e["time_s"] - c["start_s"], (last - first) / 400), left=c["start_s"], height=0.5,
+                    color=LANE_COLOURS[kind])
+            ax.plot([e["time_s"]], [i], marker="X", markersize=11, color=END_COLOUR)
+            ax.annotate("%s%s (frame %s)" % (e["how"], " by " + e["by"] if e["by"] else "", e["frame"]),
+                        (e["time_s"], i), textcoords="offset points", xytext=(-8, 9), ha="right", fontsize=8)
+    _draw_acr(ax, s, lanes)
+    if s["edt_attempt"]:
+        _draw_edt(ax, s, len(lanes) - 1, first, last)
     steps = [(k[:-2].replace("_", " "), v) for k, v in s["launch"].items() if k.endswith("_s") and v is not None]
-    for j, (name, t) in enumerate(steps):
+    for _, t in steps:
         ax.axvline(t, color=STEP_COLOUR, linewidth=1.2)
-        ax.annotate(name, (t, len(conns) - 0.35 + 0.18 * (j % 3)), fontsize=7, color=STEP_COLOUR)
-    ax.set_yticks(range(len(conns)))
-    ax.set_yticklabels(["%s" % c["client"] for c in conns], fontsize=8)
-    ax.set_ylim(-0.6, max(len(conns), 1) + 0.3)
+    for name, t, ha in _step_labels(steps, first, last):
+        ax.annotate(name, (t, len(lanes) - 0.3), textcoords="offset points", xytext=(2 if ha == "left" else -2, 0),
+                    ha=ha, fontsize=7, color=STEP_COLOUR)
+    ax.set_yticks(range(len(lanes)))
+    ax.set_yticklabels([label for _, label, _ in lanes], fontsize=8)
+    ax.set_ylim(-0.6, len(lanes) + 0.3)
     ax.set_xlim(first - (last - first) * 0.02, last + (last - first) * 0.02)
     ax.set_xlabel("time since the start of the capture (s)")
     ax.set_title("Session %d timeline: connections, launch steps, ends" % s["number"], fontsize=10)
@@ -211,8 +304,8 @@ def render(result):
                                  "bandwidth B/s (median)", "resumes", "refused", "capture gaps"], _session_rows(f)))
         for s in f["sessions"]:
             parts.append("<h3>Session %d</h3>" % s["number"])
-            parts.append('<img class="timeline" alt="Session %d: timeline" src="data:image/png;base64,%s">'
-                         % (s["number"], timeline_picture(s)))
+            parts.append('<img class="timeline" alt="%s" src="data:image/png;base64,%s">'
+                         % (html.escape(timeline_alt(s, f["sessions"])), timeline_picture(s, f["sessions"])))
             parts.append(_latency_table(s["latency"]))
             facts = verdicts.activity_pairs(s)
             if facts:
