@@ -640,14 +640,18 @@ def build_ht_midsession(w):
     f("s2c", ht_header(HT_RTT_TOKEN), vw1(ch["CTXCAM"], s.opaque(30)))
 
 
-def build(name, path):
+def build(name, path, captures=None):
+    """Write capture `name` of `captures` (default: this file's) to path."""
     w = PcapWriter(path)
-    CAPTURES[name](w)
+    (CAPTURES if captures is None else captures)[name](w)
     w.close()
 
 
-def main():
-    capbuild.main(__doc__.split("\n\n")[0], CAPTURES, build)
+def main(doc=__doc__, captures=None):
+    """The command line of a builder whose module text is `doc` and whose table is `captures`
+    (default: this file's); other builders of ICA sessions call it with their own."""
+    captures = CAPTURES if captures is None else captures
+    capbuild.main(doc.split("\n\n")[0], captures, lambda name, path: build(name, path, captures))
 
 
 if __name__ == "__main__":
