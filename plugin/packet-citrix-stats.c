@@ -70,6 +70,7 @@
 
 #include "citrix_post.h"
 #include "citrix_tap.h"
+#include "packet-ica-int.h"    /* compression_vals: the one table of compression names */
 
 void proto_register_citrix_stats(void);
 void proto_reg_handoff_citrix_stats(void);
@@ -90,16 +91,6 @@ static const value_string encryption_vals[] = {
     { ICA_ENC_BASIC, "Basic" },
     { ICA_ENC_RC5, "RC5 (SecureICA)" },
     { ICA_ENC_TLS, "TLS" },
-    { 0, NULL }
-};
-
-static const value_string compression_vals[] = {
-    { ICA_COMP_NONE, "none" },
-    { ICA_COMP_L1, "reducer level 1" },
-    { ICA_COMP_L2, "reducer level 2 (format not public)" },
-    { ICA_COMP_V3, "reducer V3/V4" },
-    { ICA_COMP_UNKNOWN, "unknown" },
-    { ICA_COMP_PDCOMP, "PDCOMP (format not public)" },
     { 0, NULL }
 };
 

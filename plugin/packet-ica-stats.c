@@ -198,7 +198,7 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     if (s->st.d[dir].phase == ICA_PHASE_FRAMED && !seen->compression[dir]) {
         seen->compression[dir] = 1;
         snprintf(name, sizeof name, "Compression %s: %s", dir == ICA_C2S ? "client to server" : "server to client",
-                 ica_compression_name(sum->compression[dir]));
+                 val_to_str_const(sum->compression[dir], compression_vals, "unknown"));
         tick_stat_node(st, name, sid, FALSE);
     }
 }
