@@ -521,12 +521,6 @@ const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_tabl
     return NULL;
 }
 
-const char *ica_encryption_name(unsigned enc)
-{
-    static const char *const names[] = { "unknown", "none", "Basic", "RC5 (SecureICA)", "TLS" };
-    return enc < sizeof names / sizeof names[0] ? names[enc] : "unknown";
-}
-
 /* ---- handshake state ---------------------------------------------------- */
 
 /* capListLength/oCapList: WD_C2H v8 at 82/84, WD_H2C v8 at 32/34 (ica.md §5.3, §5.4) */
