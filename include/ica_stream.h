@@ -325,8 +325,6 @@ uint64_t ica_vc_bytes(const ica_summary *sum, enum ica_dir dir, unsigned channel
 uint32_t ica_vc_writes(const ica_summary *sum, enum ica_dir dir, unsigned channel);
 
 /* Module-data helpers shared with the dissector. */
-const char *ica_encryption_name(unsigned enc);
-const char *ica_compression_name(unsigned comp);
 
 /* UTF-16LE (or ANSI when !utf16) NUL-terminated string at data[off] up to
  * end, converted to UTF-8 into out (always NUL-terminated, truncated). */

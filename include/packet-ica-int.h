@@ -42,6 +42,7 @@ extern int ett_ica_bits;
 extern expert_field ei_ica_undecoded;
 extern int hf_ica_encryption;     /* packet-ica-chunk.c */
 extern const value_string compression_vals[];
+extern const value_string encryption_vals[];     /* packet-ica-chunk.c */
 extern const value_string product_id_vals[];
 /* icaid.h: CLIENTID_FORCESERIALIZE_FLAG 0x4000 and CLIENTID_TERMINAL_FLAG 0x8000 ride on the id */
 #define ICA_PRODUCT_ID_MASK 0x3FFF

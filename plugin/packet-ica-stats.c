@@ -187,18 +187,18 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     if (new_key || new_level) {
         seen->key = sum->have_key;
         if (sum->have_key)
-            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", ica_encryption_name(sum->encryption),
+            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", val_to_str_const(sum->encryption, encryption_vals, "unknown"),
                      sum->session_key, sum->key_source == ICA_KEY_RECOVERED ? ", recovered from the data"
                      : sum->key_source == ICA_KEY_MANUAL ? ", given by preference" : "");
         else
-            snprintf(name, sizeof name, "Encryption: %s", ica_encryption_name(sum->encryption));
+            snprintf(name, sizeof name, "Encryption: %s", val_to_str_const(sum->encryption, encryption_vals, "unknown"));
         tick_stat_node(st, name, sid, FALSE);
     }
     guint dir = rec->dir;
     if (s->st.d[dir].phase == ICA_PHASE_FRAMED && !seen->compression[dir]) {
         seen->compression[dir] = 1;
         snprintf(name, sizeof name, "Compression %s: %s", dir == ICA_C2S ? "client to server" : "server to client",
-                 ica_compression_name(sum->compression[dir]));
+                 val_to_str_const(sum->compression[dir], compression_vals, "unknown"));
         tick_stat_node(st, name, sid, FALSE);
     }
 }

@@ -55,6 +55,8 @@ int ett_ica_bits = -1;
 expert_field ei_ica_undecoded = EI_INIT;
 static expert_field ei_ica_tls = EI_INIT;
 
+/* The one table of compression names: ica.compression, the expert texts,
+ * -z ica,tree and citrix.compression / -z citrix,tree all show these. */
 const value_string compression_vals[] = {
     { ICA_COMP_NONE, "none" }, { ICA_COMP_L1, "reducer level 1" },
     { ICA_COMP_L2, "reducer level 2 (Mark II, not decodable)" },

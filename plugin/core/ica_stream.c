@@ -521,21 +521,6 @@ const char *ica_vc_name(const ica_summary *sum, unsigned channel, int *from_tabl
     return NULL;
 }
 
-const char *ica_encryption_name(unsigned enc)
-{
-    static const char *const names[] = { "unknown", "none", "Basic", "RC5 (SecureICA)", "TLS" };
-    return enc < sizeof names / sizeof names[0] ? names[enc] : "unknown";
-}
-
-const char *ica_compression_name(unsigned comp)
-{
-    static const char *const names[] = {
-        "none", "reducer level 1", "reducer level 2 (not decodable)", "reducer V3/V4",
-        "unknown reducer", "PDCOMP (not decodable)"
-    };
-    return comp < sizeof names / sizeof names[0] ? names[comp] : "unknown";
-}
-
 /* ---- handshake state ---------------------------------------------------- */
 
 /* capListLength/oCapList: WD_C2H v8 at 82/84, WD_H2C v8 at 32/34 (ica.md §5.3, §5.4) */

@@ -867,47 +867,6 @@ static int64_t bitmap_encoding(ica_v3 *x, int64_t *local)
     return (enc & 0x40) ? (int64_t)raw : 0;
 }
 
-static void tw_bitmap8(ica_v3 *x)
-{
-    int64_t local = take_local(x), raw = 0;
-    if (local <= 0) {
-        if (local != 0)
-            tw_error(x, ICA_V3_ERR_TW_PARSE);
-        return;
-    }
-    if (x->tw_codec == CODEC_NULL) {
-        expand_bytes(x, T_FIRST_BYTE_OF_PIXEL, local);
-        return;
-    }
-    int resume = x->tw_state == T_FIRST_BYTE_OF_PIXEL;
-    if (resume)
-        raw = x->tw_sublen;
-    do {
-        if (!resume)
-            raw = bitmap_encoding(x, &local);
-        resume = 0;
-        if (raw > 0) {
-            if (raw < local) {
-                expand_bytes(x, T_FIRST_BYTE_OF_PIXEL, raw);
-                local -= raw;
-                continue;
-            }
-            if (local > 0) {
-                expand_bytes(x, T_FIRST_BYTE_OF_PIXEL, local);
-                raw -= local;
-                local = 0;
-            }
-            x->tw_sublen = raw;
-            x->tw_state = raw > 0 ? T_FIRST_BYTE_OF_PIXEL : T_BITMAP_ENCODING;
-            goto check;
-        }
-    } while (local > 0 && !x->fault);
-    x->tw_state = T_BITMAP_ENCODING;
-check:
-    if (local != 0)
-        tw_error(x, ICA_V3_ERR_TW_PARSE);
-}
-
 /* One raw pixel of a 15/16 or 24 bpp bitmap: returns the bytes it used and
  * moves the photographic weighting (which picks the pixel coding). */
 static int64_t pixel(ica_v3 *x, int deep, int differencing, int32_t *photo)
@@ -955,22 +914,46 @@ static int64_t pixel(ica_v3 *x, int deep, int differencing, int32_t *photo)
     return 4;
 }
 
-/* 15/16 bpp (deep = 0) and 24 bpp (deep = 1) bitmaps. */
-static void tw_bitmap_deep(ica_v3 *x, int deep)
+/* One raw pixel of a bitmap of type `bpp`: an 8 bpp pixel is one byte and
+ * leaves the weighting alone. */
+static inline int64_t raw_pixel(ica_v3 *x, unsigned bpp, int differencing, int32_t *photo)
+{
+    if (bpp == TW_8BPP) {
+        eb(x, T_FIRST_BYTE_OF_PIXEL);
+        return 1;
+    }
+    return pixel(x, bpp == TW_24BPP, differencing, photo);
+}
+
+/* A bitmap without a codec: raw pixels only. */
+static void tw_bitmap_plain(ica_v3 *x, unsigned bpp, int64_t *local)
+{
+    if (bpp == TW_8BPP) {
+        expand_bytes(x, T_FIRST_BYTE_OF_PIXEL, *local);
+        *local = 0;         /* a fault stops the chunk: no parse error on top */
+        return;
+    }
+    unsigned pixel_size = bpp == TW_24BPP ? 3 : 2;
+    while (*local >= pixel_size && !x->fault) {
+        eb(x, T_FIRST_BYTE_OF_PIXEL);
+        eb(x, T_COLOR_1);
+        if (bpp == TW_24BPP)
+            eb(x, T_COLOR_2);
+        *local -= pixel_size;
+    }
+}
+
+/* 8, 15/16 and 24 bpp bitmaps: encoding bytes announce runs of raw pixels.
+ * A run the chunk cuts goes on in the next one (tw_sublen), in the deep
+ * formats with the pixel coding it started with (tw_photo_carry). */
+static void tw_bitmap(ica_v3 *x, unsigned bpp)
 {
     int32_t photo = x->tw_photo, photo_test = x->tw_photo;
     int64_t local = take_local(x), raw = 0;
-    unsigned pixel_size = deep ? 3 : 2;
     if (local <= 0)
         goto done;
     if (x->tw_codec == CODEC_NULL) {
-        while (local >= pixel_size && !x->fault) {
-            eb(x, T_FIRST_BYTE_OF_PIXEL);
-            eb(x, T_COLOR_1);
-            if (deep)
-                eb(x, T_COLOR_2);
-            local -= pixel_size;
-        }
+        tw_bitmap_plain(x, bpp, &local);
         goto done;
     }
     int resume = x->tw_state == T_FIRST_BYTE_OF_PIXEL;
@@ -985,7 +968,7 @@ static void tw_bitmap_deep(ica_v3 *x, int deep)
         if (raw > 0) {
             int differencing = photo_test > 0;
             while (raw > 0 && local > 0 && !x->fault) {
-                local -= pixel(x, deep, differencing, &photo);
+                local -= raw_pixel(x, bpp, differencing, &photo);
                 raw--;
             }
             if (raw > 0) {
@@ -1033,16 +1016,14 @@ static void tw_continue(ica_v3 *x)
             tw_general(x);
             break;
         case TW_8BPP:
-            tw_bitmap8(x);
-            break;
         case TW_15BPP:
-            tw_bitmap_deep(x, 0);
+            tw_bitmap(x, x->tw_bmp);
             break;
         case TW_24BPP:
             if (x->tw_codec == CODEC_JPEG_LOSSY)
                 tw_general(x);
             else
-                tw_bitmap_deep(x, 1);
+                tw_bitmap(x, TW_24BPP);
             break;
         }
         return;

@@ -112,7 +112,7 @@ static void add_data(tvbuff_t *b, packet_info *pinfo, proto_tree *tree, const ic
     guint enc = s ? s->st.sum.encryption : ICA_ENC_UNKNOWN;
     if (enc == ICA_ENC_BASIC || enc == ICA_ENC_NONE)
         expert_add_info_format(pinfo, slot[0], &ei_readable, "Credentials readable by anyone holding the capture: "
-                               "the session uses %s encryption", ica_encryption_name(enc));
+                               "the session uses %s encryption", val_to_str_const(enc, encryption_vals, "unknown"));
 }
 
 void ica_dissect_credentials(tvbuff_t *t, guint hdr, packet_info *pinfo, proto_tree *tree, const ica_session *s,

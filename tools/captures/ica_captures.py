@@ -489,25 +489,24 @@ def build_reducer2(w):
 def build_perm(w):
     """(d) CRYPT_PERM both ways after the key exchange: later frames have no header byte and
     are all encrypted, the cipher state running on (§6.2, §6.3)."""
-    s = Session(w, ("10.20.0.14", 1064))
-    mods = win32_modules("10.20.0.14", 1064, "PERM-PC", 6685, VCBIND, seed=0x44)
-    s.handshake(mods, connect_modules())
-    s.key_exchange(0x71)
-    s.send("s2c", s.crypt_switch("s2c", CRYPT_PERM))
-    s.send("c2s", s.crypt_switch("c2s", CRYPT_PERM))
-    standard_traffic(s)
+    switched_session(w, ("10.20.0.14", 1064), "PERM-PC", 0x44, 0x71, CRYPT_PERM)
 
 
 @capture("ica-crypt-off.pcap")
 def build_off(w):
     """(e) CRYPT_OFF both ways after the key exchange: later frames are plain WD with no
     header byte (§6.2)."""
-    s = Session(w, ("10.20.0.15", 1065))
-    mods = win32_modules("10.20.0.15", 1065, "OFF-PC", 6685, VCBIND, seed=0x55)
-    s.handshake(mods, connect_modules())
-    s.key_exchange(0x0F)
-    s.send("s2c", s.crypt_switch("s2c", CRYPT_OFF))
-    s.send("c2s", s.crypt_switch("c2s", CRYPT_OFF))
+    switched_session(w, ("10.20.0.15", 1065), "OFF-PC", 0x55, 0x0F, CRYPT_OFF)
+
+
+def switched_session(w, client, name, seed, key, header):
+    """A Win32 session whose key exchange is followed by `header` (CRYPT_PERM or CRYPT_OFF)
+    server first, then the standard traffic: (d) and (e) differ only in the switch."""
+    s = Session(w, client)
+    s.handshake(win32_modules(client[0], client[1], name, 6685, VCBIND, seed=seed), connect_modules())
+    s.key_exchange(key)
+    for direction in ("s2c", "c2s"):
+        s.send(direction, s.crypt_switch(direction, header))
     standard_traffic(s)
 
 
@@ -640,14 +639,18 @@ def build_ht_midsession(w):
     f("s2c", ht_header(HT_RTT_TOKEN), vw1(ch["CTXCAM"], s.opaque(30)))
 
 
-def build(name, path):
+def build(name, path, captures=None):
+    """Write capture `name` of `captures` (default: this file's) to path."""
     w = PcapWriter(path)
-    CAPTURES[name](w)
+    (CAPTURES if captures is None else captures)[name](w)
     w.close()
 
 
-def main():
-    capbuild.main(__doc__.split("\n\n")[0], CAPTURES, build)
+def main(doc=__doc__, captures=None):
+    """The command line of a builder whose module text is `doc` and whose table is `captures`
+    (default: this file's); other builders of ICA sessions call it with their own."""
+    captures = CAPTURES if captures is None else captures
+    capbuild.main(doc.split("\n\n")[0], captures, lambda name, path: build(name, path, captures))
 
 
 if __name__ == "__main__":

@@ -56,9 +56,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-import capbuild  # noqa: E402
 import ica_captures as ica  # noqa: E402
-from pcapgen import PcapWriter, ACK, FIN, SYN  # noqa: E402
+from pcapgen import ACK, FIN, SYN  # noqa: E402
 
 SERVER = ("10.40.0.1", 1494)
 CLIENT_SIDE_RTT, SERVER_SIDE_RTT = 0.200, 0.010     # session 1
@@ -205,15 +204,5 @@ CAPTURES = {"triage-edt-fallback.pcap": build_edt_fallback, "triage-ends.pcap": 
             "triage-streams.pcap": build_streams}
 
 
-def build(name, path):
-    w = PcapWriter(path)
-    CAPTURES[name](w)
-    w.close()
-
-
-def main():
-    capbuild.main(__doc__.split("\n\n")[0], CAPTURES, build)
-
-
 if __name__ == "__main__":
-    main()
+    ica.main(__doc__, CAPTURES)
