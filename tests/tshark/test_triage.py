@@ -956,7 +956,20 @@ class Formats(unittest.TestCase):
 
 
 class SameEverywhere(unittest.TestCase):
-    """Root or not, one job or two: the same JSON."""
+    """Root or not, one job or two: the same JSON; the report names things as the plugin does."""
+
+    def test_names_as_the_plugin(self):
+        """The report's encryption and compression names are the plugin's value strings."""
+        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
+        import triage as tool
+        plugin = {}
+        for r in WS.listing("values"):
+            if r.get("abbrev") in ("citrix.compression", "citrix.encryption"):
+                plugin.setdefault(r["abbrev"], {})[r["value"]] = r["name"]
+        self.assertEqual(plugin["citrix.compression"], tool.COMPRESSION)
+        # 0 is "not known yet" in the GUI; the report says null
+        self.assertEqual(plugin["citrix.encryption"].pop("0"), "not known yet")
+        self.assertEqual(plugin["citrix.encryption"], {k: v for k, v in tool.ENCRYPTION.items() if k != "0"})
 
     def run_json(self, args, user=None):
         rc, out, err = triage(["--json"] + args, user=user)

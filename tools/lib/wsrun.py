@@ -53,6 +53,8 @@ LISTING_COLUMNS = {
     # "fields": rows start with P (protocol) or F (field)
     "fields/P": ("kind", "name", "abbrev"),
     "fields/F": ("kind", "name", "abbrev", "type", "parent", "base", "bitmask", "blurb"),
+    # "values": V (value_string) rows; R (ranges) and T (true/false strings) are not read
+    "values/V": ("kind", "abbrev", "value", "name"),
 }
 STRING_TYPES = {"FT_STRING", "FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUNC"}
 BOOLEAN_TEXT = {"True": "1", "False": "0"}
@@ -140,10 +142,10 @@ class Wireshark:
         rows = []
         for line in out.splitlines():
             cols = line.split("\t")
-            key = report + "/" + cols[0] if report == "fields" else report
+            key = report + "/" + cols[0] if report in ("fields", "values") else report
             names = LISTING_COLUMNS.get(key)
             if names is None:
-                if report == "fields":
+                if report in ("fields", "values"):
                     continue
                 raise KeyError("no column names known for -G %s" % report)
             rows.append(dict(zip(names, cols)))

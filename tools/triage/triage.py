@@ -86,8 +86,10 @@ SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
 TRANSPORTS = ("tcp", "udp", "sctp", "dccp")
 DIRS = ("c2s", "s2c")
 ENCRYPTION = {"0": None, "1": "none", "2": "Basic", "3": "RC5 (SecureICA)", "4": "TLS"}
-COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (format not public)",
-               "3": "reducer V3/V4", "4": "unknown", "5": "PDCOMP (format not public)"}
+# The plugin's names for citrix.compression (compression_vals in plugin/packet-ica.c), so the report words
+# a reducer as the GUI and -z citrix,tree do; test_triage.py::SameEverywhere checks them against -G values.
+COMPRESSION = {"0": "none", "1": "reducer level 1", "2": "reducer level 2 (Mark II, not decodable)",
+               "3": "reducer V3/V4", "4": "unknown reducer", "5": "PDCOMP (not decodable)"}
 CGP_RESUME, CGP_REFUSED = "2", "3"
 HT_ABSENT = 0xFFFFFFFF          # ICA_TAP_HT_ABSENT: a high-throughput header without that estimate
 IANA_STATUS = {"0": "Dynamic", "1": "Assigned", "2": "Reserved", "3": "Unassigned", "4": "Listed, no name"}
@@ -327,7 +329,7 @@ def sessions_from(rows, tree):
         n_ica = len(r.get("citrix.ica_bytes") or [])
         ica_dirs = dirs[len(dirs) - n_ica:] if n_ica else []
         for d, c in zip(ica_dirs, r.get("citrix.compression") or []):
-            s["compression"][DIRS[int(d)]] = COMPRESSION.get(c, "unknown")
+            s["compression"][DIRS[int(d)]] = COMPRESSION.get(c, "unknown reducer")
         for d, b in zip(ica_dirs, r.get("citrix.ica_bytes") or []):
             s["ica_bytes"][DIRS[int(d)]] += int(b)
             s["_ica_t"].append((t, DIRS[int(d)], int(b)))
