@@ -828,6 +828,20 @@ class TimelineLanes(unittest.TestCase):
             ("none", "none", "none")
         self.assertEqual(got, [acr, acr, plain, plain, stream, stream, plain, edt, plain])
 
+    def test_edt_attempt_alone(self):
+        """A session whose EDT attempt has no TCP connection to fall back to (no capture has one: the
+        EDT-fallback session with its connection removed) is drawn with its attempt and no arrow."""
+        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
+        import report_html
+        rc, out, err = triage(["--json", EDT_FALLBACK])
+        self.assertEqual(rc, 0, err)
+        sessions = json.loads(out)["files"][0]["sessions"]
+        s = dict(sessions[0], connections=[])
+        lanes = report_html.timeline_lanes(s, sessions)
+        self.assertEqual(report_html.timeline_alt(s, lanes), "Session 1: timeline (EDT attempt (not used))")
+        w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
+        self.assertEqual(lane_pixels(rows), ("none", "none", "drawn"))
+
 
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class BrowserLanes(unittest.TestCase):

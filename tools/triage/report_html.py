@@ -136,8 +136,8 @@ def timeline_lanes(s, sessions):
     return lanes
 
 
-def timeline_alt(s, sessions):
-    return "Session %d: timeline (%s)" % (s["number"], "; ".join(label for _, label, _ in timeline_lanes(s, sessions)))
+def timeline_alt(s, lanes):
+    return "Session %d: timeline (%s)" % (s["number"], "; ".join(label for _, label, _ in lanes))
 
 
 def _draw_acr(ax, s, lanes):
@@ -165,6 +165,8 @@ def _draw_edt(ax, s, lane, first, last):
                                                        if e["server_handshakes"] else "no answer", e["frame"]),
                 (e["time_s"], lane), textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8,
                 color=EDT_COLOUR, backgroundcolor="white")
+    if not s["connections"]:            # no TCP connection to fall back to: the attempt alone
+        return
     tcp = (s["connections"][0]["start_s"], 0)
     ax.annotate("", xy=tcp, xytext=(e["time_s"], lane),
                 arrowprops=dict(arrowstyle="-|>", color=EDT_COLOUR, linewidth=2, shrinkA=6))
@@ -192,11 +194,10 @@ def _step_labels(steps, first, last):
     return out
 
 
-def timeline_picture(s, sessions):
+def timeline_picture(s, lanes):
     """PNG (base64): one lane per connection (timeline_lanes), the launch steps, each connection's end,
     the auto client reconnect link and the EDT fallback."""
     plt = _pyplot()
-    lanes = timeline_lanes(s, sessions)
     fig, ax = plt.subplots(figsize=(PLOT_W, TIMELINE_H + LANE_H * max(0, len(lanes) - 2)), dpi=DPI)
     conns = [c for _, _, cs in lanes for c in cs]
     times = [c["start_s"] for c in conns] + [c["end"]["time_s"] for c in conns] + [s["start_s"], s["end"]["time_s"]]
@@ -304,8 +305,9 @@ def render(result):
                                  "bandwidth B/s (median)", "resumes", "refused", "capture gaps"], _session_rows(f)))
         for s in f["sessions"]:
             parts.append("<h3>Session %d</h3>" % s["number"])
+            lanes = timeline_lanes(s, f["sessions"])
             parts.append('<img class="timeline" alt="%s" src="data:image/png;base64,%s">'
-                         % (html.escape(timeline_alt(s, f["sessions"])), timeline_picture(s, f["sessions"])))
+                         % (html.escape(timeline_alt(s, lanes)), timeline_picture(s, lanes)))
             parts.append(_latency_table(s["latency"]))
             facts = verdicts.activity_pairs(s)
             if facts:
