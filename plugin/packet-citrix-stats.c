@@ -85,17 +85,6 @@ static gint clamp_count(guint64 v)
     return v > (guint64)G_MAXINT ? G_MAXINT : (gint)v;
 }
 
-/* Not the ICA table (encryption_vals): citrix.encryption is shown from the
- * session's first frame, where its 0 means "not known yet". */
-static const value_string citrix_encryption_vals[] = {
-    { ICA_ENC_UNKNOWN, "not known yet" },
-    { ICA_ENC_NONE, "none" },
-    { ICA_ENC_BASIC, "Basic" },
-    { ICA_ENC_RC5, "RC5 (SecureICA)" },
-    { ICA_ENC_TLS, "TLS" },
-    { 0, NULL }
-};
-
 /* ---- running median (ccha,tree) ------------------------------------------
  * Median of every interval so far, updated per message in O(log n): the
  * lower half in a max-heap (stored negated in a min-heap), the upper half in
@@ -458,7 +447,7 @@ static void row_learned(stats_tree *st, session_row *r, const ica_summary *sum)
         tick_stat_node(st, name, r->node, FALSE);
     }
     const char *enc = sum->encryption == ICA_ENC_UNKNOWN ? NULL :
-                      val_to_str_const(sum->encryption, citrix_encryption_vals, "?");
+                      val_to_str_const(sum->encryption, encryption_vals, "?");
     if (enc && enc != r->encryption) {
         r->encryption = enc;
         snprintf(name, sizeof name, "Encryption: %s", enc);
@@ -933,7 +922,7 @@ proto_register_citrix_stats(void)
             NULL, HFILL } },
         { &hf_citrix_product_id, { "Client product id", "citrix.client_product_id", FT_UINT16, BASE_HEX, NULL, 0x0,
             NULL, HFILL } },
-        { &hf_citrix_encryption, { "Encryption", "citrix.encryption", FT_UINT8, BASE_DEC, VALS(citrix_encryption_vals), 0x0,
+        { &hf_citrix_encryption, { "Encryption", "citrix.encryption", FT_UINT8, BASE_DEC, VALS(encryption_vals), 0x0,
             "Session encryption: as learned up to this frame on the first pass, the whole session's later", HFILL } },
         { &hf_citrix_compression, { "Compression", "citrix.compression", FT_UINT8, BASE_DEC, VALS(compression_vals), 0x0,
             "Compression of this frame's direction: as learned up to this frame on the first pass, the whole session's later", HFILL } },

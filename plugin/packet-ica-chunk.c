@@ -60,10 +60,11 @@ static const value_string direction_vals[] = {
     { ICA_C2S, "client to server" }, { ICA_S2C, "server to client" }, { 0, NULL }
 };
 
-/* The encryption names ica.encryption, -z ica,tree and the credentials
- * expert text show (one table). */
+/* The encryption names ica.encryption, citrix.encryption, -z ica,tree,
+ * -z citrix,tree and the credentials expert text show (one table).  Both
+ * fields show the level as known at their frame, so 0 is "not known yet". */
 const value_string encryption_vals[] = {
-    { ICA_ENC_UNKNOWN, "unknown" }, { ICA_ENC_NONE, "none" }, { ICA_ENC_BASIC, "Basic" },
+    { ICA_ENC_UNKNOWN, "not known yet" }, { ICA_ENC_NONE, "none" }, { ICA_ENC_BASIC, "Basic" },
     { ICA_ENC_RC5, "RC5 (SecureICA)" }, { ICA_ENC_TLS, "TLS" }, { 0, NULL }
 };
 

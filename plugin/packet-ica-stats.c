@@ -185,13 +185,14 @@ static void tick_session_facts(stats_tree *st, const ica_tap_rec *rec, int sid)
     gboolean new_level = sum->encryption != seen->encryption && sum->encryption != ICA_ENC_BASIC;
     seen->encryption = sum->encryption;
     if (new_key || new_level) {
+        const char *level = val_to_str_const(sum->encryption, encryption_vals, "unknown");
         seen->key = sum->have_key;
         if (sum->have_key)
-            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", val_to_str_const(sum->encryption, encryption_vals, "unknown"),
+            snprintf(name, sizeof name, "Encryption: %s (session key 0x%02x%s)", level,
                      sum->session_key, sum->key_source == ICA_KEY_RECOVERED ? ", recovered from the data"
                      : sum->key_source == ICA_KEY_MANUAL ? ", given by preference" : "");
         else
-            snprintf(name, sizeof name, "Encryption: %s", val_to_str_const(sum->encryption, encryption_vals, "unknown"));
+            snprintf(name, sizeof name, "Encryption: %s", level);
         tick_stat_node(st, name, sid, FALSE);
     }
     guint dir = rec->dir;
