@@ -23,8 +23,6 @@ offsets that lie, a count too large and a message that never completes.
     tools/captures/vc_captures.py --outdir captures                       # (re)write
     tools/captures/vc_captures.py --outdir build/x --compare captures     # reproducibility check
 """
-import argparse
-import filecmp
 import os
 import struct
 import sys
@@ -33,7 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.join(HERE, "..", "..")
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from pcapgen import PcapWriter, TcpStream  # noqa: E402
+from pcapgen import TcpStream  # noqa: E402
+import capbuild  # noqa: E402
 from ica_captures import BasicCipher  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
 
@@ -398,27 +397,5 @@ CAPTURES = {
     "vc-clip-hostile.pcap": build_clip_hostile,
 }
 
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--outdir", required=True)
-    ap.add_argument("--compare", help="directory whose copies must be byte-identical")
-    args = ap.parse_args()
-    os.makedirs(args.outdir, exist_ok=True)
-    bad = []
-    for name, fn in CAPTURES.items():
-        path = os.path.join(args.outdir, name)
-        w = PcapWriter(path, start=1_000_000_000.0)
-        fn(w)
-        w.close()
-        ref = os.path.join(args.compare, name) if args.compare else None
-        if ref and (not os.path.exists(ref) or not filecmp.cmp(path, ref, shallow=False)):
-            bad.append(name)
-    if bad:
-        print("differ from %s: %s" % (args.compare, ", ".join(bad)))
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    capbuild.main_writers(__doc__, CAPTURES)

@@ -26,8 +26,6 @@ CTXCPM (channel 4, never written on) renamed CTXFILE; see build_file() and captu
     tools/captures/vc_cdm_captures.py --outdir captures                       # (re)write
     tools/captures/vc_cdm_captures.py --outdir build/x --compare captures     # reproducibility check
 """
-import argparse
-import filecmp
 import os
 import struct
 import sys
@@ -35,7 +33,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from pcapgen import PcapWriter  # noqa: E402
+import capbuild  # noqa: E402
 from vc_captures import SpikeSession, vw2, u16  # noqa: E402
 
 CDM_CH = 10                     # CTXCDM in the real session's VcBind table
@@ -358,27 +356,5 @@ CAPTURES = {
     "vc-file-hostile.pcap": build_file_hostile,
 }
 
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--outdir", required=True)
-    ap.add_argument("--compare", help="directory whose copies must be byte-identical")
-    args = ap.parse_args()
-    os.makedirs(args.outdir, exist_ok=True)
-    bad = []
-    for name, fn in CAPTURES.items():
-        path = os.path.join(args.outdir, name)
-        w = PcapWriter(path, start=1_000_000_000.0)
-        fn(w)
-        w.close()
-        ref = os.path.join(args.compare, name) if args.compare else None
-        if ref and (not os.path.exists(ref) or not filecmp.cmp(path, ref, shallow=False)):
-            bad.append(name)
-    if bad:
-        print("differ from %s: %s" % (args.compare, ", ".join(bad)))
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    capbuild.main_writers(__doc__, CAPTURES)

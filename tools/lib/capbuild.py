@@ -32,3 +32,14 @@ def main(description, names, build):
                 bad.append(name)
     if bad:
         sys.exit("not reproduced: " + ", ".join(bad))
+
+
+def main_writers(description, captures, start=1_000_000_000.0):
+    """main() for builders whose captures[name](writer) each fill one PcapWriter."""
+    from pcapgen import PcapWriter
+
+    def build(name, path):
+        w = PcapWriter(path, start=start)
+        captures[name](w)
+        w.close()
+    main(description, captures, build)
