@@ -13,7 +13,6 @@ stock and plugin; peak RSS from wait4).
 
     bench/cgp.py [--sessions 1000] [--repeat 3] [--build build]
 """
-import argparse
 import os
 import sys
 
@@ -22,8 +21,7 @@ sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter, TcpStream  # noqa: E402
 import cgp_captures  # noqa: E402
-from benchpair import compare  # noqa: E402
-from wsrun import Wireshark  # noqa: E402
+from benchpair import arguments, compare, sides  # noqa: E402
 
 
 def build_capture(path, sessions):
@@ -41,16 +39,10 @@ def build_capture(path, sessions):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--build", default=os.path.join(TOP, "build"))
-    ap.add_argument("--out", default=os.path.join(TOP, "bench", "out"))
-    a = ap.parse_args()
+    a = arguments(__doc__, 1000).parse_args()
     os.makedirs(a.out, exist_ok=True)
     cap = build_capture(os.path.join(a.out, "cgp-sessions-%d.pcap" % a.sessions), a.sessions)
-    stock = Wireshark(with_plugin=False)
-    plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
+    stock, plugin = sides(a.build)
     print("capture: %s (%d sessions, %d bytes)" % (cap, a.sessions, os.path.getsize(cap)))
     cases = [
         ("plain -r", [], []),

@@ -32,9 +32,8 @@ sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 from pcapgen import PcapWriter  # noqa: E402
 import edt_captures  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
+from benchpair import measure  # noqa: E402
 
 SERVER_PORT = 2598
 HISTORY_KIB = ((1 << 18) + (1 << 16)) // 1024
@@ -74,23 +73,6 @@ def build_capture(path, sessions, group, source=edt_captures.SOURCE):
                     w.udp(server, client, payload)
     w.close()
     return path
-
-
-def measure(ws, args, out=None):
-    """(wall s, peak RSS KiB, CPU s = user + system) of one tshark run (tools/lib/benchpair.measure plus CPU)."""
-    cmd = ws.prefix + ["tshark"] + args
-    sink = open(out, "wb") if out else subprocess.DEVNULL
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, env=ws.env, stdout=sink, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.monotonic() - start
-    if out:
-        sink.close()
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0 or "Dissector bug" in err:
-        raise RuntimeError("%s failed: %s" % (" ".join(cmd), err[-2000:]))
-    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def run_pair(stock, plugin, cap, repeat, fields_out):

@@ -12,49 +12,25 @@ for: plain -r, -V, and -T fields (stock: -e tcp.len; plugin: -e tcp.len -e ica.c
 Measurement: tools/lib/benchpair.py (best wall time of --repeat runs
 alternating stock and plugin; peak memory from wait4).
 """
-import argparse
 import os
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
-from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
-from benchpair import compare  # noqa: E402
-from wsrun import Wireshark  # noqa: E402
+from benchpair import arguments, compare, replicate_tcp, sides  # noqa: E402
 
 REAL = os.path.join(TOP, "captures", "spike-ica-2001.pcap")
 
 
-def build_capture(path, sessions):
+def main():
+    a = arguments(__doc__, 1000).parse_args()
+    os.makedirs(a.out, exist_ok=True)
     _, conns = read_connections(REAL)
     (conn,) = conns.values()
-    t0 = conn.segments[0][2]
-    span = conn.segments[-1][2] - t0 + 1.0
-    w = PcapWriter(path, step=0.000001)
-    for i in range(sessions):
-        client = ("10.%d.%d.%d" % (100 + i // 65536, (i // 256) % 256, i % 256 or 1), 40000 + i % 20000)
-        s = TcpStream(w, client, conn.server, isn_c=conn.isn["c2s"] + i, isn_s=conn.isn["s2c"] + 7 * i)
-        base = 1_700_000_000.0 + i * span
-        s.handshake(ts=base)
-        for direction, payload, ts in conn.segments:
-            s.send(direction, payload, ts=base + 0.001 + (ts - t0))
-    w.close()
-    return path
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--build", default=os.path.join(TOP, "build"))
-    ap.add_argument("--out", default=os.path.join(TOP, "bench", "out"))
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    cap = build_capture(os.path.join(a.out, "ica-replicated-%d.pcap" % a.sessions), a.sessions)
-    stock = Wireshark(with_plugin=False)
-    plugin = Wireshark(plugin_root=os.path.join(a.build, "plugins"), with_plugin=True)
+    cap = replicate_tcp(os.path.join(a.out, "ica-replicated-%d.pcap" % a.sessions), conn, a.sessions, close=False)
+    stock, plugin = sides(a.build)
     print("capture: %s (%d sessions, %d bytes)" % (cap, a.sessions, os.path.getsize(cap)))
     cases = [
         ("plain -r", [], []),

@@ -26,7 +26,6 @@ No thresholds: bench/triage.md holds measured numbers.
     bench/triage.py [--sessions 300] [--source captures/vc-credentials.pcap]
                     [--capture FILE] [--repeat 3] [--old] [--build build]
 """
-import argparse
 import os
 import shutil
 import statistics
@@ -39,29 +38,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
 sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
 sys.path.insert(0, os.path.join(TOP, "tools", "triage"))
-from pcapgen import PcapWriter, TcpStream  # noqa: E402
 from ica_recut import read_connections  # noqa: E402
+from benchpair import arguments, replicate_tcp  # noqa: E402
 from wsrun import Wireshark  # noqa: E402
 
 TOOL = os.path.join(TOP, "tools", "citrix-triage")
-
-
-def build_capture(path, source, sessions):
-    _, conns = read_connections(source)
-    (conn,) = conns.values()
-    t0 = conn.segments[0][2]
-    span = conn.segments[-1][2] - t0 + 1.0
-    w = PcapWriter(path, step=0.000001)
-    for i in range(sessions):
-        client = ("10.%d.%d.%d" % (100 + i // 65536, (i // 256) % 256, i % 256 or 1), 40000 + i % 20000)
-        s = TcpStream(w, client, conn.server, isn_c=conn.isn["c2s"] + i, isn_s=conn.isn["s2c"] + 7 * i)
-        base = 1_700_000_000.0 + i * span
-        s.handshake(ts=base)
-        for direction, payload, ts in conn.segments:
-            s.send(direction, payload, ts=base + 0.001 + (ts - t0))
-        s.close()
-    w.close()
-    return path
 
 
 def timed(cmd, env=None):
@@ -79,14 +60,10 @@ def timed(cmd, env=None):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=300)
+    ap = arguments(__doc__, 300)
     ap.add_argument("--source", default=os.path.join(TOP, "captures", "vc-credentials.pcap"))
     ap.add_argument("--capture", help="an existing capture instead of building one")
-    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--old", action="store_true", help="also time the former registry pass (-Y portreg -T json)")
-    ap.add_argument("--build", default=os.path.join(TOP, "build"))
-    ap.add_argument("--out", default=os.path.join(TOP, "bench", "out"))
     a = ap.parse_args()
     plugins = os.path.join(a.build, "plugins")
     import triage   # noqa: E402  (after the path: it reads the build's version file)
@@ -94,8 +71,10 @@ def main():
         cap = a.capture
     else:
         os.makedirs(a.out, exist_ok=True)
-        cap = build_capture(os.path.join(a.out, "triage-%s-%d.pcap" % (
-            os.path.splitext(os.path.basename(a.source))[0], a.sessions)), a.source, a.sessions)
+        _, conns = read_connections(a.source)
+        (conn,) = conns.values()
+        cap = replicate_tcp(os.path.join(a.out, "triage-%s-%d.pcap" % (
+            os.path.splitext(os.path.basename(a.source))[0], a.sessions)), conn, a.sessions, close=True)
     stock = Wireshark(with_plugin=False)
     plugin = Wireshark(plugin_root=plugins, with_plugin=True)
     cap_s, cap_p = stock.stage(cap), plugin.stage(cap)
