@@ -842,6 +842,29 @@ class TimelineLanes(unittest.TestCase):
         w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
         self.assertEqual(lane_pixels(rows), ("none", "none", "drawn"))
 
+    def test_edt_retries_drawn(self):
+        """Each of the three UDT handshakes (frames 1, 42, 43 at 0, 1 and 2 s) is a diamond of its own: the
+        picture holds two diamonds' worth (~100 pixels each) more EDT colour than the same session drawn
+        with its first handshake only, and the axis reaches the last retry (2 s)."""
+        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
+        import report_html
+        rc, out, err = triage(["--json", EDT_FALLBACK])
+        self.assertEqual(rc, 0, err)
+        sessions = json.loads(out)["files"][0]["sessions"]
+        s = sessions[0]
+        self.assertEqual([(h["frame"], h["time_s"]) for h in s["edt_attempt"]["handshakes"]],
+                         [(1, 0.0), (42, 1.0), (43, 2.0)])
+        first = dict(s, edt_attempt=dict(s["edt_attempt"], handshakes=s["edt_attempt"]["handshakes"][:1]))
+
+        def edt_pixels(x):
+            _, _, rows = png_pixels(base64.b64decode(report_html.timeline_picture(x, report_html.timeline_lanes(x, sessions))))
+            return len(where(rows, EDT_RGB, 3))
+        # the first-only picture has a shorter axis (the session's 38 ms): compare at the same axis by
+        # giving it a point at 2 s (its end moved there), so only the two diamonds differ
+        first = dict(first, end=dict(first["end"], time_s=2.0))
+        full = dict(s, end=dict(s["end"], time_s=2.0))
+        self.assertGreater(edt_pixels(full) - edt_pixels(first), 150)
+
 
 @unittest.skipUnless(shutil.which("chromium"), "chromium (Debian package) not installed: tools/setup/test.sh installs it")
 class BrowserLanes(unittest.TestCase):

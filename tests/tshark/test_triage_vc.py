@@ -187,7 +187,10 @@ class Grouping(unittest.TestCase):
         self.assertEqual([(s["number"], s["client_name"], s["transport"], s["edt_attempt"])
                           for s in self.edt["sessions"]],
                          [(1, "EDT-PC", "ica", {"frame": 1, "time_s": 0.0, "client_handshakes": 3,
-                                                "server_handshakes": 0}),
+                                                "server_handshakes": 0, "handshakes": [
+                                                    {"frame": 1, "time_s": 0.0, "by": "client"},
+                                                    {"frame": 42, "time_s": 1.0, "by": "client"},
+                                                    {"frame": 43, "time_s": 2.0, "by": "client"}]}),
                           (2, "PLAIN-PC", "ica", None)])
         self.assertEqual(self.edt["findings"], [
             {"kind": "edt_fallback", "severity": "medium", "session": 1, "frame": 1,

@@ -156,22 +156,22 @@ def _draw_acr(ax, s, lanes):
 
 
 def _draw_edt(ax, s, lane, first, last):
-    """The EDT attempt: its first handshake on its own lane, an arrow down to the TCP connection that
-    carried the session (the fallback); the texts on the side of the marker away from the nearer edge."""
+    """The EDT attempt: every handshake on its own lane, an arrow from the first down to the TCP connection
+    that carried the session (the fallback); the text on the side of the marker away from the nearer edge
+    (one text: a second one between the lanes would cover the connection's end label)."""
     e = s["edt_attempt"]
     ha, dx = ("right", -10) if e["time_s"] > (first + last) / 2 else ("left", 10)
-    ax.plot([e["time_s"]], [lane], marker="D", markersize=10, color=EDT_COLOUR)
-    ax.annotate("%d UDT handshake(s), %s (frame %d)" % (e["client_handshakes"], "%d answered" % e["server_handshakes"]
-                                                       if e["server_handshakes"] else "no answer", e["frame"]),
-                (e["time_s"], lane), textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8,
-                color=EDT_COLOUR, backgroundcolor="white")
-    if not s["connections"]:            # no TCP connection to fall back to: the attempt alone
-        return
-    tcp = (s["connections"][0]["start_s"], 0)
-    ax.annotate("", xy=tcp, xytext=(e["time_s"], lane),
-                arrowprops=dict(arrowstyle="-|>", color=EDT_COLOUR, linewidth=2, shrinkA=6))
-    ax.annotate("fallback to TCP", ((e["time_s"] + tcp[0]) / 2, lane / 2), textcoords="offset points",
-                xytext=(dx, 0), ha=ha, fontsize=8, color=EDT_COLOUR, backgroundcolor="white")
+    for h in e["handshakes"]:           # each try: the client's as diamonds, the server's answers as circles
+        ax.plot([h["time_s"]], [lane], marker="D" if h["by"] == "client" else "o", markersize=10, color=EDT_COLOUR,
+                zorder=4)           # above the text's white background
+    fallback = "; fallback to TCP" if s["connections"] else ""
+    ax.annotate("%d UDT handshake(s), %s (frame %d)%s" % (
+        e["client_handshakes"], "%d answered" % e["server_handshakes"] if e["server_handshakes"] else "no answer",
+        e["frame"], fallback), (e["time_s"], lane), textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8,
+        color=EDT_COLOUR, backgroundcolor="white")
+    if fallback:                        # the arrow to the TCP connection that carried the session
+        ax.annotate("", xy=(s["connections"][0]["start_s"], 0), xytext=(e["time_s"], lane),
+                    arrowprops=dict(arrowstyle="-|>", color=EDT_COLOUR, linewidth=2, shrinkA=6))
 
 
 def _step_labels(steps, first, last):
@@ -202,7 +202,7 @@ def timeline_picture(s, lanes):
     conns = [c for _, _, cs in lanes for c in cs]
     times = [c["start_s"] for c in conns] + [c["end"]["time_s"] for c in conns] + [s["start_s"], s["end"]["time_s"]]
     if s["edt_attempt"]:
-        times.append(s["edt_attempt"]["time_s"])
+        times += [h["time_s"] for h in s["edt_attempt"]["handshakes"]]
     first, last = min(times), max(times + [min(times) + 1e-6])
     for i, (kind, _, cs) in enumerate(lanes):
         for c in cs:
@@ -210,8 +210,10 @@ def timeline_picture(s, lanes):
             ax.barh(i, max(e["time_s"] - c["start_s"], (last - first) / 400), left=c["start_s"], height=0.5,
                     color=LANE_COLOURS[kind])
             ax.plot([e["time_s"]], [i], marker="X", markersize=11, color=END_COLOUR)
+            left = e["time_s"] < (first + last) / 2      # the label on the side with room for it
             ax.annotate("%s%s (frame %s)" % (e["how"], " by " + e["by"] if e["by"] else "", e["frame"]),
-                        (e["time_s"], i), textcoords="offset points", xytext=(-8, 9), ha="right", fontsize=8)
+                        (e["time_s"], i), textcoords="offset points", xytext=(8 if left else -8, 9),
+                        ha="left" if left else "right", fontsize=8)
     _draw_acr(ax, s, lanes)
     if s["edt_attempt"]:
         _draw_edt(ax, s, len(lanes) - 1, first, last)

@@ -281,7 +281,7 @@ def edt_fallbacks(sessions, streams):
     """edt_attempt of a session carried by TCP: EDT (UDT) handshakes from its client address to its
     server address within EDT_TCP_WINDOW_S of its first SYN (the client tries both side by side,
     edt.md), none of them carrying a session: {"frame", "time_s", "client_handshakes",
-    "server_handshakes"}; an edt_fallback finding (medium) on the first handshake's frame."""
+    "server_handshakes", "handshakes": [{"frame", "time_s", "by"}] in frame order}; an edt_fallback finding (medium) on the first handshake's frame."""
     out = []
     for s in sessions:
         s["edt_attempt"] = None
@@ -296,8 +296,10 @@ def edt_fallbacks(sessions, streams):
                            for o in sessions):
             continue
         frame, ht = mine[0]
+        every = sorted([(f, round(x, 6), "client") for f, x in mine] + [(f, round(x, 6), "server") for f, x in theirs])
         s["edt_attempt"] = {"frame": frame, "time_s": round(ht, 6), "client_handshakes": len(mine),
-                            "server_handshakes": len(theirs)}
+                            "server_handshakes": len(theirs),
+                            "handshakes": [{"frame": f, "time_s": x, "by": by} for f, x, by in every]}
         out.append(finding("edt_fallback", "medium", s["number"], frame,
                            "the client tried EDT (%d UDT handshake(s), %s) and the session went over TCP"
                            % (len(mine), "%d answered" % len(theirs) if theirs else "no answer")))
