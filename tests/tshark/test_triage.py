@@ -842,6 +842,29 @@ class TimelineLanes(unittest.TestCase):
         w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
         self.assertEqual(lane_pixels(rows), ("none", "none", "drawn"))
 
+    def test_four_lanes(self):
+        """No bundled capture has a session with more than two lanes: triage-streams' session 1 (its
+        connection and the other stream) given the session 3 it replaced and an EDT attempt with two
+        handshakes is drawn 90 px taller (LANE_H per lane beyond two) with each lane's colour in its own
+        row band, bottom up: connection, stream, replaced session, EDT attempt."""
+        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
+        import report_html
+        rc, out, err = triage(["--json", STREAMS])
+        self.assertEqual(rc, 0, err)
+        sessions = json.loads(out)["files"][0]["sessions"]
+        hs = [{"frame": 1, "time_s": 0.002, "by": "client"}, {"frame": 2, "time_s": 0.004, "by": "server"}]
+        s = dict(sessions[0], reconnect_of=3, edt_attempt={"frame": 1, "time_s": 0.002, "client_handshakes": 1,
+                                                            "server_handshakes": 1, "handshakes": hs})
+        lanes = report_html.timeline_lanes(s, sessions)
+        self.assertEqual([kind for kind, _, _ in lanes], ["connection", "stream", "replaced", "edt"])
+        w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
+        self.assertEqual((w, h), (900, 290))
+        self.assertEqual(lane_pixels(rows), ("drawn", "drawn", "drawn"))
+        middle = [sorted(y for _, y in where(rows, rgb, 3))[len(where(rows, rgb, 3)) // 2]
+                  for rgb in (CONN_RGB, STREAM_RGB, ACR_RGB, EDT_RGB)]
+        self.assertEqual(middle, sorted(middle, reverse=True))      # bottom up
+        self.assertGreater(min(a - b for a, b in zip(middle, middle[1:])), 25)
+
     def test_edt_retries_drawn(self):
         """Each of the three UDT handshakes (frames 1, 42, 43 at 0, 1 and 2 s) is a diamond of its own: the
         picture holds two diamonds' worth (~100 pixels each) more EDT colour than the same session drawn
