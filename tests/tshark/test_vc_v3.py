@@ -95,7 +95,10 @@ class VcInV3(unittest.TestCase):
         for proto, plain in PLAIN.items():
             mine = decoded(V3, CGP_PORT, proto, self.TWO_PASS)
             ref = decoded(plain, ICA_PORT, proto, self.TWO_PASS)
+            commands = next((field, seq) for _ch, field, seq in SEQUENCES if field.startswith(proto + "."))
             for side in ("c2s", "s2c"):
+                # every message sent is there (an empty list would be the start of any list)
+                self.assertEqual(len(mine[side][commands[0]]), len(commands[1][side]), (proto, side))
                 for f in compared_fields(proto):
                     got = mine[side][f]
                     self.assertEqual(got, ref[side][f][:len(got)], (proto, side, f))

@@ -6,8 +6,9 @@ tools/captures/edt_to_tcp.py makes captures/edt-citrixudp-tcp.pcap (its function
 continued after its last frame, before the connection closes, with new CGP records in both
 directions, built in the same layers as the real session's last frame of each direction:
 
-  CGP DATA_REALTIME_WITH_ACK (0x0B) acking the peer's records not yet acked (DATA_REALTIME 0x0A when
-  there are none), the numbering continuing the real session's (cgp.md §8);
+  CGP DATA_REALTIME_WITH_ACK (0x0B) whose ack delta counts the peer's tracked records not yet acked
+  (DATA_REALTIME 0x0A when there are none), so the numbering and acks continue the real session's
+  (cgp.md §6: both are implicitly tracked, acks are deltas);
   one PDRFRAME frame per record: u16 length with the priority bits of that direction's last real
   frame (bits 14-15), CRYPT_ENCRYPTED (0x01), then under the session's Basic cipher (key 0xFC, from its
   CRYPT_SESSIONKEY; the chain continued from the last cipher byte of that direction):
