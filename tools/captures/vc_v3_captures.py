@@ -29,7 +29,7 @@ in the order those captures send them, each channel's sequence a prefix of its p
            reply and RENDER request in one chunk; the render reply (CF_UNICODETEXT) in one V3 packet
            with a CTXCDM chunk; the client's PLACE.
   CTXCDM:  CONNECT, FINDFIRST, OPEN, GETATTR and their replies; two READs in one chunk; the first read
-           reply (1038 bytes) split over two copy chunks of one packet, the second in its own.
+           reply (1036 bytes) split over two copy chunks of one packet, the second in its own.
 
     tools/captures/vc_v3_captures.py --out captures/vc-v3-cgp.pcap                       # (re)write
     tools/captures/vc_v3_captures.py --out build/x.pcap --compare captures/vc-v3-cgp.pcap  # reproducibility
