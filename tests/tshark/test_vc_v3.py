@@ -63,7 +63,8 @@ def frames(path, fields, filter, two_pass):
 SEQUENCES = [
     (20, "ica.euem.cmd", {"s2c": [0, 2, 3],                  # bind request, bind commit + SETTINGS
                           "c2s": [1, 4, 9, 5, 7]}),          # bind response + CONNECTION_ID, startup, RT start + result
-    (15, "ica.ctl.cmd", {"s2c": [0, 2, 4], "c2s": [1, 3]}),  # bind request / commit, launch response; bind response, launch
+    (15, "ica.ctl.cmd", {"s2c": [0, 2, 4],                   # bind request, bind commit, launch response
+                         "c2s": [1, 3]}),                    # bind response, launch request
     (17, "ica.clip.function", {"s2c": [1, 8, 3, 5],          # init, register format + place, render reply
                                "c2s": [2, 9, 4, 3]}),        # init reply, register reply + render request, place
     (10, "ica.cdm.cmd", {"s2c": [23, 5, 1, 8, 3, 3],         # CONNECT FINDFIRST OPEN GETATTR READ READ
