@@ -76,11 +76,12 @@ def varlen(buf, off):
     return (b0 & 0x7F) | (buf[off + 1] << 7), off + 2
 
 
-def cgp_ica_bytes(payload):
-    """The ICA bytes of the CGP records in one UDT payload (signature skipped)."""
+def cgp_records(payload):
+    """(command, ack delta or None, ICA bytes) of each CGP record in one UDT payload (signature
+    skipped); ICA bytes are the payload of DATA_REALTIME 0x0A / DATA_REALTIME_WITH_ACK 0x0B."""
     if payload.startswith(SIGNATURE):
         payload = payload[len(SIGNATURE):]
-    out, off = b"", 0
+    off = 0
     while off < len(payload):
         length, body = varlen(payload, off)
         end = body + length
@@ -88,12 +89,18 @@ def cgp_ica_bytes(payload):
             sys.exit("CGP record does not fit its datagram")
         cmd = payload[body]
         if cmd == 0x0A:
-            out += payload[body + 1:end]
+            yield cmd, None, payload[body + 1:end]
         elif cmd == 0x0B:
-            _, data = varlen(payload, body + 1)
-            out += payload[data:end]
+            ack, data = varlen(payload, body + 1)
+            yield cmd, ack, payload[data:end]
+        else:
+            yield cmd, None, b""
         off = end
-    return out
+
+
+def cgp_ica_bytes(payload):
+    """The ICA bytes of the CGP records in one UDT payload (signature skipped)."""
+    return b"".join(ica for _cmd, _ack, ica in cgp_records(payload))
 
 
 def in_sequence(packets):
@@ -114,7 +121,8 @@ def in_sequence(packets):
     return sorted(out, key=lambda p: p[0])
 
 
-def write_tcp(packets, path, seg, corrupt=0):
+def write_tcp(packets, path, seg, corrupt=0, more=None):
+    """more(stream, packets), if given, sends further segments before the connection closes."""
     w = PcapWriter(path)
     first = packets[0]
     s = TcpStream(w, first[2], first[3])
@@ -123,6 +131,8 @@ def write_tcp(packets, path, seg, corrupt=0):
         if num == corrupt:
             payload = payload[:-1] + bytes([payload[-1] ^ 0xFF])
         s.send("s2c" if s2c else "c2s", payload, segments=[seg] * len(payload) if seg == 1 else None, ts=ts)
+    if more:
+        more(s, packets)
     s.close()
     w.close()
 
