@@ -3,4 +3,4 @@
 # exactly what tools/captures/vc_v3_captures.py builds today (built into the build dir, compared).
 add_test(NAME vc.v3_capture_reproducible
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/captures/vc_v3_captures.py
-          --out ${CMAKE_BINARY_DIR}/vc-v3-cgp.pcap --compare ${CMAKE_SOURCE_DIR}/captures/vc-v3-cgp.pcap)
+          --outdir ${CMAKE_BINARY_DIR}/vc-v3-captures --compare ${CMAKE_SOURCE_DIR}/captures)

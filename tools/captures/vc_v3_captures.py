@@ -31,10 +31,9 @@ in the order those captures send them, each channel's sequence a prefix of its p
   CTXCDM:  CONNECT, FINDFIRST, OPEN, GETATTR and their replies; two READs in one chunk; the first read
            reply (1036 bytes) split over two copy chunks of one packet, the second in its own.
 
-    tools/captures/vc_v3_captures.py --out captures/vc-v3-cgp.pcap                       # (re)write
-    tools/captures/vc_v3_captures.py --out build/x.pcap --compare captures/vc-v3-cgp.pcap  # reproducibility
+    tools/captures/vc_v3_captures.py --outdir captures                       # (re)write
+    tools/captures/vc_v3_captures.py --outdir build/x --compare captures     # reproducibility
 """
-import argparse
 import os
 import struct
 import sys
@@ -43,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.join(HERE, "..", "..")
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import capbuild  # noqa: E402
 import edt_to_tcp  # noqa: E402
 import vc_captures as vc  # noqa: E402
 import vc_cdm_captures as cdm  # noqa: E402
@@ -161,19 +161,6 @@ def build(path):
     edt_to_tcp.write_tcp(packets, path, 0, more=lambda stream, pk: continue_session(Continuation(stream, pk)))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--compare", metavar="FILE", help="fail unless the output equals FILE")
-    a = ap.parse_args()
-    build(a.out)
-    if a.compare:
-        with open(a.out, "rb") as x, open(a.compare, "rb") as y:
-            if x.read() != y.read():
-                print("not reproduced: %s" % a.compare)
-                return 1
-    return 0
-
 
 if __name__ == "__main__":
-    sys.exit(main())
+    capbuild.main(__doc__, ["vc-v3-cgp.pcap"], lambda _name, path: build(path))
