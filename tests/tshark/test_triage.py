@@ -787,6 +787,20 @@ def lane_pixels(rows):
     return tuple(out)
 
 
+def timeline(s, sessions):
+    """(alt text, lane kinds, PNG bytes) of s's timeline, drawn by report_html in the interpreter the tool
+    runs under (its #! line: Debian's python3, which has matplotlib; the tests' may not)."""
+    with open(TOOL) as f:
+        python = f.readline()[2:].strip()
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); import report_html as r; d = json.load(sys.stdin); "
+              "lanes = r.timeline_lanes(d[0], d[1]); "
+              "print(json.dumps([r.timeline_alt(d[0], lanes), [k for k, _, _ in lanes], r.timeline_picture(d[0], lanes)]))")
+    p = subprocess.run([python, "-c", script, os.path.join(SRC, "tools", "triage")], input=json.dumps([s, sessions]),
+                       capture_output=True, text=True, check=True)
+    alt, kinds, png = json.loads(p.stdout)
+    return alt, kinds, base64.b64decode(png)
+
+
 class TimelineLanes(unittest.TestCase):
     """The groupings of test_triage_vc.Grouping (tools/captures/triage_captures.py) as lanes of each
     session's timeline in the HTML report: its alt text names every lane, and the picture itself holds
@@ -831,15 +845,12 @@ class TimelineLanes(unittest.TestCase):
     def test_edt_attempt_alone(self):
         """A session whose EDT attempt has no TCP connection to fall back to (no capture has one: the
         EDT-fallback session with its connection removed) is drawn with its attempt and no arrow."""
-        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
-        import report_html
         rc, out, err = triage(["--json", EDT_FALLBACK])
         self.assertEqual(rc, 0, err)
         sessions = json.loads(out)["files"][0]["sessions"]
-        s = dict(sessions[0], connections=[])
-        lanes = report_html.timeline_lanes(s, sessions)
-        self.assertEqual(report_html.timeline_alt(s, lanes), "Session 1: timeline (EDT attempt (not used))")
-        w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
+        alt, _, png = timeline(dict(sessions[0], connections=[]), sessions)
+        self.assertEqual(alt, "Session 1: timeline (EDT attempt (not used))")
+        w, h, rows = png_pixels(png)
         self.assertEqual(lane_pixels(rows), ("none", "none", "drawn"))
 
     def test_four_lanes(self):
@@ -847,17 +858,15 @@ class TimelineLanes(unittest.TestCase):
         connection and the other stream) given the session 3 it replaced and an EDT attempt with two
         handshakes is drawn 90 px taller (LANE_H per lane beyond two) with each lane's colour in its own
         row band, bottom up: connection, stream, replaced session, EDT attempt."""
-        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
-        import report_html
         rc, out, err = triage(["--json", STREAMS])
         self.assertEqual(rc, 0, err)
         sessions = json.loads(out)["files"][0]["sessions"]
         hs = [{"frame": 1, "time_s": 0.002, "by": "client"}, {"frame": 2, "time_s": 0.004, "by": "server"}]
         s = dict(sessions[0], reconnect_of=3, edt_attempt={"frame": 1, "time_s": 0.002, "client_handshakes": 1,
                                                             "server_handshakes": 1, "handshakes": hs})
-        lanes = report_html.timeline_lanes(s, sessions)
-        self.assertEqual([kind for kind, _, _ in lanes], ["connection", "stream", "replaced", "edt"])
-        w, h, rows = png_pixels(base64.b64decode(report_html.timeline_picture(s, lanes)))
+        _, kinds, png = timeline(s, sessions)
+        self.assertEqual(kinds, ["connection", "stream", "replaced", "edt"])
+        w, h, rows = png_pixels(png)
         self.assertEqual((w, h), (900, 290))
         self.assertEqual(lane_pixels(rows), ("drawn", "drawn", "drawn"))
         middle = [sorted(y for _, y in where(rows, rgb, 3))[len(where(rows, rgb, 3)) // 2]
@@ -869,8 +878,6 @@ class TimelineLanes(unittest.TestCase):
         """Each of the three UDT handshakes (frames 1, 42, 43 at 0, 1 and 2 s) is a diamond of its own: the
         picture holds two diamonds' worth (~100 pixels each) more EDT colour than the same session drawn
         with its first handshake only, and the axis reaches the last retry (2 s)."""
-        sys.path.insert(0, os.path.join(SRC, "tools", "triage"))
-        import report_html
         rc, out, err = triage(["--json", EDT_FALLBACK])
         self.assertEqual(rc, 0, err)
         sessions = json.loads(out)["files"][0]["sessions"]
@@ -880,7 +887,7 @@ class TimelineLanes(unittest.TestCase):
         first = dict(s, edt_attempt=dict(s["edt_attempt"], handshakes=s["edt_attempt"]["handshakes"][:1]))
 
         def edt_pixels(x):
-            _, _, rows = png_pixels(base64.b64decode(report_html.timeline_picture(x, report_html.timeline_lanes(x, sessions))))
+            _, _, rows = png_pixels(timeline(x, sessions)[2])
             return len(where(rows, EDT_RGB, 3))
         # the first-only picture has a shorter axis (the session's 38 ms): compare at the same axis by
         # giving it a point at 2 s (its end moved there), so only the two diamonds differ
