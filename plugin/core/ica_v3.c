@@ -231,7 +231,7 @@ static void coder_init(ica_v3_coder *c)
 
 /* After a byte was coded in a band: count it and swap it with the next
  * victim of the band below, so frequent values climb to short codes. */
-static void coder_update(ica_v3_coder *c, unsigned band, unsigned index, uint8_t value)
+static inline void coder_update(ica_v3_coder *c, unsigned band, unsigned index, uint8_t value)
 {
     c->band_count[band]++;
     unsigned victim = c->next_victim[band];
@@ -312,7 +312,7 @@ static unsigned pos_bits_for(const ica_v3 *x, uint32_t cap)
 }
 
 /* Packed entry h (little-endian bit order, so any host reads the same). */
-static uint32_t pos_get(const ica_v3 *x, uint32_t h)
+static inline uint32_t pos_get(const ica_v3 *x, uint32_t h)
 {
     uint32_t bit = h * x->pos_bits;
     const uint8_t *p = x->pos + (bit >> 3);
@@ -320,7 +320,7 @@ static uint32_t pos_get(const ica_v3 *x, uint32_t h)
     return (w >> (bit & 7)) & ((1u << x->pos_bits) - 1);
 }
 
-static void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
+static inline void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
 {
     uint32_t bit = h * x->pos_bits;
     uint8_t *p = x->pos + (bit >> 3);
@@ -334,7 +334,7 @@ static void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
 }
 
 /* The sender's entry h: check bits | byte << 24 | position. */
-static uint32_t hash_get(const ica_v3 *x, uint32_t h)
+static inline uint32_t hash_get(const ica_v3 *x, uint32_t h)
 {
     if (x->hash)
         return x->hash[h];
@@ -348,7 +348,7 @@ static uint32_t hash_get(const ica_v3 *x, uint32_t h)
 
 /* Store entry h; its position is the head's, and the history gets its byte
  * at that position before anything reads the entry back. */
-static void hash_put(ica_v3 *x, uint32_t h, uint32_t info)
+static inline void hash_put(ica_v3 *x, uint32_t h, uint32_t info)
 {
     if (x->hash)
         x->hash[h] = info;
@@ -426,7 +426,7 @@ static int hist_wrap(ica_v3 *x)
 }
 
 /* Coder i (i < ncoders), made on its first use. */
-static ica_v3_coder *coder_get(ica_v3 *x, unsigned i)
+static inline ica_v3_coder *coder_get(ica_v3 *x, unsigned i)
 {
     ica_v3_coder *c = x->coders[i];
     if (!c) {
@@ -571,7 +571,7 @@ static int32_t string_length(ica_v3 *x)
     return (int32_t)length;
 }
 
-static uint8_t copy_from_match(ica_v3 *x)
+static inline uint8_t copy_from_match(ica_v3 *x)
 {
     if (x->match >= HIST_START + x->hist_len) {
         fault(x, ICA_V3_ERR_STRING_PAST);
@@ -582,7 +582,7 @@ static uint8_t copy_from_match(ica_v3 *x)
     return b;
 }
 
-static uint32_t context_hash(const ica_v3 *x, uint32_t *key)
+static inline uint32_t context_hash(const ica_v3 *x, uint32_t *key)
 {
     *key = (uint32_t)x->hist[x->head - 1] << 24 | (uint32_t)x->hist[x->head - 2] << 16 |
            (uint32_t)x->hist[x->head - 3] << 8;

@@ -1,5 +1,5 @@
 """Stock tshark against tshark with the plugin on one capture, in one run:
-the driver bench/ica.py and bench/cgp.py share.
+what the bench/ scripts share.
 
 measure() runs one tshark and returns its wall time, peak RSS (the
 child's ru_maxrss from wait4, the number /usr/bin/time -v reports as
