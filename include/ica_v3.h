@@ -135,7 +135,7 @@ typedef struct {
     uint8_t in_string;          /* for the compressor logic */
     uint8_t pow2;
     uint8_t *pos;               /* before the first wrap: position + 1 per entry, packed */
-    uint8_t pos_bits;           /* bits an entry (enough for hist_cap; pow2 at most) */
+    uint8_t pos_bits;           /* bits an entry (enough for the whole history; pow2 at most) */
     uint32_t *hash;             /* from the first wrap on: check bits | byte << 24 | position */
     uint32_t hash_mask, check_mask;
     uint8_t hash_shift;
