@@ -20,8 +20,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tools", "lib"))
-from benchpair import measure  # noqa: E402
-from wsrun import Wireshark  # noqa: E402
+from benchpair import measure, sides  # noqa: E402
 
 
 def main():
@@ -31,15 +30,14 @@ def main():
     ap.add_argument("new", help="build directory of the plugin after it")
     ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args()
-    sides = [("stock", Wireshark(with_plugin=False))] + [
-        (name, Wireshark(plugin_root=os.path.join(os.path.abspath(d), "plugins"), with_plugin=True))
-        for name, d in (("base", a.base), ("new", a.new))]
-    staged = {name: ws.stage(a.capture) for name, ws in sides}
-    cpu = {name: [] for name, _ in sides}
+    stock, base = sides(os.path.abspath(a.base))
+    runs = [("stock", stock), ("base", base), ("new", sides(os.path.abspath(a.new))[1])]
+    staged = {name: ws.stage(a.capture) for name, ws in runs}
+    cpu = {name: [] for name, _ in runs}
     for i in range(a.rounds):
-        for name, ws in sides:
+        for name, ws in runs:
             cpu[name].append(measure(ws, ["-n", "-r", staged[name]])[2])
-        print("round %d: " % (i + 1) + ", ".join("%s %.2f s" % (n, cpu[n][-1]) for n, _ in sides), flush=True)
+        print("round %d: " % (i + 1) + ", ".join("%s %.2f s" % (n, cpu[n][-1]) for n, _ in runs), flush=True)
     best = min(cpu["stock"])
     for name in ("base", "new"):
         ratios = [p / s for p, s in zip(cpu[name], cpu["stock"])]

@@ -134,8 +134,8 @@ typedef struct {
     int32_t string_len;         /* -1: not in a string */
     uint8_t in_string;          /* for the compressor logic */
     uint8_t pow2;
-    uint8_t *pos;               /* before the first wrap: position + 1 per entry, packed */
-    uint8_t pos_bits;           /* bits an entry (enough for the whole history; pow2 at most) */
+    uint8_t *pos;               /* before the first wrap: position + 1 per entry, packed in pow2 bits
+                                   (a position + 1 is below 2^pow2) */
     uint32_t *hash;             /* from the first wrap on: check bits | byte << 24 | position */
     uint32_t hash_mask, check_mask;
     uint8_t hash_shift;

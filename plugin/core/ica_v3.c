@@ -298,35 +298,26 @@ static void *v3_alloc(ica_v3 *x, void *ptr, size_t size)
 
 static size_t pos_bytes(const ica_v3 *x)
 {
-    return (((size_t)x->hash_mask + 1) * x->pos_bits + 7) / 8 + 4;    /* + 4: the last entry's 32-bit window */
+    return (((size_t)x->hash_mask + 1) * x->pow2 + 7) / 8 + 4;    /* + 4: the last entry's 32-bit window */
 }
 
-/* Bits a position + 1 needs in a history of cap bytes (it is at most
- * cap - HIST_START, and below 2^pow2). */
-static unsigned pos_bits_for(const ica_v3 *x, uint32_t cap)
-{
-    unsigned bits = 1;
-    while (bits < x->pow2 && (1u << bits) < cap)
-        bits++;
-    return bits;
-}
-
-/* Packed entry h (little-endian bit order, so any host reads the same). */
+/* Packed entry h, pow2 bits wide (little-endian bit order, so any host
+ * reads the same). */
 static inline uint32_t pos_get(const ica_v3 *x, uint32_t h)
 {
-    uint32_t bit = h * x->pos_bits;
+    uint32_t bit = h * x->pow2;
     const uint8_t *p = x->pos + (bit >> 3);
     uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-    return (w >> (bit & 7)) & ((1u << x->pos_bits) - 1);
+    return (w >> (bit & 7)) & ((1u << x->pow2) - 1);
 }
 
 static inline void pos_put(ica_v3 *x, uint32_t h, uint32_t v)
 {
-    uint32_t bit = h * x->pos_bits;
+    uint32_t bit = h * x->pow2;
     uint8_t *p = x->pos + (bit >> 3);
     uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     unsigned shift = bit & 7;
-    w = (w & ~(((1u << x->pos_bits) - 1) << shift)) | v << shift;
+    w = (w & ~(((1u << x->pow2) - 1) << shift)) | v << shift;
     p[0] = (uint8_t)w;
     p[1] = (uint8_t)(w >> 8);
     p[2] = (uint8_t)(w >> 16);
@@ -392,7 +383,6 @@ static int state_ready(ica_v3 *x)
 {
     if (x->hist_cap)
         return 0;
-    x->pos_bits = (uint8_t)pos_bits_for(x, x->hist_alloc);
     size_t n = pos_bytes(x);
     x->pos = v3_alloc(x, NULL, n);
     if (!x->pos)
