@@ -716,13 +716,16 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo _U_, portreg_conv_t
     it->flag[1 - c->service] = add_endpoint_tree(pt, tvb, c, 1 - c->service);
 }
 
-/* One-entry cache of the previous frame's conversation: most frames belong
- * to the conversation of the frame before, and find_conversation() is most
- * of this post-dissector's cost. It is valid only if the transport touched
- * that very conversation in this frame (TCP and UDP set last_frame when
- * they find it), so a conversation TCP starts anew on port reuse is never
- * missed. Cleared with the capture file. */
-static struct {
+/* A small cache of recent conversations, one slot per hash of the ends:
+ * find_conversation() is most of this post-dissector's cost, and frames
+ * come from a handful of conversations at a time (one after another, or
+ * many sessions interleaved).  A slot is valid only if the transport
+ * touched that very conversation in this frame (TCP and UDP set last_frame
+ * when they find it), so a conversation TCP starts anew on port reuse is
+ * never missed.  Cleared with the capture file. */
+#define CONV_CACHE_SLOTS 64     /* a power of two */
+
+typedef struct {
     conversation_t *conv;
     portreg_conv_t *c;
     guint8 addr_src[16], addr_dst[16];
@@ -730,47 +733,73 @@ static struct {
     int addr_type;
     guint16 sport, dport;
     guint8 transport;
-} last_conv;
+} conv_cache_slot;
+
+static conv_cache_slot conv_cache[CONV_CACHE_SLOTS];
+
+/* Low 32 bits of an address. */
+static guint32
+addr_fold(const address *a)
+{
+    const guint8 *p = (const guint8 *)a->data;
+    guint32 v = 0;
+
+    for (int i = a->len > 4 ? a->len - 4 : 0; i < a->len; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The same slot for both directions of a conversation. */
+static conv_cache_slot *
+conv_cache_slot_of(const packet_info *pinfo, guint16 sport, guint16 dport)
+{
+    guint32 h = (guint32)(sport ^ dport) ^ addr_fold(&pinfo->net_src) ^ addr_fold(&pinfo->net_dst);
+
+    h ^= h >> 16;
+    h ^= h >> 8;
+    return &conv_cache[h & (CONV_CACHE_SLOTS - 1)];
+}
 
 static gboolean
-last_conv_matches(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport)
+conv_cache_matches(const conv_cache_slot *e, const packet_info *pinfo, registry_transport_t t,
+                   guint16 sport, guint16 dport)
 {
     const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
 
-    if (!last_conv.conv || last_conv.conv->last_frame != pinfo->num || last_conv.transport != (guint8)t
-        || s->type != last_conv.addr_type || s->len != last_conv.addr_len || d->len != s->len)
+    if (!e->conv || e->conv->last_frame != pinfo->num || e->transport != (guint8)t
+        || s->type != e->addr_type || s->len != e->addr_len || d->len != s->len)
         return FALSE;
-    if (sport == last_conv.sport && dport == last_conv.dport
-        && memcmp(s->data, last_conv.addr_src, s->len) == 0 && memcmp(d->data, last_conv.addr_dst, d->len) == 0)
+    if (sport == e->sport && dport == e->dport
+        && memcmp(s->data, e->addr_src, s->len) == 0 && memcmp(d->data, e->addr_dst, d->len) == 0)
         return TRUE;
-    return sport == last_conv.dport && dport == last_conv.sport
-        && memcmp(s->data, last_conv.addr_dst, s->len) == 0 && memcmp(d->data, last_conv.addr_src, d->len) == 0;
+    return sport == e->dport && dport == e->sport
+        && memcmp(s->data, e->addr_dst, s->len) == 0 && memcmp(d->data, e->addr_src, d->len) == 0;
 }
 
 static void
-last_conv_set(const packet_info *pinfo, registry_transport_t t, guint16 sport, guint16 dport,
-              conversation_t *conv, portreg_conv_t *c)
+conv_cache_set(conv_cache_slot *e, const packet_info *pinfo, registry_transport_t t, guint16 sport,
+               guint16 dport, conversation_t *conv, portreg_conv_t *c)
 {
     const address *s = &pinfo->net_src, *d = &pinfo->net_dst;
 
-    last_conv.conv = NULL;
-    if (s->len != d->len || s->len > (int)sizeof last_conv.addr_src || s->type != d->type)
+    e->conv = NULL;
+    if (s->len != d->len || s->len > (int)sizeof e->addr_src || s->type != d->type)
         return;
-    memcpy(last_conv.addr_src, s->data, s->len);
-    memcpy(last_conv.addr_dst, d->data, d->len);
-    last_conv.addr_len = s->len;
-    last_conv.addr_type = s->type;
-    last_conv.sport = sport;
-    last_conv.dport = dport;
-    last_conv.transport = (guint8)t;
-    last_conv.c = c;
-    last_conv.conv = conv;
+    memcpy(e->addr_src, s->data, s->len);
+    memcpy(e->addr_dst, d->data, d->len);
+    e->addr_len = s->len;
+    e->addr_type = s->type;
+    e->sport = sport;
+    e->dport = dport;
+    e->transport = (guint8)t;
+    e->c = c;
+    e->conv = conv;
 }
 
 static void
 portreg_cleanup(void)
 {
-    memset(&last_conv, 0, sizeof last_conv);
+    memset(conv_cache, 0, sizeof conv_cache);
 }
 
 static void queue_frame_rec(packet_info *pinfo, const portreg_conv_t *c, guint16 sport);
@@ -790,9 +819,10 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if (pinfo->flags.in_error_pkt || !find_transport(pinfo, &t, &app_proto, &layer)
         || !transport_ports(pinfo, t, layer, app_proto, &sport, &dport))
         return 0;
-    if (last_conv_matches(pinfo, t, sport, dport)) {
-        conv = last_conv.conv;
-        c = last_conv.c;
+    conv_cache_slot *slot = conv_cache_slot_of(pinfo, sport, dport);
+    if (conv_cache_matches(slot, pinfo, t, sport, dport)) {
+        conv = slot->conv;
+        c = slot->c;
     } else {
         ctype = conversation_pt_to_conversation_type(transport_port_type(t));
         conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst, ctype, sport, dport, 0);
@@ -809,7 +839,7 @@ dissect_portreg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
             c = new_conv(pinfo, t, sport, dport);
             conversation_add_proto_data(conv, proto_portreg, c);
         }
-        last_conv_set(pinfo, t, sport, dport, conv, c);
+        conv_cache_set(slot, pinfo, t, sport, dport, conv, c);
     }
     if (!PINFO_FD_VISITED(pinfo))
         update_conv(c, conv, pinfo, sender_index(c, pinfo, sport), app_proto);
