@@ -428,13 +428,15 @@ static void collect_frame(ica_collect_t *c, const ica_event *ev, ica_rec_t *r)
                      ((r->ht_mark & HT_MARK_STORED) && region == ev->decrypted + ev->ht_len);
     gboolean rebuild = whole &&
                        !(ev->flags & (ICA_FR_EXPANDED | ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN));
+    /* also for kept regions: an expanded V3 frame's decrypted packet is
+     * rebuilt from it to show its chunks (ica_dissect_frame) */
+    r->cipher_prev = ev->cipher_prev;
     if (!rebuild) {
         r->region_src = REGION_KEPT;
         g_byte_array_append(c->buf, region, rlen);
         c->kept = TRUE;
     } else {
         r->region_src = (ev->flags & ICA_FR_DECRYPTED) ? REGION_BASIC : REGION_CLEAR;
-        r->cipher_prev = ev->cipher_prev;
         g_byte_array_set_size(c->buf, c->buf->len + rlen);
     }
     if (ev->flags & ICA_FR_DECRYPTED)

@@ -36,6 +36,7 @@
 #include <epan/expert.h>
 #include "packet-ica-int.h"
 #include "ica_v3.h"
+#include "ica_basic.h"
 #include "ica_ht.h"
 
 static int hf_ica_frame = -1;
@@ -283,16 +284,67 @@ static guint add_crypt_header(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, c
     return off;
 }
 
+/* Whether the tree shows or a filter asks for an expanded frame's payload
+ * as sent (rebuilt only then: it costs a copy and a decryption). */
+static gboolean payload_wanted(proto_tree *ft)
+{
+    static int *const ids[] = {
+        &hf_ica_decrypted_data, &hf_ica_v3_header, &hf_ica_v3_channel, &hf_ica_v3_completion,
+        &hf_ica_v3_compressed, &hf_ica_v3_add_to_history, &hf_ica_v3_length, &hf_ica_v3_command,
+        &hf_ica_v3_params, &hf_ica_v3_data,
+    };
+    for (guint i = 0; ft && i < G_N_ELEMENTS(ids); i++)
+        if (proto_field_is_referenced(ft, *ids[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* An expanded frame keeps its WD bytes only.  Its payload as sent is
+ * rebuilt for the tree from the wire bytes (decrypted again from the cipher
+ * state before them): the decrypted bytes and, for reducer V3, the
+ * container's chunks, as a frame that was not expanded shows them. */
+static void add_sent_payload(tvbuff_t *t, packet_info *pinfo, proto_tree *ft, const ica_session *s,
+                             const ica_rec_t *r, guint off)
+{
+    guint len = tvb_captured_length(t);
+    if (off >= len || len < tvb_reported_length(t) || !payload_wanted(ft))
+        return;
+    guint plen = len - off;
+    tvbuff_t *pt;
+    if (r->flags & ICA_FR_DECRYPTED) {
+        /* decrypted outside the running cipher chain: its state does not apply */
+        if (r->flags & (ICA_FR_REPLAY | ICA_FR_KEY_RECOVERED | ICA_FR_NO_CHAIN | ICA_FR_RESYNC))
+            return;
+        guint8 *b = (guint8 *)tvb_memdup(pinfo->pool, t, off, plen);
+        ica_basic_state cs = { s->st.sum.session_key, r->cipher_prev };
+        ica_basic_decrypt(&cs, b, plen);
+        pt = tvb_new_child_real_data(t, b, plen, plen);
+        add_new_data_source(pinfo, pt, "Decrypted ICA frame");
+        proto_tree_add_item(ft, hf_ica_decrypted_data, pt, 0, plen, ENC_NA);
+    } else if (r->flags & ICA_FR_ENCRYPTED) {
+        return;
+    } else {
+        pt = tvb_new_subset_length(t, off, plen);
+    }
+    if (r->flags & ICA_FR_V3) {
+        guint ht = r->ht_len <= plen ? r->ht_len : 0;     /* the high-throughput header comes first */
+        dissect_v3(tvb_new_subset_length(pt, ht, plen - ht), pinfo, ft);
+    }
+}
+
 /* The frame's payload as decrypted / expanded (in the chunk's WD buffer
  * dec), or compressed bytes left as they are. */
-static void add_region(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const ica_rec_t *r, guint off)
+static void add_region(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tree *ft, const ica_session *s,
+                       const ica_rec_t *r, guint off)
 {
     guint len = tvb_reported_length(t);
     guint plen = len > off ? len - off : 0;
     if (r->buf_off >= 0 && dec) {
         tvbuff_t *region = tvb_new_subset_length(dec, r->buf_off, r->buf_len);
-        if (r->flags & ICA_FR_DECRYPTED)
+        if ((r->flags & ICA_FR_DECRYPTED) && !(r->flags & ICA_FR_EXPANDED))
             proto_tree_add_item(ft, hf_ica_decrypted_data, dec, r->buf_off, r->buf_len, ENC_NA);
+        if (r->flags & ICA_FR_EXPANDED)
+            add_sent_payload(t, pinfo, ft, s, r, off);
         if (r->flags & ICA_FR_EXPANDED)
             proto_item_set_generated(proto_tree_add_uint(ft, hf_ica_expanded_length, dec, r->buf_off, r->buf_len,
                                                          r->buf_len));
@@ -348,7 +400,7 @@ void ica_dissect_frame(tvbuff_t *t, tvbuff_t *dec, packet_info *pinfo, proto_tre
     dissect_key_state(t, pinfo, ft, s, r);
     if (r->ht_len || (r->ht_mark & HT_MARK_SHORT))
         dissect_ht(dec ? dec : t, pinfo, ft, r);
-    add_region(t, dec, pinfo, ft, r, off);
+    add_region(t, dec, pinfo, ft, s, r, off);
     if ((r->flags & ICA_FR_V3) && (!(r->flags & ICA_FR_EXPANDED) || (r->flags & ICA_FR_V3_PARTIAL)))
         add_v3_stop(t, pinfo, ft, s, r);
     if (r->flags & ICA_FR_COMPRESSED) {
@@ -414,7 +466,7 @@ ica_register_frame_fields(int proto, expert_module_t *expert)
         { &hf_ica_crypt_random, { "Random bytes", "ica.crypt.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_crypt_marker, { "Marker", "ica.crypt.marker", FT_STRING, BASE_NONE, NULL, 0x0, "OffCrypt / PermCrypt", HFILL } },
         { &hf_ica_encrypted_data, { "Encrypted data", "ica.encrypted_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
-        { &hf_ica_decrypted_data, { "Decrypted data", "ica.decrypted_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ica_decrypted_data, { "Decrypted data", "ica.decrypted_data", FT_BYTES, BASE_NONE, NULL, 0x0, "Basic-decrypted payload; for an expanded frame the payload as sent, before expansion", HFILL } },
         { &hf_ica_compressed_data, { "Compressed data", "ica.compressed_data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_expanded_length, { "Expanded length", "ica.reducer.expanded_length", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ica_v3_header, { "Chunk header", "ica.v3.header", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },

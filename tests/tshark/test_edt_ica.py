@@ -65,6 +65,22 @@ class RealSession(unittest.TestCase):
         self.check_session(measure(EDT))
         self.assertEqual(bad(EDT), [])
 
+    def test_sent_payload_of_expanded_frames(self):
+        """Every frame the check data lists shows its payload as sent with its V3 chunks; frame 38
+        (client, 1,441-byte PDRFRAME): 1,440 decrypted bytes after the PDCRYPT1 header, the
+        high-throughput header (flags 0x68) first, the chunk headers read from the end: an
+        ASSIGN_CODER_TO_CHANNEL command (coder 1 to channel 12) and a compressed chunk of channel
+        12 making 1,611 bytes (the CTXLIC write of the expansion)."""
+        got = v3.sent_payloads(EDT)
+        self.assertEqual(sorted(got), sorted(int(f["frame"]) for f in check_frames()))
+        self.assertEqual(v3.payload_faults(got), [])
+        flags, payloads, headers = got[38]
+        self.assertEqual((flags, len(payloads[0]) // 2, payloads[0][:8], headers),
+                         (["0x68"], 1440, "68960003", ["010c0102f8", "0ccb31"]))
+        r = rows(EDT, ["ica.v3.command", "ica.v3.params", "ica.v3.channel", "ica.v3.compressed", "ica.v3.length"],
+                 "frame.number == 38")
+        self.assertEqual(r, [[["38"], ["1"], ["010c"], ["0x0c"], ["1"], ["1611"]]])
+
     def test_second_pass(self):
         self.check_session(measure(EDT, extra=["-2"]))
         self.assertEqual(bad(EDT, extra=["-2"]), [])

@@ -35,6 +35,7 @@ VC = {
 }
 COMMANDS = {"s2c": 125, "c2s": 55}
 FRAMES = {"s2c": 74, "c2s": 49}     # V3 frames (the check data lists 123)
+EXPANDED_FRAMES = 123                   # all of them
 PI_WARN = 0x00600000
 
 
@@ -61,6 +62,26 @@ def measure(path, extra=(), port_field="tcp.srcport", port=PORT):
     return out
 
 
+def sent_payloads(path, extra=()):
+    """{frame: (high-throughput flag bytes, decrypted payloads, V3 chunk headers)} of the frames
+    whose V3 data was expanded: their payloads as sent, rebuilt from the wire bytes for the tree."""
+    out = {}
+    for r in WS.fields(path, ["frame.number", "ica.ht.flags", "ica.decrypted_data", "ica.v3.header"],
+                       filter="ica.reducer.expanded_length && ica.compression == 3", separator="\t",
+                       aggregator="\x1e", extra=extra, normalise=False):
+        out[int(r[0])] = tuple([x.lower() for x in v.split("\x1e") if x] for v in r[1:])
+    return out
+
+
+def payload_faults(got):
+    """Frames without a payload or chunk headers, and frames whose rebuilt payload does not start
+    with the high-throughput flag byte read from the running decryption: a wrong cipher state
+    shows there (each Basic byte depends on the ciphertext byte before it)."""
+    return [f for f, (flags, payloads, headers) in sorted(got.items())
+            if not payloads or not headers or (len(flags) == len(payloads) and
+                                               any(p[:2] != "%02x" % int(h, 16) for h, p in zip(flags, payloads)))]
+
+
 class V3Session(unittest.TestCase):
     def check(self, got):
         for d in ("s2c", "c2s"):
@@ -83,6 +104,16 @@ class V3Session(unittest.TestCase):
             subprocess.run([sys.executable, os.path.join(TOP, "tools", "captures", "edt_to_tcp.py"), EDT,
                             "--pcap", path, "--segments", "1"], check=True, stdout=subprocess.DEVNULL)
             self.check(measure(path))
+            # an expanded frame's payload as sent, rebuilt from wire bytes stored across segments
+            got = sent_payloads(path)
+            self.assertEqual((len(got), payload_faults(got)), (EXPANDED_FRAMES, []))
+
+    def test_sent_payload_of_expanded_frames(self):
+        """Expanded frames show their payload as sent (decrypted again from the wire bytes and the
+        stored cipher state) with its V3 chunks, on both passes, as unexpanded frames do."""
+        for extra in ((), ("-2",)):
+            got = sent_payloads(TCP, extra)
+            self.assertEqual((len(got), payload_faults(got)), (EXPANDED_FRAMES, []), extra)
 
 
 class CorruptV3(unittest.TestCase):
