@@ -1145,6 +1145,9 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
         call_data_dissector(tvb, pinfo, tree);
         return tvb_captured_length(tvb);
     }
+    /* for the same reason experts would name the carrier (CGP, EDT) */
+    const char *outer = pinfo->current_proto;
+    pinfo->current_proto = "ICA";
     ica_frame_t *fd = chunk_find(pinfo, key);
     gboolean unseen = FALSE;
     if (!fd) {
@@ -1185,6 +1188,7 @@ int ica_dissect_chunk(ica_session *s, enum ica_dir dir, tvbuff_t *tvb, packet_in
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(info));
     queue_tap(fd, s, tvb, buf, pinfo);
+    pinfo->current_proto = outer;
     return tvb_captured_length(tvb);
 }
 
