@@ -26,6 +26,7 @@ under "errors" and make the exit status 1; the others are still reported.
 """
 import argparse
 import concurrent.futures
+import io
 import json
 import multiprocessing
 import os
@@ -196,8 +197,9 @@ class Stream:
                                   stderr=self.errf)
 
     def lines(self):
-        for raw in self.p.stdout:
-            yield raw.decode("utf-8", "replace").rstrip("\n")
+        # decoded by the text layer in blocks, not line by line (a fifth of triage's Python time)
+        for line in io.TextIOWrapper(self.p.stdout, encoding="utf-8", errors="replace", newline="\n"):
+            yield line.rstrip("\n")
         self.rc = self.p.wait()
         self.errf.seek(0)
         self.err = self.errf.read().decode("utf-8", "replace")
