@@ -165,10 +165,9 @@ def _draw_edt(ax, s, lane, first, last):
         ax.plot([h["time_s"]], [lane], marker="D" if h["by"] == "client" else "o", markersize=10, color=EDT_COLOUR,
                 zorder=4)           # above the text's white background
     fallback = "; fallback to TCP" if s["connections"] else ""
-    ax.annotate("%d UDT handshake(s), %s (frame %d)%s" % (
-        e["client_handshakes"], "%d answered" % e["server_handshakes"] if e["server_handshakes"] else "no answer",
-        e["frame"], fallback), (e["time_s"], lane), textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8,
-        color=EDT_COLOUR, backgroundcolor="white")
+    ax.annotate("%s (frame %d)%s" % (verdicts.edt_attempt_text(e), e["frame"], fallback), (e["time_s"], lane),
+                textcoords="offset points", xytext=(dx, 5), ha=ha, fontsize=8, color=EDT_COLOUR,
+                backgroundcolor="white")
     if fallback:                        # the arrow to the TCP connection that carried the session
         ax.annotate("", xy=(s["connections"][0]["start_s"], 0), xytext=(e["time_s"], lane),
                     arrowprops=dict(arrowstyle="-|>", color=EDT_COLOUR, linewidth=2, shrinkA=6))

@@ -297,13 +297,18 @@ def edt_fallbacks(sessions, streams):
             continue
         frame, ht = mine[0]
         every = sorted([(f, round(x, 6), "client") for f, x in mine] + [(f, round(x, 6), "server") for f, x in theirs])
-        s["edt_attempt"] = {"frame": frame, "time_s": round(ht, 6), "client_handshakes": len(mine),
-                            "server_handshakes": len(theirs),
-                            "handshakes": [{"frame": f, "time_s": x, "by": by} for f, x, by in every]}
+        e = s["edt_attempt"] = {"frame": frame, "time_s": round(ht, 6), "client_handshakes": len(mine),
+                                "server_handshakes": len(theirs),
+                                "handshakes": [{"frame": f, "time_s": x, "by": by} for f, x, by in every]}
         out.append(finding("edt_fallback", "medium", s["number"], frame,
-                           "the client tried EDT (%d UDT handshake(s), %s) and the session went over TCP"
-                           % (len(mine), "%d answered" % len(theirs) if theirs else "no answer")))
+                           "the client tried EDT (%s) and the session went over TCP" % edt_attempt_text(e)))
     return out
+
+
+def edt_attempt_text(e):
+    """'2 UDT handshake(s), no answer' of an edt_attempt (the finding's and the timeline's words)."""
+    return "%d UDT handshake(s), %s" % (e["client_handshakes"], "%d answered" % e["server_handshakes"]
+                                        if e["server_handshakes"] else "no answer")
 
 
 def host(endpoint):
