@@ -552,6 +552,39 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(self.refused["sessions"], [REFUSED_SESSION])
 
 
+class EdtSessions(unittest.TestCase):
+    """An EDT-only session's round trips, end and connect step come from its flow's UDT control
+    packets, which carry no citrix.session (nothing of CGP or ICA is in them)."""
+
+    def session(self, name):
+        rc, out, err = triage(["--json", name])
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        (s,) = f["sessions"]
+        return s
+
+    def test_round_trips_from_udt_acks(self):
+        """edt-citrixudp.pcap (the real session): the RTT of every UDT ACK (udt.rtt, microseconds) as
+        tshark reads them, both directions; connect at the client's first UDT handshake, frame 1."""
+        rtts = sorted(int(v) / 1000.0 for r in WS.fields(os.path.join(CAP, "edt-citrixudp.pcap"), ["udt.rtt"],
+                                                         filter="udt.rtt") for v in r[0].split(","))
+        self.assertEqual(len(rtts), 109)
+        s = self.session("edt-citrixudp.pcap")
+        self.assertEqual(s["latency"]["edt_rtt_ms"], {"count": 109, "min": rtts[0], "median": rtts[54],
+                                                      "max": rtts[-1]})
+        self.assertEqual((rtts[0], rtts[54], rtts[-1]), (1.917, 4.113, 100.0))
+        self.assertEqual((s["launch"]["connect_s"], s["launch"]["detect_s"]), (0.0, 0.013384))
+        self.assertEqual(s["end"]["how"], "capture_end")
+
+    def test_shutdown_ends_the_session(self):
+        """edt-ica-ended.pcap: the client's UDT shutdown that the builder inserts after frame 300,
+        with that frame's time stamp (tools/captures/edt_captures.py, END_AFTER)."""
+        t = WS.fields(os.path.join(CAP, "edt-ica-ended.pcap"), ["frame.time_relative"], filter="frame.number == 300")
+        self.assertEqual(self.session("edt-ica-ended.pcap")["end"], {
+            "how": "edt_shutdown", "by": "client", "frame": 301, "time_s": round(float(t[0][0]), 6),
+            "silence_s": 0.0, "reason": None})
+
+
 class Merge(unittest.TestCase):
     """citrix-triage merge: triage file by file (as separate machines would), merge the JSON,
     and get what one run over the same files gives, byte for byte; bad inputs included."""

@@ -80,7 +80,7 @@ FIELDS = [
     "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.analysis.ack_rtt",
     "tcp.analysis.retransmission", "tcp.analysis.zero_window", "ica.terminate.reason", "cgp.finish.type",
     "ica.detect", "ica.cmd", "ica.crypt.header", "ica.ui.password", "ica.credentials.password_length",
-    "ica.desync.frame_length", "ica.desync.handshake", "udt.type", "udt.rtt", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
+    "ica.desync.frame_length", "ica.desync.handshake", "udt.type", "udt.rtt", "udp.srcport", "udp.dstport", "cgp.keepalive.c2s", "cgp.keepalive.s2c",
     "ica.ctl.launch_status", "edt.handshake.variant",
 ]
 SEP, AGG = "\x1f", "\x1e"       # never in field values we read as lists
@@ -308,7 +308,7 @@ def sessions_from(rows, tree):
                 "ica_bytes": {"c2s": 0, "s2c": 0}, "_ch": {}, "_rtt": [], "_bw": [], "_timeline": [], "_ica_t": [],
                 "_resume_t": [], "_refused_t": [], "_gap_t": [],
                 "_streams": [], "_stream_client": {}, "_stream_server": {}, "_marks": {}, "_refused_frames": [],
-                "_password_frames": [], "_gap_frames": [], "_desync_frames": [], "_edt_rtt": [], "_edt_end": None,
+                "_password_frames": [], "_gap_frames": [], "_desync_frames": [],
                 "_ch_t": [], "_ht_frames": [], "_keepalive_ms": [], "_launch_failed": []}
         s["frames"] += 1
         s["end_s"] = t
@@ -384,7 +384,8 @@ def sessions_from(rows, tree):
 
 def note_verdict_rows(s, r, t, frame, dirs):
     """What verdicts.py needs from a session's frame: its connection and which end is the
-    client, the launch steps, passwords, desyncs, EDT round trips and shutdown."""
+    client, the launch steps, passwords and desyncs (an EDT flow's round trips and shutdown come
+    from its control packets: verdicts.Streams.add_udt)."""
     sid = first(r, "tcp.stream")
     if sid is not None and sid not in s["_stream_client"] and dirs:
         src, dst = endpoint(r, "src"), endpoint(r, "dst")
@@ -407,12 +408,6 @@ def note_verdict_rows(s, r, t, frame, dirs):
     s["_launch_failed"] += [(frame, v) for v in verdicts.ints(r, "ica.ctl.launch_status") if v != 0]
     if verdicts.present(r, "ica.desync.frame_length") or verdicts.present(r, "ica.desync.handshake"):
         s["_desync_frames"].append(frame)
-    s["_edt_rtt"] += [int(v) / 1000.0 for v in r.get("udt.rtt") or [] if v]
-    if verdicts.UDT_SHUTDOWN in [v >> 16 if v > 0xFFFF else v for v in verdicts.ints(r, "udt.type")] \
-            and s["_edt_end"] is None:
-        by = "client" if dirs and dirs[0] == "0" else "server" if dirs else None
-        s["_edt_end"] = {"how": "edt_shutdown", "by": by, "frame": frame, "time_s": round(t, 6),
-                         "silence_s": None, "reason": None}
 
 
 def ha_links_from(rows, tree):
@@ -647,6 +642,10 @@ def text_report(result):
                 if e["count"]:
                     out.append("    TCP round trip %s: median %s ms (min %s, max %s, %d samples)" % (
                         label, fmt_num(e["median"]), fmt_num(e["min"]), fmt_num(e["max"]), e["count"]))
+            e = lat["edt_rtt_ms"]
+            if e["count"]:
+                out.append("    EDT round trip (UDT ACKs): median %s ms (min %s, max %s, %d samples)" % (
+                    fmt_num(e["median"]), fmt_num(e["min"]), fmt_num(e["max"]), e["count"]))
             out.append("    retransmissions client %d, server %d; zero windows client %d, server %d" % (
                 lat["retransmissions"]["client"], lat["retransmissions"]["server"], lat["zero_windows"]["client"],
                 lat["zero_windows"]["server"]))

@@ -17,7 +17,8 @@ sends measures the server side.  The TCP handshake splits the same way
 
 ICA_INIT_CONNECT = 0x02      # ica_wd.h ICA_CMD_INIT_CONNECT: the host's last INIT packet
 CRYPT_SESSIONKEY = 4         # ica.crypt.header PDCRYPT1 SESSIONKEY: the client's half of the key exchange
-UDT_SHUTDOWN = 5             # UDT control type 5: shutdown (EDT is UDT, edt.md)
+UDT_HANDSHAKE = 0            # UDT control type 0: handshake (EDT is UDT, edt.md)
+UDT_SHUTDOWN = 5             # UDT control type 5: shutdown
 TERMINATE_REASONS = {0: "disconnect", 1: "logoff", 2: "ack"}
 CGP_REFUSED = "3"
 
@@ -56,6 +57,7 @@ class Streams:
     def __init__(self):
         self.tcp = {}
         self.edt = {}       # (sender address, receiver address) -> EDT handshakes [(frame, time)]
+        self.udt = {}       # (endpoint, endpoint) sorted -> one EDT (UDT) flow: add_udt
 
     def add(self, row, t, frame, src):
         sid = (row.get("tcp.stream") or [None])[0]
@@ -63,6 +65,8 @@ class Streams:
             if row.get("edt.handshake.variant"):
                 ends = [(row.get("ip.%s" % k) or row.get("ipv6.%s" % k) or [None])[0] for k in ("src", "dst")]
                 self.edt.setdefault(tuple(ends), []).append((frame, t))
+            if row.get("udt.type") or row.get("udt.rtt"):
+                self.add_udt(row, t, frame)
             return
         c = self.tcp.get(sid)
         if c is None:
@@ -99,6 +103,24 @@ class Streams:
                                 "silence_s": round(t - prev_t, 6),
                                 "reason": TERMINATE_REASONS.get(reason[0], str(reason[0])) if reason else None})
 
+    def add_udt(self, row, t, frame):
+        """An EDT flow's control packets, which carry no citrix.session (no CGP or ICA in them):
+        its first handshake, the round trips of its ACKs, its first shutdown and the frame before
+        it, each with the sender's endpoint."""
+        ends = [udp_endpoint(row, k) for k in ("src", "dst")]
+        if None in ends:
+            return
+        f = self.udt.get(tuple(sorted(ends)))
+        if f is None:
+            f = self.udt[tuple(sorted(ends))] = {"handshake": None, "rtt": [], "shutdown": None, "last_t": None}
+        types = [v >> 16 if v > 0xFFFF else v for v in ints(row, "udt.type")]
+        if UDT_HANDSHAKE in types and f["handshake"] is None:
+            f["handshake"] = (frame, t, ends[0])
+        f["rtt"] += [(int(v) / 1000.0, frame, ends[0]) for v in row.get("udt.rtt") or [] if v]
+        if UDT_SHUTDOWN in types and f["shutdown"] is None:
+            f["shutdown"] = (frame, t, ends[0], t - f["last_t"] if f["last_t"] is not None else None)
+        f["last_t"] = t
+
 
 def stats(samples):
     """{"count", "min", "median", "max"} of numbers (null values when there are none)."""
@@ -114,6 +136,31 @@ def side_of(src, client):
     if src is None or client is None:
         return None
     return "client" if src == client else "server"
+
+
+def udp_endpoint(row, side):
+    """'10.0.0.1:2598' / '[fe80::1]:2598' of a UDP row's sender or receiver, or None."""
+    addr = (row.get("ip." + side) or row.get("ipv6." + side) or [None])[0]
+    port = (row.get("udp.%sport" % side) or [None])[0]
+    if not addr or not port:
+        return None
+    return "[%s]:%s" % (addr, port) if ":" in addr else "%s:%s" % (addr, port)
+
+
+def edt_flow_of(s, streams):
+    """The EDT flow between a session's client and server endpoints, or None."""
+    if not s["client"] or not s["server"]:
+        return None
+    return streams.udt.get(tuple(sorted((s["client"], s["server"]))))
+
+
+def edt_end(s, flow):
+    """The session's end when its EDT flow was shut down, else None."""
+    if not flow or not flow["shutdown"]:
+        return None
+    frame, t, src, silence = flow["shutdown"]
+    return {"how": "edt_shutdown", "by": "client" if src == s["client"] else "server", "frame": frame,
+            "time_s": round(t, 6), "silence_s": round(silence, 6) if silence is not None else None, "reason": None}
 
 
 def connection_end(c, client, capture_end_t, capture_end_frame):
@@ -141,7 +188,7 @@ def connections_of(s, streams, capture_end_t, capture_end_frame):
     return out
 
 
-def latency_of(s, conns):
+def latency_of(s, conns, flow):
     rtt = {"client": [], "server": []}
     retrans = {"client": 0, "server": 0}
     zero = {"client": 0, "server": 0}
@@ -159,16 +206,18 @@ def latency_of(s, conns):
     return {
         "client_side_rtt_ms": stats([v for v, _ in rtt["client"]]),
         "server_side_rtt_ms": stats([v for v, _ in rtt["server"]]),
-        "edt_rtt_ms": stats(s["_edt_rtt"]),
+        "edt_rtt_ms": stats([v for v, _, _ in flow["rtt"]] if flow else []),
         "ht_rtt_ms": stats([v for _, v in s["_rtt_t"]]),
         "ica_rtt_ms": s["_vc"][1],        # CTXEUEM's ICA round trip, from -z ica,tree
         "retransmissions": retrans, "zero_windows": zero,
     }, rtt
 
 
-def launch_of(s, conns):
+def launch_of(s, conns, flow):
     first = min(conns, key=lambda c: c["first_frame"]) if conns else None
     syn = first["_c"]["syn"] if first else None
+    if not conns and flow and flow["handshake"]:
+        syn = flow["handshake"][:2]     # an EDT session connects with its UDT handshake
     m = s["_marks"]
     _act, _rtt, app, mechanism, startup = s["_vc"]
     return {"connect_s": round(syn[1], 6) if syn else None,
@@ -259,15 +308,16 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
     found = []
     for s in sessions:
         conns = connections_of(s, streams, capture_end_t, capture_end_frame)
+        flow = None if conns else edt_flow_of(s, streams)
         if conns:
             last = max(conns, key=lambda c: (c["end"]["time_s"], c["end"]["frame"] or 0))
             s["end"] = dict(last["end"])
         else:       # no TCP (EDT only): an EDT shutdown or the capture's end
-            s["end"] = s["_edt_end"] or {"how": "capture_end", "by": None, "frame": capture_end_frame,
-                                         "time_s": round(capture_end_t, 6),
-                                         "silence_s": round(capture_end_t - s["end_s"], 6), "reason": None}
-        s["latency"], rtt = latency_of(s, conns)
-        s["launch"] = launch_of(s, conns)
+            s["end"] = edt_end(s, flow) or {"how": "capture_end", "by": None, "frame": capture_end_frame,
+                                            "time_s": round(capture_end_t, 6),
+                                            "silence_s": round(capture_end_t - s["end_s"], 6), "reason": None}
+        s["latency"], rtt = latency_of(s, conns, flow)
+        s["launch"] = launch_of(s, conns, flow)
         s["activity"] = s["_vc"][0]
         s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
         found += findings_of(s, conns, rtt)
