@@ -576,6 +576,30 @@ class EdtSessions(unittest.TestCase):
         self.assertEqual((s["launch"]["connect_s"], s["launch"]["detect_s"]), (0.0, 0.013384))
         self.assertEqual(s["end"]["how"], "capture_end")
 
+    def test_high_round_trip(self):
+        """The real session with its third UDT ACK (frame 16, 89.355 ms) saying 400 ms: a high_rtt
+        finding at that frame, the round trips' maximum 400 ms."""
+        sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
+        import edt_captures
+        header, recs = edt_captures.read_records(os.path.join(CAP, "edt-citrixudp.pcap"))
+        pkt = recs[15][2]
+        body = len(pkt) - len(edt_captures.udp_payload(pkt))
+        self.assertEqual(struct.unpack("!HI", pkt[body:body + 2] + pkt[body + 20:body + 24]), (0x8002, 89355))
+        recs[15][2] = pkt[:body + 20] + struct.pack("!I", 400000) + pkt[body + 24:]
+        tmp = tempfile.mkdtemp(prefix="triage-edt-")
+        try:
+            path = os.path.join(tmp, "edt-high-rtt.pcap")
+            edt_captures.write_records(path, header, recs)
+            os.chmod(tmp, 0o755)
+            rc, out, err = triage(["--json", path])
+        finally:
+            shutil.rmtree(tmp, True)
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual(f["findings"], [finding("high_rtt", "high", 1, 16,
+                                                 "EDT round trip (UDT ACK) up to 400.0 ms (over 300 ms)")])
+        self.assertEqual(f["sessions"][0]["latency"]["edt_rtt_ms"]["max"], 400.0)
+
     def test_shutdown_ends_the_session(self):
         """edt-ica-ended.pcap: the client's UDT shutdown that the builder inserts after frame 300,
         with that frame's time stamp (tools/captures/edt_captures.py, END_AFTER)."""

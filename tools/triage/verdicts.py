@@ -230,7 +230,7 @@ def finding(kind, severity, session, frame, text):
     return {"kind": kind, "severity": severity, "session": session, "frame": frame, "text": text}
 
 
-def findings_of(s, conns, rtt):
+def findings_of(s, conns, rtt, flow):
     n = s["number"]
     out = []
     for conn in conns:
@@ -264,6 +264,12 @@ def findings_of(s, conns, rtt):
             out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
                                "%s-side TCP round trip up to %.1f ms (over %d ms)" % (
                                    side, worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
+    if flow and flow["rtt"]:
+        worst, frame, _src = max(flow["rtt"], key=lambda r: (r[0], -r[1]))
+        if worst > RTT_MEDIUM_MS:
+            out.append(finding("high_rtt", "high" if worst > RTT_HIGH_MS else "medium", n, frame,
+                               "EDT round trip (UDT ACK) up to %.1f ms (over %d ms)" % (
+                                   worst, RTT_HIGH_MS if worst > RTT_HIGH_MS else RTT_MEDIUM_MS)))
     interval = max(s["_keepalive_ms"]) / 1000.0 if s["_keepalive_ms"] else None
     for conn in conns:
         gap, frame = conn["_c"]["max_gap"]
@@ -320,7 +326,7 @@ def apply(sessions, streams, capture_end_t, capture_end_frame):
         s["launch"] = launch_of(s, conns, flow)
         s["activity"] = s["_vc"][0]
         s["connections"] = [{k: v for k, v in c.items() if k != "_c"} for c in conns]
-        found += findings_of(s, conns, rtt)
+        found += findings_of(s, conns, rtt, flow)
     found += link_reconnects(sessions)
     group_streams(sessions)
     found += edt_fallbacks(sessions, streams)
