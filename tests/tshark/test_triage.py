@@ -910,6 +910,17 @@ class TimelineLanes(unittest.TestCase):
         w, h, rows = png_pixels(png)
         self.assertEqual(lane_pixels(rows), ("none", "none", "drawn"))
 
+    def test_edt_only_session(self):
+        """An EDT-only session (edt-ica-ended.pcap) has no TCP connection: its UDT flow is its lane, from
+        its handshake to the client's shutdown, in the connections' colour (none of it before)."""
+        rc, out, err = triage(["--json", "edt-ica-ended.pcap"])
+        self.assertEqual(rc, 0, err)
+        sessions = json.loads(out)["files"][0]["sessions"]
+        alt, kinds, png = timeline(sessions[0], sessions)
+        self.assertEqual((alt, kinds), ("Session 1: timeline (EDT flow 10.54.0.101:55836)", ["connection"]))
+        _, _, rows = png_pixels(png)
+        self.assertGreater(len(where(rows, CONN_RGB, 3)), 10000)     # a 9.6 s bar across the picture
+
     def test_four_lanes(self):
         """No bundled capture has a session with more than two lanes: triage-streams' session 1 (its
         connection and the other stream) given the session 3 it replaced and an EDT attempt with two

@@ -117,12 +117,16 @@ def session_picture(s):
 
 
 def timeline_lanes(s, sessions):
-    """The lanes of s's timeline, bottom up, as (kind, label, connections): one per connection of s,
-    one per other stream of its client to its server (Multi-Stream ICA: sessions[].streams), the session
-    it replaced or that replaced it (auto client reconnect), then its EDT attempt (no connection: the
-    TCP session carried it).  One list for the picture and its alt text, so the two cannot disagree."""
+    """The lanes of s's timeline, bottom up, as (kind, label, connections): one per connection of s (of
+    an EDT-only session, its UDT flow), one per other stream of its client to its server (Multi-Stream
+    ICA: sessions[].streams), the session it replaced or that replaced it (auto client reconnect), then
+    its EDT attempt (no connection: the TCP session carried it).  One list for the picture and its alt text, so the two cannot disagree."""
     other = {o["number"]: o for o in sessions}
     lanes = [("connection", "connection %s" % c["client"], [c]) for c in s["connections"]]
+    if not s["connections"] and s["transport"] in ("edt", "cgp/edt"):
+        # an EDT-only session: its UDT flow is its connection, from its handshake (else its first frame)
+        start = s["launch"]["connect_s"] if s["launch"]["connect_s"] is not None else s["start_s"]
+        lanes.append(("connection", "EDT flow %s" % s["client"], [{"start_s": start, "end": s["end"]}]))
     lanes += [("stream", "stream: session %d, %s" % (n, other[n]["client"]), other[n]["connections"])
               for n in s["streams"]]
     if s["reconnect_of"] is not None:
