@@ -35,8 +35,8 @@
  * tools/triage's report): "reset", a TCP RST on a connection that carries a
  * session (which side sent it: the client is the side that sent the
  * session's client-to-server records); "refused_resume", a CGP resume the
- * server refused; "high_rtt", a high-throughput round-trip estimate over
- * 150 ms; "launch_failed", a CTXCTL launch answered with a failure status
+ * server refused; "high_rtt", a high-throughput round-trip estimate or an
+ * EDT connection's UDT ACK round trip over 150 ms; "launch_failed", a CTXCTL launch answered with a failure status
  * (the ica tap's ICA_TAP_CTL_LAUNCH_STATUS fact); "credentials_exposed", a
  * password in the handshake's UI_C2H module or a WDCREDENTIALS command of a
  * session whose encryption is Basic or none (ICA_TAP_CREDENTIALS);
@@ -75,7 +75,7 @@
 void proto_register_citrix_stats(void);
 void proto_reg_handoff_citrix_stats(void);
 
-static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0;    /* 0: not registered */
+static int tap_id_ica = 0, tap_id_cgp = 0, tap_id_ccha = 0, tap_id_edt = 0;     /* 0: not registered */
 
 static const char *const dir_names[2] = { "client to server", "server to client" };
 static const char *const ha_dir_names[2] = { "to service port", "from service port" };
@@ -872,6 +872,15 @@ static int dissect_citrix(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     }
     for (guint i = 0; (rec = kept_rec(pinfo, tap_id_ica, i)) != NULL; i++)
         show_ica(tree, tvb, pinfo, (const ica_tap_rec *)rec, frame_cgp);
+    /* an EDT connection's UDT ACK whose round trip is over the threshold
+     * (its control packets carry no session: named by the connection) */
+    for (guint i = 0; tree && (rec = kept_rec(pinfo, tap_id_edt, i)) != NULL; i++) {
+        const edt_tap_rec *e = (const edt_tap_rec *)rec;
+        if (e->has_rtt && e->rtt_us > FINDING_RTT_MS * 1000u)
+            expert_add_info_format(pinfo, add_finding(tree, tvb, "high_rtt"), &ei_citrix_finding_high_rtt,
+                                   "EDT %s: round trip %.1f ms in a UDT ACK (over %u ms)", e->label,
+                                   e->rtt_us / 1000.0, FINDING_RTT_MS);
+    }
     for (guint i = 0; tree && (rec = kept_rec(pinfo, tap_id_ccha, i)) != NULL; i++) {
         proto_item *ti = proto_tree_add_item(tree, proto_citrix, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(ti);
@@ -930,7 +939,7 @@ proto_register_citrix_stats(void)
             "Link number (row of -z ccha,tree)", HFILL } },
         { &hf_citrix_finding, { "Finding", "citrix.finding", FT_STRING, BASE_NONE, NULL, 0x0,
             "What citrix-triage would report here: reset (TCP RST on a session's connection), refused_resume, "
-            "high_rtt (high-throughput round-trip estimate over 150 ms), launch_failed (CTXCTL launch status other than "
+            "high_rtt (high-throughput round-trip estimate or EDT UDT ACK round trip over 150 ms), launch_failed (CTXCTL launch status other than "
             "SUCCESS), credentials_exposed (a password sent under Basic encryption or none), capture_gap (bytes "
             "missing before this frame), desync (ICA framing lost); with an expert info", HFILL } },
     };
@@ -940,7 +949,7 @@ proto_register_citrix_stats(void)
         { &ei_citrix_finding_refused, { "citrix.finding.refused_resume", PI_SEQUENCE, PI_WARN,
             "Session Reliability resume refused", EXPFILL } },
         { &ei_citrix_finding_high_rtt, { "citrix.finding.high_rtt", PI_SEQUENCE, PI_NOTE,
-            "High-throughput round-trip estimate over 150 ms", EXPFILL } },
+            "High-throughput round-trip estimate or EDT round trip over 150 ms", EXPFILL } },
         { &ei_citrix_finding_launch_failed, { "citrix.finding.launch_failed", PI_RESPONSE_CODE, PI_WARN,
             "Application launch failed", EXPFILL } },
         { &ei_citrix_finding_credentials, { "citrix.finding.credentials_exposed", PI_SECURITY, PI_WARN,
@@ -966,6 +975,7 @@ proto_reg_handoff_citrix_stats(void)
     tap_id_ica = find_tap_id("ica");
     tap_id_cgp = find_tap_id("cgp");
     tap_id_ccha = find_tap_id("ccha");
+    tap_id_edt = find_tap_id("edt");
     citrix_post_add(CITRIX_POST_SUMMARY, proto_citrix, dissect_citrix);
     /* A dissector may queue its records only when someone listens (CGP
      * does): these helpers make the records exist for the post-dissector

@@ -578,7 +578,8 @@ class EdtSessions(unittest.TestCase):
 
     def test_high_round_trip(self):
         """The real session with its third UDT ACK (frame 16, 89.355 ms) saying 400 ms: a high_rtt
-        finding at that frame, the round trips' maximum 400 ms."""
+        finding at that frame in the report and in the GUI (citrix.finding), the round trips' maximum
+        400 ms."""
         sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
         import edt_captures
         header, recs = edt_captures.read_records(os.path.join(CAP, "edt-citrixudp.pcap"))
@@ -592,8 +593,12 @@ class EdtSessions(unittest.TestCase):
             edt_captures.write_records(path, header, recs)
             os.chmod(tmp, 0o755)
             rc, out, err = triage(["--json", path])
+            gui = WS.fields(path, ["frame.number", "citrix.finding", "_ws.expert.message"], filter="citrix.finding")
         finally:
             shutil.rmtree(tmp, True)
+        # the same finding in the GUI
+        self.assertEqual(gui, [["16", "high_rtt", "EDT 10.54.0.101:55836 -> 10.99.99.217:2598: round trip 400.0 ms in "
+                                                  "a UDT ACK (over 150 ms)"]])
         self.assertEqual(rc, 0, err)
         (f,) = json.loads(out)["files"]
         self.assertEqual(f["findings"], [finding("high_rtt", "high", 1, 16,
