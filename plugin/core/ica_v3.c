@@ -347,9 +347,10 @@ static inline uint32_t hash_get(const ica_v3 *x, uint32_t h)
 static inline void hash_prefetch(const ica_v3 *x, uint32_t h)
 {
     const void *at = x->hash ? (const void *)&x->hash[h] : (const void *)(x->pos + ((h * x->pow2) >> 3));
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__GNUC__) && defined(__x86_64__)
     /* not __builtin_prefetch: GCC 12's dead code elimination drops it here
-     * (-O1 and up; the built objects had none) */
+     * (-O1 and up; the built objects had none).  x86-64 only: every x86-64
+     * has the instruction (SSE), while Debian's i386 does not assume SSE. */
     __asm__ volatile("prefetcht0 %0" : : "m"(*(const uint8_t *)at));
 #elif defined(__GNUC__)
     __builtin_prefetch(at);
