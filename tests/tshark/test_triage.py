@@ -605,6 +605,27 @@ class EdtSessions(unittest.TestCase):
                                                  "EDT round trip (UDT ACK) up to 400.0 ms (over 300 ms)")])
         self.assertEqual(f["sessions"][0]["latency"]["edt_rtt_ms"]["max"], 400.0)
 
+    def test_silence_before_shutdown(self):
+        """edt-ica-ended.pcap without its frames 299-300 (an ACK and an ACK2): before the shutdown
+        comes the server's data datagram 298, 13.065 ms earlier: the silence counts every frame of
+        the flow, not its control packets only (the one before 298 is 297, 275.9 ms earlier)."""
+        sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
+        import edt_captures
+        header, recs = edt_captures.read_records(os.path.join(CAP, "edt-ica-ended.pcap"))
+        del recs[298:300]
+        tmp = tempfile.mkdtemp(prefix="triage-edt-")
+        try:
+            path = os.path.join(tmp, "edt-ended-after-data.pcap")
+            edt_captures.write_records(path, header, recs)
+            os.chmod(tmp, 0o755)
+            rc, out, err = triage(["--json", path])
+        finally:
+            shutil.rmtree(tmp, True)
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual(f["sessions"][0]["end"], {"how": "edt_shutdown", "by": "client", "frame": 299,
+                                                   "time_s": 9.593804, "silence_s": 0.013065, "reason": None})
+
     def test_shutdown_ends_the_session(self):
         """edt-ica-ended.pcap: the client's UDT shutdown that the builder inserts after frame 300,
         with that frame's time stamp (tools/captures/edt_captures.py, END_AFTER)."""

@@ -65,7 +65,7 @@ class Streams:
             if row.get("edt.handshake.variant"):
                 ends = [(row.get("ip.%s" % k) or row.get("ipv6.%s" % k) or [None])[0] for k in ("src", "dst")]
                 self.edt.setdefault(tuple(ends), []).append((frame, t))
-            if row.get("udt.type") or row.get("udt.rtt"):
+            if row.get("udp.srcport"):
                 self.add_udt(row, t, frame)
             return
         c = self.tcp.get(sid)
@@ -104,15 +104,18 @@ class Streams:
                                 "reason": TERMINATE_REASONS.get(reason[0], str(reason[0])) if reason else None})
 
     def add_udt(self, row, t, frame):
-        """An EDT flow's control packets, which carry no citrix.session (no CGP or ICA in them):
-        its first handshake, the round trips of its ACKs, its first shutdown and the frame before
-        it, each with the sender's endpoint."""
+        """An EDT flow from its control packets, which carry no citrix.session (no CGP or ICA in
+        them): its first handshake, the round trips of its ACKs, its first shutdown and the time
+        since the flow's frame before it (data too), each with the sender's endpoint."""
         ends = [udp_endpoint(row, k) for k in ("src", "dst")]
         if None in ends:
             return
-        f = self.udt.get(tuple(sorted(ends)))
+        key = tuple(sorted(ends))
+        f = self.udt.get(key)
         if f is None:
-            f = self.udt[tuple(sorted(ends))] = {"handshake": None, "rtt": [], "shutdown": None, "last_t": None}
+            if not (row.get("udt.type") or row.get("udt.rtt")):
+                return          # not (yet) seen as UDT: other UDP, or data before any control packet
+            f = self.udt[key] = {"handshake": None, "rtt": [], "shutdown": None, "last_t": None}
         types = [v >> 16 if v > 0xFFFF else v for v in ints(row, "udt.type")]
         if UDT_HANDSHAKE in types and f["handshake"] is None:
             f["handshake"] = (frame, t, ends[0])
