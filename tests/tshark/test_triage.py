@@ -626,6 +626,32 @@ class EdtSessions(unittest.TestCase):
         self.assertEqual(f["sessions"][0]["end"], {"how": "edt_shutdown", "by": "client", "frame": 299,
                                                    "time_s": 9.593804, "silence_s": 0.013065, "reason": None})
 
+    def test_keepalive_gap(self):
+        """The real session with every frame from 201 on 10 s later: a silence of 10 s and the gap the
+        capture had there on its EDT flow, longer than the 3 s CGP keep-alive interval its BIND
+        negotiated: a keepalive_gap finding at frame 201 (the bundled captures have none)."""
+        sys.path.insert(0, os.path.join(TOP, "tools", "captures"))
+        import edt_captures
+        src = os.path.join(CAP, "edt-citrixudp.pcap")
+        t = {int(r[0]): float(r[1]) for r in WS.fields(src, ["frame.number", "frame.time_relative"],
+                                                         filter="frame.number == 200 || frame.number == 201")}
+        header, recs = edt_captures.read_records(src)
+        for r in recs[200:]:
+            r[0] += 10
+        tmp = tempfile.mkdtemp(prefix="triage-edt-")
+        try:
+            path = os.path.join(tmp, "edt-keepalive-gap.pcap")
+            edt_captures.write_records(path, header, recs)
+            os.chmod(tmp, 0o755)
+            rc, out, err = triage(["--json", path])
+        finally:
+            shutil.rmtree(tmp, True)
+        self.assertEqual(rc, 0, err)
+        (f,) = json.loads(out)["files"]
+        self.assertEqual([x for x in f["findings"] if x["kind"] == "keepalive_gap"], [finding(
+            "keepalive_gap", "medium", 1, 201, "no frame for %.3f s on EDT flow 10.54.0.101:55836 -> "
+            "10.99.99.217:2598 (CGP keep-alive interval 3.000 s)" % (t[201] - t[200] + 10))])
+
     def test_shutdown_ends_the_session(self):
         """edt-ica-ended.pcap: the client's UDT shutdown that the builder inserts after frame 300,
         with that frame's time stamp (tools/captures/edt_captures.py, END_AFTER)."""

@@ -115,13 +115,16 @@ class Streams:
         if f is None:
             if not (row.get("udt.type") or row.get("udt.rtt")):
                 return          # not (yet) seen as UDT: other UDP, or data before any control packet
-            f = self.udt[key] = {"handshake": None, "rtt": [], "shutdown": None, "last_t": None}
+            f = self.udt[key] = {"handshake": None, "rtt": [], "shutdown": None, "last_t": None,
+                                 "max_gap": (0.0, None)}
         types = [v >> 16 if v > 0xFFFF else v for v in ints(row, "udt.type")]
         if UDT_HANDSHAKE in types and f["handshake"] is None:
             f["handshake"] = (frame, t, ends[0])
         f["rtt"] += [(int(v) / 1000.0, frame, ends[0]) for v in row.get("udt.rtt") or [] if v]
         if UDT_SHUTDOWN in types and f["shutdown"] is None:
             f["shutdown"] = (frame, t, ends[0], t - f["last_t"] if f["last_t"] is not None else None)
+        if f["last_t"] is not None and t - f["last_t"] > f["max_gap"][0]:
+            f["max_gap"] = (t - f["last_t"], frame)     # the longest silence, and the frame after it
         f["last_t"] = t
 
 
@@ -280,6 +283,11 @@ def findings_of(s, conns, rtt, flow):
             out.append(finding("keepalive_gap", "medium", n, frame,
                                "no frame for %.3f s on connection %s -> %s (CGP keep-alive interval %.3f s)"
                                % (gap, conn["client"], conn["server"], interval)))
+    if flow and interval and flow["max_gap"][0] > interval:
+        gap, frame = flow["max_gap"]
+        out.append(finding("keepalive_gap", "medium", n, frame,
+                           "no frame for %.3f s on EDT flow %s -> %s (CGP keep-alive interval %.3f s)"
+                           % (gap, s["client"], s["server"], interval)))
     if s["_ht_frames"]:
         worst, frame = max(s["_ht_frames"], key=lambda vf: (vf[0], -vf[1]))
         if worst > RTT_MEDIUM_MS:
